@@ -1,0 +1,58 @@
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import type { AppConfig } from './config.js';
+import type { Storage } from './db/ports.js';
+import { createStorage } from './db/index.js';
+import { createServices, type ServiceOverrides } from './services/index.js';
+import storagePlugin from './plugins/storage.js';
+import securityPlugin from './plugins/security.js';
+import requestContextPlugin from './plugins/request-context.js';
+import viewsPlugin, { defaultViewsDir } from './plugins/views.js';
+import errorsPlugin from './plugins/errors.js';
+import healthRoutes from './routes/health/index.js';
+import prefsRoutes from './routes/prefs/index.js';
+import homeRoutes from './routes/home/index.js';
+import authRoutes from './routes/auth/index.js';
+import communityRoutes from './routes/communities/index.js';
+import userRoutes from './routes/users/index.js';
+import adminRoutes from './routes/admin/index.js';
+
+export interface BuildOptions {
+  /** Use this storage instead of opening the configured one (tests share one in-memory db). */
+  storage?: Storage;
+  services?: ServiceOverrides;
+  logger?: boolean | object;
+}
+
+/** Builds the whole application without listening, so tests can inject requests. */
+export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Route params longer than this are refused with 414 rather than processed.
+    maxParamLength: 200,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const storage = options.storage ?? createStorage(config);
+  const services = createServices(storage, config, options.services);
+
+  await app.register(storagePlugin, { storage, services });
+  await app.register(securityPlugin, { config });
+  await app.register(requestContextPlugin, { config });
+  await app.register(viewsPlugin, { config, viewsDir: defaultViewsDir });
+  await app.register(errorsPlugin);
+  await app.register(fastifyStatic, { root: path.resolve(import.meta.dirname, '../static'), prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
+
+  await app.register(healthRoutes, { searchBackend: config.search });
+  await app.register(prefsRoutes, { secureCookies: config.secureCookies });
+  await app.register(homeRoutes);
+  await app.register(authRoutes, { loginRateLimitPerMinute: Math.max(config.loginMaxAttemptsPerIp * 3, 30), postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(communityRoutes);
+  await app.register(userRoutes);
+  await app.register(adminRoutes);
+
+  return app;
+}

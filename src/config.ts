@@ -1,0 +1,143 @@
+import path from 'node:path';
+
+export type StorageBackend = 'sqlite' | 'mongo';
+export type SearchBackend = 'sqlite-fts' | 'meili';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  baseUrl: string;
+  /** True when the public URL is https: session cookies then carry Secure. */
+  secureCookies: boolean;
+  dataDir: string;
+  /** ':memory:' in tests; otherwise a file inside dataDir. */
+  sqlitePath: string;
+  storage: StorageBackend;
+  search: SearchBackend;
+  mongodbUri?: string;
+  meiliUrl?: string;
+  meiliMasterKey?: string;
+  cookieSecret: string;
+  bodyLimitBytes: number;
+  seedDemo: boolean;
+  logLevel: string;
+  /** Per-IP and per-account login throttling. */
+  loginMaxAttemptsPerIp: number;
+  loginMaxAttemptsPerAccount: number;
+  loginWindowSeconds: number;
+  /** Per-route request rate limits (requests per minute per IP). */
+  postRateLimitPerMinute: number;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intFrom(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (value < min || value > max) problems.push(`${name} must be between ${min} and ${max} (got ${value})`);
+  return value;
+}
+
+function boolFrom(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+/**
+ * Reads and checks every setting at once so that a misconfigured deployment fails at
+ * startup with the full list of problems rather than on the first request.
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, production or test (got "${nodeEnv}")`);
+  }
+  const port = intFrom(env, 'PORT', 3000, 0, 65535, problems);
+  const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '0.0.0.0';
+  const baseUrlRaw = env.BASE_URL && env.BASE_URL.trim() !== '' ? env.BASE_URL.trim() : `http://localhost:${port}`;
+  let baseUrl = baseUrlRaw.replace(/\/+$/, '');
+  try {
+    const u = new URL(baseUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`BASE_URL must be an http(s) URL (got "${baseUrlRaw}")`);
+  } catch {
+    problems.push(`BASE_URL must be an absolute URL such as https://forum.example.com (got "${baseUrlRaw}")`);
+    baseUrl = `http://localhost:${port}`;
+  }
+  const dataDir = path.resolve(env.DATA_DIR && env.DATA_DIR.trim() !== '' ? env.DATA_DIR : './data');
+
+  const mongodbUri = env.MONGODB_URI?.trim() || undefined;
+  const meiliUrl = env.MEILI_URL?.trim() || undefined;
+  const meiliMasterKey = env.MEILI_MASTER_KEY?.trim() || undefined;
+  if (mongodbUri && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
+    problems.push('MONGODB_URI must start with mongodb:// or mongodb+srv://');
+  }
+  if (meiliUrl) {
+    try {
+      new URL(meiliUrl);
+    } catch {
+      problems.push(`MEILI_URL must be an absolute URL (got "${meiliUrl}")`);
+    }
+  }
+  if (mongodbUri && !meiliUrl) {
+    problems.push('MONGODB_URI is set but MEILI_URL is not: the MongoDB backend needs Meilisearch for search (set MEILI_URL and MEILI_MASTER_KEY)');
+  }
+  if (mongodbUri || meiliUrl) {
+    // The adapters arrive with the production-backends issue; refuse rather than silently fall back.
+    problems.push('MONGODB_URI / MEILI_URL: the MongoDB and Meilisearch backends are not available yet in this version; unset them to use the embedded backend');
+  }
+
+  const cookieSecret = env.COOKIE_SECRET?.trim() || '';
+  if (nodeEnv === 'production' && cookieSecret.length < 32) {
+    problems.push('COOKIE_SECRET must be set to at least 32 random characters in production');
+  }
+
+  const config: AppConfig = {
+    env: nodeEnv as AppConfig['env'],
+    host,
+    port,
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https:'),
+    dataDir,
+    sqlitePath: path.join(dataDir, 'forum.sqlite'),
+    storage: mongodbUri ? 'mongo' : 'sqlite',
+    search: meiliUrl ? 'meili' : 'sqlite-fts',
+    mongodbUri,
+    meiliUrl,
+    meiliMasterKey,
+    cookieSecret: cookieSecret || 'development-only-cookie-secret-change-me-please',
+    bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024, problems),
+    seedDemo: boolFrom(env, 'SEED_DEMO', true, problems),
+    logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
+    loginMaxAttemptsPerIp: intFrom(env, 'LOGIN_MAX_ATTEMPTS_PER_IP', 20, 1, 100000, problems),
+    loginMaxAttemptsPerAccount: intFrom(env, 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 100000, problems),
+    loginWindowSeconds: intFrom(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400, problems),
+    postRateLimitPerMinute: intFrom(env, 'POST_RATE_LIMIT_PER_MINUTE', 120, 1, 1000000, problems),
+    trustProxy: boolFrom(env, 'TRUST_PROXY', false, problems),
+    ...overrides,
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "${config.logLevel}")`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

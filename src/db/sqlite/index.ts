@@ -1,0 +1,30 @@
+import type { Storage } from '../ports.js';
+import { openDatabase, type Db } from './connection.js';
+import { SqliteUserRepository } from './user-repository.js';
+import { SqliteSessionRepository } from './session-repository.js';
+import { SqliteCommunityRepository } from './community-repository.js';
+import { SqliteMembershipRepository } from './membership-repository.js';
+import { SqliteRateLimitRepository } from './rate-limit-repository.js';
+import { SqliteMetaRepository } from './meta-repository.js';
+
+export interface SqliteStorage extends Storage {
+  /** Exposed for the embedded search engine, which shares the file and its transactions. */
+  readonly db: Db;
+}
+
+export function createSqliteStorage(file: string): SqliteStorage {
+  const db = openDatabase(file);
+  return {
+    backend: 'sqlite',
+    db,
+    users: new SqliteUserRepository(db),
+    sessions: new SqliteSessionRepository(db),
+    communities: new SqliteCommunityRepository(db),
+    memberships: new SqliteMembershipRepository(db),
+    rateLimits: new SqliteRateLimitRepository(db),
+    meta: new SqliteMetaRepository(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

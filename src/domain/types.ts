@@ -1,0 +1,49 @@
+export type Locale = 'en' | 'zh-CN';
+export const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
+
+export type CommunityKind = 'interest' | 'business';
+export const COMMUNITY_KINDS: readonly CommunityKind[] = ['interest', 'business'];
+
+export type CommunityRole = 'member' | 'staff' | 'moderator';
+export const COMMUNITY_ROLES: readonly CommunityRole[] = ['member', 'staff', 'moderator'];
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  reputation: number;
+  createdAt: number;
+}
+
+export interface Session {
+  id: string;
+  userId: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface Community {
+  id: string;
+  slug: string;
+  name: string;
+  kind: CommunityKind;
+  descriptionMd: string;
+  descriptionHtml: string;
+  defaultLocale: Locale;
+  memberCount: number;
+  questionCount: number;
+  /** Score at which an answer becomes an FAQ candidate (DESIGN.md section 7). */
+  promotionThreshold: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Membership {
+  communityId: string;
+  userId: string;
+  role: CommunityRole;
+  joinedAt: number;
+}

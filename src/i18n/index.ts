@@ -1,0 +1,46 @@
+import type { Locale } from '../domain/types.js';
+import { LOCALES } from '../domain/types.js';
+import { en } from './messages/en.js';
+import { zhCN } from './messages/zh-cn.js';
+
+export type MessageKey = keyof typeof en;
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+const catalogues: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
+
+/** Fills {name} placeholders; a missing key shows itself so gaps are visible, never blank. */
+export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const template = catalogues[locale][key] ?? catalogues.en[key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+export function translator(locale: Locale): Translate {
+  return (key, params) => translate(locale, key, params);
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** Picks the best supported locale from an Accept-Language header (q-values respected). */
+export function localeFromAcceptLanguage(header: string | undefined, fallback: Locale = 'en'): Locale {
+  if (!header) return fallback;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: (tag ?? '').toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, index };
+    })
+    .filter((x) => x.tag && x.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return fallback;
+}
+
+export function catalogueKeys(locale: Locale): string[] {
+  return Object.keys(catalogues[locale]);
+}

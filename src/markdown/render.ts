@@ -1,0 +1,83 @@
+import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+
+/*
+ * Markdown is rendered once, when a post is saved; the sanitised HTML is stored beside
+ * the source and pages print it as is. Everything a user writes passes sanitize-html
+ * with a closed allowlist, so no tag, attribute or URL scheme outside it survives.
+ */
+
+const marked = new Marked({ gfm: true, breaks: false, async: false });
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'br', 'hr', 'blockquote', 'pre', 'code',
+    'ul', 'ol', 'li', 'strong', 'em', 'del', 's', 'a', 'img',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel'],
+    img: ['src', 'alt', 'title'],
+    code: ['class'],
+    th: ['align'],
+    td: ['align'],
+    ol: ['start'],
+  },
+  allowedClasses: { code: [/^language-[\w+#-]+$/] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener' } }),
+    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+  },
+};
+// loading="lazy" is added by us after the allowlist check, so allow it explicitly.
+(sanitizeOptions.allowedAttributes as Record<string, string[]>).img!.push('loading');
+
+export interface RenderedMarkdown {
+  html: string;
+  /** Plain text of the rendered post, for search and excerpts. */
+  text: string;
+}
+
+export function renderMarkdown(source: string): RenderedMarkdown {
+  const rawHtml = marked.parse(source) as string;
+  const html = sanitizeHtml(rawHtml, sanitizeOptions).trim();
+  return { html, text: htmlToText(html) };
+}
+
+/** Plain text with links shown as their URL; used for comments, which are not Markdown. */
+export function renderPlainWithLinks(source: string): string {
+  const escaped = escapeHtml(source);
+  const linked = escaped.replace(/\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g, (url) => `<a href="${url}" rel="nofollow ugc noopener">${url}</a>`);
+  return sanitizeHtml(linked, { allowedTags: ['a'], allowedAttributes: { a: ['href', 'rel'] }, allowedSchemes: ['http', 'https'] });
+}
+
+export function htmlToText(html: string): string {
+  const text = sanitizeHtml(html.replace(/<\/(p|h[1-6]|li|pre|blockquote|tr|td|th)>/g, '$& ').replace(/<br\s*\/?>/g, ' '), {
+    allowedTags: [],
+    allowedAttributes: {},
+  });
+  return decodeEntities(text).replace(/\s+/g, ' ').trim();
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+export function excerpt(text: string, max = 200): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max).join('').trimEnd()}…`;
+}

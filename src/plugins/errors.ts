@@ -1,0 +1,95 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, TooManyRequestsError } from '../domain/errors.js';
+import { wantsJson } from '../http/form.js';
+import { isLocale, localeFromAcceptLanguage, translator } from '../i18n/index.js';
+
+const titleKeyByStatus: Record<number, string> = {
+  400: 'error.400.title',
+  401: 'error.401.title',
+  403: 'error.403.title',
+  404: 'error.404.title',
+  405: 'error.400.title',
+  409: 'error.409.title',
+  413: 'error.413.title',
+  415: 'error.400.title',
+  429: 'error.429.title',
+  500: 'error.500.title',
+};
+
+const defaultMessageByStatus: Record<number, string> = {
+  400: 'error.badInput',
+  401: 'error.loginRequired',
+  403: 'error.forbidden',
+  404: 'error.notFound',
+  409: 'error.conflict',
+  413: 'error.tooLarge',
+  429: 'error.tooManyRequests',
+  500: 'error.internal',
+};
+
+interface ErrorView {
+  status: number;
+  messageKey: string;
+  params: Record<string, string | number>;
+  retryAfter?: number;
+}
+
+/** Maps anything thrown to a status and a catalogue message; never exposes internals. */
+function classify(error: FastifyError | Error): ErrorView {
+  if (error instanceof DomainError) {
+    return {
+      status: error.status,
+      messageKey: error.messageKey,
+      params: error.params,
+      retryAfter: error instanceof TooManyRequestsError ? error.retryAfterSeconds : undefined,
+    };
+  }
+  const fe = error as FastifyError & { validation?: unknown };
+  const code = fe.code ?? '';
+  if (code.startsWith('FST_CSRF')) return { status: 403, messageKey: 'error.csrf', params: {} };
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) return { status: 413, messageKey: 'error.tooLarge', params: {} };
+  if (fe.statusCode === 429) return { status: 429, messageKey: 'error.tooManyRequests', params: { seconds: 60 }, retryAfter: 60 };
+  if (fe.validation) return { status: 400, messageKey: 'error.badInput', params: {} };
+  const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
+  return { status, messageKey: defaultMessageByStatus[status] ?? 'error.badInput', params: {} };
+}
+
+export async function sendErrorPage(request: FastifyRequest, reply: FastifyReply, view: ErrorView): Promise<FastifyReply> {
+  // The request hooks may not have run (e.g. a body parse failure), so derive the locale here too.
+  if (!request.t) {
+    const cookieLocale = request.cookies?.lang;
+    request.locale = isLocale(cookieLocale) ? cookieLocale : localeFromAcceptLanguage(request.headers['accept-language']);
+    request.t = translator(request.locale);
+  }
+  const t = request.t;
+  if (view.retryAfter) reply.header('retry-after', String(view.retryAfter));
+  const message = t(view.messageKey, view.params);
+  if (wantsJson(request.headers.accept)) {
+    return reply.code(view.status).type('application/json').send({ error: message, status: view.status });
+  }
+  return reply.page('errors/error', { status: view.status, message, heading: t(titleKeyByStatus[view.status] ?? 'error.400.title') }, {
+    title: t(titleKeyByStatus[view.status] ?? 'error.400.title'),
+    status: view.status,
+  });
+}
+
+export default fp(
+  async (app) => {
+    app.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const view = classify(error);
+      if (view.status >= 500) request.log.error({ err: error }, 'request failed');
+      else request.log.info({ status: view.status, code: (error as FastifyError).code }, 'request refused');
+      try {
+        return await sendErrorPage(request, reply, view);
+      } catch (renderError) {
+        // The error page itself failed: a minimal, safe response rather than a stack trace.
+        request.log.error({ err: renderError }, 'error page failed');
+        return reply.code(view.status).type('text/plain; charset=utf-8').send(`${view.status}`);
+      }
+    });
+
+    app.setNotFoundHandler(async (request, reply) => sendErrorPage(request, reply, { status: 404, messageKey: 'error.notFound', params: {} }));
+  },
+  { name: 'errors', dependencies: ['views'] },
+);

@@ -1,0 +1,22 @@
+import fp from 'fastify-plugin';
+import type { Storage } from '../db/ports.js';
+import type { Services } from '../services/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    storage: Storage;
+    services: Services;
+  }
+}
+
+/** Makes storage and the service container available and closes storage on shutdown. */
+export default fp(
+  async (app, opts: { storage: Storage; services: Services }) => {
+    app.decorate('storage', opts.storage);
+    app.decorate('services', opts.services);
+    app.addHook('onClose', async () => {
+      await opts.storage.close();
+    });
+  },
+  { name: 'storage' },
+);

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import fp from 'fastify-plugin';
+import view from '@fastify/view';
+import { Eta } from 'eta';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../config.js';
+import type { Locale, User } from '../domain/types.js';
+import type { Translate } from '../i18n/index.js';
+import { LOCALES } from '../domain/types.js';
+
+/** What every template gets besides its own view model. */
+export interface PageContext {
+  t: Translate;
+  locale: Locale;
+  locales: readonly Locale[];
+  htmlLang: string;
+  user: { id: string; username: string; isAdmin: boolean; reputation: number } | null;
+  csrfToken: string;
+  path: string;
+  title: string;
+  baseUrl: string;
+  /** Optional head extras, set by the page's view model. */
+  canonicalUrl?: string;
+  description?: string;
+  searchQuery?: string;
+  searchCommunity?: string;
+  flash?: string;
+  year: number;
+}
+
+export interface PageOptions {
+  title: string;
+  status?: number;
+  canonicalUrl?: string;
+  description?: string;
+  searchCommunity?: string;
+  searchQuery?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    page(template: string, viewModel: Record<string, unknown>, options: PageOptions): Promise<FastifyReply>;
+  }
+}
+
+export function publicUser(user: User | null): PageContext['user'] {
+  return user ? { id: user.id, username: user.username, isAdmin: user.isAdmin, reputation: user.reputation } : null;
+}
+
+export default fp(
+  async (app, opts: { config: AppConfig; viewsDir: string }) => {
+    const eta = new Eta({ views: opts.viewsDir, cache: opts.config.env !== 'development', autoEscape: true, autoTrim: false });
+    await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta' });
+
+    app.decorateReply('page', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions) {
+      const request: FastifyRequest = this.request;
+      const ctx: PageContext = {
+        t: request.t,
+        locale: request.locale,
+        locales: LOCALES,
+        htmlLang: request.locale === 'zh-CN' ? 'zh-CN' : 'en',
+        user: publicUser(request.user),
+        csrfToken: this.generateCsrf(),
+        path: request.url,
+        title: options.title,
+        baseUrl: opts.config.baseUrl,
+        canonicalUrl: options.canonicalUrl,
+        description: options.description,
+        searchCommunity: options.searchCommunity,
+        searchQuery: options.searchQuery,
+        year: new Date().getFullYear(),
+      };
+      const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
+      return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);
+    });
+  },
+  { name: 'views', dependencies: ['security', 'request-context'] },
+);
+
+export const defaultViewsDir = path.resolve(import.meta.dirname, '../../views');

@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './app.js';
+import { seedIfEmpty } from './seed/demo-content.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const app = await buildApp(config);
+  if (config.seedDemo) {
+    const seeded = await seedIfEmpty(app.storage, app.services);
+    if (seeded) app.log.info('Demo content created (first run)');
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: no new connections, finishing requests');
+    // Force the exit if something hangs, but give in-flight requests time to finish.
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    try {
+      await app.close();
+      process.exit(0);
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Forum ready at ${config.baseUrl} (storage: ${config.storage}, search: ${config.search}, data: ${config.dataDir})`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

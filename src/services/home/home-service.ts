@@ -1,0 +1,40 @@
+import type { MembershipRepository, CommunityRepository } from '../../db/ports.js';
+import type { Community, User } from '../../domain/types.js';
+
+export interface RecentActivityItem {
+  kind: 'question' | 'answer';
+  title: string;
+  url: string;
+  communityName: string;
+  communityUrl: string;
+  authorName: string;
+  at: number;
+}
+
+/** Anything that can list the latest activity across communities (the Q&A service). */
+export interface RecentActivitySource {
+  recentActivity(limit: number): Promise<RecentActivityItem[]>;
+}
+
+export interface HomeOverview {
+  communities: Community[];
+  joined: Set<string>;
+  recent: RecentActivityItem[];
+}
+
+export class HomeService {
+  constructor(
+    private readonly communities: CommunityRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly activity: RecentActivitySource | null,
+  ) {}
+
+  async overview(user: User | null): Promise<HomeOverview> {
+    const [communities, mine, recent] = await Promise.all([
+      this.communities.list(),
+      user ? this.memberships.listForUser(user.id) : Promise.resolve([]),
+      this.activity ? this.activity.recentActivity(15) : Promise.resolve([]),
+    ]);
+    return { communities, joined: new Set(mine.map((m) => m.community.id)), recent };
+  }
+}

@@ -1,0 +1,41 @@
+import type { AppConfig } from '../config.js';
+import type { Storage } from '../db/ports.js';
+import { Argon2idHasher, type PasswordHasher } from './auth/password-hasher.js';
+import { SessionService } from './auth/session-service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { AuthService } from './auth/auth-service.js';
+import { CommunityService } from './communities/community-service.js';
+import { UserService } from './users/user-service.js';
+import { HomeService } from './home/home-service.js';
+
+export interface Services {
+  sessions: SessionService;
+  auth: AuthService;
+  communities: CommunityService;
+  users: UserService;
+  home: HomeService;
+}
+
+export interface ServiceOverrides {
+  hasher?: PasswordHasher;
+  now?: () => number;
+}
+
+/** The composition root: every service gets its dependencies here and nowhere else. */
+export function createServices(storage: Storage, config: AppConfig, overrides: ServiceOverrides = {}): Services {
+  const now = overrides.now ?? Date.now;
+  const hasher = overrides.hasher ?? new Argon2idHasher();
+  const sessions = new SessionService(storage.sessions, now);
+  const throttle = new LoginThrottle(
+    storage.rateLimits,
+    { maxPerIp: config.loginMaxAttemptsPerIp, maxPerAccount: config.loginMaxAttemptsPerAccount, windowSeconds: config.loginWindowSeconds },
+    now,
+  );
+  return {
+    sessions,
+    auth: new AuthService(storage.users, sessions, hasher, throttle),
+    communities: new CommunityService(storage.communities, storage.memberships, storage.users),
+    users: new UserService(storage.users, storage.memberships),
+    home: new HomeService(storage.communities, storage.memberships, null),
+  };
+}
