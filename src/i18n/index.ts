@@ -1,12 +1,19 @@
 import type { Locale } from '../domain/types.js';
 import { LOCALES } from '../domain/types.js';
-import { en } from './messages/en.js';
-import { zhCN } from './messages/zh-cn.js';
+import * as core from './messages/core.js';
 
-export type MessageKey = keyof typeof en;
+/*
+ * The message catalogue is split by area (one file each in ./messages, every file holding
+ * both languages) so that features add their strings without touching each other's files.
+ */
+const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core];
+
+const catalogues: Record<Locale, Record<string, string>> = {
+  en: Object.assign({}, ...areas.map((a) => a.en)),
+  'zh-CN': Object.assign({}, ...areas.map((a) => a.zhCN)),
+};
+
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
-
-const catalogues: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
 
 /** Fills {name} placeholders; a missing key shows itself so gaps are visible, never blank. */
 export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
