@@ -1,3 +1,4 @@
+import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, User } from '../domain/types.js';
 
 /*
@@ -84,7 +85,7 @@ export interface MetaRepository {
   set(key: string, value: string): Promise<void>;
 }
 
-export interface Storage {
+export interface Storage extends QaStorage {
   readonly backend: 'sqlite' | 'mongo';
   users: UserRepository;
   sessions: SessionRepository;
@@ -93,4 +94,111 @@ export interface Storage {
   rateLimits: RateLimitRepository;
   meta: MetaRepository;
   close(): Promise<void>;
+}
+
+/* ---------- Questions and answers ---------- */
+
+
+export interface NewQuestion {
+  communityId: string;
+  authorId: string;
+  title: string;
+  slug: string;
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  /** Already normalised; unknown tags are created in the community. */
+  tags: string[];
+  now: number;
+}
+
+export interface NewAnswer {
+  questionId: string;
+  authorId: string;
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  now: number;
+}
+
+export interface PostEdit {
+  postId: string;
+  editorId: string;
+  /** Questions only. */
+  title?: string;
+  slug?: string;
+  tags?: string[];
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  reason: string;
+  now: number;
+}
+
+export interface QuestionListQuery {
+  communityId: string;
+  sort: QuestionSort;
+  tag?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface ActivityEntry {
+  question: Question;
+  communityId: string;
+}
+
+export interface PostRepository {
+  /** Question, its tags (created on first use), revision 1 and the community counter, atomically. */
+  createQuestion(input: NewQuestion): Promise<Question>;
+  /** Answer, revision 1, the question's answer count and last activity, atomically. */
+  createAnswer(input: NewAnswer): Promise<Answer>;
+  findPost(id: string): Promise<Post | null>;
+  findQuestion(id: string): Promise<Question | null>;
+  /** Accepted first, then by score, then oldest. */
+  listAnswers(questionId: string): Promise<Answer[]>;
+  /** Fetches limit + 1 rows so callers know whether there is a next page. */
+  listQuestions(query: QuestionListQuery): Promise<Question[]>;
+  /** Latest active questions across all communities (home page). */
+  recentQuestions(limit: number): Promise<Question[]>;
+  listByAuthor(authorId: string, limit: number): Promise<Post[]>;
+  /** New text (and title/tags for questions) plus a revision row, atomically. */
+  editPost(edit: PostEdit): Promise<Post>;
+  listRevisions(postId: string): Promise<Revision[]>;
+  /** Sets or clears the accepted answer and moves the reputation that goes with it, atomically. */
+  setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void>;
+  addViews(counts: Map<string, number>): Promise<void>;
+  countQuestions(): Promise<number>;
+}
+
+export interface VoteResult {
+  score: number;
+  upVotes: number;
+  downVotes: number;
+  value: VoteValue;
+}
+
+export interface VoteRepository {
+  /** Vote row, post score and the author's reputation in one atomic step; value 0 withdraws. */
+  castVote(postId: string, userId: string, value: VoteValue, now: number): Promise<VoteResult>;
+  votesBy(userId: string, postIds: string[]): Promise<Map<string, VoteValue>>;
+  /** Rebuilds every user's reputation and every post's score from the vote rows; returns users changed. */
+  recomputeAll(): Promise<{ usersChanged: number; postsChanged: number }>;
+}
+
+export interface CommentRepository {
+  add(postId: string, authorId: string, body: string, bodyHtml: string, now: number): Promise<Comment>;
+  listFor(postIds: string[]): Promise<Comment[]>;
+}
+
+export interface TagRepository {
+  popular(communityId: string, limit: number): Promise<Tag[]>;
+  find(communityId: string, name: string): Promise<Tag | null>;
+}
+
+export interface QaStorage {
+  posts: PostRepository;
+  votes: VoteRepository;
+  comments: CommentRepository;
+  tags: TagRepository;
 }

@@ -6,6 +6,10 @@ import { SqliteCommunityRepository } from './community-repository.js';
 import { SqliteMembershipRepository } from './membership-repository.js';
 import { SqliteRateLimitRepository } from './rate-limit-repository.js';
 import { SqliteMetaRepository } from './meta-repository.js';
+import { SqlitePostRepository } from './post-repository.js';
+import { SqliteVoteRepository } from './vote-repository.js';
+import { SqliteCommentRepository } from './comment-repository.js';
+import { SqliteTagRepository } from './tag-repository.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -23,6 +27,10 @@ export function createSqliteStorage(file: string): SqliteStorage {
     memberships: new SqliteMembershipRepository(db),
     rateLimits: new SqliteRateLimitRepository(db),
     meta: new SqliteMetaRepository(db),
+    posts: new SqlitePostRepository(db),
+    votes: new SqliteVoteRepository(db),
+    comments: new SqliteCommentRepository(db),
+    tags: new SqliteTagRepository(db),
     async close() {
       if (db.open) db.close();
     },

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import * as m001 from './migrations/001-accounts-communities.js';
+import * as m002 from './migrations/002-questions-answers.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in PRAGMA user_version.
@@ -7,6 +8,7 @@ import * as m001 from './migrations/001-accounts-communities.js';
  */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, ...m001 },
+  { version: 2, ...m002 },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -1,0 +1,276 @@
+import type { NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../ports.js';
+import type { Answer, Post, Question, Revision } from '../../domain/qa-types.js';
+import { REPUTATION } from '../../domain/reputation.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { type Db, toRowId } from './connection.js';
+import { mapPost, splitTags, type PostRow } from './post-mapper.js';
+import { addReputation } from './reputation.js';
+
+interface RevisionRow {
+  id: number;
+  post_id: number;
+  revision: number;
+  author_id: number;
+  title: string | null;
+  body_md: string;
+  tags: string;
+  reason: string;
+  created_at: number;
+}
+
+const LIVE_QUESTION = "p.type = 'question' AND p.deleted_at IS NULL";
+
+/** ORDER BY and index per tab; every list is served by one of the partial indexes. */
+const ORDER: Record<QuestionListQuery['sort'], { posts: string; tags: string; where: string }> = {
+  active: { posts: 'p.last_activity_at DESC', tags: 'qt.last_activity_at DESC', where: '' },
+  newest: { posts: 'p.created_at DESC', tags: 'qt.created_at DESC', where: '' },
+  top: { posts: 'p.score DESC, p.created_at DESC', tags: 'qt.score DESC, qt.created_at DESC', where: '' },
+  unanswered: { posts: 'p.created_at DESC', tags: 'qt.created_at DESC', where: ' AND p.answer_count = 0' },
+};
+
+export class SqlitePostRepository implements PostRepository {
+  private readonly byId;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.prepare<[number], PostRow>('SELECT * FROM posts WHERE id = ?');
+  }
+
+  private insertRevision(postId: number, revision: number, authorId: number, title: string | null, bodyMd: string, tags: string, reason: string, now: number): void {
+    this.db
+      .prepare('INSERT INTO revisions (post_id, revision, author_id, title, body_md, tags, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(postId, revision, authorId, title, bodyMd, tags, reason, now);
+  }
+
+  /** Links a question to its tags, creating unknown ones and keeping their counts right. */
+  private attachTags(questionId: number, communityId: number, tags: string[], sortKeys: { last: number; created: number; score: number; answers: number }): void {
+    const upsertTag = this.db.prepare<[number, string], { id: number }>(
+      `INSERT INTO tags (community_id, name, question_count) VALUES (?, ?, 1)
+       ON CONFLICT(community_id, name) DO UPDATE SET question_count = question_count + 1 RETURNING id`,
+    );
+    const link = this.db.prepare(
+      'INSERT OR IGNORE INTO question_tags (tag_id, question_id, last_activity_at, created_at, score, answer_count) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const name of tags) {
+      const { id } = upsertTag.get(communityId, name)!;
+      link.run(id, questionId, sortKeys.last, sortKeys.created, sortKeys.score, sortKeys.answers);
+    }
+  }
+
+  private detachTags(questionId: number): void {
+    this.db.prepare('UPDATE tags SET question_count = question_count - 1 WHERE id IN (SELECT tag_id FROM question_tags WHERE question_id = ?)').run(questionId);
+    this.db.prepare('DELETE FROM question_tags WHERE question_id = ?').run(questionId);
+  }
+
+  async createQuestion(input: NewQuestion): Promise<Question> {
+    const communityId = toRowId(input.communityId);
+    const authorId = toRowId(input.authorId);
+    if (communityId === null || authorId === null) throw new NotFoundError();
+    const tags = input.tags.join(' ');
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO posts (type, community_id, author_id, title, slug, body_md, body_html, body_text, tags, created_at, last_activity_at, last_activity_user_id)
+           VALUES ('question', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(communityId, authorId, input.title, input.slug, input.bodyMd, input.bodyHtml, input.bodyText, tags, input.now, input.now, authorId);
+      const id = Number(info.lastInsertRowid);
+      this.attachTags(id, communityId, input.tags, { last: input.now, created: input.now, score: 0, answers: 0 });
+      this.insertRevision(id, 1, authorId, input.title, input.bodyMd, tags, '', input.now);
+      this.db.prepare('UPDATE communities SET question_count = question_count + 1 WHERE id = ?').run(communityId);
+      return mapPost(this.byId.get(id)!) as Question;
+    })();
+  }
+
+  async createAnswer(input: NewAnswer): Promise<Answer> {
+    const questionId = toRowId(input.questionId);
+    const authorId = toRowId(input.authorId);
+    if (questionId === null || authorId === null) throw new NotFoundError();
+    return this.db.transaction(() => {
+      const question = this.byId.get(questionId);
+      if (!question || question.type !== 'question' || question.deleted_at !== null) throw new NotFoundError();
+      const info = this.db
+        .prepare(
+          `INSERT INTO posts (type, community_id, question_id, author_id, body_md, body_html, body_text, created_at, last_activity_at)
+           VALUES ('answer', ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(question.community_id, questionId, authorId, input.bodyMd, input.bodyHtml, input.bodyText, input.now, input.now);
+      const id = Number(info.lastInsertRowid);
+      this.insertRevision(id, 1, authorId, null, input.bodyMd, '', '', input.now);
+      this.db
+        .prepare('UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ?, last_activity_user_id = ? WHERE id = ?')
+        .run(input.now, authorId, questionId);
+      this.db.prepare('UPDATE question_tags SET answer_count = answer_count + 1, last_activity_at = ? WHERE question_id = ?').run(input.now, questionId);
+      return mapPost(this.byId.get(id)!) as Answer;
+    })();
+  }
+
+  async findPost(id: string): Promise<Post | null> {
+    const rowId = toRowId(id);
+    if (rowId === null) return null;
+    const row = this.byId.get(rowId);
+    return row && row.deleted_at === null ? mapPost(row) : null;
+  }
+
+  async findQuestion(id: string): Promise<Question | null> {
+    const post = await this.findPost(id);
+    return post && post.type === 'question' ? post : null;
+  }
+
+  async listAnswers(questionId: string): Promise<Answer[]> {
+    const rowId = toRowId(questionId);
+    if (rowId === null) return [];
+    return this.db
+      .prepare<[number], PostRow>(
+        `SELECT * FROM posts WHERE question_id = ? AND type = 'answer' AND deleted_at IS NULL
+         ORDER BY is_accepted DESC, score DESC, created_at ASC`,
+      )
+      .all(rowId)
+      .map((r) => mapPost(r) as Answer);
+  }
+
+  async listQuestions(query: QuestionListQuery): Promise<Question[]> {
+    const communityId = toRowId(query.communityId);
+    if (communityId === null) return [];
+    const order = ORDER[query.sort];
+    let rows: PostRow[];
+    if (query.tag !== undefined) {
+      const unanswered = query.sort === 'unanswered' ? ' AND qt.answer_count = 0' : '';
+      rows = this.db
+        .prepare<[number, string, number, number], PostRow>(
+          `SELECT p.* FROM tags t
+           JOIN question_tags qt ON qt.tag_id = t.id
+           JOIN posts p ON p.id = qt.question_id
+           WHERE t.community_id = ? AND t.name = ?${unanswered} AND ${LIVE_QUESTION}
+           ORDER BY ${order.tags} LIMIT ? OFFSET ?`,
+        )
+        .all(communityId, query.tag, query.limit + 1, query.offset);
+    } else {
+      rows = this.db
+        .prepare<[number, number, number], PostRow>(
+          `SELECT p.* FROM posts p WHERE p.community_id = ? AND ${LIVE_QUESTION}${order.where}
+           ORDER BY ${order.posts} LIMIT ? OFFSET ?`,
+        )
+        .all(communityId, query.limit + 1, query.offset);
+    }
+    return rows.map((r) => mapPost(r) as Question);
+  }
+
+  async recentQuestions(limit: number): Promise<Question[]> {
+    return this.db
+      .prepare<[number], PostRow>(`SELECT p.* FROM posts p WHERE ${LIVE_QUESTION} ORDER BY p.last_activity_at DESC LIMIT ?`)
+      .all(limit)
+      .map((r) => mapPost(r) as Question);
+  }
+
+  async listByAuthor(authorId: string, limit: number): Promise<Post[]> {
+    const rowId = toRowId(authorId);
+    if (rowId === null) return [];
+    return this.db
+      .prepare<[number, number], PostRow>('SELECT * FROM posts WHERE author_id = ? AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?')
+      .all(rowId, limit)
+      .map(mapPost);
+  }
+
+  async editPost(edit: PostEdit): Promise<Post> {
+    const postId = toRowId(edit.postId);
+    const editorId = toRowId(edit.editorId);
+    if (postId === null || editorId === null) throw new NotFoundError();
+    return this.db.transaction(() => {
+      const row = this.byId.get(postId);
+      if (!row || row.deleted_at !== null) throw new NotFoundError();
+      const revision = row.revision_count + 1;
+      if (row.type === 'question') {
+        const title = edit.title ?? row.title ?? '';
+        const slug = edit.slug ?? row.slug ?? '';
+        const tags = edit.tags ? edit.tags.join(' ') : row.tags;
+        this.db
+          .prepare(
+            `UPDATE posts SET title = ?, slug = ?, tags = ?, body_md = ?, body_html = ?, body_text = ?, revision_count = ?,
+             edited_at = ?, last_activity_at = ?, last_activity_user_id = ? WHERE id = ?`,
+          )
+          .run(title, slug, tags, edit.bodyMd, edit.bodyHtml, edit.bodyText, revision, edit.now, edit.now, editorId, postId);
+        if (tags !== row.tags) {
+          this.detachTags(postId);
+          this.attachTags(postId, row.community_id, splitTags(tags), { last: edit.now, created: row.created_at, score: row.score, answers: row.answer_count });
+        } else {
+          this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(edit.now, postId);
+        }
+        this.insertRevision(postId, revision, editorId, title, edit.bodyMd, tags, edit.reason, edit.now);
+      } else {
+        this.db
+          .prepare('UPDATE posts SET body_md = ?, body_html = ?, body_text = ?, revision_count = ?, edited_at = ?, last_activity_at = ? WHERE id = ?')
+          .run(edit.bodyMd, edit.bodyHtml, edit.bodyText, revision, edit.now, edit.now, postId);
+        this.db.prepare('UPDATE posts SET last_activity_at = ?, last_activity_user_id = ? WHERE id = ?').run(edit.now, editorId, row.question_id);
+        this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(edit.now, row.question_id);
+        this.insertRevision(postId, revision, editorId, null, edit.bodyMd, '', edit.reason, edit.now);
+      }
+      return mapPost(this.byId.get(postId)!);
+    })();
+  }
+
+  async listRevisions(postId: string): Promise<Revision[]> {
+    const rowId = toRowId(postId);
+    if (rowId === null) return [];
+    return this.db
+      .prepare<[number], RevisionRow>('SELECT * FROM revisions WHERE post_id = ? ORDER BY revision ASC')
+      .all(rowId)
+      .map((r) => ({
+        id: String(r.id),
+        postId: String(r.post_id),
+        revision: r.revision,
+        authorId: String(r.author_id),
+        title: r.title,
+        bodyMd: r.body_md,
+        tags: splitTags(r.tags),
+        reason: r.reason,
+        createdAt: r.created_at,
+      }));
+  }
+
+  async setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void> {
+    const qId = toRowId(questionId);
+    const aId = answerId === null ? null : toRowId(answerId);
+    if (qId === null || (answerId !== null && aId === null)) throw new NotFoundError();
+    this.db.transaction(() => {
+      const question = this.byId.get(qId);
+      if (!question || question.type !== 'question' || question.deleted_at !== null) throw new NotFoundError();
+      if (question.accepted_answer_id === aId) return;
+      const asker = question.author_id;
+      // Accepting your own answer earns nothing, as on Stack Overflow.
+      const moveReputation = (answerAuthor: number, sign: 1 | -1) => {
+        if (answerAuthor === asker) return;
+        addReputation(this.db, answerAuthor, sign * REPUTATION.answerAccepted);
+        addReputation(this.db, asker, sign * REPUTATION.acceptedByAsker);
+      };
+      if (question.accepted_answer_id !== null) {
+        const previous = this.byId.get(question.accepted_answer_id);
+        if (previous) {
+          this.db.prepare('UPDATE posts SET is_accepted = 0 WHERE id = ?').run(previous.id);
+          moveReputation(previous.author_id, -1);
+        }
+      }
+      if (aId !== null) {
+        const answer = this.byId.get(aId);
+        if (!answer || answer.type !== 'answer' || answer.question_id !== qId || answer.deleted_at !== null) throw new NotFoundError();
+        this.db.prepare('UPDATE posts SET is_accepted = 1 WHERE id = ?').run(aId);
+        moveReputation(answer.author_id, 1);
+      }
+      this.db.prepare('UPDATE posts SET accepted_answer_id = ?, last_activity_at = ? WHERE id = ?').run(aId, now, qId);
+      this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(now, qId);
+    })();
+  }
+
+  async addViews(counts: Map<string, number>): Promise<void> {
+    const update = this.db.prepare('UPDATE posts SET view_count = view_count + ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, n] of counts) {
+        const rowId = toRowId(id);
+        if (rowId !== null) update.run(n, rowId);
+      }
+    })();
+  }
+
+  async countQuestions(): Promise<number> {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM posts WHERE type = 'question' AND deleted_at IS NULL").get() as { n: number }).n;
+  }
+}
