@@ -17,6 +17,8 @@ import authRoutes from './routes/auth/index.js';
 import communityRoutes from './routes/communities/index.js';
 import userRoutes from './routes/users/index.js';
 import adminRoutes from './routes/admin/index.js';
+import questionRoutes from './routes/questions/index.js';
+import feedRoutes from './routes/feeds/index.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -52,6 +54,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(communityRoutes);
   await app.register(userRoutes);
   await app.register(adminRoutes);
+  await app.register(questionRoutes, { baseUrl: config.baseUrl, postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(feedRoutes, { baseUrl: config.baseUrl });
 
   return app;
 }

@@ -15,6 +15,8 @@ export default fp(
     app.decorate('storage', opts.storage);
     app.decorate('services', opts.services);
     app.addHook('onClose', async () => {
+      // Pending view counts are written before the database closes, so none are lost.
+      await opts.services.viewCounter.flush();
       await opts.storage.close();
     });
   },

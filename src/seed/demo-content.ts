@@ -1,7 +1,8 @@
 import type { Storage } from '../db/ports.js';
 import type { Services } from '../services/index.js';
 import type { User } from '../domain/types.js';
-import { demoCommunities, demoUsers, DEMO_PASSWORD } from './demo-data.js';
+import { demoCommunities, demoUsers, demoVoters, DEMO_PASSWORD } from './demo-data.js';
+import { demoQuestions } from './demo-questions.js';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
@@ -26,7 +27,8 @@ export async function seedDemo(storage: Storage, services: Services): Promise<vo
     );
     users.set(u.username, user);
   }
-  const admin = users.get('admin')!;
+  const user = (name: string) => users.get(name)!;
+  const admin = user('admin');
   for (const c of demoCommunities) {
     const community = await services.communities.create(admin, {
       slug: c.slug,
@@ -37,7 +39,25 @@ export async function seedDemo(storage: Storage, services: Services): Promise<vo
       promotionThreshold: '5',
     });
     for (const [username, role] of Object.entries(c.members)) {
-      await storage.memberships.upsert(community.id, users.get(username)!.id, role);
+      await storage.memberships.upsert(community.id, user(username).id, role);
+    }
+    for (const voter of demoVoters) {
+      if (!(voter in c.members)) await storage.memberships.upsert(community.id, user(voter).id, 'member');
+    }
+  }
+
+  // Threads go through the same services as the web forms, so counters, revisions and
+  // reputation are exactly what real use would produce.
+  for (const dq of demoQuestions) {
+    const { question } = await services.questions.ask(user(dq.author), dq.community, { title: dq.title, body: dq.body, tags: dq.tags });
+    const voters = (n: number, exclude: string, offset = 0) =>
+      demoVoters.filter((v) => v !== exclude).slice(offset, offset + n).map(user);
+    for (const voter of voters(dq.upvoters, dq.author)) await services.questions.vote(voter, question.id, 1);
+    for (const da of dq.answers) {
+      const { answer } = await services.questions.answer(user(da.author), question.id, da.body);
+      for (const voter of voters(da.upvoters, da.author)) await services.questions.vote(voter, answer.id, 1);
+      for (const voter of voters(da.downvoters ?? 0, da.author, da.upvoters)) await services.questions.vote(voter, answer.id, -1);
+      if (da.accepted) await services.questions.accept(user(dq.author), question.id, answer.id);
     }
   }
 }

@@ -11,7 +11,16 @@ export const demoUsers: Array<{ username: string; email: string; isAdmin: boolea
   { username: 'bob', email: 'bob@example.com', isAdmin: false },
   { username: '李雷', email: 'lilei@example.com', isAdmin: false },
   { username: '韩梅梅', email: 'hanmeimei@example.com', isAdmin: false },
+  { username: 'carol', email: 'carol@example.com', isAdmin: false },
+  { username: 'dave', email: 'dave@example.com', isAdmin: false },
+  { username: 'erin', email: 'erin@example.com', isAdmin: false },
+  { username: '王芳', email: 'wangfang@example.com', isAdmin: false },
+  { username: '张伟', email: 'zhangwei@example.com', isAdmin: false },
+  { username: '刘洋', email: 'liuyang@example.com', isAdmin: false },
 ];
+
+/** Members who only vote in the demo, so that the best answers reach a realistic score. */
+export const demoVoters = ['carol', 'dave', 'erin', '王芳', '张伟', '刘洋', 'alice', 'bob', '李雷', '韩梅梅'];
 
 export const demoCommunities: Array<{
   slug: string;

@@ -7,6 +7,8 @@ import { AuthService } from './auth/auth-service.js';
 import { CommunityService } from './communities/community-service.js';
 import { UserService } from './users/user-service.js';
 import { HomeService } from './home/home-service.js';
+import { QuestionService } from './qa/question-service.js';
+import { ViewCounter } from './qa/view-counter.js';
 
 export interface Services {
   sessions: SessionService;
@@ -14,11 +16,15 @@ export interface Services {
   communities: CommunityService;
   users: UserService;
   home: HomeService;
+  questions: QuestionService;
+  viewCounter: ViewCounter;
 }
 
 export interface ServiceOverrides {
   hasher?: PasswordHasher;
   now?: () => number;
+  /** 0 disables the timer: tests flush views explicitly. */
+  viewFlushMs?: number;
 }
 
 /** The composition root: every service gets its dependencies here and nowhere else. */
@@ -31,11 +37,16 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     { maxPerIp: config.loginMaxAttemptsPerIp, maxPerAccount: config.loginMaxAttemptsPerAccount, windowSeconds: config.loginWindowSeconds },
     now,
   );
+  const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
+  const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000);
+  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now);
   return {
     sessions,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
-    communities: new CommunityService(storage.communities, storage.memberships, storage.users),
+    communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(storage.communities, storage.memberships, null),
+    home: new HomeService(storage.communities, storage.memberships, questions),
+    questions,
+    viewCounter,
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { communityCard } from '../../presenters/community.js';
+import { timeView } from '../../presenters/time.js';
 
 const homeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/', async (request, reply) => {
@@ -9,7 +10,10 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       {
         interest: home.communities.filter((c) => c.kind === 'interest').map((c) => communityCard(c, home.joined.has(c.id))),
         business: home.communities.filter((c) => c.kind === 'business').map((c) => communityCard(c, home.joined.has(c.id))),
-        recent: home.recent,
+        recent: home.recent.map((a) => {
+          const at = timeView(a.at, request.locale);
+          return { ...a, atIso: at.iso, atText: at.text };
+        }),
       },
       { title: request.t('home.title'), description: request.t('home.tagline') },
     );

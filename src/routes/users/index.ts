@@ -1,9 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { queryString } from '../../http/form.js';
+import { questionUrl } from '../../services/qa/question-service.js';
+import { timeView } from '../../presenters/time.js';
 
 const userRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { username: string } }>('/u/:username', async (request, reply) => {
     const profile = await app.services.users.profile(request.params.username);
+    const posts = await app.services.questions.byAuthor(profile.user.id, 20);
     const { user } = profile;
     const badges = [
       ...(user.isAdmin ? [{ role: 'admin', labelKey: 'role.admin', community: null as string | null }] : []),
@@ -23,6 +26,11 @@ const userRoutes: FastifyPluginAsync = async (app) => {
         },
         badges,
         communities: profile.communities.map((m) => ({ name: m.community.name, url: `/c/${m.community.slug}`, role: m.membership.role, kind: m.community.kind })),
+        activity: posts.flatMap(({ post, question, community }) =>
+          question && community
+            ? [{ kind: post.type, title: question.title, url: questionUrl(community.slug, question) + (post.type === 'answer' ? `#a${post.id}` : ''), score: post.score, at: timeView(post.createdAt, request.locale) }]
+            : [],
+        ),
         welcome: queryString(request.query, 'welcome') === '1' && request.user?.id === user.id,
       },
       { title: user.username, canonicalUrl: `/u/${encodeURIComponent(user.username)}` },

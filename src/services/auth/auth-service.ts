@@ -52,22 +52,25 @@ export class AuthService {
     return { user, token, expiresAt: session.expiresAt };
   }
 
-  /** Checks the throttle first so a blocked client learns nothing about the password. */
+  /** Checks the throttle before the password so a blocked client learns nothing about it. */
   async login(identifier: string, password: string, ip: string): Promise<LoginResult> {
     const id = identifier.trim();
     const errors: FieldErrors = {};
     if (id === '') errors.identifier = { key: 'validation.required' };
     if (password === '') errors.password = { key: 'validation.required' };
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-    await this.throttle.assertAllowed(ip, id);
     const user = id.includes('@') ? await this.users.findByEmail(normaliseEmail(id)) : await this.users.findByUsername(normaliseUsername(id));
+    // Count failures per account, not per spelling: otherwise alternating between the
+    // username and the email (or their letter case) would multiply the allowed guesses.
+    const accountKey = user ? `user:${user.id}` : id;
+    await this.throttle.assertAllowed(ip, accountKey);
     // Verify against a dummy hash when the user is unknown so timing does not reveal accounts.
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.hasher.verify(DUMMY_HASH, password), false);
     if (!user || !ok) {
-      await this.throttle.recordFailure(ip, id);
+      await this.throttle.recordFailure(ip, accountKey);
       throw new UnauthorizedError('auth.wrongCredentials');
     }
-    await this.throttle.recordSuccess(id);
+    await this.throttle.recordSuccess(accountKey);
     return this.startSession(user);
   }
 

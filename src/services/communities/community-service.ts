@@ -22,6 +22,10 @@ export class CommunityService {
     return this.communities.list();
   }
 
+  async byId(id: string): Promise<Community | null> {
+    return this.communities.findById(id);
+  }
+
   /** Unknown and malformed slugs are both a plain 404. */
   async getBySlug(slug: string): Promise<Community> {
     if (!COMMUNITY_SLUG_PATTERN.test(slug)) throw new NotFoundError('community.notFound');

@@ -1,0 +1,264 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { formFields, pageNumber, queryString, wantsJson, BadInputError } from '../../http/form.js';
+import { tryForm } from '../../http/form-view.js';
+import { redirectToLogin, requireUser } from '../../http/guards.js';
+import { parseVoteValue } from '../../domain/qa-rules.js';
+import { QUESTION_SORTS, type QuestionSort } from '../../domain/qa-types.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { renderMarkdown } from '../../markdown/render.js';
+import { qaPageJsonLd, questionListView, questionPageView } from '../../presenters/questions.js';
+import { questionUrl } from '../../services/qa/question-service.js';
+import { diffText } from '../../services/qa/revision-diff.js';
+import { timeView } from '../../presenters/time.js';
+import { authorView } from '../../presenters/questions.js';
+
+type CommunityParams = { Params: { community: string } };
+type IdParams = { Params: { id: string } };
+
+function sortFrom(raw: string | undefined): QuestionSort {
+  return (QUESTION_SORTS as readonly string[]).includes(raw ?? '') ? (raw as QuestionSort) : 'active';
+}
+
+/** Post ids are positive integers in the embedded backend; anything else is a 404 straight away. */
+function postId(raw: string): string {
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw new NotFoundError('qa.postNotFound');
+  return raw;
+}
+
+const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinute: number }> = async (app, opts) => {
+  const { questions, communities } = app.services;
+  const postLimit = { rateLimit: { max: opts.postRateLimitPerMinute, timeWindow: '1 minute' } };
+
+  async function renderList(request: FastifyRequest, reply: FastifyReply, slug: string, tag?: string) {
+    const sort = sortFrom(queryString(request.query, 'sort'));
+    const list = await questions.listQuestions(slug, request.user, { sort, tag, page: pageNumber(queryString(request.query, 'page')) });
+    const staff = await communities.staff(list.community.id);
+    const c = list.community;
+    return reply.page(
+      'communities/show',
+      {
+        community: { slug: c.slug, name: c.name, kind: c.kind, url: `/c/${c.slug}`, descriptionHtml: c.descriptionHtml, memberCount: c.memberCount, questionCount: c.questionCount },
+        membership: list.membership ? { role: list.membership.role } : null,
+        canModerate: list.canModerate,
+        staff: staff.map(({ membership, user }) => ({ username: user.username, url: `/u/${encodeURIComponent(user.username)}`, role: membership.role })),
+        list: questionListView(list, request.locale),
+        feedUrl: `/c/${c.slug}/feed.atom`,
+      },
+      {
+        title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
+        description: c.descriptionHtml.replace(/<[^>]+>/g, '').slice(0, 160),
+        searchCommunity: c.slug,
+        canonicalUrl: list.tag ? `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}` : `/c/${c.slug}`,
+      },
+    );
+  }
+
+  app.get<CommunityParams>('/c/:community', async (request, reply) => renderList(request, reply, request.params.community));
+
+  app.get<{ Params: { community: string; tag: string } }>('/c/:community/tags/:tag', async (request, reply) =>
+    renderList(request, reply, request.params.community, request.params.tag),
+  );
+
+  /* ----- asking ----- */
+
+  async function renderAsk(request: FastifyRequest, reply: FastifyReply, slug: string, state: { values: Record<string, string>; errors: Record<string, string>; previewHtml?: string | null; similar?: unknown[] | null }, status = 200) {
+    const ctx = await communities.context(slug, request.user);
+    const c = ctx.community;
+    return reply.page(
+      'questions/ask',
+      {
+        community: { slug: c.slug, name: c.name, url: `/c/${c.slug}` },
+        isMember: Boolean(ctx.membership) || Boolean(request.user?.isAdmin),
+        values: state.values,
+        errors: state.errors,
+        previewHtml: state.previewHtml ?? null,
+        similar: state.similar ?? null,
+      },
+      { title: request.t('qa.ask.title'), status, searchCommunity: c.slug },
+    );
+  }
+
+  app.get<CommunityParams>('/c/:community/ask', async (request, reply) => {
+    if (!request.user) return redirectToLogin(request, reply);
+    const title = (queryString(request.query, 'title') ?? '').slice(0, 150);
+    return renderAsk(request, reply, request.params.community, { values: { title, body: '', tags: '' }, errors: {} });
+  });
+
+  app.post<CommunityParams>('/c/:community/ask', { config: postLimit }, async (request, reply) => {
+    const user = requireUser(request);
+    const form = formFields(request.body, ['title', 'body', 'tags', 'action'] as const);
+    const slug = request.params.community;
+    if (form.action === 'preview' || form.action === 'check') {
+      const checked = await tryForm(request.t, async () => questions.checkDraft(form));
+      const previewHtml = form.action === 'preview' ? renderMarkdown(form.body).html : null;
+      const similar = form.action === 'check' ? await similarFor(slug, form.title) : null;
+      return renderAsk(request, reply, slug, { values: form, errors: checked.ok ? {} : checked.errors, previewHtml, similar }, checked.ok ? 200 : 400);
+    }
+    const result = await tryForm(request.t, () => questions.ask(user, slug, form));
+    if (!result.ok) return renderAsk(request, reply, slug, { values: form, errors: result.errors }, 400);
+    return reply.redirect(questionUrl(result.value.community.slug, result.value.question), 303);
+  });
+
+  /** Likely duplicates for the no-JS "check similar questions" step; empty until search is available. */
+  async function similarFor(slug: string, title: string): Promise<unknown[]> {
+    const search = (app.services as unknown as { search?: { similarQuestions?: (communityId: string, title: string, limit: number) => Promise<unknown[]> } }).search;
+    if (!search?.similarQuestions || title.trim() === '') return [];
+    const community = await communities.getBySlug(slug);
+    return search.similarQuestions(community.id, title, 5);
+  }
+
+  /** Markdown preview for the live preview script (same renderer as saving). */
+  app.post('/preview', { config: postLimit }, async (request, reply) => {
+    requireUser(request);
+    const form = formFields(request.body, ['body'] as const);
+    if (form.body.length > 30_000) throw new BadInputError();
+    return reply.send({ html: renderMarkdown(form.body).html });
+  });
+
+  /* ----- reading ----- */
+
+  app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', async (request, reply) => {
+    const page = await questions.questionPage(request.params.community, postId(request.params.id), request.user);
+    const canonical = questionUrl(page.community.slug, page.question);
+    const requested = `/c/${request.params.community}/q/${request.params.id}/${encodeURIComponent(request.params.slug ?? '')}`;
+    if (requested !== canonical) {
+      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      return reply.redirect(canonical + query, 301);
+    }
+    const view = questionPageView(page, request.user, request.locale);
+    return reply.page(
+      'questions/show',
+      {
+        ...view,
+        jsonLd: qaPageJsonLd(page, opts.baseUrl),
+        og: { title: page.question.title, description: page.question.bodyText.slice(0, 200), url: opts.baseUrl + canonical },
+        answerForm: { body: '', errors: {} },
+      },
+      { title: page.question.title, canonicalUrl: canonical, description: page.question.bodyText.slice(0, 160), searchCommunity: page.community.slug },
+    );
+  });
+
+  /* ----- writing ----- */
+
+  app.post<IdParams>('/q/:id/answers', { config: postLimit }, async (request, reply) => {
+    const user = requireUser(request);
+    const form = formFields(request.body, ['body'] as const);
+    const id = postId(request.params.id);
+    const result = await tryForm(request.t, () => questions.answer(user, id, form.body));
+    if (!result.ok) {
+      const page = await questions.questionPage('', id, request.user);
+      const view = questionPageView(page, request.user, request.locale);
+      return reply.page(
+        'questions/show',
+        { ...view, jsonLd: qaPageJsonLd(page, opts.baseUrl), og: null, answerForm: { body: form.body, errors: result.errors } },
+        { title: page.question.title, status: 400, canonicalUrl: questionUrl(page.community.slug, page.question) },
+      );
+    }
+    const { community, question, answer } = result.value;
+    return reply.redirect(`${questionUrl(community.slug, question)}#a${answer.id}`, 303);
+  });
+
+  app.post<IdParams>('/posts/:id/vote', { config: postLimit }, async (request, reply) => {
+    const user = requireUser(request);
+    const form = formFields(request.body, ['value'] as const);
+    const value = parseVoteValue(form.value);
+    if (value === null) throw new BadInputError();
+    const result = await questions.vote(user, postId(request.params.id), value);
+    if (wantsJson(request.headers.accept)) return reply.send({ postId: result.post.id, score: result.score, value: result.value });
+    const anchor = result.post.type === 'answer' ? `#a${result.post.id}` : '';
+    return reply.redirect(`${questionUrl(result.community.slug, result.question)}${anchor}`, 303);
+  });
+
+  app.post<IdParams>('/q/:id/accept', { config: postLimit }, async (request, reply) => {
+    const user = requireUser(request);
+    const form = formFields(request.body, ['answerId'] as const);
+    const result = await questions.accept(user, postId(request.params.id), postId(form.answerId));
+    if (wantsJson(request.headers.accept)) return reply.send({ accepted: result.accepted, answerId: form.answerId });
+    return reply.redirect(`${questionUrl(result.community.slug, result.question)}#a${form.answerId}`, 303);
+  });
+
+  app.post<IdParams>('/posts/:id/comments', { config: postLimit }, async (request, reply) => {
+    const user = requireUser(request);
+    const form = formFields(request.body, ['comment'] as const);
+    const id = postId(request.params.id);
+    const result = await tryForm(request.t, () => questions.comment(user, id, form.comment));
+    if (!result.ok) {
+      const post = await questions.requirePost(id);
+      const question = post.type === 'question' ? post : await questions.requireQuestion(post.questionId);
+      const page = await questions.questionPage('', question.id, request.user);
+      const view = questionPageView(page, request.user, request.locale);
+      return reply.page(
+        'questions/show',
+        { ...view, jsonLd: qaPageJsonLd(page, opts.baseUrl), og: null, answerForm: { body: '', errors: {} }, commentError: { postId: id, message: result.errors.comment, value: form.comment } },
+        { title: page.question.title, status: 400, canonicalUrl: questionUrl(page.community.slug, page.question) },
+      );
+    }
+    const { community, question, post, comment } = result.value;
+    const anchor = post.type === 'answer' ? `#a${post.id}` : `#comment-${comment.id}`;
+    return reply.redirect(`${questionUrl(community.slug, question)}${anchor}`, 303);
+  });
+
+  /* ----- editing and history ----- */
+
+  async function renderEdit(request: FastifyRequest, reply: FastifyReply, id: string, state: { values?: Record<string, string>; errors?: Record<string, string>; previewHtml?: string | null }, status = 200) {
+    const user = requireUser(request);
+    const { post, question, community } = await questions.editable(user, id);
+    const values = state.values ?? { title: question.title, body: post.bodyMd, tags: question.tags.join(' '), reason: '' };
+    return reply.page(
+      'questions/edit',
+      {
+        post: { id: post.id, type: post.type, url: `/posts/${post.id}/edit` },
+        question: { title: question.title, url: questionUrl(community.slug, question) },
+        community: { name: community.name, url: `/c/${community.slug}` },
+        values,
+        errors: state.errors ?? {},
+        previewHtml: state.previewHtml ?? null,
+      },
+      { title: request.t('qa.edit.title'), status },
+    );
+  }
+
+  app.get<IdParams>('/posts/:id/edit', async (request, reply) => {
+    if (!request.user) return redirectToLogin(request, reply);
+    return renderEdit(request, reply, postId(request.params.id), {});
+  });
+
+  app.post<IdParams>('/posts/:id/edit', { config: postLimit }, async (request, reply) => {
+    const user = requireUser(request);
+    const id = postId(request.params.id);
+    const form = formFields(request.body, ['title', 'body', 'tags', 'reason', 'action'] as const);
+    if (form.action === 'preview') return renderEdit(request, reply, id, { values: form, previewHtml: renderMarkdown(form.body).html });
+    const result = await tryForm(request.t, () => questions.edit(user, id, form));
+    if (!result.ok) return renderEdit(request, reply, id, { values: form, errors: result.errors }, 400);
+    const { post, question, community } = result.value;
+    return reply.redirect(`${questionUrl(community.slug, question)}${post.type === 'answer' ? `#a${post.id}` : ''}`, 303);
+  });
+
+  app.get<IdParams>('/posts/:id/revisions', async (request, reply) => {
+    const { post, question, community, revisions, authors } = await questions.revisions(postId(request.params.id));
+    const views = revisions.map((rev, i) => {
+      const prev = i > 0 ? revisions[i - 1]! : null;
+      return {
+        revision: rev.revision,
+        author: authorView(authors.get(rev.authorId)),
+        at: timeView(rev.createdAt, request.locale),
+        reason: rev.reason,
+        titleDiff: rev.title !== null && prev && prev.title !== rev.title ? diffText(prev.title ?? '', rev.title) : null,
+        tagsDiff: prev && prev.tags.join(' ') !== rev.tags.join(' ') ? diffText(prev.tags.join(' '), rev.tags.join(' ')) : null,
+        bodyDiff: prev ? diffText(prev.bodyMd, rev.bodyMd) : [{ kind: 'same' as const, text: rev.bodyMd }],
+        title: rev.title,
+      };
+    });
+    return reply.page(
+      'questions/revisions',
+      {
+        post: { id: post.id, type: post.type },
+        question: { title: question.title, url: questionUrl(community.slug, question) + (post.type === 'answer' ? `#a${post.id}` : '') },
+        revisions: views.reverse(),
+      },
+      { title: request.t('qa.revisions.title', { title: question.title }) },
+    );
+  });
+};
+
+export default questionRoutes;

@@ -1,0 +1,322 @@
+import type { CommentRepository, MembershipRepository, PostRepository, TagRepository, UserRepository, VoteRepository, VoteResult } from '../../db/ports.js';
+import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
+import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../../domain/qa-types.js';
+import type { Community, Membership, User } from '../../domain/types.js';
+import { canPostIn, isModerator } from '../../domain/permissions.js';
+import { checkBody, checkComment, checkReason, checkTags, checkTitle, normaliseTags } from '../../domain/qa-rules.js';
+import { slugify } from '../../domain/slug.js';
+import { renderMarkdown, renderPlainWithLinks } from '../../markdown/render.js';
+import type { CommunityService } from '../communities/community-service.js';
+import type { RecentActivityItem, RecentActivitySource } from '../home/home-service.js';
+import type { ViewCounter } from './view-counter.js';
+
+export const QUESTIONS_PER_PAGE = 20;
+const MAX_PAGE = 5000;
+
+export interface QuestionDraft {
+  title: string;
+  body: string;
+  tags: string;
+}
+
+export interface QuestionPage {
+  community: Community;
+  question: Question;
+  answers: Answer[];
+  comments: Map<string, Comment[]>;
+  authors: Map<string, User>;
+  myVotes: Map<string, VoteValue>;
+  membership: Membership | null;
+  canModerate: boolean;
+  canAccept: boolean;
+  canParticipate: boolean;
+}
+
+export interface QuestionList {
+  community: Community;
+  questions: Question[];
+  authors: Map<string, User>;
+  hasMore: boolean;
+  page: number;
+  sort: QuestionSort;
+  tag: Tag | null;
+  popularTags: Tag[];
+  membership: Membership | null;
+  canModerate: boolean;
+}
+
+/** Questions, answers, comments, votes, acceptance and edits: the Q&A core. */
+export class QuestionService implements RecentActivitySource {
+  constructor(
+    private readonly posts: PostRepository,
+    private readonly votes: VoteRepository,
+    private readonly comments: CommentRepository,
+    private readonly tags: TagRepository,
+    private readonly users: UserRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly communities: CommunityService,
+    private readonly views: ViewCounter,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Validates a draft without saving; the ask form's preview and the ask action share it. */
+  checkDraft(draft: QuestionDraft): { title: string; body: string; tags: string[] } {
+    const title = draft.title.trim().replace(/\s+/g, ' ');
+    const body = draft.body.replace(/\r\n/g, '\n');
+    const tags = normaliseTags(draft.tags);
+    const errors: FieldErrors = {};
+    checkTitle(title, errors);
+    checkBody(body, errors);
+    checkTags(tags, errors);
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    return { title, body, tags };
+  }
+
+  private async requireParticipant(user: User, communityId: string): Promise<Membership | null> {
+    const membership = await this.memberships.find(communityId, user.id);
+    if (!canPostIn(user, membership)) throw new ForbiddenError('qa.joinToParticipate');
+    return membership;
+  }
+
+  async ask(user: User, communitySlug: string, draft: QuestionDraft): Promise<{ community: Community; question: Question }> {
+    const community = await this.communities.getBySlug(communitySlug);
+    await this.requireParticipant(user, community.id);
+    const { title, body, tags } = this.checkDraft(draft);
+    const rendered = renderMarkdown(body);
+    const question = await this.posts.createQuestion({
+      communityId: community.id,
+      authorId: user.id,
+      title,
+      slug: slugify(title),
+      bodyMd: body,
+      bodyHtml: rendered.html,
+      bodyText: rendered.text,
+      tags,
+      now: this.now(),
+    });
+    return { community, question };
+  }
+
+  async answer(user: User, questionId: string, body: string): Promise<{ question: Question; answer: Answer; community: Community }> {
+    const question = await this.requireQuestion(questionId);
+    await this.requireParticipant(user, question.communityId);
+    const text = body.replace(/\r\n/g, '\n');
+    const errors: FieldErrors = {};
+    checkBody(text, errors);
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const rendered = renderMarkdown(text);
+    const answer = await this.posts.createAnswer({ questionId: question.id, authorId: user.id, bodyMd: text, bodyHtml: rendered.html, bodyText: rendered.text, now: this.now() });
+    const community = await this.requireCommunity(question.communityId);
+    return { question, answer, community };
+  }
+
+  async comment(user: User, postId: string, body: string): Promise<{ post: Post; comment: Comment; question: Question; community: Community }> {
+    const post = await this.requirePost(postId);
+    await this.requireParticipant(user, post.communityId);
+    const text = checkComment(body);
+    const comment = await this.comments.add(post.id, user.id, text, renderPlainWithLinks(text), this.now());
+    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    return { post, comment, question, community: await this.requireCommunity(post.communityId) };
+  }
+
+  async vote(user: User, postId: string, value: VoteValue): Promise<VoteResult & { post: Post; question: Question; community: Community }> {
+    const post = await this.requirePost(postId);
+    if (post.authorId === user.id) throw new ForbiddenError('qa.cannotVoteOwn');
+    await this.requireParticipant(user, post.communityId);
+    const result = await this.votes.castVote(post.id, user.id, value, this.now());
+    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    return { ...result, post, question, community: await this.requireCommunity(post.communityId) };
+  }
+
+  /** The asker or a moderator accepts an answer; accepting the accepted one again withdraws it. */
+  async accept(user: User, questionId: string, answerId: string): Promise<{ question: Question; community: Community; accepted: boolean }> {
+    const question = await this.requireQuestion(questionId);
+    const membership = await this.memberships.find(question.communityId, user.id);
+    if (question.authorId !== user.id && !isModerator(user, membership)) throw new ForbiddenError('qa.onlyAskerAccepts');
+    const answer = await this.posts.findPost(answerId);
+    if (!answer || answer.type !== 'answer' || answer.questionId !== question.id) throw new NotFoundError('qa.answerNotFound');
+    const withdraw = question.acceptedAnswerId === answer.id;
+    await this.posts.setAcceptedAnswer(question.id, withdraw ? null : answer.id, this.now());
+    return { question, community: await this.requireCommunity(question.communityId), accepted: !withdraw };
+  }
+
+  /** Authors edit their own posts; moderators edit any. Every edit is a revision. */
+  async editable(user: User, postId: string): Promise<{ post: Post; question: Question; community: Community }> {
+    const post = await this.requirePost(postId);
+    const membership = await this.memberships.find(post.communityId, user.id);
+    if (post.authorId !== user.id && !isModerator(user, membership)) throw new ForbiddenError('qa.cannotEdit');
+    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    return { post, question, community: await this.requireCommunity(post.communityId) };
+  }
+
+  async edit(user: User, postId: string, input: { title: string; body: string; tags: string; reason: string }): Promise<{ post: Post; question: Question; community: Community }> {
+    const { post, community } = await this.editable(user, postId);
+    const errors: FieldErrors = {};
+    const body = input.body.replace(/\r\n/g, '\n');
+    const reason = input.reason.trim();
+    checkBody(body, errors);
+    checkReason(reason, errors);
+    let title: string | undefined;
+    let tags: string[] | undefined;
+    if (post.type === 'question') {
+      title = input.title.trim().replace(/\s+/g, ' ');
+      tags = normaliseTags(input.tags);
+      checkTitle(title, errors);
+      checkTags(tags, errors);
+    }
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const unchanged = body === post.bodyMd && (post.type === 'answer' || (title === post.title && tags!.join(' ') === post.tags.join(' ')));
+    if (unchanged) throw new ValidationError({ body: { key: 'qa.validation.noChange' } });
+    const rendered = renderMarkdown(body);
+    const saved = await this.posts.editPost({
+      postId: post.id,
+      editorId: user.id,
+      title,
+      slug: title ? slugify(title) : undefined,
+      tags,
+      bodyMd: body,
+      bodyHtml: rendered.html,
+      bodyText: rendered.text,
+      reason,
+      now: this.now(),
+    });
+    const question = saved.type === 'question' ? saved : await this.requireQuestion(saved.questionId);
+    return { post: saved, question, community };
+  }
+
+  async revisions(postId: string): Promise<{ post: Post; question: Question; community: Community; revisions: Revision[]; authors: Map<string, User> }> {
+    const post = await this.requirePost(postId);
+    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    const revisions = await this.posts.listRevisions(post.id);
+    const authors = await this.authorsOf(revisions.map((r) => r.authorId));
+    return { post, question, community: await this.requireCommunity(post.communityId), revisions, authors };
+  }
+
+  async questionPage(communitySlug: string, questionId: string, viewer: User | null): Promise<QuestionPage> {
+    const question = await this.requireQuestion(questionId);
+    const community = await this.requireCommunity(question.communityId);
+    // The URL may name another community; the route redirects to the canonical one.
+    void communitySlug;
+    const answers = await this.posts.listAnswers(question.id);
+    const postIds = [question.id, ...answers.map((a) => a.id)];
+    const [commentList, membership] = await Promise.all([
+      question.commentCount + answers.reduce((n, a) => n + a.commentCount, 0) > 0 ? this.comments.listFor(postIds) : Promise.resolve([]),
+      viewer ? this.memberships.find(community.id, viewer.id) : Promise.resolve(null),
+    ]);
+    const comments = new Map<string, Comment[]>();
+    for (const c of commentList) {
+      const list = comments.get(c.postId) ?? [];
+      list.push(c);
+      comments.set(c.postId, list);
+    }
+    const authors = await this.authorsOf([question.authorId, ...answers.map((a) => a.authorId), ...commentList.map((c) => c.authorId)]);
+    const myVotes = viewer ? await this.votes.votesBy(viewer.id, postIds) : new Map<string, VoteValue>();
+    this.views.count(question.id);
+    const canModerate = isModerator(viewer, membership);
+    return {
+      community,
+      question,
+      answers,
+      comments,
+      authors,
+      myVotes,
+      membership,
+      canModerate,
+      canAccept: Boolean(viewer && (viewer.id === question.authorId || canModerate)),
+      canParticipate: canPostIn(viewer, membership),
+    };
+  }
+
+  async listQuestions(communitySlug: string, viewer: User | null, options: { sort: QuestionSort; tag?: string; page: number }): Promise<QuestionList> {
+    const ctx = await this.communities.context(communitySlug, viewer);
+    const page = Math.min(Math.max(1, options.page), MAX_PAGE);
+    let tag: Tag | null = null;
+    if (options.tag !== undefined) {
+      const name = normaliseTags(options.tag)[0];
+      tag = name ? await this.tags.find(ctx.community.id, name) : null;
+      if (!tag) throw new NotFoundError('qa.tagNotFound');
+    }
+    const rows = await this.posts.listQuestions({
+      communityId: ctx.community.id,
+      sort: options.sort,
+      tag: tag?.name,
+      offset: (page - 1) * QUESTIONS_PER_PAGE,
+      limit: QUESTIONS_PER_PAGE,
+    });
+    const hasMore = rows.length > QUESTIONS_PER_PAGE;
+    const questions = rows.slice(0, QUESTIONS_PER_PAGE);
+    const [authors, popularTags] = await Promise.all([
+      this.authorsOf(questions.flatMap((q) => [q.authorId, q.lastActivityUserId ?? q.authorId])),
+      this.tags.popular(ctx.community.id, 20),
+    ]);
+    return { community: ctx.community, questions, authors, hasMore, page, sort: options.sort, tag, popularTags, membership: ctx.membership, canModerate: ctx.canModerate };
+  }
+
+  async recentActivity(limit: number): Promise<RecentActivityItem[]> {
+    const questions = await this.posts.recentQuestions(limit);
+    const communities = new Map((await this.communities.list()).map((c) => [c.id, c]));
+    const authors = await this.authorsOf(questions.map((q) => q.lastActivityUserId ?? q.authorId));
+    return questions.flatMap((q) => {
+      const c = communities.get(q.communityId);
+      if (!c) return [];
+      const answered = q.lastActivityAt !== q.createdAt && q.answerCount > 0;
+      return [{
+        kind: answered ? 'answer' : 'question',
+        title: q.title,
+        url: questionUrl(c.slug, q),
+        communityName: c.name,
+        communityUrl: `/c/${c.slug}`,
+        authorName: authors.get(q.lastActivityUserId ?? q.authorId)?.username ?? '',
+        at: q.lastActivityAt,
+      } satisfies RecentActivityItem];
+    });
+  }
+
+  /** Questions for the sitemap, most recently active first (a sitemap holds at most 50,000 URLs). */
+  async sitemapEntries(limit: number): Promise<Array<{ id: string; slug: string; communitySlug: string; lastActivityAt: number }>> {
+    const questions = await this.posts.recentQuestions(limit);
+    const communities = new Map((await this.communities.list()).map((c) => [c.id, c.slug]));
+    return questions.flatMap((q) => {
+      const communitySlug = communities.get(q.communityId);
+      return communitySlug ? [{ id: q.id, slug: q.slug, communitySlug, lastActivityAt: q.lastActivityAt }] : [];
+    });
+  }
+
+  async byAuthor(userId: string, limit: number): Promise<Array<{ post: Post; question: Question | null; community: Community | null }>> {
+    const posts = await this.posts.listByAuthor(userId, limit);
+    const communities = new Map((await this.communities.list()).map((c) => [c.id, c]));
+    const out = [];
+    for (const post of posts) {
+      const question = post.type === 'question' ? post : await this.posts.findQuestion(post.questionId);
+      out.push({ post, question, community: communities.get(post.communityId) ?? null });
+    }
+    return out;
+  }
+
+  async requireQuestion(id: string): Promise<Question> {
+    const q = await this.posts.findQuestion(id);
+    if (!q) throw new NotFoundError('qa.questionNotFound');
+    return q;
+  }
+
+  async requirePost(id: string): Promise<Post> {
+    const p = await this.posts.findPost(id);
+    if (!p) throw new NotFoundError('qa.postNotFound');
+    return p;
+  }
+
+  private async requireCommunity(id: string): Promise<Community> {
+    const c = await this.communities.byId(id);
+    if (!c) throw new NotFoundError('community.notFound');
+    return c;
+  }
+
+  private async authorsOf(ids: string[]): Promise<Map<string, User>> {
+    const users = await this.users.findManyByIds([...new Set(ids)]);
+    return new Map(users.map((u) => [u.id, u]));
+  }
+}
+
+export function questionUrl(communitySlug: string, q: Pick<Question, 'id' | 'slug'>): string {
+  return `/c/${communitySlug}/q/${q.id}/${encodeURIComponent(q.slug)}`;
+}
