@@ -62,7 +62,7 @@ export class AuthService {
     const user = id.includes('@') ? await this.users.findByEmail(normaliseEmail(id)) : await this.users.findByUsername(normaliseUsername(id));
     // Count failures per account, not per spelling: otherwise alternating between the
     // username and the email (or their letter case) would multiply the allowed guesses.
-    const accountKey = user ? `user:${user.id}` : id;
+    const accountKey = user ? `id:${user.id}` : `name:${id}`;
     await this.throttle.assertAllowed(ip, accountKey);
     // Verify against a dummy hash when the user is unknown so timing does not reveal accounts.
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.hasher.verify(DUMMY_HASH, password), false);
