@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { AppConfig } from './config.js';
 import type { Storage } from './db/ports.js';
@@ -9,7 +9,7 @@ import storagePlugin from './plugins/storage.js';
 import securityPlugin from './plugins/security.js';
 import requestContextPlugin from './plugins/request-context.js';
 import viewsPlugin, { defaultViewsDir } from './plugins/views.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { minimalErrorPage } from './plugins/errors.js';
 import healthRoutes from './routes/health/index.js';
 import prefsRoutes from './routes/prefs/index.js';
 import homeRoutes from './routes/home/index.js';
@@ -35,6 +35,13 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     trustProxy: config.trustProxy,
     // Route params longer than this are refused with 414 rather than processed.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors Fastify raises before routing (over-long or badly encoded URLs) get the same
+    // HTML error page as everything else instead of Fastify's JSON.
+    frameworkErrors: (error, request, reply) => {
+      // Plugins (views, cookies) have not run for these requests, so the page is minimal.
+      const status = error.statusCode === 414 ? 414 : 400;
+      (reply as FastifyReply).code(status).type('text/html; charset=utf-8').send(minimalErrorPage(request.headers['accept-language'], status));
+    },
   });
 
   const storage = options.storage ?? createStorage(config);

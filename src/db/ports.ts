@@ -18,6 +18,7 @@ export interface NewUser {
 }
 
 export interface UserRepository {
+  /** Throws ConflictError (validation.usernameTaken / validation.emailTaken) on a duplicate. */
   create(input: NewUser): Promise<User>;
   findById(id: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;

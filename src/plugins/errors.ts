@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, TooManyRequestsError } from '../domain/errors.js';
 import { wantsJson } from '../http/form.js';
 import { isLocale, localeFromAcceptLanguage, translator } from '../i18n/index.js';
+import { escapeHtml } from '../markdown/render.js';
 
 const titleKeyByStatus: Record<number, string> = {
   400: 'error.400.title',
@@ -12,6 +13,7 @@ const titleKeyByStatus: Record<number, string> = {
   405: 'error.400.title',
   409: 'error.409.title',
   413: 'error.413.title',
+  414: 'error.400.title',
   415: 'error.400.title',
   429: 'error.429.title',
   500: 'error.500.title',
@@ -72,6 +74,15 @@ export async function sendErrorPage(request: FastifyRequest, reply: FastifyReply
     title: t(titleKeyByStatus[view.status] ?? 'error.400.title'),
     status: view.status,
   });
+}
+
+/** A self-contained error page for requests that fail before any plugin runs. */
+export function minimalErrorPage(acceptLanguage: string | undefined, status: 400 | 414): string {
+  const locale = localeFromAcceptLanguage(acceptLanguage);
+  const t = translator(locale);
+  const title = escapeHtml(t('error.400.title'));
+  const message = escapeHtml(t(status === 414 ? 'error.uriTooLong' : 'error.badInput'));
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><link rel="stylesheet" href="/static/css/site.css"></head><body><main id="main" class="container error-page"><p class="error-status">${status}</p><h1>${title}</h1><p>${message}</p><p><a href="/">${escapeHtml(t('error.backHome'))}</a></p></main></body></html>`;
 }
 
 export default fp(

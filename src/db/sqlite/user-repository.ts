@@ -1,6 +1,7 @@
 import type { NewUser, UserRepository } from '../ports.js';
 import type { User } from '../../domain/types.js';
 import { type Db, toRowId } from './connection.js';
+import { ConflictError } from '../../domain/errors.js';
 
 export interface UserRow {
   id: number;
@@ -43,14 +44,22 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async create(input: NewUser): Promise<User> {
-    const info = this.insert.run({
+    let info;
+    try {
+      info = this.insert.run({
       username: input.username,
       email: input.email,
       displayName: input.displayName,
       passwordHash: input.passwordHash,
       isAdmin: input.isAdmin ? 1 : 0,
       createdAt: input.createdAt ?? Date.now(),
-    });
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new ConflictError(String((err as Error).message).includes('email') ? 'validation.emailTaken' : 'validation.usernameTaken');
+      }
+      throw err;
+    }
     return mapUser(this.byId.get(Number(info.lastInsertRowid))!);
   }
 

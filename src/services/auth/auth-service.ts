@@ -1,5 +1,5 @@
 import type { UserRepository } from '../../db/ports.js';
-import { UnauthorizedError, ValidationError, type FieldErrors } from '../../domain/errors.js';
+import { ConflictError, UnauthorizedError, ValidationError, type FieldErrors } from '../../domain/errors.js';
 import type { User } from '../../domain/types.js';
 import { checkEmail, checkPassword, checkUsername, normaliseEmail, normaliseUsername } from '../../domain/account-rules.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -41,7 +41,9 @@ export class AuthService {
       return await this.users.create({ username, email, displayName: username, passwordHash, isAdmin: options.isAdmin ?? false });
     } catch (err) {
       // Two registrations racing for one name: the unique index decides.
-      if (String((err as Error).message).includes('UNIQUE')) throw new ValidationError({ username: { key: 'validation.usernameTaken' } });
+      if (err instanceof ConflictError) {
+        throw new ValidationError(err.messageKey === 'validation.emailTaken' ? { email: { key: err.messageKey } } : { username: { key: err.messageKey } });
+      }
       throw err;
     }
   }
