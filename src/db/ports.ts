@@ -1,3 +1,4 @@
+import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, User } from '../domain/types.js';
 
@@ -87,6 +88,7 @@ export interface MetaRepository {
 }
 
 export interface Storage extends QaStorage {
+  faq: FaqRepository;
   readonly backend: 'sqlite' | 'mongo';
   users: UserRepository;
   sessions: SessionRepository;
@@ -202,4 +204,81 @@ export interface QaStorage {
   votes: VoteRepository;
   comments: CommentRepository;
   tags: TagRepository;
+}
+
+/* ---------- Curated FAQ ---------- */
+
+
+export interface NewFaqEntry {
+  communityId: string;
+  categoryId: string;
+  title: string;
+  slug: string;
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  sourceQuestionId: string | null;
+  sourceAnswerId: string | null;
+  relatedIds: string[];
+  createdBy: string;
+  now: number;
+}
+
+export interface FaqEntryEdit {
+  entryId: string;
+  editorId: string;
+  categoryId: string;
+  title: string;
+  slug: string;
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  relatedIds: string[];
+  reason: string;
+  now: number;
+}
+
+export interface FaqAutoPublish {
+  score: number | null;
+  categoryId: string | null;
+}
+
+export interface FaqRepository {
+  listCategories(communityId: string): Promise<FaqCategory[]>;
+  findCategory(id: string): Promise<FaqCategory | null>;
+  /** Depth is computed by the caller with the pure rules; the store only records it. */
+  createCategory(input: { communityId: string; parentId: string | null; name: string; slug: string; depth: number; now: number }): Promise<FaqCategory>;
+  renameCategory(id: string, name: string, slug: string, now: number): Promise<FaqCategory>;
+  /** Re-parents a category and shifts the depth of its whole subtree by the same amount, atomically. */
+  moveCategory(id: string, newParentId: string | null, newDepth: number, now: number): Promise<void>;
+  /** Swaps position with the previous or next sibling. */
+  reorderCategory(id: string, direction: 'up' | 'down'): Promise<void>;
+  /** Moves its entries and child categories to `targetId` (if given), then deletes it, atomically. */
+  deleteCategory(id: string, targetId: string | null, now: number): Promise<void>;
+  entryCountsByCategory(communityId: string): Promise<Map<string, number>>;
+
+  /** Creates an entry with revision 1 and its related links, atomically. Throws ConflictError when the source answer is already an entry. */
+  createEntry(input: NewFaqEntry): Promise<FaqEntry>;
+  editEntry(edit: FaqEntryEdit): Promise<FaqEntry>;
+  findEntry(id: string): Promise<FaqEntry | null>;
+  listEntries(communityId: string, options: { categoryId?: string; status?: 'published' | 'archived' | 'all'; needsReview?: boolean }): Promise<FaqEntry[]>;
+  relatedEntries(entryId: string): Promise<FaqEntry[]>;
+  listRevisions(entryId: string): Promise<FaqEntryRevision[]>;
+  setPinned(entryId: string, pinned: boolean): Promise<void>;
+  setStatus(entryId: string, status: 'published' | 'archived'): Promise<void>;
+  addViews(counts: Map<string, number>): Promise<void>;
+  addSearchClick(entryId: string): Promise<void>;
+  /** One helpful vote per voter and entry; a second vote changes it. Returns the new counts. */
+  recordHelpful(entryId: string, voterKey: string, helpful: boolean, now: number): Promise<{ yes: number; no: number; changed: boolean }>;
+
+  /** Answers in the community with score >= minScore (or accepted with score >= 2) not yet promoted, with evidence. */
+  candidateRows(communityId: string, minScore: number, limit: number): Promise<FaqCandidateRow[]>;
+  candidateRow(answerId: string): Promise<FaqCandidateRow | null>;
+  entryForAnswer(answerId: string): Promise<FaqEntry | null>;
+  dismiss(d: FaqDismissal): Promise<void>;
+  /** Flags entries whose source answer changed or was overtaken. Returns how many were flagged. */
+  flagForReview(filter: { sourceAnswerId?: string; sourceQuestionId?: string }, reason: FaqReviewReason): Promise<number>;
+  clearReview(entryId: string): Promise<void>;
+  getAutoPublish(communityId: string): Promise<FaqAutoPublish>;
+  setAutoPublish(communityId: string, settings: FaqAutoPublish): Promise<void>;
 }

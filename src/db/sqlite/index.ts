@@ -10,6 +10,7 @@ import { SqlitePostRepository } from './post-repository.js';
 import { SqliteVoteRepository } from './vote-repository.js';
 import { SqliteCommentRepository } from './comment-repository.js';
 import { SqliteTagRepository } from './tag-repository.js';
+import { SqliteFaqRepository } from './faq-repository.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -31,6 +32,7 @@ export function createSqliteStorage(file: string): SqliteStorage {
     votes: new SqliteVoteRepository(db),
     comments: new SqliteCommentRepository(db),
     tags: new SqliteTagRepository(db),
+    faq: new SqliteFaqRepository(db),
     async close() {
       if (db.open) db.close();
     },

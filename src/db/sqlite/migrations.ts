@@ -1,23 +1,33 @@
 import type Database from 'better-sqlite3';
 import * as m001 from './migrations/001-accounts-communities.js';
 import * as m002 from './migrations/002-questions-answers.js';
+import * as m004 from './migrations/004-faq.js';
 
 /**
- * Forward-only migrations, applied in order and recorded in PRAGMA user_version.
+ * Forward-only migrations, applied in order and recorded in the schema_migrations table.
  * Never edit a migration that has shipped: add a new file and list it here.
  */
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, ...m001 },
   { version: 2, ...m002 },
+  { version: 4, ...m004 },
 ];
 
+/**
+ * Applies every listed migration not yet recorded in schema_migrations, in version order.
+ * A table (rather than one user_version number) means a migration merged with a lower
+ * number than one already applied is still run.
+ */
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const m of migrations) {
-    if (m.version <= current) continue;
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(db.prepare<[], { version: number }>('SELECT version FROM schema_migrations').all().map((r) => r.version));
+  // Databases created before the table existed recorded their level in user_version.
+  const legacyLevel = db.pragma('user_version', { simple: true }) as number;
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
+      if (m.version > legacyLevel) db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
     })();
   }
 }
