@@ -17,6 +17,7 @@ export default fp(
     app.addHook('onClose', async () => {
       // Pending view counts are written before the database closes, so none are lost.
       await opts.services.viewCounter.flush();
+      await opts.services.faqViewCounter.flush();
       await opts.storage.close();
     });
   },

@@ -9,6 +9,7 @@ import { UserService } from './users/user-service.js';
 import { HomeService } from './home/home-service.js';
 import { QuestionService } from './qa/question-service.js';
 import { ViewCounter } from './qa/view-counter.js';
+import { FaqService } from './faq/faq-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -18,6 +19,8 @@ export interface Services {
   home: HomeService;
   questions: QuestionService;
   viewCounter: ViewCounter;
+  faq: FaqService;
+  faqViewCounter: ViewCounter;
 }
 
 export interface ServiceOverrides {
@@ -39,7 +42,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   );
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000);
-  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now);
+  const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
+  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
+  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq);
   return {
     sessions,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
@@ -48,5 +53,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     home: new HomeService(storage.communities, storage.memberships, questions),
     questions,
     viewCounter,
+    faq,
+    faqViewCounter,
   };
 }

@@ -9,6 +9,7 @@ import { renderMarkdown, renderPlainWithLinks } from '../../markdown/render.js';
 import type { CommunityService } from '../communities/community-service.js';
 import type { RecentActivityItem, RecentActivitySource } from '../home/home-service.js';
 import type { ViewCounter } from './view-counter.js';
+import type { QaChangeListener } from '../faq/faq-service.js';
 
 export const QUESTIONS_PER_PAGE = 20;
 const MAX_PAGE = 5000;
@@ -57,6 +58,8 @@ export class QuestionService implements RecentActivitySource {
     private readonly communities: CommunityService,
     private readonly views: ViewCounter,
     private readonly now: () => number = Date.now,
+    /** The FAQ listens for edits and votes on its source answers. */
+    private readonly listener: QaChangeListener | null = null,
   ) {}
 
   /** Validates a draft without saving; the ask form's preview and the ask action share it. */
@@ -124,6 +127,7 @@ export class QuestionService implements RecentActivitySource {
     if (post.authorId === user.id) throw new ForbiddenError('qa.cannotVoteOwn');
     await this.requireParticipant(user, post.communityId);
     const result = await this.votes.castVote(post.id, user.id, value, this.now());
+    await this.listener?.votesChanged({ ...post, score: result.score, upVotes: result.upVotes, downVotes: result.downVotes });
     const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
     return { ...result, post, question, community: await this.requireCommunity(post.communityId) };
   }
@@ -180,6 +184,7 @@ export class QuestionService implements RecentActivitySource {
       reason,
       now: this.now(),
     });
+    if (saved.type === 'answer') await this.listener?.answerEdited(saved);
     const question = saved.type === 'question' ? saved : await this.requireQuestion(saved.questionId);
     return { post: saved, question, community };
   }

@@ -1,7 +1,10 @@
-import type { PostRepository } from '../../db/ports.js';
+/** Anything that can add a batch of view counts (posts, FAQ entries). */
+export interface ViewSink {
+  addViews(counts: Map<string, number>): Promise<void>;
+}
 
 /**
- * Question views are counted in memory and written in one batch every few seconds, so a
+ * Views (of questions, of FAQ entries) are counted in memory and written in one batch every few seconds, so a
  * busy question page does not turn every read into a database write.
  */
 export class ViewCounter {
@@ -9,12 +12,12 @@ export class ViewCounter {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly posts: PostRepository,
+    private readonly sink: ViewSink,
     private readonly flushEveryMs = 5000,
   ) {}
 
-  count(questionId: string): void {
-    this.pending.set(questionId, (this.pending.get(questionId) ?? 0) + 1);
+  count(id: string): void {
+    this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
     if (!this.timer && this.flushEveryMs > 0) {
       this.timer = setTimeout(() => void this.flush(), this.flushEveryMs);
       this.timer.unref();
@@ -27,6 +30,6 @@ export class ViewCounter {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    await this.posts.addViews(batch);
+    await this.sink.addViews(batch);
   }
 }
