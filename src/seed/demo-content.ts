@@ -3,6 +3,7 @@ import type { Services } from '../services/index.js';
 import type { User } from '../domain/types.js';
 import { demoCommunities, demoUsers, demoVoters, DEMO_PASSWORD } from './demo-data.js';
 import { demoQuestions } from './demo-questions.js';
+import { seedDemoFaq } from './demo-faq.js';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
@@ -60,4 +61,6 @@ export async function seedDemo(storage: Storage, services: Services): Promise<vo
       if (da.accepted) await services.questions.accept(user(dq.author), question.id, answer.id);
     }
   }
+
+  await seedDemoFaq(services, admin);
 }
