@@ -382,24 +382,26 @@ export class FaqService implements QaChangeListener {
   async promote(communitySlug: string, user: User | null, answerId: string, input: EntryInput): Promise<{ community: Community; entry: FaqEntry }> {
     const ctx = await this.requireModerator(communitySlug, user);
     const candidate = await this.liveCandidate(ctx.community, answerId);
+    return this.publish(ctx.community, ctx.user, input, { questionId: candidate.questionId, answerId: candidate.answerId });
+  }
+
+  /** Checks the form, resolves (or creates) the category and stores the entry with revision 1. */
+  private async publish(community: Community, author: User, input: EntryInput, source: { questionId: string; answerId: string } | null) {
     const { title, body } = this.checkEntry(input);
-    const category = await this.resolveCategory(ctx.community, input);
-    const rendered = renderMarkdown(body);
+    const category = await this.resolveCategory(community, input);
     const entry = await this.faq.createEntry({
-      communityId: ctx.community.id,
+      communityId: community.id,
       categoryId: category.id,
       title,
       slug: slugify(title),
-      bodyMd: body,
-      bodyHtml: rendered.html,
-      bodyText: rendered.text,
-      sourceQuestionId: candidate.questionId,
-      sourceAnswerId: candidate.answerId,
-      relatedIds: await this.relatedIn(ctx.community, input.relatedIds, null),
-      createdBy: ctx.user.id,
+      ...renderedBody(body),
+      sourceQuestionId: source?.questionId ?? null,
+      sourceAnswerId: source?.answerId ?? null,
+      relatedIds: await this.relatedIn(community, input.relatedIds, null),
+      createdBy: author.id,
       now: this.now(),
     });
-    return { community: ctx.community, entry };
+    return { community, entry };
   }
 
   async dismiss(communitySlug: string, user: User | null, answerId: string, rawReason: string) {
@@ -430,24 +432,7 @@ export class FaqService implements QaChangeListener {
 
   async createEntry(communitySlug: string, user: User | null, input: EntryInput): Promise<{ community: Community; entry: FaqEntry }> {
     const ctx = await this.requireModerator(communitySlug, user);
-    const { title, body } = this.checkEntry(input);
-    const category = await this.resolveCategory(ctx.community, input);
-    const rendered = renderMarkdown(body);
-    const entry = await this.faq.createEntry({
-      communityId: ctx.community.id,
-      categoryId: category.id,
-      title,
-      slug: slugify(title),
-      bodyMd: body,
-      bodyHtml: rendered.html,
-      bodyText: rendered.text,
-      sourceQuestionId: null,
-      sourceAnswerId: null,
-      relatedIds: await this.relatedIn(ctx.community, input.relatedIds, null),
-      createdBy: ctx.user.id,
-      now: this.now(),
-    });
-    return { community: ctx.community, entry };
+    return this.publish(ctx.community, ctx.user, input, null);
   }
 
   async editEntry(communitySlug: string, user: User | null, entryId: string, input: EntryInput): Promise<{ community: Community; entry: FaqEntry }> {
@@ -456,16 +441,13 @@ export class FaqService implements QaChangeListener {
     if (!existing || existing.communityId !== ctx.community.id) throw new NotFoundError('faq.notFound');
     const { title, body, reason } = this.checkEntry(input);
     const category = await this.resolveCategory(ctx.community, input);
-    const rendered = renderMarkdown(body);
     const entry = await this.faq.editEntry({
       entryId: existing.id,
       editorId: ctx.user.id,
       categoryId: category.id,
       title,
       slug: slugify(title),
-      bodyMd: body,
-      bodyHtml: rendered.html,
-      bodyText: rendered.text,
+      ...renderedBody(body),
       relatedIds: await this.relatedIn(ctx.community, input.relatedIds, existing.id),
       reason,
       now: this.now(),
@@ -538,16 +520,13 @@ export class FaqService implements QaChangeListener {
     if (!row || row.score < settings.score || row.dismissal) return;
     const category = await this.faq.findCategory(settings.categoryId);
     if (!category) return;
-    const rendered = renderMarkdown(row.answerBodyMd);
     try {
       await this.faq.createEntry({
         communityId: post.communityId,
         categoryId: category.id,
         title: row.questionTitle,
         slug: slugify(row.questionTitle),
-        bodyMd: row.answerBodyMd,
-        bodyHtml: rendered.html,
-        bodyText: rendered.text,
+        ...renderedBody(row.answerBodyMd),
         sourceQuestionId: row.questionId,
         sourceAnswerId: row.answerId,
         relatedIds: [],
@@ -559,6 +538,11 @@ export class FaqService implements QaChangeListener {
       if (!(err instanceof ConflictError)) throw err;
     }
   }
+}
+
+function renderedBody(bodyMd: string): { bodyMd: string; bodyHtml: string; bodyText: string } {
+  const { html, text } = renderMarkdown(bodyMd);
+  return { bodyMd, bodyHtml: html, bodyText: text };
 }
 
 export function faqEntryUrl(communitySlug: string, entry: Pick<FaqEntry, 'id' | 'slug'>): string {
