@@ -142,6 +142,10 @@ export interface BenchTargets {
   voteCommunitySlug: string;
   voteUsers: string[];
   votePostIds: number[];
+  /** The busiest community's most used tag, for the tag page. */
+  topTag: string | null;
+  /** Published FAQ entries (empty when the FAQ tables do not exist). */
+  faqEntries: Array<{ id: number; slug: string; communitySlug: string }>;
 }
 
 const DEFAULT_BATCH = 10_000;
@@ -193,11 +197,14 @@ export class BulkLoader {
     this.insertVoteStmt = db.prepare('INSERT INTO votes (post_id, user_id, value, created_at) VALUES (?, ?, ?, ?)');
   }
 
-  /** Durability is pointless while a throw-away data set is written; restored by finish(). */
+  /**
+   * Durability is pointless while a throw-away data set is written; restored by finish().
+   * Never touch temp_store here: changing it drops every TEMP object of the connection,
+   * and the embedded search engine's indexing triggers are TEMP triggers.
+   */
   tuneForBulkLoad(): void {
     this.db.pragma('synchronous = OFF');
     this.db.pragma('cache_size = -262144');
-    this.db.pragma('temp_store = MEMORY');
   }
 
   /** Commits the open batch, restores normal durability and folds the WAL into the file. */
@@ -516,7 +523,7 @@ export class BulkLoader {
   /** Posts whose text contains a word, for documenting where the rare words ended up. */
   postIdsContaining(word: string, limit = 50): number[] {
     return this.db
-      .prepare<[string, number], { id: number }>("SELECT id FROM posts WHERE instr(body_text, ?) > 0 OR instr(COALESCE(title, ''), ?) > 0 ORDER BY id LIMIT ?")
+      .prepare<[string, string, number], { id: number }>("SELECT id FROM posts WHERE instr(body_text, ?) > 0 OR instr(COALESCE(title, ''), ?) > 0 ORDER BY id LIMIT ?")
       .all(word, word, limit)
       .map((r) => r.id);
   }
@@ -565,6 +572,18 @@ export class BulkLoader {
           .map((r) => r.id);
       }
     }
-    return { communities, hotQuestions, sampleQuestions, voteCommunitySlug: voteCommunity?.slug ?? '', voteUsers, votePostIds };
+    const topTag = voteCommunity
+      ? (this.db.prepare<[number], { name: string }>('SELECT name FROM tags WHERE community_id = ? ORDER BY question_count DESC, name LIMIT 1').get(voteCommunity.id)?.name ?? null)
+      : null;
+    const faqEntries = this.hasTable('faq_entries')
+      ? this.db
+          .prepare<[number], { id: number; slug: string; community_slug: string }>(
+            `SELECT e.id, e.slug, c.slug AS community_slug FROM faq_entries e JOIN communities c ON c.id = e.community_id
+             WHERE e.status = 'published' ORDER BY (e.id * 2654435761) % 4294967296 LIMIT ?`,
+          )
+          .all(opts.sampleQuestions)
+          .map((r) => ({ id: r.id, slug: r.slug, communitySlug: r.community_slug }))
+      : [];
+    return { communities, hotQuestions, sampleQuestions, voteCommunitySlug: voteCommunity?.slug ?? '', voteUsers, votePostIds, topTag, faqEntries };
   }
 }

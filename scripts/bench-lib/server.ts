@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/*
+ * The forum server under test, run as a child process exactly as in production
+ * (tsx src/server.ts with NODE_ENV=production). It gets its own process group so that
+ * stopping it also stops the node process tsx starts underneath.
+ */
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerHandle {
+  baseUrl: string;
+  pid: number;
+  /** Last lines the server wrote, for error reports. */
+  output(): string;
+  stop(): Promise<void>;
+  /** Synchronous last resort for process 'exit' handlers. */
+  killNow(): void;
+}
+
+export async function startServer(opts: { root: string; dataDir: string; extraEnv?: Record<string, string> }): Promise<ServerHandle> {
+  const port = await freePort();
+  const tsx = path.join(opts.root, 'node_modules', '.bin', 'tsx');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATA_DIR: opts.dataDir,
+    SEED_DEMO: 'false',
+    COOKIE_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    BASE_URL: `http://127.0.0.1:${port}`,
+    ...opts.extraEnv,
+  };
+  const child: ChildProcess = spawn(tsx, ['src/server.ts'], { cwd: opts.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const pid = child.pid!;
+
+  const killGroup = (signal: NodeJS.Signals) => {
+    if (exited) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+
+  const handle: ServerHandle = {
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid,
+    output: () => lines.slice(-40).join('\n'),
+    async stop() {
+      killGroup('SIGTERM');
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 8000).unref());
+      await Promise.race([exitPromise, timeout]);
+      killGroup('SIGKILL');
+    },
+    killNow() {
+      killGroup('SIGKILL');
+    },
+  };
+
+  // Ready when /healthz answers; give up after a minute (first start may build the search index).
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`the server exited during startup:\n${handle.output()}`);
+    try {
+      const res = await fetch(`${handle.baseUrl}/healthz`);
+      if (res.ok) return handle;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await handle.stop();
+  throw new Error(`the server did not become ready within 120 s:\n${handle.output()}`);
+}
+
+/** The process and its descendants (tsx runs node as a child). */
+export function processTree(rootPid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parents.set(Number(entry), Number(fields[1]));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out = [rootPid];
+  for (let i = 0; i < out.length; i++) for (const [pid, ppid] of parents) if (ppid === out[i]) out.push(pid);
+  return out;
+}
+
+export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
+  try {
+    const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The server is the process of the tree with the largest peak RSS (tsx's wrapper is small). */
+export function serverMemory(rootPid: number): { pid: number; peakKb: number; rssKb: number } | null {
+  let best: { pid: number; peakKb: number; rssKb: number } | null = null;
+  for (const pid of processTree(rootPid)) {
+    const peak = procStatusKb(pid, 'VmHWM');
+    if (peak !== null && (!best || peak > best.peakKb)) best = { pid, peakKb: peak, rssKb: procStatusKb(pid, 'VmRSS') ?? 0 };
+  }
+  return best;
+}

@@ -1,0 +1,400 @@
+/*
+ * Load benchmark: the real server, a generated data set, autocannon.
+ *
+ *   npm run bench                       default data set (20k users, 100k questions, ...)
+ *   npm run bench -- --small            2k users, 5k questions, 15k answers, 50k votes
+ *   npm run bench -- --search           also the search group (/search?q=..., 10 connections)
+ *   npm run bench -- --routes question,vote --duration 5 --connections 20
+ *   npm run bench -- --data DIR         an existing DIR/forum.sqlite (e.g. from npm run generate)
+ *
+ * Every figure is also printed as a ratio to a trivial route measured in the same server
+ * process in the same run (DESIGN.md section 10), because absolute numbers depend on the
+ * machine. The trivial route is GET /healthz. See docs/bench.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createSqliteStorage } from '../src/db/sqlite/index.js';
+import { BulkLoader, type BenchTargets } from '../src/db/sqlite/bulk-load.js';
+import { refuseProduction, positiveInt } from './bench-lib/cli.js';
+import {
+  BENCH_PASSWORD,
+  DEFAULT_PARAMS,
+  GENERATOR_VERSION,
+  SMALL_PARAMS,
+  currentSchemaFingerprint,
+  databaseBytes,
+  databaseFile,
+  defaultNow,
+  fmt,
+  generateDataset,
+  mib,
+  printSummary,
+  type GenerateParams,
+} from './bench-lib/dataset.js';
+import { probe, runLoad, type Measurement, type RequestShape } from './bench-lib/measure.js';
+import { serverMemory, startServer, type ServerHandle } from './bench-lib/server.js';
+import { login, type BenchSession } from './bench-lib/session.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const GROUPS = ['trivial', 'home', 'community', 'tag', 'question', 'faq', 'vote', 'search'] as const;
+type Group = (typeof GROUPS)[number];
+const DEFAULT_GROUPS: Group[] = ['trivial', 'home', 'community', 'tag', 'question', 'faq', 'vote'];
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    small: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    'search-connections': { type: 'string' },
+    warmup: { type: 'string' },
+    routes: { type: 'string' },
+    search: { type: 'boolean', default: false },
+    regenerate: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    force: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log(`Usage: npm run bench -- [options]
+
+  --small                 small data set (2k users, 5k questions, 15k answers, 50k votes)
+  --data DIR              use DIR/forum.sqlite instead of generating into bench-data/
+  --regenerate            regenerate bench-data/ even if it matches
+  --duration S            seconds per route (default 10)
+  --connections N         concurrent connections (default 50)
+  --search                add the search group (/search?q=..., --search-connections, default 10)
+  --search-connections N  connections for the search group (default 10)
+  --routes LIST           groups or route names, comma separated: ${GROUPS.join(', ')}
+                          (the trivial route is always measured: it is the baseline)
+  --warmup S              unmeasured seconds before each route (default 1)
+  --json FILE             also write the results as JSON
+  --force                 run even with NODE_ENV=production in this shell`);
+  process.exit(0);
+}
+
+refuseProduction(values.force, 'run the benchmark');
+
+const duration = positiveInt('duration', values.duration, 10, 1);
+const connections = positiveInt('connections', values.connections, 50, 1);
+const searchConnections = positiveInt('search-connections', values['search-connections'], 10, 1);
+const warmup = positiveInt('warmup', values.warmup, 1, 0);
+
+const selectors = values.routes ? values.routes.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const wanted = (group: Group, name: string) => {
+  if (group === 'trivial') return true;
+  if (!selectors) return DEFAULT_GROUPS.includes(group) || (group === 'search' && values.search);
+  return selectors.some((s) => s === group || s === name) || (group === 'search' && values.search);
+};
+
+/* ---------------- data set ---------------- */
+
+interface DatasetRecord {
+  generatorVersion: number;
+  schemaFingerprint: string;
+  params: Omit<GenerateParams, 'now'>;
+  now: number;
+  generatedAt: string;
+  seconds: number;
+  bytes: number;
+  counts: Record<string, number>;
+}
+
+async function ensureDataset(): Promise<{ dir: string; description: string }> {
+  if (values.data) {
+    const dir = path.resolve(values.data);
+    if (!fs.existsSync(databaseFile(dir))) {
+      console.error(`${databaseFile(dir)} does not exist; create it with npm run generate -- --out ${values.data}`);
+      process.exit(2);
+    }
+    return { dir, description: `--data ${dir}` };
+  }
+  const name = values.small ? 'small' : 'default';
+  const params = values.small ? SMALL_PARAMS : DEFAULT_PARAMS;
+  const dir = path.join(ROOT, 'bench-data', name);
+  const recordFile = path.join(dir, 'params.json');
+  const fingerprint = currentSchemaFingerprint();
+  let record: DatasetRecord | null = null;
+  try {
+    record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as DatasetRecord;
+  } catch {
+    record = null;
+  }
+  const same =
+    record !== null &&
+    fs.existsSync(databaseFile(dir)) &&
+    record.generatorVersion === GENERATOR_VERSION &&
+    record.schemaFingerprint === fingerprint &&
+    JSON.stringify(record.params) === JSON.stringify(params);
+  const describe = (r: DatasetRecord) =>
+    `bench-data/${name}: ${fmt(r.params.users)} users, ${fmt(r.params.questions)} questions, ${fmt(r.params.answers)} answers, ${fmt(r.params.votes)} votes (seed "${r.params.seed}", generated ${r.generatedAt})`;
+  if (same && !values.regenerate) {
+    console.log(`Reusing ${describe(record!)}`);
+    return { dir, description: describe(record!) };
+  }
+  console.log(
+    record === null
+      ? `Generating bench-data/${name} ...`
+      : `Regenerating bench-data/${name} (${values.regenerate ? '--regenerate' : 'parameters, generator or schema changed'}) ...`,
+  );
+  fs.rmSync(recordFile, { force: true });
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(databaseFile(dir) + suffix, { force: true });
+  const full: GenerateParams = { ...params, now: defaultNow() };
+  const summary = await generateDataset(dir, full);
+  printSummary(summary);
+  if (summary.checks.some((c) => c.bad > 0) || summary.markdownMismatches > 0) throw new Error('the generated data set failed its consistency checks');
+  const fresh: DatasetRecord = {
+    generatorVersion: GENERATOR_VERSION,
+    schemaFingerprint: summary.schemaFingerprint,
+    params,
+    now: full.now,
+    generatedAt: new Date().toISOString(),
+    seconds: summary.seconds,
+    bytes: summary.bytes,
+    counts: summary.counts,
+  };
+  fs.writeFileSync(recordFile, JSON.stringify(fresh, null, 2) + '\n');
+  return { dir, description: describe(fresh) };
+}
+
+function readTargets(dir: string): BenchTargets {
+  const storage = createSqliteStorage(databaseFile(dir));
+  try {
+    return new BulkLoader(storage.db).benchTargets({ sampleQuestions: 200, voteUsers: 8, votePosts: 200 });
+  } finally {
+    void storage.close();
+  }
+}
+
+/* ---------------- routes ---------------- */
+
+interface RouteSpec {
+  group: Group;
+  name: string;
+  /** What the table shows in its Request column. */
+  label: string;
+  connections: number;
+  next: () => RequestShape;
+  /** Set for routes that need a logged-in user. */
+  needsSessions?: boolean;
+}
+
+interface RouteResult {
+  spec: RouteSpec;
+  available: boolean;
+  note: string;
+  m: Measurement | null;
+}
+
+const cycle = <T>(items: readonly T[]) => {
+  let i = 0;
+  return () => items[i++ % items.length];
+};
+
+const questionPath = (q: { id: number; slug: string; communitySlug: string }) =>
+  `/c/${encodeURIComponent(q.communitySlug)}/q/${q.id}/${encodeURIComponent(q.slug)}`;
+
+function buildRoutes(t: BenchTargets, sessions: () => BenchSession[]): RouteSpec[] {
+  const routes: RouteSpec[] = [];
+  const add = (group: Group, name: string, label: string, next: () => RequestShape, extra: Partial<RouteSpec> = {}) => {
+    if (wanted(group, name)) routes.push({ group, name, label, connections: connections, next, ...extra });
+  };
+  add('trivial', 'trivial', 'GET /healthz (trivial JSON route, baseline)', () => ({ path: '/healthz' }));
+  add('home', 'home', 'GET /', () => ({ path: '/' }));
+  const c = t.communities[0]?.slug ?? 'none';
+  for (const sort of ['active', 'newest', 'top', 'unanswered']) {
+    add('community', `community-${sort}`, `GET /c/${c}?sort=${sort}`, () => ({ path: `/c/${c}?sort=${sort}` }));
+  }
+  add('community', 'community-page2', `GET /c/${c}?sort=active&page=2`, () => ({ path: `/c/${c}?sort=active&page=2` }));
+  if (t.topTag) {
+    const tagPath = `/c/${c}/tags/${encodeURIComponent(t.topTag)}`;
+    add('tag', 'tag', `GET /c/${c}/tags/${t.topTag}`, () => ({ path: tagPath }));
+  }
+  const hot = t.hotQuestions[0];
+  if (hot) add('question', 'question-hot', `GET question, hot thread (#${hot.id}, ${hot.answerCount} answers)`, () => ({ path: questionPath(hot) }));
+  if (t.sampleQuestions.length > 0) {
+    const next = cycle(t.sampleQuestions.map(questionPath));
+    const avg = t.sampleQuestions.reduce((s, q) => s + q.answerCount, 0) / t.sampleQuestions.length;
+    add('question', 'question-random', `GET question, ${t.sampleQuestions.length} threads cycled (avg ${avg.toFixed(1)} answers)`, () => ({ path: next() }));
+  }
+  if (t.faqEntries.length > 0) {
+    const fc = t.faqEntries[0].communitySlug;
+    add('faq', 'faq-index', `GET /c/${fc}/faq`, () => ({ path: `/c/${fc}/faq` }));
+    const next = cycle(t.faqEntries.map((e) => `/c/${encodeURIComponent(e.communitySlug)}/faq/e/${e.id}/${encodeURIComponent(e.slug)}`));
+    add('faq', 'faq-entry', `GET FAQ entry, ${t.faqEntries.length} entries cycled`, () => ({ path: next() }));
+  }
+  if (t.votePostIds.length > 0 && t.voteUsers.length > 0) {
+    let i = 0;
+    add(
+      'vote',
+      'vote',
+      `POST /posts/:id/vote, ${t.voteUsers.length} members x ${t.votePostIds.length} posts in /c/${t.voteCommunitySlug}, value 1/-1 alternating`,
+      () => {
+        const s = sessions();
+        const n = i++;
+        const user = s[n % s.length];
+        const post = t.votePostIds[Math.floor(n / s.length) % t.votePostIds.length];
+        // Each (user, post) pair flips between +1 and -1 on every pass, so every vote is a write.
+        const value = Math.floor(n / (s.length * t.votePostIds.length)) % 2 === 0 ? '1' : '-1';
+        return {
+          method: 'POST',
+          path: `/posts/${post}/vote`,
+          headers: { cookie: user.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: new URLSearchParams({ value, _csrf: user.csrfToken }).toString(),
+        };
+      },
+      { needsSessions: true },
+    );
+  }
+  const queries: Array<[string, string]> = [
+    ['search-en-common-1', 'device'],
+    ['search-en-common-2', 'install device'],
+    ['search-en-rare-1', 'zebrafirmware'],
+    ['search-en-rare-2', 'zebrafirmware quokkaboot'],
+    ['search-zh-common-1', '设备'],
+    ['search-zh-common-2', '设备 安装'],
+    ['search-zh-rare-1', '稀有词'],
+    ['search-zh-rare-2', '稀有词 鸭嘴兽'],
+  ];
+  for (const [name, q] of queries) {
+    const p = `/search?q=${encodeURIComponent(q)}`;
+    add('search', name, `GET /search?q=${q}`, () => ({ path: p }), { connections: searchConnections });
+  }
+  return routes;
+}
+
+/* ---------------- run ---------------- */
+
+let server: ServerHandle | null = null;
+let stopping = false;
+
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    if (server) await server.stop();
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+process.on('exit', () => server?.killNow());
+
+const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+
+async function main(): Promise<void> {
+  const dataset = await ensureDataset();
+  const file = databaseFile(dataset.dir);
+  const targets = readTargets(dataset.dir);
+
+  console.log(`Starting the server (tsx src/server.ts, NODE_ENV=production, DATA_DIR=${dataset.dir}) ...`);
+  // Posting is rate limited per IP (120/min by default) and every request comes from
+  // 127.0.0.1 here; lift the limit so the vote benchmark measures voting, not 429s.
+  server = await startServer({ root: ROOT, dataDir: dataset.dir, extraEnv: { POST_RATE_LIMIT_PER_MINUTE: '1000000' } });
+  const startMem = serverMemory(server.pid);
+  console.log(`  ready at ${server.baseUrl} (pid ${startMem?.pid ?? server.pid}, RSS ${startMem ? mib(startMem.rssKb * 1024) : '?'} after start)`);
+
+  let sessions: BenchSession[] = [];
+  const routes = buildRoutes(targets, () => sessions);
+  if (routes.some((r) => r.needsSessions)) {
+    try {
+      for (const u of targets.voteUsers) sessions.push(await login(server.baseUrl, u, BENCH_PASSWORD));
+      console.log(`  logged in ${sessions.length} members of /c/${targets.voteCommunitySlug}: ${sessions.map((s) => s.username).join(', ')}`);
+    } catch (err) {
+      console.log(`  login failed, vote benchmark not available: ${(err as Error).message}`);
+      sessions = [];
+    }
+  }
+
+  const results: RouteResult[] = [];
+  let baseline = NaN;
+  for (const spec of routes) {
+    if (spec.needsSessions && sessions.length === 0) {
+      results.push({ spec, available: false, note: 'not available (login failed)', m: null });
+      console.log(`- ${spec.name}: not available (login failed)`);
+      continue;
+    }
+    const first = spec.next();
+    const p = await probe(server.baseUrl, first).catch((err: Error) => ({ status: 0, location: err.message }));
+    if (p.status === 404 || p.status === 0) {
+      const note = p.status === 404 ? 'not available (404)' : `not available (${p.location})`;
+      results.push({ spec, available: false, note, m: null });
+      console.log(`- ${spec.name}: ${note}`);
+      continue;
+    }
+    const note = p.status >= 300 && p.status < 400 ? `probe ${p.status} -> ${p.location}` : p.status >= 400 ? `probe ${p.status}` : '';
+    if (warmup > 0) await runLoad({ baseUrl: server.baseUrl, connections: spec.connections, seconds: warmup, next: spec.next });
+    const m = await runLoad({ baseUrl: server.baseUrl, connections: spec.connections, seconds: duration, next: spec.next });
+    if (spec.group === 'trivial') baseline = m.reqPerSec;
+    results.push({ spec, available: true, note, m });
+    const ratio = Number.isFinite(baseline) && baseline > 0 ? ` ${(m.reqPerSec / baseline).toFixed(3)}x trivial` : '';
+    console.log(
+      `- ${spec.name}: ${fmt(Math.round(m.reqPerSec))} req/s, p95 ${ms(m.p95)} ms, p99 ${ms(m.p99)} ms, non-2xx/3xx ${fmt(m.bad)}${ratio}` +
+        `  [${Object.entries(m.statuses).map(([k, v]) => `${k}:${v}`).join(' ')}]${note ? `  (${note})` : ''}`,
+    );
+  }
+
+  const mem = serverMemory(server.pid);
+  await server.stop();
+  server = null;
+  const dbBytes = databaseBytes(file);
+
+  /* ---------------- report ---------------- */
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`## Benchmark results (${new Date().toISOString()})`);
+  lines.push('');
+  lines.push(`- Data set: ${dataset.description}`);
+  lines.push(`- Load: autocannon, ${connections} connections (search: ${searchConnections}), ${duration} s per route after ${warmup} s warm-up`);
+  lines.push(`- Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; load generator and server share it`);
+  lines.push('- Baseline ("x trivial"): GET /healthz of the same server process, a trivial JSON route (it reads one meta row); DESIGN.md section 10');
+  lines.push(`- Server peak RSS (VmHWM): ${mem ? mib(mem.peakKb * 1024) : 'unknown'}; database file: ${mib(dbBytes)}`);
+  lines.push('');
+  lines.push('| Route | Request | req/s | p95 ms | p99 ms | non-2xx/3xx | x trivial |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    if (!r.m) {
+      lines.push(`| ${r.spec.name} | ${r.spec.label} | ${r.note} | | | | |`);
+      continue;
+    }
+    const ratio = Number.isFinite(baseline) && baseline > 0 ? (r.m.reqPerSec / baseline).toFixed(3) : '-';
+    lines.push(
+      `| ${r.spec.name} | ${r.spec.label}${r.spec.connections !== connections ? ` (${r.spec.connections} conn.)` : ''}${r.note ? ` (${r.note})` : ''} | ${fmt(Math.round(r.m.reqPerSec))} | ${ms(r.m.p95)} | ${ms(r.m.p99)} | ${fmt(r.m.bad)} | ${ratio} |`,
+    );
+  }
+  console.log(lines.join('\n'));
+
+  if (values.json) {
+    fs.writeFileSync(
+      values.json,
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          dataset: dataset.description,
+          connections,
+          searchConnections,
+          duration,
+          peakRssBytes: mem ? mem.peakKb * 1024 : null,
+          databaseBytes: dbBytes,
+          results: results.map((r) => ({ name: r.spec.name, request: r.spec.label, available: r.available, note: r.note, ...r.m })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  }
+}
+
+main().then(
+  () => shutdown(0),
+  async (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    if (server) console.error(`--- last server output ---\n${server.output()}`);
+    await shutdown(1);
+  },
+);
