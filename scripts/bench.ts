@@ -313,7 +313,9 @@ async function main(): Promise<void> {
 
   const results: RouteResult[] = [];
   let baseline = NaN;
+  const loadBefore = os.loadavg()[0];
   for (const spec of routes) {
+    if (stopping) break;
     if (spec.needsSessions && sessions.length === 0) {
       results.push({ spec, available: false, note: 'not available (login failed)', m: null });
       console.log(`- ${spec.name}: not available (login failed)`);
@@ -327,9 +329,10 @@ async function main(): Promise<void> {
       console.log(`- ${spec.name}: ${note}`);
       continue;
     }
-    const note = p.status >= 300 && p.status < 400 ? `probe ${p.status} -> ${p.location}` : p.status >= 400 ? `probe ${p.status}` : '';
+    let note = p.status >= 300 && p.status < 400 ? `probe ${p.status} -> ${p.location}` : p.status >= 400 ? `probe ${p.status}` : '';
     if (warmup > 0) await runLoad({ baseUrl: server.baseUrl, connections: spec.connections, seconds: warmup, next: spec.next });
     const m = await runLoad({ baseUrl: server.baseUrl, connections: spec.connections, seconds: duration, next: spec.next });
+    if (m.requests === 0) note = [note, `no response completed within ${duration} s`].filter(Boolean).join('; ');
     if (spec.group === 'trivial') baseline = m.reqPerSec;
     results.push({ spec, available: true, note, m });
     const ratio = Number.isFinite(baseline) && baseline > 0 ? ` ${(m.reqPerSec / baseline).toFixed(3)}x trivial` : '';
@@ -353,6 +356,11 @@ async function main(): Promise<void> {
   lines.push(`- Load: autocannon, ${connections} connections (search: ${searchConnections}), ${duration} s per route after ${warmup} s warm-up`);
   lines.push(`- Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; load generator and server share it`);
   lines.push('- Baseline ("x trivial"): GET /healthz of the same server process, a trivial JSON route (it reads one meta row); DESIGN.md section 10');
+  const loadAfter = os.loadavg()[0];
+  const busy = Math.max(loadBefore, loadAfter) > os.cpus().length + 0.5;
+  lines.push(
+    `- Load average (1 min) before/after: ${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}${busy ? ' - other work was running on this machine, the figures are unreliable' : ''}`,
+  );
   lines.push(`- Server peak RSS (VmHWM): ${mem ? mib(mem.peakKb * 1024) : 'unknown'}; database file: ${mib(dbBytes)}`);
   lines.push('');
   lines.push('| Route | Request | req/s | p95 ms | p99 ms | non-2xx/3xx | x trivial |');

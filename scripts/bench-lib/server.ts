@@ -69,6 +69,28 @@ export async function startServer(opts: { root: string; dataDir: string; extraEn
     }
   };
 
+  // If this process dies without cleaning up (SIGKILL, or tsx killing it on a relayed
+  // signal), a watchdog in the server's process group stops the server within a second.
+  const watchdog = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const parent = ${process.pid}, group = ${pid};
+       const alive = (p) => { try { process.kill(p, 0); return true; } catch { return false; } };
+       setInterval(() => {
+         if (!alive(-group)) process.exit(0);
+         if (!alive(parent) && !stopping) {
+           stopping = true;
+           try { process.kill(-group, 'SIGTERM'); } catch {}
+           setTimeout(() => { try { process.kill(-group, 'SIGKILL'); } catch {} process.exit(0); }, 5000);
+         }
+       }, 500);
+       let stopping = false;`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  watchdog.unref();
+
   const handle: ServerHandle = {
     baseUrl: `http://127.0.0.1:${port}`,
     pid,
