@@ -18,6 +18,7 @@ import communityRoutes from './routes/communities/index.js';
 import userRoutes from './routes/users/index.js';
 import adminRoutes from './routes/admin/index.js';
 import questionRoutes from './routes/questions/index.js';
+import faqPublicRoutes from './routes/faq/public.js';
 import feedRoutes from './routes/feeds/index.js';
 
 export interface BuildOptions {
@@ -62,6 +63,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(userRoutes);
   await app.register(adminRoutes);
   await app.register(questionRoutes, { baseUrl: config.baseUrl, postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
 
   return app;
