@@ -88,6 +88,7 @@ export interface MetaRepository {
 }
 
 export interface Storage extends QaStorage {
+  searchLog: SearchLogRepository;
   faq: FaqRepository;
   readonly backend: 'sqlite' | 'mongo';
   users: UserRepository;
@@ -281,4 +282,46 @@ export interface FaqRepository {
   clearReview(entryId: string): Promise<void>;
   getAutoPublish(communityId: string): Promise<FaqAutoPublish>;
   setAutoPublish(communityId: string, settings: FaqAutoPublish): Promise<void>;
+}
+
+/* ---------- Search log ---------- */
+
+export interface SearchLogEntry {
+  /** As typed (trimmed, capped). */
+  query: string;
+  /** Folded words joined by spaces: what the report groups by. */
+  normalized: string;
+  communityId: string | null;
+  /** The other filters, e.g. "kind=answer tag=grinder". */
+  filters: string;
+  hitCount: number;
+  /** Salted hash of the user (or of the visitor's address): never the identity itself. */
+  userHash: string;
+  now: number;
+}
+
+export interface SearchReportRow {
+  query: string;
+  searches: number;
+  users: number;
+  avgHits: number;
+  clickedSearches: number;
+}
+
+export interface SearchReport {
+  searches: number;
+  noResultSearches: number;
+  clickedSearches: number;
+  top: SearchReportRow[];
+  noResults: SearchReportRow[];
+  noClicks: SearchReportRow[];
+}
+
+export interface SearchLogRepository {
+  /** Returns the id that click-throughs refer to. */
+  record(entry: SearchLogEntry): Promise<string>;
+  /** Adds a click to a logged search; false when there is no such search. */
+  recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean>;
+  /** Searches scoped to the community since the given time, grouped by normalized query. */
+  report(communityId: string, since: number, limit: number): Promise<SearchReport>;
 }

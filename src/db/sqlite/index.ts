@@ -10,6 +10,8 @@ import { SqlitePostRepository } from './post-repository.js';
 import { SqliteVoteRepository } from './vote-repository.js';
 import { SqliteCommentRepository } from './comment-repository.js';
 import { SqliteTagRepository } from './tag-repository.js';
+import { installSqliteFts } from '../../search/sqlite-fts/install.js';
+import { SqliteSearchLogRepository } from '../../search/sqlite-fts/search-log-repository.js';
 import { SqliteFaqRepository } from './faq-repository.js';
 
 export interface SqliteStorage extends Storage {
@@ -19,6 +21,8 @@ export interface SqliteStorage extends Storage {
 
 export function createSqliteStorage(file: string): SqliteStorage {
   const db = openDatabase(file);
+  // The search index is written by triggers in the same transactions: set it up before any write.
+  installSqliteFts(db);
   return {
     backend: 'sqlite',
     db,
@@ -32,6 +36,7 @@ export function createSqliteStorage(file: string): SqliteStorage {
     votes: new SqliteVoteRepository(db),
     comments: new SqliteCommentRepository(db),
     tags: new SqliteTagRepository(db),
+    searchLog: new SqliteSearchLogRepository(db),
     faq: new SqliteFaqRepository(db),
     async close() {
       if (db.open) db.close();

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import * as m001 from './migrations/001-accounts-communities.js';
 import * as m002 from './migrations/002-questions-answers.js';
+import * as m003 from './migrations/003-search.js';
 import * as m004 from './migrations/004-faq.js';
 
 /**
@@ -10,6 +11,7 @@ import * as m004 from './migrations/004-faq.js';
 export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, ...m001 },
   { version: 2, ...m002 },
+  { version: 3, ...m003 },
   { version: 4, ...m004 },
 ];
 

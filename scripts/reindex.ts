@@ -1,0 +1,68 @@
+/*
+ * Rebuilds the search index from the database (the source of truth) and reports counts.
+ * The embedded engine normally never needs it (its index is written by triggers in the
+ * same transactions as the posts); use it after writing to the file from outside the app,
+ * after restoring a backup, or to compact the index. Safe to run while the server runs.
+ *
+ *   npm run reindex [-- --force]
+ *
+ * Refuses when NODE_ENV=production unless --force (it holds the write lock while it runs).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { createStorageAsync } from '../src/db/index.js';
+import type { Storage } from '../src/db/ports.js';
+import { createSearchEngine } from '../src/search/index.js';
+
+const USAGE = `Usage: npm run reindex [-- --force]
+
+Rebuilds the search index of the configured database (DATA_DIR, default ./data).
+  --force  allow running against a production configuration (NODE_ENV=production)`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } }, strict: true }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  if (config.env === 'production' && !args.force) {
+    console.error('Refusing to rebuild the search index of a production database (NODE_ENV=production) without --force.');
+    return 2;
+  }
+  let storage: Storage | null = null;
+  try {
+    storage = await createStorageAsync(config);
+    const engine = createSearchEngine(config, storage);
+    const where = config.storage === 'sqlite' ? config.sqlitePath : config.storage;
+    console.log(`Rebuilding the ${engine.name} index of ${where} …`);
+    const report = await engine.reindexAll();
+    console.log(`Indexed ${report.questions} questions, ${report.answers} answers and ${report.faq} FAQ entries in ${(report.ms / 1000).toFixed(1)} s.`);
+    return 0;
+  } finally {
+    await storage?.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

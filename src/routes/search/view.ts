@@ -1,0 +1,179 @@
+import type { Locale } from '../../domain/types.js';
+import type { Translate } from '../../i18n/index.js';
+import type { SearchReport } from '../../db/ports.js';
+import type { SearchOutcome, SimilarItem } from '../../services/search/search-service.js';
+
+/* Plain view models for the search templates: every URL and label is computed here. */
+
+type LinkParams = Partial<Record<'q' | 'community' | 'kind' | 'tag' | 'answered' | 'accepted' | 'sort' | 'page' | 'sid', string | null>>;
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function formatDate(at: number, locale: Locale): string {
+  let f = dateFormats.get(locale);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    dateFormats.set(locale, f);
+  }
+  return f.format(at);
+}
+
+/** Builds /search?… from the current state with some values changed (null removes one). */
+function linkBuilder(current: LinkParams) {
+  return (changes: LinkParams = {}) => {
+    const merged: LinkParams = { ...current, page: null, sid: null, ...changes };
+    const qs = new URLSearchParams();
+    for (const key of ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid'] as const) {
+      const v = merged[key];
+      if (v !== null && v !== undefined && v !== '') qs.set(key, v);
+    }
+    return `/search?${qs.toString()}`;
+  };
+}
+
+const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
+
+export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
+  const p = o.params;
+  const current: LinkParams = {
+    q: p.q,
+    community: p.community?.slug ?? null,
+    kind: p.kind,
+    tag: p.tag,
+    answered: yesNo(p.answered),
+    accepted: yesNo(p.accepted),
+    sort: p.sort === 'relevance' ? null : p.sort,
+  };
+  const link = linkBuilder(current);
+  const offset = (p.page - 1) * 20;
+
+  const hits = o.hits.map((h, i) => {
+    const clickParams = new URLSearchParams({ d: h.docId, pos: String(offset + i + 1), to: h.url });
+    if (o.searchId) clickParams.set('sid', o.searchId);
+    return {
+      kind: h.kind,
+      kindLabel: t(`search.kind.${h.kind}`),
+      titleHtml: h.titleHtml,
+      url: h.url,
+      clickUrl: `/search/click?${clickParams.toString()}`,
+      snippetHtml: h.snippetHtml,
+      community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
+      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: link({ tag }) })),
+      score: h.score,
+      votesText: t(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', { count: h.score }),
+      answersText: t(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', { count: h.answerCount }),
+      answerCount: h.answerCount,
+      accepted: h.accepted,
+      date: { iso: new Date(h.createdAt).toISOString(), text: formatDate(h.createdAt, locale) },
+      faqPath: h.faqPath ?? [],
+    };
+  });
+
+  const facet = (name: 'community' | 'kind' | 'tag') => Object.entries(o.facets[name] ?? {}).sort((a, b) => b[1] - a[1]);
+  const communityFacet = facet('community')
+    .map(([id, count]) => ({ c: o.communities.get(id), count }))
+    .filter((x) => x.c)
+    .slice(0, 12)
+    .map(({ c, count }) => ({ label: c!.name, count, url: link({ community: c!.slug }), selected: p.community?.id === c!.id }));
+  const kindFacet = (['question', 'answer', 'faq'] as const)
+    .map((k) => ({ label: t(`search.kind.${k}.plural`), count: o.facets.kind?.[k] ?? 0, url: link({ kind: k }), selected: p.kind === k }))
+    .filter((x) => x.count > 0 || x.selected);
+  const tagFacet = facet('tag')
+    .slice(0, 12)
+    .map(([tag, count]) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
+
+  // Active filters, each with a link that removes it.
+  const active: Array<{ label: string; removeUrl: string; community?: boolean }> = [];
+  if (p.community) active.push({ label: t('search.filter.inCommunity', { name: p.community.name }), removeUrl: link({ community: null }), community: true });
+  if (p.kind) active.push({ label: t(`search.kind.${p.kind}.plural`), removeUrl: link({ kind: null }) });
+  if (p.tag) active.push({ label: t('search.filter.tag', { tag: p.tag }), removeUrl: link({ tag: null }) });
+  if (p.answered !== null) active.push({ label: t(p.answered ? 'search.filter.answered' : 'search.filter.unanswered'), removeUrl: link({ answered: null }) });
+  if (p.accepted !== null) active.push({ label: t(p.accepted ? 'search.filter.accepted' : 'search.filter.notAccepted'), removeUrl: link({ accepted: null }) });
+
+  const pageLink = (n: number) => link({ page: n > 1 ? String(n) : null, sid: n > 1 ? o.searchId : null });
+  const pages: Array<{ n: number; url: string; current: boolean }> = [];
+  const from = Math.max(1, p.page - 3);
+  const to = Math.min(o.totalPages, p.page + 3);
+  for (let n = from; n <= to; n++) pages.push({ n, url: pageLink(n), current: n === p.page });
+
+  const askTitle = encodeURIComponent(p.q.slice(0, 150));
+  const askLinks = p.community
+    ? [{ name: p.community.name, url: `/c/${p.community.slug}/ask?title=${askTitle}` }]
+    : [...o.communities.values()].slice(0, 8).map((c) => ({ name: c.name, url: `/c/${c.slug}/ask?title=${askTitle}` }));
+
+  return {
+    q: p.q,
+    searched: o.searched,
+    total: o.total,
+    totalText: t(o.total === 1 ? 'search.results.one' : 'search.results.many', { count: o.total.toLocaleString(locale) }),
+    scopeName: p.community?.name ?? null,
+    hits,
+    form: {
+      community: p.community?.slug ?? '',
+      kind: p.kind ?? '',
+      answered: yesNo(p.answered) ?? '',
+      sort: p.sort,
+      tag: p.tag ?? '',
+      accepted: yesNo(p.accepted) ?? '',
+      communities: [...o.communities.values()].map((c) => ({ slug: c.slug, name: c.name })),
+    },
+    sorts: (['relevance', 'newest', 'score'] as const).map((s) => ({ label: t(`search.sort.${s}`), url: link({ sort: s === 'relevance' ? null : s }), current: s === p.sort })),
+    facets: {
+      community: communityFacet,
+      kind: kindFacet,
+      tag: tagFacet,
+      status: [
+        { label: t('search.filter.answered'), url: link({ answered: 'yes' }), selected: p.answered === true },
+        { label: t('search.filter.unanswered'), url: link({ answered: 'no' }), selected: p.answered === false },
+        { label: t('search.filter.accepted'), url: link({ accepted: 'yes' }), selected: p.accepted === true },
+      ],
+    },
+    active,
+    clearAllUrl: link({ community: null, kind: null, tag: null, answered: null, accepted: null }),
+    ignoredFilters: p.ignored.length > 0,
+    ignoredWords: o.ignoredWords,
+    ignoredWordsText: o.ignoredWords.join(locale === 'zh-CN' ? '、' : ', '),
+    pagination: {
+      page: p.page,
+      totalPages: o.totalPages,
+      pages,
+      prevUrl: p.page > 1 && p.page <= o.totalPages + 1 ? pageLink(p.page - 1) : null,
+      nextUrl: p.page < o.totalPages ? pageLink(p.page + 1) : null,
+      firstUrl: pageLink(1),
+    },
+    beyondLastPage: o.searched && o.total > 0 && o.hits.length === 0,
+    noResults: {
+      manyWords: o.wordCount > 1,
+      // The community filter is covered by the list of other communities with results.
+      otherFilters: active.filter((f) => !f.community),
+      elsewhere: o.elsewhere.map((e) => ({ name: e.community.name, count: e.count, url: link({ community: e.community.slug }) })),
+      askLinks,
+      scoped: Boolean(p.community),
+    },
+  };
+}
+
+export function similarView(items: SimilarItem[]) {
+  return items.map((s) => ({ kind: s.kind, title: s.title, url: s.url, score: s.score, answerCount: s.answerCount, accepted: s.accepted, answered: s.answered }));
+}
+
+export const REPORT_PERIODS = [7, 30, 90] as const;
+
+export function reportView(report: SearchReport, slug: string, days: number, t: Translate) {
+  const pct = (n: number) => (report.searches === 0 ? '0%' : `${Math.round((100 * n) / report.searches)}%`);
+  const rows = (list: SearchReport['top']) =>
+    list.map((r) => ({ ...r, searchUrl: `/search?${new URLSearchParams({ q: r.query, community: slug }).toString()}` }));
+  return {
+    days,
+    periods: REPORT_PERIODS.map((d) => ({ days: d, label: t('search.report.days', { days: d }), url: `/mod/c/${slug}/search-report?days=${d}`, current: d === days })),
+    totals: {
+      searches: report.searches,
+      noResults: report.noResultSearches,
+      noResultsPct: pct(report.noResultSearches),
+      clicked: report.clickedSearches,
+      clickedPct: pct(report.clickedSearches),
+    },
+    top: rows(report.top),
+    noResults: rows(report.noResults),
+    noClicks: rows(report.noClicks),
+  };
+}

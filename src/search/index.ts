@@ -1,0 +1,16 @@
+import type { AppConfig } from '../config.js';
+import type { Storage } from '../db/ports.js';
+import type { SqliteStorage } from '../db/sqlite/index.js';
+import type { SearchEngine } from './port.js';
+import { SqliteFtsEngine } from './sqlite-fts/engine.js';
+
+/** Picks the search engine named by the configuration; the embedded one needs the SQLite storage. */
+export function createSearchEngine(config: Pick<AppConfig, 'search'>, storage: Storage): SearchEngine {
+  if (config.search === 'sqlite-fts') {
+    if (storage.backend !== 'sqlite' || !('db' in storage)) throw new Error('The embedded search engine (sqlite-fts) needs the SQLite storage backend');
+    return new SqliteFtsEngine((storage as SqliteStorage).db);
+  }
+  throw new Error(`Search backend "${config.search}" is not available in this version`);
+}
+
+export type { SearchEngine } from './port.js';

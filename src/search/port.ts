@@ -1,0 +1,135 @@
+/*
+ * The search port. Services depend on this interface only; the embedded engine
+ * (./sqlite-fts) and the production engine (Meilisearch, a later adapter) implement it.
+ * Names and shapes follow Meilisearch's search API (filters, sort, page/hitsPerPage,
+ * facets -> facetDistribution, estimatedTotalHits, processingTimeMs) so that the
+ * Meilisearch adapter is a thin translation.
+ */
+
+export type SearchDocKind = 'question' | 'answer' | 'faq';
+export const SEARCH_DOC_KINDS: readonly SearchDocKind[] = ['question', 'answer', 'faq'];
+
+export type SearchSort = 'relevance' | 'newest' | 'score';
+export const SEARCH_SORTS: readonly SearchSort[] = ['relevance', 'newest', 'score'];
+
+export type SearchFacet = 'community' | 'kind' | 'tag';
+
+/** A document id as Meilisearch would store it (primary keys allow [a-zA-Z0-9_-]). */
+export type SearchDocId = `${SearchDocKind}-${string}`;
+
+export function searchDocId(kind: SearchDocKind, id: string): SearchDocId {
+  return `${kind}-${id}`;
+}
+
+export function parseSearchDocId(value: string): { kind: SearchDocKind; id: string } | null {
+  const m = /^(question|answer|faq)-([1-9]\d{0,15})$/.exec(value);
+  return m ? { kind: m[1] as SearchDocKind, id: m[2]! } : null;
+}
+
+/**
+ * What gets indexed. Questions and answers carry the fields DESIGN.md section 6 lists;
+ * an answer repeats its question's title (shown as the hit title) and tags (filters).
+ * FAQ entries carry their path in the FAQ tree and helpful votes.
+ */
+export interface SearchDocument {
+  kind: SearchDocKind;
+  id: string;
+  communityId: string;
+  /** The thread: the question's id for questions and answers; the source question (if any) for FAQ entries. */
+  questionId: string | null;
+  /** Question title (for an answer: its question's title); FAQ entry title. */
+  title: string;
+  /** For building the URL: the question slug (questions, answers) or the entry slug (FAQ). */
+  slug: string;
+  bodyText: string;
+  tags: string[];
+  /** Votes (posts) or helpful votes (FAQ). */
+  score: number;
+  answerCount: number;
+  accepted: boolean;
+  createdAt: number;
+  activeAt?: number;
+  /** FAQ entries: category names from the root, at most four. */
+  faqPath?: string[];
+}
+
+export interface SearchFilters {
+  /** Community id (not slug: ids are stable; the service maps the slug from the URL). */
+  community?: string;
+  kind?: SearchDocKind;
+  tag?: string;
+  /** Thread has at least one answer (answers and FAQ entries count as answered). */
+  answered?: boolean;
+  /** Question with an accepted answer, an accepted answer, or an FAQ entry (curated). */
+  accepted?: boolean;
+}
+
+export interface SearchQuery {
+  q: string;
+  filters: SearchFilters;
+  sort: SearchSort;
+  /** 1-based. */
+  page: number;
+  hitsPerPage: number;
+  facets?: SearchFacet[];
+}
+
+export interface SearchHit {
+  docId: SearchDocId;
+  kind: SearchDocKind;
+  id: string;
+  questionId: string | null;
+  communityId: string;
+  /** Plain title (an answer shows its question's title). */
+  title: string;
+  /** The title HTML-escaped with <mark>…</mark> around matched words. */
+  titleHtml: string;
+  slug: string;
+  /** Matched words in context: HTML-escaped text with <mark>…</mark> only around matches. */
+  snippetHtml: string;
+  tags: string[];
+  score: number;
+  accepted: boolean;
+  answerCount: number;
+  createdAt: number;
+  faqPath?: string[];
+}
+
+export type FacetDistribution = Partial<Record<SearchFacet, Record<string, number>>>;
+
+export interface SearchResult {
+  hits: SearchHit[];
+  estimatedTotalHits: number;
+  /** True when estimatedTotalHits and the facet counts are exact, not estimates. */
+  exhaustive: boolean;
+  facetDistribution: FacetDistribution;
+  processingTimeMs: number;
+  page: number;
+  hitsPerPage: number;
+  /** Pages that can be reached (at most maxTotalHits / hitsPerPage, as in Meilisearch). */
+  totalPages: number;
+  /** Query words that matched nothing at all, even with typos, and were left out. */
+  ignoredWords: string[];
+}
+
+export interface ReindexReport {
+  questions: number;
+  answers: number;
+  faq: number;
+  ms: number;
+}
+
+export interface SearchEngine {
+  readonly name: 'sqlite-fts' | 'meili';
+  search(query: SearchQuery): Promise<SearchResult>;
+  /** Adds or replaces documents. */
+  index(docs: SearchDocument[]): Promise<void>;
+  delete(ids: SearchDocId[]): Promise<void>;
+  /** Rebuilds the whole index from the database (the source of truth). */
+  reindexAll(): Promise<ReindexReport>;
+}
+
+/** Meilisearch's default pagination.maxTotalHits: hits beyond this cannot be paged to. */
+export const MAX_TOTAL_HITS = 1000;
+/** Meilisearch ignores query words after the tenth; so do we. */
+export const MAX_QUERY_WORDS = 10;

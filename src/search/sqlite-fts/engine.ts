@@ -1,0 +1,402 @@
+import type Database from 'better-sqlite3';
+import {
+  MAX_TOTAL_HITS,
+  parseSearchDocId,
+  searchDocId,
+  type FacetDistribution,
+  type ReindexReport,
+  type SearchDocId,
+  type SearchDocument,
+  type SearchEngine,
+  type SearchFacet,
+  type SearchFilters,
+  type SearchHit,
+  type SearchQuery,
+  type SearchResult,
+} from '../port.js';
+import { highlightAll, snippet } from '../highlight.js';
+import { CLEAR_INDEX, FILL_FROM_DOCUMENTS, FILL_FROM_POSTS, ftsState, LIVE_POST, META_OF_POST, type FtsState } from './install.js';
+import { planQuery, type QueryPlan } from './query-plan.js';
+
+type Db = Database.Database;
+
+/** bm25 column weights: title, tags, body. A title or tag match says more than a body match. */
+const BM25 = 'bm25(search_fts, 10.0, 6.0, 1.0)';
+
+/**
+ * A tier with at most this many matches is ranked exhaustively, with exact counts. A
+ * broader one (a very common word) is ranked from its most recent SAMPLE title and tag
+ * matches, then its most recent SAMPLE matches, and its counts are estimated: the work per
+ * search stays bounded whatever the size of the forum.
+ */
+const EXACT_LIMIT = 3000;
+const SAMPLE = 500;
+/**
+ * Relaxing a long query of common words can take many tiers; once results exist and this
+ * much time has gone by, the remaining (weaker) tiers are skipped.
+ */
+const TIME_BUDGET_MS = 60;
+
+/** One matching document, as ranking and facets need it (from search_meta, never from posts). */
+interface MatchRow {
+  id: number;
+  r: number;
+  kind: 'question' | 'answer' | 'faq';
+  community_id: number;
+  score: number;
+  accepted: number;
+  answer_count: number;
+  created_at: number;
+  tags: string;
+}
+
+interface RankedRow extends MatchRow {
+  tier: number;
+  /** Within a broad tier: 0 for title and tag matches, 1 for the rest. */
+  sub: number;
+  final: number;
+}
+
+/**
+ * Quality signals after text relevance: curated FAQ entries and accepted or highly voted
+ * answers move up, negatively scored posts move down. The factor scales the (negative)
+ * bm25 value, so it reorders documents of similar relevance without letting a popular but
+ * barely matching post jump a close match.
+ */
+export function qualityBoost(row: Pick<MatchRow, 'kind' | 'score' | 'accepted' | 'answer_count'>): number {
+  let boost = 0;
+  if (row.kind === 'faq') boost += 0.6 + Math.min(0.3, 0.05 * Math.log2(1 + Math.max(0, row.score)));
+  else {
+    boost += row.score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + row.score)) : Math.max(-0.4, 0.1 * row.score);
+    if (row.kind === 'answer' && row.accepted) boost += 0.25;
+    if (row.kind === 'question' && row.accepted) boost += 0.1;
+    if (row.kind === 'question' && row.answer_count === 0) boost -= 0.05;
+  }
+  return Math.max(-0.5, Math.min(1, boost));
+}
+
+function splitTags(tags: string | null): string[] {
+  return tags ? tags.split(' ').filter((t) => t !== '') : [];
+}
+
+function filterSql(filters: SearchFilters, params: unknown[]): string {
+  const parts: string[] = [];
+  if (filters.community !== undefined) {
+    parts.push('m.community_id = ?');
+    params.push(/^\d{1,16}$/.test(filters.community) ? Number(filters.community) : -1);
+  }
+  if (filters.kind !== undefined) {
+    parts.push('m.kind = ?');
+    params.push(filters.kind);
+  }
+  if (filters.tag !== undefined) {
+    parts.push("instr(' ' || m.tags || ' ', ?) > 0");
+    params.push(` ${filters.tag} `);
+  }
+  // FAQ entries count as answered.
+  if (filters.answered !== undefined) parts.push(filters.answered ? "(m.answer_count > 0 OR m.kind = 'faq')" : "(m.answer_count = 0 AND m.kind <> 'faq')");
+  if (filters.accepted !== undefined) parts.push(filters.accepted ? 'm.accepted = 1' : 'm.accepted = 0');
+  return parts.length ? ` AND ${parts.join(' AND ')}` : '';
+}
+
+class FacetCounter {
+  readonly out: FacetDistribution = {};
+  constructor(private readonly facets: readonly SearchFacet[]) {
+    for (const f of facets) this.out[f] = {};
+  }
+  add(rows: MatchRow[], weight = 1): void {
+    const inc = (facet: SearchFacet, value: string) => {
+      const dist = this.out[facet]!;
+      dist[value] = (dist[value] ?? 0) + weight;
+    };
+    for (const row of rows) {
+      if (this.out.community) inc('community', String(row.community_id));
+      if (this.out.kind) inc('kind', row.kind);
+      if (this.out.tag) for (const tag of splitTags(row.tags)) inc('tag', tag);
+    }
+  }
+  result(): FacetDistribution {
+    for (const f of this.facets) for (const [k, v] of Object.entries(this.out[f]!)) this.out[f]![k] = Math.round(v);
+    return this.out;
+  }
+}
+
+export class SqliteFtsEngine implements SearchEngine {
+  readonly name = 'sqlite-fts' as const;
+  private readonly state: FtsState;
+  private readonly maxTotalHits: number;
+  private readonly maxRowid;
+  private readonly termDocs;
+
+  constructor(
+    private readonly db: Db,
+    options: { maxTotalHits?: number } = {},
+  ) {
+    this.state = ftsState(db);
+    this.maxTotalHits = options.maxTotalHits ?? MAX_TOTAL_HITS;
+    this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
+    this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
+  }
+
+  plan(q: string): QueryPlan {
+    const vocab = this.state.vocabulary();
+    // A word missing from the in-memory vocabulary may have been written by another process
+    // since it was loaded: ask the index (cheap for a word it does not hold).
+    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)));
+  }
+
+  /** Matching documents with their attributes; all of them, or the most recent `recent`. */
+  private fetch(match: string, filters: SearchFilters, recent?: number): MatchRow[] {
+    const params: unknown[] = [match];
+    const where = filterSql(filters, params);
+    let sql = `SELECT f.rowid AS id, ${BM25} AS r, m.kind, m.community_id, m.score, m.accepted, m.answer_count, m.created_at, m.tags
+      FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${where}`;
+    if (recent !== undefined) {
+      sql += ' ORDER BY f.rowid DESC LIMIT ?';
+      params.push(recent);
+    }
+    return this.db.prepare(sql).all(...params) as MatchRow[];
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const started = performance.now();
+    const hitsPerPage = Math.max(1, Math.min(100, Math.floor(query.hitsPerPage) || 20));
+    const page = Math.max(1, Math.floor(query.page) || 1);
+    const plan = this.plan(query.q);
+    const facets = new FacetCounter(query.facets ?? []);
+
+    // Tier by tier (all words exact, all words with typos, fewer words, ...) until
+    // maxTotalHits documents are collected. A document keeps the first tier that found it
+    // (excluding earlier tiers in the MATCH expression itself with NOT is far slower).
+    const rows: RankedRow[] = [];
+    const seen = new Set<number>();
+    let total = 0;
+    let exhaustive = true;
+    for (let t = 0; t < plan.tiers.length; t++) {
+      const overBudget = rows.length > 0 && performance.now() - started > TIME_BUDGET_MS;
+      if (rows.length >= this.maxTotalHits || overBudget) {
+        exhaustive = false;
+        break;
+      }
+      const tier = plan.tiers[t]!;
+      const match = tier.expr;
+      /** Adds the documents no earlier tier found; returns them. */
+      const take = (list: MatchRow[], sub: number): MatchRow[] => {
+        const fresh = list.filter((row) => !seen.has(row.id));
+        for (const row of fresh) {
+          seen.add(row.id);
+          rows.push({ ...row, tier: t, sub, final: row.r * (1 + qualityBoost(row)) });
+        }
+        return fresh;
+      };
+      // The vocabulary bounds how many documents can match; a tier that may be broad is
+      // first read from its most recent matches, which shows whether it really is.
+      const recentRows = tier.bound <= EXACT_LIMIT ? null : this.fetch(match, query.filters, SAMPLE);
+      if (recentRows === null || recentRows.length < SAMPLE) {
+        const fresh = take(recentRows ?? this.fetch(match, query.filters), 0);
+        total += fresh.length;
+        facets.add(fresh);
+        continue;
+      }
+      // A broad tier: title and tag matches first (Meilisearch's "attribute" rule), then the
+      // most recent matches. Counts are extrapolated from how far back the recent sample
+      // reaches, assuming matches are spread evenly over time.
+      exhaustive = false;
+      const titleRows = query.sort === 'newest' ? [] : this.fetch(`{title tags} : (${match})`, query.filters, SAMPLE);
+      const top = this.maxRowid.get()!.n ?? 1;
+      const oldest = recentRows[recentRows.length - 1]!.id;
+      const tierTotal = Math.max(recentRows.length, Math.round((recentRows.length * top) / Math.max(1, top - oldest + 1)));
+      take(titleRows, 0);
+      const fresh = take(recentRows, 1);
+      const share = fresh.length / recentRows.length;
+      total += Math.round(tierTotal * share);
+      facets.add(fresh, tierTotal / recentRows.length);
+    }
+
+    rows.sort((a, b) => {
+      if (a.tier !== b.tier) return a.tier - b.tier;
+      if (query.sort === 'newest') return b.created_at - a.created_at || a.final - b.final;
+      if (query.sort === 'score') return b.score - a.score || a.final - b.final;
+      return a.sub - b.sub || a.final - b.final;
+    });
+
+    const reachable = Math.min(rows.length, this.maxTotalHits);
+    const pageRows = rows.slice((page - 1) * hitsPerPage, Math.min(page * hitsPerPage, reachable));
+    return {
+      hits: this.hydrate(pageRows, plan),
+      estimatedTotalHits: Math.max(total, rows.length),
+      exhaustive,
+      facetDistribution: facets.result(),
+      processingTimeMs: Math.round(performance.now() - started),
+      page,
+      hitsPerPage,
+      totalPages: Math.ceil(reachable / hitsPerPage),
+      ignoredWords: plan.ignored,
+    };
+  }
+
+  private hydrate(rows: RankedRow[], plan: QueryPlan): SearchHit[] {
+    const postIds = rows.filter((r) => r.id > 0).map((r) => r.id);
+    const docIds = rows.filter((r) => r.id < 0).map((r) => -r.id);
+    type PostText = { id: number; type: string; title: string | null; slug: string | null; body_text: string; question_id: number | null; q_title: string | null; q_slug: string | null };
+    type DocText = { id: number; doc_id: string; kind: string; source_id: string; question_id: number | null; title: string; slug: string; body_text: string; faq_path: string };
+    const posts = new Map<number, PostText>();
+    if (postIds.length) {
+      const list = this.db
+        .prepare(
+          `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug
+           FROM posts p LEFT JOIN posts q ON q.id = p.question_id WHERE p.id IN (${postIds.map(() => '?').join(',')})`,
+        )
+        .all(...postIds) as PostText[];
+      for (const p of list) posts.set(p.id, p);
+    }
+    const docs = new Map<number, DocText>();
+    if (docIds.length) {
+      const list = this.db.prepare(`SELECT * FROM search_documents WHERE id IN (${docIds.map(() => '?').join(',')})`).all(...docIds) as DocText[];
+      for (const d of list) docs.set(d.id, d);
+    }
+    const hits: SearchHit[] = [];
+    for (const row of rows) {
+      const base = {
+        communityId: String(row.community_id),
+        tags: splitTags(row.tags),
+        score: row.score,
+        accepted: row.accepted === 1,
+        answerCount: row.answer_count,
+        createdAt: row.created_at,
+      };
+      if (row.id > 0) {
+        const p = posts.get(row.id);
+        if (!p) continue;
+        const isAnswer = p.type === 'answer';
+        const title = (isAnswer ? p.q_title : p.title) ?? '';
+        hits.push({
+          ...base,
+          docId: searchDocId(isAnswer ? 'answer' : 'question', String(p.id)),
+          kind: isAnswer ? 'answer' : 'question',
+          id: String(p.id),
+          questionId: String(isAnswer ? p.question_id : p.id),
+          title,
+          titleHtml: highlightAll(title, plan.highlight),
+          slug: (isAnswer ? p.q_slug : p.slug) ?? '',
+          snippetHtml: snippet(p.body_text, plan.highlight),
+        });
+      } else {
+        const d = docs.get(-row.id);
+        if (!d) continue;
+        hits.push({
+          ...base,
+          docId: d.doc_id as SearchDocId,
+          kind: d.kind as 'faq',
+          id: d.source_id,
+          questionId: d.question_id === null ? null : String(d.question_id),
+          title: d.title,
+          titleHtml: highlightAll(d.title, plan.highlight),
+          slug: d.slug,
+          snippetHtml: snippet(d.body_text, plan.highlight),
+          faqPath: d.faq_path ? d.faq_path.split('\u001f') : [],
+        });
+      }
+    }
+    return hits;
+  }
+
+  async index(docs: SearchDocument[]): Promise<void> {
+    const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
+    const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
+    const postText = this.db.prepare(
+      `INSERT INTO search_fts (rowid, title, tags, body)
+       SELECT p.id, search_segment(p.title), search_segment(p.tags), search_segment(p.body_text) FROM posts p WHERE p.id = ? AND ${LIVE_POST}`,
+    );
+    const postMeta = this.db.prepare(`INSERT INTO search_meta ${META_OF_POST} WHERE p.id = ? AND ${LIVE_POST}`);
+    const upsertDoc = this.db.prepare(
+      `INSERT INTO search_documents (doc_id, kind, source_id, community_id, question_id, title, slug, body_text, tags, faq_path, score, answer_count, accepted, created_at)
+       VALUES (@docId, @kind, @sourceId, @communityId, @questionId, @title, @slug, @bodyText, @tags, @faqPath, @score, @answerCount, @accepted, @createdAt)
+       ON CONFLICT(doc_id) DO UPDATE SET community_id = excluded.community_id, question_id = excluded.question_id, title = excluded.title,
+         slug = excluded.slug, body_text = excluded.body_text, tags = excluded.tags, faq_path = excluded.faq_path, score = excluded.score,
+         answer_count = excluded.answer_count, accepted = excluded.accepted, created_at = excluded.created_at
+       RETURNING id`,
+    );
+    const docText = this.db.prepare(
+      `INSERT INTO search_fts (rowid, title, tags, body)
+       SELECT -d.id, search_segment(d.title), search_segment(d.tags || ' ' || d.faq_path), search_segment(d.body_text) FROM search_documents d WHERE d.id = ?`,
+    );
+    const docMeta = this.db.prepare(
+      `INSERT INTO search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
+       SELECT -d.id, d.kind, d.community_id, d.question_id, d.score, d.accepted, d.answer_count, d.created_at, d.tags FROM search_documents d WHERE d.id = ?`,
+    );
+    this.db.transaction(() => {
+      for (const doc of docs) {
+        if (doc.kind === 'question' || doc.kind === 'answer') {
+          // Posts are indexed from the database, the source of truth, whatever the document says.
+          if (!/^\d{1,16}$/.test(doc.id)) continue;
+          const id = Number(doc.id);
+          removeText.run(id);
+          removeMeta.run(id);
+          postText.run(id);
+          postMeta.run(id);
+        } else {
+          const { id } = upsertDoc.get({
+            docId: searchDocId(doc.kind, doc.id),
+            kind: doc.kind,
+            sourceId: doc.id,
+            communityId: Number(doc.communityId),
+            questionId: doc.questionId === null ? null : Number(doc.questionId),
+            title: doc.title,
+            slug: doc.slug,
+            bodyText: doc.bodyText,
+            tags: doc.tags.join(' '),
+            faqPath: (doc.faqPath ?? []).join('\u001f'),
+            score: doc.score,
+            answerCount: doc.answerCount,
+            accepted: doc.accepted ? 1 : 0,
+            createdAt: doc.createdAt,
+          }) as { id: number };
+          removeText.run(-id);
+          removeMeta.run(-id);
+          docText.run(id);
+          docMeta.run(id);
+        }
+      }
+    })();
+  }
+
+  async delete(ids: SearchDocId[]): Promise<void> {
+    const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
+    const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
+    const removeDoc = this.db.prepare('DELETE FROM search_documents WHERE doc_id = ? RETURNING id');
+    this.db.transaction(() => {
+      for (const raw of ids) {
+        const parsed = parseSearchDocId(raw);
+        if (!parsed) continue;
+        let rowid = Number(parsed.id);
+        if (parsed.kind === 'faq') {
+          const row = removeDoc.get(raw) as { id: number } | undefined;
+          if (!row) continue;
+          rowid = -row.id;
+        }
+        removeText.run(rowid);
+        removeMeta.run(rowid);
+      }
+    })();
+  }
+
+  async reindexAll(): Promise<ReindexReport> {
+    const started = performance.now();
+    this.db.transaction(() => {
+      this.db.exec(CLEAR_INDEX);
+      this.db.exec(FILL_FROM_POSTS);
+      this.db.exec(FILL_FROM_DOCUMENTS);
+    })();
+    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+    this.state.invalidate();
+    const counts = this.db
+      .prepare(
+        `SELECT (SELECT count(*) FROM search_meta WHERE kind = 'question') AS questions,
+                (SELECT count(*) FROM search_meta WHERE kind = 'answer') AS answers,
+                (SELECT count(*) FROM search_meta WHERE kind = 'faq') AS faq`,
+      )
+      .get() as { questions: number; answers: number; faq: number };
+    return { ...counts, ms: Math.round(performance.now() - started) };
+  }
+}

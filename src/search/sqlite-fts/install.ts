@@ -1,0 +1,211 @@
+import type Database from 'better-sqlite3';
+import { tokenize } from '../text.js';
+import { Vocabulary } from '../vocabulary.js';
+
+type Db = Database.Database;
+
+/*
+ * The embedded search index lives in the forum's SQLite file and is written by triggers on
+ * the posts table, inside the same transaction as the post itself, so search is never stale
+ * and there is no outbox to drain. FTS5 cannot segment Chinese, so the triggers call a
+ * JavaScript function (search_segment) that cuts the text into folded words with
+ * Intl.Segmenter; FTS5 then only splits on the spaces it put in.
+ *
+ * The function exists only on connections that registered it, so the triggers are TEMP
+ * triggers created here on every connection: a connection without the function (a
+ * migration, the sqlite3 shell) writes posts without failing, and `npm run reindex`
+ * repairs the index if anything was written that way.
+ */
+
+/** Bump when the analysis or the table layout changes: the index is then rebuilt on start. */
+export const SEARCH_INDEX_VERSION = '2';
+const VERSION_KEY = 'search_fts_version';
+/**
+ * Re-read the vocabulary (document counts change, and other processes add words) at most
+ * this often: reading it walks the whole index, about half a second for 400,000 posts.
+ */
+const VOCABULARY_RELOAD_MS = 5 * 60_000;
+
+/** Per-connection state: the in-memory vocabulary used for typo tolerance and prefixes. */
+export class FtsState {
+  private vocab: Vocabulary | null = null;
+  private loadedAt = 0;
+  private dataVersion = -1;
+  private changed = false;
+
+  constructor(private readonly db: Db) {}
+
+  /** Called by search_segment for every indexed text: new words become typo candidates at once. */
+  noteIndexed(tokens: string[]): void {
+    if (!this.vocab) return;
+    this.vocab.note(tokens);
+    this.changed = true;
+  }
+
+  invalidate(): void {
+    this.vocab = null;
+  }
+
+  vocabulary(): Vocabulary {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const stale = (this.changed || version !== this.dataVersion) && Date.now() - this.loadedAt > VOCABULARY_RELOAD_MS;
+    if (!this.vocab || stale) {
+      const rows = this.db.prepare('SELECT term, doc FROM temp.search_vocab').raw().all() as Array<[string, number]>;
+      this.vocab = new Vocabulary(rows);
+      this.loadedAt = Date.now();
+      this.dataVersion = version;
+      this.changed = false;
+    }
+    return this.vocab;
+  }
+}
+
+const states = new WeakMap<Db, FtsState>();
+
+export function ftsState(db: Db): FtsState {
+  const state = states.get(db);
+  if (!state) throw new Error('installSqliteFts(db) must run before the embedded search engine is used');
+  return state;
+}
+
+const CREATE_TABLES = `
+  CREATE VIRTUAL TABLE main.search_fts USING fts5(
+    title, tags, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+  );
+  -- What filters, facets and ranking need, one small row per indexed document (same id as
+  -- the FTS rowid). Reading these from posts would walk each post's body pages; this table
+  -- stays small enough to sit in the page cache. A row exists exactly while the document is
+  -- searchable. Answers carry their thread's tags and answer count.
+  CREATE TABLE main.search_meta (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    community_id INTEGER NOT NULL,
+    thread_id INTEGER,
+    score INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    answer_count INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    tags TEXT NOT NULL
+  );
+  CREATE INDEX main.search_meta_thread ON search_meta(thread_id);`;
+
+export const LIVE_POST = `p.deleted_at IS NULL AND (p.question_id IS NULL OR (SELECT q.deleted_at FROM main.posts q WHERE q.id = p.question_id) IS NULL)`;
+
+/** The search_meta row of a post, from posts (p) and its question (q). */
+export const META_OF_POST = `
+  SELECT p.id, p.type, p.community_id, coalesce(p.question_id, p.id), p.score,
+    CASE WHEN p.type = 'question' THEN p.accepted_answer_id IS NOT NULL ELSE p.is_accepted END,
+    CASE WHEN p.type = 'question' THEN p.answer_count ELSE q.answer_count END,
+    p.created_at,
+    CASE WHEN p.type = 'question' THEN p.tags ELSE coalesce(q.tags, '') END
+  FROM main.posts p LEFT JOIN main.posts q ON q.id = p.question_id`;
+
+/** Every live post, as the triggers would write it; used for the first build and reindex. */
+export const FILL_FROM_POSTS = `
+  INSERT INTO main.search_fts (rowid, title, tags, body)
+  SELECT p.id, search_segment(p.title), search_segment(p.tags), search_segment(p.body_text)
+  FROM main.posts p WHERE ${LIVE_POST};
+  INSERT INTO main.search_meta ${META_OF_POST} WHERE ${LIVE_POST};`;
+
+export const FILL_FROM_DOCUMENTS = `
+  INSERT INTO main.search_fts (rowid, title, tags, body)
+  SELECT -d.id, search_segment(d.title), search_segment(d.tags || ' ' || d.faq_path), search_segment(d.body_text)
+  FROM main.search_documents d;
+  INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
+  SELECT -d.id, d.kind, d.community_id, d.question_id, d.score, d.accepted, d.answer_count, d.created_at, d.tags
+  FROM main.search_documents d;`;
+
+export const CLEAR_INDEX = `
+  INSERT INTO main.search_fts (search_fts) VALUES ('delete-all');
+  DELETE FROM main.search_meta;`;
+
+const TRIGGERS = `
+  CREATE TEMP TRIGGER IF NOT EXISTS search_posts_insert AFTER INSERT ON main.posts
+  WHEN NEW.deleted_at IS NULL
+  BEGIN
+    INSERT INTO main.search_fts (rowid, title, tags, body)
+    VALUES (NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text));
+    -- An answer reads its thread's tags and answer count from the question's small row.
+    INSERT OR REPLACE INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
+    VALUES (NEW.id, NEW.type, NEW.community_id, coalesce(NEW.question_id, NEW.id), NEW.score,
+      CASE WHEN NEW.type = 'question' THEN NEW.accepted_answer_id IS NOT NULL ELSE NEW.is_accepted END,
+      CASE WHEN NEW.type = 'question' THEN NEW.answer_count ELSE coalesce((SELECT answer_count FROM main.search_meta WHERE id = NEW.question_id), 0) END,
+      NEW.created_at,
+      CASE WHEN NEW.type = 'question' THEN NEW.tags ELSE coalesce((SELECT tags FROM main.search_meta WHERE id = NEW.question_id), '') END);
+  END;
+
+  CREATE TEMP TRIGGER IF NOT EXISTS search_posts_text AFTER UPDATE OF title, tags, body_text, deleted_at ON main.posts
+  BEGIN
+    DELETE FROM main.search_fts WHERE rowid = OLD.id;
+    INSERT INTO main.search_fts (rowid, title, tags, body)
+    SELECT NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text)
+    WHERE NEW.deleted_at IS NULL;
+    DELETE FROM main.search_meta WHERE NEW.deleted_at IS NOT NULL AND (id = NEW.id OR (NEW.type = 'question' AND thread_id = NEW.id));
+    -- A question's tags are its answers' tags too.
+    UPDATE main.search_meta SET tags = NEW.tags WHERE NEW.deleted_at IS NULL AND NEW.type = 'question' AND thread_id = NEW.id AND tags <> NEW.tags;
+    -- Deleting a question takes its answers out of the index; restoring brings them back.
+    DELETE FROM main.search_fts
+    WHERE NEW.type = 'question' AND NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL
+      AND rowid IN (SELECT id FROM main.posts WHERE question_id = NEW.id);
+    INSERT INTO main.search_fts (rowid, title, tags, body)
+    SELECT a.id, '', search_segment(a.tags), search_segment(a.body_text) FROM main.posts a
+    WHERE NEW.deleted_at IS NULL AND OLD.deleted_at IS NOT NULL AND NEW.type = 'question'
+      AND a.question_id = NEW.id AND a.deleted_at IS NULL;
+    INSERT OR REPLACE INTO main.search_meta ${META_OF_POST}
+    WHERE NEW.deleted_at IS NULL AND OLD.deleted_at IS NOT NULL AND (p.id = NEW.id OR p.question_id = NEW.id) AND ${LIVE_POST};
+  END;
+
+  CREATE TEMP TRIGGER IF NOT EXISTS search_posts_counts AFTER UPDATE OF score, is_accepted, accepted_answer_id, answer_count ON main.posts
+  WHEN NEW.deleted_at IS NULL
+  BEGIN
+    UPDATE main.search_meta SET score = NEW.score,
+      accepted = CASE WHEN NEW.type = 'question' THEN NEW.accepted_answer_id IS NOT NULL ELSE NEW.is_accepted END,
+      answer_count = CASE WHEN NEW.type = 'question' THEN NEW.answer_count ELSE answer_count END
+    WHERE id = NEW.id;
+    UPDATE main.search_meta SET answer_count = NEW.answer_count
+    WHERE NEW.type = 'question' AND OLD.answer_count <> NEW.answer_count AND thread_id = NEW.id AND kind = 'answer';
+  END;
+
+  CREATE TEMP TRIGGER IF NOT EXISTS search_posts_delete AFTER DELETE ON main.posts
+  BEGIN
+    DELETE FROM main.search_fts WHERE rowid = OLD.id;
+    DELETE FROM main.search_meta WHERE id = OLD.id;
+  END;`;
+
+/**
+ * Makes a connection ready for the embedded search engine: registers search_segment,
+ * creates (or, after an analysis change, rebuilds) the index and its triggers. Call it
+ * right after opening the database, before any write.
+ */
+export function installSqliteFts(db: Db): FtsState {
+  const existing = states.get(db);
+  if (existing) return existing;
+  const state = new FtsState(db);
+  states.set(db, state);
+
+  db.function('search_segment', { deterministic: true }, (text: unknown) => {
+    if (typeof text !== 'string' || text === '') return '';
+    const tokens = tokenize(text);
+    state.noteIndexed(tokens);
+    return tokens.join(' ');
+  });
+
+  db.transaction(() => {
+    const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(VERSION_KEY) as { value: string } | undefined;
+    const exists = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_fts'").get() !== undefined;
+    if (row?.value === SEARCH_INDEX_VERSION && exists) return;
+    if (exists) db.exec('DROP TABLE main.search_fts');
+    db.exec('DROP TABLE IF EXISTS main.search_meta');
+    db.exec(CREATE_TABLES);
+    db.exec(FILL_FROM_POSTS);
+    db.exec(FILL_FROM_DOCUMENTS);
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(VERSION_KEY, SEARCH_INDEX_VERSION);
+  }).immediate();
+
+  db.exec(TRIGGERS);
+  db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, 'search_fts', 'row')");
+  return state;
+}

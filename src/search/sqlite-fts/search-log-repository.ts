@@ -1,0 +1,75 @@
+import type Database from 'better-sqlite3';
+import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportRow } from '../../db/ports.js';
+
+type Db = Database.Database;
+
+function rowId(id: string): number | null {
+  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : null;
+}
+
+interface GroupRow {
+  query: string;
+  searches: number;
+  users: number;
+  avg_hits: number;
+  clicked: number;
+}
+
+const toReportRow = (r: GroupRow): SearchReportRow => ({
+  query: r.query,
+  searches: r.searches,
+  users: r.users,
+  avgHits: Math.round(r.avg_hits * 10) / 10,
+  clickedSearches: r.clicked,
+});
+
+/** The search log in the SQLite file (tables from migration 003). */
+export class SqliteSearchLogRepository implements SearchLogRepository {
+  constructor(private readonly db: Db) {}
+
+  async record(entry: SearchLogEntry): Promise<string> {
+    const info = this.db
+      .prepare('INSERT INTO search_log (query, normalized, community_id, filters, hit_count, user_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.query, entry.normalized, entry.communityId === null ? null : rowId(entry.communityId), entry.filters, entry.hitCount, entry.userHash, entry.now);
+    return String(info.lastInsertRowid);
+  }
+
+  async recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean> {
+    const id = rowId(searchId);
+    if (id === null) return false;
+    return this.db.transaction(() => {
+      const changed = this.db.prepare('UPDATE search_log SET click_count = click_count + 1 WHERE id = ?').run(id).changes;
+      if (changed === 0) return false;
+      this.db.prepare('INSERT INTO search_clicks (search_id, doc_id, position, created_at) VALUES (?, ?, ?, ?)').run(id, docId, position, now);
+      return true;
+    })();
+  }
+
+  async report(communityId: string, since: number, limit: number): Promise<SearchReport> {
+    const cid = rowId(communityId) ?? -1;
+    const totals = this.db
+      .prepare(
+        `SELECT count(*) AS searches, coalesce(sum(hit_count = 0), 0) AS no_results, coalesce(sum(click_count > 0), 0) AS clicked
+         FROM search_log WHERE community_id = ? AND created_at >= ? AND normalized <> ''`,
+      )
+      .get(cid, since) as { searches: number; no_results: number; clicked: number };
+    // The bare column "query" comes from the row holding max(created_at): the latest spelling.
+    const grouped = (condition: string, having = '') =>
+      this.db
+        .prepare(
+          `SELECT query, max(created_at) AS latest, count(*) AS searches, count(DISTINCT user_hash) AS users,
+             avg(hit_count) AS avg_hits, sum(click_count > 0) AS clicked
+           FROM search_log WHERE community_id = ? AND created_at >= ? AND normalized <> '' ${condition}
+           GROUP BY normalized ${having} ORDER BY searches DESC, latest DESC LIMIT ?`,
+        )
+        .all(cid, since, limit) as GroupRow[];
+    return {
+      searches: totals.searches,
+      noResultSearches: totals.no_results,
+      clickedSearches: totals.clicked,
+      top: grouped('').map(toReportRow),
+      noResults: grouped('AND hit_count = 0').map(toReportRow),
+      noClicks: grouped('AND hit_count > 0', 'HAVING sum(click_count) = 0').map(toReportRow),
+    };
+  }
+}

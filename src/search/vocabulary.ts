@@ -1,0 +1,125 @@
+import { codePointLength } from './text.js';
+
+/*
+ * The index's own vocabulary, kept in memory for typo tolerance and prefix expansion.
+ * Typo candidates are looked up only among terms with the same first character and a
+ * length within the allowed number of typos, so a lookup compares a few hundred terms, not
+ * the whole vocabulary.
+ */
+
+/** Meilisearch's defaults: no typo under 5 characters, one from 5, two from 9. */
+export function allowedTypos(word: string): number {
+  const n = codePointLength(word);
+  return n >= 9 ? 2 : n >= 5 ? 1 : 0;
+}
+
+/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), or max + 1 once it exceeds max. */
+export function typoDistance(a: string, b: string, max: number): number {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev: number[] = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur: number[] = [i];
+    let rowMin = i;
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur.push(d);
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[t.length]!;
+}
+
+export class Vocabulary {
+  /** term -> number of documents containing it (as of the last load; new terms count 1). */
+  private readonly df = new Map<string, number>();
+  private sorted: string[] = [];
+  /** Terms added since the sorted array was built. */
+  private recent: string[] = [];
+  private readonly buckets = new Map<string, string[]>();
+
+  constructor(entries: Iterable<[string, number]> = []) {
+    for (const [term, n] of entries) {
+      this.df.set(term, n);
+      this.addToBucket(term);
+    }
+    this.sorted = [...this.df.keys()].sort();
+  }
+
+  get size(): number {
+    return this.df.size;
+  }
+
+  private static bucketKey(term: string): string {
+    const first = String.fromCodePoint(term.codePointAt(0)!);
+    return `${first}|${codePointLength(term)}`;
+  }
+
+  private addToBucket(term: string): void {
+    const key = Vocabulary.bucketKey(term);
+    const list = this.buckets.get(key);
+    if (list) list.push(term);
+    else this.buckets.set(key, [term]);
+  }
+
+  /** Records terms just written to the index (called for every indexed text, so it stays cheap). */
+  note(tokens: readonly string[]): void {
+    for (const t of tokens) {
+      if (this.df.has(t)) continue;
+      this.df.set(t, 1);
+      this.addToBucket(t);
+      this.recent.push(t);
+    }
+    if (this.recent.length > 5000) {
+      this.sorted = [...this.df.keys()].sort();
+      this.recent = [];
+    }
+  }
+
+  docFrequency(term: string): number {
+    return this.df.get(term) ?? 0;
+  }
+
+  has(term: string): boolean {
+    return this.df.has(term);
+  }
+
+  /** Terms starting with prefix (the prefix itself included when it is a term), most frequent first. */
+  withPrefix(prefix: string, limit = 50): Array<{ term: string; df: number }> {
+    const out: Array<{ term: string; df: number }> = [];
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.sorted.length && this.sorted[i]!.startsWith(prefix); i++) out.push({ term: this.sorted[i]!, df: this.df.get(this.sorted[i]!)! });
+    for (const t of this.recent) if (t.startsWith(prefix)) out.push({ term: t, df: this.df.get(t)! });
+    return out.sort((a, b) => b.df - a.df).slice(0, limit);
+  }
+
+  /** Terms within the allowed typos of word (the word itself excluded): closest, then most frequent first. */
+  typoVariants(word: string, limit = 8): Array<{ term: string; distance: number; df: number }> {
+    const max = allowedTypos(word);
+    if (max === 0) return [];
+    const first = String.fromCodePoint(word.codePointAt(0)!);
+    const len = codePointLength(word);
+    const out: Array<{ term: string; distance: number; df: number }> = [];
+    for (let l = Math.max(1, len - max); l <= len + max; l++) {
+      for (const term of this.buckets.get(`${first}|${l}`) ?? []) {
+        if (term === word) continue;
+        const d = typoDistance(word, term, max);
+        if (d <= max) out.push({ term, distance: d, df: this.df.get(term)! });
+      }
+    }
+    return out.sort((a, b) => a.distance - b.distance || b.df - a.df).slice(0, limit);
+  }
+}

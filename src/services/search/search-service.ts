@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import type { CommunityRepository, SearchLogRepository, SearchReport } from '../../db/ports.js';
+import type { Community, User } from '../../domain/types.js';
+import { COMMUNITY_SLUG_PATTERN } from '../../domain/community-rules.js';
+import {
+  parseSearchDocId,
+  SEARCH_DOC_KINDS,
+  SEARCH_SORTS,
+  type FacetDistribution,
+  type SearchDocKind,
+  type SearchEngine,
+  type SearchFilters,
+  type SearchHit,
+  type SearchSort,
+} from '../../search/port.js';
+import { tokenize } from '../../search/text.js';
+
+/** The raw query string of /search: every value may be missing or anything at all. */
+export interface SearchParams {
+  q?: string;
+  community?: string;
+  kind?: string;
+  tag?: string;
+  answered?: string;
+  accepted?: string;
+  sort?: string;
+  page?: string;
+  /** The logged search that page 1 created (pages 2+ carry it so clicks are attributed). */
+  sid?: string;
+}
+
+/** Who is searching, reduced to what the log keeps: a salted hash, never the identity. */
+export interface Searcher {
+  user: User | null;
+  ip: string;
+}
+
+export interface ParsedSearch {
+  q: string;
+  community: Community | null;
+  kind: SearchDocKind | null;
+  tag: string | null;
+  answered: boolean | null;
+  accepted: boolean | null;
+  sort: SearchSort;
+  page: number;
+  /** Filter values that were not understood and were therefore left out. */
+  ignored: Array<'community' | 'kind' | 'tag' | 'answered' | 'accepted' | 'sort'>;
+}
+
+export interface HitView extends SearchHit {
+  url: string;
+  community: { slug: string; name: string } | null;
+}
+
+export interface SearchOutcome {
+  params: ParsedSearch;
+  /** False for an empty query: the page then only shows the form. */
+  searched: boolean;
+  hits: HitView[];
+  total: number;
+  totalPages: number;
+  facets: FacetDistribution;
+  communities: Map<string, Community>;
+  searchId: string | null;
+  ignoredWords: string[];
+  processingTimeMs: number;
+  /** No results in the chosen community: where the same query does find something. */
+  elsewhere: Array<{ community: Community; count: number }>;
+  wordCount: number;
+}
+
+export interface SimilarItem {
+  kind: 'question' | 'faq';
+  title: string;
+  url: string;
+  score: number;
+  answerCount: number;
+  accepted: boolean;
+  answered: boolean;
+}
+
+export const HITS_PER_PAGE = 20;
+/** Longest query kept for display and the log (the header box allows 200 characters). */
+const MAX_QUERY_CHARS = 200;
+const TAG_MAX = 35;
+
+function yesNo(raw: string | undefined): boolean | null | undefined {
+  if (raw === undefined || raw === '') return null;
+  if (['yes', 'true', '1'].includes(raw)) return true;
+  if (['no', 'false', '0'].includes(raw)) return false;
+  return undefined;
+}
+
+export function hitUrl(communitySlug: string, hit: Pick<SearchHit, 'kind' | 'id' | 'questionId' | 'slug'>): string {
+  const slug = encodeURIComponent(hit.slug || '-');
+  if (hit.kind === 'faq') return `/c/${communitySlug}/faq/e/${hit.id}/${slug}`;
+  if (hit.kind === 'answer') return `/c/${communitySlug}/q/${hit.questionId}/${slug}#a${hit.id}`;
+  return `/c/${communitySlug}/q/${hit.id}/${slug}`;
+}
+
+export class SearchService {
+  constructor(
+    private readonly engine: SearchEngine,
+    private readonly log: SearchLogRepository,
+    private readonly communities: CommunityRepository,
+    /** Salt for the anonymised user hash in the log. */
+    private readonly salt: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get engineName(): string {
+    return this.engine.name;
+  }
+
+  private async communityMap(): Promise<Map<string, Community>> {
+    return new Map((await this.communities.list()).map((c) => [c.id, c]));
+  }
+
+  /** Reads the query string leniently: anything not understood is left out, never an error. */
+  async parse(params: SearchParams): Promise<ParsedSearch> {
+    const ignored: ParsedSearch['ignored'] = [];
+    const q = (params.q ?? '').replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY_CHARS);
+    let community: Community | null = null;
+    if (params.community) {
+      const slug = params.community.trim().toLowerCase();
+      community = COMMUNITY_SLUG_PATTERN.test(slug) ? await this.communities.findBySlug(slug) : null;
+      if (!community) ignored.push('community');
+    }
+    let kind: SearchDocKind | null = null;
+    if (params.kind) {
+      if ((SEARCH_DOC_KINDS as readonly string[]).includes(params.kind)) kind = params.kind as SearchDocKind;
+      else ignored.push('kind');
+    }
+    let tag: string | null = null;
+    if (params.tag) {
+      const t = params.tag.normalize('NFKC').trim().toLowerCase();
+      if (t !== '' && Array.from(t).length <= TAG_MAX && /^[\p{L}\p{N}][\p{L}\p{N}+#._-]*$/u.test(t)) tag = t;
+      else ignored.push('tag');
+    }
+    const answered = yesNo(params.answered);
+    if (answered === undefined) ignored.push('answered');
+    const accepted = yesNo(params.accepted);
+    if (accepted === undefined) ignored.push('accepted');
+    let sort: SearchSort = 'relevance';
+    if (params.sort) {
+      if ((SEARCH_SORTS as readonly string[]).includes(params.sort)) sort = params.sort as SearchSort;
+      else ignored.push('sort');
+    }
+    const page = params.page && /^\d{1,4}$/.test(params.page) && Number(params.page) >= 1 ? Number(params.page) : 1;
+    return { q, community, kind, tag, answered: answered ?? null, accepted: accepted ?? null, sort, page, ignored };
+  }
+
+  private filtersOf(p: ParsedSearch): SearchFilters {
+    const filters: SearchFilters = {};
+    if (p.community) filters.community = p.community.id;
+    if (p.kind) filters.kind = p.kind;
+    if (p.tag) filters.tag = p.tag;
+    if (p.answered !== null) filters.answered = p.answered;
+    if (p.accepted !== null) filters.accepted = p.accepted;
+    return filters;
+  }
+
+  userHash(searcher: Searcher): string {
+    const who = searcher.user ? `user:${searcher.user.id}` : `ip:${searcher.ip}`;
+    return createHash('sha256').update(`${this.salt}\u0000search-log\u0000${who}`).digest('hex').slice(0, 24);
+  }
+
+  async search(params: SearchParams, searcher: Searcher): Promise<SearchOutcome> {
+    const parsed = await this.parse(params);
+    const communities = await this.communityMap();
+    const wordCount = tokenize(parsed.q).length;
+    const outcome: SearchOutcome = {
+      params: parsed,
+      searched: false,
+      hits: [],
+      total: 0,
+      totalPages: 0,
+      facets: {},
+      communities,
+      searchId: null,
+      ignoredWords: [],
+      processingTimeMs: 0,
+      elsewhere: [],
+      wordCount,
+    };
+    if (parsed.q === '') return outcome;
+
+    const filters = this.filtersOf(parsed);
+    const result = await this.engine.search({
+      q: parsed.q,
+      filters,
+      sort: parsed.sort,
+      page: parsed.page,
+      hitsPerPage: HITS_PER_PAGE,
+      facets: ['community', 'kind', 'tag'],
+    });
+    outcome.searched = true;
+    outcome.total = result.estimatedTotalHits;
+    outcome.totalPages = result.totalPages;
+    outcome.facets = result.facetDistribution;
+    outcome.ignoredWords = result.ignoredWords;
+    outcome.processingTimeMs = result.processingTimeMs;
+    outcome.hits = result.hits.map((hit) => {
+      const c = communities.get(hit.communityId);
+      return { ...hit, url: c ? hitUrl(c.slug, hit) : '/', community: c ? { slug: c.slug, name: c.name } : null };
+    });
+
+    if (result.estimatedTotalHits === 0 && parsed.community) {
+      const { community: _dropped, ...rest } = filters;
+      const wider = await this.engine.search({ q: parsed.q, filters: rest, sort: 'relevance', page: 1, hitsPerPage: 1, facets: ['community'] });
+      outcome.elsewhere = Object.entries(wider.facetDistribution.community ?? {})
+        .map(([id, count]) => ({ community: communities.get(id)!, count }))
+        .filter((e) => e.community && e.community.id !== parsed.community!.id)
+        .sort((a, b) => b.count - a.count)
+        .slice(0, 5);
+    }
+
+    if (parsed.page === 1) {
+      const normalized = tokenize(parsed.q).join(' ');
+      if (normalized !== '') {
+        const extra = (['kind', 'tag', 'answered', 'accepted'] as const)
+          .filter((k) => parsed[k] !== null)
+          .map((k) => `${k}=${parsed[k]}`)
+          .join(' ');
+        outcome.searchId = await this.log.record({
+          query: parsed.q,
+          normalized,
+          communityId: parsed.community?.id ?? null,
+          filters: extra,
+          hitCount: result.estimatedTotalHits,
+          userHash: this.userHash(searcher),
+          now: this.now(),
+        });
+      }
+    } else if (params.sid && /^[1-9]\d{0,15}$/.test(params.sid)) {
+      outcome.searchId = params.sid;
+    }
+    return outcome;
+  }
+
+  /** Records a click on a result; unknown searches and malformed ids are ignored. */
+  async recordClick(searchId: string | undefined, docId: string | undefined, position: string | undefined): Promise<void> {
+    if (!searchId || !docId || !parseSearchDocId(docId)) return;
+    const pos = position && /^\d{1,4}$/.test(position) ? Number(position) : 0;
+    await this.log.recordClick(searchId, docId, pos, this.now());
+  }
+
+  /**
+   * Likely duplicates of a question being asked, and FAQ entries on the same subject: the
+   * ask form shows them while the title is typed (JSON) or in the no-JS "check" step.
+   */
+  async similarQuestions(communityId: string, title: string, limit = 5): Promise<SimilarItem[]> {
+    const q = title.replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY_CHARS);
+    if (q === '') return [];
+    const communities = await this.communityMap();
+    const community = communities.get(communityId);
+    if (!community) return [];
+    const lookup = async (kind: SearchDocKind, n: number) =>
+      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n })).hits;
+    const [questions, faq] = await Promise.all([lookup('question', limit), lookup('faq', 3)]);
+    const item = (hit: SearchHit): SimilarItem => ({
+      kind: hit.kind === 'faq' ? 'faq' : 'question',
+      title: hit.title,
+      url: hitUrl(community.slug, hit),
+      score: hit.score,
+      answerCount: hit.answerCount,
+      accepted: hit.accepted,
+      answered: hit.answerCount > 0 || hit.kind === 'faq',
+    });
+    return [...faq.map(item), ...questions.map(item)];
+  }
+
+  async report(communityId: string, days: number): Promise<SearchReport> {
+    return this.log.report(communityId, this.now() - days * 86_400_000, 25);
+  }
+}

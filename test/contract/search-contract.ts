@@ -1,0 +1,255 @@
+/*
+ * The contract every search engine behind src/search/port.ts must meet. Each backend
+ * provides a harness that writes content the way the application does (the embedded
+ * engine indexes posts through storage triggers; a Meilisearch harness would push
+ * documents and wait for its tasks) and the same expectations run against all of them.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SearchDocument, SearchEngine, SearchQuery } from '../../src/search/port.js';
+
+export interface SearchHarness {
+  engine: SearchEngine;
+  /** Two community ids. */
+  communities: { a: string; b: string };
+  question(input: { community: 'a' | 'b'; title: string; body: string; tags?: string[]; createdAt?: number }): Promise<string>;
+  answer(questionId: string, body: string, options?: { accepted?: boolean }): Promise<string>;
+  /** Gives the post this many up-votes. */
+  upvote(postId: string, votes: number): Promise<void>;
+  editQuestion(questionId: string, title: string, body: string): Promise<void>;
+  softDelete(postId: string): Promise<void>;
+  /** Resolves when everything written so far is searchable. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const base: SearchQuery = { q: '', filters: {}, sort: 'relevance', page: 1, hitsPerPage: 20 };
+
+/** Removes the highlight marks and decodes the escaping, giving back the text that was shown. */
+function plain(html: string): string {
+  return html
+    .replace(/<\/?mark>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/…/g, '');
+}
+
+export function searchContract(name: string, make: () => Promise<SearchHarness>): void {
+  describe(`search port contract: ${name}`, () => {
+    let h: SearchHarness;
+    const search = async (q: string, more: Partial<SearchQuery> = {}) => {
+      await h.settle();
+      return h.engine.search({ ...base, q, ...more, filters: { ...base.filters, ...(more.filters ?? {}) } });
+    };
+
+    beforeEach(async () => {
+      h = await make();
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    it('finds a question by a word of its title and returns the fields a result page needs', async () => {
+      const id = await h.question({ community: 'a', title: 'Descaling an espresso machine', body: 'Limescale everywhere.', tags: ['espresso', 'maintenance'] });
+      const r = await search('espresso');
+      expect(r.estimatedTotalHits).toBe(1);
+      const hit = r.hits[0]!;
+      expect(hit).toMatchObject({ kind: 'question', id, questionId: id, communityId: h.communities.a, title: 'Descaling an espresso machine', tags: ['espresso', 'maintenance'], answerCount: 0, accepted: false, docId: `question-${id}` });
+      expect(hit.slug).not.toBe('');
+      expect(hit.titleHtml).toBe('Descaling an <mark>espresso</mark> machine');
+      expect(typeof hit.createdAt).toBe('number');
+      expect(r.page).toBe(1);
+      expect(r.totalPages).toBe(1);
+      expect(r.processingTimeMs).toBeGreaterThanOrEqual(0);
+    });
+
+    it('an answer hit carries its question title and thread id', async () => {
+      const q = await h.question({ community: 'a', title: 'Sour pour-over', body: 'It tastes sour.' });
+      const a = await h.answer(q, 'Grind finer and use hotter water around 94 degrees.');
+      const r = await search('hotter water');
+      const hit = r.hits.find((x) => x.kind === 'answer')!;
+      expect(hit).toMatchObject({ id: a, questionId: q, title: 'Sour pour-over', answerCount: 1 });
+      expect(hit.snippetHtml).toContain('<mark>hotter</mark> <mark>water</mark>');
+    });
+
+    it('snippets escape everything except the highlight marks', async () => {
+      await h.question({ community: 'a', title: 'Odd characters in a post', body: 'Try <script>alert("x")</script> & then clean the grinder with rice & "tabs".' });
+      const r = await search('grinder');
+      const snippet = r.hits[0]!.snippetHtml;
+      expect(snippet).toContain('<mark>grinder</mark>');
+      expect(snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>"]/);
+      expect(snippet).toContain('&lt;script&gt;');
+      expect(plain(snippet)).toContain('<script>alert("x")</script> & then');
+    });
+
+    it('finds Chinese by words without spaces, and highlights without changing the text', async () => {
+      const body = '我的意式咖啡机用了半年，出水越来越慢，应该怎么除垢？';
+      await h.question({ community: 'a', title: '咖啡机怎么清洗除垢', body });
+      await h.question({ community: 'a', title: '相机传感器清洁', body: '照片上有黑点。' });
+      for (const q of ['咖啡机', '除垢', '咖啡机除垢', '咖啡机 除垢']) {
+        const r = await search(q);
+        expect(r.hits.map((x) => x.title), q).toContain('咖啡机怎么清洗除垢');
+        expect(r.hits[0]!.title, q).toBe('咖啡机怎么清洗除垢');
+      }
+      const hit = (await search('除垢')).hits[0]!;
+      expect(hit.snippetHtml).toContain('<mark>除垢</mark>');
+      expect(plain(hit.snippetHtml)).toBe(body);
+      expect(hit.titleHtml).toBe('咖啡机怎么清洗<mark>除垢</mark>');
+    });
+
+    it('folds case and accents', async () => {
+      await h.question({ community: 'a', title: 'Café crème at home', body: 'A long espresso.' });
+      expect((await search('CAFE CREME')).estimatedTotalHits).toBe(1);
+      expect((await search('café')).hits[0]!.titleHtml).toBe('<mark>Café</mark> crème at home');
+    });
+
+    it('tolerates typos like Meilisearch: none under 5 letters, 1 from 5, 2 from 9', async () => {
+      await h.question({ community: 'a', title: 'Espresso maintenance schedule', body: 'Clean the lens of the machine light.' });
+      expect((await search('espreso')).estimatedTotalHits).toBe(1);
+      expect((await search('expresso')).estimatedTotalHits).toBe(1);
+      expect((await search('maintenence')).estimatedTotalHits).toBe(1);
+      expect((await search('mantenence')).estimatedTotalHits).toBe(1);
+      expect((await search('lenz light')).hits.length).toBe(1);
+      expect((await search('lenz')).estimatedTotalHits).toBe(0);
+      expect((await search('esprxsxo')).estimatedTotalHits).toBe(0);
+    });
+
+    it('ranks an exact match above a typo match', async () => {
+      const typo = await h.question({ community: 'a', title: 'Temper the chocolate', body: 'temper temper temper size' });
+      const exact = await h.question({ community: 'a', title: 'Tamper for a 58 mm basket', body: 'Which size?' });
+      const r = await search('tamper size');
+      expect(r.hits.map((x) => x.id)).toEqual([exact, typo]);
+    });
+
+    it('treats the last word as a prefix while typing', async () => {
+      await h.question({ community: 'a', title: 'Grinder retention', body: 'Coffee stays in the chute.' });
+      expect((await search('grind')).estimatedTotalHits).toBe(1);
+      expect((await search('coffee rete')).hits[0]!.titleHtml).toBe('Grinder <mark>retention</mark>');
+    });
+
+    it('never fails on query syntax: quotes, stars, NEAR, minus, colons, parentheses, operators', async () => {
+      await h.question({ community: 'a', title: 'Near the grinder', body: 'Title: colon test (parentheses) - minus' });
+      const nasty = ['"', '"grinder', '*', 'grinder*', 'NEAR(grinder test)', 'NEAR(', '-grinder', 'title:grinder', 'title : x', '(grinder', ')', 'grinder AND', 'OR NOT', '^grinder', '{title}: x', "'; DROP TABLE posts; --", '\u0000', 'a'.repeat(2000), '咖啡"*(:'];
+      for (const q of nasty) {
+        const r = await search(q);
+        expect(Array.isArray(r.hits), q).toBe(true);
+      }
+      expect((await search('NEAR(grinder')).estimatedTotalHits).toBe(1);
+      expect((await search('title:colon')).estimatedTotalHits).toBe(1);
+    });
+
+    it('ignores words beyond the tenth and words that match nothing, reporting the latter', async () => {
+      await h.question({ community: 'a', title: 'Milk frothing wand', body: 'Microfoam.' });
+      const r = await search('frothing qwxyzzy');
+      expect(r.hits.length).toBe(1);
+      expect(r.ignoredWords).toEqual(['qwxyzzy']);
+      const unknown = Array.from({ length: 10 }, (_, i) => `zzq${i}xv`).join(' ');
+      expect((await search(`${unknown} frothing`)).estimatedTotalHits).toBe(0);
+      expect((await search(`frothing ${unknown}`)).estimatedTotalHits).toBe(1);
+    });
+
+    it('filters by community, kind, tag, answered and accepted', async () => {
+      const q1 = await h.question({ community: 'a', title: 'Kettle temperature', body: 'kettle', tags: ['water'] });
+      const a1 = await h.answer(q1, 'A kettle with a thermometer.', { accepted: true });
+      const q2 = await h.question({ community: 'b', title: 'Kettle for travel', body: 'kettle', tags: ['travel'] });
+      const q3 = await h.question({ community: 'a', title: 'Kettle spout shape', body: 'kettle', tags: ['water', 'pour-over'] });
+      const a3 = await h.answer(q3, 'A gooseneck kettle pours slowly.');
+      const ids = async (filters: SearchQuery['filters']) => (await search('kettle', { filters })).hits.map((x) => x.id).sort();
+      expect(await ids({ community: h.communities.b })).toEqual([q2]);
+      expect(await ids({ kind: 'answer' })).toEqual([a1, a3].sort());
+      expect(await ids({ kind: 'question', tag: 'water' })).toEqual([q1, q3].sort());
+      expect(await ids({ tag: 'pour-over' })).toEqual([q3, a3].sort());
+      expect(await ids({ kind: 'question', answered: false })).toEqual([q2]);
+      expect(await ids({ kind: 'question', answered: true })).toEqual([q1, q3].sort());
+      expect(await ids({ accepted: true })).toEqual([q1, a1].sort());
+      expect(await ids({ kind: 'answer', accepted: false })).toEqual([a3]);
+      expect(await ids({ community: '999999' })).toEqual([]);
+      expect(await ids({ kind: 'faq' })).toEqual([]);
+    });
+
+    it('counts facets per community, kind and tag', async () => {
+      const q1 = await h.question({ community: 'a', title: 'Tripod head', body: 'tripod', tags: ['tripod', 'gear'] });
+      await h.answer(q1, 'A ball head tripod.');
+      await h.question({ community: 'b', title: 'Tripod for travel', body: 'light tripod', tags: ['tripod'] });
+      const r = await search('tripod', { facets: ['community', 'kind', 'tag'] });
+      expect(r.facetDistribution.community).toEqual({ [h.communities.a]: 2, [h.communities.b]: 1 });
+      expect(r.facetDistribution.kind).toEqual({ question: 2, answer: 1 });
+      expect(r.facetDistribution.tag).toEqual({ tripod: 3, gear: 2 });
+      const filtered = await search('tripod', { facets: ['kind'], filters: { community: h.communities.b } });
+      expect(filtered.facetDistribution).toEqual({ kind: { question: 1 } });
+    });
+
+    it('sorts by newest and by score when asked', async () => {
+      const old = await h.question({ community: 'a', title: 'Aeropress recipe one', body: 'aeropress', createdAt: Date.UTC(2020, 0, 1) });
+      const mid = await h.question({ community: 'a', title: 'Aeropress recipe two', body: 'aeropress', createdAt: Date.UTC(2022, 0, 1) });
+      const recent = await h.question({ community: 'a', title: 'Aeropress recipe three', body: 'aeropress', createdAt: Date.UTC(2024, 0, 1) });
+      await h.upvote(mid, 3);
+      await h.upvote(old, 1);
+      expect((await search('aeropress recipe', { sort: 'newest' })).hits.map((x) => x.id)).toEqual([recent, mid, old]);
+      expect((await search('aeropress recipe', { sort: 'score' })).hits.map((x) => x.id)).toEqual([mid, old, recent]);
+    });
+
+    it('pages through results', async () => {
+      for (let i = 1; i <= 7; i++) await h.question({ community: 'a', title: `Filter paper question ${i}`, body: 'paper' });
+      const p1 = await search('paper', { hitsPerPage: 3 });
+      const p3 = await search('paper', { hitsPerPage: 3, page: 3 });
+      const p4 = await search('paper', { hitsPerPage: 3, page: 4 });
+      expect(p1.estimatedTotalHits).toBe(7);
+      expect(p1.totalPages).toBe(3);
+      expect(p1.hits).toHaveLength(3);
+      expect(p3.hits).toHaveLength(1);
+      expect(p4.hits).toHaveLength(0);
+      const all = new Set([...p1.hits, ...(await search('paper', { hitsPerPage: 3, page: 2 })).hits, ...p3.hits].map((x) => x.id));
+      expect(all.size).toBe(7);
+    });
+
+    it('ranks accepted and highly voted answers ahead of weak ones with the same text', async () => {
+      const q = await h.question({ community: 'a', title: 'Bloom time', body: 'How long?' });
+      const weak = await h.answer(q, 'Let the bloom rest thirty seconds before pouring.');
+      const voted = await h.answer(q, 'Let the bloom rest thirty seconds before pouring!');
+      const accepted = await h.answer(q, 'Let the bloom rest thirty seconds before pouring.', { accepted: true });
+      await h.upvote(voted, 4);
+      const order = (await search('bloom rest thirty seconds', { filters: { kind: 'answer' } })).hits.map((x) => x.id);
+      expect(order.indexOf(accepted)).toBeLessThan(order.indexOf(weak));
+      expect(order.indexOf(voted)).toBeLessThan(order.indexOf(weak));
+    });
+
+    it('follows edits and never shows deleted posts (nor answers of a deleted question)', async () => {
+      const q = await h.question({ community: 'a', title: 'Old title about burrs', body: 'burrs' });
+      const a = await h.answer(q, 'Burrs answer with calibration steps.');
+      await h.editQuestion(q, 'New title about calibration', 'calibration of the grinder');
+      expect((await search('burrs', { filters: { kind: 'question' } })).estimatedTotalHits).toBe(0);
+      expect((await search('calibration')).hits.map((x) => x.id).sort()).toEqual([q, a].sort());
+      await h.softDelete(q);
+      expect((await search('calibration')).estimatedTotalHits).toBe(0);
+      expect((await search('burrs')).estimatedTotalHits).toBe(0);
+    });
+
+    it('indexes FAQ documents through the port, ranks curated entries first, and deletes them', async () => {
+      await h.question({ community: 'a', title: 'How to clean a steam wand', body: 'Milk dries on the steam wand.' });
+      const faq: SearchDocument = {
+        kind: 'faq', id: '41', communityId: h.communities.a, questionId: null, title: 'How to clean a steam wand', slug: 'clean-steam-wand',
+        bodyText: 'Purge the steam wand and wipe it after every use.', tags: ['milk'], score: 3, answerCount: 0, accepted: true, createdAt: Date.UTC(2024, 1, 1), faqPath: ['Machines', 'Cleaning'],
+      };
+      await h.engine.index([faq]);
+      const r = await search('clean steam wand', { facets: ['kind'] });
+      expect(r.hits[0]).toMatchObject({ kind: 'faq', id: '41', docId: 'faq-41', slug: 'clean-steam-wand', faqPath: ['Machines', 'Cleaning'] });
+      expect(r.facetDistribution.kind).toEqual({ faq: 1, question: 1 });
+      expect((await search('purge', { filters: { kind: 'faq' } })).hits.map((x) => x.id)).toEqual(['41']);
+      await h.engine.index([{ ...faq, title: 'Steam wand care' }]);
+      expect((await search('steam wand care')).hits[0]!.title).toBe('Steam wand care');
+      await h.engine.delete(['faq-41']);
+      expect((await search('purge')).estimatedTotalHits).toBe(0);
+    });
+
+    it('rebuilds the whole index and reports counts', async () => {
+      const q = await h.question({ community: 'a', title: 'Reindex me', body: 'portafilter' });
+      await h.answer(q, 'Portafilter answer.');
+      const report = await h.engine.reindexAll();
+      expect(report).toMatchObject({ questions: 1, answers: 1, faq: 0 });
+      expect((await search('portafilter')).estimatedTotalHits).toBe(2);
+    });
+  });
+}

@@ -1,0 +1,57 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { createSearchEngine } from '../../src/search/index.js';
+import { searchContract, type SearchHarness } from './search-contract.js';
+
+/** The embedded engine: content goes in through the storage ports and the index follows by trigger. */
+searchContract('sqlite-fts', async (): Promise<SearchHarness> => {
+  const storage = createSqliteStorage(':memory:');
+  const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+  let clock = Date.UTC(2023, 0, 1);
+  let users = 0;
+  const newUser = async () => {
+    users++;
+    return storage.users.create({ username: `u${users}`, email: `u${users}@example.test`, displayName: `u${users}`, passwordHash: 'x' });
+  };
+  const author = await newUser();
+  const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });
+  const [a, b] = [await mk('alpha'), await mk('beta')];
+  return {
+    engine,
+    communities: { a: a.id, b: b.id },
+    async question(input) {
+      clock += 1000;
+      const q = await storage.posts.createQuestion({
+        communityId: input.community === 'a' ? a.id : b.id,
+        authorId: author.id,
+        title: input.title,
+        slug: 'q',
+        bodyMd: input.body,
+        bodyHtml: input.body,
+        bodyText: input.body,
+        tags: input.tags ?? ['general'],
+        now: input.createdAt ?? clock,
+      });
+      return q.id;
+    },
+    async answer(questionId, body, options = {}) {
+      clock += 1000;
+      const ans = await storage.posts.createAnswer({ questionId, authorId: author.id, bodyMd: body, bodyHtml: body, bodyText: body, now: clock });
+      if (options.accepted) await storage.posts.setAcceptedAnswer(questionId, ans.id, clock);
+      return ans.id;
+    },
+    async upvote(postId, votes) {
+      for (let i = 0; i < votes; i++) await storage.votes.castVote(postId, (await newUser()).id, 1, clock);
+    },
+    async editQuestion(questionId, title, body) {
+      await storage.posts.editPost({ postId: questionId, editorId: author.id, title, bodyMd: body, bodyHtml: body, bodyText: body, reason: '', now: ++clock });
+    },
+    async softDelete(postId) {
+      // The storage ports have no deletion yet; moderation will add it. The trigger is what is under test.
+      storage.db.prepare('UPDATE posts SET deleted_at = ? WHERE id = ?').run(++clock, Number(postId));
+    },
+    async settle() {},
+    async close() {
+      await storage.close();
+    },
+  };
+});

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
+import { openDatabase } from '../../src/db/sqlite/connection.js';
+import { createSearchEngine } from '../../src/search/index.js';
+import { SearchSeeder } from './search-fixtures.js';
+
+/* What is particular to the embedded engine: the index lives in the database file. */
+
+const dirs: string[] = [];
+const open: SqliteStorage[] = [];
+function tempFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-'));
+  dirs.push(dir);
+  return path.join(dir, 'forum.sqlite');
+}
+function storageAt(file: string): SqliteStorage {
+  const s = createSqliteStorage(file);
+  open.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const query = { filters: {}, sort: 'relevance' as const, page: 1, hitsPerPage: 10 };
+
+describe('embedded search engine (SQLite FTS5)', () => {
+  it('rolls the index back with the post when the transaction fails', async () => {
+    const storage = storageAt(':memory:');
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+    const seed = new SearchSeeder(storage);
+    const user = await seed.user();
+    const community = await seed.community('coffee');
+    // An unknown author makes the question insert fail inside its transaction.
+    await expect(
+      storage.posts.createQuestion({ communityId: community.id, authorId: '999', title: 'Phantom kettle question', slug: 'x', bodyMd: 'x', bodyHtml: 'x', bodyText: 'phantom', tags: ['t'], now: 1 }),
+    ).rejects.toThrow();
+    expect((await engine.search({ ...query, q: 'phantom' })).estimatedTotalHits).toBe(0);
+    await seed.question(community, user, 'Real kettle question', 'phantom kettle');
+    expect((await engine.search({ ...query, q: 'phantom' })).estimatedTotalHits).toBe(1);
+  });
+
+  it('finds words written by another connection, even after its vocabulary was loaded', async () => {
+    const file = tempFile();
+    const server = storageAt(file);
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, server);
+    const seed = new SearchSeeder(server);
+    const user = await seed.user();
+    const community = await seed.community('coffee');
+    await seed.question(community, user, 'First kettle question', 'kettle');
+    expect((await engine.search({ ...query, q: 'kettle' })).estimatedTotalHits).toBe(1);
+
+    const script = storageAt(file);
+    await new SearchSeeder(script).question(community, user, 'Gooseneck pouring', 'A gooseneck kettle pours slowly.');
+    expect((await engine.search({ ...query, q: 'gooseneck' })).hits.map((h) => h.title)).toEqual(['Gooseneck pouring']);
+  });
+
+  it('indexes existing posts when the index is first built, and a connection without the search setup can still write', async () => {
+    const file = tempFile();
+    const first = storageAt(file);
+    const seed = new SearchSeeder(first);
+    const user = await seed.user();
+    const community = await seed.community('coffee');
+    await seed.question(community, user, 'Roast levels explained', 'light medium dark');
+    // Simulate an older database: drop the index and forget its version.
+    first.db.exec("DROP TABLE search_fts; DROP TABLE search_meta; DELETE FROM meta WHERE key = 'search_fts_version'");
+    await first.close();
+
+    // A plain connection (no search function, no triggers) writes a post without failing...
+    const plain = openDatabase(file);
+    plain.prepare("UPDATE posts SET title = 'Roast levels, explained again' WHERE id = 1").run();
+    plain.close();
+
+    // ...and the next application start builds the index from the posts.
+    const second = storageAt(file);
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, second);
+    expect((await engine.search({ ...query, q: 'again' })).hits.map((h) => h.title)).toEqual(['Roast levels, explained again']);
+    const report = await engine.reindexAll();
+    expect(report).toMatchObject({ questions: 1, answers: 0, faq: 0 });
+  });
+
+  it('keeps the attributes used by filters in step with votes, answers and accepts', async () => {
+    const storage = storageAt(':memory:');
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+    const seed = new SearchSeeder(storage);
+    const user = await seed.user();
+    const voter = await seed.user();
+    const community = await seed.community('coffee');
+    const q = await seed.question(community, user, 'Burr alignment', 'burr alignment', ['grinder']);
+    const a = await seed.answer(q.id, user, 'Shim the burr carrier.');
+    await storage.votes.castVote(a.id, voter.id, 1, 5);
+    await storage.posts.setAcceptedAnswer(q.id, a.id, 6);
+    await storage.posts.editPost({ postId: q.id, editorId: user.id, title: 'Burr alignment check', tags: ['grinder', 'burrs'], bodyMd: 'burr alignment', bodyHtml: 'x', bodyText: 'burr alignment', reason: '', now: 7 });
+    const answerHit = (await engine.search({ ...query, q: 'shim', filters: { accepted: true, answered: true, tag: 'burrs' } })).hits[0]!;
+    expect(answerHit).toMatchObject({ kind: 'answer', score: 1, accepted: true, answerCount: 1, tags: ['grinder', 'burrs'], title: 'Burr alignment check' });
+    await storage.posts.setAcceptedAnswer(q.id, null, 8);
+    expect((await engine.search({ ...query, q: 'shim', filters: { accepted: true } })).estimatedTotalHits).toBe(0);
+  });
+});
