@@ -46,7 +46,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
-        description: c.descriptionHtml.replace(/<[^>]+>/g, '').slice(0, 160),
+        description: Array.from(c.descriptionHtml.replace(/<[^>]+>/g, '')).slice(0, 160).join(''),
         searchCommunity: c.slug,
         canonicalUrl: list.tag ? `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}` : `/c/${c.slug}`,
       },
@@ -80,7 +80,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   app.get<CommunityParams>('/c/:community/ask', async (request, reply) => {
     if (!request.user) return redirectToLogin(request, reply);
-    const title = (queryString(request.query, 'title') ?? '').slice(0, 150);
+    const title = Array.from(queryString(request.query, 'title') ?? '').slice(0, 150).join('');
     return renderAsk(request, reply, request.params.community, { values: { title, body: '', tags: '' }, errors: {} });
   });
 
@@ -131,10 +131,10 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       {
         ...view,
         jsonLd: qaPageJsonLd(page, opts.baseUrl),
-        og: { title: page.question.title, description: page.question.bodyText.slice(0, 200), url: opts.baseUrl + canonical },
+        og: { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: { body: '', errors: {} },
       },
-      { title: page.question.title, canonicalUrl: canonical, description: page.question.bodyText.slice(0, 160), searchCommunity: page.community.slug },
+      { title: page.question.title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug },
     );
   });
 
