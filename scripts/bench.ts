@@ -34,7 +34,7 @@ import {
   type GenerateParams,
 } from './bench-lib/dataset.js';
 import { probe, runLoad, type Measurement, type RequestShape } from './bench-lib/measure.js';
-import { serverMemory, startServer, type ServerHandle } from './bench-lib/server.js';
+import { cpuSeconds, serverMemory, startServer, type ServerHandle } from './bench-lib/server.js';
 import { login, type BenchSession } from './bench-lib/session.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -285,6 +285,25 @@ process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 process.on('exit', () => server?.killNow());
 
+/**
+ * After a run the server may still be working through requests autocannon gave up on (a
+ * slow page at 50 connections). A health check is no signal (it is answered between the
+ * awaits of those renders), so wait until the server process is nearly idle, so that the
+ * backlog is not charged to the next route. Returns the seconds waited.
+ */
+async function settle(pid: number): Promise<number> {
+  const t0 = Date.now();
+  let before = cpuSeconds(pid);
+  while (Date.now() - t0 < 120_000) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = cpuSeconds(pid);
+    const busy = (now - before) / 0.3;
+    before = now;
+    if (busy < 0.15) break;
+  }
+  return (Date.now() - t0) / 1000;
+}
+
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 async function main(): Promise<void> {
@@ -331,8 +350,11 @@ async function main(): Promise<void> {
     }
     let note = p.status >= 300 && p.status < 400 ? `probe ${p.status} -> ${p.location}` : p.status >= 400 ? `probe ${p.status}` : '';
     if (warmup > 0) await runLoad({ baseUrl: server.baseUrl, connections: spec.connections, seconds: warmup, next: spec.next });
+    await settle(server.pid);
     const m = await runLoad({ baseUrl: server.baseUrl, connections: spec.connections, seconds: duration, next: spec.next });
     if (m.requests === 0) note = [note, `no response completed within ${duration} s`].filter(Boolean).join('; ');
+    const drained = await settle(server.pid);
+    if (drained > 1) note = [note, `server busy ${drained.toFixed(1)} s after the run`].filter(Boolean).join('; ');
     if (spec.group === 'trivial') baseline = m.reqPerSec;
     results.push({ spec, available: true, note, m });
     const ratio = Number.isFinite(baseline) && baseline > 0 ? ` ${(m.reqPerSec / baseline).toFixed(3)}x trivial` : '';

@@ -158,3 +158,18 @@ export function serverMemory(rootPid: number): { pid: number; peakKb: number; rs
   }
   return best;
 }
+
+/** CPU seconds used so far by the process tree (clock ticks are 1/100 s on Linux). */
+export function cpuSeconds(rootPid: number): number {
+  let ticks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return ticks / 100;
+}
