@@ -6,7 +6,7 @@
  *   npm run recompute-reputation [-- --force]   (refuses NODE_ENV=production without --force)
  */
 import { loadConfig } from '../src/config.js';
-import { createStorage } from '../src/db/index.js';
+import { createStorageAsync } from '../src/db/index.js';
 
 const force = process.argv.includes('--force');
 const config = loadConfig();
@@ -14,7 +14,7 @@ if (config.env === 'production' && !force) {
   console.error('Refusing to run against a production configuration without --force.');
   process.exit(2);
 }
-const storage = createStorage(config);
+const storage = await createStorageAsync(config);
 try {
   const started = Date.now();
   const result = await storage.votes.recomputeAll();

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { AppConfig } from './config.js';
 import type { Storage } from './db/ports.js';
-import { createStorage } from './db/index.js';
+import { createStorageAsync } from './db/index.js';
 import { createServices, type ServiceOverrides } from './services/index.js';
 import storagePlugin from './plugins/storage.js';
 import securityPlugin from './plugins/security.js';
@@ -19,6 +19,7 @@ import userRoutes from './routes/users/index.js';
 import adminRoutes from './routes/admin/index.js';
 import questionRoutes from './routes/questions/index.js';
 import faqPublicRoutes from './routes/faq/public.js';
+import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
 
 export interface BuildOptions {
@@ -45,7 +46,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     },
   });
 
-  const storage = options.storage ?? createStorage(config);
+  const storage = options.storage ?? (await createStorageAsync(config));
   const services = createServices(storage, config, options.services);
 
   await app.register(storagePlugin, { storage, services });
@@ -64,6 +65,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(adminRoutes);
   await app.register(questionRoutes, { baseUrl: config.baseUrl, postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });
+  await app.register(faqModeratorRoutes);
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
 
   return app;

@@ -40,6 +40,13 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * MongoDB storage (src/db/mongo) always pairs with Meilisearch. Meilisearch beside the
+ * embedded SQLite storage needs the Meilisearch adapter (src/search/meili) and its outbox;
+ * flip this when they support SQLite storage.
+ */
+const MEILI_WITH_SQLITE_AVAILABLE = false;
+
 function intFrom(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -101,9 +108,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   if (mongodbUri && !meiliUrl) {
     problems.push('MONGODB_URI is set but MEILI_URL is not: the MongoDB backend needs Meilisearch for search (set MEILI_URL and MEILI_MASTER_KEY)');
   }
-  if (mongodbUri || meiliUrl) {
-    // The adapters arrive with the production-backends issue; refuse rather than silently fall back.
-    problems.push('MONGODB_URI / MEILI_URL: the MongoDB and Meilisearch backends are not available yet in this version; unset them to use the embedded backend');
+  if (meiliUrl && !mongodbUri && !MEILI_WITH_SQLITE_AVAILABLE) {
+    // Refuse rather than silently fall back to the embedded search.
+    problems.push('MEILI_URL is set without MONGODB_URI: Meilisearch with the embedded SQLite storage is not available yet in this version; unset MEILI_URL to use the embedded search, or set MONGODB_URI too');
   }
 
   const cookieSecret = env.COOKIE_SECRET?.trim() || '';

@@ -10,6 +10,7 @@ import { HomeService } from './home/home-service.js';
 import { QuestionService } from './qa/question-service.js';
 import { ViewCounter } from './qa/view-counter.js';
 import { FaqService } from './faq/faq-service.js';
+import { FaqGaps } from './faq/faq-gaps.js';
 
 export interface Services {
   sessions: SessionService;
@@ -21,6 +22,7 @@ export interface Services {
   viewCounter: ViewCounter;
   faq: FaqService;
   faqViewCounter: ViewCounter;
+  faqGaps: FaqGaps;
 }
 
 export interface ServiceOverrides {
@@ -55,5 +57,6 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     viewCounter,
     faq,
     faqViewCounter,
+    faqGaps: new FaqGaps(storage.searchLog, now),
   };
 }

@@ -1,17 +1,45 @@
-import { describe, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, it } from 'vitest';
+import { createMongoStorage, type MongoStorage } from '../../src/db/mongo/index.js';
+import { runStorageContract } from './storage-contract.js';
+import { runQaContract } from './qa-contract.js';
 
 /*
- * The MongoDB storage backend (src/db/mongo) does not exist yet. When it does, replace the
- * todo below with:
- *   runStorageContract('mongo', async () => createMongoStorage(process.env.MONGODB_URI!, uniqueDbName()));
- * so that MongoDB passes exactly the same contract as SQLite (test/contract/storage-contract.ts).
+ * The storage contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
+ * the backend uses transactions; docker-compose.yml starts one). Each run uses a fresh
+ * database named forum_contract_<random>; every test starts from empty collections (the
+ * contracts ask makeStorage for an empty store), and the database is dropped at the end.
+ *
+ *   docker compose up -d --wait mongo
+ *   MONGODB_URI='mongodb://localhost:27017/?directConnection=true' npx vitest run test/contract/mongo.test.ts
  */
 const mongoUri = process.env.MONGODB_URI;
 
 if (!mongoUri) {
-  console.info('[storage contract] MongoDB skipped: MONGODB_URI is not set (and the MongoDB backend is not implemented yet).');
+  console.info('[storage contract] MongoDB skipped: MONGODB_URI is not set (e.g. mongodb://localhost:27017/?directConnection=true with `docker compose up -d mongo`).');
 }
 
-describe.skipIf(!mongoUri)('storage contract: mongo (needs MONGODB_URI)', () => {
-  it.todo('runs runStorageContract against the MongoDB backend once src/db/mongo exists');
+describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
+  const dbName = `forum_contract_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+
+  async function freshStorage(): Promise<MongoStorage> {
+    const storage = await createMongoStorage(mongoUri!, { dbName, serverSelectionTimeoutMS: 5000 });
+    // Empty every collection but keep them and their indexes (created once per connection).
+    for (const model of Object.values(storage.models)) await model.deleteMany({});
+    return storage;
+  }
+
+  afterAll(async () => {
+    const storage = await createMongoStorage(mongoUri!, { dbName, serverSelectionTimeoutMS: 5000 });
+    try {
+      await storage.connection.dropDatabase();
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it(`uses the throwaway database ${dbName}`, () => {});
+
+  runStorageContract(`mongo (${dbName})`, freshStorage);
+  runQaContract(`mongo (${dbName})`, freshStorage);
 });

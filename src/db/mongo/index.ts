@@ -1,0 +1,68 @@
+import type { Connection } from 'mongoose';
+import type { Storage } from '../ports.js';
+import { openMongoConnection, type MongoConnectOptions } from './connection.js';
+import { createModels, ensureCollectionsAndIndexes, type Models } from './models/index.js';
+import { MongoContext } from './repositories/context.js';
+import { MongoUserRepository } from './repositories/user-repository.js';
+import { MongoSessionRepository } from './repositories/session-repository.js';
+import { MongoCommunityRepository } from './repositories/community-repository.js';
+import { MongoMembershipRepository } from './repositories/membership-repository.js';
+import { MongoRateLimitRepository } from './repositories/rate-limit-repository.js';
+import { MongoMetaRepository } from './repositories/meta-repository.js';
+import { MongoPostRepository } from './repositories/post-repository.js';
+import { MongoVoteRepository } from './repositories/vote-repository.js';
+import { MongoCommentRepository } from './repositories/comment-repository.js';
+import { MongoTagRepository } from './repositories/tag-repository.js';
+import { MongoFaqRepository } from './repositories/faq-repository.js';
+import { MongoSearchLogRepository } from './repositories/search-log-repository.js';
+
+export interface MongoStorage extends Storage {
+  readonly backend: 'mongo';
+  /** Exposed for the production search outbox and for tests (dropping a test database). */
+  readonly connection: Connection;
+  readonly models: Models;
+}
+
+export type MongoStorageOptions = MongoConnectOptions;
+
+/** Builds the repositories over an already opened connection (no I/O). */
+export function mongoStorageFromConnection(connection: Connection, models: Models = createModels(connection)): MongoStorage {
+  const ctx = new MongoContext(connection, models);
+  return {
+    backend: 'mongo',
+    connection,
+    models,
+    users: new MongoUserRepository(ctx),
+    sessions: new MongoSessionRepository(ctx),
+    communities: new MongoCommunityRepository(ctx),
+    memberships: new MongoMembershipRepository(ctx),
+    rateLimits: new MongoRateLimitRepository(ctx),
+    meta: new MongoMetaRepository(ctx),
+    posts: new MongoPostRepository(ctx),
+    votes: new MongoVoteRepository(ctx),
+    comments: new MongoCommentRepository(ctx),
+    tags: new MongoTagRepository(ctx),
+    faq: new MongoFaqRepository(ctx),
+    searchLog: new MongoSearchLogRepository(ctx),
+    async close() {
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * The MongoDB storage backend. Connects, refuses a server that cannot run transactions (a
+ * replica set is required; see connection.ts), creates the collections and indexes, and
+ * returns the repositories. Several app instances may call this against one database.
+ */
+export async function createMongoStorage(uri: string, options: MongoStorageOptions = {}): Promise<MongoStorage> {
+  const connection = await openMongoConnection(uri, options);
+  try {
+    const models = createModels(connection);
+    await ensureCollectionsAndIndexes(models);
+    return mongoStorageFromConnection(connection, models);
+  } catch (err) {
+    await connection.close().catch(() => {});
+    throw err;
+  }
+}

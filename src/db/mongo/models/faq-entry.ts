@@ -1,0 +1,81 @@
+import { Schema } from 'mongoose';
+import type { FaqReviewReason } from '../../../domain/faq-types.js';
+import { countField, idField, nullableIdField, schemaOptions, textField, timeField } from './common.js';
+
+/*
+ * Related links are embedded as an array of entry ids and kept symmetric by the repository
+ * (SQLite uses a faq_related table holding both directions); "entries related to X" is then
+ * one indexed query: { relatedIds: X }.
+ */
+export interface FaqEntryDoc {
+  _id: number;
+  communityId: number;
+  categoryId: number;
+  title: string;
+  slug: string;
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  sourceQuestionId: number | null;
+  sourceAnswerId: number | null;
+  status: 'published' | 'archived';
+  pinned: boolean;
+  pinPosition: number;
+  viewCount: number;
+  helpfulYes: number;
+  helpfulNo: number;
+  searchClicks: number;
+  needsReview: boolean;
+  reviewReason: FaqReviewReason | null;
+  revisionCount: number;
+  relatedIds: number[];
+  createdBy: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const FAQ_ENTRY_MODEL = 'FaqEntry';
+
+export const faqEntrySchema = new Schema<FaqEntryDoc>(
+  {
+    _id: idField,
+    communityId: idField,
+    categoryId: idField,
+    title: { type: String, required: true },
+    slug: { type: String, required: true },
+    bodyMd: textField,
+    bodyHtml: textField,
+    bodyText: textField,
+    sourceQuestionId: nullableIdField,
+    sourceAnswerId: nullableIdField,
+    status: { type: String, enum: ['published', 'archived'], default: 'published' },
+    pinned: { type: Boolean, default: false },
+    pinPosition: countField,
+    viewCount: countField,
+    helpfulYes: countField,
+    helpfulNo: countField,
+    searchClicks: countField,
+    needsReview: { type: Boolean, default: false },
+    reviewReason: { type: String, enum: ['source_edited', 'overtaken', null], default: null },
+    revisionCount: { ...countField, default: 1 },
+    relatedIds: { type: [Number], default: [] },
+    createdBy: idField,
+    createdAt: timeField,
+    updatedAt: timeField,
+  },
+  schemaOptions('faqEntries'),
+);
+
+faqEntrySchema.index({ categoryId: 1, status: 1 }, { name: 'faq_entries_category' });
+faqEntrySchema.index({ communityId: 1, status: 1, pinned: -1 }, { name: 'faq_entries_community' });
+// One FAQ entry per source answer. Partial, because entries written from scratch have no
+// source (null), and a plain unique index would allow only one of those. The filter is
+// "$gt: 0" (not "$type: 'number'") so that an equality query on the field provably falls
+// inside it and the planner uses the index (for entryForAnswer and the candidate $lookup).
+faqEntrySchema.index(
+  { sourceAnswerId: 1 },
+  { unique: true, name: 'faq_entries_source_answer_unique', partialFilterExpression: { sourceAnswerId: { $gt: 0 } } },
+);
+faqEntrySchema.index({ sourceQuestionId: 1 }, { name: 'faq_entries_source_question', partialFilterExpression: { sourceQuestionId: { $gt: 0 } } });
+faqEntrySchema.index({ communityId: 1, needsReview: 1 }, { name: 'faq_entries_review', partialFilterExpression: { needsReview: true } });
+faqEntrySchema.index({ relatedIds: 1 }, { name: 'faq_entries_related' });

@@ -1,0 +1,104 @@
+import type { Connection, Model } from 'mongoose';
+import { COUNTER_MODEL, counterSchema, type CounterDoc } from './counter.js';
+import { USER_MODEL, userSchema, type UserDoc } from './user.js';
+import { SESSION_MODEL, sessionSchema, type SessionDoc } from './session.js';
+import { COMMUNITY_MODEL, communitySchema, type CommunityDoc } from './community.js';
+import { MEMBERSHIP_MODEL, membershipSchema, type MembershipDoc } from './membership.js';
+import { RATE_LIMIT_MODEL, rateLimitSchema, type RateLimitDoc } from './rate-limit.js';
+import { META_MODEL, metaSchema, type MetaDoc } from './meta.js';
+import { POST_MODEL, postSchema, type PostDoc } from './post.js';
+import { REVISION_MODEL, revisionSchema, type RevisionDoc } from './revision.js';
+import { VOTE_MODEL, voteSchema, type VoteDoc } from './vote.js';
+import { COMMENT_MODEL, commentSchema, type CommentDoc } from './comment.js';
+import { TAG_MODEL, tagSchema, type TagDoc } from './tag.js';
+import { FAQ_CATEGORY_MODEL, faqCategorySchema, type FaqCategoryDoc } from './faq-category.js';
+import { FAQ_ENTRY_MODEL, faqEntrySchema, type FaqEntryDoc } from './faq-entry.js';
+import { FAQ_ENTRY_REVISION_MODEL, faqEntryRevisionSchema, type FaqEntryRevisionDoc } from './faq-entry-revision.js';
+import { FAQ_HELPFUL_VOTE_MODEL, faqHelpfulVoteSchema, type FaqHelpfulVoteDoc } from './faq-helpful-vote.js';
+import { FAQ_DISMISSAL_MODEL, faqDismissalSchema, type FaqDismissalDoc } from './faq-dismissal.js';
+import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-log.js';
+
+export interface Models {
+  counters: Model<CounterDoc>;
+  users: Model<UserDoc>;
+  sessions: Model<SessionDoc>;
+  communities: Model<CommunityDoc>;
+  memberships: Model<MembershipDoc>;
+  rateLimits: Model<RateLimitDoc>;
+  meta: Model<MetaDoc>;
+  posts: Model<PostDoc>;
+  revisions: Model<RevisionDoc>;
+  votes: Model<VoteDoc>;
+  comments: Model<CommentDoc>;
+  tags: Model<TagDoc>;
+  faqCategories: Model<FaqCategoryDoc>;
+  faqEntries: Model<FaqEntryDoc>;
+  faqEntryRevisions: Model<FaqEntryRevisionDoc>;
+  faqHelpfulVotes: Model<FaqHelpfulVoteDoc>;
+  faqDismissals: Model<FaqDismissalDoc>;
+  searchLog: Model<SearchLogDoc>;
+}
+
+/**
+ * Compiles every model on the given connection (never on mongoose's global one, so two
+ * storages — or a test's offline connection — never share models). Compiling needs no
+ * server: the offline tests call this on `mongoose.createConnection()` with no URI.
+ */
+export function createModels(conn: Connection): Models {
+  const model = <T>(name: string, schema: import('mongoose').Schema<T>): Model<T> =>
+    (conn.models[name] as Model<T> | undefined) ?? conn.model<T>(name, schema);
+  return {
+    counters: model(COUNTER_MODEL, counterSchema),
+    users: model(USER_MODEL, userSchema),
+    sessions: model(SESSION_MODEL, sessionSchema),
+    communities: model(COMMUNITY_MODEL, communitySchema),
+    memberships: model(MEMBERSHIP_MODEL, membershipSchema),
+    rateLimits: model(RATE_LIMIT_MODEL, rateLimitSchema),
+    meta: model(META_MODEL, metaSchema),
+    posts: model(POST_MODEL, postSchema),
+    revisions: model(REVISION_MODEL, revisionSchema),
+    votes: model(VOTE_MODEL, voteSchema),
+    comments: model(COMMENT_MODEL, commentSchema),
+    tags: model(TAG_MODEL, tagSchema),
+    faqCategories: model(FAQ_CATEGORY_MODEL, faqCategorySchema),
+    faqEntries: model(FAQ_ENTRY_MODEL, faqEntrySchema),
+    faqEntryRevisions: model(FAQ_ENTRY_REVISION_MODEL, faqEntryRevisionSchema),
+    faqHelpfulVotes: model(FAQ_HELPFUL_VOTE_MODEL, faqHelpfulVoteSchema),
+    faqDismissals: model(FAQ_DISMISSAL_MODEL, faqDismissalSchema),
+    searchLog: model(SEARCH_LOG_MODEL, searchLogSchema),
+  };
+}
+
+/**
+ * Creates every collection and its indexes. Run once at startup, before any request:
+ * collections must exist before a transaction writes to them, and unique indexes are what
+ * enforce "one vote per user and post" and friends. createIndexes only adds missing
+ * indexes; it never drops one, so instances of two versions can run side by side.
+ */
+export async function ensureCollectionsAndIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models) as Model<unknown>[]) {
+    await model.createCollection();
+    await model.createIndexes();
+  }
+}
+
+export type {
+  CounterDoc,
+  UserDoc,
+  SessionDoc,
+  CommunityDoc,
+  MembershipDoc,
+  RateLimitDoc,
+  MetaDoc,
+  PostDoc,
+  RevisionDoc,
+  VoteDoc,
+  CommentDoc,
+  TagDoc,
+  FaqCategoryDoc,
+  FaqEntryDoc,
+  FaqEntryRevisionDoc,
+  FaqHelpfulVoteDoc,
+  FaqDismissalDoc,
+  SearchLogDoc,
+};

@@ -1,0 +1,112 @@
+import { Schema } from 'mongoose';
+import { countField, idField, nullableIdField, nullableTimeField, schemaOptions, textField, timeField } from './common.js';
+
+/*
+ * Questions and answers share one `posts` collection (as in SQLite) so that votes, comments
+ * and revisions point at any post by one id. Question-only fields are absent on answers and
+ * vice versa; `type` says which is which.
+ *
+ * Tags are embedded in the question document. SQLite needs a question_tags table that
+ * repeats each question's sort keys so tag-filtered lists use an index; MongoDB indexes an
+ * array field directly (a multikey index), so { communityId, tags, lastActivityAt } serves
+ * "questions with this tag, most active first" and a vote or a new answer that changes the
+ * question's score or activity updates that index entry in the same single-document write.
+ */
+export interface PostDoc {
+  _id: number;
+  type: 'question' | 'answer';
+  communityId: number;
+  authorId: number;
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  score: number;
+  upVotes: number;
+  downVotes: number;
+  commentCount: number;
+  revisionCount: number;
+  /** Questions closed as duplicates of this one (FAQ evidence). */
+  duplicateCount: number;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  // question only
+  title?: string;
+  slug?: string;
+  tags?: string[];
+  answerCount?: number;
+  acceptedAnswerId?: number | null;
+  viewCount?: number;
+  lastActivityAt?: number;
+  lastActivityUserId?: number | null;
+  // answer only
+  questionId?: number;
+  isAccepted?: boolean;
+}
+
+export const POST_MODEL = 'Post';
+
+function isQuestion(this: PostDoc): boolean {
+  return this.type === 'question';
+}
+function isAnswer(this: PostDoc): boolean {
+  return this.type === 'answer';
+}
+
+export const postSchema = new Schema<PostDoc>(
+  {
+    _id: idField,
+    type: { type: String, required: true, enum: ['question', 'answer'] },
+    communityId: idField,
+    authorId: idField,
+    bodyMd: textField,
+    bodyHtml: textField,
+    bodyText: textField,
+    score: countField,
+    upVotes: countField,
+    downVotes: countField,
+    commentCount: countField,
+    revisionCount: { ...countField, default: 1 },
+    duplicateCount: countField,
+    createdAt: timeField,
+    editedAt: nullableTimeField,
+    deletedAt: nullableTimeField,
+    title: { type: String, required: isQuestion },
+    slug: { type: String, required: isQuestion },
+    tags: { type: [String], default: undefined },
+    answerCount: { type: Number, default: undefined },
+    acceptedAnswerId: { ...nullableIdField, default: undefined },
+    viewCount: { type: Number, default: undefined },
+    lastActivityAt: { type: Number, required: isQuestion },
+    lastActivityUserId: { ...nullableIdField, default: undefined },
+    questionId: { type: Number, required: isAnswer },
+    isAccepted: { type: Boolean, default: undefined },
+  },
+  schemaOptions('posts'),
+);
+
+postSchema.path('tags').validate((tags: string[] | undefined) => tags === undefined || tags.every((t) => t.length > 0 && !/\s/.test(t)), 'tags must be non-empty words');
+postSchema.path('questionId').validate(function (this: PostDoc, v: number | undefined) {
+  return this.type === 'answer' ? Number.isSafeInteger(v) && (v as number) > 0 : v === undefined;
+}, 'only answers have a questionId');
+
+// Question lists, one index per tab (every filter also says type: 'question', deletedAt: null).
+postSchema.index({ communityId: 1, type: 1, lastActivityAt: -1 }, { name: 'posts_q_active' });
+postSchema.index({ communityId: 1, type: 1, createdAt: -1 }, { name: 'posts_q_newest' });
+postSchema.index({ communityId: 1, type: 1, score: -1, createdAt: -1 }, { name: 'posts_q_top' });
+postSchema.index({ communityId: 1, type: 1, answerCount: 1, createdAt: -1 }, { name: 'posts_q_unanswered' });
+// The same tabs filtered by a tag: compound multikey indexes on the embedded tags array.
+postSchema.index({ communityId: 1, tags: 1, lastActivityAt: -1 }, { name: 'posts_tag_active' });
+postSchema.index({ communityId: 1, tags: 1, createdAt: -1 }, { name: 'posts_tag_newest' });
+postSchema.index({ communityId: 1, tags: 1, score: -1, createdAt: -1 }, { name: 'posts_tag_top' });
+postSchema.index({ communityId: 1, tags: 1, answerCount: 1, createdAt: -1 }, { name: 'posts_tag_unanswered' });
+// Home page: latest activity across communities.
+postSchema.index({ type: 1, lastActivityAt: -1 }, { name: 'posts_q_global_active' });
+// A question's answers in display order: accepted first, then score, then oldest.
+postSchema.index(
+  { questionId: 1, isAccepted: -1, score: -1, createdAt: 1 },
+  { name: 'posts_answers', partialFilterExpression: { type: 'answer' } },
+);
+// FAQ candidates: a community's answers by score.
+postSchema.index({ communityId: 1, type: 1, score: -1 }, { name: 'posts_answers_by_score' });
+postSchema.index({ authorId: 1, createdAt: -1 }, { name: 'posts_author' });

@@ -1,0 +1,19 @@
+import { Schema } from 'mongoose';
+import { schemaOptions, timeField } from './common.js';
+
+export interface RateLimitDoc {
+  _id: string;
+  count: number;
+  resetAt: number;
+}
+
+export const RATE_LIMIT_MODEL = 'RateLimit';
+
+export const rateLimitSchema = new Schema<RateLimitDoc>(
+  {
+    _id: { type: String, required: true, maxlength: 512 },
+    count: { type: Number, required: true, min: 0 },
+    resetAt: timeField,
+  },
+  schemaOptions('rateLimits'),
+);

@@ -1,0 +1,57 @@
+import { Schema } from 'mongoose';
+import { countField, idField, nullableIdField, schemaOptions, textField, timeField } from './common.js';
+
+export interface SearchClickDoc {
+  docId: string;
+  position: number;
+  createdAt: number;
+}
+
+/**
+ * One logged search. Its clicks are embedded (capped, see SEARCH_CLICKS_KEPT) so that
+ * recording a click is a single-document update: no transaction needed.
+ */
+export interface SearchLogDoc {
+  _id: number;
+  query: string;
+  normalized: string;
+  communityId: number | null;
+  filters: string;
+  hitCount: number;
+  clickCount: number;
+  userHash: string;
+  clicks: SearchClickDoc[];
+  createdAt: number;
+}
+
+export const SEARCH_LOG_MODEL = 'SearchLog';
+/** Clicks kept per search; clickCount keeps counting beyond it. */
+export const SEARCH_CLICKS_KEPT = 50;
+
+const clickSchema = new Schema<SearchClickDoc>(
+  {
+    docId: { type: String, required: true, maxlength: 200 },
+    position: { type: Number, required: true, min: 0 },
+    createdAt: timeField,
+  },
+  { _id: false, versionKey: false, strict: 'throw' },
+);
+
+export const searchLogSchema = new Schema<SearchLogDoc>(
+  {
+    _id: idField,
+    query: textField,
+    normalized: textField,
+    communityId: nullableIdField,
+    filters: textField,
+    hitCount: { ...countField, min: 0 },
+    clickCount: countField,
+    userHash: textField,
+    clicks: { type: [clickSchema], default: [] },
+    createdAt: timeField,
+  },
+  schemaOptions('searchLog'),
+);
+
+searchLogSchema.index({ communityId: 1, createdAt: 1 }, { name: 'search_log_community' });
+searchLogSchema.index({ createdAt: 1 }, { name: 'search_log_time' });

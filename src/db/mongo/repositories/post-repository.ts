@@ -1,0 +1,216 @@
+import type { ClientSession } from 'mongoose';
+import type { NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
+import type { Answer, Post, Question, Revision } from '../../../domain/qa-types.js';
+import { NotFoundError } from '../../../domain/errors.js';
+import { parseId, SEQUENCES } from '../ids.js';
+import { mapPost, mapRevision } from '../mappers.js';
+import type { PostDoc, RevisionDoc, TagDoc } from '../models/index.js';
+import { addCommunityCountQuery, addReputationQuery } from '../queries/accounts.js';
+import {
+  acceptanceReputation,
+  addViewsOps,
+  answerAddedQuery,
+  answersQuery,
+  countQuestionsQuery,
+  editAnswerQuery,
+  editQuestionQuery,
+  existingTagsQuery,
+  livePostQuery,
+  liveQuestionQuery,
+  newAnswerDoc,
+  newQuestionDoc,
+  newRevisionDoc,
+  postsByAuthorQuery,
+  questionActivityQuery,
+  questionListQuery,
+  recentQuestionsQuery,
+  revisionsQuery,
+  setAcceptedAnswerIdQuery,
+  setIsAcceptedQuery,
+  tagChanges,
+  tagCountOps,
+  uniqueTags,
+} from '../queries/qa.js';
+import { bulk, countDocuments, findMany, findOne, insert, updateOne, type MongoContext } from './context.js';
+
+export class MongoPostRepository implements PostRepository {
+  constructor(private readonly ctx: MongoContext) {}
+
+  /**
+   * Ids for the tags of `names` that do not exist yet in the community. The existence check
+   * reads through the transaction's session; the ids themselves are reserved by a counter
+   * update that deliberately runs outside the transaction (no session), so that it never
+   * conflicts with other writers. If the transaction is retried or a concurrent one creates
+   * the same tag first, the upsert matches the existing tag and the reserved id stays unused.
+   */
+  private async newTagIds(communityId: number, names: string[], session: ClientSession): Promise<Map<string, number>> {
+    if (names.length === 0) return new Map();
+    const existing = new Set((await findMany<TagDoc>(this.ctx.models.tags, existingTagsQuery(communityId, names), session)).map((t) => t.name));
+    const missing = names.filter((n) => !existing.has(n));
+    if (missing.length === 0) return new Map();
+    const ids = await this.ctx.reserveIds(SEQUENCES.tags, missing.length);
+    return new Map(missing.map((name, i) => [name, ids[i]!]));
+  }
+
+  /**
+   * Transaction: the question, its tag counts (tags created on first use), revision 1 and the
+   * community's question count are written together or not at all.
+   */
+  async createQuestion(input: NewQuestion): Promise<Question> {
+    const communityId = parseId(input.communityId);
+    const authorId = parseId(input.authorId);
+    if (communityId === null || authorId === null) throw new NotFoundError();
+    const tags = uniqueTags(input.tags);
+    const [postId] = await this.ctx.reserveIds(SEQUENCES.posts, 1);
+    const revisionId = await this.ctx.reserveId(SEQUENCES.revisions);
+    const doc = newQuestionDoc(postId!, communityId, authorId, { ...input, tags });
+    await this.ctx.tx(async (session) => {
+      const community = await updateOne(this.ctx.models.communities, addCommunityCountQuery(communityId, 'questionCount', 1), session);
+      if (community.matchedCount === 0) throw new NotFoundError();
+      await insert(this.ctx.models.posts, [doc], session);
+      await bulk(this.ctx.models.tags, tagCountOps(communityId, tags, [], await this.newTagIds(communityId, tags, session)), session);
+      await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, doc._id, 1, authorId, { title: input.title, bodyMd: input.bodyMd, tags, reason: '' }, input.now)], session);
+    });
+    return mapPost(doc) as Question;
+  }
+
+  /** Transaction: the answer, revision 1, and the question's answer count and activity. */
+  async createAnswer(input: NewAnswer): Promise<Answer> {
+    const questionId = parseId(input.questionId);
+    const authorId = parseId(input.authorId);
+    if (questionId === null || authorId === null) throw new NotFoundError();
+    const postId = await this.ctx.reserveId(SEQUENCES.posts);
+    const revisionId = await this.ctx.reserveId(SEQUENCES.revisions);
+    return this.ctx.tx(async (session) => {
+      const question = await findOne<PostDoc>(this.ctx.models.posts, liveQuestionQuery(questionId), session);
+      if (!question) throw new NotFoundError();
+      const doc = newAnswerDoc(postId, question, authorId, input);
+      await insert(this.ctx.models.posts, [doc], session);
+      await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, 1, authorId, { title: null, bodyMd: input.bodyMd, tags: [], reason: '' }, input.now)], session);
+      await updateOne(this.ctx.models.posts, answerAddedQuery(questionId, authorId, input.now), session);
+      return mapPost(doc) as Answer;
+    });
+  }
+
+  async findPost(id: string): Promise<Post | null> {
+    const n = parseId(id);
+    if (n === null) return null;
+    const doc = await findOne<PostDoc>(this.ctx.models.posts, livePostQuery(n));
+    return doc ? mapPost(doc) : null;
+  }
+
+  async findQuestion(id: string): Promise<Question | null> {
+    const n = parseId(id);
+    if (n === null) return null;
+    const doc = await findOne<PostDoc>(this.ctx.models.posts, liveQuestionQuery(n));
+    return doc ? (mapPost(doc) as Question) : null;
+  }
+
+  async listAnswers(questionId: string): Promise<Answer[]> {
+    const n = parseId(questionId);
+    if (n === null) return [];
+    return (await findMany<PostDoc>(this.ctx.models.posts, answersQuery(n))).map((d) => mapPost(d) as Answer);
+  }
+
+  async listQuestions(query: QuestionListQuery): Promise<Question[]> {
+    const c = parseId(query.communityId);
+    if (c === null) return [];
+    return (await findMany<PostDoc>(this.ctx.models.posts, questionListQuery(c, query))).map((d) => mapPost(d) as Question);
+  }
+
+  async recentQuestions(limit: number): Promise<Question[]> {
+    return (await findMany<PostDoc>(this.ctx.models.posts, recentQuestionsQuery(limit))).map((d) => mapPost(d) as Question);
+  }
+
+  async listByAuthor(authorId: string, limit: number): Promise<Post[]> {
+    const n = parseId(authorId);
+    if (n === null) return [];
+    return (await findMany<PostDoc>(this.ctx.models.posts, postsByAuthorQuery(n, limit))).map(mapPost);
+  }
+
+  /**
+   * Transaction: new text (and title/tags for questions), tag counts, the question's activity
+   * and a revision are written together. The revision number comes from the post read inside
+   * the transaction, so two concurrent edits conflict and one is retried on top of the other.
+   */
+  async editPost(edit: PostEdit): Promise<Post> {
+    const postId = parseId(edit.postId);
+    const editorId = parseId(edit.editorId);
+    if (postId === null || editorId === null) throw new NotFoundError();
+    const revisionId = await this.ctx.reserveId(SEQUENCES.revisions);
+    const requestedTags = edit.tags ? uniqueTags(edit.tags) : null;
+    return this.ctx.tx(async (session) => {
+      const row = await findOne<PostDoc>(this.ctx.models.posts, livePostQuery(postId), session);
+      if (!row) throw new NotFoundError();
+      const revision = (row.revisionCount ?? 1) + 1;
+      if (row.type === 'question') {
+        const title = edit.title ?? row.title ?? '';
+        const slug = edit.slug ?? row.slug ?? '';
+        const before = row.tags ?? [];
+        const tags = requestedTags ?? before;
+        await updateOne(this.ctx.models.posts, editQuestionQuery(postId, { title, slug, tags }, edit, editorId, revision), session);
+        const { added, removed } = tagChanges(before, tags);
+        await bulk(this.ctx.models.tags, tagCountOps(row.communityId, added, removed, await this.newTagIds(row.communityId, added, session)), session);
+        await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title, bodyMd: edit.bodyMd, tags, reason: edit.reason }, edit.now)], session);
+      } else {
+        await updateOne(this.ctx.models.posts, editAnswerQuery(postId, edit, revision), session);
+        await updateOne(this.ctx.models.posts, questionActivityQuery(row.questionId!, editorId, edit.now), session);
+        await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title: null, bodyMd: edit.bodyMd, tags: [], reason: edit.reason }, edit.now)], session);
+      }
+      const updated = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: postId } }, session);
+      return mapPost(updated!);
+    });
+  }
+
+  async listRevisions(postId: string): Promise<Revision[]> {
+    const n = parseId(postId);
+    if (n === null) return [];
+    return (await findMany<RevisionDoc>(this.ctx.models.revisions, revisionsQuery(n))).map(mapRevision);
+  }
+
+  /**
+   * Transaction: the accepted flags on the old and new answer, the question's accepted id and
+   * the reputation of answerer and asker move together (DESIGN.md: one atomic repository call).
+   */
+  async setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void> {
+    const qId = parseId(questionId);
+    const aId = answerId === null ? null : parseId(answerId);
+    if (qId === null || (answerId !== null && aId === null)) throw new NotFoundError();
+    await this.ctx.tx(async (session) => {
+      const question = await findOne<PostDoc>(this.ctx.models.posts, liveQuestionQuery(qId), session);
+      if (!question) throw new NotFoundError();
+      const current = question.acceptedAnswerId ?? null;
+      if (current === aId) return;
+      const moves: Array<{ userId: number; delta: number }> = [];
+      if (current !== null) {
+        const previous = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: current } }, session);
+        if (previous) {
+          await updateOne(this.ctx.models.posts, setIsAcceptedQuery(previous._id, false), session);
+          moves.push(...acceptanceReputation(question.authorId, previous.authorId, -1));
+        }
+      }
+      if (aId !== null) {
+        const answer = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: aId } }, session);
+        if (!answer || answer.type !== 'answer' || answer.questionId !== qId || answer.deletedAt !== null) throw new NotFoundError();
+        await updateOne(this.ctx.models.posts, setIsAcceptedQuery(aId, true), session);
+        moves.push(...acceptanceReputation(question.authorId, answer.authorId, 1));
+      }
+      for (const m of moves) await updateOne(this.ctx.models.users, addReputationQuery(m.userId, m.delta), session);
+      await updateOne(this.ctx.models.posts, setAcceptedAnswerIdQuery(qId, aId, now), session);
+    });
+  }
+
+  /** No transaction: each $inc is independent and a lost batch of views is harmless. */
+  async addViews(counts: Map<string, number>): Promise<void> {
+    const parsed: Array<[number, number]> = [];
+    for (const [id, n] of counts) {
+      const p = parseId(id);
+      if (p !== null) parsed.push([p, n]);
+    }
+    await bulk(this.ctx.models.posts, addViewsOps(parsed));
+  }
+
+  async countQuestions(): Promise<number> {
+    return countDocuments(this.ctx.models.posts, countQuestionsQuery());
+  }
+}

@@ -1,0 +1,30 @@
+import type { SearchLogEntry, SearchLogRepository, SearchReport } from '../../ports.js';
+import { parseId, SEQUENCES } from '../ids.js';
+import { newSearchLogDoc, recordClickQuery, searchReportFrom, searchReportPipeline, type SearchReportFacets } from '../queries/search-log.js';
+import { aggregate, insert, updateOne, type MongoContext } from './context.js';
+
+/** The search log in MongoDB: one document per search, its clicks embedded. */
+export class MongoSearchLogRepository implements SearchLogRepository {
+  constructor(private readonly ctx: MongoContext) {}
+
+  async record(entry: SearchLogEntry): Promise<string> {
+    const communityId = entry.communityId === null ? null : parseId(entry.communityId);
+    const doc = newSearchLogDoc(await this.ctx.reserveId(SEQUENCES.searchLog), entry, communityId);
+    await insert(this.ctx.models.searchLog, [doc]);
+    return String(doc._id);
+  }
+
+  /** One single-document update (count + click detail): atomic without a transaction. */
+  async recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean> {
+    const id = parseId(searchId);
+    if (id === null) return false;
+    return (await updateOne(this.ctx.models.searchLog, recordClickQuery(id, docId, position, now))).matchedCount > 0;
+  }
+
+  async report(communityId: string, since: number, limit: number): Promise<SearchReport> {
+    const c = parseId(communityId);
+    if (c === null) return searchReportFrom(undefined);
+    const [facets] = await aggregate<SearchReportFacets>(this.ctx.models.searchLog, searchReportPipeline(c, since, limit));
+    return searchReportFrom(facets);
+  }
+}

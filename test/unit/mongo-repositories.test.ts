@@ -1,0 +1,443 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/db/ports.js';
+import { ConflictError, NotFoundError } from '../../src/domain/errors.js';
+import { REPUTATION } from '../../src/domain/reputation.js';
+import { SqliteUserRepository } from '../../src/db/sqlite/user-repository.js';
+import { SqliteSessionRepository } from '../../src/db/sqlite/session-repository.js';
+import { SqliteCommunityRepository } from '../../src/db/sqlite/community-repository.js';
+import { SqliteMembershipRepository } from '../../src/db/sqlite/membership-repository.js';
+import { SqliteRateLimitRepository } from '../../src/db/sqlite/rate-limit-repository.js';
+import { SqliteMetaRepository } from '../../src/db/sqlite/meta-repository.js';
+import { SqlitePostRepository } from '../../src/db/sqlite/post-repository.js';
+import { SqliteVoteRepository } from '../../src/db/sqlite/vote-repository.js';
+import { SqliteCommentRepository } from '../../src/db/sqlite/comment-repository.js';
+import { SqliteTagRepository } from '../../src/db/sqlite/tag-repository.js';
+import { SqliteFaqRepository } from '../../src/db/sqlite/faq-repository.js';
+import { SqliteSearchLogRepository } from '../../src/search/sqlite-fts/search-log-repository.js';
+import { MongoUserRepository } from '../../src/db/mongo/repositories/user-repository.js';
+import { MongoSessionRepository } from '../../src/db/mongo/repositories/session-repository.js';
+import { MongoCommunityRepository } from '../../src/db/mongo/repositories/community-repository.js';
+import { MongoMembershipRepository } from '../../src/db/mongo/repositories/membership-repository.js';
+import { MongoRateLimitRepository } from '../../src/db/mongo/repositories/rate-limit-repository.js';
+import { MongoMetaRepository } from '../../src/db/mongo/repositories/meta-repository.js';
+import { MongoPostRepository } from '../../src/db/mongo/repositories/post-repository.js';
+import { MongoVoteRepository } from '../../src/db/mongo/repositories/vote-repository.js';
+import { MongoCommentRepository } from '../../src/db/mongo/repositories/comment-repository.js';
+import { MongoTagRepository } from '../../src/db/mongo/repositories/tag-repository.js';
+import { MongoFaqRepository } from '../../src/db/mongo/repositories/faq-repository.js';
+import { MongoSearchLogRepository } from '../../src/db/mongo/repositories/search-log-repository.js';
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { offline, type Call, type Offline } from './mongo-harness.js';
+
+/* ---------------------------------------------------------------- port parity */
+
+const publicMethods = (cls: { prototype: object }) =>
+  Object.getOwnPropertyNames(cls.prototype)
+    .filter((name) => name !== 'constructor' && typeof (cls.prototype as Record<string, unknown>)[name] === 'function')
+    // private helpers are TypeScript-private only; the ports never name these
+    .filter((name) => !['id', 'entryById', 'withDuplicateCounts', 'setRelated', 'newTagIds', 'insertRevision', 'attachTags', 'detachTags'].includes(name))
+    .sort();
+
+const PAIRS: Array<[string, { prototype: object }, { prototype: object }]> = [
+  ['users', SqliteUserRepository, MongoUserRepository],
+  ['sessions', SqliteSessionRepository, MongoSessionRepository],
+  ['communities', SqliteCommunityRepository, MongoCommunityRepository],
+  ['memberships', SqliteMembershipRepository, MongoMembershipRepository],
+  ['rateLimits', SqliteRateLimitRepository, MongoRateLimitRepository],
+  ['meta', SqliteMetaRepository, MongoMetaRepository],
+  ['posts', SqlitePostRepository, MongoPostRepository],
+  ['votes', SqliteVoteRepository, MongoVoteRepository],
+  ['comments', SqliteCommentRepository, MongoCommentRepository],
+  ['tags', SqliteTagRepository, MongoTagRepository],
+  ['faq', SqliteFaqRepository, MongoFaqRepository],
+  ['searchLog', SqliteSearchLogRepository, MongoSearchLogRepository],
+];
+
+describe('mongo repositories implement every port method the SQLite ones do', () => {
+  it.each(PAIRS)('%s', (_name, sqlite, mongo) => {
+    const expected = publicMethods(sqlite);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(publicMethods(mongo)).toEqual(expected);
+  });
+
+  it('the two storages expose the same repositories', async () => {
+    const sqlite = createSqliteStorage(':memory:');
+    const h = offline();
+    try {
+      const keys = (s: Storage) => Object.keys(s).filter((k) => !['db', 'connection', 'models'].includes(k)).sort();
+      expect(keys(h.storage)).toEqual(keys(sqlite));
+      expect(h.storage.backend).toBe('mongo');
+      for (const [name] of PAIRS) expect(Object.keys(h.storage)).toContain(name);
+      // each repository object is the Mongo class, with every SQLite method callable
+      for (const [name, sqliteClass] of PAIRS) {
+        const repo = (h.storage as unknown as Record<string, Record<string, unknown>>)[name]!;
+        for (const m of publicMethods(sqliteClass)) expect(typeof repo[m], `${name}.${m}`).toBe('function');
+      }
+    } finally {
+      h.restore();
+      await sqlite.close();
+    }
+  });
+});
+
+/* ---------------------------------------------------------------- behaviour, offline */
+
+let h: Offline;
+beforeEach(() => {
+  h = offline();
+});
+afterEach(() => {
+  h.restore();
+});
+
+const MALFORMED = ['', 'not-an-id', '0', '-1', '1.5', '{"$gt":""}', '１', 'x'.repeat(500)];
+const dup = (keyPattern: Record<string, number>) => Object.assign(new Error('E11000 duplicate key error'), { code: 11000, keyPattern });
+const ops = (calls: Call[]) => calls.map((c) => `${c.model}.${c.op}${c.tx ? '@tx' : ''}`);
+
+describe('malformed ids never reach MongoDB', () => {
+  it('reads return null or empty', async () => {
+    for (const id of MALFORMED) {
+      expect(await h.storage.users.findById(id)).toBeNull();
+      expect(await h.storage.communities.findById(id)).toBeNull();
+      expect(await h.storage.posts.findPost(id)).toBeNull();
+      expect(await h.storage.posts.listAnswers(id)).toEqual([]);
+      expect(await h.storage.posts.listQuestions({ communityId: id, sort: 'active', offset: 0, limit: 10 })).toEqual([]);
+      expect(await h.storage.tags.popular(id, 5)).toEqual([]);
+      expect(await h.storage.memberships.find(id, '1')).toBeNull();
+      expect(await h.storage.faq.findEntry(id)).toBeNull();
+      expect(await h.storage.faq.candidateRow(id)).toBeNull();
+      expect(await h.storage.searchLog.recordClick(id, 'q:1', 0, 1)).toBe(false);
+    }
+    expect(await h.storage.users.findManyByIds(MALFORMED)).toEqual([]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('writes throw NotFoundError (or do nothing, as SQLite does)', async () => {
+    for (const id of MALFORMED) {
+      await expect(h.storage.votes.castVote(id, '1', 1, 0)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(h.storage.posts.setAcceptedAnswer('1', id, 0)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(h.storage.communities.update(id, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(h.storage.faq.setStatus(id, 'archived')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(h.storage.users.setAdmin(id, true)).resolves.toBeUndefined();
+      expect(await h.storage.memberships.remove(id, '1')).toBe(false);
+    }
+    expect(h.sent()).toEqual([]);
+  });
+});
+
+describe('accounts', () => {
+  it('creates a user with a reserved numeric id and folded keys', async () => {
+    const user = await h.storage.users.create({ username: 'Alice', email: 'Alice@Example.test', displayName: 'A', passwordHash: 'h', createdAt: 5 });
+    expect(user).toEqual({ id: '1', username: 'Alice', email: 'Alice@Example.test', displayName: 'A', passwordHash: 'h', isAdmin: false, reputation: 0, createdAt: 5 });
+    const insert = h.sent()[0]!;
+    expect(insert).toMatchObject({ kind: 'insert', model: 'User', tx: null });
+    expect(insert.docs![0]).toMatchObject({ _id: 1, usernameKey: 'alice', emailKey: 'alice@example.test' });
+    const second = await h.storage.users.create({ username: 'b', email: 'b@x', displayName: 'b', passwordHash: 'h' });
+    expect(second.id).toBe('2');
+  });
+
+  it('turns duplicate keys into the right ConflictError', async () => {
+    h.when('User', 'create', () => {
+      throw dup({ emailKey: 1 });
+    });
+    await expect(h.storage.users.create({ username: 'a', email: 'a@x', displayName: 'a', passwordHash: 'h' })).rejects.toMatchObject({ messageKey: 'validation.emailTaken' });
+    h.when('User', 'create', () => {
+      throw dup({ usernameKey: 1 });
+    });
+    await expect(h.storage.users.create({ username: 'a', email: 'a@x', displayName: 'a', passwordHash: 'h' })).rejects.toMatchObject({ messageKey: 'validation.usernameTaken' });
+    h.when('Community', 'create', () => {
+      throw dup({ slug: 1 });
+    });
+    const community = { slug: 's', name: 'n', kind: 'interest' as const, descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' as const };
+    await expect(h.storage.communities.create(community)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('changes a password and revokes every session in one transaction', async () => {
+    await h.storage.users.updatePasswordAndRevokeSessions('4', 'new');
+    expect(ops(h.sent())).toEqual(['User.updateOne@tx', 'Session.deleteMany@tx']);
+    expect(h.sent()[1]!.filter).toEqual({ userId: 4 });
+    expect(h.transactions()).toBe(1);
+  });
+
+  it('counts a member only when the upsert inserted the membership', async () => {
+    h.when('Membership', 'findOne', { communityId: 1, userId: 2, role: 'member', joinedAt: 9 });
+    h.when('Membership', 'updateOne', { matchedCount: 0, modifiedCount: 0, upsertedCount: 1 });
+    await h.storage.memberships.upsert('1', '2', 'member');
+    expect(ops(h.sent())).toEqual(['Membership.updateOne@tx', 'Community.updateOne@tx', 'Membership.findOne@tx']);
+    expect(h.sent()[1]!.update).toEqual({ $inc: { memberCount: 1 } });
+    h.calls.length = 0;
+    h.when('Membership', 'updateOne', { matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
+    const m = await h.storage.memberships.upsert('1', '2', 'staff');
+    expect(ops(h.sent())).toEqual(['Membership.updateOne@tx', 'Membership.findOne@tx']);
+    expect(m).toEqual({ communityId: '1', userId: '2', role: 'member', joinedAt: 9 });
+  });
+
+  it('lowers the member count only when a membership was deleted', async () => {
+    expect(await h.storage.memberships.remove('1', '2')).toBe(false);
+    expect(ops(h.sent())).toEqual(['Membership.deleteOne@tx']);
+    h.calls.length = 0;
+    h.when('Membership', 'deleteOne', { deletedCount: 1 });
+    expect(await h.storage.memberships.remove('1', '2')).toBe(true);
+    expect(ops(h.sent())).toEqual(['Membership.deleteOne@tx', 'Community.updateOne@tx']);
+    expect(h.sent()[1]!.update).toEqual({ $inc: { memberCount: -1 } });
+  });
+
+  it('sorts staff by role then username and never returns password hashes', async () => {
+    h.when('Membership', 'find', [
+      { communityId: 1, userId: 2, role: 'staff', joinedAt: 1 },
+      { communityId: 1, userId: 3, role: 'moderator', joinedAt: 1 },
+      { communityId: 1, userId: 4, role: 'moderator', joinedAt: 1 },
+    ]);
+    h.when('User', 'find', [
+      { _id: 2, username: 'sam', email: 's', displayName: 's', passwordHash: 'secret', isAdmin: false, reputation: 0, createdAt: 1 },
+      { _id: 3, username: 'Zed', email: 'z', displayName: 'z', passwordHash: 'secret', isAdmin: false, reputation: 0, createdAt: 1 },
+      { _id: 4, username: 'amy', email: 'a', displayName: 'a', passwordHash: 'secret', isAdmin: false, reputation: 0, createdAt: 1 },
+    ]);
+    const staff = await h.storage.memberships.listStaff('1');
+    expect(staff.map((s) => [s.membership.role, s.user.username, s.user.passwordHash])).toEqual([
+      ['moderator', 'amy', ''],
+      ['moderator', 'Zed', ''],
+      ['staff', 'sam', ''],
+    ]);
+  });
+
+  it('retries a rate-limit hit that lost the race to create the key', async () => {
+    let first = true;
+    h.when('RateLimit', 'findOneAndUpdate', () => {
+      if (first) {
+        first = false;
+        throw dup({ _id: 1 });
+      }
+      return { _id: 'k', count: 2, resetAt: 60 };
+    });
+    expect(await h.storage.rateLimits.hit('k', 50, 10)).toEqual({ count: 2, resetAt: 60 });
+    expect(ops(h.sent())).toEqual(['RateLimit.findOneAndUpdate', 'RateLimit.findOneAndUpdate']);
+  });
+
+  it('peek ignores an ended window', async () => {
+    h.when('RateLimit', 'findOne', { _id: 'k', count: 3, resetAt: 100 });
+    expect(await h.storage.rateLimits.peek('k', 99)).toEqual({ count: 3, resetAt: 100 });
+    expect(await h.storage.rateLimits.peek('k', 100)).toBeNull();
+  });
+});
+
+const question = { _id: 10, type: 'question', communityId: 1, authorId: 1, title: 't', slug: 's', bodyMd: '', bodyHtml: '', bodyText: '', tags: ['lens'], score: 0, upVotes: 0, downVotes: 0, answerCount: 0, acceptedAnswerId: null, viewCount: 0, commentCount: 0, revisionCount: 1, duplicateCount: 0, createdAt: 1, editedAt: null, lastActivityAt: 1, lastActivityUserId: 1, deletedAt: null };
+const answer = (id: number, authorId: number, extra: Record<string, unknown> = {}) => ({ _id: id, type: 'answer', communityId: 1, questionId: 10, authorId, bodyMd: '', bodyHtml: '', bodyText: '', score: 0, upVotes: 0, downVotes: 0, isAccepted: false, commentCount: 0, revisionCount: 1, duplicateCount: 0, createdAt: 2, editedAt: null, deletedAt: null, ...extra });
+
+describe('Q&A', () => {
+
+  it('creates a question, its tags, revision 1 and the community count in one transaction', async () => {
+    h.when('Tag', 'find', [{ _id: 3, name: 'lens' }]);
+    const q = await h.storage.posts.createQuestion({ communityId: '1', authorId: '2', title: 'T', slug: 't', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', tags: ['lens', '电池'], now: 50 });
+    expect(q).toMatchObject({ id: '1', type: 'question', tags: ['lens', '电池'], lastActivityUserId: '2', revisionCount: 1 });
+    expect(ops(h.sent())).toEqual(['Community.updateOne@tx', 'Post.create@tx', 'Tag.find@tx', 'Tag.bulkWrite@tx', 'Revision.create@tx']);
+    expect(h.sent()[0]!.update).toEqual({ $inc: { questionCount: 1 } });
+    expect(h.sent()[3]!.ops).toEqual([
+      { updateOne: { filter: { communityId: 1, name: 'lens' }, update: { $inc: { questionCount: 1 } } } },
+      { updateOne: { filter: { communityId: 1, name: '电池' }, update: { $inc: { questionCount: 1 }, $setOnInsert: { _id: 1 } }, upsert: true } },
+    ]);
+    expect(h.sent()[4]!.docs![0]).toMatchObject({ postId: 1, revision: 1, tags: ['lens', '电池'], title: 'T' });
+    // the tag id came from a counter update that ran outside the transaction
+    const tagCounter = h.calls.find((c) => c.model === 'Counter' && (c.filter as { _id: string })._id === 'tags')!;
+    expect(tagCounter.tx).toBeNull();
+  });
+
+  it('refuses an unknown community inside the transaction (nothing is kept)', async () => {
+    h.when('Community', 'updateOne', { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
+    await expect(h.storage.posts.createQuestion({ communityId: '999', authorId: '2', title: 'T', slug: 't', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', tags: [], now: 50 })).rejects.toBeInstanceOf(NotFoundError);
+    expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
+  });
+
+  it('creates an answer and bumps the question in one transaction', async () => {
+    h.when('Post', 'findOne', question);
+    const a = await h.storage.posts.createAnswer({ questionId: '10', authorId: '3', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', now: 60 });
+    expect(a).toMatchObject({ type: 'answer', questionId: '10', communityId: '1', authorId: '3' });
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Post.create@tx', 'Revision.create@tx', 'Post.updateOne@tx']);
+    expect(h.sent()[0]!.filter).toEqual({ _id: 10, type: 'question', deletedAt: null });
+    expect(h.sent()[3]!.update).toEqual({ $inc: { answerCount: 1 }, $set: { lastActivityAt: 60, lastActivityUserId: 3 } });
+  });
+
+  it('casts a vote: vote, post counters and reputation in one transaction', async () => {
+    h.when('Post', 'findOne', answer(11, 5));
+    h.when('Vote', 'findOne', { postId: 11, userId: 2, value: -1, createdAt: 1 });
+    h.when('Post', 'findOneAndUpdate', { _id: 11, score: 1, upVotes: 1, downVotes: 0 });
+    expect(await h.storage.votes.castVote('11', '2', 1, 70)).toEqual({ score: 1, upVotes: 1, downVotes: 0, value: 1 });
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx', 'Vote.updateOne@tx', 'Post.findOneAndUpdate@tx', 'User.updateOne@tx']);
+    expect(h.sent()[3]!.update).toEqual({ $inc: { score: 2, upVotes: 1, downVotes: -1 } });
+    expect(h.sent()[4]).toMatchObject({ filter: { _id: 5 }, update: { $inc: { reputation: REPUTATION.answerUpvoted - REPUTATION.downvoted } } });
+    expect(h.transactions()).toBe(1);
+  });
+
+  it('withdrawing a vote deletes it; repeating a vote writes nothing', async () => {
+    h.when('Post', 'findOne', { ...question, score: 1, upVotes: 1 });
+    h.when('Vote', 'findOne', { postId: 10, userId: 2, value: 1, createdAt: 1 });
+    h.when('Post', 'findOneAndUpdate', { _id: 10, score: 0, upVotes: 0, downVotes: 0 });
+    await h.storage.votes.castVote('10', '2', 0, 70);
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx', 'Vote.deleteOne@tx', 'Post.findOneAndUpdate@tx', 'User.updateOne@tx']);
+    expect(h.sent()[4]!.update).toEqual({ $inc: { reputation: -REPUTATION.questionUpvoted } });
+    h.calls.length = 0;
+    expect(await h.storage.votes.castVote('10', '2', 1, 70)).toEqual({ score: 1, upVotes: 1, downVotes: 0, value: 1 });
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx']);
+  });
+
+  it('refuses a vote on a deleted post', async () => {
+    h.when('Post', 'findOne', { ...question, deletedAt: 5 });
+    await expect(h.storage.votes.castVote('10', '2', 1, 70)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('moves acceptance and its reputation in one transaction', async () => {
+    h.when('Post', 'findOne', (call: Call) => {
+      const id = (call.filter as { _id: number })._id;
+      if (id === 10) return { ...question, acceptedAnswerId: 11 };
+      if (id === 11) return answer(11, 5, { isAccepted: true });
+      if (id === 12) return answer(12, 6);
+      return null;
+    });
+    await h.storage.posts.setAcceptedAnswer('10', '12', 80);
+    expect(ops(h.sent())).toEqual([
+      'Post.findOne@tx', 'Post.findOne@tx', 'Post.updateOne@tx', 'Post.findOne@tx', 'Post.updateOne@tx',
+      'User.updateOne@tx', 'User.updateOne@tx', 'User.updateOne@tx', 'User.updateOne@tx', 'Post.updateOne@tx',
+    ]);
+    const rep = h.sent().filter((c) => c.model === 'User').map((c) => [(c.filter as { _id: number })._id, (c.update as { $inc: { reputation: number } }).$inc.reputation]);
+    expect(rep).toEqual([[5, -15], [1, -2], [6, 15], [1, 2]]);
+    expect(h.sent().at(-1)!.update).toEqual({ $set: { acceptedAnswerId: 12, lastActivityAt: 80 } });
+  });
+
+  it('refuses an answer of another question and aborts', async () => {
+    h.when('Post', 'findOne', (call: Call) => ((call.filter as { _id: number })._id === 10 ? question : answer(13, 5, { questionId: 99 })));
+    await expect(h.storage.posts.setAcceptedAnswer('10', '13', 80)).rejects.toBeInstanceOf(NotFoundError);
+    expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
+    expect(h.sent().some((c) => c.model === 'User')).toBe(false);
+  });
+
+  it('edits a question: only changed tags move their counts', async () => {
+    h.when('Post', 'findOne', { ...question, tags: ['lens', 'battery'] });
+    h.when('Tag', 'find', []);
+    await h.storage.posts.editPost({ postId: '10', editorId: '2', tags: ['lens', 'strap'], bodyMd: 'b', bodyHtml: 'b', bodyText: 'b', reason: 'r', now: 90 });
+    const bulk = h.sent().find((c) => c.kind === 'bulk')!;
+    expect(bulk.ops).toEqual([
+      { updateOne: { filter: { communityId: 1, name: 'strap' }, update: { $inc: { questionCount: 1 }, $setOnInsert: { _id: 1 } }, upsert: true } },
+      { updateOne: { filter: { communityId: 1, name: 'battery' }, update: { $inc: { questionCount: -1 } } } },
+    ]);
+    const revision = h.sent().find((c) => c.model === 'Revision')!;
+    expect(revision.docs![0]).toMatchObject({ revision: 2, authorId: 2, title: 't', tags: ['lens', 'strap'], reason: 'r' });
+    expect(h.sent().every((c) => c.tx === 1)).toBe(true);
+  });
+
+  it('adds a comment, its count and the question activity in one transaction', async () => {
+    h.when('Post', 'findOne', answer(11, 5));
+    const c = await h.storage.comments.add('11', '3', 'hi', 'hi', 95);
+    expect(c).toMatchObject({ postId: '11', authorId: '3', body: 'hi' });
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Comment.create@tx', 'Post.updateOne@tx', 'Post.updateOne@tx']);
+    expect(h.sent()[3]).toMatchObject({ filter: { _id: 10, type: 'question' }, update: { $set: { lastActivityAt: 95, lastActivityUserId: 3 } } });
+  });
+
+  it('recomputes as an ordered sequence without a transaction and reports real changes', async () => {
+    h.when('Vote', 'aggregate', (call: Call) =>
+      (call.pipeline![0] as Record<string, unknown>).$group ? [{ _id: 10, score: 1, upVotes: 1, downVotes: 0 }] : [{ _id: 1, reputation: REPUTATION.questionUpvoted }],
+    );
+    h.when('Post', 'aggregate', []);
+    h.when('Post', 'cursor', [{ _id: 10, score: 1, upVotes: 1, downVotes: 0 }, { _id: 11, score: 3, upVotes: 3, downVotes: 0 }]);
+    h.when('User', 'cursor', [{ _id: 1, reputation: 0 }, { _id: 2, reputation: 0 }]);
+    expect(await h.storage.votes.recomputeAll()).toEqual({ usersChanged: 1, postsChanged: 1 });
+    expect(h.transactions()).toBe(0);
+    const bulks = h.sent().filter((c) => c.kind === 'bulk');
+    expect(bulks.map((b) => [b.model, b.ops])).toEqual([
+      ['Post', [{ updateOne: { filter: { _id: 11 }, update: { $set: { score: 0, upVotes: 0, downVotes: 0 } } } }]],
+      ['User', [{ updateOne: { filter: { _id: 1 }, update: { $set: { reputation: REPUTATION.questionUpvoted } } } }]],
+    ]);
+  });
+});
+
+describe('FAQ', () => {
+  const category = (id: number, parentId: number | null, depth: number, position = 0) => ({ _id: id, communityId: 1, parentId, name: `c${id}`, slug: `c${id}`, position, depth, createdAt: 1, updatedAt: 1 });
+
+  it('moves a subtree and shifts every depth in one transaction', async () => {
+    h.when('FaqCategory', 'findOne', (call: Call) => ((call.filter as { _id?: number })._id === 2 ? category(2, 1, 2) : { position: 4 }));
+    h.when('FaqCategory', 'find', (call: Call) => {
+      const parents = ((call.filter as { parentId: { $in: number[] } }).parentId.$in);
+      if (parents.includes(2)) return [{ _id: 3 }, { _id: 4 }];
+      if (parents.includes(3)) return [{ _id: 5 }];
+      return [];
+    });
+    await h.storage.faq.moveCategory('2', null, 1, 100);
+    const sent = h.sent();
+    expect(sent.every((c) => c.tx === 1)).toBe(true);
+    expect(sent.find((c) => c.op === 'updateOne')!.update).toEqual({ $set: { parentId: null, position: 5, updatedAt: 100 } });
+    expect(sent.find((c) => c.op === 'updateMany')).toMatchObject({ filter: { _id: { $in: [2, 3, 4, 5] } }, update: { $inc: { depth: -1 } } });
+  });
+
+  it('turns a duplicate sibling slug into a ConflictError', async () => {
+    h.when('FaqCategory', 'create', () => {
+      throw dup({ communityId: 1, parentId: 1, slug: 1 });
+    });
+    await expect(h.storage.faq.createCategory({ communityId: '1', parentId: null, name: 'n', slug: 's', depth: 1, now: 1 })).rejects.toMatchObject({ messageKey: 'faq.category.slugTaken' });
+  });
+
+  it('refuses to delete a category that still has content', async () => {
+    h.when('FaqEntry', 'countDocuments', 2);
+    await expect(h.storage.faq.deleteCategory('3', null, 1)).rejects.toMatchObject({ messageKey: 'faq.category.notEmpty' });
+    expect(h.sent().some((c) => c.op === 'deleteOne')).toBe(false);
+  });
+
+  it('creates an entry with revision 1 and symmetric related links in one transaction', async () => {
+    h.when('FaqCategory', 'findOne', { _id: 2 });
+    h.when('FaqEntry', 'find', [{ _id: 7 }]);
+    h.when('FaqEntry', 'findOne', { _id: 1, communityId: 1, categoryId: 2, title: 't', slug: 's', bodyMd: '', bodyHtml: '', bodyText: '', sourceQuestionId: 10, sourceAnswerId: 11, status: 'published', pinned: false, pinPosition: 0, viewCount: 0, helpfulYes: 0, helpfulNo: 0, searchClicks: 0, needsReview: false, reviewReason: null, revisionCount: 1, relatedIds: [7], createdBy: 3, createdAt: 1, updatedAt: 1 });
+    h.when('Post', 'find', [{ _id: 10, duplicateCount: 4 }]);
+    const entry = await h.storage.faq.createEntry({ communityId: '1', categoryId: '2', title: 't', slug: 's', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', sourceQuestionId: '10', sourceAnswerId: '11', relatedIds: ['7', '8', 'bad'], createdBy: '3', now: 1 });
+    expect(entry).toMatchObject({ id: '1', duplicateCount: 4, sourceAnswerId: '11' });
+    expect(h.sent().every((c) => c.tx === 1)).toBe(true);
+    const updates = h.sent().filter((c) => c.model === 'FaqEntry' && c.op.startsWith('update')).map((c) => c.update);
+    expect(updates).toEqual([{ $pull: { relatedIds: 1 } }, { $set: { relatedIds: [7] } }, { $addToSet: { relatedIds: 1 } }]);
+  });
+
+  it('a second promotion of the same answer is a ConflictError', async () => {
+    h.when('FaqCategory', 'findOne', { _id: 2 });
+    h.when('FaqEntry', 'create', () => {
+      throw dup({ sourceAnswerId: 1 });
+    });
+    await expect(
+      h.storage.faq.createEntry({ communityId: '1', categoryId: '2', title: 't', slug: 's', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', sourceQuestionId: '10', sourceAnswerId: '11', relatedIds: [], createdBy: '3', now: 1 }),
+    ).rejects.toMatchObject({ messageKey: 'faq.alreadyPromoted' });
+  });
+
+  it('records a helpful vote and moves the counts in one transaction', async () => {
+    h.when('FaqEntry', 'findOne', { _id: 1, helpfulYes: 3, helpfulNo: 1 });
+    h.when('FaqHelpfulVote', 'findOne', { entryId: 1, voterKey: 'v', helpful: false, createdAt: 1 });
+    h.when('FaqEntry', 'findOneAndUpdate', { _id: 1, helpfulYes: 4, helpfulNo: 0 });
+    expect(await h.storage.faq.recordHelpful('1', 'v', true, 5)).toEqual({ yes: 4, no: 0, changed: true });
+    expect(h.sent().find((c) => c.op === 'findOneAndUpdate')!.update).toEqual({ $inc: { helpfulYes: 1, helpfulNo: -1 } });
+    h.calls.length = 0;
+    h.when('FaqHelpfulVote', 'findOne', { entryId: 1, voterKey: 'v', helpful: true, createdAt: 1 });
+    expect(await h.storage.faq.recordHelpful('1', 'v', true, 5)).toEqual({ yes: 3, no: 1, changed: false });
+    expect(h.sent().some((c) => c.op.startsWith('update') || c.op === 'findOneAndUpdate')).toBe(false);
+  });
+
+  it('flags entries overtaken by a higher-scoring live answer', async () => {
+    h.when('FaqEntry', 'find', [{ _id: 1, sourceAnswerId: 11 }]);
+    h.when('Post', 'find', [answer(11, 5, { score: 2 }), answer(12, 6, { score: 3 }), answer(13, 6, { score: 9, deletedAt: 4 })]);
+    h.when('FaqEntry', 'updateMany', { matchedCount: 1, modifiedCount: 1 });
+    expect(await h.storage.faq.flagForReview({ sourceQuestionId: '10' }, 'overtaken')).toBe(1);
+    expect(h.sent().at(-1)).toMatchObject({ filter: { _id: { $in: [1] }, needsReview: false }, update: { $set: { needsReview: true, reviewReason: 'overtaken' } }, tx: null });
+  });
+
+  it('maps candidate rows from the aggregation', async () => {
+    h.when('Post', 'aggregate', [{ _id: 11, questionId: 10, communityId: 1, questionTitle: 'Q', bodyText: 'x', bodyMd: 'm', authorId: 5, score: 6, upVotes: 6, downVotes: 0, isAccepted: true, questionViews: 40, duplicateCount: 1, createdAt: 3, dismissal: { scoreAtDismissal: 4, reason: 'r' } }]);
+    expect(await h.storage.faq.candidateRows('1', 5, 10)).toEqual([
+      { answerId: '11', questionId: '10', communityId: '1', questionTitle: 'Q', answerBodyText: 'x', answerBodyMd: 'm', answerAuthorId: '5', score: 6, upVotes: 6, downVotes: 0, accepted: true, questionViews: 40, duplicateCount: 1, createdAt: 3, dismissal: { scoreAtDismissal: 4, reason: 'r' } },
+    ]);
+  });
+});
+
+describe('search log', () => {
+  it('records searches with numeric ids and clicks as a single update', async () => {
+    expect(await h.storage.searchLog.record({ query: 'q', normalized: 'q', communityId: '4', filters: '', hitCount: 2, userHash: 'u', now: 1 })).toBe('1');
+    expect(h.sent()[0]!.docs![0]).toMatchObject({ _id: 1, communityId: 4, clickCount: 0, clicks: [] });
+    h.when('SearchLog', 'updateOne', { matchedCount: 0, modifiedCount: 0 });
+    expect(await h.storage.searchLog.recordClick('1', 'q:1', 0, 2)).toBe(false);
+    h.when('SearchLog', 'updateOne', { matchedCount: 1, modifiedCount: 1 });
+    expect(await h.storage.searchLog.recordClick('1', 'q:1', 0, 2)).toBe(true);
+    expect(h.transactions()).toBe(0);
+  });
+});
