@@ -1,0 +1,86 @@
+import type { SearchLogRepository, SearchReportRow } from '../../db/ports.js';
+
+/*
+ * The FAQ gaps report: what people searched for in a community and did not find (no
+ * results), or found but did not open (no click). Each is a question the FAQ does not
+ * answer yet. The numbers come from the search log; this class only picks the period and
+ * merges spellings that differ in case or spacing.
+ */
+
+/** The periods the report offers, in days. */
+export const GAP_PERIODS = [7, 30, 90] as const;
+export type GapPeriod = (typeof GAP_PERIODS)[number];
+export const DEFAULT_GAP_PERIOD: GapPeriod = 30;
+
+const ROWS_PER_GROUP = 50;
+const DAY_MS = 86_400_000;
+
+export interface FaqGapRow {
+  /** The most searched spelling of the query. */
+  query: string;
+  searches: number;
+  users: number;
+  avgHits: number;
+}
+
+export interface FaqGapReport {
+  days: GapPeriod;
+  searches: number;
+  noResultSearches: number;
+  clickedSearches: number;
+  noResults: FaqGapRow[];
+  noClicks: FaqGapRow[];
+}
+
+export function gapPeriod(raw: string | undefined): GapPeriod {
+  const n = Number(raw);
+  return (GAP_PERIODS as readonly number[]).includes(n) && /^\d+$/.test(raw ?? '') ? (n as GapPeriod) : DEFAULT_GAP_PERIOD;
+}
+
+/** "  Battery   LIFE " and "battery life" are the same gap. */
+export function normaliseGapQuery(query: string): string {
+  return query.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** Merges rows whose queries normalise to the same text, keeping the most searched spelling. */
+export function groupGapRows(rows: SearchReportRow[]): FaqGapRow[] {
+  const groups = new Map<string, { row: FaqGapRow; best: number; hitTotal: number }>();
+  for (const r of rows) {
+    const key = normaliseGapQuery(r.query);
+    if (key === '') continue;
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { row: { query: r.query.replace(/\s+/g, ' ').trim(), searches: r.searches, users: r.users, avgHits: r.avgHits }, best: r.searches, hitTotal: r.avgHits * r.searches });
+      continue;
+    }
+    if (r.searches > g.best) {
+      g.best = r.searches;
+      g.row.query = r.query.replace(/\s+/g, ' ').trim();
+    }
+    g.row.searches += r.searches;
+    // Distinct users per spelling: the sum can count one person twice, so it is an upper bound.
+    g.row.users += r.users;
+    g.hitTotal += r.avgHits * r.searches;
+    g.row.avgHits = Math.round((g.hitTotal / g.row.searches) * 10) / 10;
+  }
+  return [...groups.values()].map((g) => g.row).sort((a, b) => b.searches - a.searches || b.users - a.users || a.query.localeCompare(b.query));
+}
+
+export class FaqGaps {
+  constructor(
+    private readonly log: Pick<SearchLogRepository, 'report'>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async report(communityId: string, days: GapPeriod): Promise<FaqGapReport> {
+    const report = await this.log.report(communityId, this.now() - days * DAY_MS, ROWS_PER_GROUP);
+    return {
+      days,
+      searches: report.searches,
+      noResultSearches: report.noResultSearches,
+      clickedSearches: report.clickedSearches,
+      noResults: groupGapRows(report.noResults),
+      noClicks: groupGapRows(report.noClicks),
+    };
+  }
+}
