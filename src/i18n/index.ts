@@ -1,6 +1,7 @@
 import type { Locale } from '../domain/types.js';
 import { LOCALES } from '../domain/types.js';
 import * as core from './messages/core.js';
+import * as search from './messages/search.js';
 import * as qa from './messages/qa.js';
 import * as faq from './messages/faq.js';
 import * as faqMod from './messages/faq-mod.js';
@@ -9,7 +10,7 @@ import * as faqMod from './messages/faq-mod.js';
  * The message catalogue is split by area (one file each in ./messages, every file holding
  * both languages) so that features add their strings without touching each other's files.
  */
-const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, qa, faq, faqMod];
+const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod];
 
 const catalogues: Record<Locale, Record<string, string>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)),

@@ -11,6 +11,8 @@ import { QuestionService } from './qa/question-service.js';
 import { ViewCounter } from './qa/view-counter.js';
 import { FaqService } from './faq/faq-service.js';
 import { FaqGaps } from './faq/faq-gaps.js';
+import { SearchService } from './search/search-service.js';
+import { createSearchEngine } from '../search/index.js';
 
 export interface Services {
   sessions: SessionService;
@@ -23,6 +25,7 @@ export interface Services {
   faq: FaqService;
   faqViewCounter: ViewCounter;
   faqGaps: FaqGaps;
+  search: SearchService;
 }
 
 export interface ServiceOverrides {
@@ -58,5 +61,6 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     faq,
     faqViewCounter,
     faqGaps: new FaqGaps(storage.searchLog, now),
+    search: new SearchService(createSearchEngine(config, storage), storage.searchLog, storage.communities, config.cookieSecret, now),
   };
 }

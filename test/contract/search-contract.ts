@@ -5,7 +5,7 @@
  * documents and wait for its tasks) and the same expectations run against all of them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SearchDocument, SearchEngine, SearchQuery } from '../../src/search/port.js';
+import type { SearchEngine, SearchQuery } from '../../src/search/port.js';
 
 export interface SearchHarness {
   engine: SearchEngine;
@@ -17,6 +17,10 @@ export interface SearchHarness {
   upvote(postId: string, votes: number): Promise<void>;
   editQuestion(questionId: string, title: string, body: string): Promise<void>;
   softDelete(postId: string): Promise<void>;
+  /** A published FAQ entry in the category path Machines > Cleaning, with helpful votes. */
+  faqEntry(input: { community: 'a' | 'b'; title: string; body: string; helpful?: number }): Promise<string>;
+  editFaqEntry(id: string, title: string, body: string): Promise<void>;
+  archiveFaqEntry(id: string): Promise<void>;
   /** Resolves when everything written so far is searchable. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -227,29 +231,33 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       expect((await search('burrs')).estimatedTotalHits).toBe(0);
     });
 
-    it('indexes FAQ documents through the port, ranks curated entries first, and deletes them', async () => {
+    it('finds published FAQ entries, ranks curated entries first, follows edits and archiving', async () => {
       await h.question({ community: 'a', title: 'How to clean a steam wand', body: 'Milk dries on the steam wand.' });
-      const faq: SearchDocument = {
-        kind: 'faq', id: '41', communityId: h.communities.a, questionId: null, title: 'How to clean a steam wand', slug: 'clean-steam-wand',
-        bodyText: 'Purge the steam wand and wipe it after every use.', tags: ['milk'], score: 3, answerCount: 0, accepted: true, createdAt: Date.UTC(2024, 1, 1), faqPath: ['Machines', 'Cleaning'],
-      };
-      await h.engine.index([faq]);
+      const id = await h.faqEntry({ community: 'a', title: 'How to clean a steam wand', body: 'Purge the steam wand and wipe it after every use.', helpful: 2 });
       const r = await search('clean steam wand', { facets: ['kind'] });
-      expect(r.hits[0]).toMatchObject({ kind: 'faq', id: '41', docId: 'faq-41', slug: 'clean-steam-wand', faqPath: ['Machines', 'Cleaning'] });
+      expect(r.hits[0]).toMatchObject({ kind: 'faq', id, docId: `faq-${id}`, communityId: h.communities.a, faqPath: ['Machines', 'Cleaning'], score: 2, accepted: true });
+      expect(r.hits[0]!.slug).not.toBe('');
       expect(r.facetDistribution.kind).toEqual({ faq: 1, question: 1 });
-      expect((await search('purge', { filters: { kind: 'faq' } })).hits.map((x) => x.id)).toEqual(['41']);
-      await h.engine.index([{ ...faq, title: 'Steam wand care' }]);
-      expect((await search('steam wand care')).hits[0]!.title).toBe('Steam wand care');
-      await h.engine.delete(['faq-41']);
+      expect((await search('purge', { filters: { kind: 'faq' } })).hits.map((x) => x.id)).toEqual([id]);
+      expect((await search('purge', { filters: { answered: true } })).hits.map((x) => x.id)).toEqual([id]);
+      expect((await search('purge', { filters: { community: h.communities.b } })).estimatedTotalHits).toBe(0);
+      await h.editFaqEntry(id, 'Steam wand care', 'Purge and wipe after every use.');
+      expect((await search('wand care')).hits[0]!.titleHtml).toBe('Steam <mark>wand</mark> <mark>care</mark>');
+      await h.engine.delete([`faq-${id}`]);
+      expect((await search('purge')).estimatedTotalHits).toBe(0);
+      await h.engine.index([{ kind: 'faq', id, communityId: h.communities.a, questionId: null, title: '', slug: '', bodyText: '', tags: [], score: 0, answerCount: 0, accepted: true, createdAt: 0 }]);
+      expect((await search('purge')).hits.map((x) => x.title)).toEqual(['Steam wand care']);
+      await h.archiveFaqEntry(id);
       expect((await search('purge')).estimatedTotalHits).toBe(0);
     });
 
     it('rebuilds the whole index and reports counts', async () => {
       const q = await h.question({ community: 'a', title: 'Reindex me', body: 'portafilter' });
       await h.answer(q, 'Portafilter answer.');
+      await h.faqEntry({ community: 'b', title: 'Portafilter sizes', body: '58 mm is common.' });
       const report = await h.engine.reindexAll();
-      expect(report).toMatchObject({ questions: 1, answers: 1, faq: 0 });
-      expect((await search('portafilter')).estimatedTotalHits).toBe(2);
+      expect(report).toMatchObject({ questions: 1, answers: 1, faq: 1 });
+      expect((await search('portafilter', { facets: ['kind'] })).facetDistribution.kind).toEqual({ question: 1, answer: 1, faq: 1 });
     });
   });
 }

@@ -15,6 +15,7 @@ searchContract('sqlite-fts', async (): Promise<SearchHarness> => {
   const author = await newUser();
   const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });
   const [a, b] = [await mk('alpha'), await mk('beta')];
+  const categories = new Map<string, string>();
   return {
     engine,
     communities: { a: a.id, b: b.id },
@@ -48,6 +49,29 @@ searchContract('sqlite-fts', async (): Promise<SearchHarness> => {
     async softDelete(postId) {
       // The storage ports have no deletion yet; moderation will add it. The trigger is what is under test.
       storage.db.prepare('UPDATE posts SET deleted_at = ? WHERE id = ?').run(++clock, Number(postId));
+    },
+    async faqEntry(input) {
+      const communityId = input.community === 'a' ? a.id : b.id;
+      let path = categories.get(communityId);
+      if (!path) {
+        const top = await storage.faq.createCategory({ communityId, parentId: null, name: 'Machines', slug: 'machines', depth: 1, now: clock });
+        const leaf = await storage.faq.createCategory({ communityId, parentId: top.id, name: 'Cleaning', slug: 'cleaning', depth: 2, now: clock });
+        path = leaf.id;
+        categories.set(communityId, path);
+      }
+      const entry = await storage.faq.createEntry({
+        communityId, categoryId: path, title: input.title, slug: 'entry', bodyMd: input.body, bodyHtml: input.body, bodyText: input.body,
+        sourceQuestionId: null, sourceAnswerId: null, relatedIds: [], createdBy: author.id, now: ++clock,
+      });
+      for (let i = 0; i < (input.helpful ?? 0); i++) await storage.faq.recordHelpful(entry.id, `voter-${i}`, true, clock);
+      return entry.id;
+    },
+    async editFaqEntry(id, title, body) {
+      const entry = (await storage.faq.findEntry(id))!;
+      await storage.faq.editEntry({ entryId: id, editorId: author.id, categoryId: entry.categoryId, title, slug: 'entry', bodyMd: body, bodyHtml: body, bodyText: body, relatedIds: [], reason: '', now: ++clock });
+    },
+    async archiveFaqEntry(id) {
+      await storage.faq.setStatus(id, 'archived');
     },
     async settle() {},
     async close() {

@@ -31,6 +31,13 @@ beforeAll(async () => {
   ids.lens = (await seed.question(cameras, alice, 'Cleaning a lens after an espresso splash', 'Coffee on the front element.', ['lens'])).id;
   ids.zh = (await seed.question(coffee, alice, '意式咖啡机多久需要除垢一次？', '我家的水比较硬，咖啡机出水越来越慢。', ['咖啡机'])).id;
   for (let i = 1; i <= 23; i++) await seed.question(coffee, alice, `Tamping pressure question number ${i}`, `How hard should I tamp, attempt ${i}?`, ['tamping']);
+  const top = await app.storage.faq.createCategory({ communityId: coffee.id, parentId: null, name: 'Water', slug: 'water', depth: 1, now: 1 });
+  const entry = await app.storage.faq.createEntry({
+    communityId: coffee.id, categoryId: top.id, title: 'Water hardness and filters', slug: 'water-hardness-and-filters',
+    bodyMd: 'Measure the water hardness with test strips.', bodyHtml: '<p>Measure the water hardness with test strips.</p>', bodyText: 'Measure the water hardness with test strips.',
+    sourceQuestionId: null, sourceAnswerId: null, relatedIds: [], createdBy: alice.id, now: 2,
+  });
+  ids.faq = entry.id;
 });
 
 afterAll(async () => {
@@ -201,6 +208,19 @@ describe('GET /search/similar', () => {
   it('is the service the ask page calls for the no-JS check', async () => {
     const items = await app.services.search.similarQuestions(ids.coffee!, 'grinder for espresso', 5);
     expect(items[0]).toMatchObject({ title: 'Which grinder for espresso?', answerCount: 0, accepted: false });
+  });
+});
+
+describe('FAQ entries in search', () => {
+  it('shows an FAQ entry with its place in the FAQ, and counts a click on it for the FAQ', async () => {
+    const html = (await app.inject({ url: '/search?q=hardness' })).body;
+    expect(hitTitles(html)).toEqual(['Water hardness and filters']);
+    expect(html).toContain('hit-kind-faq">FAQ</span>');
+    expect(html).toContain('<span class="hit-path muted">Water</span>');
+    const click = decodeHtml(/<h2 class="hit-title"><a href="([^"]+)"/.exec(html)![1]!);
+    const res = await app.inject({ url: click });
+    expect(res.headers.location).toBe(`/c/coffee/faq/e/${ids.faq}/water-hardness-and-filters`);
+    expect((await app.storage.faq.findEntry(ids.faq!))!.searchClicks).toBe(1);
   });
 });
 

@@ -3,6 +3,7 @@ import { queryString, safeRedirectPath, wantsJson } from '../../http/form.js';
 import { redirectToLogin } from '../../http/guards.js';
 import { ForbiddenError } from '../../domain/errors.js';
 import type { SearchParams } from '../../services/search/search-service.js';
+import { parseSearchDocId } from '../../search/port.js';
 import { REPORT_PERIODS, reportView, searchPageView, similarView } from './view.js';
 
 const PARAMS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid'] as const;
@@ -47,7 +48,11 @@ const searchRoutes: FastifyPluginAsync = async (app) => {
   /** Result links pass through here so the click is logged; only paths on this site are followed. */
   app.get('/search/click', async (request, reply) => {
     const to = safeRedirectPath(queryString(request.query, 'to'), '/search');
-    await search.recordClick(queryString(request.query, 'sid'), queryString(request.query, 'd'), queryString(request.query, 'pos'));
+    const doc = queryString(request.query, 'd');
+    await search.recordClick(queryString(request.query, 'sid'), doc, queryString(request.query, 'pos'));
+    // Search hits are evidence of how often an FAQ entry is asked for (its place in the FAQ).
+    const faqEntry = doc ? parseSearchDocId(doc) : null;
+    if (faqEntry?.kind === 'faq') await app.services.faq.recordSearchClick(faqEntry.id).catch(() => undefined);
     reply.header('cache-control', 'no-store');
     return reply.redirect(to, 303);
   });

@@ -59,7 +59,10 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
       community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
       tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: link({ tag }) })),
       score: h.score,
-      votesText: t(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', { count: h.score }),
+      votesText:
+        h.kind === 'faq'
+          ? t(h.score === 1 ? 'search.meta.helpful.one' : 'search.meta.helpful', { count: h.score })
+          : t(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', { count: h.score }),
       answersText: t(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', { count: h.answerCount }),
       answerCount: h.answerCount,
       accepted: h.accepted,

@@ -15,7 +15,7 @@ import {
   type SearchResult,
 } from '../port.js';
 import { highlightAll, snippet } from '../highlight.js';
-import { CLEAR_INDEX, FILL_FROM_DOCUMENTS, FILL_FROM_POSTS, ftsState, LIVE_POST, META_OF_POST, type FtsState } from './install.js';
+import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, RESYNC_FAQ, type FtsState } from './install.js';
 import { planQuery, type QueryPlan } from './query-plan.js';
 
 type Db = Database.Database;
@@ -237,9 +237,9 @@ export class SqliteFtsEngine implements SearchEngine {
 
   private hydrate(rows: RankedRow[], plan: QueryPlan): SearchHit[] {
     const postIds = rows.filter((r) => r.id > 0).map((r) => r.id);
-    const docIds = rows.filter((r) => r.id < 0).map((r) => -r.id);
+    const entryIds = rows.filter((r) => r.id < 0).map((r) => -r.id);
     type PostText = { id: number; type: string; title: string | null; slug: string | null; body_text: string; question_id: number | null; q_title: string | null; q_slug: string | null };
-    type DocText = { id: number; doc_id: string; kind: string; source_id: string; question_id: number | null; title: string; slug: string; body_text: string; faq_path: string };
+    type EntryText = { id: number; title: string; slug: string; body_text: string; category_id: number; source_question_id: number | null };
     const posts = new Map<number, PostText>();
     if (postIds.length) {
       const list = this.db
@@ -250,10 +250,12 @@ export class SqliteFtsEngine implements SearchEngine {
         .all(...postIds) as PostText[];
       for (const p of list) posts.set(p.id, p);
     }
-    const docs = new Map<number, DocText>();
-    if (docIds.length) {
-      const list = this.db.prepare(`SELECT * FROM search_documents WHERE id IN (${docIds.map(() => '?').join(',')})`).all(...docIds) as DocText[];
-      for (const d of list) docs.set(d.id, d);
+    const entries = new Map<number, EntryText>();
+    if (entryIds.length) {
+      const list = this.db
+        .prepare(`SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e WHERE e.id IN (${entryIds.map(() => '?').join(',')})`)
+        .all(...entryIds) as EntryText[];
+      for (const e of list) entries.set(e.id, e);
     }
     const hits: SearchHit[] = [];
     for (const row of rows) {
@@ -282,25 +284,43 @@ export class SqliteFtsEngine implements SearchEngine {
           snippetHtml: snippet(p.body_text, plan.highlight),
         });
       } else {
-        const d = docs.get(-row.id);
-        if (!d) continue;
+        const e = entries.get(-row.id);
+        if (!e) continue;
         hits.push({
           ...base,
-          docId: d.doc_id as SearchDocId,
-          kind: d.kind as 'faq',
-          id: d.source_id,
-          questionId: d.question_id === null ? null : String(d.question_id),
-          title: d.title,
-          titleHtml: highlightAll(d.title, plan.highlight),
-          slug: d.slug,
-          snippetHtml: snippet(d.body_text, plan.highlight),
-          faqPath: d.faq_path ? d.faq_path.split('\u001f') : [],
+          docId: searchDocId('faq', String(e.id)),
+          kind: 'faq',
+          id: String(e.id),
+          questionId: e.source_question_id === null ? null : String(e.source_question_id),
+          title: e.title,
+          titleHtml: highlightAll(e.title, plan.highlight),
+          slug: e.slug,
+          snippetHtml: snippet(e.body_text, plan.highlight),
+          faqPath: this.categoryPath(e.category_id),
         });
       }
     }
     return hits;
   }
 
+  /** Category names from the root of the FAQ tree down to the entry's category (at most four). */
+  private categoryPath(categoryId: number): string[] {
+    const names: string[] = [];
+    const parentOf = this.db.prepare<[number], { name: string; parent_id: number | null }>('SELECT name, parent_id FROM faq_categories WHERE id = ?');
+    for (let id: number | null = categoryId, depth = 0; id !== null && depth < 4; depth++) {
+      const c = parentOf.get(id);
+      if (!c) break;
+      names.unshift(c.name);
+      id = c.parent_id;
+    }
+    return names;
+  }
+
+  /**
+   * The embedded index follows the database by itself; indexing a document re-reads it
+   * from its table (the source of truth), whatever else the document says. Useful after
+   * writing to the file without the triggers, and the shape the Meilisearch adapter needs.
+   */
   async index(docs: SearchDocument[]): Promise<void> {
     const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
     const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
@@ -309,72 +329,35 @@ export class SqliteFtsEngine implements SearchEngine {
        SELECT p.id, search_segment(p.title), search_segment(p.tags), search_segment(p.body_text) FROM posts p WHERE p.id = ? AND ${LIVE_POST}`,
     );
     const postMeta = this.db.prepare(`INSERT INTO search_meta ${META_OF_POST} WHERE p.id = ? AND ${LIVE_POST}`);
-    const upsertDoc = this.db.prepare(
-      `INSERT INTO search_documents (doc_id, kind, source_id, community_id, question_id, title, slug, body_text, tags, faq_path, score, answer_count, accepted, created_at)
-       VALUES (@docId, @kind, @sourceId, @communityId, @questionId, @title, @slug, @bodyText, @tags, @faqPath, @score, @answerCount, @accepted, @createdAt)
-       ON CONFLICT(doc_id) DO UPDATE SET community_id = excluded.community_id, question_id = excluded.question_id, title = excluded.title,
-         slug = excluded.slug, body_text = excluded.body_text, tags = excluded.tags, faq_path = excluded.faq_path, score = excluded.score,
-         answer_count = excluded.answer_count, accepted = excluded.accepted, created_at = excluded.created_at
-       RETURNING id`,
-    );
-    const docText = this.db.prepare(
-      `INSERT INTO search_fts (rowid, title, tags, body)
-       SELECT -d.id, search_segment(d.title), search_segment(d.tags || ' ' || d.faq_path), search_segment(d.body_text) FROM search_documents d WHERE d.id = ?`,
-    );
-    const docMeta = this.db.prepare(
-      `INSERT INTO search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
-       SELECT -d.id, d.kind, d.community_id, d.question_id, d.score, d.accepted, d.answer_count, d.created_at, d.tags FROM search_documents d WHERE d.id = ?`,
-    );
+    const faq = hasFaq(this.db);
     this.db.transaction(() => {
       for (const doc of docs) {
-        if (doc.kind === 'question' || doc.kind === 'answer') {
-          // Posts are indexed from the database, the source of truth, whatever the document says.
-          if (!/^\d{1,16}$/.test(doc.id)) continue;
-          const id = Number(doc.id);
+        if (!/^\d{1,16}$/.test(doc.id)) continue;
+        const id = Number(doc.id);
+        if (doc.kind === 'faq') {
+          if (!faq) continue;
+          removeText.run(-id);
+          removeMeta.run(-id);
+          for (const statement of RESYNC_FAQ) this.db.prepare(statement).run({ id });
+        } else {
           removeText.run(id);
           removeMeta.run(id);
           postText.run(id);
           postMeta.run(id);
-        } else {
-          const { id } = upsertDoc.get({
-            docId: searchDocId(doc.kind, doc.id),
-            kind: doc.kind,
-            sourceId: doc.id,
-            communityId: Number(doc.communityId),
-            questionId: doc.questionId === null ? null : Number(doc.questionId),
-            title: doc.title,
-            slug: doc.slug,
-            bodyText: doc.bodyText,
-            tags: doc.tags.join(' '),
-            faqPath: (doc.faqPath ?? []).join('\u001f'),
-            score: doc.score,
-            answerCount: doc.answerCount,
-            accepted: doc.accepted ? 1 : 0,
-            createdAt: doc.createdAt,
-          }) as { id: number };
-          removeText.run(-id);
-          removeMeta.run(-id);
-          docText.run(id);
-          docMeta.run(id);
         }
       }
     })();
   }
 
+  /** Takes documents out of the index (until they are written or reindexed again). */
   async delete(ids: SearchDocId[]): Promise<void> {
     const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
     const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
-    const removeDoc = this.db.prepare('DELETE FROM search_documents WHERE doc_id = ? RETURNING id');
     this.db.transaction(() => {
       for (const raw of ids) {
         const parsed = parseSearchDocId(raw);
         if (!parsed) continue;
-        let rowid = Number(parsed.id);
-        if (parsed.kind === 'faq') {
-          const row = removeDoc.get(raw) as { id: number } | undefined;
-          if (!row) continue;
-          rowid = -row.id;
-        }
+        const rowid = parsed.kind === 'faq' ? -Number(parsed.id) : Number(parsed.id);
         removeText.run(rowid);
         removeMeta.run(rowid);
       }
@@ -386,7 +369,7 @@ export class SqliteFtsEngine implements SearchEngine {
     this.db.transaction(() => {
       this.db.exec(CLEAR_INDEX);
       this.db.exec(FILL_FROM_POSTS);
-      this.db.exec(FILL_FROM_DOCUMENTS);
+      if (hasFaq(this.db)) this.db.exec(FILL_FROM_FAQ);
     })();
     this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
     this.state.invalidate();

@@ -18,7 +18,7 @@ type Db = Database.Database;
  */
 
 /** Bump when the analysis or the table layout changes: the index is then rebuilt on start. */
-export const SEARCH_INDEX_VERSION = '2';
+export const SEARCH_INDEX_VERSION = '3';
 const VERSION_KEY = 'search_fts_version';
 /**
  * Re-read the vocabulary (document counts change, and other processes add words) at most
@@ -110,13 +110,59 @@ export const FILL_FROM_POSTS = `
   FROM main.posts p WHERE ${LIVE_POST};
   INSERT INTO main.search_meta ${META_OF_POST} WHERE ${LIVE_POST};`;
 
-export const FILL_FROM_DOCUMENTS = `
+/*
+ * FAQ entries (published ones) are documents too. Their rowid is the negative of the
+ * entry id, so posts and entries share one index without colliding. An entry ranks on its
+ * helpful votes and takes the tags of the question it came from, for the tag filter.
+ */
+const META_OF_FAQ = `
+  SELECT -e.id, 'faq', e.community_id, e.source_question_id, e.helpful_yes - e.helpful_no, 1, 1, e.created_at,
+    coalesce((SELECT m.tags FROM main.search_meta m WHERE m.id = e.source_question_id), '')
+  FROM main.faq_entries e`;
+
+export const FILL_FROM_FAQ = `
   INSERT INTO main.search_fts (rowid, title, tags, body)
-  SELECT -d.id, search_segment(d.title), search_segment(d.tags || ' ' || d.faq_path), search_segment(d.body_text)
-  FROM main.search_documents d;
+  SELECT -e.id, search_segment(e.title), '', search_segment(e.body_text) FROM main.faq_entries e WHERE e.status = 'published';
   INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
-  SELECT -d.id, d.kind, d.community_id, d.question_id, d.score, d.accepted, d.answer_count, d.created_at, d.tags
-  FROM main.search_documents d;`;
+  ${META_OF_FAQ} WHERE e.status = 'published';`;
+
+/** Re-reads one entry into the index (or leaves it out when it is not published). */
+export const RESYNC_FAQ = [
+  `INSERT INTO main.search_fts (rowid, title, tags, body)
+   SELECT -e.id, search_segment(e.title), '', search_segment(e.body_text) FROM main.faq_entries e WHERE e.id = @id AND e.status = 'published'`,
+  `INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
+   ${META_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
+];
+
+const FAQ_TRIGGERS = `
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_insert AFTER INSERT ON main.faq_entries
+  WHEN NEW.status = 'published'
+  BEGIN
+    INSERT INTO main.search_fts (rowid, title, tags, body) VALUES (-NEW.id, search_segment(NEW.title), '', search_segment(NEW.body_text));
+    INSERT OR REPLACE INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
+    ${META_OF_FAQ} WHERE e.id = NEW.id;
+  END;
+
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_text AFTER UPDATE OF title, body_text, status, community_id, source_question_id ON main.faq_entries
+  BEGIN
+    DELETE FROM main.search_fts WHERE rowid = -OLD.id;
+    DELETE FROM main.search_meta WHERE id = -OLD.id;
+    INSERT INTO main.search_fts (rowid, title, tags, body)
+    SELECT -NEW.id, search_segment(NEW.title), '', search_segment(NEW.body_text) WHERE NEW.status = 'published';
+    INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
+    ${META_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
+  END;
+
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_votes AFTER UPDATE OF helpful_yes, helpful_no ON main.faq_entries
+  BEGIN
+    UPDATE main.search_meta SET score = NEW.helpful_yes - NEW.helpful_no WHERE id = -NEW.id;
+  END;
+
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_delete AFTER DELETE ON main.faq_entries
+  BEGIN
+    DELETE FROM main.search_fts WHERE rowid = -OLD.id;
+    DELETE FROM main.search_meta WHERE id = -OLD.id;
+  END;`;
 
 export const CLEAR_INDEX = `
   INSERT INTO main.search_fts (search_fts) VALUES ('delete-all');
@@ -175,6 +221,11 @@ const TRIGGERS = `
     DELETE FROM main.search_meta WHERE id = OLD.id;
   END;`;
 
+/** The FAQ tables arrive with their own migration; the index covers them when they exist. */
+export function hasFaq(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'faq_entries'").get() !== undefined;
+}
+
 /**
  * Makes a connection ready for the embedded search engine: registers search_segment,
  * creates (or, after an analysis change, rebuilds) the index and its triggers. Call it
@@ -201,11 +252,12 @@ export function installSqliteFts(db: Db): FtsState {
     db.exec('DROP TABLE IF EXISTS main.search_meta');
     db.exec(CREATE_TABLES);
     db.exec(FILL_FROM_POSTS);
-    db.exec(FILL_FROM_DOCUMENTS);
+    if (hasFaq(db)) db.exec(FILL_FROM_FAQ);
     db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(VERSION_KEY, SEARCH_INDEX_VERSION);
   }).immediate();
 
   db.exec(TRIGGERS);
+  if (hasFaq(db)) db.exec(FAQ_TRIGGERS);
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, 'search_fts', 'row')");
   return state;
 }

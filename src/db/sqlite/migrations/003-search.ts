@@ -1,13 +1,11 @@
-export const name = 'search log, clicks and non-post search documents';
+export const name = 'search log and clicks';
 
 /*
  * The full-text index itself (search_fts) is created by src/search/sqlite-fts/install.ts,
  * which also registers the segmenting function its triggers call and rebuilds the index
- * when the text analysis changes. Here live the tables that hold data of their own:
- * - search_log / search_clicks: every search and every click on a result, for the
- *   moderators' search report (FAQ gaps, deflection). Users are stored as a salted hash.
- * - search_documents: documents that are not posts (FAQ entries), indexed through the
- *   search port; their FTS rows use the negative of their id as rowid, posts their own id.
+ * when the text analysis changes (the index holds nothing that cannot be rebuilt). Here
+ * live the tables with data of their own: every search and every click on a result, for
+ * the moderators' search report (FAQ gaps, deflection). Users are stored as a salted hash.
  */
 export const sql = `
   CREATE TABLE search_log (
@@ -32,23 +30,4 @@ export const sql = `
     created_at INTEGER NOT NULL
   );
   CREATE INDEX search_clicks_search ON search_clicks(search_id);
-
-  CREATE TABLE search_documents (
-    id INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL UNIQUE,
-    kind TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
-    question_id INTEGER,
-    title TEXT NOT NULL,
-    slug TEXT NOT NULL DEFAULT '',
-    body_text TEXT NOT NULL DEFAULT '',
-    tags TEXT NOT NULL DEFAULT '',
-    faq_path TEXT NOT NULL DEFAULT '',
-    score INTEGER NOT NULL DEFAULT 0,
-    answer_count INTEGER NOT NULL DEFAULT 0,
-    accepted INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX search_documents_community ON search_documents(community_id);
 `;
