@@ -10,7 +10,8 @@ export function createSearchEngine(config: Pick<AppConfig, 'search'>, storage: S
     if (storage.backend !== 'sqlite' || !('db' in storage)) throw new Error('The embedded search engine (sqlite-fts) needs the SQLite storage backend');
     return new SqliteFtsEngine((storage as SqliteStorage).db);
   }
-  throw new Error(`Search backend "${config.search}" is not available in this version`);
+  // The Meilisearch adapter (src/search/meili, with its outbox worker) is a later issue.
+  throw new Error(`Search backend "${config.search}" is not available in this version: the Meilisearch adapter (src/search/meili) is not built yet`);
 }
 
 export type { SearchEngine } from './port.js';

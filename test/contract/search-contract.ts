@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchEngine, SearchQuery } from '../../src/search/port.js';
+import type { SearchLogRepository } from '../../src/db/ports.js';
 
 export interface SearchHarness {
   engine: SearchEngine;
@@ -258,6 +259,73 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       const report = await h.engine.reindexAll();
       expect(report).toMatchObject({ questions: 1, answers: 1, faq: 1 });
       expect((await search('portafilter', { facets: ['kind'] })).facetDistribution.kind).toEqual({ question: 1, answer: 1, faq: 1 });
+    });
+  });
+}
+
+export interface SearchLogHarness {
+  log: SearchLogRepository;
+  communities: { a: string; b: string };
+  close(): Promise<void>;
+}
+
+/** The search log port (storage side of search): what the moderators' report is built from. */
+export function searchLogContract(name: string, make: () => Promise<SearchLogHarness>): void {
+  describe(`search log contract: ${name}`, () => {
+    let h: SearchLogHarness;
+    beforeEach(async () => {
+      h = await make();
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    const entry = (query: string, over: Partial<Parameters<SearchLogRepository['record']>[0]> = {}) => ({
+      query,
+      normalized: query.toLowerCase().replace(/\s+/g, ' ').trim(),
+      communityId: h.communities.a,
+      filters: '',
+      hitCount: 3,
+      userHash: 'u1',
+      now: 1_000_000,
+      ...over,
+    });
+
+    it('records searches and clicks on them', async () => {
+      const id = await h.log.record(entry('grinder'));
+      expect(id).toMatch(/^\d+$/);
+      expect(await h.log.recordClick(id, 'question-7', 1, 1_000_100)).toBe(true);
+      expect(await h.log.recordClick('987654', 'question-7', 1, 1_000_100)).toBe(false);
+      expect(await h.log.recordClick('not-an-id', 'question-7', 1, 1_000_100)).toBe(false);
+      const report = await h.log.report(h.communities.a, 0, 10);
+      expect(report).toMatchObject({ searches: 1, noResultSearches: 0, clickedSearches: 1 });
+    });
+
+    it('groups by normalized query within the community and period: top, no results, no clicks', async () => {
+      await h.log.record(entry('Milk Foam', { userHash: 'u1', hitCount: 0, now: 2_000 }));
+      await h.log.record(entry('milk  foam', { userHash: 'u2', hitCount: 0, now: 3_000 }));
+      await h.log.record(entry('milk foam', { userHash: 'u2', hitCount: 0, now: 4_000 }));
+      const clicked = await h.log.record(entry('descale', { hitCount: 4, now: 5_000 }));
+      await h.log.record(entry('descale', { hitCount: 2, now: 6_000 }));
+      await h.log.recordClick(clicked, 'question-1', 1, 5_001);
+      await h.log.record(entry('tamper', { hitCount: 5, now: 7_000 }));
+      await h.log.record(entry('elsewhere', { communityId: h.communities.b, now: 7_000 }));
+      await h.log.record(entry('too old', { now: 10 }));
+      await h.log.record(entry('site wide', { communityId: null, now: 7_000 }));
+
+      const r = await h.log.report(h.communities.a, 1_000, 10);
+      expect(r).toMatchObject({ searches: 6, noResultSearches: 3, clickedSearches: 1 });
+      expect(r.top.map((x) => [x.query, x.searches])).toEqual([
+        ['milk foam', 3],
+        ['descale', 2],
+        ['tamper', 1],
+      ]);
+      expect(r.top[0]).toMatchObject({ users: 2, avgHits: 0, clickedSearches: 0 });
+      expect(r.top[1]).toMatchObject({ users: 1, avgHits: 3, clickedSearches: 1 });
+      expect(r.noResults.map((x) => x.query)).toEqual(['milk foam']);
+      expect(r.noClicks.map((x) => x.query)).toEqual(['tamper']);
+      expect((await h.log.report(h.communities.a, 1_000, 1)).top).toHaveLength(1);
+      expect((await h.log.report(h.communities.b, 0, 10)).top.map((x) => x.query)).toEqual(['elsewhere']);
     });
   });
 }

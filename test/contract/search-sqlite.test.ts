@@ -1,6 +1,6 @@
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../src/search/index.js';
-import { searchContract, type SearchHarness } from './search-contract.js';
+import { searchContract, searchLogContract, type SearchHarness } from './search-contract.js';
 
 /** The embedded engine: content goes in through the storage ports and the index follows by trigger. */
 searchContract('sqlite-fts', async (): Promise<SearchHarness> => {
@@ -78,4 +78,11 @@ searchContract('sqlite-fts', async (): Promise<SearchHarness> => {
       await storage.close();
     },
   };
+});
+
+searchLogContract('sqlite', async () => {
+  const storage = createSqliteStorage(':memory:');
+  const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });
+  const [a, b] = [await mk('alpha'), await mk('beta')];
+  return { log: storage.searchLog, communities: { a: a.id, b: b.id }, close: () => storage.close() };
 });

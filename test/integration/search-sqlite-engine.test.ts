@@ -93,7 +93,11 @@ describe('embedded search engine (SQLite FTS5)', () => {
     const community = await seed.community('coffee');
     const q = await seed.question(community, user, 'Burr alignment', 'burr alignment', ['grinder']);
     const a = await seed.answer(q.id, user, 'Shim the burr carrier.');
+    // A search before the changes: repeated searches are served from a cache that writes must invalidate.
+    expect((await engine.search({ ...query, q: 'shim', filters: { accepted: true, answered: true, tag: 'burrs' } })).estimatedTotalHits).toBe(0);
+    expect((await engine.search({ ...query, q: 'shim' })).hits[0]).toMatchObject({ score: 0, accepted: false });
     await storage.votes.castVote(a.id, voter.id, 1, 5);
+    expect((await engine.search({ ...query, q: 'shim' })).hits[0]).toMatchObject({ score: 1, accepted: false });
     await storage.posts.setAcceptedAnswer(q.id, a.id, 6);
     await storage.posts.editPost({ postId: q.id, editorId: user.id, title: 'Burr alignment check', tags: ['grinder', 'burrs'], bodyMd: 'burr alignment', bodyHtml: 'x', bodyText: 'burr alignment', reason: '', now: 7 });
     const answerHit = (await engine.search({ ...query, q: 'shim', filters: { accepted: true, answered: true, tag: 'burrs' } })).hits[0]!;

@@ -17,6 +17,16 @@ function formatDate(at: number, locale: Locale): string {
   return f.format(at);
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function formatNumber(n: number, locale: Locale): string {
+  let f = numberFormats.get(locale);
+  if (!f) {
+    f = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, f);
+  }
+  return f.format(n);
+}
+
 /** Builds /search?… from the current state with some values changed (null removes one). */
 function linkBuilder(current: LinkParams) {
   return (changes: LinkParams = {}) => {
@@ -107,7 +117,7 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
     q: p.q,
     searched: o.searched,
     total: o.total,
-    totalText: t(o.total === 1 ? 'search.results.one' : 'search.results.many', { count: o.total.toLocaleString(locale) }),
+    totalText: t(!o.exhaustive ? 'search.results.about' : o.total === 1 ? 'search.results.one' : 'search.results.many', { count: formatNumber(o.total, locale) }),
     scopeName: p.community?.name ?? null,
     hits,
     form: {

@@ -30,12 +30,14 @@ const BM25 = 'bm25(search_fts, 10.0, 6.0, 1.0)';
  * search stays bounded whatever the size of the forum.
  */
 const EXACT_LIMIT = 3000;
-const SAMPLE = 500;
+const SAMPLE = 300;
 /**
  * Relaxing a long query of common words can take many tiers; once results exist and this
  * much time has gone by, the remaining (weaker) tiers are skipped.
  */
 const TIME_BUDGET_MS = 60;
+/** Results kept for repeated searches (least recently used dropped first). */
+const CACHE_SIZE = 256;
 
 /** One matching document, as ranking and facets need it (from search_meta, never from posts). */
 interface MatchRow {
@@ -127,6 +129,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly maxTotalHits: number;
   private readonly maxRowid;
   private readonly termDocs;
+  private readonly cache = new Map<string, { version: string; result: SearchResult }>();
 
   constructor(
     private readonly db: Db,
@@ -160,6 +163,23 @@ export class SqliteFtsEngine implements SearchEngine {
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const started = performance.now();
+    // Popular searches repeat; a result stays valid until the index changes.
+    const key = JSON.stringify([query.q, query.filters, query.sort, query.page, query.hitsPerPage, query.facets ?? []]);
+    const version = this.state.version();
+    const cached = this.cache.get(key);
+    if (cached && cached.version === version) {
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return { ...cached.result, processingTimeMs: Math.round(performance.now() - started) };
+    }
+    const result = this.run(query, started);
+    this.cache.delete(key);
+    this.cache.set(key, { version, result });
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    return result;
+  }
+
+  private run(query: SearchQuery, started: number): SearchResult {
     const hitsPerPage = Math.max(1, Math.min(100, Math.floor(query.hitsPerPage) || 20));
     const page = Math.max(1, Math.floor(query.page) || 1);
     const plan = this.plan(query.q);
@@ -185,7 +205,11 @@ export class SqliteFtsEngine implements SearchEngine {
         const fresh = list.filter((row) => !seen.has(row.id));
         for (const row of fresh) {
           seen.add(row.id);
-          rows.push({ ...row, tier: t, sub, final: row.r * (1 + qualityBoost(row)) });
+          const ranked = row as RankedRow;
+          ranked.tier = t;
+          ranked.sub = sub;
+          ranked.final = row.r * (1 + qualityBoost(row));
+          rows.push(ranked);
         }
         return fresh;
       };
@@ -211,6 +235,8 @@ export class SqliteFtsEngine implements SearchEngine {
       const share = fresh.length / recentRows.length;
       total += Math.round(tierTotal * share);
       facets.add(fresh, tierTotal / recentRows.length);
+      // Weaker tiers would only add more of the same breadth after enough candidates.
+      break;
     }
 
     rows.sort((a, b) => {
@@ -330,6 +356,7 @@ export class SqliteFtsEngine implements SearchEngine {
     );
     const postMeta = this.db.prepare(`INSERT INTO search_meta ${META_OF_POST} WHERE p.id = ? AND ${LIVE_POST}`);
     const faq = hasFaq(this.db);
+    this.state.indexChanged();
     this.db.transaction(() => {
       for (const doc of docs) {
         if (!/^\d{1,16}$/.test(doc.id)) continue;
@@ -353,6 +380,7 @@ export class SqliteFtsEngine implements SearchEngine {
   async delete(ids: SearchDocId[]): Promise<void> {
     const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
     const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
+    this.state.indexChanged();
     this.db.transaction(() => {
       for (const raw of ids) {
         const parsed = parseSearchDocId(raw);

@@ -32,6 +32,8 @@ export class FtsState {
   private loadedAt = 0;
   private dataVersion = -1;
   private changed = false;
+  /** Bumped by every trigger that changes the index: cached results older than this are stale. */
+  private generation = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -44,6 +46,16 @@ export class FtsState {
 
   invalidate(): void {
     this.vocab = null;
+    this.generation++;
+  }
+
+  indexChanged(): void {
+    this.generation++;
+  }
+
+  /** Changes whenever the index may have changed, here or (data_version) in another process. */
+  version(): string {
+    return `${this.generation}:${this.db.pragma('data_version', { simple: true }) as number}`;
   }
 
   vocabulary(): Vocabulary {
@@ -138,6 +150,7 @@ const FAQ_TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_insert AFTER INSERT ON main.faq_entries
   WHEN NEW.status = 'published'
   BEGIN
+    SELECT search_changed();
     INSERT INTO main.search_fts (rowid, title, tags, body) VALUES (-NEW.id, search_segment(NEW.title), '', search_segment(NEW.body_text));
     INSERT OR REPLACE INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
     ${META_OF_FAQ} WHERE e.id = NEW.id;
@@ -145,6 +158,7 @@ const FAQ_TRIGGERS = `
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_text AFTER UPDATE OF title, body_text, status, community_id, source_question_id ON main.faq_entries
   BEGIN
+    SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = -OLD.id;
     DELETE FROM main.search_meta WHERE id = -OLD.id;
     INSERT INTO main.search_fts (rowid, title, tags, body)
@@ -155,11 +169,13 @@ const FAQ_TRIGGERS = `
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_votes AFTER UPDATE OF helpful_yes, helpful_no ON main.faq_entries
   BEGIN
+    SELECT search_changed();
     UPDATE main.search_meta SET score = NEW.helpful_yes - NEW.helpful_no WHERE id = -NEW.id;
   END;
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_delete AFTER DELETE ON main.faq_entries
   BEGIN
+    SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = -OLD.id;
     DELETE FROM main.search_meta WHERE id = -OLD.id;
   END;`;
@@ -172,6 +188,7 @@ const TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_insert AFTER INSERT ON main.posts
   WHEN NEW.deleted_at IS NULL
   BEGIN
+    SELECT search_changed();
     INSERT INTO main.search_fts (rowid, title, tags, body)
     VALUES (NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text));
     -- An answer reads its thread's tags and answer count from the question's small row.
@@ -185,6 +202,7 @@ const TRIGGERS = `
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_text AFTER UPDATE OF title, tags, body_text, deleted_at ON main.posts
   BEGIN
+    SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = OLD.id;
     INSERT INTO main.search_fts (rowid, title, tags, body)
     SELECT NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text)
@@ -207,6 +225,7 @@ const TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_counts AFTER UPDATE OF score, is_accepted, accepted_answer_id, answer_count ON main.posts
   WHEN NEW.deleted_at IS NULL
   BEGIN
+    SELECT search_changed();
     UPDATE main.search_meta SET score = NEW.score,
       accepted = CASE WHEN NEW.type = 'question' THEN NEW.accepted_answer_id IS NOT NULL ELSE NEW.is_accepted END,
       answer_count = CASE WHEN NEW.type = 'question' THEN NEW.answer_count ELSE answer_count END
@@ -217,6 +236,7 @@ const TRIGGERS = `
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_delete AFTER DELETE ON main.posts
   BEGIN
+    SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = OLD.id;
     DELETE FROM main.search_meta WHERE id = OLD.id;
   END;`;
@@ -237,6 +257,10 @@ export function installSqliteFts(db: Db): FtsState {
   const state = new FtsState(db);
   states.set(db, state);
 
+  db.function('search_changed', { deterministic: false }, () => {
+    state.indexChanged();
+    return null;
+  });
   db.function('search_segment', { deterministic: true }, (text: unknown) => {
     if (typeof text !== 'string' || text === '') return '';
     const tokens = tokenize(text);

@@ -59,6 +59,8 @@ export interface SearchOutcome {
   searched: boolean;
   hits: HitView[];
   total: number;
+  /** False when the total and the facet counts are estimates (very broad searches). */
+  exhaustive: boolean;
   totalPages: number;
   facets: FacetDistribution;
   communities: Map<string, Community>;
@@ -175,6 +177,7 @@ export class SearchService {
       searched: false,
       hits: [],
       total: 0,
+      exhaustive: true,
       totalPages: 0,
       facets: {},
       communities,
@@ -197,6 +200,7 @@ export class SearchService {
     });
     outcome.searched = true;
     outcome.total = result.estimatedTotalHits;
+    outcome.exhaustive = result.exhaustive;
     outcome.totalPages = result.totalPages;
     outcome.facets = result.facetDistribution;
     outcome.ignoredWords = result.ignoredWords;
