@@ -27,16 +27,22 @@ function formatNumber(n: number, locale: Locale): string {
   return f.format(n);
 }
 
+const LINK_KEYS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid'] as const;
+
+/** Form encoding, as URLSearchParams does it (spaces as +), without building an object per link. */
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}
+
 /** Builds /search?… from the current state with some values changed (null removes one). */
 function linkBuilder(current: LinkParams) {
   return (changes: LinkParams = {}) => {
-    const merged: LinkParams = { ...current, page: null, sid: null, ...changes };
-    const qs = new URLSearchParams();
-    for (const key of ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid'] as const) {
-      const v = merged[key];
-      if (v !== null && v !== undefined && v !== '') qs.set(key, v);
+    let qs = '';
+    for (const key of LINK_KEYS) {
+      const v = key in changes ? changes[key] : key === 'page' || key === 'sid' ? null : current[key];
+      if (v !== null && v !== undefined && v !== '') qs += `${qs ? '&' : ''}${key}=${formEncode(v)}`;
     }
-    return `/search?${qs.toString()}`;
+    return `/search?${qs}`;
   };
 }
 
@@ -57,14 +63,13 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
   const offset = (p.page - 1) * 20;
 
   const hits = o.hits.map((h, i) => {
-    const clickParams = new URLSearchParams({ d: h.docId, pos: String(offset + i + 1), to: h.url });
-    if (o.searchId) clickParams.set('sid', o.searchId);
+    const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${formEncode(h.url)}${o.searchId ? `&sid=${o.searchId}` : ''}`;
     return {
       kind: h.kind,
       kindLabel: t(`search.kind.${h.kind}`),
       titleHtml: h.titleHtml,
       url: h.url,
-      clickUrl: `/search/click?${clickParams.toString()}`,
+      clickUrl,
       snippetHtml: h.snippetHtml,
       community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
       tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: link({ tag }) })),
