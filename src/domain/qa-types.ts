@@ -30,7 +30,12 @@ export interface Question extends PostBase {
   viewCount: number;
   lastActivityAt: number;
   lastActivityUserId: string | null;
+  lastActivityKind: ActivityKind;
 }
+
+/** What the person named by lastActivityUserId did last on the question. */
+export type ActivityKind = 'ask' | 'answer' | 'comment' | 'edit';
+export const ACTIVITY_KINDS: readonly ActivityKind[] = ['ask', 'answer', 'comment', 'edit'];
 
 export interface Answer extends PostBase {
   type: 'answer';

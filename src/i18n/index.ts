@@ -19,9 +19,21 @@ const catalogues: Record<Locale, Record<string, string>> = {
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
+/*
+ * A message with a {count} may have a singular form under "<key>.one" ("1 answer", not
+ * "1 answers"); Chinese has no plural, so its ".one" forms read like the plain ones.
+ */
+function lookup(locale: Locale, key: string, count: unknown): string | undefined {
+  if (count === 1) {
+    const singular = catalogues[locale][`${key}.one`];
+    if (singular !== undefined) return singular;
+  }
+  return catalogues[locale][key];
+}
+
 /** Fills {name} placeholders; a missing key shows itself so gaps are visible, never blank. */
 export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  const template = catalogues[locale][key] ?? catalogues.en[key] ?? key;
+  const template = lookup(locale, key, params.count) ?? lookup('en', key, params.count) ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 

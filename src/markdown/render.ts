@@ -49,11 +49,29 @@ export function renderMarkdown(source: string): RenderedMarkdown {
   return { html, text: htmlToText(html) };
 }
 
+/*
+ * URLs are found in the raw text, before escaping, so an entity such as &quot; can never
+ * become part of a link. A URL is ASCII only: Chinese text and full-width punctuation
+ * written right after it (common in Chinese, where no space follows) end it.
+ */
+const PLAIN_URL = /\bhttps?:\/\/[!#-&(-;=?-~]+/g;
+const TRAILING_PUNCTUATION = /[.,;:!?)\]}*_~]+$/;
+
 /** Plain text with links shown as their URL; used for comments, which are not Markdown. */
 export function renderPlainWithLinks(source: string): string {
-  const escaped = escapeHtml(source);
-  const linked = escaped.replace(/\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g, (url) => `<a href="${url}" rel="nofollow ugc noopener">${url}</a>`);
-  return sanitizeHtml(linked, { allowedTags: ['a'], allowedAttributes: { a: ['href', 'rel'] }, allowedSchemes: ['http', 'https'] });
+  let html = '';
+  let last = 0;
+  for (const match of source.matchAll(PLAIN_URL)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION, '');
+    if (!/^https?:\/\/[^/?#]/.test(url)) continue;
+    const start = match.index;
+    html += escapeHtml(source.slice(last, start));
+    const safeUrl = escapeHtml(url);
+    html += `<a href="${safeUrl}" rel="nofollow ugc noopener">${safeUrl}</a>`;
+    last = start + url.length;
+  }
+  html += escapeHtml(source.slice(last));
+  return sanitizeHtml(html, { allowedTags: ['a'], allowedAttributes: { a: ['href', 'rel'] }, allowedSchemes: ['http', 'https'] });
 }
 
 export function htmlToText(html: string): string {

@@ -25,12 +25,17 @@ document.addEventListener('submit', async (event) => {
       return;
     }
     const data = await res.json();
-    box.querySelector('.vote-score').textContent = String(data.score);
+    const score = box.querySelector('.vote-score');
+    score.textContent = String(data.score);
+    // Screen readers hear the same names the server would render after a reload.
+    if (score.dataset.labelTemplate) score.setAttribute('aria-label', score.dataset.labelTemplate.replace('{score}', String(data.score)));
     for (const button of box.querySelectorAll('.vote-button')) {
       const buttonValue = Number(button.dataset.value);
       const active = data.value === buttonValue;
       button.classList.toggle('voted', active);
       button.setAttribute('aria-pressed', active ? 'true' : 'false');
+      const label = active ? button.dataset.labelWithdraw : button.dataset.labelVote;
+      if (label) button.setAttribute('aria-label', label);
       button.form.querySelector('input[name="value"]').value = active ? '0' : String(buttonValue);
     }
   } catch {

@@ -105,6 +105,7 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
           deletedAt: null,
           lastActivityAt: T0,
           lastActivityUserId: alice.id,
+          lastActivityKind: 'ask',
         });
         expect(await storage.posts.findPost(q.id)).toEqual(q);
         expect(await storage.posts.findQuestion(q.id)).toEqual(q);
@@ -148,7 +149,7 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
         expect(await storage.posts.findPost(a.id)).toEqual(a);
         expect(await storage.posts.findQuestion(a.id)).toBeNull();
         const after = await question(q.id);
-        expect(after).toMatchObject({ answerCount: 1, lastActivityAt: T0 + 5 * MIN, lastActivityUserId: carol.id, createdAt: T0 });
+        expect(after).toMatchObject({ answerCount: 1, lastActivityAt: T0 + 5 * MIN, lastActivityUserId: carol.id, lastActivityKind: 'answer', createdAt: T0 });
         expect(await storage.posts.listRevisions(a.id)).toMatchObject([{ revision: 1, authorId: carol.id, title: null, bodyMd: a.bodyMd, tags: [], reason: '' }]);
         await storage.posts.createAnswer(answerInput(q.id, { now: T0 + 6 * MIN }));
         expect((await question(q.id)).answerCount).toBe(2);
@@ -381,7 +382,7 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
         const a = await storage.posts.createAnswer(answerInput(q.id, { now: T0 + MIN }));
         const edited = await storage.posts.editPost({ postId: a.id, editorId: dave.id, bodyMd: 'better', bodyHtml: '<p>better</p>', bodyText: 'better', reason: 'typo', now: T0 + 9 * MIN });
         expect(edited).toMatchObject({ id: a.id, type: 'answer', bodyMd: 'better', revisionCount: 2, editedAt: T0 + 9 * MIN, authorId: bob.id });
-        expect(await question(q.id)).toMatchObject({ lastActivityAt: T0 + 9 * MIN, lastActivityUserId: dave.id, title: q.title });
+        expect(await question(q.id)).toMatchObject({ lastActivityAt: T0 + 9 * MIN, lastActivityUserId: dave.id, lastActivityKind: 'edit', title: q.title });
         expect((await storage.posts.listRevisions(a.id)).map((r) => [r.revision, r.authorId, r.title, r.reason])).toEqual([
           [1, bob.id, null, ''],
           [2, dave.id, null, 'typo'],
@@ -594,7 +595,7 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
         const c3 = await storage.comments.add(q.id, dave.id, '第三条评论', '第三条评论', T0 + 4 * MIN);
         expect((await question(q.id)).commentCount).toBe(2);
         expect((await post(a.id)).commentCount).toBe(1);
-        expect(await question(q.id)).toMatchObject({ lastActivityAt: T0 + 4 * MIN, lastActivityUserId: dave.id });
+        expect(await question(q.id)).toMatchObject({ lastActivityAt: T0 + 4 * MIN, lastActivityUserId: dave.id, lastActivityKind: 'comment' });
         expect(ids(await storage.comments.listFor([q.id, a.id]))).toEqual([c1.id, c2.id, c3.id]);
         expect(ids(await storage.comments.listFor([a.id]))).toEqual([c2.id]);
         expect(await storage.comments.listFor([])).toEqual([]);

@@ -191,8 +191,7 @@ describe.each(LOCALES)('ask, answer, vote and accept in %s', (locale) => {
       await down.click();
       await expect.poll(() => scoreOf(page, answerB)).toBe(-1);
       await expect(down.getAttribute('aria-pressed')).resolves.toBe('true');
-      // BUG (reported): static/js/site.js updates aria-pressed and the hidden value but not the
-      // aria-label, so a screen reader still announces "Vote down" for a button that now withdraws.
+      // A screen reader must hear "withdraw" for a button that now withdraws the vote.
       const labelAfterVote = await down.getAttribute('aria-label');
       await down.click();
       await expect.poll(() => scoreOf(page, answerB)).toBe(0);

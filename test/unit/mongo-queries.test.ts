@@ -170,13 +170,13 @@ describe('Q&A queries', () => {
     const edit = { bodyMd: 'm', bodyHtml: 'h', bodyText: 't', now: 9 };
     const q = qa.editQuestionQuery(3, { title: 'T', slug: 's', tags: ['x'] }, edit, 4, 2);
     expect(q.filter).toEqual({ _id: 3, type: 'question' });
-    expect(q.update).toEqual({ $set: { title: 'T', slug: 's', tags: ['x'], bodyMd: 'm', bodyHtml: 'h', bodyText: 't', revisionCount: 2, editedAt: 9, lastActivityAt: 9, lastActivityUserId: 4 } });
+    expect(q.update).toEqual({ $set: { title: 'T', slug: 's', tags: ['x'], bodyMd: 'm', bodyHtml: 'h', bodyText: 't', revisionCount: 2, editedAt: 9, lastActivityAt: 9, lastActivityUserId: 4, lastActivityKind: 'edit' } });
     castUpdate(M.posts, q);
     const a = qa.editAnswerQuery(5, edit, 3);
     expect(a.update).toEqual({ $set: { bodyMd: 'm', bodyHtml: 'h', bodyText: 't', revisionCount: 3, editedAt: 9 } });
     castUpdate(M.posts, a);
     castUpdate(M.posts, qa.answerAddedQuery(3, 4, 9));
-    castUpdate(M.posts, qa.questionActivityQuery(3, 4, 9));
+    castUpdate(M.posts, qa.questionActivityQuery(3, 4, 9, 'comment'));
     castUpdate(M.posts, qa.setAcceptedAnswerIdQuery(3, null, 9));
     castUpdate(M.posts, qa.setIsAcceptedQuery(3, true));
     castUpdate(M.posts, qa.commentAddedQuery(3));

@@ -254,7 +254,7 @@ describe('Q&A', () => {
     expect(a).toMatchObject({ type: 'answer', questionId: '10', communityId: '1', authorId: '3' });
     expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Post.create@tx', 'Revision.create@tx', 'Post.updateOne@tx']);
     expect(h.sent()[0]!.filter).toEqual({ _id: 10, type: 'question', deletedAt: null });
-    expect(h.sent()[3]!.update).toEqual({ $inc: { answerCount: 1 }, $set: { lastActivityAt: 60, lastActivityUserId: 3 } });
+    expect(h.sent()[3]!.update).toEqual({ $inc: { answerCount: 1 }, $set: { lastActivityAt: 60, lastActivityUserId: 3, lastActivityKind: 'answer' } });
   });
 
   it('casts a vote: vote, post counters and reputation in one transaction', async () => {
@@ -329,7 +329,7 @@ describe('Q&A', () => {
     const c = await h.storage.comments.add('11', '3', 'hi', 'hi', 95);
     expect(c).toMatchObject({ postId: '11', authorId: '3', body: 'hi' });
     expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Comment.create@tx', 'Post.updateOne@tx', 'Post.updateOne@tx']);
-    expect(h.sent()[3]).toMatchObject({ filter: { _id: 10, type: 'question' }, update: { $set: { lastActivityAt: 95, lastActivityUserId: 3 } } });
+    expect(h.sent()[3]).toMatchObject({ filter: { _id: 10, type: 'question' }, update: { $set: { lastActivityAt: 95, lastActivityUserId: 3, lastActivityKind: 'comment' } } });
   });
 
   it('recomputes as an ordered sequence without a transaction and reports real changes', async () => {

@@ -186,9 +186,7 @@ describe('comment text with links', () => {
     expect(renderPlainWithLinks('(https://example.com/a)')).toBe('(<a href="https://example.com/a" rel="nofollow ugc noopener">https://example.com/a</a>)');
   });
 
-  // BUG (reported): src/markdown/render.ts renderPlainWithLinks links inside already-escaped
-  // text, so an entity after a URL becomes part of it, and it stops only at spaces and ASCII
-  // punctuation, so Chinese text right after a URL becomes part of the link.
+  // An entity after a URL, or Chinese text and punctuation written right after it, stay outside the link.
   it.each([
     ['see "https://example.com/a" now', 'https://example.com/a', 'see "https://example.com/a" now'],
     ['x https://example.com/a<b> y', 'https://example.com/a', 'x https://example.com/a<b> y'],

@@ -80,6 +80,7 @@ export function mapPost(doc: PostDoc): Post {
       viewCount: doc.viewCount ?? 0,
       lastActivityAt: doc.lastActivityAt ?? doc.createdAt,
       lastActivityUserId: idOrNull(doc.lastActivityUserId),
+      lastActivityKind: doc.lastActivityKind ?? 'ask',
     };
     return q;
   }

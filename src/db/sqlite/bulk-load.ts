@@ -179,8 +179,8 @@ export class BulkLoader {
     this.insertQuestionStmt = db.prepare(
       `INSERT INTO posts (id, type, community_id, question_id, author_id, title, slug, body_md, body_html, body_text, tags, score, up_votes,
          down_votes, answer_count, accepted_answer_id, is_accepted, view_count, comment_count, revision_count, created_at, edited_at,
-         last_activity_at, last_activity_user_id)
-       VALUES (?, 'question', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 1, ?, NULL, ?, ?)`,
+         last_activity_at, last_activity_user_id, last_activity_kind)
+       VALUES (?, 'question', ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 1, ?, NULL, ?, ?, ?)`,
     );
     this.insertAnswerStmt = db.prepare(
       `INSERT INTO posts (id, type, community_id, question_id, author_id, title, slug, body_md, body_html, body_text, tags, score, up_votes,
@@ -294,6 +294,8 @@ export class BulkLoader {
     this.insertQuestionStmt.run(
       q.id, q.communityId, q.authorId, q.title, q.slug, q.bodyMd, q.bodyHtml, q.bodyText, tags, q.score, q.upVotes, q.downVotes,
       q.answerCount, q.acceptedAnswerId, q.viewCount, q.createdAt, q.lastActivityAt, q.lastActivityUserId,
+      // Generated data has no comments or edits: activity after the question is an answer.
+      q.answerCount > 0 && q.lastActivityAt !== q.createdAt ? 'answer' : 'ask',
     );
     this.insertRevisionStmt.run(q.id, q.authorId, q.title, q.bodyMd, tags, q.createdAt);
     for (const tagId of q.tagIds) this.insertQuestionTagStmt.run(tagId, q.id, q.lastActivityAt, q.createdAt, q.score, q.answerCount);

@@ -34,7 +34,7 @@ export class SqliteCommentRepository implements CommentRepository {
       const info = this.db.prepare('INSERT INTO comments (post_id, author_id, body, body_html, created_at) VALUES (?, ?, ?, ?, ?)').run(pId, aId, body, bodyHtml, now);
       this.db.prepare('UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?').run(pId);
       const questionId = post.type === 'question' ? pId : post.question_id!;
-      this.db.prepare('UPDATE posts SET last_activity_at = ?, last_activity_user_id = ? WHERE id = ?').run(now, aId, questionId);
+      this.db.prepare("UPDATE posts SET last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'comment' WHERE id = ?").run(now, aId, questionId);
       this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(now, questionId);
       return mapComment(this.db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE id = ?').get(Number(info.lastInsertRowid))!);
     })();

@@ -1,4 +1,4 @@
-import type { Answer, Post, Question } from '../../domain/qa-types.js';
+import { ACTIVITY_KINDS, type ActivityKind, type Answer, type Post, type Question } from '../../domain/qa-types.js';
 
 export interface PostRow {
   id: number;
@@ -25,6 +25,7 @@ export interface PostRow {
   edited_at: number | null;
   last_activity_at: number;
   last_activity_user_id: number | null;
+  last_activity_kind: string | null;
   deleted_at: number | null;
 }
 
@@ -62,6 +63,7 @@ export function mapPost(row: PostRow): Post {
       viewCount: row.view_count,
       lastActivityAt: row.last_activity_at,
       lastActivityUserId: row.last_activity_user_id === null ? null : String(row.last_activity_user_id),
+      lastActivityKind: (ACTIVITY_KINDS as readonly string[]).includes(row.last_activity_kind ?? '') ? (row.last_activity_kind as ActivityKind) : 'ask',
     };
     return q;
   }

@@ -69,8 +69,8 @@ export class SqlitePostRepository implements PostRepository {
     return this.db.transaction(() => {
       const info = this.db
         .prepare(
-          `INSERT INTO posts (type, community_id, author_id, title, slug, body_md, body_html, body_text, tags, created_at, last_activity_at, last_activity_user_id)
-           VALUES ('question', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO posts (type, community_id, author_id, title, slug, body_md, body_html, body_text, tags, created_at, last_activity_at, last_activity_user_id, last_activity_kind)
+           VALUES ('question', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ask')`,
         )
         .run(communityId, authorId, input.title, input.slug, input.bodyMd, input.bodyHtml, input.bodyText, tags, input.now, input.now, authorId);
       const id = Number(info.lastInsertRowid);
@@ -97,7 +97,7 @@ export class SqlitePostRepository implements PostRepository {
       const id = Number(info.lastInsertRowid);
       this.insertRevision(id, 1, authorId, null, input.bodyMd, '', '', input.now);
       this.db
-        .prepare('UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ?, last_activity_user_id = ? WHERE id = ?')
+        .prepare("UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'answer' WHERE id = ?")
         .run(input.now, authorId, questionId);
       this.db.prepare('UPDATE question_tags SET answer_count = answer_count + 1, last_activity_at = ? WHERE question_id = ?').run(input.now, questionId);
       return mapPost(this.byId.get(id)!) as Answer;
@@ -186,7 +186,7 @@ export class SqlitePostRepository implements PostRepository {
         this.db
           .prepare(
             `UPDATE posts SET title = ?, slug = ?, tags = ?, body_md = ?, body_html = ?, body_text = ?, revision_count = ?,
-             edited_at = ?, last_activity_at = ?, last_activity_user_id = ? WHERE id = ?`,
+             edited_at = ?, last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'edit' WHERE id = ?`,
           )
           .run(title, slug, tags, edit.bodyMd, edit.bodyHtml, edit.bodyText, revision, edit.now, edit.now, editorId, postId);
         if (tags !== row.tags) {
@@ -200,7 +200,7 @@ export class SqlitePostRepository implements PostRepository {
         this.db
           .prepare('UPDATE posts SET body_md = ?, body_html = ?, body_text = ?, revision_count = ?, edited_at = ?, last_activity_at = ? WHERE id = ?')
           .run(edit.bodyMd, edit.bodyHtml, edit.bodyText, revision, edit.now, edit.now, postId);
-        this.db.prepare('UPDATE posts SET last_activity_at = ?, last_activity_user_id = ? WHERE id = ?').run(edit.now, editorId, row.question_id);
+        this.db.prepare("UPDATE posts SET last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'edit' WHERE id = ?").run(edit.now, editorId, row.question_id);
         this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(edit.now, row.question_id);
         this.insertRevision(postId, revision, editorId, null, edit.bodyMd, '', edit.reason, edit.now);
       }

@@ -125,6 +125,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       return reply.redirect(canonical + query, 301);
     }
+    questions.countView(page.question.id);
     const view = questionPageView(page, request.user, request.locale);
     return reply.page(
       'questions/show',

@@ -1,8 +1,9 @@
+import type { ActivityKind } from '../../domain/qa-types.js';
 import type { MembershipRepository, CommunityRepository } from '../../db/ports.js';
 import type { Community, User } from '../../domain/types.js';
 
 export interface RecentActivityItem {
-  kind: 'question' | 'answer';
+  kind: ActivityKind;
   title: string;
   url: string;
   communityName: string;

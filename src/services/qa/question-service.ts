@@ -216,7 +216,6 @@ export class QuestionService implements RecentActivitySource {
     }
     const authors = await this.authorsOf([question.authorId, ...answers.map((a) => a.authorId), ...commentList.map((c) => c.authorId)]);
     const myVotes = viewer ? await this.votes.votesBy(viewer.id, postIds) : new Map<string, VoteValue>();
-    this.views.count(question.id);
     const canModerate = isModerator(viewer, membership);
     return {
       community,
@@ -230,6 +229,11 @@ export class QuestionService implements RecentActivitySource {
       canAccept: Boolean(viewer && (viewer.id === question.authorId || canModerate)),
       canParticipate: canPostIn(viewer, membership),
     };
+  }
+
+  /** Counted by the route once it serves the canonical page, so a redirect is not a second view. */
+  countView(questionId: string): void {
+    this.views.count(questionId);
   }
 
   async listQuestions(communitySlug: string, viewer: User | null, options: { sort: QuestionSort; tag?: string; page: number }): Promise<QuestionList> {
@@ -264,9 +268,8 @@ export class QuestionService implements RecentActivitySource {
     return questions.flatMap((q) => {
       const c = communities.get(q.communityId);
       if (!c) return [];
-      const answered = q.lastActivityAt !== q.createdAt && q.answerCount > 0;
       return [{
-        kind: answered ? 'answer' : 'question',
+        kind: q.lastActivityKind,
         title: q.title,
         url: questionUrl(c.slug, q),
         communityName: c.name,

@@ -1,4 +1,5 @@
 import { Schema } from 'mongoose';
+import { ACTIVITY_KINDS, type ActivityKind } from '../../../domain/qa-types.js';
 import { countField, idField, nullableIdField, nullableTimeField, schemaOptions, textField, timeField } from './common.js';
 
 /*
@@ -39,6 +40,7 @@ export interface PostDoc {
   viewCount?: number;
   lastActivityAt?: number;
   lastActivityUserId?: number | null;
+  lastActivityKind?: ActivityKind;
   // answer only
   questionId?: number;
   isAccepted?: boolean;
@@ -79,6 +81,7 @@ export const postSchema = new Schema<PostDoc>(
     viewCount: { type: Number, default: undefined },
     lastActivityAt: { type: Number, required: isQuestion },
     lastActivityUserId: { ...nullableIdField, default: undefined },
+    lastActivityKind: { type: String, enum: ACTIVITY_KINDS, default: undefined },
     questionId: { type: Number, required: isAnswer },
     isAccepted: { type: Boolean, default: undefined },
   },

@@ -1,5 +1,5 @@
 import type { NewAnswer, NewQuestion, PostEdit, QuestionListQuery } from '../../ports.js';
-import type { PostType, VoteValue } from '../../../domain/qa-types.js';
+import type { ActivityKind, PostType, VoteValue } from '../../../domain/qa-types.js';
 import { REPUTATION, reputationForVote } from '../../../domain/reputation.js';
 import type { CommentDoc, PostDoc, RevisionDoc } from '../models/index.js';
 import { count, text, type FindSpec, type Pipeline, type UpdateSpec } from './spec.js';
@@ -31,6 +31,7 @@ export function newQuestionDoc(id: number, communityId: number, authorId: number
     editedAt: null,
     lastActivityAt: input.now,
     lastActivityUserId: authorId,
+    lastActivityKind: 'ask',
     deletedAt: null,
   };
 }
@@ -174,12 +175,12 @@ export function tagChanges(before: readonly string[], after: readonly string[]):
 /** A new answer bumps the question's answer count and activity. */
 export const answerAddedQuery = (questionId: number, authorId: number, now: number): UpdateSpec => ({
   filter: { _id: questionId, type: 'question' },
-  update: { $inc: { answerCount: 1 }, $set: { lastActivityAt: now, lastActivityUserId: authorId } },
+  update: { $inc: { answerCount: 1 }, $set: { lastActivityAt: now, lastActivityUserId: authorId, lastActivityKind: 'answer' } },
 });
 
-export const questionActivityQuery = (questionId: number, userId: number, now: number): UpdateSpec => ({
+export const questionActivityQuery = (questionId: number, userId: number, now: number, kind: ActivityKind): UpdateSpec => ({
   filter: { _id: questionId, type: 'question' },
-  update: { $set: { lastActivityAt: now, lastActivityUserId: userId } },
+  update: { $set: { lastActivityAt: now, lastActivityUserId: userId, lastActivityKind: kind } },
 });
 
 export function editQuestionQuery(
@@ -203,6 +204,7 @@ export function editQuestionQuery(
         editedAt: edit.now,
         lastActivityAt: edit.now,
         lastActivityUserId: editorId,
+        lastActivityKind: 'edit',
       },
     },
   };

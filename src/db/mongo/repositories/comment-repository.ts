@@ -22,7 +22,7 @@ export class MongoCommentRepository implements CommentRepository {
       await insert(this.ctx.models.comments, [doc], session);
       await updateOne(this.ctx.models.posts, commentAddedQuery(p), session);
       const questionId = post.type === 'question' ? p : post.questionId!;
-      await updateOne(this.ctx.models.posts, questionActivityQuery(questionId, a, now), session);
+      await updateOne(this.ctx.models.posts, questionActivityQuery(questionId, a, now, 'comment'), session);
     });
     return mapComment(doc);
   }

@@ -154,7 +154,7 @@ export class MongoPostRepository implements PostRepository {
         await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title, bodyMd: edit.bodyMd, tags, reason: edit.reason }, edit.now)], session);
       } else {
         await updateOne(this.ctx.models.posts, editAnswerQuery(postId, edit, revision), session);
-        await updateOne(this.ctx.models.posts, questionActivityQuery(row.questionId!, editorId, edit.now), session);
+        await updateOne(this.ctx.models.posts, questionActivityQuery(row.questionId!, editorId, edit.now, 'edit'), session);
         await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title: null, bodyMd: edit.bodyMd, tags: [], reason: edit.reason }, edit.now)], session);
       }
       const updated = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: postId } }, session);
