@@ -1,11 +1,14 @@
 // Sums vitest JSON reports into the one line CI ends with: "N passed, N failed".
 // A report that is missing or unreadable counts as one failed test, so a stage that
-// crashed before writing its report can never look green. Exits 1 when anything failed.
+// crashed before writing its report can never look green. `--also-failed=N` adds checks
+// that failed outside vitest (the type-check). Exits 1 when anything failed.
 import { readFileSync } from 'node:fs';
 
-const files = process.argv.slice(2);
+const args = process.argv.slice(2);
+const extra = args.find((a) => a.startsWith('--also-failed='));
+const files = args.filter((a) => !a.startsWith('--'));
 let passed = 0;
-let failed = 0;
+let failed = extra ? Number(extra.split('=')[1]) || 0 : 0;
 for (const file of files) {
   try {
     const report = JSON.parse(readFileSync(file, 'utf8'));

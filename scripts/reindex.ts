@@ -4,6 +4,10 @@
  * same transactions as the posts); use it after writing to the file from outside the app,
  * after restoring a backup, or to compact the index. Safe to run while the server runs.
  *
+ * With Meilisearch it builds a fresh index beside the live one, swaps them atomically
+ * (searches never see a half-built index) and then has the outbox workers re-apply every
+ * change made while it was building.
+ *
  *   npm run reindex [-- --force]
  *
  * Refuses when NODE_ENV=production unless --force (it holds the write lock while it runs).
@@ -12,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createStorageAsync } from '../src/db/index.js';
 import type { Storage } from '../src/db/ports.js';
-import { createSearchEngine } from '../src/search/index.js';
+import { createSearchEngine, reindexWithOutbox } from '../src/search/index.js';
 
 const USAGE = `Usage: npm run reindex [-- --force]
 
@@ -51,8 +55,9 @@ async function main(): Promise<number> {
     const engine = createSearchEngine(config, storage);
     const where = config.storage === 'sqlite' ? config.sqlitePath : config.storage;
     console.log(`Rebuilding the ${engine.name} index of ${where} …`);
-    const report = await engine.reindexAll();
+    const report = await reindexWithOutbox(engine, storage);
     console.log(`Indexed ${report.questions} questions, ${report.answers} answers and ${report.faq} FAQ entries in ${(report.ms / 1000).toFixed(1)} s.`);
+    if (engine.name === 'meili') console.log(`Swapped the new index in; ${report.requeued} changes made meanwhile are queued for the outbox workers.`);
     return 0;
   } finally {
     await storage?.close();

@@ -9,7 +9,7 @@ import storagePlugin from './plugins/storage.js';
 import securityPlugin from './plugins/security.js';
 import requestContextPlugin from './plugins/request-context.js';
 import viewsPlugin, { defaultViewsDir } from './plugins/views.js';
-import errorsPlugin, { minimalErrorPage } from './plugins/errors.js';
+import errorsPlugin, { sendMinimalErrorPage } from './plugins/errors.js';
 import healthRoutes from './routes/health/index.js';
 import prefsRoutes from './routes/prefs/index.js';
 import homeRoutes from './routes/home/index.js';
@@ -43,12 +43,12 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     frameworkErrors: (error, request, reply) => {
       // Plugins (views, cookies) have not run for these requests, so the page is minimal.
       const status = error.statusCode === 414 ? 414 : 400;
-      (reply as FastifyReply).code(status).type('text/html; charset=utf-8').send(minimalErrorPage(request.headers['accept-language'], status));
+      sendMinimalErrorPage(request, reply as FastifyReply, status);
     },
   });
 
   const storage = options.storage ?? (await createStorageAsync(config));
-  const services = createServices(storage, config, options.services);
+  const services = createServices(storage, config, { log: app.log, ...options.services });
 
   await app.register(storagePlugin, { storage, services });
   await app.register(securityPlugin, { config });
@@ -57,7 +57,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(errorsPlugin);
   await app.register(fastifyStatic, { root: path.resolve(import.meta.dirname, '../static'), prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
 
-  await app.register(healthRoutes, { searchBackend: config.search });
+  await app.register(healthRoutes);
   await app.register(prefsRoutes, { secureCookies: config.secureCookies });
   await app.register(homeRoutes);
   await app.register(authRoutes, { loginRateLimitPerMinute: Math.max(config.loginMaxAttemptsPerIp * 3, 30), postRateLimitPerMinute: config.postRateLimitPerMinute });

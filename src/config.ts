@@ -18,6 +18,8 @@ export interface AppConfig {
   mongodbUri?: string;
   meiliUrl?: string;
   meiliMasterKey?: string;
+  /** The Meilisearch index the forum owns (several forums can share one server). */
+  meiliIndex: string;
   cookieSecret: string;
   bodyLimitBytes: number;
   seedDemo: boolean;
@@ -39,13 +41,6 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
-
-/**
- * MongoDB storage (src/db/mongo) always pairs with Meilisearch. Meilisearch beside the
- * embedded SQLite storage needs the Meilisearch adapter (src/search/meili) and its outbox;
- * flip this when they support SQLite storage.
- */
-const MEILI_WITH_SQLITE_AVAILABLE = false;
 
 function intFrom(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
   const raw = env[name];
@@ -108,9 +103,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   if (mongodbUri && !meiliUrl) {
     problems.push('MONGODB_URI is set but MEILI_URL is not: the MongoDB backend needs Meilisearch for search (set MEILI_URL and MEILI_MASTER_KEY)');
   }
-  if (meiliUrl && !mongodbUri && !MEILI_WITH_SQLITE_AVAILABLE) {
-    // Refuse rather than silently fall back to the embedded search.
-    problems.push('MEILI_URL is set without MONGODB_URI: Meilisearch with the embedded SQLite storage is not available yet in this version; unset MEILI_URL to use the embedded search, or set MONGODB_URI too');
+  if (meiliUrl && nodeEnv === 'production' && !meiliMasterKey) {
+    problems.push('MEILI_MASTER_KEY must be set in production: Meilisearch refuses unauthenticated requests when it runs with a master key');
+  }
+  const meiliIndex = env.MEILI_INDEX?.trim() || 'forum';
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(meiliIndex)) {
+    problems.push(`MEILI_INDEX may hold only letters, digits, - and _ (got "${meiliIndex}")`);
   }
 
   const cookieSecret = env.COOKIE_SECRET?.trim() || '';
@@ -131,9 +129,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     mongodbUri,
     meiliUrl,
     meiliMasterKey,
+    meiliIndex,
     cookieSecret: cookieSecret || 'development-only-cookie-secret-change-me-please',
     bodyLimitBytes: intFrom(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024, problems),
-    seedDemo: boolFrom(env, 'SEED_DEMO', true, problems),
+    // Demo accounts share a published password: never create them in production unless asked.
+    seedDemo: boolFrom(env, 'SEED_DEMO', nodeEnv !== 'production', problems),
     logLevel: env.LOG_LEVEL?.trim() || (nodeEnv === 'test' ? 'silent' : 'info'),
     loginMaxAttemptsPerIp: intFrom(env, 'LOGIN_MAX_ATTEMPTS_PER_IP', 20, 1, 100000, problems),
     loginMaxAttemptsPerAccount: intFrom(env, 'LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 5, 1, 100000, problems),

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // Leased jobs and (with Meilisearch) the outbox worker; app.close() stops them.
+  app.services.background.start();
   app.log.info(`Forum ready at ${config.baseUrl} (storage: ${config.storage}, search: ${config.search}, data: ${config.dataDir})`);
 }
 

@@ -4,7 +4,8 @@ import { createSqliteStorage } from './sqlite/index.js';
 
 /** Picks the storage backend named by the configuration (the embedded one opens synchronously). */
 export function createStorage(config: AppConfig): Storage {
-  if (config.storage === 'sqlite') return createSqliteStorage(config.sqlitePath);
+  // With Meilisearch the SQLite file feeds the search outbox instead of its own index.
+  if (config.storage === 'sqlite') return createSqliteStorage(config.sqlitePath, { searchIndex: config.search === 'meili' ? 'outbox' : 'fts' });
   throw new Error(`Storage backend "${config.storage}" opens asynchronously: use createStorageAsync`);
 }
 

@@ -1,6 +1,7 @@
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, User } from '../domain/types.js';
+import type { SearchDocument } from '../search/port.js';
 
 /*
  * Storage ports. Services depend on these interfaces only; each backend (src/db/sqlite,
@@ -90,6 +91,9 @@ export interface MetaRepository {
 export interface Storage extends QaStorage {
   searchLog: SearchLogRepository;
   faq: FaqRepository;
+  outbox: OutboxRepository;
+  leases: LeaseRepository;
+  searchDocuments: SearchDocumentRepository;
   readonly backend: 'sqlite' | 'mongo';
   users: UserRepository;
   sessions: SessionRepository;
@@ -324,4 +328,86 @@ export interface SearchLogRepository {
   recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean>;
   /** Searches scoped to the community since the given time, grouped by normalized query. */
   report(communityId: string, since: number, limit: number): Promise<SearchReport>;
+}
+
+/* ---------- Search outbox, job leases, search documents ---------- */
+
+/*
+ * When search runs in a separate engine (Meilisearch), every content change leaves an outbox
+ * entry in the same atomic step as the change itself; a worker drains the outbox into the
+ * engine. An entry is keyed by the search document it concerns ("question-12"), so many
+ * changes to one document coalesce into one entry whose version counts them. The worker
+ * reads the document's current state from the database when it processes the entry, so
+ * entries carry no payload and can be processed in any order, any number of times.
+ */
+export interface OutboxEntry {
+  docId: string;
+  /** Bumped by every change; completing an older version leaves the entry pending. */
+  version: number;
+  attempts: number;
+  changedAt: number;
+}
+
+export interface OutboxBacklog {
+  pending: number;
+  failed: number;
+  /** When the oldest pending change was made (null when nothing is pending). */
+  oldestPendingAt: number | null;
+}
+
+export interface OutboxFailure {
+  docId: string;
+  attempts: number;
+  lastError: string;
+  changedAt: number;
+}
+
+export interface OutboxRepository {
+  /**
+   * Leases up to `limit` pending entries that are due, to `owner` until now + leaseMs, so no
+   * other worker (in this or another instance) takes them meanwhile. An expired lease (a
+   * worker that died) makes the entry claimable again.
+   */
+  claim(owner: string, limit: number, now: number, leaseMs: number): Promise<OutboxEntry[]>;
+  /** Marks the claimed versions done and releases the lease; an entry changed since it was claimed stays pending. */
+  complete(owner: string, entries: Array<Pick<OutboxEntry, 'docId' | 'version'>>, now: number): Promise<void>;
+  /** A failed attempt: pending again from retryAt, or failed for good when `giveUp`. Releases the lease. */
+  retry(owner: string, entry: Pick<OutboxEntry, 'docId' | 'version'>, error: string, retryAt: number, giveUp: boolean): Promise<void>;
+  backlog(): Promise<OutboxBacklog>;
+  listFailed(limit: number): Promise<OutboxFailure[]>;
+  /**
+   * Makes every entry changed at or after `since` pending again (failed ones included); a
+   * reindex calls it after swapping in the new index, which may have missed those changes.
+   */
+  requeueChangedSince(since: number, now: number): Promise<number>;
+  /** Deletes done entries finished before `before`; returns how many. */
+  prune(before: number): Promise<number>;
+}
+
+export interface LeaseRepository {
+  /**
+   * Takes the named lease for `owner` until now + ttlMs, or renews it when `owner` already
+   * holds it. False while another owner holds an unexpired lease: that instance runs the job.
+   */
+  acquire(name: string, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  release(name: string, owner: string): Promise<void>;
+}
+
+export interface SearchDocumentCounts {
+  questions: number;
+  answers: number;
+  faq: number;
+}
+
+/** Reads search documents from the database, the source of truth, for an external search engine. */
+export interface SearchDocumentRepository {
+  /**
+   * The current documents for these ids ("question-12", "answer-13", "faq-4"). An id that is
+   * not returned has no searchable document any more (deleted, hidden, archived, or its
+   * question is gone) and must be removed from the index. Malformed ids are ignored.
+   */
+  load(docIds: string[]): Promise<SearchDocument[]>;
+  /** Every searchable document, in batches of at most batchSize, for a full rebuild. */
+  all(batchSize: number): AsyncIterable<SearchDocument[]>;
+  count(): Promise<SearchDocumentCounts>;
 }

@@ -16,7 +16,12 @@ const TAG_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N}+#._-]*$/u;
 
 const length = (s: string) => Array.from(s).length;
 
-/** Lower-case, trimmed, inner spaces to hyphens; Chinese allowed. Empty pieces dropped, duplicates removed. */
+/**
+ * Whitespace separates tags, as on Stack Overflow, so "home roasting" becomes two tags and
+ * no hyphens are inserted; commas, 、 and semicolons (ASCII or full-width) separate them too,
+ * because Chinese keyboards type those. Each piece is NFKC-normalised (full-width letters
+ * become ASCII) and lower-cased; Chinese allowed. Empty pieces dropped, duplicates removed.
+ */
 export function normaliseTags(raw: string): string[] {
   const pieces = raw
     .split(/[,，、;；\s]+/u)

@@ -1,9 +1,12 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyCookie } from '@fastify/cookie';
 import { DomainError, TooManyRequestsError } from '../domain/errors.js';
+import type { Locale } from '../domain/types.js';
 import { wantsJson } from '../http/form.js';
 import { isLocale, localeFromAcceptLanguage, translator } from '../i18n/index.js';
 import { escapeHtml } from '../markdown/render.js';
+import { LOCALE_COOKIE } from './request-context.js';
 
 const titleKeyByStatus: Record<number, string> = {
   400: 'error.400.title',
@@ -37,8 +40,24 @@ interface ErrorView {
   retryAfter?: number;
 }
 
+/**
+ * How long @fastify/rate-limit asks the client to wait, in whole seconds. The plugin sets
+ * Retry-After on the reply before it throws (and a custom errorResponseBuilder may put the
+ * remaining `ttl` in milliseconds on the error), so the page can quote the real figure.
+ */
+function rateLimitWaitSeconds(error: unknown, reply: FastifyReply | undefined): number | undefined {
+  const ttl = (error as { ttl?: unknown }).ttl;
+  if (typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0) return Math.ceil(ttl / 1000);
+  for (const name of ['retry-after', 'x-ratelimit-reset']) {
+    const raw = reply?.getHeader(name);
+    const seconds = Number(Array.isArray(raw) ? raw[0] : raw);
+    if (Number.isInteger(seconds) && seconds > 0) return seconds;
+  }
+  return undefined;
+}
+
 /** Maps anything thrown to a status and a catalogue message; never exposes internals. */
-function classify(error: FastifyError | Error): ErrorView {
+function classify(error: FastifyError | Error, reply?: FastifyReply): ErrorView {
   if (error instanceof DomainError) {
     return {
       status: error.status,
@@ -51,7 +70,12 @@ function classify(error: FastifyError | Error): ErrorView {
   const code = fe.code ?? '';
   if (code.startsWith('FST_CSRF')) return { status: 403, messageKey: 'error.csrf', params: {} };
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) return { status: 413, messageKey: 'error.tooLarge', params: {} };
-  if (fe.statusCode === 429) return { status: 429, messageKey: 'error.tooManyRequests', params: { seconds: 60 }, retryAfter: 60 };
+  if (fe.statusCode === 429) {
+    const seconds = rateLimitWaitSeconds(error, reply);
+    // Quoting a made-up wait would send people back too early or keep them away too long.
+    if (seconds === undefined) return { status: 429, messageKey: 'error.tooManyRequestsSoon', params: {} };
+    return { status: 429, messageKey: 'error.tooManyRequests', params: { seconds, count: seconds }, retryAfter: seconds };
+  }
   if (fe.validation) return { status: 400, messageKey: 'error.badInput', params: {} };
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
   return { status, messageKey: defaultMessageByStatus[status] ?? 'error.badInput', params: {} };
@@ -76,19 +100,64 @@ export async function sendErrorPage(request: FastifyRequest, reply: FastifyReply
   });
 }
 
-/** A self-contained error page for requests that fail before any plugin runs. */
-export function minimalErrorPage(acceptLanguage: string | undefined, status: 400 | 414): string {
-  const locale = localeFromAcceptLanguage(acceptLanguage);
+/** Reads the language cookie without @fastify/cookie's hook, which has not run for these requests. */
+function cookieLocale(cookieHeader: string | undefined): Locale | undefined {
+  if (!cookieHeader) return undefined;
+  try {
+    const value = fastifyCookie.parse(cookieHeader)[LOCALE_COOKIE];
+    return isLocale(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/*
+ * Helmet's onRequest hook has not run for requests refused before routing, so these pages
+ * carry their own headers. The page has no script, form or frame, hence the tighter policy.
+ */
+const MINIMAL_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'";
+
+export const minimalErrorPageHeaders: Readonly<Record<string, string>> = {
+  // Browsers ignore frame-ancestors in a <meta> policy, so it is only in the header.
+  'content-security-policy': `${MINIMAL_PAGE_CSP}; frame-ancestors 'none'`,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/**
+ * A self-contained error page for requests that fail before any plugin runs. The language
+ * comes from the `lang` cookie when given, else from Accept-Language, as on every other page.
+ * The policy is repeated in a <meta> so that the page stays locked down even when the caller
+ * sends it without minimalErrorPageHeaders.
+ */
+export function minimalErrorPage(acceptLanguage: string | undefined, status: 400 | 414, cookieHeader?: string): string {
+  const locale = cookieLocale(cookieHeader) ?? localeFromAcceptLanguage(acceptLanguage);
   const t = translator(locale);
   const title = escapeHtml(t('error.400.title'));
   const message = escapeHtml(t(status === 414 ? 'error.uriTooLong' : 'error.badInput'));
-  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><link rel="stylesheet" href="/static/css/site.css"></head><body><main id="main" class="container error-page"><p class="error-status">${status}</p><h1>${title}</h1><p>${message}</p><p><a href="/">${escapeHtml(t('error.backHome'))}</a></p></main></body></html>`;
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${MINIMAL_PAGE_CSP}"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><link rel="stylesheet" href="/static/css/site.css"></head><body><main id="main" class="container error-page"><p class="error-status">${status}</p><h1 id="error-heading">${title}</h1><p>${message}</p><p><a href="/">${escapeHtml(t('error.backHome'))}</a></p></main></body></html>`;
+}
+
+/** The whole answer for Fastify's frameworkErrors: status, security headers and the page. */
+export function sendMinimalErrorPage(request: FastifyRequest, reply: FastifyReply, status: 400 | 414): FastifyReply {
+  const header = (name: string) => {
+    const v = request.headers[name];
+    return Array.isArray(v) ? v.join('; ') : v;
+  };
+  return reply
+    .code(status)
+    .headers(minimalErrorPageHeaders)
+    .type('text/html; charset=utf-8')
+    .send(minimalErrorPage(header('accept-language'), status, header('cookie')));
 }
 
 export default fp(
   async (app) => {
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
-      const view = classify(error);
+      const view = classify(error, reply);
       if (view.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ status: view.status, code: (error as FastifyError).code }, 'request refused');
       try {

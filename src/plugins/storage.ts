@@ -15,6 +15,8 @@ export default fp(
     app.decorate('storage', opts.storage);
     app.decorate('services', opts.services);
     app.addHook('onClose', async () => {
+      // Background work first: a job or an outbox batch in progress finishes before the database closes.
+      await opts.services.background.stop();
       // Pending view counts are written before the database closes, so none are lost.
       await opts.services.viewCounter.flush();
       await opts.services.faqViewCounter.flush();

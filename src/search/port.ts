@@ -127,6 +127,8 @@ export interface SearchEngine {
   delete(ids: SearchDocId[]): Promise<void>;
   /** Rebuilds the whole index from the database (the source of truth). */
   reindexAll(): Promise<ReindexReport>;
+  /** Whether a separate engine answers (the embedded one lives in the database and has none). */
+  health?(): Promise<boolean>;
 }
 
 /** Meilisearch's default pagination.maxTotalHits: hits beyond this cannot be paged to. */

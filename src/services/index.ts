@@ -12,7 +12,11 @@ import { ViewCounter } from './qa/view-counter.js';
 import { FaqService } from './faq/faq-service.js';
 import { FaqGaps } from './faq/faq-gaps.js';
 import { SearchService } from './search/search-service.js';
-import { createSearchEngine } from '../search/index.js';
+import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/index.js';
+import { HealthService } from './health/health-service.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
+import { instanceId } from './jobs/instance-id.js';
 
 export interface Services {
   sessions: SessionService;
@@ -26,6 +30,16 @@ export interface Services {
   faqViewCounter: ViewCounter;
   faqGaps: FaqGaps;
   search: SearchService;
+  health: HealthService;
+  /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
+  background: BackgroundWork;
+}
+
+export interface BackgroundWork {
+  jobs: JobRunner;
+  search: SearchRuntime;
+  start(): void;
+  stop(): Promise<void>;
 }
 
 export interface ServiceOverrides {
@@ -33,6 +47,9 @@ export interface ServiceOverrides {
   now?: () => number;
   /** 0 disables the timer: tests flush views explicitly. */
   viewFlushMs?: number;
+  /** Names this process in leases and outbox claims (default: host, pid and a random part). */
+  instanceId?: string;
+  log?: RuntimeLog;
 }
 
 /** The composition root: every service gets its dependencies here and nowhere else. */
@@ -50,6 +67,16 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq);
+  const owner = overrides.instanceId ?? instanceId();
+  const engine = createSearchEngine(config, storage);
+  const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
+  const jobs = new JobRunner(
+    storage.leases,
+    owner,
+    [sessionSweepJob(storage.sessions, now), ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
+    Date.now,
+    overrides.log ?? null,
+  );
   return {
     sessions,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
@@ -61,6 +88,18 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     faq,
     faqViewCounter,
     faqGaps: new FaqGaps(storage.searchLog, now),
-    search: new SearchService(createSearchEngine(config, storage), storage.searchLog, storage.communities, config.cookieSecret, now),
+    search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
+    health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
+    background: {
+      jobs,
+      search: searchRuntime,
+      start() {
+        jobs.start();
+        searchRuntime.start();
+      },
+      async stop() {
+        await Promise.all([jobs.stop(), searchRuntime.stop()]);
+      },
+    },
   };
 }

@@ -3,9 +3,11 @@ import { afterAll, describe, it } from 'vitest';
 import { createMongoStorage, type MongoStorage } from '../../src/db/mongo/index.js';
 import { runStorageContract } from './storage-contract.js';
 import { runQaContract } from './qa-contract.js';
+import { runOutboxContract } from './outbox-contract.js';
+import { runSearchDocumentsContract } from './search-documents-contract.js';
 
 /*
- * The storage contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
+ * The storage, Q&A, search outbox and search document contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
  * the backend uses transactions; docker-compose.yml starts one). Each run uses a fresh
  * database named forum_contract_<random>; every test starts from empty collections (the
  * contracts ask makeStorage for an empty store), and the database is dropped at the end.
@@ -42,4 +44,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
 
   runStorageContract(`mongo (${dbName})`, freshStorage);
   runQaContract(`mongo (${dbName})`, freshStorage);
+  // Every MongoDB content change writes the outbox (there is no embedded index to keep instead).
+  runOutboxContract(`mongo (${dbName})`, freshStorage);
+  runSearchDocumentsContract(`mongo (${dbName})`, freshStorage);
 });

@@ -143,10 +143,20 @@ describe('communities', () => {
       expect(looksLikeStackTrace(res.body)).toBe(false);
     });
 
-    // Fastify answers these two before any hook or error handler runs, with its own JSON body
-    // and without the security headers; rendering them as the HTML error page needs the
-    // frameworkErrors option on the Fastify constructor (src/app.ts).
-    it.todo('answers over-long and badly percent-encoded addresses with the HTML error page');
+    // Fastify refuses these before any hook runs; frameworkErrors (src/app.ts) turns them
+    // into the HTML error page rather than Fastify's JSON.
+    it.each([
+      [`/c/${'a'.repeat(300)}`, 414, 'This address is too long.'],
+      ['/c/%E0%A4%A', 400, 'The request could not be understood.'],
+    ])('answers the address %s with the HTML error page (%i)', async (url, status, message) => {
+      const res = await app.inject({ url, headers: { 'accept-language': 'en' } });
+      expect(res.statusCode).toBe(status);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('<main');
+      expect(decodeHtml(res.body)).toContain(message);
+      expect(res.body).toContain('href="/"');
+      expect(looksLikeStackTrace(res.body)).toBe(false);
+    });
 
     it('answers a broken percent-encoding with a 4xx, never 500', async () => {
       const res = await app.inject({ url: '/c/%E0%A4%A' });
@@ -170,13 +180,13 @@ describe('communities', () => {
       expect(join.headers.location).toBe('/c/coffee');
       const joined = await client.get('/c/coffee');
       expect(joined.text).toContain('You are a member');
-      expect(statsLine(joined.text)).toBe('1 members · 0 questions');
+      expect(statsLine(joined.text)).toBe('1 member · 0 questions');
       expect(joined.text).toContain('action="/c/coffee/leave"');
       expect(joined.text).not.toContain('action="/c/coffee/join"');
 
       // joining twice does not count twice
       expect((await client.post('/c/coffee/join')).status).toBe(303);
-      expect(statsLine((await client.get('/c/coffee')).text)).toBe('1 members · 0 questions');
+      expect(statsLine((await client.get('/c/coffee')).text)).toBe('1 member · 0 questions');
 
       // the home page marks it, and the profile lists it
       expect(card((await client.get('/')).text, 'coffee')).toContain('Joined');
@@ -188,7 +198,7 @@ describe('communities', () => {
       const other = new TestClient(app);
       await other.register('omar');
       const seen = await other.get('/c/coffee');
-      expect(statsLine(seen.text)).toBe('1 members · 0 questions');
+      expect(statsLine(seen.text)).toBe('1 member · 0 questions');
       expect(seen.text).not.toContain('You are a member');
 
       const leave = await client.post('/c/coffee/leave');

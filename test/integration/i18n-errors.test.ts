@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { minimalErrorPage, sendMinimalErrorPage } from '../../src/plugins/errors.js';
 import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { createTestApp, makeAdmin, TestClient } from '../helpers/app.js';
 import { cookieNamed, decodeHtml, looksLikeStackTrace } from './support.js';
@@ -209,6 +210,40 @@ describe('error pages', () => {
     }
   });
 
+  it('429 from the per-route request limit quotes the wait the limiter really has left', async () => {
+    const limited = await createTestApp({ postRateLimitPerMinute: 2 });
+    // The limiter's window is measured with Date.now, so a fixed clock makes the wait exact.
+    const start = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(start);
+    try {
+      const client = new TestClient(limited);
+      await client.get('/', EN);
+      for (let i = 0; i < 2; i++) expect((await client.post('/register', { username: '', email: '', password: '' })).status).toBe(400);
+
+      clock.mockReturnValue(start + 35_000);
+      const en = await client.post('/register', { username: '', email: '', password: '' }, { headers: EN });
+      expectErrorPage(en, 429, 'en', 'Slow down', 'Too many requests. Please wait 25 seconds and try again.');
+      expect(en.headers['retry-after']).toBe('25');
+
+      clock.mockReturnValue(start + 59_500);
+      const oneLeft = await client.post('/register', { username: '', email: '', password: '' }, { headers: EN });
+      expectErrorPage(oneLeft, 429, 'en', 'Slow down', 'Too many requests. Please wait 1 second and try again.');
+      expect(oneLeft.headers['retry-after']).toBe('1');
+
+      clock.mockReturnValue(start + 50_000);
+      const zh = await client.post('/register', { username: '', email: '', password: '' }, { headers: ZH });
+      expectErrorPage(zh, 429, 'zh-CN', '请慢一点', '请求过于频繁，请等待 10 秒后再试。');
+      expect(zh.headers['retry-after']).toBe('10');
+      const json = await limited.inject({ method: 'POST', url: '/register', headers: { accept: 'application/json', ...EN }, payload: {} });
+      expect(json.statusCode).toBe(429);
+      expect(json.json().error).toBe('Too many requests. Please wait 10 seconds and try again.');
+      expect(json.headers['retry-after']).toBe('10');
+    } finally {
+      clock.mockRestore();
+      await limited.close();
+    }
+  });
+
   it('400 for a value of the wrong type', async () => {
     const client = new TestClient(app);
     const res = await client.post('/prefs/language', { locale: ['en', 'zh-CN'], next: '/' }, { headers: EN });
@@ -237,6 +272,105 @@ describe('error pages', () => {
       expect(res.text).not.toContain('secret detail');
     } finally {
       await broken.close();
+    }
+  });
+});
+
+describe('error pages for addresses refused before routing', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const badUrls = [
+    { url: `/c/${'a'.repeat(300)}`, status: 414, en: 'This address is too long.', zh: '这个网址太长了。' },
+    { url: '/c/%E0%A4%A', status: 400, en: 'The request could not be understood.', zh: '无法理解这个请求' },
+  ];
+
+  /** The policy a browser would enforce, whether it came as a header or in a <meta>. */
+  function policyOf(res: { headers: Record<string, unknown>; body: string }): string {
+    const header = res.headers['content-security-policy'];
+    if (typeof header === 'string') return header;
+    return decodeHtml(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(res.body)?.[1] ?? '');
+  }
+
+  it.each(badUrls)('$url is an HTML page ($status) in the browser\'s language with a locked-down policy', async ({ url, status, en, zh }) => {
+    const english = await app.inject({ url, headers: EN });
+    expect(english.statusCode).toBe(status);
+    expect(english.headers['content-type']).toMatch(/^text\/html/);
+    expectWellFormedPage(english.body, 'en');
+    expect(decodeHtml(english.body)).toContain(en);
+    const chinese = await app.inject({ url, headers: ZH });
+    expect(chinese.statusCode).toBe(status);
+    expectWellFormedPage(chinese.body, 'zh-CN');
+    expect(decodeHtml(chinese.body)).toContain(zh);
+    const policy = policyOf(chinese);
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).not.toMatch(/script-src|unsafe-inline/);
+  });
+
+  // sendMinimalErrorPage wired as src/app.ts should wire it (the call site there still passes
+  // only Accept-Language, so the real app cannot see the cookie yet).
+  async function appRefusingBeforeRouting(): Promise<FastifyInstance> {
+    const mini = Fastify({
+      routerOptions: { maxParamLength: 200 },
+      frameworkErrors: (error, request, reply) => {
+        sendMinimalErrorPage(request, reply, error.statusCode === 414 ? 414 : 400);
+      },
+    });
+    mini.get('/c/:community', async () => 'ok');
+    await mini.ready();
+    return mini;
+  }
+
+  it.each(badUrls)('$url: the lang cookie wins over Accept-Language, with security headers', async ({ url, status, en, zh }) => {
+    const mini = await appRefusingBeforeRouting();
+    try {
+      const chinese = await mini.inject({ url, headers: { ...EN, cookie: 'session=abc; lang=zh-CN' } });
+      expect(chinese.statusCode).toBe(status);
+      expect(chinese.headers['content-type']).toMatch(/^text\/html/);
+      expectWellFormedPage(chinese.body, 'zh-CN');
+      expect(decodeHtml(chinese.body)).toContain(zh);
+      expect(chinese.headers['x-content-type-options']).toBe('nosniff');
+      const csp = String(chinese.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/script-src|unsafe-inline/);
+
+      const english = await mini.inject({ url, headers: { ...ZH, cookie: 'lang=en' } });
+      expectWellFormedPage(english.body, 'en');
+      expect(decodeHtml(english.body)).toContain(en);
+      // an unsupported or garbled cookie falls back to the browser's language
+      for (const cookie of ['lang=fr', 'lang=%E0%A4%A', ';;=;lang', 'lang=zh-CN%00']) {
+        const fallback = await mini.inject({ url, headers: { ...ZH, cookie } });
+        expect(fallback.statusCode).toBe(status);
+        expectWellFormedPage(fallback.body, 'zh-CN');
+      }
+    } finally {
+      await mini.close();
+    }
+  });
+
+  it('keeps the old two-argument form working', () => {
+    expect(htmlLang(minimalErrorPage('zh-CN,zh;q=0.9', 400))).toBe('zh-CN');
+    expect(htmlLang(minimalErrorPage('zh-CN,zh;q=0.9', 414, 'lang=en'))).toBe('en');
+    expect(htmlLang(minimalErrorPage(undefined, 400))).toBe('en');
+  });
+
+  it.each(badUrls)('$url in the real app: the lang cookie is read and the security headers are sent', async ({ url, status, zh }) => {
+    const app = await createTestApp();
+    try {
+      const res = await app.inject({ url, headers: { ...EN, cookie: 'lang=zh-CN' } });
+      expect(res.statusCode).toBe(status);
+      expectWellFormedPage(res.body, 'zh-CN');
+      expect(decodeHtml(res.body)).toContain(zh);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(String(res.headers['content-security-policy'])).toContain("default-src 'none'");
+    } finally {
+      await app.close();
     }
   });
 });

@@ -1169,20 +1169,30 @@ describe('sitemap and Atom feed', () => {
     await app.close();
   });
 
-  it('serves a well-formed sitemap with the communities and the questions', async () => {
-    const res = await new TestClient(app).get('/sitemap.xml');
+  it('serves a sitemap index whose pages list the communities and the questions', async () => {
+    const client = new TestClient(app);
+    const res = await client.get('/sitemap.xml');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/xml/);
-    const xml = res.text;
-    assertWellFormedXml(xml);
-    expect(xml).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
-    const locs = xmlTexts(xml, 'loc');
+    assertWellFormedXml(res.text);
+    expect(res.text).toContain('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    const pages = xmlTexts(res.text, 'loc');
+    expect(pages).toContain(`${BASE}/sitemap-pages.xml`);
+    expect(pages).toContain(`${BASE}/sitemap-questions-1.xml`);
+    const locs: string[] = [];
+    for (const page of pages) {
+      const sub = await client.get(page.slice(BASE.length));
+      expect(sub.status).toBe(200);
+      assertWellFormedXml(sub.text);
+      expect(sub.text).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+      for (const lastmod of xmlTexts(sub.text, 'lastmod')) expect(lastmod).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      locs.push(...xmlTexts(sub.text, 'loc'));
+    }
     expect(locs).toContain(`${BASE}/`);
     expect(locs).toContain(`${BASE}/c/feeds`);
     expect(locs).toContain(`${BASE}/c/empty-one`);
     expect(locs).toContain(`${BASE}${q1.url}`);
     expect(locs).toContain(`${BASE}${q2.url}`);
-    for (const lastmod of xmlTexts(xml, 'lastmod')) expect(lastmod).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   });
 
   it('serves a well-formed Atom feed of the latest questions with titles escaped', async () => {
@@ -1196,7 +1206,8 @@ describe('sitemap and Atom feed', () => {
     expect(xml).toContain('Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt; sync?');
     const titles = xmlTexts(xml, 'title');
     expect(titles).toEqual(['Feeds & <Friends>', '中文标题：快门“卡住”了怎么办', 'Tom & Jerry <script>alert(1)</script> sync?']);
-    expect(xmlTexts(xml, 'id')).toContain(`${BASE}${q1.url}`);
+    // Entry ids are permanent (a title edit changes the URL, not the id).
+    expect(xmlTexts(xml, 'id').some((id) => new RegExp(`^tag:[^,]+,\\d{4}-\\d\\d-\\d\\d:question:${q1.id}$`).test(id))).toBe(true);
     expect(xml).toContain(`<link href="${BASE}${q2.url}"/>`);
     // the HTML content is escaped text, not markup
     expect(xml).toContain('<content type="html">&lt;p&gt;Body with &lt;strong&gt;tags&lt;/strong&gt; &amp;amp; ampersands.&lt;/p&gt;</content>');

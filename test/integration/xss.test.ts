@@ -215,6 +215,12 @@ describe('XSS payloads through the real routes', () => {
     expect(feed.text).not.toMatch(/<script|<img|<svg|<iframe/i);
     const sitemap = await reader.get('/sitemap.xml');
     assertWellFormedXml(sitemap.text);
+    for (const page of ['/sitemap-pages.xml', '/sitemap-questions-1.xml']) {
+      const sub = await reader.get(page);
+      expect(sub.status).toBe(200);
+      assertWellFormedXml(sub.text);
+      expect(sub.text).not.toMatch(/<script|<img|<svg|<iframe/i);
+    }
   });
 
   it('actually checked links (so the rel check was not vacuous)', () => {

@@ -55,6 +55,12 @@ describe('loadConfig', () => {
     expect(problems[0]).toContain('BASE_URL');
   });
 
+  it('seeds demo content by default in development but never by default in production', () => {
+    expect(loadConfig({}).seedDemo).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40) }).seedDemo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), SEED_DEMO: 'true' }).seedDemo).toBe(true);
+  });
+
   it('refuses MONGODB_URI without MEILI_URL, explaining that search needs Meilisearch', () => {
     const problems = problemsOf({ MONGODB_URI: 'mongodb://localhost:27017/forum' });
     expect(problems.some((p) => p.includes('MONGODB_URI') && p.includes('MEILI_URL'))).toBe(true);

@@ -25,10 +25,16 @@ describe('selecting the MongoDB backend', () => {
     expect(problems[0]).toMatch(/MONGODB_URI.*MEILI_URL/);
   });
 
-  it('refuses Meilisearch beside the embedded storage as not available yet', () => {
-    const problems = problemsOf({ MEILI_URL: 'http://localhost:7700' });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/not available yet/);
+  it('accepts Meilisearch beside the embedded storage (the SQLite file then feeds the outbox)', () => {
+    const config = loadConfig({ MEILI_URL: 'http://localhost:7700' });
+    expect(config).toMatchObject({ storage: 'sqlite', search: 'meili', meiliIndex: 'forum' });
+  });
+
+  it('requires MEILI_MASTER_KEY with Meilisearch in production, and a plain index name', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), MEILI_URL: 'http://localhost:7700', MEILI_INDEX: 'forum/../x' });
+    expect(problems).toHaveLength(2);
+    expect(problems.some((p) => p.includes('MEILI_MASTER_KEY'))).toBe(true);
+    expect(problems.some((p) => p.includes('MEILI_INDEX'))).toBe(true);
   });
 
   it('the synchronous createStorage opens SQLite and points MongoDB to the async variant', async () => {

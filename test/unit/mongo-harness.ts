@@ -11,7 +11,8 @@ import { MongoContext } from '../../src/db/mongo/repositories/context.js';
  * transaction helper — and recorded as what would have been sent (model, operation, filter,
  * update, options, pipeline, and whether it ran inside the transaction). On the way, each
  * filter and update is cast against the schema (strict 'throw'), and each inserted document
- * is validated, exactly as mongoose would before sending. Tests script the replies.
+ * is validated, exactly as mongoose would before sending (bulk updates are cast too). Tests
+ * script the replies, or back a model with an in-memory collection (mongo-memory.ts).
  */
 
 export interface Call {
@@ -126,8 +127,15 @@ export function offline(): Offline {
       return list as never;
     } as never),
     vi.spyOn(mongoose.Model, 'bulkWrite').mockImplementation(async function (this: Model<unknown>, ops: unknown, options?: unknown) {
-      respond({ kind: 'bulk', model: this.modelName, op: 'bulkWrite', ops: ops as unknown[], options: options as Record<string, unknown>, tx: txOf(options as Record<string, unknown>) });
-      return {} as never;
+      // Cast each update as mongoose would before sending: a misspelt path in a bulk op throws too.
+      for (const op of ops as Array<{ updateOne?: { filter: Record<string, unknown>; update: Record<string, unknown>; upsert?: boolean } }>) {
+        if (!op.updateOne) continue;
+        const q = this.updateOne(op.updateOne.filter, op.updateOne.update as never, { upsert: op.updateOne.upsert });
+        q.cast(this);
+        (q as unknown as { _castUpdate(u: unknown): unknown })._castUpdate(q.getUpdate());
+      }
+      const reply = respond({ kind: 'bulk', model: this.modelName, op: 'bulkWrite', ops: ops as unknown[], options: options as Record<string, unknown>, tx: txOf(options as Record<string, unknown>) });
+      return (reply ?? {}) as never;
     } as never),
     vi.spyOn(mongoose.Query.prototype, 'cursor').mockImplementation(function (this: mongoose.Query<unknown, unknown>) {
       const model = this.model as Model<unknown>;

@@ -30,6 +30,8 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   faqHelpfulVotes: { entryId: 1, voterKey: 'u:1', helpful: true, createdAt: T },
   faqDismissals: { _id: 11, communityId: 1, dismissedBy: 1, reason: 'too specific', scoreAtDismissal: 6, createdAt: T },
   searchLog: { _id: 1, query: '咖啡 grinder', normalized: '咖啡 grinder', communityId: null, filters: 'kind=answer', hitCount: 0, clickCount: 0, userHash: 'h', clicks: [{ docId: 'q:1', position: 0, createdAt: T }], createdAt: T },
+  searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
+  jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -123,6 +125,29 @@ describe('mongo models: rules a document must keep', () => {
     expect(errorsOf(models.faqEntries, { ...valid.faqEntries, needsReview: true, reviewReason: 'overtaken' })).toEqual([]);
   });
 
+  it('search outbox: ids are search document ids, versions start at 1, statuses and error length are bounded', () => {
+    for (const id of ['answer-1', 'faq-9007199254740991']) expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, _id: id })).toEqual([]);
+    for (const id of ['question-0', 'post-1', 'question-', 'question-1 ', `question-${'1'.repeat(70)}`]) expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, _id: id })).toEqual(['_id']);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, version: 0 })).toEqual(['version']);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, version: 1.5 })).toEqual(['version']);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, status: 'running' })).toEqual(['status']);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, attempts: -1 })).toEqual(['attempts']);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, lastError: 'x'.repeat(1001) })).toEqual(['lastError']);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, status: 'failed', attempts: 5, lastError: 'x'.repeat(1000) })).toEqual([]);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, status: 'done', doneAt: T, leaseOwner: 'web-1#0123456789abcdef', leaseUntil: T + 1 })).toEqual([]);
+    expect(errorsOf(models.searchOutbox, { ...valid.searchOutbox, leaseOwner: { $ne: null } })).toEqual(['leaseOwner']);
+  });
+
+  it('search outbox defaults: a new entry is free (no lease) and has no error', () => {
+    const doc = new models.searchOutbox({ _id: 'faq-1', version: 1, status: 'pending', changedAt: T, nextAttemptAt: T }).toObject();
+    expect(doc).toMatchObject({ attempts: 0, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null });
+  });
+
+  it('job leases need a name, an owner and an end time', () => {
+    expect(errorsOf(models.jobLeases, { _id: 'x' })).toEqual(['owner', 'until']);
+    expect(errorsOf(models.jobLeases, { ...valid.jobLeases, until: 1.5 })).toEqual(['until']);
+  });
+
   it('search log clicks are validated too', () => {
     expect(errorsOf(models.searchLog, { ...valid.searchLog, clicks: [{ docId: 'q:1', position: -1, createdAt: T }] })).toEqual(['clicks.0.position']);
   });
@@ -159,6 +184,14 @@ describe('mongo models: indexes', () => {
     }
     expect(keys).toContain('{"questionId":1,"isAccepted":-1,"score":-1,"createdAt":1}');
     expect(keys).toContain('{"type":1,"lastActivityAt":-1}');
+  });
+
+  it('serves the outbox worker from indexes: claim, requeue, backlog and failures, prune', () => {
+    const keys = indexes('searchOutbox').map((i) => i.keys);
+    expect(keys).toEqual([{ status: 1, nextAttemptAt: 1 }, { changedAt: 1 }, { status: 1, changedAt: -1 }, { status: 1, doneAt: 1 }]);
+    expect(indexes('searchOutbox').some((i) => i.options.unique)).toBe(false); // _id is the document id: no second unique key to race on
+    expect(indexes('jobLeases')).toEqual([]); // a lease is found by its _id only
+    expect([models.searchOutbox.collection.collectionName, models.jobLeases.collection.collectionName]).toEqual(['searchOutbox', 'jobLeases']);
   });
 
   it('names every index, so index changes show up in reviews', () => {

@@ -6,6 +6,10 @@ import * as accounts from '../../src/db/mongo/queries/accounts.js';
 import * as qa from '../../src/db/mongo/queries/qa.js';
 import * as faq from '../../src/db/mongo/queries/faq.js';
 import * as searchLog from '../../src/db/mongo/queries/search-log.js';
+import * as outbox from '../../src/db/mongo/queries/outbox.js';
+import * as leases from '../../src/db/mongo/queries/leases.js';
+import * as searchDocs from '../../src/db/mongo/queries/search-documents.js';
+import { faqPath } from '../../src/db/mongo/search-document-mappers.js';
 import { reserveIdsQuery } from '../../src/db/mongo/queries/counters.js';
 import { idsFromSeq, parseId, parseIds } from '../../src/db/mongo/ids.js';
 import { REPUTATION, reputationForVote } from '../../src/domain/reputation.js';
@@ -373,5 +377,161 @@ describe('search log queries', () => {
       noClicks: [],
     });
     expect(searchLog.searchReportFrom({ totals: [], top: [], noResults: [], noClicks: [] })).toMatchObject({ searches: 0, noResultSearches: 0, clickedSearches: 0 });
+  });
+});
+
+describe('search outbox queries', () => {
+  const castBulk = (ops: qa.BulkUpdateOne[]) => ops.map((op) => castUpdate(M.searchOutbox, { filter: op.updateOne.filter, update: op.updateOne.update, options: { upsert: op.updateOne.upsert } }));
+
+  it('enqueues each document once as an upsert that bumps the version and keeps any lease', () => {
+    const ops = outbox.enqueueOps(['question-1', 'answer-2', 'question-1'], 500);
+    expect(ops).toEqual(
+      ['question-1', 'answer-2'].map((id) => ({
+        updateOne: {
+          filter: { _id: id },
+          update: {
+            $set: { status: 'pending', changedAt: 500, nextAttemptAt: 500, attempts: 0, lastError: null, doneAt: null },
+            $inc: { version: 1 },
+            $setOnInsert: { leaseOwner: null, leaseUntil: 0 },
+          },
+          upsert: true,
+        },
+      })),
+    );
+    // the lease fields are only ever set on insert: an existing lease survives a new change
+    for (const op of ops) expect(Object.keys(op.updateOne.update.$set as object)).not.toContain('leaseOwner');
+    castBulk(ops);
+  });
+
+  it('claims in three steps: due candidates, a conditional lease to the claim token, the read-back', () => {
+    const due = { status: 'pending', nextAttemptAt: { $lte: 100 }, leaseUntil: { $lt: 100 } };
+    const candidates = outbox.claimCandidatesQuery(100, 25);
+    expect(candidates).toEqual({ filter: due, sort: { nextAttemptAt: 1, _id: 1 }, limit: 25, projection: { _id: 1 } });
+    castFind(M.searchOutbox, candidates);
+    const token = outbox.leaseToken('web-1', '0123456789abcdef');
+    expect(token).toBe('web-1#0123456789abcdef');
+    const lease = outbox.claimLeaseQuery(['question-1', 'faq-2'], token, 100, 30_000);
+    expect(lease).toEqual({ filter: { _id: { $in: ['question-1', 'faq-2'] }, ...due }, update: { $set: { leaseOwner: token, leaseUntil: 30_100 } } });
+    castUpdate(M.searchOutbox, lease);
+    const back = outbox.claimedQuery(['question-1'], token);
+    expect(back.filter).toEqual({ _id: { $in: ['question-1'] }, leaseOwner: token });
+    castFind(M.searchOutbox, back);
+    expect(() => outbox.leaseToken('w', 'short')).toThrow(RangeError);
+  });
+
+  it('recognises an owner\'s claim tokens exactly, whatever its name contains', () => {
+    const re = (owner: string) => new RegExp(outbox.ownedBy(owner).$regex);
+    expect(re('a').test('a#0123456789abcdef')).toBe(true);
+    expect(re('a').test('a#b#0123456789abcdef')).toBe(false); // owner "a#b" is someone else
+    expect(re('a#b').test('a#b#0123456789abcdef')).toBe(true);
+    expect(re('a').test('ab#0123456789abcdef')).toBe(false);
+    expect(re('host.1').test('hostX1#0123456789abcdef')).toBe(false); // regex characters are escaped
+    expect(re('w(1)+').test('w(1)+#0123456789abcdef')).toBe(true);
+  });
+
+  it('completes only the claimed version under this owner\'s lease, then releases the rest', () => {
+    const ops = outbox.completeOps('w', [{ docId: 'question-1', version: 2 }], 900);
+    expect(ops).toEqual([
+      { updateOne: { filter: { _id: 'question-1', version: 2, status: 'pending', leaseOwner: outbox.ownedBy('w') }, update: { $set: { status: 'done', doneAt: 900, leaseOwner: null, leaseUntil: 0 } } } },
+    ]);
+    castBulk(ops);
+    const release = outbox.releaseQuery('w', ['question-1']);
+    expect(release).toEqual({ filter: { _id: { $in: ['question-1'] }, leaseOwner: outbox.ownedBy('w') }, update: { $set: { leaseOwner: null, leaseUntil: 0 } } });
+    castUpdate(M.searchOutbox, release);
+  });
+
+  it('retries the claimed version: one more attempt, the error capped, pending from retryAt or failed', () => {
+    const spec = outbox.retryQuery('w', { docId: 'faq-3', version: 4 }, 'e'.repeat(2000), 5000, false);
+    expect(spec.filter).toEqual({ _id: 'faq-3', version: 4, leaseOwner: outbox.ownedBy('w') });
+    expect(spec.update).toEqual({ $inc: { attempts: 1 }, $set: { lastError: 'e'.repeat(1000), nextAttemptAt: 5000, status: 'pending', leaseOwner: null, leaseUntil: 0 } });
+    castUpdate(M.searchOutbox, spec);
+    expect((outbox.retryQuery('w', { docId: 'faq-3', version: 4 }, 'x', 1, true).update as { $set: { status: string } }).$set.status).toBe('failed');
+  });
+
+  it('reads the backlog and failures, requeues by change time and prunes old done entries', () => {
+    castFind(M.searchOutbox, outbox.pendingQuery());
+    castFind(M.searchOutbox, outbox.failedQuery());
+    expect(outbox.oldestPendingQuery()).toEqual({ filter: { status: 'pending' }, sort: { changedAt: 1 }, limit: 1, projection: { changedAt: 1 } });
+    castFind(M.searchOutbox, outbox.oldestPendingQuery());
+    expect(outbox.listFailedQuery(20)).toMatchObject({ filter: { status: 'failed' }, sort: { changedAt: -1, _id: 1 }, limit: 20 });
+    castFind(M.searchOutbox, outbox.listFailedQuery(20));
+    const requeue = outbox.requeueQuery(1000, 2000);
+    expect(requeue).toEqual({
+      filter: { changedAt: { $gte: 1000 } },
+      update: { $set: { status: 'pending', attempts: 0, nextAttemptAt: 2000, lastError: null, doneAt: null }, $inc: { version: 1 } },
+    });
+    castUpdate(M.searchOutbox, requeue);
+    expect(outbox.pruneQuery(3000)).toEqual({ filter: { status: 'done', doneAt: { $lt: 3000 } } });
+    castFind(M.searchOutbox, outbox.pruneQuery(3000));
+  });
+});
+
+describe('job lease queries', () => {
+  it('acquires with one conditional upsert: expired or ours, else the primary key refuses', () => {
+    const spec = leases.acquireLeaseQuery('sweep', 'web-1', 100, 5000);
+    expect(spec).toEqual({
+      filter: { _id: 'sweep', $or: [{ until: { $lt: 100 } }, { owner: 'web-1' }] },
+      update: { $set: { owner: 'web-1', until: 5100 } },
+      options: { upsert: true, returnDocument: 'after' },
+    });
+    castUpdate(M.jobLeases, spec);
+    expect(leases.acquireLeaseQuery({ $gt: '' } as unknown as string, 'o', 1, 1).filter._id).toBe('[object Object]');
+  });
+
+  it('releases only the holder\'s lease', () => {
+    expect(leases.releaseLeaseQuery('sweep', 'web-1')).toEqual({ filter: { _id: 'sweep', owner: 'web-1' } });
+    castFind(M.jobLeases, leases.releaseLeaseQuery('sweep', 'web-1'));
+  });
+});
+
+describe('search document queries', () => {
+  it('reads live posts of one kind by id and by id-range page, without bodies in Markdown or HTML', () => {
+    const byId = searchDocs.postsByIdsQuery('answer', [3, 4]);
+    expect(byId.filter).toEqual({ _id: { $in: [3, 4] }, type: 'answer', deletedAt: null });
+    expect(byId.projection).not.toHaveProperty('bodyMd');
+    expect(byId.projection).not.toHaveProperty('bodyHtml');
+    castFind(M.posts, byId);
+    const page = searchDocs.postPageQuery('question', 40, 500);
+    expect(page).toMatchObject({ filter: { _id: { $gt: 40 }, type: 'question', deletedAt: null }, sort: { _id: 1 }, limit: 500 });
+    castFind(M.posts, page);
+    expect(searchDocs.postPageQuery('question', 0, 0).limit).toBe(1);
+    castFind(M.posts, searchDocs.threadsQuery([1]));
+    expect(searchDocs.threadsQuery([1]).filter).toEqual({ _id: { $in: [1] }, type: 'question', deletedAt: null });
+  });
+
+  it('reads published FAQ entries and the category levels above them', () => {
+    expect(searchDocs.entriesByIdsQuery([1]).filter).toEqual({ _id: { $in: [1] }, status: 'published' });
+    castFind(M.faqEntries, searchDocs.entriesByIdsQuery([1]));
+    expect(searchDocs.entryPageQuery(7, 10)).toMatchObject({ filter: { _id: { $gt: 7 }, status: 'published' }, sort: { _id: 1 }, limit: 10 });
+    castFind(M.faqEntries, searchDocs.entryPageQuery(7, 10));
+    castFind(M.faqCategories, searchDocs.categoriesByIdsQuery([1, 2]));
+    castFind(M.posts, searchDocs.liveQuestionsCountQuery());
+    castFind(M.faqEntries, searchDocs.publishedEntriesCountQuery());
+    expect(searchDocs.liveAnswersCountPipeline().map((s) => Object.keys(s)[0])).toEqual(['$match', '$lookup', '$match', '$count']);
+  });
+
+  it('builds the category path from the root, at most four names, stopping at a missing category', () => {
+    const cats = new Map([
+      [1, { _id: 1, name: 'A', parentId: null }],
+      [2, { _id: 2, name: 'B', parentId: 1 }],
+      [3, { _id: 3, name: 'C', parentId: 2 }],
+      [4, { _id: 4, name: 'D', parentId: 3 }],
+      [5, { _id: 5, name: 'E', parentId: 4 }],
+      [6, { _id: 6, name: 'F', parentId: 99 }],
+    ]);
+    expect(faqPath(1, cats)).toEqual(['A']);
+    expect(faqPath(4, cats)).toEqual(['A', 'B', 'C', 'D']);
+    expect(faqPath(5, cats)).toEqual(['B', 'C', 'D', 'E']);
+    expect(faqPath(6, cats)).toEqual(['F']);
+    expect(faqPath(99, cats)).toEqual([]);
+  });
+
+  it('names the entries and answers that a change touches', () => {
+    expect(qa.answerIdsOfQuestionQuery(5)).toEqual({ filter: { questionId: 5, type: 'answer' }, projection: { _id: 1 } });
+    castFind(M.posts, qa.answerIdsOfQuestionQuery(5));
+    expect(faq.entryIdsOfSourceQuestionQuery(5)).toEqual({ filter: { sourceQuestionId: 5 }, projection: { _id: 1 } });
+    castFind(M.faqEntries, faq.entryIdsOfSourceQuestionQuery(5));
+    expect(faq.entryIdsInCategoriesQuery([1, 2])).toEqual({ filter: { categoryId: { $in: [1, 2] } }, projection: { _id: 1 } });
+    castFind(M.faqEntries, faq.entryIdsInCategoriesQuery([1, 2]));
   });
 });

@@ -14,6 +14,9 @@ import { SqliteCommentRepository } from '../../src/db/sqlite/comment-repository.
 import { SqliteTagRepository } from '../../src/db/sqlite/tag-repository.js';
 import { SqliteFaqRepository } from '../../src/db/sqlite/faq-repository.js';
 import { SqliteSearchLogRepository } from '../../src/search/sqlite-fts/search-log-repository.js';
+import { SqliteOutboxRepository } from '../../src/db/sqlite/outbox-repository.js';
+import { SqliteLeaseRepository } from '../../src/db/sqlite/lease-repository.js';
+import { SqliteSearchDocumentRepository } from '../../src/db/sqlite/search-document-repository.js';
 import { MongoUserRepository } from '../../src/db/mongo/repositories/user-repository.js';
 import { MongoSessionRepository } from '../../src/db/mongo/repositories/session-repository.js';
 import { MongoCommunityRepository } from '../../src/db/mongo/repositories/community-repository.js';
@@ -26,16 +29,24 @@ import { MongoCommentRepository } from '../../src/db/mongo/repositories/comment-
 import { MongoTagRepository } from '../../src/db/mongo/repositories/tag-repository.js';
 import { MongoFaqRepository } from '../../src/db/mongo/repositories/faq-repository.js';
 import { MongoSearchLogRepository } from '../../src/db/mongo/repositories/search-log-repository.js';
+import { MongoOutboxRepository } from '../../src/db/mongo/repositories/outbox-repository.js';
+import { MongoLeaseRepository } from '../../src/db/mongo/repositories/lease-repository.js';
+import { MongoSearchDocumentRepository } from '../../src/db/mongo/repositories/search-document-repository.js';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
 import { offline, type Call, type Offline } from './mongo-harness.js';
 
 /* ---------------------------------------------------------------- port parity */
 
+const PRIVATE_HELPERS = [
+  'id', 'entryById', 'withDuplicateCounts', 'setRelated', 'newTagIds', 'insertRevision', 'attachTags', 'detachTags',
+  'subtree', 'enqueueEntriesIn', 'threads', 'answerDocs', 'faqDocs', 'categoryPaths',
+];
+
 const publicMethods = (cls: { prototype: object }) =>
   Object.getOwnPropertyNames(cls.prototype)
     .filter((name) => name !== 'constructor' && typeof (cls.prototype as Record<string, unknown>)[name] === 'function')
     // private helpers are TypeScript-private only; the ports never name these
-    .filter((name) => !['id', 'entryById', 'withDuplicateCounts', 'setRelated', 'newTagIds', 'insertRevision', 'attachTags', 'detachTags'].includes(name))
+    .filter((name) => !PRIVATE_HELPERS.includes(name))
     .sort();
 
 const PAIRS: Array<[string, { prototype: object }, { prototype: object }]> = [
@@ -51,6 +62,9 @@ const PAIRS: Array<[string, { prototype: object }, { prototype: object }]> = [
   ['tags', SqliteTagRepository, MongoTagRepository],
   ['faq', SqliteFaqRepository, MongoFaqRepository],
   ['searchLog', SqliteSearchLogRepository, MongoSearchLogRepository],
+  ['outbox', SqliteOutboxRepository, MongoOutboxRepository],
+  ['leases', SqliteLeaseRepository, MongoLeaseRepository],
+  ['searchDocuments', SqliteSearchDocumentRepository, MongoSearchDocumentRepository],
 ];
 
 describe('mongo repositories implement every port method the SQLite ones do', () => {
@@ -93,6 +107,11 @@ afterEach(() => {
 const MALFORMED = ['', 'not-an-id', '0', '-1', '1.5', '{"$gt":""}', '１', 'x'.repeat(500)];
 const dup = (keyPattern: Record<string, number>) => Object.assign(new Error('E11000 duplicate key error'), { code: 11000, keyPattern });
 const ops = (calls: Call[]) => calls.map((c) => `${c.model}.${c.op}${c.tx ? '@tx' : ''}`);
+/** The search outbox writes sent: which document ids, in which transaction (null: none). */
+const outboxWrites = (calls: Call[] = h.sent()) =>
+  calls
+    .filter((c) => c.model === 'SearchOutbox' && c.op === 'bulkWrite')
+    .map((c) => ({ tx: c.tx, ids: (c.ops as Array<{ updateOne: { filter: { _id: string } } }>).map((o) => o.updateOne.filter._id) }));
 
 describe('malformed ids never reach MongoDB', () => {
   it('reads return null or empty', async () => {
@@ -230,7 +249,8 @@ describe('Q&A', () => {
     h.when('Tag', 'find', [{ _id: 3, name: 'lens' }]);
     const q = await h.storage.posts.createQuestion({ communityId: '1', authorId: '2', title: 'T', slug: 't', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', tags: ['lens', '电池'], now: 50 });
     expect(q).toMatchObject({ id: '1', type: 'question', tags: ['lens', '电池'], lastActivityUserId: '2', revisionCount: 1 });
-    expect(ops(h.sent())).toEqual(['Community.updateOne@tx', 'Post.create@tx', 'Tag.find@tx', 'Tag.bulkWrite@tx', 'Revision.create@tx']);
+    expect(ops(h.sent())).toEqual(['Community.updateOne@tx', 'Post.create@tx', 'Tag.find@tx', 'Tag.bulkWrite@tx', 'Revision.create@tx', 'SearchOutbox.bulkWrite@tx']);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['question-1'] }]);
     expect(h.sent()[0]!.update).toEqual({ $inc: { questionCount: 1 } });
     expect(h.sent()[3]!.ops).toEqual([
       { updateOne: { filter: { communityId: 1, name: 'lens' }, update: { $inc: { questionCount: 1 } } } },
@@ -246,13 +266,16 @@ describe('Q&A', () => {
     h.when('Community', 'updateOne', { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
     await expect(h.storage.posts.createQuestion({ communityId: '999', authorId: '2', title: 'T', slug: 't', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', tags: [], now: 50 })).rejects.toBeInstanceOf(NotFoundError);
     expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
+    expect(outboxWrites()).toEqual([]);
   });
 
   it('creates an answer and bumps the question in one transaction', async () => {
     h.when('Post', 'findOne', question);
     const a = await h.storage.posts.createAnswer({ questionId: '10', authorId: '3', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', now: 60 });
     expect(a).toMatchObject({ type: 'answer', questionId: '10', communityId: '1', authorId: '3' });
-    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Post.create@tx', 'Revision.create@tx', 'Post.updateOne@tx']);
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Post.create@tx', 'Revision.create@tx', 'Post.updateOne@tx', 'SearchOutbox.bulkWrite@tx']);
+    // the question's document holds the answer count, so it is enqueued with the answer
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['answer-1', 'question-10'] }]);
     expect(h.sent()[0]!.filter).toEqual({ _id: 10, type: 'question', deletedAt: null });
     expect(h.sent()[3]!.update).toEqual({ $inc: { answerCount: 1 }, $set: { lastActivityAt: 60, lastActivityUserId: 3, lastActivityKind: 'answer' } });
   });
@@ -262,7 +285,8 @@ describe('Q&A', () => {
     h.when('Vote', 'findOne', { postId: 11, userId: 2, value: -1, createdAt: 1 });
     h.when('Post', 'findOneAndUpdate', { _id: 11, score: 1, upVotes: 1, downVotes: 0 });
     expect(await h.storage.votes.castVote('11', '2', 1, 70)).toEqual({ score: 1, upVotes: 1, downVotes: 0, value: 1 });
-    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx', 'Vote.updateOne@tx', 'Post.findOneAndUpdate@tx', 'User.updateOne@tx']);
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx', 'Vote.updateOne@tx', 'Post.findOneAndUpdate@tx', 'User.updateOne@tx', 'SearchOutbox.bulkWrite@tx']);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['answer-11'] }]);
     expect(h.sent()[3]!.update).toEqual({ $inc: { score: 2, upVotes: 1, downVotes: -1 } });
     expect(h.sent()[4]).toMatchObject({ filter: { _id: 5 }, update: { $inc: { reputation: REPUTATION.answerUpvoted - REPUTATION.downvoted } } });
     expect(h.transactions()).toBe(1);
@@ -273,10 +297,12 @@ describe('Q&A', () => {
     h.when('Vote', 'findOne', { postId: 10, userId: 2, value: 1, createdAt: 1 });
     h.when('Post', 'findOneAndUpdate', { _id: 10, score: 0, upVotes: 0, downVotes: 0 });
     await h.storage.votes.castVote('10', '2', 0, 70);
-    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx', 'Vote.deleteOne@tx', 'Post.findOneAndUpdate@tx', 'User.updateOne@tx']);
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx', 'Vote.deleteOne@tx', 'Post.findOneAndUpdate@tx', 'User.updateOne@tx', 'SearchOutbox.bulkWrite@tx']);
     expect(h.sent()[4]!.update).toEqual({ $inc: { reputation: -REPUTATION.questionUpvoted } });
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['question-10'] }]);
     h.calls.length = 0;
     expect(await h.storage.votes.castVote('10', '2', 1, 70)).toEqual({ score: 1, upVotes: 1, downVotes: 0, value: 1 });
+    // the same vote again changes no document, so nothing is enqueued
     expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Vote.findOne@tx']);
   });
 
@@ -296,11 +322,24 @@ describe('Q&A', () => {
     await h.storage.posts.setAcceptedAnswer('10', '12', 80);
     expect(ops(h.sent())).toEqual([
       'Post.findOne@tx', 'Post.findOne@tx', 'Post.updateOne@tx', 'Post.findOne@tx', 'Post.updateOne@tx',
-      'User.updateOne@tx', 'User.updateOne@tx', 'User.updateOne@tx', 'User.updateOne@tx', 'Post.updateOne@tx',
+      'User.updateOne@tx', 'User.updateOne@tx', 'User.updateOne@tx', 'User.updateOne@tx', 'Post.updateOne@tx', 'SearchOutbox.bulkWrite@tx',
     ]);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['question-10', 'answer-11', 'answer-12'] }]);
     const rep = h.sent().filter((c) => c.model === 'User').map((c) => [(c.filter as { _id: number })._id, (c.update as { $inc: { reputation: number } }).$inc.reputation]);
     expect(rep).toEqual([[5, -15], [1, -2], [6, 15], [1, 2]]);
-    expect(h.sent().at(-1)!.update).toEqual({ $set: { acceptedAnswerId: 12, lastActivityAt: 80 } });
+    expect(h.sent().at(-2)!.update).toEqual({ $set: { acceptedAnswerId: 12, lastActivityAt: 80 } });
+  });
+
+  it('accepting the answer that is already accepted changes nothing and enqueues nothing', async () => {
+    h.when('Post', 'findOne', { ...question, acceptedAnswerId: 11 });
+    await h.storage.posts.setAcceptedAnswer('10', '11', 80);
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx']);
+  });
+
+  it('accepting a first answer enqueues the question and that answer only', async () => {
+    h.when('Post', 'findOne', (call: Call) => ((call.filter as { _id: number })._id === 10 ? question : answer(12, 6)));
+    await h.storage.posts.setAcceptedAnswer('10', '12', 80);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['question-10', 'answer-12'] }]);
   });
 
   it('refuses an answer of another question and aborts', async () => {
@@ -308,11 +347,14 @@ describe('Q&A', () => {
     await expect(h.storage.posts.setAcceptedAnswer('10', '13', 80)).rejects.toBeInstanceOf(NotFoundError);
     expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
     expect(h.sent().some((c) => c.model === 'User')).toBe(false);
+    expect(outboxWrites()).toEqual([]);
   });
 
   it('edits a question: only changed tags move their counts', async () => {
     h.when('Post', 'findOne', { ...question, tags: ['lens', 'battery'] });
     h.when('Tag', 'find', []);
+    h.when('Post', 'find', [{ _id: 11 }, { _id: 12 }]);
+    h.when('FaqEntry', 'find', [{ _id: 3 }]);
     await h.storage.posts.editPost({ postId: '10', editorId: '2', tags: ['lens', 'strap'], bodyMd: 'b', bodyHtml: 'b', bodyText: 'b', reason: 'r', now: 90 });
     const bulk = h.sent().find((c) => c.kind === 'bulk')!;
     expect(bulk.ops).toEqual([
@@ -322,12 +364,24 @@ describe('Q&A', () => {
     const revision = h.sent().find((c) => c.model === 'Revision')!;
     expect(revision.docs![0]).toMatchObject({ revision: 2, authorId: 2, title: 't', tags: ['lens', 'strap'], reason: 'r' });
     expect(h.sent().every((c) => c.tx === 1)).toBe(true);
+    // answers repeat the question's title, slug and tags; FAQ entries made from it its tags
+    expect(h.sent().find((c) => c.model === 'Post' && c.op === 'find')).toMatchObject({ filter: { questionId: 10, type: 'answer' } });
+    expect(h.sent().find((c) => c.model === 'FaqEntry' && c.op === 'find')).toMatchObject({ filter: { sourceQuestionId: 10 } });
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['question-10', 'answer-11', 'answer-12', 'faq-3'] }]);
+  });
+
+  it('edits an answer: the answer alone is enqueued, with the text and revision', async () => {
+    h.when('Post', 'findOne', answer(11, 5));
+    await h.storage.posts.editPost({ postId: '11', editorId: '5', bodyMd: 'b', bodyHtml: 'b', bodyText: 'b', reason: '', now: 90 });
+    expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Post.updateOne@tx', 'Post.updateOne@tx', 'Revision.create@tx', 'SearchOutbox.bulkWrite@tx', 'Post.findOne@tx']);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['answer-11'] }]);
   });
 
   it('adds a comment, its count and the question activity in one transaction', async () => {
     h.when('Post', 'findOne', answer(11, 5));
     const c = await h.storage.comments.add('11', '3', 'hi', 'hi', 95);
     expect(c).toMatchObject({ postId: '11', authorId: '3', body: 'hi' });
+    // comments are in no search document: no outbox write
     expect(ops(h.sent())).toEqual(['Post.findOne@tx', 'Comment.create@tx', 'Post.updateOne@tx', 'Post.updateOne@tx']);
     expect(h.sent()[3]).toMatchObject({ filter: { _id: 10, type: 'question' }, update: { $set: { lastActivityAt: 95, lastActivityUserId: 3, lastActivityKind: 'comment' } } });
   });
@@ -337,15 +391,19 @@ describe('Q&A', () => {
       (call.pipeline![0] as Record<string, unknown>).$group ? [{ _id: 10, score: 1, upVotes: 1, downVotes: 0 }] : [{ _id: 1, reputation: REPUTATION.questionUpvoted }],
     );
     h.when('Post', 'aggregate', []);
-    h.when('Post', 'cursor', [{ _id: 10, score: 1, upVotes: 1, downVotes: 0 }, { _id: 11, score: 3, upVotes: 3, downVotes: 0 }]);
+    h.when('Post', 'cursor', [{ _id: 10, type: 'question', score: 1, upVotes: 1, downVotes: 0 }, { _id: 11, type: 'answer', score: 3, upVotes: 3, downVotes: 0 }]);
     h.when('User', 'cursor', [{ _id: 1, reputation: 0 }, { _id: 2, reputation: 0 }]);
     expect(await h.storage.votes.recomputeAll()).toEqual({ usersChanged: 1, postsChanged: 1 });
     expect(h.transactions()).toBe(0);
     const bulks = h.sent().filter((c) => c.kind === 'bulk');
-    expect(bulks.map((b) => [b.model, b.ops])).toEqual([
+    expect(bulks.filter((b) => b.model !== 'SearchOutbox').map((b) => [b.model, b.ops])).toEqual([
       ['Post', [{ updateOne: { filter: { _id: 11 }, update: { $set: { score: 0, upVotes: 0, downVotes: 0 } } } }]],
       ['User', [{ updateOne: { filter: { _id: 1 }, update: { $set: { reputation: REPUTATION.questionUpvoted } } } }]],
     ]);
+    // only the corrected post is enqueued, right after its batch and outside any transaction
+    expect(ops(bulks)).toEqual(['Post.bulkWrite', 'SearchOutbox.bulkWrite', 'User.bulkWrite']);
+    expect(outboxWrites()).toEqual([{ tx: null, ids: ['answer-11'] }]);
+    expect(h.sent().find((c) => c.model === 'Post' && c.op === 'cursor')!.projection).toMatchObject({ type: 1 });
   });
 });
 
@@ -360,11 +418,56 @@ describe('FAQ', () => {
       if (parents.includes(3)) return [{ _id: 5 }];
       return [];
     });
+    h.when('FaqEntry', 'find', [{ _id: 7 }, { _id: 8 }]);
     await h.storage.faq.moveCategory('2', null, 1, 100);
     const sent = h.sent();
     expect(sent.every((c) => c.tx === 1)).toBe(true);
     expect(sent.find((c) => c.op === 'updateOne')!.update).toEqual({ $set: { parentId: null, position: 5, updatedAt: 100 } });
     expect(sent.find((c) => c.op === 'updateMany')).toMatchObject({ filter: { _id: { $in: [2, 3, 4, 5] } }, update: { $inc: { depth: -1 } } });
+    // every entry in the moved subtree has a new path
+    expect(sent.find((c) => c.model === 'FaqEntry' && c.op === 'find')!.filter).toEqual({ categoryId: { $in: [2, 3, 4, 5] } });
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-7', 'faq-8'] }]);
+  });
+
+  it('moving a category to the same depth still enqueues the entries under it', async () => {
+    h.when('FaqCategory', 'findOne', (call: Call) => ((call.filter as { _id?: number })._id === 2 ? category(2, 1, 2) : null));
+    h.when('FaqEntry', 'find', [{ _id: 7 }]);
+    await h.storage.faq.moveCategory('2', '9', 2, 100);
+    expect(h.sent().some((c) => c.model === 'FaqCategory' && c.op === 'updateMany')).toBe(false);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-7'] }]);
+  });
+
+  it('renames a category and enqueues the entries of its whole subtree in one transaction', async () => {
+    h.when('FaqCategory', 'findOneAndUpdate', category(2, null, 1));
+    h.when('FaqCategory', 'find', (call: Call) => ((call.filter as { parentId: { $in: number[] } }).parentId.$in.includes(2) ? [{ _id: 3 }] : []));
+    h.when('FaqEntry', 'find', [{ _id: 7 }, { _id: 9 }]);
+    const c = await h.storage.faq.renameCategory('2', 'New', 'new', 5);
+    expect(c).toMatchObject({ id: '2', name: 'c2' });
+    expect(ops(h.sent())).toEqual(['FaqCategory.findOneAndUpdate@tx', 'FaqCategory.find@tx', 'FaqCategory.find@tx', 'FaqEntry.find@tx', 'SearchOutbox.bulkWrite@tx']);
+    expect(h.sent()[3]!.filter).toEqual({ categoryId: { $in: [2, 3] } });
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-7', 'faq-9'] }]);
+  });
+
+  it('renaming to a sibling\'s slug is a ConflictError and an unknown category NotFound; neither enqueues', async () => {
+    h.when('FaqCategory', 'findOneAndUpdate', () => {
+      throw dup({ communityId: 1, parentId: 1, slug: 1 });
+    });
+    await expect(h.storage.faq.renameCategory('2', 'n', 's', 1)).rejects.toMatchObject({ messageKey: 'faq.category.slugTaken' });
+    h.when('FaqCategory', 'findOneAndUpdate', null);
+    await expect(h.storage.faq.renameCategory('2', 'n', 's', 1)).rejects.toBeInstanceOf(NotFoundError);
+    expect(outboxWrites()).toEqual([]);
+  });
+
+  it('deleting a category into a target enqueues the moved entries and those below its children, read before the move', async () => {
+    h.when('FaqCategory', 'find', (call: Call) => ((call.filter as { parentId: { $in: number[] } }).parentId.$in.includes(3) ? [{ _id: 4 }] : []));
+    h.when('FaqEntry', 'find', [{ _id: 7 }, { _id: 8 }]);
+    await h.storage.faq.deleteCategory('3', '2', 1);
+    expect(ops(h.sent())).toEqual([
+      'FaqCategory.find@tx', 'FaqCategory.find@tx', 'FaqEntry.updateMany@tx', 'FaqCategory.updateMany@tx', 'FaqEntry.find@tx', 'SearchOutbox.bulkWrite@tx',
+      'FaqEntry.countDocuments@tx', 'FaqCategory.countDocuments@tx', 'FaqCategory.deleteOne@tx',
+    ]);
+    expect(h.sent()[4]!.filter).toEqual({ categoryId: { $in: [3, 4] } });
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-7', 'faq-8'] }]);
   });
 
   it('turns a duplicate sibling slug into a ConflictError', async () => {
@@ -378,6 +481,7 @@ describe('FAQ', () => {
     h.when('FaqEntry', 'countDocuments', 2);
     await expect(h.storage.faq.deleteCategory('3', null, 1)).rejects.toMatchObject({ messageKey: 'faq.category.notEmpty' });
     expect(h.sent().some((c) => c.op === 'deleteOne')).toBe(false);
+    expect(outboxWrites()).toEqual([]);
   });
 
   it('creates an entry with revision 1 and symmetric related links in one transaction', async () => {
@@ -390,6 +494,39 @@ describe('FAQ', () => {
     expect(h.sent().every((c) => c.tx === 1)).toBe(true);
     const updates = h.sent().filter((c) => c.model === 'FaqEntry' && c.op.startsWith('update')).map((c) => c.update);
     expect(updates).toEqual([{ $pull: { relatedIds: 1 } }, { $set: { relatedIds: [7] } }, { $addToSet: { relatedIds: 1 } }]);
+    // only the new entry's document changes: related links are not searchable
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-1'] }]);
+  });
+
+  it('edits an entry and enqueues it in the same transaction', async () => {
+    h.when('FaqEntry', 'findOne', { _id: 4, communityId: 1, categoryId: 2, title: 't', slug: 's', sourceQuestionId: null, sourceAnswerId: null, revisionCount: 2, relatedIds: [], createdBy: 3, createdAt: 1, updatedAt: 1 });
+    await h.storage.faq.editEntry({ entryId: '4', editorId: '3', categoryId: '2', title: 't2', slug: 's2', bodyMd: 'm', bodyHtml: 'h', bodyText: 'x', relatedIds: [], reason: '', now: 9 });
+    expect(h.sent().every((c) => c.tx === 1)).toBe(true);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-4'] }]);
+  });
+
+  it('archives an entry and enqueues it in one transaction; an unknown entry aborts it', async () => {
+    await h.storage.faq.setStatus('4', 'archived');
+    expect(ops(h.sent())).toEqual(['FaqEntry.updateOne@tx', 'SearchOutbox.bulkWrite@tx']);
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-4'] }]);
+    h.calls.length = 0;
+    h.when('FaqEntry', 'updateOne', { matchedCount: 0, modifiedCount: 0, upsertedCount: 0 });
+    await expect(h.storage.faq.setStatus('5', 'published')).rejects.toBeInstanceOf(NotFoundError);
+    expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
+    expect(outboxWrites()).toEqual([]);
+  });
+
+  it('pins, views, search clicks, dismissals and review flags enqueue nothing', async () => {
+    h.when('FaqEntry', 'findOne', { _id: 4, communityId: 1 });
+    await h.storage.faq.setPinned('4', true);
+    await h.storage.faq.addViews(new Map([['4', 2]]));
+    await h.storage.faq.addSearchClick('4');
+    await h.storage.faq.dismiss({ answerId: '11', communityId: '1', dismissedBy: '2', reason: 'r', scoreAtDismissal: 5, createdAt: 1 });
+    await h.storage.faq.flagForReview({ sourceAnswerId: '11' }, 'source_edited');
+    await h.storage.faq.clearReview('4');
+    await h.storage.posts.addViews(new Map([['10', 3]]));
+    expect(h.sent().length).toBeGreaterThan(0);
+    expect(outboxWrites()).toEqual([]);
   });
 
   it('a second promotion of the same answer is a ConflictError', async () => {
@@ -408,10 +545,12 @@ describe('FAQ', () => {
     h.when('FaqEntry', 'findOneAndUpdate', { _id: 1, helpfulYes: 4, helpfulNo: 0 });
     expect(await h.storage.faq.recordHelpful('1', 'v', true, 5)).toEqual({ yes: 4, no: 0, changed: true });
     expect(h.sent().find((c) => c.op === 'findOneAndUpdate')!.update).toEqual({ $inc: { helpfulYes: 1, helpfulNo: -1 } });
+    expect(outboxWrites()).toEqual([{ tx: 1, ids: ['faq-1'] }]);
     h.calls.length = 0;
     h.when('FaqHelpfulVote', 'findOne', { entryId: 1, voterKey: 'v', helpful: true, createdAt: 1 });
     expect(await h.storage.faq.recordHelpful('1', 'v', true, 5)).toEqual({ yes: 3, no: 1, changed: false });
     expect(h.sent().some((c) => c.op.startsWith('update') || c.op === 'findOneAndUpdate')).toBe(false);
+    expect(outboxWrites()).toEqual([]);
   });
 
   it('flags entries overtaken by a higher-scoring live answer', async () => {

@@ -1,3 +1,5 @@
+import { searchDocId, type SearchDocId, type SearchDocKind } from '../../search/port.js';
+
 /*
  * Ids in the MongoDB backend.
  *
@@ -45,6 +47,9 @@ export function parseIds(ids: readonly unknown[]): number[] {
 
 export const idString = (n: number): string => String(n);
 export const idOrNull = (n: number | null | undefined): string | null => (n === null || n === undefined ? null : String(n));
+
+/** The search document (and outbox entry) id of a stored entity: "question-12". */
+export const searchDocIdOf = (kind: SearchDocKind, n: number): SearchDocId => searchDocId(kind, idString(n));
 
 /** Names of the id sequences kept in the `counters` collection, one per kind of entity. */
 export const SEQUENCES = {

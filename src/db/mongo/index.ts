@@ -15,10 +15,13 @@ import { MongoCommentRepository } from './repositories/comment-repository.js';
 import { MongoTagRepository } from './repositories/tag-repository.js';
 import { MongoFaqRepository } from './repositories/faq-repository.js';
 import { MongoSearchLogRepository } from './repositories/search-log-repository.js';
+import { MongoOutboxRepository } from './repositories/outbox-repository.js';
+import { MongoLeaseRepository } from './repositories/lease-repository.js';
+import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
-  /** Exposed for the production search outbox and for tests (dropping a test database). */
+  /** Exposed for tests (dropping a test database) and maintenance scripts. */
   readonly connection: Connection;
   readonly models: Models;
 }
@@ -44,6 +47,9 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     tags: new MongoTagRepository(ctx),
     faq: new MongoFaqRepository(ctx),
     searchLog: new MongoSearchLogRepository(ctx),
+    outbox: new MongoOutboxRepository(ctx),
+    leases: new MongoLeaseRepository(ctx),
+    searchDocuments: new MongoSearchDocumentRepository(ctx),
     async close() {
       await connection.close();
     },

@@ -13,16 +13,35 @@ import { SqliteTagRepository } from './tag-repository.js';
 import { installSqliteFts } from '../../search/sqlite-fts/install.js';
 import { SqliteSearchLogRepository } from '../../search/sqlite-fts/search-log-repository.js';
 import { SqliteFaqRepository } from './faq-repository.js';
+import { SqliteOutboxRepository } from './outbox-repository.js';
+import { SqliteLeaseRepository } from './lease-repository.js';
+import { SqliteSearchDocumentRepository } from './search-document-repository.js';
+import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
   readonly db: Db;
 }
 
-export function createSqliteStorage(file: string): SqliteStorage {
+export interface SqliteStorageOptions {
+  /**
+   * 'fts' (default): the embedded engine's index, written by triggers in the same transactions.
+   * 'outbox': an external engine (Meilisearch); triggers write the search outbox instead.
+   */
+  searchIndex?: 'fts' | 'outbox';
+}
+
+export function createSqliteStorage(file: string, options: SqliteStorageOptions = {}): SqliteStorage {
   const db = openDatabase(file);
-  // The search index is written by triggers in the same transactions: set it up before any write.
-  installSqliteFts(db);
+  // Either way the search side is written by triggers in the same transactions: set it up before any write.
+  if (options.searchIndex === 'outbox') {
+    installOutboxTriggers(db);
+    // The embedded index stops following the tables: make it rebuild if it is ever used again.
+    db.prepare("DELETE FROM meta WHERE key = 'search_fts_version'").run();
+  } else {
+    removeOutboxTriggers(db);
+    installSqliteFts(db);
+  }
   return {
     backend: 'sqlite',
     db,
@@ -38,6 +57,9 @@ export function createSqliteStorage(file: string): SqliteStorage {
     tags: new SqliteTagRepository(db),
     searchLog: new SqliteSearchLogRepository(db),
     faq: new SqliteFaqRepository(db),
+    outbox: new SqliteOutboxRepository(db),
+    leases: new SqliteLeaseRepository(db),
+    searchDocuments: new SqliteSearchDocumentRepository(db),
     async close() {
       if (db.open) db.close();
     },

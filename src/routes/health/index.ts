@@ -1,19 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 
-const healthRoutes: FastifyPluginAsync<{ searchBackend: string }> = async (app, opts) => {
+const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', async (_request, reply) => {
-    let database = 'ok';
-    try {
-      await app.storage.meta.get('seeded');
-    } catch {
-      database = 'error';
-    }
-    const ok = database === 'ok';
-    return reply.code(ok ? 200 : 503).send({
-      status: ok ? 'ok' : 'degraded',
-      storage: { backend: app.storage.backend, status: database },
-      search: { backend: opts.searchBackend },
-    });
+    const { serving, ...report } = await app.services.health.check();
+    return reply.code(serving ? 200 : 503).send(report);
   });
 };
 

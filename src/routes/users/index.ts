@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { queryString } from '../../http/form.js';
 import { questionUrl } from '../../services/qa/question-service.js';
-import { timeView } from '../../presenters/time.js';
+import { dateView, timeView } from '../../presenters/time.js';
 
 const userRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { username: string } }>('/u/:username', async (request, reply) => {
@@ -21,7 +21,7 @@ const userRoutes: FastifyPluginAsync = async (app) => {
           username: user.username,
           displayName: user.displayName,
           reputation: user.reputation,
-          joinedAt: new Date(user.createdAt).toISOString(),
+          joined: dateView(user.createdAt, request.locale),
           isSelf: request.user?.id === user.id,
         },
         badges,

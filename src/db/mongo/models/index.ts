@@ -17,6 +17,8 @@ import { FAQ_ENTRY_REVISION_MODEL, faqEntryRevisionSchema, type FaqEntryRevision
 import { FAQ_HELPFUL_VOTE_MODEL, faqHelpfulVoteSchema, type FaqHelpfulVoteDoc } from './faq-helpful-vote.js';
 import { FAQ_DISMISSAL_MODEL, faqDismissalSchema, type FaqDismissalDoc } from './faq-dismissal.js';
 import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-log.js';
+import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
+import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -37,6 +39,8 @@ export interface Models {
   faqHelpfulVotes: Model<FaqHelpfulVoteDoc>;
   faqDismissals: Model<FaqDismissalDoc>;
   searchLog: Model<SearchLogDoc>;
+  searchOutbox: Model<SearchOutboxDoc>;
+  jobLeases: Model<JobLeaseDoc>;
 }
 
 /**
@@ -66,6 +70,8 @@ export function createModels(conn: Connection): Models {
     faqHelpfulVotes: model(FAQ_HELPFUL_VOTE_MODEL, faqHelpfulVoteSchema),
     faqDismissals: model(FAQ_DISMISSAL_MODEL, faqDismissalSchema),
     searchLog: model(SEARCH_LOG_MODEL, searchLogSchema),
+    searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
+    jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
   };
 }
 
@@ -101,4 +107,6 @@ export type {
   FaqHelpfulVoteDoc,
   FaqDismissalDoc,
   SearchLogDoc,
+  SearchOutboxDoc,
+  JobLeaseDoc,
 };

@@ -183,6 +183,17 @@ export const setPinnedQuery = (id: number, pinned: boolean, pinPosition: number)
 export const setStatusQuery = (id: number, status: 'published' | 'archived'): UpdateSpec => ({ filter: { _id: id }, update: { $set: { status } } });
 export const addSearchClickQuery = (id: number): UpdateSpec => ({ filter: { _id: id }, update: { $inc: { searchClicks: 1 } } });
 
+/* ---------- search outbox: which entries a change touches ---------- */
+
+/**
+ * Entries made from a question take its tags into their search documents. Any status: an
+ * archived entry's outbox entry only confirms that it is out of the index.
+ */
+export const entryIdsOfSourceQuestionQuery = (questionId: number): FindSpec => ({ filter: { sourceQuestionId: questionId }, projection: { _id: 1 } });
+
+/** Entries hanging on any of these categories (their search documents hold the category path). */
+export const entryIdsInCategoriesQuery = (categoryIds: number[]): FindSpec => ({ filter: { categoryId: { $in: categoryIds } }, projection: { _id: 1 } });
+
 /* ---------- helpful votes ---------- */
 
 export const helpfulVoteQuery = (entryId: number, voterKey: string): FindSpec => ({ filter: { entryId, voterKey: text(voterKey) } });

@@ -121,6 +121,13 @@ export const postsByAuthorQuery = (authorId: number, limit: number): FindSpec =>
   limit: count(limit),
 });
 
+/**
+ * Every answer of a question, deleted or not: they repeat its title, slug and tags, so an
+ * edit of the question changes their search documents (a deleted one's entry is harmless:
+ * the worker finds no document and removes it from the index).
+ */
+export const answerIdsOfQuestionQuery = (questionId: number): FindSpec => ({ filter: { questionId, type: 'answer' }, projection: { _id: 1 } });
+
 export const revisionsQuery = (postId: number): FindSpec => ({ filter: { postId }, sort: { revision: 1 } });
 export const countQuestionsQuery = (): FindSpec => ({ filter: { type: 'question', deletedAt: null } });
 

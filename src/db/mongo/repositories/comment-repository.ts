@@ -10,7 +10,10 @@ import { findMany, findOne, insert, updateOne, type MongoContext } from './conte
 export class MongoCommentRepository implements CommentRepository {
   constructor(private readonly ctx: MongoContext) {}
 
-  /** Transaction: the comment, the post's comment count and the question's activity. */
+  /**
+   * Transaction: the comment, the post's comment count and the question's activity. No
+   * search outbox entry: comments are not part of any search document.
+   */
   async add(postId: string, authorId: string, body: string, bodyHtml: string, now: number): Promise<Comment> {
     const p = parseId(postId);
     const a = parseId(authorId);

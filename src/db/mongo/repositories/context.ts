@@ -5,6 +5,7 @@ import { inTransaction, isDuplicateKeyError } from '../connection.js';
 import { reserveIdsQuery } from '../queries/counters.js';
 import type { FindSpec, Pipeline, UpdateSpec } from '../queries/spec.js';
 import type { BulkUpdateOne } from '../queries/qa.js';
+import { enqueueOps } from '../queries/outbox.js';
 
 /*
  * What every repository gets: the connection (for transactions), the compiled models, and
@@ -47,6 +48,16 @@ export class MongoContext {
 
   async reserveId(sequence: SequenceName): Promise<number> {
     return (await this.reserveIds(sequence, 1))[0]!;
+  }
+
+  /**
+   * Writes search outbox entries for these document ids, in the caller's transaction when a
+   * session is given (the outbox must commit or abort with the change it records). Times are
+   * the wall clock, not the operation's `now`: the worker and requeue compare them to the
+   * clock, and the SQLite backend does the same.
+   */
+  async enqueueSearch(docIds: Iterable<string>, session?: ClientSession): Promise<void> {
+    await bulk(this.models.searchOutbox, enqueueOps(docIds, Date.now()), session);
   }
 }
 

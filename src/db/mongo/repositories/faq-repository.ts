@@ -2,7 +2,7 @@ import type { ClientSession } from 'mongoose';
 import type { FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry } from '../../ports.js';
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryRevision, FaqReviewReason } from '../../../domain/faq-types.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
-import { parseId, parseIds, SEQUENCES } from '../ids.js';
+import { parseId, parseIds, searchDocIdOf, SEQUENCES } from '../ids.js';
 import { isDuplicateKeyError } from '../connection.js';
 import { mapCandidate, mapFaqCategory, mapFaqEntry, mapFaqEntryRevision, type CandidateAggRow } from '../mappers.js';
 import type { CommunityDoc, FaqCategoryDoc, FaqEntryDoc, FaqEntryRevisionDoc, FaqHelpfulVoteDoc, PostDoc } from '../models/index.js';
@@ -19,6 +19,7 @@ import {
   entriesQuery,
   entryCountsPipeline,
   entryForAnswerQuery,
+  entryIdsInCategoriesQuery,
   flagBySourceAnswerQuery,
   flagEntriesQuery,
   helpfulCountChange,
@@ -83,6 +84,24 @@ export class MongoFaqRepository implements FaqRepository {
     return doc ? (await this.withDuplicateCounts([doc], session))[0]! : null;
   }
 
+  /** A category and all its descendants, walked level by level (the tree is at most four deep). */
+  private async subtree(id: number, session: ClientSession): Promise<number[]> {
+    const ids = [id];
+    let frontier = [id];
+    while (frontier.length > 0) {
+      const children = await findMany<FaqCategoryDoc>(this.ctx.models.faqCategories, childrenQuery(frontier), session);
+      frontier = children.map((c) => c._id).filter((x) => !ids.includes(x));
+      ids.push(...frontier);
+    }
+    return ids;
+  }
+
+  /** Outbox entries for every entry hanging in these categories: their documents hold the category path. */
+  private async enqueueEntriesIn(categoryIds: number[], session: ClientSession): Promise<void> {
+    const entries = await findMany<FaqEntryDoc>(this.ctx.models.faqEntries, entryIdsInCategoriesQuery(categoryIds), session);
+    await this.ctx.enqueueSearch(entries.map((e) => searchDocIdOf('faq', e._id)), session);
+  }
+
   /* ---------- categories ---------- */
 
   async listCategories(communityId: string): Promise<FaqCategory[]> {
@@ -116,22 +135,29 @@ export class MongoFaqRepository implements FaqRepository {
     return mapFaqCategory(doc);
   }
 
+  /**
+   * Transaction: the new name and the outbox entries of every entry in the category's
+   * subtree (their documents show the path by name) are written together.
+   */
   async renameCategory(id: string, name: string, slug: string, now: number): Promise<FaqCategory> {
     const n = this.id(id);
-    let doc: FaqCategoryDoc | null;
     try {
-      doc = await findOneAndUpdate<FaqCategoryDoc>(this.ctx.models.faqCategories, renameCategoryQuery(n, name, slug, now));
+      return await this.ctx.tx(async (session) => {
+        const doc = await findOneAndUpdate<FaqCategoryDoc>(this.ctx.models.faqCategories, renameCategoryQuery(n, name, slug, now), session);
+        if (!doc) throw new NotFoundError('faq.notFound');
+        await this.enqueueEntriesIn(await this.subtree(n, session), session);
+        return mapFaqCategory(doc);
+      });
     } catch (err) {
       throw slugConflict(err) ?? err;
     }
-    if (!doc) throw new NotFoundError('faq.notFound');
-    return mapFaqCategory(doc);
   }
 
   /**
    * Transaction: re-parenting a category and shifting the depth of its whole subtree must
-   * happen together, or a half-moved subtree could break the four-level limit. The subtree
-   * is walked level by level inside the transaction (at most four queries).
+   * happen together, or a half-moved subtree could break the four-level limit; the outbox
+   * entries of the entries in the subtree (whose path changes) go with them. The subtree is
+   * walked level by level inside the transaction (at most four queries).
    */
   async moveCategory(id: string, newParentId: string | null, newDepth: number, now: number): Promise<void> {
     const n = this.id(id);
@@ -143,16 +169,9 @@ export class MongoFaqRepository implements FaqRepository {
         const shift = newDepth - row.depth;
         const last = await findOne<FaqCategoryDoc>(this.ctx.models.faqCategories, lastSiblingQuery(row.communityId, parent), session);
         await updateOne(this.ctx.models.faqCategories, moveCategoryQuery(n, parent, nextPosition(last), now), session);
-        if (shift !== 0) {
-          const subtree = [n];
-          let frontier = [n];
-          while (frontier.length > 0) {
-            const children = await findMany<FaqCategoryDoc>(this.ctx.models.faqCategories, childrenQuery(frontier), session);
-            frontier = children.map((c) => c._id).filter((x) => !subtree.includes(x));
-            subtree.push(...frontier);
-          }
-          await updateMany(this.ctx.models.faqCategories, shiftDepthQuery(subtree, shift), session);
-        }
+        const subtree = await this.subtree(n, session);
+        if (shift !== 0) await updateMany(this.ctx.models.faqCategories, shiftDepthQuery(subtree, shift), session);
+        await this.enqueueEntriesIn(subtree, session);
       });
     } catch (err) {
       throw slugConflict(err) ?? err;
@@ -172,15 +191,22 @@ export class MongoFaqRepository implements FaqRepository {
     });
   }
 
-  /** Transaction: moving the contents to the target and deleting the category happen together. */
+  /**
+   * Transaction: moving the contents to the target, the outbox entries of everything moved
+   * (the entries, and the entries below the moved child categories: their paths change) and
+   * deleting the category happen together. The subtree is read before the move, while it
+   * still hangs under this category.
+   */
   async deleteCategory(id: string, targetId: string | null, now: number): Promise<void> {
     const n = this.id(id);
     const target = targetId === null ? null : this.id(targetId);
     try {
       await this.ctx.tx(async (session) => {
         if (target !== null) {
+          const moved = await this.subtree(n, session);
           await updateMany(this.ctx.models.faqEntries, moveEntriesToCategoryQuery(n, target, now), session);
           await updateMany(this.ctx.models.faqCategories, reparentChildrenQuery(n, target, now), session);
+          await this.enqueueEntriesIn(moved, session);
         }
         const left =
           (await countDocuments(this.ctx.models.faqEntries, { filter: { categoryId: n } }, session)) +
@@ -216,9 +242,9 @@ export class MongoFaqRepository implements FaqRepository {
   }
 
   /**
-   * Transaction: the entry, its revision 1 and the related links on the other entries are
-   * written together (promoting a candidate is this call). The unique index on
-   * sourceAnswerId makes a second promotion of the same answer a ConflictError.
+   * Transaction: the entry, its revision 1, the related links on the other entries and its
+   * search outbox entry are written together (promoting a candidate is this call). The
+   * unique index on sourceAnswerId makes a second promotion of the same answer a ConflictError.
    */
   async createEntry(input: NewFaqEntry): Promise<FaqEntry> {
     const ids = {
@@ -237,6 +263,7 @@ export class MongoFaqRepository implements FaqRepository {
         await insert(this.ctx.models.faqEntries, [newFaqEntryDoc(entryId, ids, input)], session);
         await insert(this.ctx.models.faqEntryRevisions, [newFaqRevisionDoc(revisionId, entryId, 1, ids.createdBy, ids.categoryId, { ...input, reason: '' })], session);
         await this.setRelated(entryId, input.relatedIds, session);
+        await this.ctx.enqueueSearch([searchDocIdOf('faq', entryId)], session);
         return (await this.entryById(entryId, session))!;
       });
     } catch (err) {
@@ -246,7 +273,7 @@ export class MongoFaqRepository implements FaqRepository {
     }
   }
 
-  /** Transaction: new text, a revision numbered from the entry read inside it, and the related links. */
+  /** Transaction: new text, a revision numbered from the entry read inside it, the related links and the outbox entry. */
   async editEntry(edit: FaqEntryEdit): Promise<FaqEntry> {
     const n = this.id(edit.entryId);
     const author = this.id(edit.editorId);
@@ -259,6 +286,7 @@ export class MongoFaqRepository implements FaqRepository {
       await updateOne(this.ctx.models.faqEntries, editEntryQuery(n, category, edit, revision), session);
       await insert(this.ctx.models.faqEntryRevisions, [newFaqRevisionDoc(revisionId, n, revision, author, category, edit)], session);
       await this.setRelated(n, edit.relatedIds, session);
+      await this.ctx.enqueueSearch([searchDocIdOf('faq', n)], session);
       return (await this.entryById(n, session))!;
     });
   }
@@ -293,7 +321,10 @@ export class MongoFaqRepository implements FaqRepository {
     return (await findMany<FaqEntryRevisionDoc>(this.ctx.models.faqEntryRevisions, revisionsOfEntryQuery(n))).map(mapFaqEntryRevision);
   }
 
-  /** No transaction: one document changes; the pin position is "after the last pinned entry". */
+  /**
+   * No transaction: one document changes; the pin position is "after the last pinned entry".
+   * No outbox entry: pins order the FAQ pages, not search results.
+   */
   async setPinned(entryId: string, pinned: boolean): Promise<void> {
     const n = this.id(entryId);
     const row = await findOne<FaqEntryDoc>(this.ctx.models.faqEntries, { filter: { _id: n }, projection: { communityId: 1 } });
@@ -306,12 +337,20 @@ export class MongoFaqRepository implements FaqRepository {
     await updateOne(this.ctx.models.faqEntries, setPinnedQuery(n, pinned, position));
   }
 
+  /**
+   * Transaction: the status and the outbox entry (archiving removes the entry from search,
+   * publishing adds it back) are written together.
+   */
   async setStatus(entryId: string, status: 'published' | 'archived'): Promise<void> {
     const n = this.id(entryId);
-    const result = await updateOne(this.ctx.models.faqEntries, setStatusQuery(n, status));
-    if (result.matchedCount === 0) throw new NotFoundError('faq.notFound');
+    await this.ctx.tx(async (session) => {
+      const result = await updateOne(this.ctx.models.faqEntries, setStatusQuery(n, status), session);
+      if (result.matchedCount === 0) throw new NotFoundError('faq.notFound');
+      await this.ctx.enqueueSearch([searchDocIdOf('faq', n)], session);
+    });
   }
 
+  /** Views, search clicks, dismissals and review flags are not in search documents: no outbox entries. */
   async addViews(counts: Map<string, number>): Promise<void> {
     const parsed: Array<[number, number]> = [];
     for (const [id, n] of counts) {
@@ -326,7 +365,10 @@ export class MongoFaqRepository implements FaqRepository {
     if (n !== null) await updateOne(this.ctx.models.faqEntries, addSearchClickQuery(n));
   }
 
-  /** Transaction: the voter's helpful vote and the entry's yes/no counters change together. */
+  /**
+   * Transaction: the voter's helpful vote, the entry's yes/no counters and its outbox entry
+   * (the document ranks on helpful votes) change together; a repeated vote writes nothing.
+   */
   async recordHelpful(entryId: string, voterKey: string, helpful: boolean, now: number): Promise<{ yes: number; no: number; changed: boolean }> {
     const n = this.id(entryId);
     return this.ctx.tx(async (session) => {
@@ -337,6 +379,7 @@ export class MongoFaqRepository implements FaqRepository {
       if (!change) return { yes: entry.helpfulYes ?? 0, no: entry.helpfulNo ?? 0, changed: false };
       await updateOne(this.ctx.models.faqHelpfulVotes, upsertHelpfulVoteQuery(n, voterKey, helpful, now), session);
       const after = await findOneAndUpdate<FaqEntryDoc>(this.ctx.models.faqEntries, helpfulCountsQuery(n, change), session);
+      await this.ctx.enqueueSearch([searchDocIdOf('faq', n)], session);
       return { yes: after!.helpfulYes, no: after!.helpfulNo, changed: true };
     });
   }

@@ -2,14 +2,16 @@ import type { ClientSession } from 'mongoose';
 import type { NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
 import type { Answer, Post, Question, Revision } from '../../../domain/qa-types.js';
 import { NotFoundError } from '../../../domain/errors.js';
-import { parseId, SEQUENCES } from '../ids.js';
+import { parseId, searchDocIdOf, SEQUENCES } from '../ids.js';
 import { mapPost, mapRevision } from '../mappers.js';
-import type { PostDoc, RevisionDoc, TagDoc } from '../models/index.js';
+import type { FaqEntryDoc, PostDoc, RevisionDoc, TagDoc } from '../models/index.js';
 import { addCommunityCountQuery, addReputationQuery } from '../queries/accounts.js';
+import { entryIdsOfSourceQuestionQuery } from '../queries/faq.js';
 import {
   acceptanceReputation,
   addViewsOps,
   answerAddedQuery,
+  answerIdsOfQuestionQuery,
   answersQuery,
   countQuestionsQuery,
   editAnswerQuery,
@@ -53,8 +55,8 @@ export class MongoPostRepository implements PostRepository {
   }
 
   /**
-   * Transaction: the question, its tag counts (tags created on first use), revision 1 and the
-   * community's question count are written together or not at all.
+   * Transaction: the question, its tag counts (tags created on first use), revision 1, the
+   * community's question count and its search outbox entry are written together or not at all.
    */
   async createQuestion(input: NewQuestion): Promise<Question> {
     const communityId = parseId(input.communityId);
@@ -70,11 +72,15 @@ export class MongoPostRepository implements PostRepository {
       await insert(this.ctx.models.posts, [doc], session);
       await bulk(this.ctx.models.tags, tagCountOps(communityId, tags, [], await this.newTagIds(communityId, tags, session)), session);
       await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, doc._id, 1, authorId, { title: input.title, bodyMd: input.bodyMd, tags, reason: '' }, input.now)], session);
+      await this.ctx.enqueueSearch([searchDocIdOf('question', doc._id)], session);
     });
     return mapPost(doc) as Question;
   }
 
-  /** Transaction: the answer, revision 1, and the question's answer count and activity. */
+  /**
+   * Transaction: the answer, revision 1, the question's answer count and activity, and the
+   * outbox entries of the answer and of the question (whose document holds the answer count).
+   */
   async createAnswer(input: NewAnswer): Promise<Answer> {
     const questionId = parseId(input.questionId);
     const authorId = parseId(input.authorId);
@@ -88,6 +94,7 @@ export class MongoPostRepository implements PostRepository {
       await insert(this.ctx.models.posts, [doc], session);
       await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, 1, authorId, { title: null, bodyMd: input.bodyMd, tags: [], reason: '' }, input.now)], session);
       await updateOne(this.ctx.models.posts, answerAddedQuery(questionId, authorId, input.now), session);
+      await this.ctx.enqueueSearch([searchDocIdOf('answer', postId), searchDocIdOf('question', questionId)], session);
       return mapPost(doc) as Answer;
     });
   }
@@ -129,9 +136,11 @@ export class MongoPostRepository implements PostRepository {
   }
 
   /**
-   * Transaction: new text (and title/tags for questions), tag counts, the question's activity
-   * and a revision are written together. The revision number comes from the post read inside
-   * the transaction, so two concurrent edits conflict and one is retried on top of the other.
+   * Transaction: new text (and title/tags for questions), tag counts, the question's activity,
+   * a revision and the search outbox entries are written together. Editing a question
+   * enqueues its answers and the FAQ entries made from it as well: their documents repeat
+   * its title, slug and tags. The revision number comes from the post read inside the
+   * transaction, so two concurrent edits conflict and one is retried on top of the other.
    */
   async editPost(edit: PostEdit): Promise<Post> {
     const postId = parseId(edit.postId);
@@ -152,10 +161,17 @@ export class MongoPostRepository implements PostRepository {
         const { added, removed } = tagChanges(before, tags);
         await bulk(this.ctx.models.tags, tagCountOps(row.communityId, added, removed, await this.newTagIds(row.communityId, added, session)), session);
         await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title, bodyMd: edit.bodyMd, tags, reason: edit.reason }, edit.now)], session);
+        const answers = await findMany<PostDoc>(this.ctx.models.posts, answerIdsOfQuestionQuery(postId), session);
+        const entries = await findMany<FaqEntryDoc>(this.ctx.models.faqEntries, entryIdsOfSourceQuestionQuery(postId), session);
+        await this.ctx.enqueueSearch(
+          [searchDocIdOf('question', postId), ...answers.map((a) => searchDocIdOf('answer', a._id)), ...entries.map((e) => searchDocIdOf('faq', e._id))],
+          session,
+        );
       } else {
         await updateOne(this.ctx.models.posts, editAnswerQuery(postId, edit, revision), session);
         await updateOne(this.ctx.models.posts, questionActivityQuery(row.questionId!, editorId, edit.now, 'edit'), session);
         await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title: null, bodyMd: edit.bodyMd, tags: [], reason: edit.reason }, edit.now)], session);
+        await this.ctx.enqueueSearch([searchDocIdOf('answer', postId)], session);
       }
       const updated = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: postId } }, session);
       return mapPost(updated!);
@@ -169,8 +185,9 @@ export class MongoPostRepository implements PostRepository {
   }
 
   /**
-   * Transaction: the accepted flags on the old and new answer, the question's accepted id and
-   * the reputation of answerer and asker move together (DESIGN.md: one atomic repository call).
+   * Transaction: the accepted flags on the old and new answer, the question's accepted id,
+   * the reputation of answerer and asker, and the outbox entries of the question and of both
+   * answers move together (DESIGN.md: one atomic repository call). No change, no entries.
    */
   async setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void> {
     const qId = parseId(questionId);
@@ -182,11 +199,13 @@ export class MongoPostRepository implements PostRepository {
       const current = question.acceptedAnswerId ?? null;
       if (current === aId) return;
       const moves: Array<{ userId: number; delta: number }> = [];
+      const changed = [searchDocIdOf('question', qId)];
       if (current !== null) {
         const previous = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: current } }, session);
         if (previous) {
           await updateOne(this.ctx.models.posts, setIsAcceptedQuery(previous._id, false), session);
           moves.push(...acceptanceReputation(question.authorId, previous.authorId, -1));
+          changed.push(searchDocIdOf('answer', previous._id));
         }
       }
       if (aId !== null) {
@@ -194,13 +213,18 @@ export class MongoPostRepository implements PostRepository {
         if (!answer || answer.type !== 'answer' || answer.questionId !== qId || answer.deletedAt !== null) throw new NotFoundError();
         await updateOne(this.ctx.models.posts, setIsAcceptedQuery(aId, true), session);
         moves.push(...acceptanceReputation(question.authorId, answer.authorId, 1));
+        changed.push(searchDocIdOf('answer', aId));
       }
       for (const m of moves) await updateOne(this.ctx.models.users, addReputationQuery(m.userId, m.delta), session);
       await updateOne(this.ctx.models.posts, setAcceptedAnswerIdQuery(qId, aId, now), session);
+      await this.ctx.enqueueSearch(changed, session);
     });
   }
 
-  /** No transaction: each $inc is independent and a lost batch of views is harmless. */
+  /**
+   * No transaction: each $inc is independent and a lost batch of views is harmless. No
+   * outbox entry: view counts are not part of a search document.
+   */
   async addViews(counts: Map<string, number>): Promise<void> {
     const parsed: Array<[number, number]> = [];
     for (const [id, n] of counts) {

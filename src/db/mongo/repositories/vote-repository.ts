@@ -1,7 +1,7 @@
 import type { VoteRepository, VoteResult } from '../../ports.js';
 import type { VoteValue } from '../../../domain/qa-types.js';
 import { NotFoundError } from '../../../domain/errors.js';
-import { parseId, parseIds } from '../ids.js';
+import { parseId, parseIds, searchDocIdOf } from '../ids.js';
 import type { PostDoc, UserDoc, VoteDoc } from '../models/index.js';
 import { addReputationQuery } from '../queries/accounts.js';
 import {
@@ -25,8 +25,9 @@ export class MongoVoteRepository implements VoteRepository {
 
   /**
    * Transaction: the vote document, the post's score/up/down counters (which are also the
-   * sort keys of the tag-filtered lists, since tags are embedded in the question) and the
-   * author's reputation change together. Two concurrent votes on one post both write the
+   * sort keys of the tag-filtered lists, since tags are embedded in the question), the
+   * author's reputation and the post's search outbox entry (its document holds the score)
+   * change together; repeating a vote changes nothing and enqueues nothing. Two concurrent votes on one post both write the
    * post document, so one hits a write conflict and withTransaction re-runs it on top of the
    * other: the score stays the sum of the votes.
    */
@@ -45,6 +46,7 @@ export class MongoVoteRepository implements VoteRepository {
       const effects = voteEffects(post.type, oldValue, value);
       const after = await findOneAndUpdate<PostDoc>(this.ctx.models.posts, postScoreQuery(p, effects), session);
       if (effects.reputation !== 0) await updateOne(this.ctx.models.users, addReputationQuery(post.authorId, effects.reputation), session);
+      await this.ctx.enqueueSearch([searchDocIdOf(post.type, p)], session);
       return { score: after!.score, upVotes: after!.upVotes, downVotes: after!.downVotes, value };
     });
   }
@@ -65,6 +67,11 @@ export class MongoVoteRepository implements VoteRepository {
    * reputation from votes and accepted answers; each step only writes values that differ,
    * so running it again (after a crash, or twice) converges on the same result. Run it when
    * the forum is quiet (scripts/recompute-reputation): a vote cast mid-run may be recounted.
+   *
+   * The search outbox entries of the corrected posts are written right after each batch's
+   * corrections, not atomically with them: a crash in between loses at most one batch's
+   * entries, which a rerun does not restore (the counters are right by then) but a reindex
+   * does. Enqueuing is an idempotent upsert, so a rerun never duplicates anything.
    */
   async recomputeAll(): Promise<{ usersChanged: number; postsChanged: number }> {
     const m = this.ctx.models;
@@ -73,14 +80,17 @@ export class MongoVoteRepository implements VoteRepository {
       totals.set(row._id, { score: row.score, upVotes: row.upVotes, downVotes: row.downVotes });
     }
     let postsChanged = 0;
-    let batch: Array<Pick<PostDoc, '_id' | 'score' | 'upVotes' | 'downVotes'>> = [];
+    let batch: Array<Pick<PostDoc, '_id' | 'type' | 'score' | 'upVotes' | 'downVotes'>> = [];
     const flushPosts = async () => {
-      const ops = correctionOps(batch, (id) => totals.get(id) ?? { score: 0, upVotes: 0, downVotes: 0 });
+      const ops = correctionOps<'score' | 'upVotes' | 'downVotes'>(batch, (id) => totals.get(id) ?? { score: 0, upVotes: 0, downVotes: 0 });
       postsChanged += ops.length;
       await bulk(m.posts, ops);
+      const types = new Map(batch.map((d) => [d._id, d.type]));
+      const changed = ops.map((op) => op.updateOne.filter._id as number);
+      await this.ctx.enqueueSearch(changed.map((id) => searchDocIdOf(types.get(id)!, id)));
       batch = [];
     };
-    for await (const doc of m.posts.find({}, { score: 1, upVotes: 1, downVotes: 1 }).lean<PostDoc>().cursor()) {
+    for await (const doc of m.posts.find({}, { type: 1, score: 1, upVotes: 1, downVotes: 1 }).lean<PostDoc>().cursor()) {
       batch.push(doc as PostDoc);
       if (batch.length >= BATCH) await flushPosts();
     }

@@ -1,0 +1,59 @@
+import { searchDocId, type SearchDocId, type SearchDocKind, type SearchDocument } from '../port.js';
+
+/**
+ * A search document as stored in Meilisearch. A type alias (not an interface) so that it is
+ * assignable to the client's `Record<string, any>` document type.
+ */
+export type MeiliDocument = {
+  docId: SearchDocId;
+  kind: SearchDocKind;
+  id: string;
+  communityId: string;
+  questionId: string | null;
+  title: string;
+  slug: string;
+  body: string;
+  tags: string[];
+  faqPath: string[];
+  score: number;
+  answerCount: number;
+  accepted: boolean;
+  answered: boolean;
+  createdAt: number;
+  activeAt: number;
+  /** Custom ranking rule after text relevance: curated FAQ entries, then accepted answers. */
+  curated: 0 | 1 | 2;
+};
+
+export const PRIMARY_KEY = 'docId';
+
+/** The highlight markers (see query.ts) must never occur in stored text, or a hit could fake a <mark>. */
+const MARKERS = /[\u0001\u0002]/g;
+
+function clean(text: string): string {
+  return text.replace(MARKERS, '');
+}
+
+export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
+  const curated = doc.kind === 'faq' ? 2 : doc.accepted ? 1 : 0;
+  return {
+    docId: searchDocId(doc.kind, doc.id),
+    kind: doc.kind,
+    id: doc.id,
+    communityId: doc.communityId,
+    questionId: doc.questionId,
+    title: clean(doc.title),
+    slug: doc.slug,
+    body: clean(doc.bodyText),
+    tags: doc.tags.map(clean),
+    faqPath: (doc.faqPath ?? []).map(clean),
+    score: doc.score,
+    answerCount: doc.answerCount,
+    // The port's filters count FAQ entries as curated (accepted) and as answered.
+    accepted: doc.accepted || doc.kind === 'faq',
+    answered: doc.kind !== 'question' || doc.answerCount > 0,
+    createdAt: doc.createdAt,
+    activeAt: doc.activeAt ?? doc.createdAt,
+    curated,
+  };
+}

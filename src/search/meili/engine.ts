@@ -1,0 +1,198 @@
+import type { SearchDocumentRepository } from '../../db/ports.js';
+import { parseSearchDocId, searchDocId, type ReindexReport, type SearchDocId, type SearchDocument, type SearchEngine, type SearchQuery, type SearchResult } from '../port.js';
+import type { MeiliClientLike, MeiliEnqueuedLike, MeiliMultiSearchQuery } from './client.js';
+import { PRIMARY_KEY, toMeiliDocument } from './documents.js';
+import { emptyResult, fromMeiliResponse, type MeiliSearchResponseLike } from './hits.js';
+import { toMeiliSearchParams } from './query.js';
+import { CONTENT_LOCALES, meiliIndexSettings } from './settings.js';
+import { MeiliTaskError, waitFor } from './tasks.js';
+import { queryTerms, reportedTerm } from './terms.js';
+
+/** Document batches of a rebuild enqueued in Meilisearch but not yet confirmed as indexed. */
+export const REBUILD_TASKS_IN_FLIGHT = 4;
+
+export interface MeiliEngineOptions {
+  /** The live index; a rebuild builds `${indexUid}_rebuild_<time>` and swaps it in. */
+  indexUid: string;
+  /** The database, the source of truth: documents are always read from it, never trusted from the caller. */
+  documents: SearchDocumentRepository;
+  /** How long to wait for one Meilisearch task (default 30 s). */
+  taskTimeoutMs?: number;
+  /** Documents per addDocuments call during a rebuild (default 1000). */
+  batchSize?: number;
+  /** Passed to the index settings (e.g. from the FAQ-gap report). */
+  synonyms?: Record<string, string[]>;
+}
+
+export class MeiliSearchEngine implements SearchEngine {
+  readonly name = 'meili' as const;
+  readonly indexUid: string;
+  private readonly documents: SearchDocumentRepository;
+  private readonly timeout: number;
+  private readonly batchSize: number;
+  private readonly synonyms: Record<string, string[]>;
+
+  constructor(
+    private readonly client: MeiliClientLike,
+    options: MeiliEngineOptions,
+  ) {
+    this.indexUid = options.indexUid;
+    this.documents = options.documents;
+    this.timeout = options.taskTimeoutMs ?? 30_000;
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
+    this.synonyms = options.synonyms ?? {};
+  }
+
+  /**
+   * Creates the live index if it is missing and applies the settings (at startup). True when
+   * the index was just created, i.e. is empty and should be built with reindexAll().
+   */
+  async ensureIndex(): Promise<boolean> {
+    const created = await this.createIfMissing(this.indexUid);
+    await waitFor(this.client.index(this.indexUid).updateSettings(meiliIndexSettings(this.synonyms)), `apply the settings of index ${this.indexUid}`, this.timeout);
+    return created;
+  }
+
+  /** Whether Meilisearch answers (for /healthz). */
+  async health(): Promise<boolean> {
+    try {
+      return await this.client.isHealthy();
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Words that match nothing at all are left out and reported, as the embedded engine does:
+   * otherwise a typo'd first word would hide every result (Meilisearch drops words from the
+   * end only). The check rides in the same multi-search request as the query, so only a
+   * query that does contain such a word costs a second request.
+   */
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const terms = queryTerms(query.q);
+    if (terms.length === 0) return emptyResult(query);
+    const checks: MeiliMultiSearchQuery[] =
+      terms.length > 1 ? terms.map((q) => ({ indexUid: this.indexUid, q, limit: 0, locales: [...CONTENT_LOCALES] })) : [];
+    const [first, ...counts] = await this.multiSearch([this.searchQuery(query, terms), ...checks]);
+    let ignored = terms.filter((_, i) => counts[i] !== undefined && matches(counts[i]!) === 0);
+    // One word without filters and no hits: that word matches nothing, no check needed.
+    if (terms.length === 1 && matches(first!) === 0 && Object.values(query.filters).every((v) => v === undefined)) ignored = terms;
+    const reported = ignored.map(reportedTerm);
+    if (ignored.length === 0 || terms.length === 1) return fromMeiliResponse(first!, query, reported);
+    const kept = terms.filter((t) => !ignored.includes(t));
+    if (kept.length === 0) return emptyResult(query, reported);
+    const [second] = await this.multiSearch([this.searchQuery(query, kept)]);
+    return fromMeiliResponse(second!, query, reported);
+  }
+
+  /**
+   * Like the embedded engine, indexing re-reads the documents from the database, whatever the
+   * given ones say, and removes those that are no longer searchable.
+   */
+  async index(docs: SearchDocument[]): Promise<void> {
+    await this.sync(docs.map((d) => searchDocId(d.kind, d.id)));
+  }
+
+  /**
+   * Brings these documents in line with the database: current ones are added or replaced,
+   * ones the database no longer returns are deleted. Waits for Meilisearch and throws when a
+   * task failed, so the outbox worker retries.
+   */
+  async sync(docIds: readonly string[]): Promise<{ indexed: number; deleted: number }> {
+    const ids = validIds(docIds);
+    if (ids.length === 0) return { indexed: 0, deleted: 0 };
+    const current = await this.documents.load(ids);
+    const present = new Set<string>(current.map((d) => searchDocId(d.kind, d.id)));
+    const gone = ids.filter((id) => !present.has(id));
+    const index = this.client.index(this.indexUid);
+    // Both are enqueued before either is awaited, so Meilisearch can process them together.
+    const pending: Promise<unknown>[] = [];
+    if (current.length > 0) pending.push(waitFor(index.addDocuments(current.map(toMeiliDocument), { primaryKey: PRIMARY_KEY }), 'index documents', this.timeout));
+    if (gone.length > 0) pending.push(waitFor(index.deleteDocuments(gone), 'delete documents', this.timeout));
+    await Promise.all(pending);
+    return { indexed: current.length, deleted: gone.length };
+  }
+
+  async delete(ids: SearchDocId[]): Promise<void> {
+    const valid = validIds(ids);
+    if (valid.length === 0) return;
+    await waitFor(this.client.index(this.indexUid).deleteDocuments(valid), 'delete documents', this.timeout);
+  }
+
+  /**
+   * Builds a fresh index beside the live one and swaps them atomically, so searches keep
+   * being answered from the old index until the new one is complete. On failure the
+   * temporary index is dropped and the live index is left as it was.
+   */
+  async reindexAll(): Promise<ReindexReport> {
+    const started = performance.now();
+    const temp = `${this.indexUid}_rebuild_${Date.now()}`;
+    const report: ReindexReport = { questions: 0, answers: 0, faq: 0, ms: 0 };
+    await waitFor(this.client.createIndex(temp, { primaryKey: PRIMARY_KEY }), `create index ${temp}`, this.timeout);
+    try {
+      // Settings first: applying them to a full index would index everything a second time.
+      await waitFor(this.client.index(temp).updateSettings(meiliIndexSettings(this.synonyms)), `apply the settings of index ${temp}`, this.timeout);
+      const what = `index documents into ${temp}`;
+      const unfinished: MeiliEnqueuedLike[] = [];
+      for await (const batch of this.documents.all(this.batchSize)) {
+        if (batch.length === 0) continue;
+        for (const doc of batch) report[doc.kind === 'faq' ? 'faq' : doc.kind === 'answer' ? 'answers' : 'questions']++;
+        const task = this.client.index(temp).addDocuments(batch.map(toMeiliDocument), { primaryKey: PRIMARY_KEY });
+        // One upload at a time keeps memory flat; a few processed behind it lets Meilisearch
+        // index several batches together while each wait stays within the task timeout.
+        await task;
+        unfinished.push(task);
+        if (unfinished.length > REBUILD_TASKS_IN_FLIGHT) await waitFor(unfinished.shift()!, what, this.timeout);
+      }
+      for (const task of unfinished) await waitFor(task, what, this.timeout);
+      await this.createIfMissing(this.indexUid);
+      await waitFor(this.client.swapIndexes([{ indexes: [this.indexUid, temp] }]), `swap ${temp} into ${this.indexUid}`, this.timeout);
+    } catch (error) {
+      await this.dropQuietly(temp);
+      throw error;
+    }
+    // The temporary name now holds the previous index. Should deleting it fail, the new index
+    // is live all the same; the leftover is recognisable by its name.
+    await this.dropQuietly(temp);
+    report.ms = Math.round(performance.now() - started);
+    return report;
+  }
+
+  private searchQuery(query: SearchQuery, terms: readonly string[]): MeiliMultiSearchQuery {
+    const { q, params } = toMeiliSearchParams(query, terms);
+    return { ...params, indexUid: this.indexUid, q };
+  }
+
+  private async multiSearch(queries: MeiliMultiSearchQuery[]): Promise<Array<MeiliSearchResponseLike & { estimatedTotalHits?: number }>> {
+    const { results } = await this.client.multiSearch({ queries });
+    return results;
+  }
+
+  /** Creating and accepting "already exists" has no race between instances starting together, unlike look-then-create. */
+  private async createIfMissing(uid: string): Promise<boolean> {
+    try {
+      await waitFor(this.client.createIndex(uid, { primaryKey: PRIMARY_KEY }), `create index ${uid}`, this.timeout);
+      return true;
+    } catch (error) {
+      if (error instanceof MeiliTaskError && error.code === 'index_already_exists') return false;
+      throw error;
+    }
+  }
+
+  private async dropQuietly(uid: string): Promise<void> {
+    try {
+      await waitFor(this.client.deleteIndex(uid), `delete index ${uid}`, this.timeout);
+    } catch {
+      // Best effort: the error that matters is the one being reported, or none.
+    }
+  }
+}
+
+function matches(result: MeiliSearchResponseLike & { estimatedTotalHits?: number }): number {
+  return result.totalHits ?? result.estimatedTotalHits ?? result.hits.length;
+}
+
+/** Well-formed, distinct ids: anything else cannot be in the index. */
+function validIds(ids: readonly string[]): SearchDocId[] {
+  return [...new Set(ids)].filter((id): id is SearchDocId => parseSearchDocId(id) !== null);
+}

@@ -1,0 +1,43 @@
+import type { Settings } from 'meilisearch';
+import { MAX_TOTAL_HITS } from '../port.js';
+
+/** Meilisearch's built-in ranking rules in their default order. */
+export const BUILT_IN_RANKING_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'] as const;
+
+/**
+ * Text relevance decides first; the FAQ / accepted boost and the votes only order documents
+ * that match equally well, so a popular post never jumps a closer match.
+ */
+export const RANKING_RULES: readonly string[] = [...BUILT_IN_RANKING_RULES, 'curated:desc', 'score:desc'];
+
+/** A title or tag match says more than a match in the FAQ path, which says more than one in the body. */
+export const SEARCHABLE_ATTRIBUTES: readonly string[] = ['title', 'tags', 'faqPath', 'body'];
+export const FILTERABLE_ATTRIBUTES: readonly string[] = ['communityId', 'kind', 'tags', 'answered', 'accepted', 'questionId'];
+export const SORTABLE_ATTRIBUTES: readonly string[] = ['createdAt', 'activeAt', 'score'];
+
+/**
+ * Content is Chinese or English. Declaring both keeps Meilisearch from guessing Japanese for
+ * short runs of Han characters (which would segment them wrongly).
+ */
+export const CONTENT_LOCALES: readonly string[] = ['zho', 'eng'];
+
+/** Enough tag values for the facet list; counted by frequency so the 100 kept are the most used. */
+export const MAX_VALUES_PER_FACET = 100;
+
+/**
+ * The index settings, applied at startup and to every rebuilt index before documents go in.
+ * Typo tolerance and displayed attributes are left out on purpose: Meilisearch's defaults
+ * (1 typo from 5 letters, 2 from 9; every attribute displayed) are what the port promises.
+ */
+export function meiliIndexSettings(synonyms: Record<string, string[]> = {}): Settings {
+  return {
+    searchableAttributes: [...SEARCHABLE_ATTRIBUTES],
+    filterableAttributes: [...FILTERABLE_ATTRIBUTES],
+    sortableAttributes: [...SORTABLE_ATTRIBUTES],
+    rankingRules: [...RANKING_RULES],
+    localizedAttributes: [{ attributePatterns: ['title', 'body', 'tags', 'faqPath'], locales: [...CONTENT_LOCALES] }],
+    pagination: { maxTotalHits: MAX_TOTAL_HITS },
+    faceting: { maxValuesPerFacet: MAX_VALUES_PER_FACET, sortFacetValuesBy: { '*': 'count' } },
+    synonyms,
+  };
+}
