@@ -6,7 +6,18 @@
   const target = document.getElementById('similar-questions');
   if (!(input instanceof HTMLInputElement) || !target) return;
   const community = input.dataset.community || '';
-  const MIN_CHARS = 4;
+  // Two Chinese (Japanese, Korean) characters already name a subject; other scripts need
+  // four letters or digits. The server's similarTitleLongEnough applies the same rule.
+  const WIDE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+  const WORD = /[\p{L}\p{N}]/u;
+  function longEnough(text) {
+    let weight = 0;
+    for (const ch of text) {
+      weight += WIDE.test(ch) ? 2 : WORD.test(ch) ? 1 : 0;
+      if (weight >= 4) return true;
+    }
+    return false;
+  }
   let timer = 0;
   let lastQuery = '';
   let controller = null;
@@ -16,7 +27,7 @@
     if (q === lastQuery) return;
     lastQuery = q;
     if (controller) controller.abort();
-    if (q.length < MIN_CHARS) {
+    if (!longEnough(q)) {
       target.replaceChildren();
       return;
     }
@@ -39,5 +50,5 @@
     clearTimeout(timer);
     timer = setTimeout(lookup, 300);
   });
-  if (input.value.trim().length >= MIN_CHARS && target.children.length === 0) lookup();
+  if (longEnough(input.value.trim()) && target.children.length === 0) lookup();
 })();

@@ -5,6 +5,7 @@ import { runStorageContract } from './storage-contract.js';
 import { runQaContract } from './qa-contract.js';
 import { runOutboxContract } from './outbox-contract.js';
 import { runSearchDocumentsContract } from './search-documents-contract.js';
+import { searchLogContract } from './search-contract.js';
 
 /*
  * The storage, Q&A, search outbox and search document contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -47,4 +48,10 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   // Every MongoDB content change writes the outbox (there is no embedded index to keep instead).
   runOutboxContract(`mongo (${dbName})`, freshStorage);
   runSearchDocumentsContract(`mongo (${dbName})`, freshStorage);
+  searchLogContract(`mongo (${dbName})`, async () => {
+    const storage = await freshStorage();
+    const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });
+    const [a, b] = [await mk('alpha'), await mk('beta')];
+    return { log: storage.searchLog, communities: { a: a.id, b: b.id }, close: () => storage.close() };
+  });
 });

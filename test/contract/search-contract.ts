@@ -18,8 +18,8 @@ export interface SearchHarness {
   upvote(postId: string, votes: number): Promise<void>;
   editQuestion(questionId: string, title: string, body: string): Promise<void>;
   softDelete(postId: string): Promise<void>;
-  /** A published FAQ entry in the category path Machines > Cleaning, with helpful votes. */
-  faqEntry(input: { community: 'a' | 'b'; title: string; body: string; helpful?: number }): Promise<string>;
+  /** A published FAQ entry in the category path Machines > Cleaning, with helpful votes, made from a thread when source is given. */
+  faqEntry(input: { community: 'a' | 'b'; title: string; body: string; helpful?: number; source?: { questionId: string; answerId?: string } }): Promise<string>;
   editFaqEntry(id: string, title: string, body: string): Promise<void>;
   archiveFaqEntry(id: string): Promise<void>;
   /** Resolves when everything written so far is searchable. */
@@ -252,6 +252,32 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       expect((await search('purge')).estimatedTotalHits).toBe(0);
     });
 
+    it('ranks a matching FAQ entry above the question and the accepted, highly voted answer it came from', async () => {
+      const q = await h.question({ community: 'a', title: 'Router drops the wifi every evening', body: 'Every evening the wifi drops for a minute.', tags: ['wifi', 'router'] });
+      const a = await h.answer(q, 'Move the router to wifi channel 1 and the evening drops stop.', { accepted: true });
+      await h.upvote(q, 6);
+      await h.upvote(a, 12);
+      const faq = await h.faqEntry({ community: 'a', title: 'Wifi drops in the evening', body: 'Set the wifi channel to 1.', source: { questionId: q, answerId: a } });
+      for (const query of ['router', 'wifi router', 'evening drops', 'router channel']) {
+        const r = await search(query);
+        expect(r.hits[0], query).toMatchObject({ kind: 'faq', id: faq });
+        expect(r.hits.some((x) => x.id === q || x.id === a), query).toBe(true);
+      }
+      // The entry carries its thread's tags, for the tag filter and the tag facet.
+      expect((await search('evening', { filters: { tag: 'router' } })).hits.map((x) => x.id)).toContain(faq);
+    });
+
+    it('keeps an FAQ entry searchable while it is published, whatever happens to its source thread', async () => {
+      const q = await h.question({ community: 'a', title: 'Portafilter gasket leaks', body: 'Water runs down the side.', tags: ['gasket'] });
+      const a = await h.answer(q, 'Replace the group gasket.', { accepted: true });
+      const id = await h.faqEntry({ community: 'a', title: 'Replacing the group gasket', body: 'A leaking portafilter needs a new gasket.', source: { questionId: q, answerId: a } });
+      await h.softDelete(q);
+      const r = await search('gasket', { facets: ['kind'] });
+      expect(r.hits.map((x) => [x.kind, x.id])).toEqual([['faq', id]]);
+      expect(r.facetDistribution.kind).toEqual({ faq: 1 });
+      expect((await search('leaking portafilter')).hits.map((x) => x.id)).toEqual([id]);
+    });
+
     it('rebuilds the whole index and reports counts', async () => {
       const q = await h.question({ community: 'a', title: 'Reindex me', body: 'portafilter' });
       await h.answer(q, 'Portafilter answer.');
@@ -311,7 +337,6 @@ export function searchLogContract(name: string, make: () => Promise<SearchLogHar
       await h.log.record(entry('tamper', { hitCount: 5, now: 7_000 }));
       await h.log.record(entry('elsewhere', { communityId: h.communities.b, now: 7_000 }));
       await h.log.record(entry('too old', { now: 10 }));
-      await h.log.record(entry('site wide', { communityId: null, now: 7_000 }));
 
       const r = await h.log.report(h.communities.a, 1_000, 10);
       expect(r).toMatchObject({ searches: 6, noResultSearches: 3, clickedSearches: 1 });
@@ -326,6 +351,29 @@ export function searchLogContract(name: string, make: () => Promise<SearchLogHar
       expect(r.noClicks.map((x) => x.query)).toEqual(['tamper']);
       expect((await h.log.report(h.communities.a, 1_000, 1)).top).toHaveLength(1);
       expect((await h.log.report(h.communities.b, 0, 10)).top.map((x) => x.query)).toEqual(['elsewhere']);
+    });
+
+    it("counts the searches made across all communities in every community's report", async () => {
+      await h.log.record(entry('descale', { hitCount: 2, now: 2_000 }));
+      const siteWide = await h.log.record(entry('Descale', { communityId: null, hitCount: 6, userHash: 'u2', now: 3_000 }));
+      await h.log.record(entry('warranty form', { communityId: null, hitCount: 0, now: 4_000 }));
+      await h.log.record(entry('tripod', { communityId: h.communities.b, hitCount: 1, now: 5_000 }));
+      await h.log.recordClick(siteWide, 'question-1', 1, 3_001);
+
+      const a = await h.log.report(h.communities.a, 0, 10);
+      expect(a).toMatchObject({ searches: 3, noResultSearches: 1, clickedSearches: 1 });
+      expect(a.top.map((x) => [x.query, x.searches])).toEqual([
+        ['Descale', 2],
+        ['warranty form', 1],
+      ]);
+      expect(a.top[0]).toMatchObject({ users: 2, avgHits: 4, clickedSearches: 1 });
+      expect(a.noResults.map((x) => x.query)).toEqual(['warranty form']);
+      expect(a.noClicks).toEqual([]);
+
+      const b = await h.log.report(h.communities.b, 0, 10);
+      expect(b).toMatchObject({ searches: 3, noResultSearches: 1, clickedSearches: 1 });
+      expect(b.top.map((x) => x.query)).toEqual(['tripod', 'warranty form', 'Descale']);
+      expect(b.noClicks.map((x) => x.query)).toEqual(['tripod']);
     });
   });
 }

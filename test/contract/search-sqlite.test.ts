@@ -1,83 +1,13 @@
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../src/search/index.js';
 import { searchContract, searchLogContract, type SearchHarness } from './search-contract.js';
+import { sqliteSearchHarness } from './search-storage-harness.js';
 
 /** The embedded engine: content goes in through the storage ports and the index follows by trigger. */
 searchContract('sqlite-fts', async (): Promise<SearchHarness> => {
   const storage = createSqliteStorage(':memory:');
   const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
-  let clock = Date.UTC(2023, 0, 1);
-  let users = 0;
-  const newUser = async () => {
-    users++;
-    return storage.users.create({ username: `u${users}`, email: `u${users}@example.test`, displayName: `u${users}`, passwordHash: 'x' });
-  };
-  const author = await newUser();
-  const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });
-  const [a, b] = [await mk('alpha'), await mk('beta')];
-  const categories = new Map<string, string>();
-  return {
-    engine,
-    communities: { a: a.id, b: b.id },
-    async question(input) {
-      clock += 1000;
-      const q = await storage.posts.createQuestion({
-        communityId: input.community === 'a' ? a.id : b.id,
-        authorId: author.id,
-        title: input.title,
-        slug: 'q',
-        bodyMd: input.body,
-        bodyHtml: input.body,
-        bodyText: input.body,
-        tags: input.tags ?? ['general'],
-        now: input.createdAt ?? clock,
-      });
-      return q.id;
-    },
-    async answer(questionId, body, options = {}) {
-      clock += 1000;
-      const ans = await storage.posts.createAnswer({ questionId, authorId: author.id, bodyMd: body, bodyHtml: body, bodyText: body, now: clock });
-      if (options.accepted) await storage.posts.setAcceptedAnswer(questionId, ans.id, clock);
-      return ans.id;
-    },
-    async upvote(postId, votes) {
-      for (let i = 0; i < votes; i++) await storage.votes.castVote(postId, (await newUser()).id, 1, clock);
-    },
-    async editQuestion(questionId, title, body) {
-      await storage.posts.editPost({ postId: questionId, editorId: author.id, title, bodyMd: body, bodyHtml: body, bodyText: body, reason: '', now: ++clock });
-    },
-    async softDelete(postId) {
-      // The storage ports have no deletion yet; moderation will add it. The trigger is what is under test.
-      storage.db.prepare('UPDATE posts SET deleted_at = ? WHERE id = ?').run(++clock, Number(postId));
-    },
-    async faqEntry(input) {
-      const communityId = input.community === 'a' ? a.id : b.id;
-      let path = categories.get(communityId);
-      if (!path) {
-        const top = await storage.faq.createCategory({ communityId, parentId: null, name: 'Machines', slug: 'machines', depth: 1, now: clock });
-        const leaf = await storage.faq.createCategory({ communityId, parentId: top.id, name: 'Cleaning', slug: 'cleaning', depth: 2, now: clock });
-        path = leaf.id;
-        categories.set(communityId, path);
-      }
-      const entry = await storage.faq.createEntry({
-        communityId, categoryId: path, title: input.title, slug: 'entry', bodyMd: input.body, bodyHtml: input.body, bodyText: input.body,
-        sourceQuestionId: null, sourceAnswerId: null, relatedIds: [], createdBy: author.id, now: ++clock,
-      });
-      for (let i = 0; i < (input.helpful ?? 0); i++) await storage.faq.recordHelpful(entry.id, `voter-${i}`, true, clock);
-      return entry.id;
-    },
-    async editFaqEntry(id, title, body) {
-      const entry = (await storage.faq.findEntry(id))!;
-      await storage.faq.editEntry({ entryId: id, editorId: author.id, categoryId: entry.categoryId, title, slug: 'entry', bodyMd: body, bodyHtml: body, bodyText: body, relatedIds: [], reason: '', now: ++clock });
-    },
-    async archiveFaqEntry(id) {
-      await storage.faq.setStatus(id, 'archived');
-    },
-    async settle() {},
-    async close() {
-      await storage.close();
-    },
-  };
+  return sqliteSearchHarness(storage, engine, { settle: async () => {}, close: () => storage.close() });
 });
 
 searchLogContract('sqlite', async () => {

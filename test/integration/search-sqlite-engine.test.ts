@@ -84,6 +84,25 @@ describe('embedded search engine (SQLite FTS5)', () => {
     expect(report).toMatchObject({ questions: 1, answers: 0, faq: 0 });
   });
 
+  it('an FAQ entry is found by the tags of its source question, and follows when they change', async () => {
+    const storage = storageAt(':memory:');
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+    const seed = new SearchSeeder(storage);
+    const user = await seed.user();
+    const community = await seed.community('coffee');
+    const q = await seed.question(community, user, 'Sour shots', 'Shots taste sour.', ['extraction']);
+    const top = await storage.faq.createCategory({ communityId: community.id, parentId: null, name: 'Brewing', slug: 'brewing', depth: 1, now: 1 });
+    const entry = await storage.faq.createEntry({
+      communityId: community.id, categoryId: top.id, title: 'Fixing sour shots', slug: 'fixing-sour-shots', bodyMd: 'Grind finer.', bodyHtml: '<p>Grind finer.</p>', bodyText: 'Grind finer.',
+      sourceQuestionId: q.id, sourceAnswerId: null, relatedIds: [], createdBy: user.id, now: 2,
+    });
+    const faqHits = async (word: string) => (await engine.search({ ...query, q: word, filters: { kind: 'faq' } })).hits.map((h) => [h.id, h.tags]);
+    expect(await faqHits('extraction')).toEqual([[entry.id, ['extraction']]]);
+    await storage.posts.editPost({ postId: q.id, editorId: user.id, title: 'Sour shots', tags: ['ristretto'], bodyMd: 'x', bodyHtml: 'x', bodyText: 'Shots taste sour.', reason: '', now: 3 });
+    expect(await faqHits('extraction')).toEqual([]);
+    expect(await faqHits('ristretto')).toEqual([[entry.id, ['ristretto']]]);
+  });
+
   it('keeps the attributes used by filters in step with votes, answers and accepts', async () => {
     const storage = storageAt(':memory:');
     const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);

@@ -286,4 +286,22 @@ describe('search log, clicks and the moderators\' report', () => {
     expect((await admin.get('/mod/c/nope/search-report')).status).toBe(404);
     expect((await admin.get('/mod/c/coffee/search-report?days=abc')).status).toBe(200);
   });
+
+  it('counts searches made across all communities in the community reports: search report and FAQ gaps', async () => {
+    const visitor = new TestClient(app);
+    await visitor.get('/search?q=steam+pitcher+volume');
+    await visitor.get('/search?q=steam+pitcher+volume');
+    const mod = new TestClient(app);
+    await mod.register('moddave');
+    const dave = await app.storage.users.findByUsername('moddave');
+    await app.storage.memberships.upsert(ids.coffee!, dave!.id, 'moderator');
+
+    const html = decodeHtml((await mod.get('/mod/c/coffee/search-report?days=7')).text);
+    expect(html).toContain('searches made across all communities');
+    const noResults = html.slice(html.indexOf('id="report-noResults"'), html.indexOf('</section>', html.indexOf('id="report-noResults"')));
+    expect(noResults).toMatch(/>steam pitcher volume<\/a><\/td><td class="num">2<\/td>/);
+    const gaps = decodeHtml((await mod.get('/mod/c/coffee/faq/gaps?days=7')).text);
+    const gapRows = gaps.slice(gaps.indexOf('id="gaps-noResults"'), gaps.indexOf('</section>', gaps.indexOf('id="gaps-noResults"')));
+    expect(gapRows).toContain('>steam pitcher volume<');
+  });
 });

@@ -351,7 +351,7 @@ describe('search log queries', () => {
 
   it('builds the report as one match and a facet of totals and three grouped lists', () => {
     const p = searchLog.searchReportPipeline(4, 1000, 10);
-    expect(p[0]).toEqual({ $match: { communityId: 4, createdAt: { $gte: 1000 }, normalized: { $ne: '' } } });
+    expect(p[0]).toEqual({ $match: { communityId: { $in: [4, null] }, createdAt: { $gte: 1000 }, normalized: { $ne: '' } } });
     const facet = (p[1] as { $facet: Record<string, Array<Record<string, unknown>>> }).$facet;
     expect(Object.keys(facet)).toEqual(['totals', 'top', 'noResults', 'noClicks']);
     expect(facet.noResults![0]).toEqual({ $match: { hitCount: 0 } });

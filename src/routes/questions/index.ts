@@ -11,6 +11,7 @@ import { questionUrl } from '../../services/qa/question-service.js';
 import { diffText } from '../../services/qa/revision-diff.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
+import { similarTitleLongEnough } from '../../services/search/search-service.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -61,7 +62,13 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   /* ----- asking ----- */
 
-  async function renderAsk(request: FastifyRequest, reply: FastifyReply, slug: string, state: { values: Record<string, string>; errors: Record<string, string>; previewHtml?: string | null; similar?: unknown[] | null }, status = 200) {
+  async function renderAsk(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    state: { values: Record<string, string>; errors: Record<string, string>; previewHtml?: string | null; similar?: unknown[] | null; similarTooShort?: boolean },
+    status = 200,
+  ) {
     const ctx = await communities.context(slug, request.user);
     const c = ctx.community;
     return reply.page(
@@ -73,6 +80,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         errors: state.errors,
         previewHtml: state.previewHtml ?? null,
         similar: state.similar ?? null,
+        similarTooShort: state.similarTooShort ?? false,
       },
       { title: request.t('qa.ask.title'), status, searchCommunity: c.slug },
     );
@@ -88,23 +96,25 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const user = requireUser(request);
     const form = formFields(request.body, ['title', 'body', 'tags', 'action'] as const);
     const slug = request.params.community;
-    if (form.action === 'preview' || form.action === 'check') {
+    // Checking for similar questions is a look-up, not a submission: only the title counts.
+    if (form.action === 'check') {
+      if (!similarTitleLongEnough(form.title)) return renderAsk(request, reply, slug, { values: form, errors: {}, similarTooShort: true });
+      return renderAsk(request, reply, slug, { values: form, errors: {}, similar: await similarFor(slug, form.title) });
+    }
+    if (form.action === 'preview') {
       const checked = await tryForm(request.t, async () => questions.checkDraft(form));
-      const previewHtml = form.action === 'preview' ? renderMarkdown(form.body).html : null;
-      const similar = form.action === 'check' ? await similarFor(slug, form.title) : null;
-      return renderAsk(request, reply, slug, { values: form, errors: checked.ok ? {} : checked.errors, previewHtml, similar }, checked.ok ? 200 : 400);
+      const previewHtml = renderMarkdown(form.body).html;
+      return renderAsk(request, reply, slug, { values: form, errors: checked.ok ? {} : checked.errors, previewHtml }, checked.ok ? 200 : 400);
     }
     const result = await tryForm(request.t, () => questions.ask(user, slug, form));
     if (!result.ok) return renderAsk(request, reply, slug, { values: form, errors: result.errors }, 400);
     return reply.redirect(questionUrl(result.value.community.slug, result.value.question), 303);
   });
 
-  /** Likely duplicates for the no-JS "check similar questions" step; empty until search is available. */
+  /** Likely duplicates for the no-JS "check similar questions" step. */
   async function similarFor(slug: string, title: string): Promise<unknown[]> {
-    const search = (app.services as unknown as { search?: { similarQuestions?: (communityId: string, title: string, limit: number) => Promise<unknown[]> } }).search;
-    if (!search?.similarQuestions || title.trim() === '') return [];
     const community = await communities.getBySlug(slug);
-    return search.similarQuestions(community.id, title, 5);
+    return app.services.search.similarQuestions(community.id, title, 5);
   }
 
   /** Markdown preview for the live preview script (same renderer as saving). */

@@ -27,10 +27,16 @@ const BM25 = 'bm25(search_fts, 10.0, 6.0, 1.0)';
  * A tier with at most this many matches is ranked exhaustively, with exact counts. A
  * broader one (a very common word) is ranked from its most recent SAMPLE title and tag
  * matches, then its most recent SAMPLE matches, and its counts are estimated: the work per
- * search stays bounded whatever the size of the forum.
+ * search stays bounded whatever the size of the forum. FAQ entries are never sampled: they
+ * are curated, at most a few thousand per community, and must always be considered.
  */
 const EXACT_LIMIT = 3000;
 const SAMPLE = 300;
+/**
+ * FAQ entries read per tier, newest first: a whole community's FAQ fits, and a site-wide
+ * search over many communities' FAQs still does bounded work.
+ */
+const FAQ_LIMIT = 3000;
 /**
  * Relaxing a long query of common words can take many tiers; once results exist and this
  * much time has gone by, the remaining (weaker) tiers are skipped.
@@ -45,6 +51,8 @@ interface MatchRow {
   r: number;
   kind: 'question' | 'answer' | 'faq';
   community_id: number;
+  /** The question of a post; the source question of an FAQ entry (or null). */
+  thread_id: number | null;
   score: number;
   accepted: number;
   answer_count: number;
@@ -63,18 +71,33 @@ interface RankedRow extends MatchRow {
  * Quality signals after text relevance: curated FAQ entries and accepted or highly voted
  * answers move up, negatively scored posts move down. The factor scales the (negative)
  * bm25 value, so it reorders documents of similar relevance without letting a popular but
- * barely matching post jump a close match.
+ * barely matching post jump a close match. The smallest FAQ boost is larger than the
+ * largest a post can get: curation outweighs votes.
  */
 export function qualityBoost(row: Pick<MatchRow, 'kind' | 'score' | 'accepted' | 'answer_count'>): number {
-  let boost = 0;
-  if (row.kind === 'faq') boost += 0.6 + Math.min(0.3, 0.05 * Math.log2(1 + Math.max(0, row.score)));
-  else {
-    boost += row.score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + row.score)) : Math.max(-0.4, 0.1 * row.score);
-    if (row.kind === 'answer' && row.accepted) boost += 0.25;
-    if (row.kind === 'question' && row.accepted) boost += 0.1;
-    if (row.kind === 'question' && row.answer_count === 0) boost -= 0.05;
-  }
+  if (row.kind === 'faq') return 1.5 + (row.score >= 0 ? Math.min(0.5, 0.1 * Math.log2(1 + row.score)) : Math.max(-0.3, 0.05 * row.score));
+  let boost = row.score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + row.score)) : Math.max(-0.4, 0.1 * row.score);
+  if (row.kind === 'answer' && row.accepted) boost += 0.25;
+  if (row.kind === 'question' && row.accepted) boost += 0.1;
+  if (row.kind === 'question' && row.answer_count === 0) boost -= 0.05;
   return Math.max(-0.5, Math.min(1, boost));
+}
+
+/**
+ * An FAQ entry is its thread's answer, reviewed: within a tier it is never shown below the
+ * question or an answer it was made from, whatever their votes and wording.
+ */
+function entriesBeforeSources(rows: RankedRow[]): RankedRow[] {
+  const first = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const key = `${r.tier}:${r.thread_id}`;
+    if (r.kind !== 'faq' && !first.has(key)) first.set(key, i);
+  });
+  const place = rows.map((r, i) => {
+    const source = r.kind === 'faq' && r.thread_id !== null ? first.get(`${r.tier}:${r.thread_id}`) : undefined;
+    return source !== undefined && source < i ? source - 0.5 : i;
+  });
+  return rows.map((row, i) => ({ row, at: place[i]! })).sort((a, b) => a.at - b.at).map((x) => x.row);
 }
 
 function splitTags(tags: string | null): string[] {
@@ -117,8 +140,15 @@ class FacetCounter {
       if (this.out.tag) for (const tag of splitTags(row.tags)) inc('tag', tag);
     }
   }
-  result(): FacetDistribution {
-    for (const f of this.facets) for (const [k, v] of Object.entries(this.out[f]!)) this.out[f]![k] = Math.round(v);
+  /** Estimates rounded, and never below what the matches actually collected show. */
+  result(known: MatchRow[]): FacetDistribution {
+    const exact = new FacetCounter(this.facets);
+    exact.add(known);
+    for (const f of this.facets) {
+      const dist = this.out[f]!;
+      for (const [k, v] of Object.entries(dist)) dist[k] = Math.round(v);
+      for (const [k, v] of Object.entries(exact.out[f]!)) dist[k] = Math.max(dist[k] ?? 0, v);
+    }
     return this.out;
   }
 }
@@ -148,15 +178,18 @@ export class SqliteFtsEngine implements SearchEngine {
     return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)));
   }
 
-  /** Matching documents with their attributes; all of them, or the most recent `recent`. */
-  private fetch(match: string, filters: SearchFilters, recent?: number): MatchRow[] {
+  /** Matching documents with their attributes: all of them, the most recent `recent`, or only FAQ entries (negative rowids, up to FAQ_LIMIT). */
+  private fetch(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): MatchRow[] {
     const params: unknown[] = [match];
     const where = filterSql(filters, params);
-    let sql = `SELECT f.rowid AS id, ${BM25} AS r, m.kind, m.community_id, m.score, m.accepted, m.answer_count, m.created_at, m.tags
-      FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${where}`;
+    const { recent, faqOnly } = options;
+    let sql = `SELECT f.rowid AS id, ${BM25} AS r, m.kind, m.community_id, m.thread_id, m.score, m.accepted, m.answer_count, m.created_at, m.tags
+      FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
     if (recent !== undefined) {
       sql += ' ORDER BY f.rowid DESC LIMIT ?';
       params.push(recent);
+    } else if (faqOnly) {
+      sql += ` ORDER BY f.rowid LIMIT ${FAQ_LIMIT}`;
     }
     return this.db.prepare(sql).all(...params) as MatchRow[];
   }
@@ -188,10 +221,11 @@ export class SqliteFtsEngine implements SearchEngine {
     // Tier by tier (all words exact, all words with typos, fewer words, ...) until
     // maxTotalHits documents are collected. A document keeps the first tier that found it
     // (excluding earlier tiers in the MATCH expression itself with NOT is far slower).
-    const rows: RankedRow[] = [];
+    let rows: RankedRow[] = [];
     const seen = new Set<number>();
     let total = 0;
     let exhaustive = true;
+    const faqOnly = query.filters.kind === 'faq';
     for (let t = 0; t < plan.tiers.length; t++) {
       const overBudget = rows.length > 0 && performance.now() - started > TIME_BUDGET_MS;
       if (rows.length >= this.maxTotalHits || overBudget) {
@@ -214,27 +248,35 @@ export class SqliteFtsEngine implements SearchEngine {
         return fresh;
       };
       // The vocabulary bounds how many documents can match; a tier that may be broad is
-      // first read from its most recent matches, which shows whether it really is.
-      const recentRows = tier.bound <= EXACT_LIMIT ? null : this.fetch(match, query.filters, SAMPLE);
-      if (recentRows === null || recentRows.length < SAMPLE) {
-        const fresh = take(recentRows ?? this.fetch(match, query.filters), 0);
+      // first read from its most recent matches, which shows whether it really is: a sample
+      // that ends early, or reaches the FAQ entries' negative rowids, holds every post match.
+      const recentRows = tier.bound <= EXACT_LIMIT || faqOnly ? null : this.fetch(match, query.filters, { recent: SAMPLE });
+      if (recentRows === null || recentRows.length < SAMPLE || recentRows[SAMPLE - 1]!.id < 0) {
+        const complete = recentRows !== null && recentRows.length < SAMPLE;
+        const found = complete ? recentRows : this.fetch(match, query.filters, { faqOnly });
+        if (faqOnly && found.length === FAQ_LIMIT) exhaustive = false;
+        const fresh = take(found, 0);
         total += fresh.length;
         facets.add(fresh);
         continue;
       }
-      // A broad tier: title and tag matches first (Meilisearch's "attribute" rule), then the
-      // most recent matches. Counts are extrapolated from how far back the recent sample
-      // reaches, assuming matches are spread evenly over time.
+      // A broad tier: the FAQ entries (all, up to FAQ_LIMIT) and the title and tag matches
+      // first (Meilisearch's "attribute" rule), then the most recent matches. Post counts are
+      // extrapolated from how far back the recent sample reaches, assuming matches are spread
+      // evenly over time; what earlier tiers found is left out of the sample first.
       exhaustive = false;
-      const titleRows = query.sort === 'newest' ? [] : this.fetch(`{title tags} : (${match})`, query.filters, SAMPLE);
-      const top = this.maxRowid.get()!.n ?? 1;
-      const oldest = recentRows[recentRows.length - 1]!.id;
-      const tierTotal = Math.max(recentRows.length, Math.round((recentRows.length * top) / Math.max(1, top - oldest + 1)));
+      const sampled = recentRows.filter((row) => !seen.has(row.id));
+      const entries = query.filters.kind ? [] : this.fetch(match, query.filters, { faqOnly: true });
+      const titleRows = query.sort === 'newest' ? [] : this.fetch(`{title tags} : (${match})`, query.filters, { recent: SAMPLE });
+      const freshEntries = take(entries, 0);
       take(titleRows, 0);
-      const fresh = take(recentRows, 1);
-      const share = fresh.length / recentRows.length;
-      total += Math.round(tierTotal * share);
-      facets.add(fresh, tierTotal / recentRows.length);
+      take(recentRows, 1);
+      const top = this.maxRowid.get()!.n ?? 1;
+      const oldest = recentRows[SAMPLE - 1]!.id;
+      const perSampled = Math.max(1, top / Math.max(1, top - oldest + 1));
+      total += Math.round(sampled.length * perSampled) + freshEntries.length;
+      facets.add(sampled, perSampled);
+      facets.add(freshEntries);
       // Weaker tiers would only add more of the same breadth after enough candidates.
       break;
     }
@@ -245,6 +287,7 @@ export class SqliteFtsEngine implements SearchEngine {
       if (query.sort === 'score') return b.score - a.score || a.final - b.final;
       return a.sub - b.sub || a.final - b.final;
     });
+    if (query.sort === 'relevance') rows = entriesBeforeSources(rows);
 
     const reachable = Math.min(rows.length, this.maxTotalHits);
     const pageRows = rows.slice((page - 1) * hitsPerPage, Math.min(page * hitsPerPage, reachable));
@@ -252,7 +295,7 @@ export class SqliteFtsEngine implements SearchEngine {
       hits: this.hydrate(pageRows, plan),
       estimatedTotalHits: Math.max(total, rows.length),
       exhaustive,
-      facetDistribution: facets.result(),
+      facetDistribution: facets.result(rows),
       processingTimeMs: Math.round(performance.now() - started),
       page,
       hitsPerPage,

@@ -18,7 +18,7 @@ type Db = Database.Database;
  */
 
 /** Bump when the analysis or the table layout changes: the index is then rebuilt on start. */
-export const SEARCH_INDEX_VERSION = '3';
+export const SEARCH_INDEX_VERSION = '4';
 const VERSION_KEY = 'search_fts_version';
 /**
  * Re-read the vocabulary (document counts change, and other processes add words) at most
@@ -125,25 +125,30 @@ export const FILL_FROM_POSTS = `
 /*
  * FAQ entries (published ones) are documents too. Their rowid is the negative of the
  * entry id, so posts and entries share one index without colliding. An entry ranks on its
- * helpful votes and takes the tags of the question it came from, for the tag filter.
+ * helpful votes and takes the tags of the question it came from, searchable like a
+ * question's (weighted as tags) and for the tag filter. The tags are read from posts, not
+ * from the question's index row, so an entry keeps them while its source is deleted: a
+ * published entry stays searchable whatever happens to its thread.
  */
+const FAQ_TAGS = `coalesce((SELECT s.tags FROM main.posts s WHERE s.id = e.source_question_id), '')`;
+
 const META_OF_FAQ = `
-  SELECT -e.id, 'faq', e.community_id, e.source_question_id, e.helpful_yes - e.helpful_no, 1, 1, e.created_at,
-    coalesce((SELECT m.tags FROM main.search_meta m WHERE m.id = e.source_question_id), '')
+  SELECT -e.id, 'faq', e.community_id, e.source_question_id, e.helpful_yes - e.helpful_no, 1, 1, e.created_at, ${FAQ_TAGS}
   FROM main.faq_entries e`;
 
+const TEXT_OF_FAQ = `
+  SELECT -e.id, search_segment(e.title), search_segment(${FAQ_TAGS}), search_segment(e.body_text) FROM main.faq_entries e`;
+
+const FAQ_COLUMNS = 'main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)';
+
 export const FILL_FROM_FAQ = `
-  INSERT INTO main.search_fts (rowid, title, tags, body)
-  SELECT -e.id, search_segment(e.title), '', search_segment(e.body_text) FROM main.faq_entries e WHERE e.status = 'published';
-  INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
-  ${META_OF_FAQ} WHERE e.status = 'published';`;
+  INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.status = 'published';
+  INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.status = 'published';`;
 
 /** Re-reads one entry into the index (or leaves it out when it is not published). */
 export const RESYNC_FAQ = [
-  `INSERT INTO main.search_fts (rowid, title, tags, body)
-   SELECT -e.id, search_segment(e.title), '', search_segment(e.body_text) FROM main.faq_entries e WHERE e.id = @id AND e.status = 'published'`,
-  `INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
-   ${META_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
+  `INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
+  `INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
 ];
 
 const FAQ_TRIGGERS = `
@@ -151,9 +156,8 @@ const FAQ_TRIGGERS = `
   WHEN NEW.status = 'published'
   BEGIN
     SELECT search_changed();
-    INSERT INTO main.search_fts (rowid, title, tags, body) VALUES (-NEW.id, search_segment(NEW.title), '', search_segment(NEW.body_text));
-    INSERT OR REPLACE INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
-    ${META_OF_FAQ} WHERE e.id = NEW.id;
+    INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.id = NEW.id;
+    INSERT OR REPLACE INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = NEW.id;
   END;
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_text AFTER UPDATE OF title, body_text, status, community_id, source_question_id ON main.faq_entries
@@ -161,10 +165,19 @@ const FAQ_TRIGGERS = `
     SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = -OLD.id;
     DELETE FROM main.search_meta WHERE id = -OLD.id;
-    INSERT INTO main.search_fts (rowid, title, tags, body)
-    SELECT -NEW.id, search_segment(NEW.title), '', search_segment(NEW.body_text) WHERE NEW.status = 'published';
-    INSERT INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
-    ${META_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
+    INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
+    INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
+  END;
+
+  -- The entries made from a question follow its tags.
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_source_tags AFTER UPDATE OF tags ON main.posts
+  WHEN NEW.type = 'question' AND NEW.tags IS NOT OLD.tags
+  BEGIN
+    SELECT search_changed();
+    DELETE FROM main.search_fts WHERE rowid IN (SELECT -id FROM main.faq_entries WHERE source_question_id = NEW.id);
+    DELETE FROM main.search_meta WHERE id IN (SELECT -id FROM main.faq_entries WHERE source_question_id = NEW.id);
+    INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.source_question_id = NEW.id AND e.status = 'published';
+    INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.source_question_id = NEW.id AND e.status = 'published';
   END;
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_votes AFTER UPDATE OF helpful_yes, helpful_no ON main.faq_entries
@@ -207,9 +220,10 @@ const TRIGGERS = `
     INSERT INTO main.search_fts (rowid, title, tags, body)
     SELECT NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text)
     WHERE NEW.deleted_at IS NULL;
-    DELETE FROM main.search_meta WHERE NEW.deleted_at IS NOT NULL AND (id = NEW.id OR (NEW.type = 'question' AND thread_id = NEW.id));
-    -- A question's tags are its answers' tags too.
-    UPDATE main.search_meta SET tags = NEW.tags WHERE NEW.deleted_at IS NULL AND NEW.type = 'question' AND thread_id = NEW.id AND tags <> NEW.tags;
+    -- Thread rows only: an FAQ entry made from the thread (thread_id, negative id) stays.
+    DELETE FROM main.search_meta WHERE NEW.deleted_at IS NOT NULL AND (id = NEW.id OR (NEW.type = 'question' AND thread_id = NEW.id AND id > 0));
+    -- A question's tags are its answers' tags too (its FAQ entries follow in search_faq_source_tags).
+    UPDATE main.search_meta SET tags = NEW.tags WHERE NEW.deleted_at IS NULL AND NEW.type = 'question' AND thread_id = NEW.id AND id > 0 AND tags <> NEW.tags;
     -- Deleting a question takes its answers out of the index; restoring brings them back.
     DELETE FROM main.search_fts
     WHERE NEW.type = 'question' AND NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL

@@ -15,6 +15,9 @@ interface GroupRow {
   clicked: number;
 }
 
+/** The community's searches and the site-wide ones; both halves use the search_log_community index. */
+const IN_COMMUNITY = '(community_id = ? OR community_id IS NULL)';
+
 const toReportRow = (r: GroupRow): SearchReportRow => ({
   query: r.query,
   searches: r.searches,
@@ -45,12 +48,19 @@ export class SqliteSearchLogRepository implements SearchLogRepository {
     })();
   }
 
+  /**
+   * A community's searches include the site-wide ones (no community filter): people look
+   * for the community's subjects from the header box too, and a site-wide search that
+   * found nothing is a gap for every community. They are counted in, grouped with the
+   * scoped searches of the same query.
+   */
   async report(communityId: string, since: number, limit: number): Promise<SearchReport> {
-    const cid = rowId(communityId) ?? -1;
+    const cid = rowId(communityId);
+    if (cid === null) return { searches: 0, noResultSearches: 0, clickedSearches: 0, top: [], noResults: [], noClicks: [] };
     const totals = this.db
       .prepare(
         `SELECT count(*) AS searches, coalesce(sum(hit_count = 0), 0) AS no_results, coalesce(sum(click_count > 0), 0) AS clicked
-         FROM search_log WHERE community_id = ? AND created_at >= ? AND normalized <> ''`,
+         FROM search_log WHERE ${IN_COMMUNITY} AND created_at >= ? AND normalized <> ''`,
       )
       .get(cid, since) as { searches: number; no_results: number; clicked: number };
     // The bare column "query" comes from the row holding max(created_at): the latest spelling.
@@ -59,7 +69,7 @@ export class SqliteSearchLogRepository implements SearchLogRepository {
         .prepare(
           `SELECT query, max(created_at) AS latest, count(*) AS searches, count(DISTINCT user_hash) AS users,
              avg(hit_count) AS avg_hits, sum(click_count > 0) AS clicked
-           FROM search_log WHERE community_id = ? AND created_at >= ? AND normalized <> '' ${condition}
+           FROM search_log WHERE ${IN_COMMUNITY} AND created_at >= ? AND normalized <> '' ${condition}
            GROUP BY normalized ${having} ORDER BY searches DESC, latest DESC LIMIT ?`,
         )
         .all(cid, since, limit) as GroupRow[];

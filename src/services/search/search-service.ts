@@ -101,6 +101,23 @@ export function hitUrl(communitySlug: string, hit: Pick<SearchHit, 'kind' | 'id'
   return `/c/${communitySlug}/q/${hit.id}/${slug}`;
 }
 
+const WIDE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * Whether a title says enough to look for similar questions: two Chinese (Japanese,
+ * Korean) characters already name a subject, other scripts need four letters or digits.
+ * static/js/similar.js applies the same rule while the title is typed.
+ */
+export function similarTitleLongEnough(title: string): boolean {
+  let weight = 0;
+  for (const ch of title) {
+    weight += WIDE_CHAR.test(ch) ? 2 : WORD_CHAR.test(ch) ? 1 : 0;
+    if (weight >= 4) return true;
+  }
+  return false;
+}
+
 export class SearchService {
   constructor(
     private readonly engine: SearchEngine,
@@ -256,7 +273,7 @@ export class SearchService {
    */
   async similarQuestions(communityId: string, title: string, limit = 5): Promise<SimilarItem[]> {
     const q = title.replace(/\s+/g, ' ').trim().slice(0, MAX_QUERY_CHARS);
-    if (q === '') return [];
+    if (!similarTitleLongEnough(q)) return [];
     const communities = await this.communityMap();
     const community = communities.get(communityId);
     if (!community) return [];

@@ -55,13 +55,14 @@ function groupedStages(condition: Record<string, unknown>, having: Record<string
 }
 
 /**
- * The moderators' search report in one round trip: the community's searches since `since`
- * (matched on the search_log_community index), then a $facet with the totals and
+ * The moderators' search report in one round trip: the community's searches since `since`,
+ * and the site-wide ones (communityId null: a visitor searching everything is asking every
+ * community), matched on the search_log_community index as two ranges; then a $facet with the totals and
  * the three grouped lists (top, no results, results but never clicked).
  */
 export function searchReportPipeline(communityId: number, since: number, limit: number): Pipeline {
   return [
-    { $match: { communityId, createdAt: { $gte: since }, normalized: { $ne: '' } } },
+    { $match: { communityId: { $in: [communityId, null] }, createdAt: { $gte: since }, normalized: { $ne: '' } } },
     {
       $facet: {
         totals: [
