@@ -43,6 +43,13 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/** A separate search engine (Meilisearch) did not answer: the rest of the forum still works. */
+export class SearchUnavailableError extends DomainError {
+  constructor() {
+    super(503, 'error.searchUnavailable');
+  }
+}
+
 /** A field-by-field validation failure: forms are re-rendered with these messages. */
 export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>;
 

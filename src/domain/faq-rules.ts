@@ -65,6 +65,30 @@ export function checkMoveDepth(all: FaqCategory[], categoryId: string, newParent
   return newDepth + subtreeHeight(all, categoryId) <= FAQ_MAX_DEPTH ? { ok: true, newDepth } : { ok: false, reason: 'too_deep' };
 }
 
+export type DeleteTargetCheck = { ok: true } | { ok: false; reason: 'not_found' | 'inside' | 'too_deep' } | { ok: false; reason: 'clash'; names: string[] };
+
+/**
+ * Where the children of a deleted category can go (`targetId`, or null for the top level):
+ * outside the deleted subtree, with room for its deepest level, and with no category there
+ * whose slug a child already has. The deleted category still counts as one of them, because
+ * storage moves the children before it removes the category.
+ */
+export function checkDeleteTarget(all: FaqCategory[], categoryId: string, targetId: string | null): DeleteTargetCheck {
+  const category = all.find((c) => c.id === categoryId);
+  if (!category) return { ok: false, reason: 'not_found' };
+  let targetDepth = 0;
+  if (targetId !== null) {
+    if (subtreeIds(all, categoryId).has(targetId)) return { ok: false, reason: 'inside' };
+    const target = all.find((c) => c.id === targetId);
+    if (!target) return { ok: false, reason: 'not_found' };
+    targetDepth = target.depth;
+  }
+  if (targetDepth + subtreeHeight(all, categoryId) > FAQ_MAX_DEPTH) return { ok: false, reason: 'too_deep' };
+  const taken = new Set(all.filter((c) => c.parentId === targetId).map((c) => c.slug));
+  const names = all.filter((c) => c.parentId === categoryId && taken.has(c.slug)).map((c) => c.name);
+  return names.length > 0 ? { ok: false, reason: 'clash', names } : { ok: true };
+}
+
 /** Wilson score lower bound (95%): how good an answer is, given how few votes it may have. */
 export function wilsonLowerBound(up: number, down: number, z = 1.96): number {
   const n = up + down;

@@ -20,6 +20,7 @@ const titleKeyByStatus: Record<number, string> = {
   415: 'error.400.title',
   429: 'error.429.title',
   500: 'error.500.title',
+  503: 'error.503.title',
 };
 
 const defaultMessageByStatus: Record<number, string> = {

@@ -3,7 +3,9 @@ import type { Community, Locale, User } from '../domain/types.js';
 import { excerpt } from '../markdown/render.js';
 import type { FaqGapReport, FaqGapRow } from '../services/faq/faq-gaps.js';
 import { GAP_PERIODS } from '../services/faq/faq-gaps.js';
-import { faqCategoryUrl, faqEntryUrl, type FaqService, type RankedCandidate } from '../services/faq/faq-service.js';
+import { CANDIDATE_READ_LIMIT, faqCategoryUrl, faqEntryUrl, type FaqService, type RankedCandidate } from '../services/faq/faq-service.js';
+import { AUTO_PUBLISH_BATCH } from '../services/faq/auto-publish.js';
+import { TOP_LEVEL_TARGET } from '../services/faq/category-deletion.js';
 import { diffText, type DiffPart } from '../services/qa/revision-diff.js';
 import { authorView } from './questions.js';
 import { timeView } from './time.js';
@@ -185,6 +187,8 @@ interface DashboardOptions {
   page: number;
   state: DashboardFormState | null;
   done: string | null;
+  /** After saving auto-publish: how many existing answers it published, and whether more wait. */
+  autoPublished: { count: number; more: boolean } | null;
 }
 
 function matchesFilter(e: FaqEntry, filter: EntryFilter): boolean {
@@ -287,8 +291,10 @@ export function dashboardView(data: OverviewData, options: DashboardOptions) {
   return {
     community: communityView(c),
     done: options.done,
+    autoPublished: options.autoPublished,
     errorMessages,
     candidateCount: data.candidateCount,
+    candidatesComplete: data.candidatesComplete,
     promotionThreshold: c.promotionThreshold,
     nodes,
     create: {
@@ -312,6 +318,7 @@ export function dashboardView(data: OverviewData, options: DashboardOptions) {
       enabled: auto.score !== null && autoCategory !== undefined,
       score: settingsState ? (settingsState.values.score ?? '') : auto.score === null ? '' : String(auto.score),
       categoryLabel: autoCategory?.label ?? null,
+      batch: AUTO_PUBLISH_BATCH,
       categories: categoryOptions(flat, settingsState ? (settingsState.values.categoryId ?? '') : (auto.categoryId ?? '')),
       errors: settingsState?.errors ?? {},
     },
@@ -320,7 +327,15 @@ export function dashboardView(data: OverviewData, options: DashboardOptions) {
 
 /* ---------- deleting a category ---------- */
 
-export function deletionView(data: PlanData, state: FormState | null) {
+export interface DeleteTargetOption {
+  value: string;
+  label: string;
+  selected: boolean;
+  /** Names of the subcategories whose address is taken there: the option is shown, but disabled. */
+  clashes: string | null;
+}
+
+export function deletionView(data: PlanData, state: FormState | null, topLabel: string) {
   const c = data.community;
   const trail = (cat: FaqCategory) => data.trails.get(cat.id) ?? [cat];
   // Tree order: compare the sibling positions along each target's path from the top.
@@ -335,11 +350,17 @@ export function deletionView(data: PlanData, state: FormState | null) {
     return ka.length - kb.length;
   };
   const selected = state?.values.targetId ?? '';
+  const clashes = (names: string[]) => (names.length > 0 ? names.join(', ') : null);
+  const targets: DeleteTargetOption[] = [...data.targets]
+    .sort((a, b) => treeOrder(a.category, b.category))
+    .map((tgt) => ({ value: tgt.category.id, label: trail(tgt.category).map((x) => x.name).join(CRUMB_SEPARATOR), selected: tgt.category.id === selected, clashes: clashes(tgt.clashes) }));
+  if (data.topLevel) targets.unshift({ value: TOP_LEVEL_TARGET, label: topLabel, selected: selected === TOP_LEVEL_TARGET, clashes: clashes(data.topLevel.clashes) });
   return {
     community: communityView(c),
     category: { id: data.category.id, name: data.category.name, label: trail(data.category).map((x) => x.name).join(CRUMB_SEPARATOR), entryCount: data.entryCount, childCount: data.childCount },
     needsTarget: data.entryCount + data.childCount > 0,
-    targets: [...data.targets].sort(treeOrder).map((tgt) => ({ value: tgt.id, label: trail(tgt).map((x) => x.name).join(CRUMB_SEPARATOR), selected: tgt.id === selected })),
+    targets,
+    anyTarget: targets.some((o) => o.clashes === null),
     action: categoryActionUrl(c.slug, data.category.id, 'delete'),
     errors: state?.errors ?? {},
   };
@@ -373,6 +394,9 @@ export function candidatesView(data: CandidatesData, options: { failed: { answer
   return {
     community: communityView(c),
     threshold: c.promotionThreshold,
+    total: data.total,
+    complete: data.complete,
+    readLimit: CANDIDATE_READ_LIMIT,
     done: options.done,
     errorMessages: options.failed ? Object.values(options.failed.state.errors) : [],
     candidates: data.candidates.map((cand) => candidateRowView(c.slug, cand, data.authors, options.failed && options.failed.answerId === cand.answerId ? options.failed.state : null)),
@@ -440,6 +464,7 @@ export function revisionsView(data: RevisionsData, categories: FaqCategory[], lo
     return {
       revision: rev.revision,
       author: authorView(data.authors.get(rev.authorId)),
+      automatic: rev.revision === 1 && data.autoPublished,
       at: timeView(rev.createdAt, locale),
       reason: rev.reason,
       title: rev.title,

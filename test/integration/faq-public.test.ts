@@ -307,6 +307,24 @@ describe('public FAQ pages', () => {
       expect(zh.text).toContain('如何升级固件？');
     });
 
+    it('counts one view for a visit through a wrong-slug link (the redirect is not a view)', async () => {
+      // The moderators' list shows the views of each entry.
+      const shownViews = async (id: string) => {
+        await app.services.faqViewCounter.flush();
+        const row = new RegExp(`<tr id="entry-${id}"[^>]*>([\\s\\S]*?)</tr>`).exec((await admin.get('/mod/c/gadgets/faq')).text)![1]!;
+        return Number(/<td class="modfaq-num">(\d+)<\/td>/.exec(row)![1]);
+      };
+      const id = entries.usbc!.id;
+      const before = await shownViews(id);
+      const visitor = new TestClient(app);
+      const redirect = await visitor.get(`/c/gadgets/faq/e/${id}/an-old-slug`);
+      expect(redirect.status).toBe(301);
+      expect((await visitor.get(String(redirect.headers.location))).status).toBe(200);
+      expect(await shownViews(id)).toBe(before + 1);
+      await visitor.get(url('usbc'));
+      expect(await shownViews(id)).toBe(before + 2);
+    });
+
     it('is a 404 for unknown, malformed or foreign ids', async () => {
       const client = new TestClient(app);
       for (const path of ['/c/gadgets/faq/e/999999', '/c/gadgets/faq/e/abc', '/c/gadgets/faq/e/0', '/c/gadgets/faq/e/-1', '/c/gadgets/faq/e/1e3', `/c/gadgets/faq/e/${'9'.repeat(40)}`, `/c/other/faq/e/${entries.usbc!.id}`]) {

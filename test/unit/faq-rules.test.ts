@@ -8,6 +8,7 @@ import {
   askFrequency,
   candidateEvidence,
   checkCreateDepth,
+  checkDeleteTarget,
   checkMoveDepth,
   compareEntries,
   isCandidate,
@@ -111,6 +112,35 @@ describe('depth on move', () => {
         else expect(option!.disabled, `${node.name} -> ${target.name}`).toBe(!check.ok);
       }
     }
+  });
+});
+
+describe('where a deleted category’s contents can go', () => {
+  it('refuses the deleted subtree itself, and targets without room for its deepest level', () => {
+    const f = forest();
+    // G has two levels below it: its children (H > I) need a target at level 2 or higher.
+    expect(checkDeleteTarget(f.all, f.g.id, f.g.id)).toEqual({ ok: false, reason: 'inside' });
+    expect(checkDeleteTarget(f.all, f.g.id, f.i.id)).toEqual({ ok: false, reason: 'inside' });
+    expect(checkDeleteTarget(f.all, f.g.id, f.b.id)).toEqual({ ok: true });
+    expect(checkDeleteTarget(f.all, f.g.id, f.c.id)).toEqual({ ok: false, reason: 'too_deep' });
+    // A leaf's entries fit even under the last level.
+    expect(checkDeleteTarget(f.all, f.l.id, f.d.id)).toEqual({ ok: true });
+    expect(checkDeleteTarget(f.all, 'missing', null)).toEqual({ ok: false, reason: 'not_found' });
+    expect(checkDeleteTarget(f.all, f.g.id, 'missing')).toEqual({ ok: false, reason: 'not_found' });
+  });
+
+  it('names the children whose slug is already taken at the target, the deleted category included', () => {
+    const f = forest();
+    const sameAsChild = cat('H', f.l);
+    const all = [...f.all, sameAsChild];
+    expect(checkDeleteTarget(all, f.g.id, f.l.id)).toEqual({ ok: false, reason: 'clash', names: ['H'] });
+    // To the top level: G is still there while its children move.
+    const gAgain = cat('G', f.g);
+    expect(checkDeleteTarget([...all, gAgain], f.g.id, null)).toEqual({ ok: false, reason: 'clash', names: ['G'] });
+    expect(checkDeleteTarget(all, f.g.id, null)).toEqual({ ok: true });
+    // Into its own parent: its sibling slugs and its own count.
+    const bAgain = cat('B', f.b);
+    expect(checkDeleteTarget([...f.all, bAgain], f.b.id, f.a.id)).toEqual({ ok: false, reason: 'clash', names: ['B'] });
   });
 });
 

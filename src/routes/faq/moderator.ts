@@ -75,6 +75,13 @@ function doneKey(request: FastifyRequest): string | null {
   return raw && DONE_KEYS.has(raw) ? raw : null;
 }
 
+/** After saving auto-publish, the redirect says how many existing answers it published (?published=3&more=1). */
+function autoPublishedCount(request: FastifyRequest): { count: number; more: boolean } | null {
+  const raw = queryString(request.query, 'published');
+  if (doneKey(request) !== 'settingsSaved' || raw === undefined || !/^\d{1,4}$/.test(raw)) return null;
+  return { count: Number(raw), more: queryString(request.query, 'more') === '1' };
+}
+
 const entryFields = ['title', 'body', 'categoryId', 'newCategoryName', 'newCategoryParentId', 'reason', 'action'] as const;
 
 function entryValues(body: unknown): { values: EntryFormValues; action: string } {
@@ -115,6 +122,7 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
       page: pageNumber(queryString(request.query, 'page')),
       state,
       done: status === 200 ? doneKey(request) : null,
+      autoPublished: status === 200 ? autoPublishedCount(request) : null,
     });
     return reply.page('mod-faq/dashboard', view, { title: request.t('faqmod.titleOf', { community: data.community.name }), status, searchCommunity: data.community.slug });
   }
@@ -169,7 +177,7 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
 
   async function renderDelete(request: FastifyRequest, reply: FastifyReply, slug: string, id: string, state: FormState | null, status = 200) {
     const plan = await faq.deletionPlan(slug, request.user, id);
-    return reply.page('mod-faq/delete', deletionView(plan, state), { title: request.t('faqmod.delete.title', { name: plan.category.name }), status, searchCommunity: plan.community.slug });
+    return reply.page('mod-faq/delete', deletionView(plan, state, request.t('faqmod.delete.topLevelOption')), { title: request.t('faqmod.delete.title', { name: plan.category.name }), status, searchCommunity: plan.community.slug });
   }
 
   app.get<IdParams>('/mod/c/:community/faq/categories/:id/delete', async (request, reply) => {
@@ -195,7 +203,9 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
     const form = formFields(request.body, ['score', 'categoryId'] as const);
     const result = await tryForm(request.t, () => faq.setAutoPublish(slug, user, form));
     if (!result.ok) return renderDashboard(request, reply, slug, { form: 'settings', values: form, errors: result.errors }, 400);
-    return reply.redirect(`${modFaqUrl(slug)}?done=${form.score.trim() === '' ? 'settingsOff' : 'settingsSaved'}#settings`, 303);
+    if (form.score.trim() === '') return reply.redirect(`${modFaqUrl(slug)}?done=settingsOff#settings`, 303);
+    const { published, more } = result.value;
+    return reply.redirect(`${modFaqUrl(slug)}?done=settingsSaved&published=${published}${more ? '&more=1' : ''}#settings`, 303);
   });
 
   /* ---------- candidates ---------- */
@@ -216,7 +226,7 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
     const slug = request.params.community;
     const answerId = idParam(request.params.answerId, 'faq.candidateNotFound');
     const form = formFields(request.body, ['reason'] as const);
-    const result = await refusedPage(request, reply, slug, () => tryForm(request.t, () => faq.dismiss(slug, user, answerId, form.reason)));
+    const result = await refusedPage(request, reply, slug, () => tryForm(request.t, () => faq.dismiss(slug, user, answerId, form.reason)), 'faqmod.refused.dismissConflict');
     if (result === null) return reply;
     if (!result.ok) return renderCandidates(request, reply, slug, { answerId, state: { values: form, errors: result.errors } }, 400);
     return reply.redirect(`${modFaqUrl(slug)}/candidates?done=dismissed`, 303);
@@ -227,15 +237,22 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
    * a page that says so with the way back to the queue instead of the bare error page.
    * Returns null when that page was sent.
    */
-  async function refusedPage<T>(request: FastifyRequest, reply: FastifyReply, slug: string, action: () => Promise<T>): Promise<T | null> {
+  async function refusedPage<T>(request: FastifyRequest, reply: FastifyReply, slug: string, action: () => Promise<T>, conflictTitle = 'faqmod.refused.conflict'): Promise<T | null> {
     try {
       return await action();
     } catch (err) {
       if (err instanceof DomainError && (err.status === 404 || err.status === 409) && err.messageKey.startsWith('faq.')) {
         await reply.page(
           'mod-faq/refused',
-          { status: err.status, message: request.t(err.messageKey, err.params), candidatesUrl: `${modFaqUrl(slug)}/candidates`, dashboardUrl: modFaqUrl(slug) },
-          { title: request.t(err.status === 409 ? 'faqmod.refused.conflict' : 'faqmod.refused.gone'), status: err.status },
+          {
+            status: err.status,
+            message: request.t(err.messageKey, err.params),
+            candidatesUrl: `${modFaqUrl(slug)}/candidates`,
+            dashboardUrl: modFaqUrl(slug),
+            // Not a candidate: the moderator can still write an entry by hand.
+            writeUrl: err.messageKey === 'faq.notACandidate' ? `${modFaqUrl(slug)}/entries/new` : null,
+          },
+          { title: request.t(err.status === 409 ? conflictTitle : 'faqmod.refused.gone'), status: err.status },
         );
         return null;
       }

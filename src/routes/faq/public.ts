@@ -59,6 +59,7 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
     const canonical = faqEntryUrl(data.community.slug, data.entry);
     const requested = `/c/${request.params.community}/faq/e/${request.params.id}/${encodeURIComponent(request.params.slug ?? '')}`;
     if (requested !== canonical) return reply.redirect(canonical + queryPart(request.url), 301);
+    faq.countView(data.entry.id);
     const view = faqEntryView(data, request.locale, { voted: queryString(request.query, 'voted') === '1' });
     const e = data.entry;
     return reply.page(

@@ -1,18 +1,23 @@
 import type { FaqRepository, PostRepository, UserRepository } from '../../db/ports.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
-import { FAQ_MAX_DEPTH, type FaqCandidateRow, type FaqCategory, type FaqEntry } from '../../domain/faq-types.js';
-import { candidateEvidence, checkCreateDepth, checkMoveDepth, compareEntries, isCandidate, RESERVED_CATEGORY_SLUGS, subtreeIds } from '../../domain/faq-rules.js';
+import { FAQ_MAX_DEPTH, type FaqCandidateRow, type FaqCategory, type FaqEntry, type FaqEntryRevision } from '../../domain/faq-types.js';
+import { candidateEvidence, checkCreateDepth, checkDeleteTarget, checkMoveDepth, compareEntries, isCandidate, RESERVED_CATEGORY_SLUGS } from '../../domain/faq-rules.js';
 import type { Answer, Post } from '../../domain/qa-types.js';
 import type { Community, User } from '../../domain/types.js';
 import { slugify } from '../../domain/slug.js';
 import { renderMarkdown } from '../../markdown/render.js';
 import type { CommunityService } from '../communities/community-service.js';
 import type { ViewCounter } from '../qa/view-counter.js';
+import { publishBacklog, publishRow, qualifiesForAutoPublish } from './auto-publish.js';
+import { deleteIntoCategory, deleteIntoTopLevel, targetRefusal, TOP_LEVEL_TARGET } from './category-deletion.js';
 
 export const FAQ_TITLE_MAX = 200;
 const CATEGORY_NAME_MAX = 60;
 const REASON_MAX = 300;
-const CANDIDATE_SCAN_LIMIT = 500;
+/** Candidates read per queue view; more than this waiting is a backlog nobody works through. */
+export const CANDIDATE_READ_LIMIT = 2000;
+/** Candidates shown at once: the strongest evidence first, the rest as those are handled. */
+export const CANDIDATES_SHOWN = 200;
 
 export interface CategoryNode extends FaqCategory {
   children: CategoryNode[];
@@ -23,6 +28,12 @@ export interface CategoryNode extends FaqCategory {
 
 export interface RankedCandidate extends FaqCandidateRow {
   evidence: number;
+}
+
+export interface CandidateQueue {
+  candidates: RankedCandidate[];
+  /** False when the read limit was reached, so some qualifying answers may be missing. */
+  complete: boolean;
 }
 
 export interface EntryInput {
@@ -118,8 +129,12 @@ export class FaqService implements QaChangeListener {
       this.faq.relatedEntries(entry.id),
       entry.sourceQuestionId ? this.posts.findQuestion(entry.sourceQuestionId) : Promise.resolve(null),
     ]);
-    this.views.count(entry.id);
     return { ...ctx, entry, trail, related, sourceQuestion };
+  }
+
+  /** Counted by the route once it serves the canonical page, so a redirect is not a second view. */
+  countView(entryId: string): void {
+    this.views.count(entryId);
   }
 
   /** Categories from the top down to `categoryId`, each with its slug path. */
@@ -164,14 +179,15 @@ export class FaqService implements QaChangeListener {
       this.faq.listEntries(ctx.community.id, { status: 'all' }),
       this.faq.getAutoPublish(ctx.community.id),
     ]);
-    const candidates = await this.rankedCandidates(ctx.community);
+    const queue = await this.rankedCandidates(ctx.community);
     return {
       ...ctx,
       tree: this.buildTree(categories, counts),
       categories,
       entries: entries.sort(compareEntries),
       needsReview: entries.filter((e) => e.needsReview),
-      candidateCount: candidates.length,
+      candidateCount: queue.candidates.length,
+      candidatesComplete: queue.complete,
       autoPublish,
     };
   }
@@ -250,69 +266,101 @@ export class FaqService implements QaChangeListener {
     await this.faq.reorderCategory(category.id, direction);
   }
 
-  /** What deleting would affect, for the confirmation page (which asks where things go). */
+  /**
+   * What deleting would affect, for the confirmation page (which asks where things go): the
+   * categories that can take the children, and those that cannot because a child's slug is
+   * taken there (shown, with the names).
+   */
   async deletionPlan(communitySlug: string, user: User | null, categoryId: string) {
     const ctx = await this.requireModerator(communitySlug, user);
     const category = await this.categoryInCommunity(ctx.community, categoryId);
     const all = await this.faq.listCategories(ctx.community.id);
     const entries = await this.faq.listEntries(ctx.community.id, { categoryId: category.id, status: 'all' });
-    const children = all.filter((c) => c.parentId === category.id);
-    const excluded = subtreeIds(all, category.id);
-    // A target must be outside the deleted subtree and deep enough room for the children moved under it.
-    const childHeight = Math.max(0, ...children.map((c) => 1 + this.heightOf(all, c.id)));
-    const targets = all.filter((c) => !excluded.has(c.id) && c.depth + childHeight <= FAQ_MAX_DEPTH);
-    return { ...ctx, category, entryCount: entries.length, childCount: children.length, targets, trails: new Map(targets.map((t) => [t.id, this.trailOf(all, t.id)])) };
+    const children = all.filter((c) => c.parentId === category.id).sort((a, b) => a.position - b.position || Number(a.id) - Number(b.id));
+    const targets: Array<{ category: FaqCategory; clashes: string[] }> = [];
+    for (const c of all) {
+      const check = checkDeleteTarget(all, category.id, c.id);
+      if (check.ok) targets.push({ category: c, clashes: [] });
+      else if (check.reason === 'clash') targets.push({ category: c, clashes: check.names });
+    }
+    // Children can become top-level categories; entries always need a category.
+    const top = checkDeleteTarget(all, category.id, null);
+    const topLevel = children.length > 0 && entries.length === 0 ? { clashes: !top.ok && top.reason === 'clash' ? top.names : [] } : null;
+    return {
+      ...ctx,
+      category,
+      categories: all,
+      children,
+      entryCount: entries.length,
+      childCount: children.length,
+      targets,
+      topLevel,
+      trails: new Map(all.map((t) => [t.id, this.trailOf(all, t.id)])),
+    };
   }
 
-  private heightOf(all: FaqCategory[], id: string): number {
-    const root = all.find((c) => c.id === id)!;
-    let deepest = root.depth;
-    for (const sub of subtreeIds(all, id)) deepest = Math.max(deepest, all.find((c) => c.id === sub)!.depth);
-    return deepest - root.depth;
-  }
-
+  /** Every precondition is checked before anything changes, so the delete happens whole or not at all. */
   async deleteCategory(communitySlug: string, user: User | null, categoryId: string, rawTargetId: string) {
     const plan = await this.deletionPlan(communitySlug, user, categoryId);
-    const targetId = rawTargetId.trim() === '' ? null : rawTargetId.trim();
-    if (plan.entryCount + plan.childCount > 0) {
-      if (targetId === null) throw new ValidationError({ targetId: { key: 'faq.category.chooseTarget' } });
-      const target = plan.targets.find((t) => t.id === targetId);
-      if (!target) throw new ValidationError({ targetId: { key: 'faq.category.badTarget', params: { max: FAQ_MAX_DEPTH } } });
-      // Children keep their subtrees: re-parent each through the depth-checked move.
-      for (const child of (await this.faq.listCategories(plan.community.id)).filter((c) => c.parentId === plan.category.id)) {
-        await this.faq.moveCategory(child.id, target.id, target.depth + 1, this.now());
-      }
-      await this.faq.deleteCategory(plan.category.id, target.id, this.now());
-    } else {
+    const targetId = rawTargetId.trim();
+    if (plan.entryCount + plan.childCount === 0) {
       await this.faq.deleteCategory(plan.category.id, null, this.now());
+      return plan;
     }
+    if (targetId === '') throw new ValidationError({ targetId: { key: 'faq.category.chooseTarget' } });
+    if (targetId === TOP_LEVEL_TARGET) {
+      if (plan.entryCount > 0) throw new ValidationError({ targetId: { key: 'faq.category.entriesNeedCategory' } });
+      const refusal = targetRefusal(checkDeleteTarget(plan.categories, plan.category.id, null), null);
+      if (refusal) throw refusal;
+      await deleteIntoTopLevel(this.faq, plan.category, plan.children, this.now);
+      return plan;
+    }
+    const target = plan.categories.find((c) => c.id === targetId);
+    if (!target) throw new ValidationError({ targetId: { key: 'faq.category.badTarget', params: { max: FAQ_MAX_DEPTH } } });
+    const refusal = targetRefusal(checkDeleteTarget(plan.categories, plan.category.id, target.id), target);
+    if (refusal) throw refusal;
+    await deleteIntoCategory(this.faq, plan.category, plan.children, target, this.now);
     return plan;
   }
 
   /* ---------- candidates and promotion ---------- */
 
-  private async rankedCandidates(community: Community): Promise<RankedCandidate[]> {
-    const rows = await this.faq.candidateRows(community.id, Math.min(community.promotionThreshold, 2), CANDIDATE_SCAN_LIMIT);
-    return rows
+  /**
+   * The query returns exactly the answers the rule admits (score at the threshold, or
+   * accepted with score >= 2), plus dismissed ones, which are dropped here unless their score
+   * doubled; all of them are then ranked by evidence.
+   */
+  private async rankedCandidates(community: Community): Promise<CandidateQueue> {
+    const rows = await this.faq.candidateRows(community.id, community.promotionThreshold, CANDIDATE_READ_LIMIT);
+    const candidates = rows
       .filter((r) => isCandidate(r, community.promotionThreshold))
       .map((r) => ({ ...r, evidence: candidateEvidence(r) }))
       .sort((a, b) => b.evidence - a.evidence || b.score - a.score);
+    return { candidates, complete: rows.length < CANDIDATE_READ_LIMIT };
   }
 
   async candidates(communitySlug: string, user: User | null) {
     const ctx = await this.requireModerator(communitySlug, user);
-    const candidates = await this.rankedCandidates(ctx.community);
+    const queue = await this.rankedCandidates(ctx.community);
+    const candidates = queue.candidates.slice(0, CANDIDATES_SHOWN);
     const authors = new Map((await this.users.findManyByIds(candidates.map((c) => c.answerAuthorId))).map((u) => [u.id, u]));
-    return { ...ctx, candidates, authors };
+    return { ...ctx, candidates, total: queue.candidates.length, complete: queue.complete, authors };
   }
 
-  /** A candidate that can still be promoted: not deleted, not already an entry, not dismissed (unless its score doubled). */
+  /**
+   * A candidate that can still be promoted or dismissed: not deleted, not already an entry,
+   * and admitted by the community's rule (a dismissed one only once its score doubled). Any
+   * other answer can still become an entry written by hand.
+   */
   private async liveCandidate(community: Community, answerId: string): Promise<FaqCandidateRow> {
     const existing = await this.faq.entryForAnswer(answerId);
     if (existing) throw new ConflictError('faq.alreadyPromoted');
     const row = await this.faq.candidateRow(answerId);
     if (!row || row.communityId !== community.id) throw new NotFoundError('faq.candidateNotFound');
-    if (row.dismissal && !isCandidate(row, community.promotionThreshold)) throw new ConflictError('faq.candidateDismissed');
+    if (!isCandidate(row, community.promotionThreshold)) {
+      if (row.dismissal) throw new ConflictError('faq.candidateDismissed');
+      throw new ConflictError('faq.notACandidate', { threshold: community.promotionThreshold, score: row.score });
+    }
     return row;
   }
 
@@ -352,8 +400,13 @@ export class FaqService implements QaChangeListener {
   private async resolveCategory(community: Community, input: EntryInput): Promise<FaqCategory> {
     const newName = (input.newCategoryName ?? '').trim();
     if (newName !== '') {
+      const parentId = (input.newCategoryParentId ?? '').trim() || null;
+      // The parent comes from a list of this community's categories: anything else is a form mistake, not a missing page.
+      if (parentId !== null && (await this.faq.findCategory(parentId))?.communityId !== community.id) {
+        throw new ValidationError({ newCategoryParentId: { key: 'faq.category.badParent' } });
+      }
       try {
-        return await this.createCategoryIn(community, newName, (input.newCategoryParentId ?? '').trim() || null);
+        return await this.createCategoryIn(community, newName, parentId);
       } catch (err) {
         if (err instanceof ValidationError) {
           const fields: FieldErrors = {};
@@ -487,7 +540,20 @@ export class FaqService implements QaChangeListener {
     if (!entry || entry.communityId !== ctx.community.id) throw new NotFoundError('faq.notFound');
     const revisions = await this.faq.listRevisions(entry.id);
     const authors = new Map((await this.users.findManyByIds(revisions.map((r) => r.authorId))).map((u) => [u.id, u]));
-    return { ...ctx, entry, revisions, authors };
+    return { ...ctx, entry, revisions, authors, autoPublished: await this.wasAutoPublished(ctx.community, entry, revisions[0], authors) };
+  }
+
+  /**
+   * Auto-publish credits revision 1 to the answer's author (nobody else is recorded). Only
+   * moderators publish by hand, so a first version by the source answer's author who cannot
+   * moderate here was published automatically. (A moderator's own answer stays ambiguous and
+   * is shown as theirs, which it is.)
+   */
+  private async wasAutoPublished(community: Community, entry: FaqEntry, first: FaqEntryRevision | undefined, authors: Map<string, User>): Promise<boolean> {
+    if (!first || first.revision !== 1 || !entry.sourceAnswerId) return false;
+    const answer = await this.posts.findPost(entry.sourceAnswerId);
+    if (!answer || answer.authorId !== first.authorId) return false;
+    return !(await this.communities.context(community.slug, authors.get(first.authorId) ?? null)).canModerate;
   }
 
   async setAutoPublish(communitySlug: string, user: User | null, input: { score: string; categoryId: string }) {
@@ -495,13 +561,15 @@ export class FaqService implements QaChangeListener {
     const raw = input.score.trim();
     if (raw === '') {
       await this.faq.setAutoPublish(ctx.community.id, { score: null, categoryId: null });
-      return ctx;
+      return { ...ctx, published: 0, more: false };
     }
     if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1) throw new ValidationError({ score: { key: 'validation.positiveInteger' } });
     const category = input.categoryId.trim() ? await this.faq.findCategory(input.categoryId.trim()) : null;
     if (!category || category.communityId !== ctx.community.id) throw new ValidationError({ categoryId: { key: 'faq.chooseCategory' } });
-    await this.faq.setAutoPublish(ctx.community.id, { score: Number(raw), categoryId: category.id });
-    return ctx;
+    const settings = { score: Number(raw), categoryId: category.id };
+    await this.faq.setAutoPublish(ctx.community.id, settings);
+    // Answers that already have the score would otherwise wait for someone to vote on them again.
+    return { ...ctx, ...(await publishBacklog(this.faq, ctx.community.id, settings, category, this.now)) };
   }
 
   /* ---------- reacting to Q&A changes ---------- */
@@ -517,26 +585,9 @@ export class FaqService implements QaChangeListener {
     const settings = await this.faq.getAutoPublish(post.communityId);
     if (settings.score === null || settings.categoryId === null) return;
     const row = await this.faq.candidateRow(post.id);
-    if (!row || row.score < settings.score || row.dismissal) return;
+    if (!row || !qualifiesForAutoPublish(row, settings)) return;
     const category = await this.faq.findCategory(settings.categoryId);
-    if (!category) return;
-    try {
-      await this.faq.createEntry({
-        communityId: post.communityId,
-        categoryId: category.id,
-        title: row.questionTitle,
-        slug: slugify(row.questionTitle),
-        ...renderedBody(row.answerBodyMd),
-        sourceQuestionId: row.questionId,
-        sourceAnswerId: row.answerId,
-        relatedIds: [],
-        createdBy: row.answerAuthorId,
-        now: this.now(),
-      });
-    } catch (err) {
-      // Two votes racing past the threshold: the unique source index lets only one publish.
-      if (!(err instanceof ConflictError)) throw err;
-    }
+    if (category) await publishRow(this.faq, category, row, this.now());
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CommunityRepository, SearchLogRepository, SearchReport } from '../../db/ports.js';
 import type { Community, User } from '../../domain/types.js';
 import { COMMUNITY_SLUG_PATTERN } from '../../domain/community-rules.js';
+import { SearchUnavailableError } from '../../domain/errors.js';
 import {
   parseSearchDocId,
   SEARCH_DOC_KINDS,
@@ -11,6 +12,8 @@ import {
   type SearchEngine,
   type SearchFilters,
   type SearchHit,
+  type SearchQuery,
+  type SearchResult,
   type SearchSort,
 } from '../../search/port.js';
 import { tokenize } from '../../search/text.js';
@@ -207,7 +210,7 @@ export class SearchService {
     if (parsed.q === '') return outcome;
 
     const filters = this.filtersOf(parsed);
-    const result = await this.engine.search({
+    const result = await this.query({
       q: parsed.q,
       filters,
       sort: parsed.sort,
@@ -229,7 +232,7 @@ export class SearchService {
 
     if (result.estimatedTotalHits === 0 && parsed.community) {
       const { community: _dropped, ...rest } = filters;
-      const wider = await this.engine.search({ q: parsed.q, filters: rest, sort: 'relevance', page: 1, hitsPerPage: 1, facets: ['community'] });
+      const wider = await this.query({ q: parsed.q, filters: rest, sort: 'relevance', page: 1, hitsPerPage: 1, facets: ['community'] });
       outcome.elsewhere = Object.entries(wider.facetDistribution.community ?? {})
         .map(([id, count]) => ({ community: communities.get(id)!, count }))
         .filter((e) => e.community && e.community.id !== parsed.community!.id)
@@ -260,6 +263,16 @@ export class SearchService {
     return outcome;
   }
 
+  /** The engine's answer, or a 503 page when a separate engine is down (never a 500). */
+  private async query(q: SearchQuery): Promise<SearchResult> {
+    try {
+      return await this.engine.search(q);
+    } catch (err) {
+      if (this.engine.name === 'sqlite-fts') throw err;
+      throw new SearchUnavailableError();
+    }
+  }
+
   /** Records a click on a result; unknown searches and malformed ids are ignored. */
   async recordClick(searchId: string | undefined, docId: string | undefined, position: string | undefined): Promise<void> {
     if (!searchId || !docId || !parseSearchDocId(docId)) return;
@@ -278,7 +291,8 @@ export class SearchService {
     const community = communities.get(communityId);
     if (!community) return [];
     const lookup = async (kind: SearchDocKind, n: number) =>
-      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n })).hits;
+      // Suggestions are a help, not a step: with the engine down the ask form simply shows none.
+      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n }).catch(() => ({ hits: [] as SearchHit[] }))).hits;
     const [questions, faq] = await Promise.all([lookup('question', limit), lookup('faq', 3)]);
     const item = (hit: SearchHit): SimilarItem => ({
       kind: hit.kind === 'faq' ? 'faq' : 'question',
