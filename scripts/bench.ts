@@ -9,7 +9,7 @@
  *
  * Every figure is also printed as a ratio to a trivial route measured in the same server
  * process in the same run (DESIGN.md section 10), because absolute numbers depend on the
- * machine. The trivial route is GET /healthz. See docs/bench.md.
+ * machine. The trivial route is GET /livez. See docs/bench.md.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -204,7 +204,7 @@ function buildRoutes(t: BenchTargets, sessions: () => BenchSession[]): RouteSpec
   const add = (group: Group, name: string, label: string, next: () => RequestShape, extra: Partial<RouteSpec> = {}) => {
     if (wanted(group, name)) routes.push({ group, name, label, connections: connections, next, ...extra });
   };
-  add('trivial', 'trivial', 'GET /healthz (trivial JSON route, baseline)', () => ({ path: '/healthz' }));
+  add('trivial', 'trivial', 'GET /livez (trivial JSON route, baseline)', () => ({ path: '/livez' }));
   add('home', 'home', 'GET /', () => ({ path: '/' }));
   const c = t.communities[0]?.slug ?? 'none';
   for (const sort of ['active', 'newest', 'top', 'unanswered']) {
@@ -379,7 +379,7 @@ async function main(): Promise<void> {
   lines.push(`- Data set: ${dataset.description}`);
   lines.push(`- Load: autocannon, ${connections} connections (search: ${searchConnections}), ${duration} s per route after ${warmup} s warm-up`);
   lines.push(`- Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; load generator and server share it`);
-  lines.push('- Baseline ("x trivial"): GET /healthz of the same server process, a trivial JSON route (it reads one meta row); DESIGN.md section 10');
+  lines.push('- Baseline ("x trivial"): GET /livez of the same server process, a trivial JSON route (no database access); DESIGN.md section 10');
   const busy = loadBefore > os.cpus().length * 0.75;
   lines.push(
     `- Load average (1 min) when the benchmark started: ${loadBefore.toFixed(1)}${busy ? ' - other work was running on this machine, the figures are unreliable' : ''}`,

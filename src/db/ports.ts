@@ -149,7 +149,16 @@ export interface QuestionListQuery {
   tag?: string;
   offset: number;
   limit: number;
+  /**
+   * Lists shown as rows need no bodies: bodyMd and bodyHtml come back empty and bodyText is
+   * cut to its first SUMMARY_TEXT_CHARS characters (the row's excerpt). The feed, which shows
+   * the body, leaves this off.
+   */
+  summary?: boolean;
 }
+
+/** How much of bodyText a summary row keeps: more than any list excerpt shows. */
+export const SUMMARY_TEXT_CHARS = 400;
 
 export interface ActivityEntry {
   question: Question;
@@ -167,7 +176,7 @@ export interface PostRepository {
   listAnswers(questionId: string): Promise<Answer[]>;
   /** Fetches limit + 1 rows so callers know whether there is a next page. */
   listQuestions(query: QuestionListQuery): Promise<Question[]>;
-  /** Latest active questions across all communities (home page). */
+  /** Latest active questions across all communities (home page, sitemap), as summaries (see QuestionListQuery.summary). */
   recentQuestions(limit: number): Promise<Question[]>;
   listByAuthor(authorId: string, limit: number): Promise<Post[]>;
   /** New text (and title/tags for questions) plus a revision row, atomically. */
@@ -267,6 +276,12 @@ export interface FaqRepository {
   editEntry(edit: FaqEntryEdit): Promise<FaqEntry>;
   findEntry(id: string): Promise<FaqEntry | null>;
   listEntries(communityId: string, options: { categoryId?: string; status?: 'published' | 'archived' | 'all'; needsReview?: boolean }): Promise<FaqEntry[]>;
+  /**
+   * Published entries in the order visitors see them (pinned by pin position, then the most
+   * frequently asked as in faq-rules askFrequency, then newest), the first `limit` of them,
+   * and how many are published: the FAQ home needs the top ten, not all two thousand.
+   */
+  topEntries(communityId: string, limit: number): Promise<{ entries: FaqEntry[]; total: number }>;
   relatedEntries(entryId: string): Promise<FaqEntry[]>;
   listRevisions(entryId: string): Promise<FaqEntryRevision[]>;
   setPinned(entryId: string, pinned: boolean): Promise<void>;

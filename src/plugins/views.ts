@@ -49,8 +49,12 @@ export function publicUser(user: User | null): PageContext['user'] {
 
 export default fp(
   async (app, opts: { config: AppConfig; viewsDir: string }) => {
-    const eta = new Eta({ views: opts.viewsDir, cache: opts.config.env !== 'development', autoEscape: true, autoTrim: false });
-    await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta' });
+    // Compiled templates are cached except in development (where edits show on reload). The
+    // view plugin reconfigures Eta on every render from its own `production` flag, which
+    // otherwise follows process.env.NODE_ENV rather than the forum's configuration.
+    const cache = opts.config.env !== 'development';
+    const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false });
+    await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
 
     app.decorateReply('page', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions) {
       const request: FastifyRequest = this.request;

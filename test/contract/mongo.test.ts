@@ -6,6 +6,7 @@ import { runQaContract } from './qa-contract.js';
 import { runOutboxContract } from './outbox-contract.js';
 import { runSearchDocumentsContract } from './search-documents-contract.js';
 import { searchLogContract } from './search-contract.js';
+import { runFaqContract } from './faq-contract.js';
 
 /*
  * The storage, Q&A, search outbox and search document contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -48,6 +49,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   // Every MongoDB content change writes the outbox (there is no embedded index to keep instead).
   runOutboxContract(`mongo (${dbName})`, freshStorage);
   runSearchDocumentsContract(`mongo (${dbName})`, freshStorage);
+  runFaqContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewAnswer, NewQuestion, Storage } from '../../src/db/ports.js';
+import { SUMMARY_TEXT_CHARS, type NewAnswer, type NewQuestion, type Storage } from '../../src/db/ports.js';
 import type { Answer, Question, QuestionSort, VoteValue } from '../../src/domain/qa-types.js';
 import type { Community, User } from '../../src/domain/types.js';
 import { NotFoundError } from '../../src/domain/errors.js';
@@ -203,6 +203,23 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
 
       it.each(NO_SUCH_IDS)('returns [] for %j', async (id) => {
         expect(await storage.posts.listAnswers(id)).toEqual([]);
+      });
+    });
+
+    describe('summary rows', () => {
+      it('leave the bodies out and cut the text, in lists and in the recent questions, but not when bodies are asked for', async () => {
+        const long = '长'.repeat(SUMMARY_TEXT_CHARS + 50);
+        const q = await storage.posts.createQuestion(questionInput({ bodyText: long, tags: ['lens'] }));
+        for (const row of [
+          (await storage.posts.listQuestions({ communityId: community.id, sort: 'newest', offset: 0, limit: 5, summary: true }))[0]!,
+          (await storage.posts.listQuestions({ communityId: community.id, sort: 'active', tag: 'lens', offset: 0, limit: 5, summary: true }))[0]!,
+          (await storage.posts.recentQuestions(5))[0]!,
+        ]) {
+          expect(row).toMatchObject({ id: q.id, title: q.title, slug: q.slug, tags: ['lens'], bodyMd: '', bodyHtml: '' });
+          expect(row.bodyText).toBe('长'.repeat(SUMMARY_TEXT_CHARS));
+        }
+        const full = (await storage.posts.listQuestions({ communityId: community.id, sort: 'newest', offset: 0, limit: 5 }))[0]!;
+        expect(full).toMatchObject({ bodyMd: q.bodyMd, bodyHtml: q.bodyHtml, bodyText: long });
       });
     });
 

@@ -376,6 +376,22 @@ describe('error pages for addresses refused before routing', () => {
 });
 
 describe('health check', () => {
+  it('answers the liveness probe without touching the database', async () => {
+    const storage = createSqliteStorage(':memory:');
+    storage.meta.get = async () => {
+      throw new Error('database is locked');
+    };
+    const app = await buildApp(loadConfig({ NODE_ENV: 'test' }, { sqlitePath: ':memory:', seedDemo: false }), { storage });
+    try {
+      const live = await app.inject({ url: '/livez' });
+      expect(live.statusCode).toBe(200);
+      expect(live.json()).toEqual({ status: 'ok' });
+      expect((await app.inject({ url: '/healthz' })).statusCode).toBe(503);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('reports status and which storage and search backends run', async () => {
     const app = await createTestApp();
     try {

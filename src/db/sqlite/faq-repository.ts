@@ -358,6 +358,32 @@ export class SqliteFaqRepository implements FaqRepository {
     return this.db.prepare<unknown[], EntryRow>(`${ENTRY_SELECT} WHERE ${where.join(' AND ')}`).all(...args).map(mapEntry);
   }
 
+  async topEntries(communityId: string, limit: number): Promise<{ entries: FaqEntry[]; total: number }> {
+    const c = toRowId(communityId);
+    if (c === null) return { entries: [], total: 0 };
+    // The same order as compareEntries in faq-rules (kept in step by the contract suite).
+    // Ids first: sorting narrow rows, then reading only the winners' bodies.
+    const ids = this.db
+      .prepare<[number, number], { id: number }>(
+        `SELECT e.id FROM faq_entries e LEFT JOIN posts q ON q.id = e.source_question_id
+         WHERE e.community_id = ? AND e.status = 'published'
+         ORDER BY e.pinned DESC, CASE WHEN e.pinned = 1 THEN e.pin_position ELSE 0 END,
+           e.view_count + 5 * e.helpful_yes + 20 * coalesce(q.duplicate_count, 0) + 3 * e.search_clicks DESC, e.created_at DESC, e.id DESC
+         LIMIT ?`,
+      )
+      .all(c, Math.max(0, Math.floor(limit)))
+      .map((r) => r.id);
+    const rows = new Map(
+      this.db
+        .prepare<[string], EntryRow>(`${ENTRY_SELECT} WHERE e.id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(ids))
+        .map((r) => [r.id, r]),
+    );
+    const entries = ids.map((id) => mapEntry(rows.get(id)!));
+    const total = this.db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM faq_entries WHERE community_id = ? AND status = 'published'`).get(c)!.n;
+    return { entries, total };
+  }
+
   async relatedEntries(entryId: string): Promise<FaqEntry[]> {
     const n = toRowId(entryId);
     if (n === null) return [];

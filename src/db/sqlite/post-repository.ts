@@ -1,4 +1,4 @@
-import type { NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../ports.js';
+import { SUMMARY_TEXT_CHARS, type NewAnswer, type NewQuestion, type PostEdit, type PostRepository, type QuestionListQuery } from '../ports.js';
 import type { Answer, Post, Question, Revision } from '../../domain/qa-types.js';
 import { REPUTATION } from '../../domain/reputation.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -19,6 +19,12 @@ interface RevisionRow {
 }
 
 const LIVE_QUESTION = "p.type = 'question' AND p.deleted_at IS NULL";
+
+/* Every column but the bodies, which a list row does not show (QuestionListQuery.summary). */
+const SUMMARY_COLUMNS = `p.id, p.type, p.community_id, p.question_id, p.author_id, p.title, p.slug, '' AS body_md, '' AS body_html,
+  substr(p.body_text, 1, ${SUMMARY_TEXT_CHARS}) AS body_text, p.tags, p.score, p.up_votes, p.down_votes, p.answer_count,
+  p.accepted_answer_id, p.is_accepted, p.view_count, p.comment_count, p.revision_count, p.created_at, p.edited_at,
+  p.last_activity_at, p.last_activity_user_id, p.last_activity_kind, p.deleted_at`;
 
 /** ORDER BY and index per tab; every list is served by one of the partial indexes. */
 const ORDER: Record<QuestionListQuery['sort'], { posts: string; tags: string; where: string }> = {
@@ -132,12 +138,13 @@ export class SqlitePostRepository implements PostRepository {
     const communityId = toRowId(query.communityId);
     if (communityId === null) return [];
     const order = ORDER[query.sort];
+    const columns = query.summary ? SUMMARY_COLUMNS : 'p.*';
     let rows: PostRow[];
     if (query.tag !== undefined) {
       const unanswered = query.sort === 'unanswered' ? ' AND qt.answer_count = 0' : '';
       rows = this.db
         .prepare<[number, string, number, number], PostRow>(
-          `SELECT p.* FROM tags t
+          `SELECT ${columns} FROM tags t
            JOIN question_tags qt ON qt.tag_id = t.id
            JOIN posts p ON p.id = qt.question_id
            WHERE t.community_id = ? AND t.name = ?${unanswered} AND ${LIVE_QUESTION}
@@ -147,7 +154,7 @@ export class SqlitePostRepository implements PostRepository {
     } else {
       rows = this.db
         .prepare<[number, number, number], PostRow>(
-          `SELECT p.* FROM posts p WHERE p.community_id = ? AND ${LIVE_QUESTION}${order.where}
+          `SELECT ${columns} FROM posts p WHERE p.community_id = ? AND ${LIVE_QUESTION}${order.where}
            ORDER BY ${order.posts} LIMIT ? OFFSET ?`,
         )
         .all(communityId, query.limit + 1, query.offset);
@@ -157,7 +164,7 @@ export class SqlitePostRepository implements PostRepository {
 
   async recentQuestions(limit: number): Promise<Question[]> {
     return this.db
-      .prepare<[number], PostRow>(`SELECT p.* FROM posts p WHERE ${LIVE_QUESTION} ORDER BY p.last_activity_at DESC LIMIT ?`)
+      .prepare<[number], PostRow>(`SELECT ${SUMMARY_COLUMNS} FROM posts p WHERE ${LIVE_QUESTION} ORDER BY p.last_activity_at DESC LIMIT ?`)
       .all(limit)
       .map((r) => mapPost(r) as Question);
   }

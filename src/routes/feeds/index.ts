@@ -26,7 +26,7 @@ const feedRoutes: FastifyPluginAsync<{ baseUrl: string }> = async (app, opts) =>
   const sitemaps = new SitemapSource(app.storage.posts, app.storage.faq, () => communities.list());
 
   app.get<{ Params: { community: string } }>('/c/:community/feed.atom', async (request, reply) => {
-    const list = await questions.listQuestions(request.params.community, null, { sort: 'newest', page: 1 });
+    const list = await questions.listQuestions(request.params.community, null, { sort: 'newest', page: 1, withBodies: true });
     const c = list.community;
     const updated = new Date(list.questions[0]?.createdAt ?? c.updatedAt).toISOString();
     const entries = list.questions

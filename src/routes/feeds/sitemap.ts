@@ -132,7 +132,7 @@ export class SitemapSource {
     for (const { community, offset, count } of slices) {
       for (let done = 0; done < count; ) {
         const limit = Math.min(READ_SLICE, count - done);
-        const rows = await this.posts.listQuestions({ communityId: community.id, sort: 'newest', offset: offset + done, limit });
+        const rows = await this.posts.listQuestions({ communityId: community.id, sort: 'newest', offset: offset + done, limit, summary: true });
         const taken = rows.slice(0, limit);
         for (const q of taken) urls.push({ path: questionUrl(community.slug, q), lastmod: q.lastActivityAt });
         // Fewer rows than the counter promised: the counter is ahead, nothing more to read.

@@ -5,7 +5,7 @@ import { redirectToLogin, requireUser } from '../../http/guards.js';
 import { parseVoteValue } from '../../domain/qa-rules.js';
 import { QUESTION_SORTS, type QuestionSort } from '../../domain/qa-types.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { renderMarkdown } from '../../markdown/render.js';
+import { excerpt, renderMarkdown, textOfSafeHtml } from '../../markdown/render.js';
 import { qaPageJsonLd, questionListView, questionPageView } from '../../presenters/questions.js';
 import { questionUrl } from '../../services/qa/question-service.js';
 import { diffText } from '../../services/qa/revision-diff.js';
@@ -47,7 +47,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
-        description: Array.from(c.descriptionHtml.replace(/<[^>]+>/g, '')).slice(0, 160).join(''),
+        // Plain text (the template escapes it once); cut by characters, never inside an entity.
+        description: excerpt(textOfSafeHtml(c.descriptionHtml), 160),
         searchCommunity: c.slug,
         canonicalUrl: list.tag ? `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}` : `/c/${c.slug}`,
       },

@@ -90,13 +90,13 @@ export class FaqService implements QaChangeListener {
 
   async home(communitySlug: string, viewer: User | null) {
     const ctx = await this.communities.context(communitySlug, viewer);
-    const [categories, counts, entries] = await Promise.all([
+    const [categories, counts, top] = await Promise.all([
       this.faq.listCategories(ctx.community.id),
       this.faq.entryCountsByCategory(ctx.community.id),
-      this.faq.listEntries(ctx.community.id, { status: 'published' }),
+      this.faq.topEntries(ctx.community.id, 10),
     ]);
     const tree = this.buildTree(categories, counts);
-    return { ...ctx, tree, categories, topEntries: entries.sort(compareEntries).slice(0, 10), entryTotal: entries.length };
+    return { ...ctx, tree, categories, topEntries: top.entries, entryTotal: top.total };
   }
 
   /** Resolves a category from its slug path (/faq/a/b/c); anything that does not match is a 404. */

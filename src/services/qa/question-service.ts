@@ -236,7 +236,7 @@ export class QuestionService implements RecentActivitySource {
     this.views.count(questionId);
   }
 
-  async listQuestions(communitySlug: string, viewer: User | null, options: { sort: QuestionSort; tag?: string; page: number }): Promise<QuestionList> {
+  async listQuestions(communitySlug: string, viewer: User | null, options: { sort: QuestionSort; tag?: string; page: number; withBodies?: boolean }): Promise<QuestionList> {
     const ctx = await this.communities.context(communitySlug, viewer);
     const page = Math.min(Math.max(1, options.page), MAX_PAGE);
     let tag: Tag | null = null;
@@ -251,6 +251,8 @@ export class QuestionService implements RecentActivitySource {
       tag: tag?.name,
       offset: (page - 1) * QUESTIONS_PER_PAGE,
       limit: QUESTIONS_PER_PAGE,
+      // The feed shows the bodies; the list rows only an excerpt.
+      summary: !options.withBodies,
     });
     const hasMore = rows.length > QUESTIONS_PER_PAGE;
     const questions = rows.slice(0, QUESTIONS_PER_PAGE);

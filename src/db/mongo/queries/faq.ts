@@ -144,6 +144,34 @@ export function entriesQuery(communityId: number, options: { categoryId?: number
   return { filter, sort: { _id: 1 } };
 }
 
+/**
+ * The FAQ home's top entries, in the order of compareEntries (faq-rules): pinned by pin
+ * position, then asked frequency (which needs the source question's duplicate count, hence
+ * the lookup), then newest. Matched on the faq_entries_community index.
+ */
+export function topEntriesPipeline(communityId: number, limit: number): Pipeline {
+  return [
+    { $match: { communityId, status: 'published' } },
+    { $lookup: { from: 'posts', localField: 'sourceQuestionId', foreignField: '_id', pipeline: [{ $project: { _id: 0, duplicateCount: 1 } }], as: 'source' } },
+    {
+      $addFields: {
+        duplicateCount: { $ifNull: [{ $first: '$source.duplicateCount' }, 0] },
+        pinOrder: { $cond: ['$pinned', '$pinPosition', 0] },
+      },
+    },
+    {
+      $addFields: {
+        frequency: { $add: ['$viewCount', { $multiply: [5, '$helpfulYes'] }, { $multiply: [20, '$duplicateCount'] }, { $multiply: [3, '$searchClicks'] }] },
+      },
+    },
+    { $sort: { pinned: -1, pinOrder: 1, frequency: -1, createdAt: -1, _id: -1 } },
+    { $limit: Math.max(0, Math.floor(limit)) },
+    { $project: { source: 0, pinOrder: 0, frequency: 0 } },
+  ];
+}
+
+export const publishedEntryCountQuery = (communityId: number): FindSpec => ({ filter: { communityId, status: 'published' } });
+
 /** Related links are symmetric, so "entries related to X" is "entries whose list holds X". */
 export const relatedEntriesQuery = (entryId: number): FindSpec => ({ filter: { relatedIds: entryId, status: 'published' }, sort: { title: 1, _id: 1 } });
 

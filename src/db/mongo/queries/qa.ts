@@ -1,8 +1,8 @@
-import type { NewAnswer, NewQuestion, PostEdit, QuestionListQuery } from '../../ports.js';
+import { SUMMARY_TEXT_CHARS, type NewAnswer, type NewQuestion, type PostEdit, type QuestionListQuery } from '../../ports.js';
 import type { ActivityKind, PostType, VoteValue } from '../../../domain/qa-types.js';
 import { REPUTATION, reputationForVote } from '../../../domain/reputation.js';
 import type { CommentDoc, PostDoc, RevisionDoc } from '../models/index.js';
-import { count, text, type FindSpec, type Pipeline, type UpdateSpec } from './spec.js';
+import { count, text, type FindSpec, type Pipeline, type Projection, type UpdateSpec } from './spec.js';
 
 /* ---------- documents ---------- */
 
@@ -102,17 +102,32 @@ const LIST_SORT: Record<QuestionListQuery['sort'], Record<string, 1 | -1>> = {
  * served by one index: posts_q_<tab> without a tag, posts_tag_<tab> (multikey on the
  * embedded tags) with one. Fetches limit + 1 so the caller knows whether a next page exists.
  */
-export function questionListQuery(communityId: number, query: Pick<QuestionListQuery, 'sort' | 'tag' | 'offset' | 'limit'>): FindSpec {
+export function questionListQuery(communityId: number, query: Pick<QuestionListQuery, 'sort' | 'tag' | 'offset' | 'limit' | 'summary'>): FindSpec {
   const filter: Record<string, unknown> = { communityId, type: 'question', deletedAt: null };
   if (query.tag !== undefined) filter.tags = text(query.tag);
   if (query.sort === 'unanswered') filter.answerCount = 0;
-  return { filter, sort: LIST_SORT[query.sort], skip: count(query.offset), limit: count(query.limit) + 1 };
+  const spec: FindSpec = { filter, sort: LIST_SORT[query.sort], skip: count(query.offset), limit: count(query.limit) + 1 };
+  if (query.summary) spec.projection = SUMMARY_PROJECTION;
+  return spec;
+}
+
+/*
+ * A list row needs no bodies (QuestionListQuery.summary): the mapper fills '' for them, and
+ * the repository cuts bodyText (a projection cannot both exclude fields and compute one).
+ */
+const SUMMARY_PROJECTION: Projection = { bodyMd: 0, bodyHtml: 0 };
+
+/** bodyText of a summary row: the first SUMMARY_TEXT_CHARS characters (code points, as SQLite's substr). */
+export function summaryText(text: string): string {
+  const chars = Array.from(text);
+  return chars.length <= SUMMARY_TEXT_CHARS ? text : chars.slice(0, SUMMARY_TEXT_CHARS).join('');
 }
 
 export const recentQuestionsQuery = (limit: number): FindSpec => ({
   filter: { type: 'question', deletedAt: null },
   sort: { lastActivityAt: -1, _id: 1 },
   limit: count(limit),
+  projection: SUMMARY_PROJECTION,
 });
 
 export const postsByAuthorQuery = (authorId: number, limit: number): FindSpec => ({

@@ -35,6 +35,8 @@ import {
   newFaqRevisionDoc,
   nextPosition,
   overtakenEntryIds,
+  publishedEntryCountQuery,
+  topEntriesPipeline,
   relatedEntriesQuery,
   relatedLinkQueries,
   renameCategoryQuery,
@@ -307,6 +309,16 @@ export class MongoFaqRepository implements FaqRepository {
     }
     const docs = await findMany<FaqEntryDoc>(this.ctx.models.faqEntries, entriesQuery(c, { ...options, categoryId }));
     return this.withDuplicateCounts(docs);
+  }
+
+  async topEntries(communityId: string, limit: number): Promise<{ entries: FaqEntry[]; total: number }> {
+    const c = parseId(communityId);
+    if (c === null) return { entries: [], total: 0 };
+    const [docs, total] = await Promise.all([
+      aggregate<FaqEntryDoc & { duplicateCount: number }>(this.ctx.models.faqEntries, topEntriesPipeline(c, limit)),
+      countDocuments(this.ctx.models.faqEntries, publishedEntryCountQuery(c)),
+    ]);
+    return { entries: docs.map(({ duplicateCount, ...doc }) => mapFaqEntry(doc as FaqEntryDoc, duplicateCount ?? 0)), total };
   }
 
   async relatedEntries(entryId: string): Promise<FaqEntry[]> {

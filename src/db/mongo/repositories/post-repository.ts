@@ -26,6 +26,7 @@ import {
   questionActivityQuery,
   questionListQuery,
   recentQuestionsQuery,
+  summaryText,
   revisionsQuery,
   setAcceptedAnswerIdQuery,
   setIsAcceptedQuery,
@@ -122,11 +123,12 @@ export class MongoPostRepository implements PostRepository {
   async listQuestions(query: QuestionListQuery): Promise<Question[]> {
     const c = parseId(query.communityId);
     if (c === null) return [];
-    return (await findMany<PostDoc>(this.ctx.models.posts, questionListQuery(c, query))).map((d) => mapPost(d) as Question);
+    const docs = await findMany<PostDoc>(this.ctx.models.posts, questionListQuery(c, query));
+    return docs.map((d) => mapPost(query.summary ? { ...d, bodyText: summaryText(d.bodyText ?? '') } : d) as Question);
   }
 
   async recentQuestions(limit: number): Promise<Question[]> {
-    return (await findMany<PostDoc>(this.ctx.models.posts, recentQuestionsQuery(limit))).map((d) => mapPost(d) as Question);
+    return (await findMany<PostDoc>(this.ctx.models.posts, recentQuestionsQuery(limit))).map((d) => mapPost({ ...d, bodyText: summaryText(d.bodyText ?? '') }) as Question);
   }
 
   async listByAuthor(authorId: string, limit: number): Promise<Post[]> {

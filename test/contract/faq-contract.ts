@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/db/ports.js';
+import { ConflictError } from '../../src/domain/errors.js';
+import { compareEntries } from '../../src/domain/faq-rules.js';
+import { contentFixture, T0, type ContentFixture } from './content-fixture.js';
+
+/*
+ * The FAQ storage contract (FaqRepository in src/db/ports.ts): the tree with its depths,
+ * entries, helpful votes and the order visitors see. Every backend must pass it.
+ */
+export function runFaqContract(name: string, makeStorage: () => Promise<Storage>): void {
+  describe(`FAQ storage contract: ${name}`, () => {
+    let f: ContentFixture;
+    let storage: Storage;
+
+    beforeEach(async () => {
+      storage = await makeStorage();
+      f = await contentFixture(storage);
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    const category = (name: string, parentId: string | null, depth: number) =>
+      storage.faq.createCategory({ communityId: f.community.id, parentId, name, slug: name.toLowerCase(), depth, now: T0 });
+
+    it('keeps each category\'s depth, and a move shifts the depth of the whole subtree', async () => {
+      const a = await category('A', null, 1);
+      const b = await category('B', a.id, 2);
+      const c = await category('C', b.id, 3);
+      const other = await category('Other', null, 1);
+      await storage.faq.moveCategory(b.id, other.id, 2, T0);
+      await storage.faq.moveCategory(other.id, a.id, 2, T0);
+      const byName = new Map((await storage.faq.listCategories(f.community.id)).map((x) => [x.name, x]));
+      expect(byName.get('Other')).toMatchObject({ parentId: a.id, depth: 2 });
+      expect(byName.get('B')).toMatchObject({ parentId: other.id, depth: 3 });
+      expect(byName.get('C')).toMatchObject({ parentId: b.id, depth: 4, id: c.id });
+    });
+
+    it('refuses a second entry from the same source answer', async () => {
+      const q = await f.ask();
+      const a = await f.answer(q);
+      await f.faqEntry({ sourceQuestionId: q, sourceAnswerId: a });
+      await expect(f.faqEntry({ sourceQuestionId: q, sourceAnswerId: a })).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('counts one helpful vote per voter; a second vote changes it', async () => {
+      const e = await f.faqEntry();
+      expect(await storage.faq.recordHelpful(e.id, 'v1', true, T0)).toEqual({ yes: 1, no: 0, changed: true });
+      expect(await storage.faq.recordHelpful(e.id, 'v1', true, T0)).toEqual({ yes: 1, no: 0, changed: false });
+      expect(await storage.faq.recordHelpful(e.id, 'v1', false, T0)).toEqual({ yes: 0, no: 1, changed: true });
+      expect(await storage.faq.recordHelpful(e.id, 'v2', true, T0)).toEqual({ yes: 1, no: 1, changed: true });
+    });
+
+    it('lists the top entries in the order visitors see them: pinned, then most asked, then newest', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) ids.push((await f.faqEntry({ title: `Entry ${i}` })).id);
+      await storage.faq.addViews(new Map([[ids[1]!, 40], [ids[2]!, 10], [ids[4]!, 12]]));
+      await storage.faq.recordHelpful(ids[2]!, 'v', true, T0); // 10 views + 5 = 15 > 12
+      await storage.faq.addSearchClick(ids[3]!);
+      await storage.faq.setPinned(ids[6]!, true);
+      await storage.faq.setPinned(ids[0]!, true);
+      const archived = await f.faqEntry({ title: 'Archived' });
+      await storage.faq.addViews(new Map([[archived.id, 999]]));
+      await storage.faq.setStatus(archived.id, 'archived');
+      await f.faqEntry({ title: 'Elsewhere', community: f.other });
+
+      const top = await storage.faq.topEntries(f.community.id, 5);
+      expect(top.total).toBe(7);
+      expect(top.entries.map((e) => e.id)).toEqual([ids[6], ids[0], ids[1], ids[2], ids[4]]);
+      // The same order as the rule the rest of the FAQ uses.
+      const all = (await storage.faq.listEntries(f.community.id, { status: 'published' })).sort(compareEntries);
+      expect((await storage.faq.topEntries(f.community.id, 100)).entries.map((e) => e.id)).toEqual(all.map((e) => e.id));
+      expect(await storage.faq.topEntries('999999999', 5)).toEqual({ entries: [], total: 0 });
+    });
+  });
+}

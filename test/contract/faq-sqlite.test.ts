@@ -1,0 +1,4 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runFaqContract } from './faq-contract.js';
+
+runFaqContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
