@@ -1,4 +1,4 @@
-import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
+import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, User } from '../domain/types.js';
 import type { SearchDocument } from '../search/port.js';
@@ -160,6 +160,12 @@ export interface QuestionListQuery {
 /** How much of bodyText a summary row keeps: more than any list excerpt shows. */
 export const SUMMARY_TEXT_CHARS = 400;
 
+/** A slice of a question's answers; a limit of 0 or less is an empty slice. */
+export interface AnswerRange {
+  offset: number;
+  limit: number;
+}
+
 export interface ActivityEntry {
   question: Question;
   communityId: string;
@@ -172,8 +178,18 @@ export interface PostRepository {
   createAnswer(input: NewAnswer): Promise<Answer>;
   findPost(id: string): Promise<Post | null>;
   findQuestion(id: string): Promise<Question | null>;
-  /** Accepted first, then by score, then oldest. */
-  listAnswers(questionId: string): Promise<Answer[]>;
+  /**
+   * Live answers, accepted first, then by score, then oldest, then by id (so that pages of
+   * the same thread never overlap or skip an answer). Without a range, every answer (the
+   * FAQ, scripts); with one, only that slice (the question page shows one page of answers).
+   */
+  listAnswers(questionId: string, range?: AnswerRange): Promise<Answer[]>;
+  /**
+   * How many live answers of the question come before this one in the listAnswers order, so
+   * that a link or redirect to an answer can name the page it is on. Null when the answer is
+   * not a live answer of that question.
+   */
+  answerRank(questionId: string, answerId: string): Promise<number | null>;
   /** Fetches limit + 1 rows so callers know whether there is a next page. */
   listQuestions(query: QuestionListQuery): Promise<Question[]>;
   /** Latest active questions across all communities (home page, sitemap), as summaries (see QuestionListQuery.summary). */
@@ -252,6 +268,11 @@ export interface FaqEntryEdit {
   now: number;
 }
 
+export interface FaqActor {
+  userId: string;
+  now: number;
+}
+
 export interface FaqAutoPublish {
   score: number | null;
   categoryId: string | null;
@@ -284,8 +305,14 @@ export interface FaqRepository {
   topEntries(communityId: string, limit: number): Promise<{ entries: FaqEntry[]; total: number }>;
   relatedEntries(entryId: string): Promise<FaqEntry[]>;
   listRevisions(entryId: string): Promise<FaqEntryRevision[]>;
-  setPinned(entryId: string, pinned: boolean): Promise<void>;
-  setStatus(entryId: string, status: 'published' | 'archived'): Promise<void>;
+  /*
+   * Pin, status and review changes made by a moderator pass `by`: the entry's history then
+   * records who did what and when, in the same atomic step as the change.
+   */
+  setPinned(entryId: string, pinned: boolean, by?: FaqActor): Promise<void>;
+  setStatus(entryId: string, status: 'published' | 'archived', by?: FaqActor): Promise<void>;
+  /** Pins, archiving, publishing and "reviewed" marks, oldest first. */
+  listEntryEvents(entryId: string): Promise<FaqEntryEvent[]>;
   addViews(counts: Map<string, number>): Promise<void>;
   addSearchClick(entryId: string): Promise<void>;
   /** One helpful vote per voter and entry; a second vote changes it. Returns the new counts. */
@@ -298,7 +325,7 @@ export interface FaqRepository {
   dismiss(d: FaqDismissal): Promise<void>;
   /** Flags entries whose source answer changed or was overtaken. Returns how many were flagged. */
   flagForReview(filter: { sourceAnswerId?: string; sourceQuestionId?: string }, reason: FaqReviewReason): Promise<number>;
-  clearReview(entryId: string): Promise<void>;
+  clearReview(entryId: string, by?: FaqActor): Promise<void>;
   getAutoPublish(communityId: string): Promise<FaqAutoPublish>;
   setAutoPublish(communityId: string, settings: FaqAutoPublish): Promise<void>;
 }

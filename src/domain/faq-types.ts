@@ -13,6 +13,18 @@ export interface FaqCategory {
 }
 
 export type FaqEntryStatus = 'published' | 'archived';
+
+/** Moderator actions on an entry that are not text revisions, kept in its history. */
+export type FaqEntryAction = 'pin' | 'unpin' | 'archive' | 'publish' | 'reviewed';
+export const FAQ_ENTRY_ACTIONS: readonly FaqEntryAction[] = ['pin', 'unpin', 'archive', 'publish', 'reviewed'];
+
+export interface FaqEntryEvent {
+  id: string;
+  entryId: string;
+  actorId: string;
+  action: FaqEntryAction;
+  createdAt: number;
+}
 export type FaqReviewReason = 'source_edited' | 'overtaken';
 
 export interface FaqEntry {

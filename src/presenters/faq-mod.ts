@@ -57,9 +57,12 @@ export function candidateUrl(communitySlug: string, answerId: string, action: 'p
   return `${modFaqUrl(communitySlug)}/candidates/${answerId}/${action}`;
 }
 
-/** The source answer in its thread; the question route adds the canonical slug (301). */
+/**
+ * The source answer in its thread. The question route adds the canonical slug (301) and, for
+ * ?a=, redirects to the page of the thread that holds the answer now, at its anchor.
+ */
 export function sourceAnswerUrl(communitySlug: string, questionId: string, answerId: string | null): string {
-  return `/c/${communitySlug}/q/${questionId}${answerId ? `#a${answerId}` : ''}`;
+  return `/c/${communitySlug}/q/${questionId}${answerId ? `?a=${encodeURIComponent(answerId)}` : ''}`;
 }
 
 function communityView(c: Community) {
@@ -479,6 +482,10 @@ export function revisionsView(data: RevisionsData, categories: FaqCategory[], lo
     community: communityView(c),
     entry: { id: data.entry.id, title: data.entry.title, url: faqEntryUrl(c.slug, data.entry), editUrl: entryActionUrl(c.slug, data.entry.id, 'edit') },
     revisions: views.reverse(),
+    // Newest first, like the revisions.
+    events: data.events
+      .map((e) => ({ actionKey: `faqmod.events.${e.action}`, author: authorView(data.authors.get(e.actorId)), at: timeView(e.createdAt, locale) }))
+      .reverse(),
   };
 }
 

@@ -2,7 +2,7 @@ import type { FaqCategory, FaqEntry } from '../domain/faq-types.js';
 import type { Community, Locale } from '../domain/types.js';
 import { excerpt } from '../markdown/render.js';
 import { faqCategoryUrl, faqEntryUrl, type CategoryNode, type FaqService } from '../services/faq/faq-service.js';
-import { questionUrl } from '../services/qa/question-service.js';
+import { answerPermalink, questionUrl } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
 
 /*
@@ -125,7 +125,9 @@ export function faqCategoryView(data: CategoryData) {
 export function faqEntryView(data: EntryData, locale: Locale, options: { voted: boolean }) {
   const c = data.community;
   const e = data.entry;
-  const source = data.sourceQuestion && data.sourceQuestion.deletedAt === null ? { title: data.sourceQuestion.title, url: questionUrl(c.slug, data.sourceQuestion) } : null;
+  const sq = data.sourceQuestion && data.sourceQuestion.deletedAt === null ? data.sourceQuestion : null;
+  // The source answer may sit on any page of a long thread; its permalink finds the page.
+  const source = sq ? { title: sq.title, url: e.sourceAnswerId ? answerPermalink(c.slug, sq, e.sourceAnswerId) : questionUrl(c.slug, sq) } : null;
   return {
     community: communityView(c),
     entry: {

@@ -1,7 +1,7 @@
 import type { Answer, Comment, Question, VoteValue } from '../domain/qa-types.js';
 import type { Community, Locale, User } from '../domain/types.js';
 import { excerpt } from '../markdown/render.js';
-import { questionUrl } from '../services/qa/question-service.js';
+import { questionPageUrl, questionUrl } from '../services/qa/question-service.js';
 import type { QuestionList, QuestionPage } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
 
@@ -74,6 +74,36 @@ function postMeta(p: Question | Answer, page: QuestionPage, viewer: User | null,
   };
 }
 
+/** Pages shown around the current one in the answer pager; the first and last are always shown. */
+const PAGER_SPREAD = 2;
+
+export type PagerItem = { kind: 'page'; n: number; url: string; current: boolean } | { kind: 'gap' };
+
+/**
+ * The pager under a long thread's answers: previous / next and the page numbers near the
+ * current one, with gaps (…) to the first and last page, as Discourse and Stack Overflow
+ * do. Its links jump to the answers, since the question above them is the same on every page.
+ */
+export function answerPagerView(communitySlug: string, q: Pick<Question, 'id' | 'slug'>, page: number, pageCount: number) {
+  if (pageCount <= 1) return null;
+  const link = (n: number) => `${questionPageUrl(communitySlug, q, n)}#answers-heading`;
+  const items: PagerItem[] = [];
+  for (let n = 1; n <= pageCount; n++) {
+    const near = Math.abs(n - page) <= PAGER_SPREAD;
+    // A gap of a single page shows that page instead: "1 2 3" rather than "1 … 3".
+    const bridges = (n === 2 && page - PAGER_SPREAD === 3) || (n === pageCount - 1 && page + PAGER_SPREAD === pageCount - 2);
+    if (n === 1 || n === pageCount || near || bridges) items.push({ kind: 'page', n, url: link(n), current: n === page });
+    else if (items[items.length - 1]?.kind !== 'gap') items.push({ kind: 'gap' });
+  }
+  return {
+    page,
+    pageCount,
+    prevUrl: page > 1 ? link(page - 1) : null,
+    nextUrl: page < pageCount ? link(page + 1) : null,
+    items,
+  };
+}
+
 export function questionPageView(page: QuestionPage, viewer: User | null, locale: Locale) {
   const q = page.question;
   const url = questionUrl(page.community.slug, q);
@@ -83,12 +113,15 @@ export function questionPageView(page: QuestionPage, viewer: User | null, locale
       ...postMeta(q, page, viewer, locale),
       title: q.title,
       url,
+      // This page's own URL, so that logging in to answer comes back to it.
+      pageUrl: questionPageUrl(page.community.slug, q, page.page),
       tags: q.tags.map((t) => ({ name: t, url: tagUrl(page.community.slug, t) })),
       answerCount: q.answerCount,
       viewCount: q.viewCount,
       lastActivity: timeView(q.lastActivityAt, locale),
     },
     answers: page.answers.map((a) => ({ ...postMeta(a, page, viewer, locale), accepted: a.isAccepted, anchor: `a${a.id}` })),
+    pager: answerPagerView(page.community.slug, q, page.page, page.pageCount),
     canAccept: page.canAccept,
     canParticipate: page.canParticipate,
     isMember: page.membership !== null,
@@ -98,8 +131,8 @@ export function questionPageView(page: QuestionPage, viewer: User | null, locale
 /** schema.org QAPage structured data, serialised safely for a <script type="application/ld+json">. */
 export function qaPageJsonLd(page: QuestionPage, baseUrl: string): string {
   const q = page.question;
-  const url = baseUrl + questionUrl(page.community.slug, q);
-  const answer = (a: Answer) => ({
+  const pageUrl = baseUrl + questionPageUrl(page.community.slug, q, page.page);
+  const answer = (a: Answer, url: string) => ({
     '@type': 'Answer',
     text: excerpt(a.bodyText, 2000),
     upvoteCount: a.score,
@@ -107,7 +140,8 @@ export function qaPageJsonLd(page: QuestionPage, baseUrl: string): string {
     url: `${url}#a${a.id}`,
     author: { '@type': 'Person', name: page.authors.get(a.authorId)?.username ?? '' },
   });
-  const accepted = page.answers.find((a) => a.isAccepted);
+  // The accepted answer sorts first, so it lives on page 1 whichever page this is.
+  const accepted = page.acceptedAnswer;
   const data = {
     '@context': 'https://schema.org',
     '@type': 'QAPage',
@@ -119,8 +153,8 @@ export function qaPageJsonLd(page: QuestionPage, baseUrl: string): string {
       upvoteCount: q.score,
       dateCreated: new Date(q.createdAt).toISOString(),
       author: { '@type': 'Person', name: page.authors.get(q.authorId)?.username ?? '' },
-      ...(accepted ? { acceptedAnswer: answer(accepted) } : {}),
-      suggestedAnswer: page.answers.filter((a) => !a.isAccepted).map(answer),
+      ...(accepted ? { acceptedAnswer: answer(accepted, baseUrl + questionUrl(page.community.slug, q)) } : {}),
+      suggestedAnswer: page.answers.filter((a) => !a.isAccepted).map((a) => answer(a, pageUrl)),
     },
   };
   // Escape '<' so user text can never close the script element.

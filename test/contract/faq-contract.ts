@@ -52,6 +52,27 @@ export function runFaqContract(name: string, makeStorage: () => Promise<Storage>
       expect(await storage.faq.recordHelpful(e.id, 'v2', true, T0)).toEqual({ yes: 1, no: 1, changed: true });
     });
 
+    it('records who pinned, archived, published and reviewed an entry, with the change itself', async () => {
+      const e = await f.faqEntry();
+      await storage.faq.setPinned(e.id, true, { userId: f.dave.id, now: T0 + 1 });
+      await storage.faq.setStatus(e.id, 'archived', { userId: f.carol.id, now: T0 + 2 });
+      await storage.faq.setStatus(e.id, 'published', { userId: f.carol.id, now: T0 + 3 });
+      await storage.faq.clearReview(e.id, { userId: f.dave.id, now: T0 + 4 });
+      await storage.faq.setPinned(e.id, false);
+      const events = await storage.faq.listEntryEvents(e.id);
+      expect(events.map((x) => [x.action, x.actorId, x.createdAt, x.entryId])).toEqual([
+        ['pin', f.dave.id, T0 + 1, e.id],
+        ['archive', f.carol.id, T0 + 2, e.id],
+        ['publish', f.carol.id, T0 + 3, e.id],
+        ['reviewed', f.dave.id, T0 + 4, e.id],
+      ]);
+      expect((await storage.faq.findEntry(e.id))!.pinned).toBe(false);
+      // A change that fails leaves no history line.
+      await expect(storage.faq.setStatus('999999999', 'archived', { userId: f.dave.id, now: T0 })).rejects.toThrow();
+      expect(await storage.faq.listEntryEvents('999999999')).toEqual([]);
+      expect(await storage.faq.listEntryEvents('bogus')).toEqual([]);
+    });
+
     it('lists the top entries in the order visitors see them: pinned, then most asked, then newest', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) ids.push((await f.faqEntry({ title: `Entry ${i}` })).id);

@@ -68,6 +68,23 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
       return { questionId, authorId: bob.id, bodyMd: `Answer ${counter}`, bodyHtml: `<p>Answer ${counter}</p>`, bodyText: `Answer ${counter}`, now: T0 + counter * MIN, ...overrides };
     }
 
+    /*
+     * The ports cannot delete a post yet (moderation will add it), but listAnswers and
+     * answerRank must already agree on leaving deleted answers out: mark one the way each
+     * backend stores a deletion.
+     */
+    async function softDelete(postId: string): Promise<void> {
+      const at = T0 + 1000 * MIN;
+      const backend = storage as unknown as {
+        backend: string;
+        db?: { prepare(sql: string): { run(...args: unknown[]): unknown } };
+        models?: { posts: { updateOne(filter: object, update: object): { exec(): Promise<unknown> } } };
+      };
+      if (backend.backend === 'sqlite') backend.db!.prepare('UPDATE posts SET deleted_at = ? WHERE id = ?').run(at, Number(postId));
+      else if (backend.backend === 'mongo') await backend.models!.posts.updateOne({ _id: Number(postId) }, { $set: { deletedAt: at } }).exec();
+      else throw new Error(`softDelete: unknown backend ${backend.backend}`);
+    }
+
     const question = async (id: string) => (await storage.posts.findQuestion(id))!;
     const post = async (id: string) => (await storage.posts.findPost(id))!;
     const rep = async (u: User) => (await storage.users.findById(u.id))!.reputation;
@@ -203,6 +220,128 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
 
       it.each(NO_SUCH_IDS)('returns [] for %j', async (id) => {
         expect(await storage.posts.listAnswers(id)).toEqual([]);
+        expect(await storage.posts.listAnswers(id, { offset: 0, limit: 10 })).toEqual([]);
+      });
+    });
+
+    /* A thread whose answers tie on every sort key but the id, to pin the tie-break. */
+    async function tiedThread() {
+      const q = await storage.posts.createQuestion(questionInput({ now: T0 }));
+      const at = T0 + 10 * MIN;
+      const answers: Answer[] = [];
+      // Three pairs created at the same instant, plus two later ones.
+      for (const now of [at, at, at + MIN, at + MIN, at + 2 * MIN, at + 2 * MIN, at + 3 * MIN, at + 4 * MIN]) {
+        answers.push(await storage.posts.createAnswer(answerInput(q.id, { authorId: bob.id, now })));
+      }
+      const [a0, a1, a2, a3, a4, a5, a6, a7] = answers as [Answer, Answer, Answer, Answer, Answer, Answer, Answer, Answer];
+      // a2 and a3 tie on score (1) and time, a4 and a5 on score (0) and time; a1 is voted down.
+      await storage.votes.castVote(a2.id, alice.id, 1, at + 5 * MIN);
+      await storage.votes.castVote(a3.id, alice.id, 1, at + 5 * MIN);
+      await storage.votes.castVote(a1.id, alice.id, -1, at + 5 * MIN);
+      return { q, answers: { a0, a1, a2, a3, a4, a5, a6, a7 } };
+    }
+
+    describe('listAnswers with a range', () => {
+      it('gives consecutive pages of the full order that neither overlap nor skip, ties broken by creation', async () => {
+        const { q, answers: a } = await tiedThread();
+        const all = ids(await storage.posts.listAnswers(q.id));
+        expect(all).toEqual([a.a2.id, a.a3.id, a.a0.id, a.a4.id, a.a5.id, a.a6.id, a.a7.id, a.a1.id]);
+        for (const size of [1, 3, 5, 8]) {
+          const pages: string[] = [];
+          for (let offset = 0; offset < all.length + size; offset += size) pages.push(...ids(await storage.posts.listAnswers(q.id, { offset, limit: size })));
+          expect(pages).toEqual(all);
+        }
+        expect(ids(await storage.posts.listAnswers(q.id, { offset: 6, limit: 30 }))).toEqual(all.slice(6));
+        expect(await storage.posts.listAnswers(q.id, { offset: 8, limit: 30 })).toEqual([]);
+        expect(await storage.posts.listAnswers(q.id, { offset: 1000, limit: 30 })).toEqual([]);
+      });
+
+      it('returns the same answers as the full list, field for field', async () => {
+        const { q } = await tiedThread();
+        const all = await storage.posts.listAnswers(q.id);
+        expect(await storage.posts.listAnswers(q.id, { offset: 2, limit: 3 })).toEqual(all.slice(2, 5));
+      });
+
+      it('puts the accepted answer first on the first page only', async () => {
+        const { q, answers: a } = await tiedThread();
+        await storage.posts.setAcceptedAnswer(q.id, a.a1.id, T0 + 60 * MIN);
+        const first = await storage.posts.listAnswers(q.id, { offset: 0, limit: 3 });
+        expect(ids(first)).toEqual([a.a1.id, a.a2.id, a.a3.id]);
+        expect(first[0]!.isAccepted).toBe(true);
+        expect(ids(await storage.posts.listAnswers(q.id, { offset: 3, limit: 3 }))).toEqual([a.a0.id, a.a4.id, a.a5.id]);
+      });
+
+      it('treats a limit of 0 or less as an empty page and a negative offset as the start', async () => {
+        const { q } = await tiedThread();
+        const all = ids(await storage.posts.listAnswers(q.id));
+        expect(await storage.posts.listAnswers(q.id, { offset: 0, limit: 0 })).toEqual([]);
+        expect(await storage.posts.listAnswers(q.id, { offset: 0, limit: -3 })).toEqual([]);
+        expect(ids(await storage.posts.listAnswers(q.id, { offset: -5, limit: 2 }))).toEqual(all.slice(0, 2));
+      });
+
+      it('leaves out deleted answers, as the full list does', async () => {
+        const { q, answers: a } = await tiedThread();
+        await softDelete(a.a3.id);
+        const all = ids(await storage.posts.listAnswers(q.id));
+        expect(all).toEqual([a.a2.id, a.a0.id, a.a4.id, a.a5.id, a.a6.id, a.a7.id, a.a1.id]);
+        expect(ids(await storage.posts.listAnswers(q.id, { offset: 0, limit: 2 }))).toEqual([a.a2.id, a.a0.id]);
+        expect(ids(await storage.posts.listAnswers(q.id, { offset: 6, limit: 2 }))).toEqual(all.slice(6));
+      });
+    });
+
+    describe('answerRank', () => {
+      const ranksOf = async (questionId: string, answerIds: string[]) => Promise.all(answerIds.map((id) => storage.posts.answerRank(questionId, id)));
+
+      it('counts the answers before each one in the listAnswers order, ties included', async () => {
+        const { q } = await tiedThread();
+        const all = ids(await storage.posts.listAnswers(q.id));
+        expect(await ranksOf(q.id, all)).toEqual(all.map((_, i) => i));
+      });
+
+      it('puts the accepted answer at 0 and everything else one further down', async () => {
+        const { q, answers: a } = await tiedThread();
+        await storage.posts.setAcceptedAnswer(q.id, a.a1.id, T0 + 60 * MIN);
+        expect(await storage.posts.answerRank(q.id, a.a1.id)).toBe(0);
+        expect(await storage.posts.answerRank(q.id, a.a2.id)).toBe(1);
+        const all = ids(await storage.posts.listAnswers(q.id));
+        expect(await ranksOf(q.id, all)).toEqual(all.map((_, i) => i));
+        // Moving the acceptance moves the ranks with it.
+        await storage.posts.setAcceptedAnswer(q.id, a.a7.id, T0 + 61 * MIN);
+        const after = ids(await storage.posts.listAnswers(q.id));
+        expect(after[0]).toBe(a.a7.id);
+        expect(await ranksOf(q.id, after)).toEqual(after.map((_, i) => i));
+      });
+
+      it('follows votes: an answer voted up moves ahead of the ones it now outscores', async () => {
+        const { q, answers: a } = await tiedThread();
+        expect(await storage.posts.answerRank(q.id, a.a7.id)).toBe(6);
+        await storage.votes.castVote(a.a7.id, carol.id, 1, T0 + 70 * MIN);
+        await storage.votes.castVote(a.a7.id, dave.id, 1, T0 + 70 * MIN);
+        expect(await storage.posts.answerRank(q.id, a.a7.id)).toBe(0);
+        expect(await storage.posts.answerRank(q.id, a.a2.id)).toBe(1);
+      });
+
+      it('leaves deleted answers out of the count and has no rank for a deleted answer', async () => {
+        const { q, answers: a } = await tiedThread();
+        await softDelete(a.a2.id);
+        expect(await storage.posts.answerRank(q.id, a.a2.id)).toBeNull();
+        const all = ids(await storage.posts.listAnswers(q.id));
+        expect(await ranksOf(q.id, all)).toEqual(all.map((_, i) => i));
+        expect(await storage.posts.answerRank(q.id, a.a3.id)).toBe(0);
+      });
+
+      it('has no rank for an answer of another question, the question itself or an unknown id', async () => {
+        const { q, answers: a } = await tiedThread();
+        const other = await storage.posts.createQuestion(questionInput());
+        const foreign = await storage.posts.createAnswer(answerInput(other.id));
+        expect(await storage.posts.answerRank(q.id, foreign.id)).toBeNull();
+        expect(await storage.posts.answerRank(other.id, a.a0.id)).toBeNull();
+        expect(await storage.posts.answerRank(q.id, q.id)).toBeNull();
+        expect(await storage.posts.answerRank(other.id, foreign.id)).toBe(0);
+        for (const bad of NO_SUCH_IDS) {
+          expect(await storage.posts.answerRank(q.id, bad)).toBeNull();
+          expect(await storage.posts.answerRank(bad, a.a0.id)).toBeNull();
+        }
       });
     });
 

@@ -646,6 +646,17 @@ describe('FAQ moderation', () => {
       await moderator.post(`${MOD}/entries/${entryId}/state`, { action: 'publish', back: MOD });
       expect((await visitor.get(await url)).status).toBe(200);
 
+      // Every one of these changes is in the entry's history, newest first, with who did it.
+      const history = decodeHtml((await moderator.get(`${MOD}/entries/${entryId}/revisions`)).text);
+      const lines = [...history.matchAll(/<li>([^<]*) · <a href="[^"]*">([^<]*)<\/a> · <time/g)].map((m) => [m[1], m[2]]);
+      const name = (await app.storage.users.findById(modUser.id))!.username;
+      expect(lines).toEqual([
+        [en('faqmod.events.publish'), name],
+        [en('faqmod.events.archive'), name],
+        [en('faqmod.events.unpin'), name],
+        [en('faqmod.events.pin'), name],
+      ]);
+
       expect((await moderator.post(`${MOD}/entries/${entryId}/state`, { action: 'explode', back: MOD })).status).toBe(400);
       expect((await member.post(`${MOD}/entries/${entryId}/state`, { action: 'archive', back: MOD })).status).toBe(403);
       expect((await moderator.post(`${MOD}/entries/abc/state`, { action: 'pin' })).status).toBe(404);

@@ -64,7 +64,7 @@ describe('GET /search', () => {
   it('an answer result shows its question title and links to the answer on the question page', async () => {
     const html = (await app.inject({ url: '/search?q=citric+acid' })).body;
     expect(hitTitles(html)).toEqual(['How do I descale my espresso machine?']);
-    expect(decodeHtml(html)).toContain(`to=${encodeURIComponent(`/c/coffee/q/${ids.descale}/how-do-i-descale-my-espresso-machine#a${ids.descaleAnswer}`)}`);
+    expect(decodeHtml(html)).toContain(`to=${encodeURIComponent(`/c/coffee/q/${ids.descale}/how-do-i-descale-my-espresso-machine?a=${ids.descaleAnswer}`)}`);
     expect(html).toContain('Answer</span>');
   });
 

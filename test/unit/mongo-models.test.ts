@@ -1,4 +1,4 @@
-import mongoose, { type Model } from 'mongoose';
+import mongoose, { Types, type Model } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { createModels, type Models } from '../../src/db/mongo/models/index.js';
 
@@ -29,6 +29,7 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   faqEntryRevisions: { _id: 1, entryId: 1, revision: 1, authorId: 1, title: 'Reset', bodyMd: 'b', categoryId: 1, reason: '', createdAt: T },
   faqHelpfulVotes: { entryId: 1, voterKey: 'u:1', helpful: true, createdAt: T },
   faqDismissals: { _id: 11, communityId: 1, dismissedBy: 1, reason: 'too specific', scoreAtDismissal: 6, createdAt: T },
+  faqEntryEvents: { _id: new Types.ObjectId(), entryId: 3, actorId: 1, action: 'archive', createdAt: T },
   searchLog: { _id: 1, query: '咖啡 grinder', normalized: '咖啡 grinder', communityId: null, filters: 'kind=answer', hitCount: 0, clickCount: 0, userHash: 'h', clicks: [{ docId: 'q:1', position: 0, createdAt: T }], createdAt: T },
   searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
   jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
@@ -182,7 +183,7 @@ describe('mongo models: indexes', () => {
       // tag-filtered lists: compound multikey indexes on the embedded tags
       expect(keys).toContain(`{"communityId":1,"tags":1,${sortKeys}}`);
     }
-    expect(keys).toContain('{"questionId":1,"isAccepted":-1,"score":-1,"createdAt":1}');
+    expect(keys).toContain('{"questionId":1,"isAccepted":-1,"score":-1,"createdAt":1,"_id":1}');
     expect(keys).toContain('{"type":1,"lastActivityAt":-1}');
   });
 

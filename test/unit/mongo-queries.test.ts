@@ -140,12 +140,51 @@ describe('Q&A queries', () => {
   it('orders answers accepted first, then score, then oldest', () => {
     expect(qa.answersQuery(9)).toEqual({ filter: { questionId: 9, type: 'answer', deletedAt: null }, sort: { isAccepted: -1, score: -1, createdAt: 1, _id: 1 } });
     castFind(M.posts, qa.answersQuery(9));
+    // one page of them: skip and limit on the same sort
+    const page = qa.answersQuery(9, { offset: 60, limit: 30 });
+    expect(page).toEqual({ filter: { questionId: 9, type: 'answer', deletedAt: null }, sort: { isAccepted: -1, score: -1, createdAt: 1, _id: 1 }, skip: 60, limit: 30 });
+    expect(castFind(M.posts, page).options).toEqual({ sort: { isAccepted: -1, score: -1, createdAt: 1, _id: 1 }, skip: 60, limit: 30 });
+    expect(qa.answersQuery(9, { offset: -4, limit: 2.7 })).toMatchObject({ skip: 0, limit: 2 });
+    // the query builders never share the sort object, so a caller cannot change another's
+    expect(qa.answersQuery(9).sort).not.toBe(qa.answersQuery(9).sort);
     castFind(M.posts, qa.recentQuestionsQuery(5));
     castFind(M.posts, qa.postsByAuthorQuery(3, 5));
     castFind(M.revisions, qa.revisionsQuery(3));
     castFind(M.comments, qa.commentsForQuery([1, 2]));
     castFind(M.tags, qa.popularTagsQuery(1, 10));
     castFind(M.votes, qa.votesByQuery(1, [1, 2]));
+  });
+
+  it('reads the sort keys of one live answer of the question', () => {
+    const spec = qa.answerSortKeysQuery(9, 12);
+    expect(spec).toEqual({ filter: { _id: 12, questionId: 9, type: 'answer', deletedAt: null }, projection: { isAccepted: 1, score: 1, createdAt: 1 } });
+    castFind(M.posts, spec);
+  });
+
+  it('counts the answers before one with an $or of the ordering conditions', () => {
+    const open = qa.answersBeforeQuery(9, { _id: 12, isAccepted: false, score: -2, createdAt: 500 });
+    expect(open).toEqual({
+      filter: {
+        questionId: 9,
+        type: 'answer',
+        deletedAt: null,
+        $or: [
+          { isAccepted: true },
+          { isAccepted: false, score: { $gt: -2 } },
+          { isAccepted: false, score: -2, createdAt: { $lt: 500 } },
+          { isAccepted: false, score: -2, createdAt: 500, _id: { $lt: 12 } },
+        ],
+      },
+    });
+    expect(castFind(M.posts, open).filter).toEqual(open.filter);
+    // nothing outranks the accepted answer on acceptance; only another accepted one could
+    const accepted = qa.answersBeforeQuery(9, { _id: 12, isAccepted: true, score: 0, createdAt: 500 });
+    expect(accepted.filter.$or).toEqual([
+      { isAccepted: true, score: { $gt: 0 } },
+      { isAccepted: true, score: 0, createdAt: { $lt: 500 } },
+      { isAccepted: true, score: 0, createdAt: 500, _id: { $lt: 12 } },
+    ]);
+    castFind(M.posts, accepted);
   });
 
   it('builds valid question, answer, revision and comment documents', () => {

@@ -34,6 +34,7 @@ import { MongoLeaseRepository } from '../../src/db/mongo/repositories/lease-repo
 import { MongoSearchDocumentRepository } from '../../src/db/mongo/repositories/search-document-repository.js';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
 import { offline, type Call, type Offline } from './mongo-harness.js';
+import { MemoryCollection } from './mongo-memory.js';
 
 /* ---------------------------------------------------------------- port parity */
 
@@ -120,6 +121,9 @@ describe('malformed ids never reach MongoDB', () => {
       expect(await h.storage.communities.findById(id)).toBeNull();
       expect(await h.storage.posts.findPost(id)).toBeNull();
       expect(await h.storage.posts.listAnswers(id)).toEqual([]);
+      expect(await h.storage.posts.listAnswers(id, { offset: 0, limit: 30 })).toEqual([]);
+      expect(await h.storage.posts.answerRank(id, '11')).toBeNull();
+      expect(await h.storage.posts.answerRank('10', id)).toBeNull();
       expect(await h.storage.posts.listQuestions({ communityId: id, sort: 'active', offset: 0, limit: 10 })).toEqual([]);
       expect(await h.storage.tags.popular(id, 5)).toEqual([]);
       expect(await h.storage.memberships.find(id, '1')).toBeNull();
@@ -386,6 +390,72 @@ describe('Q&A', () => {
     expect(h.sent()[3]).toMatchObject({ filter: { _id: 10, type: 'question' }, update: { $set: { lastActivityAt: 95, lastActivityUserId: 3, lastActivityKind: 'comment' } } });
   });
 
+  it('lists one page of answers with skip and limit on the display order, and sends nothing for an empty page', async () => {
+    h.when('Post', 'find', [answer(11, 5), answer(12, 6)]);
+    const page = await h.storage.posts.listAnswers('10', { offset: 30, limit: 30 });
+    expect(page.map((a) => a.id)).toEqual(['11', '12']);
+    expect(h.sent()).toMatchObject([
+      { model: 'Post', op: 'find', filter: { questionId: 10, type: 'answer', deletedAt: null }, options: { sort: { isAccepted: -1, score: -1, createdAt: 1, _id: 1 }, skip: 30, limit: 30 } },
+    ]);
+    h.calls.length = 0;
+    await h.storage.posts.listAnswers('10');
+    // the full list, for the FAQ and scripts: no skip, no limit
+    expect(h.sent()[0]!.options).toEqual({ sort: { isAccepted: -1, score: -1, createdAt: 1, _id: 1 } });
+    h.calls.length = 0;
+    // limit 0 would mean "everything" to MongoDB
+    expect(await h.storage.posts.listAnswers('10', { offset: 0, limit: 0 })).toEqual([]);
+    expect(h.sent()).toEqual([]);
+  });
+
+  it('ranks an answer with its sort keys and one countDocuments of the answers before it', async () => {
+    h.when('Post', 'findOne', { _id: 12, isAccepted: false, score: 3, createdAt: 40 });
+    h.when('Post', 'countDocuments', 7);
+    expect(await h.storage.posts.answerRank('10', '12')).toBe(7);
+    expect(ops(h.sent())).toEqual(['Post.findOne', 'Post.countDocuments']);
+    expect(h.sent()[0]).toMatchObject({ filter: { _id: 12, questionId: 10, type: 'answer', deletedAt: null }, projection: { isAccepted: 1, score: 1, createdAt: 1 } });
+    expect(h.sent()[1]!.filter).toEqual({
+      questionId: 10,
+      type: 'answer',
+      deletedAt: null,
+      $or: [
+        { isAccepted: true },
+        { isAccepted: false, score: { $gt: 3 } },
+        { isAccepted: false, score: 3, createdAt: { $lt: 40 } },
+        { isAccepted: false, score: 3, createdAt: 40, _id: { $lt: 12 } },
+      ],
+    });
+  });
+
+  it('has no rank, and counts nothing, for an answer that is not a live answer of the question', async () => {
+    h.when('Post', 'findOne', null);
+    expect(await h.storage.posts.answerRank('10', '99')).toBeNull();
+    expect(ops(h.sent())).toEqual(['Post.findOne']);
+  });
+
+  it('pages and ranks answers consistently on an in-memory collection (ties on score and time)', async () => {
+    const docs = [
+      answer(21, 5, { createdAt: 5, score: 0 }),
+      answer(22, 5, { createdAt: 5, score: -1 }),
+      answer(23, 5, { createdAt: 6, score: 2 }),
+      answer(24, 5, { createdAt: 6, score: 2 }),
+      answer(25, 5, { createdAt: 7, score: 0 }),
+      answer(26, 5, { createdAt: 7, score: 0 }),
+      answer(27, 5, { createdAt: 8, score: 0, isAccepted: true }),
+      answer(28, 5, { createdAt: 9, score: 9, deletedAt: 10 }),
+      answer(29, 5, { createdAt: 1, score: 9, questionId: 99 }),
+    ];
+    new MemoryCollection(docs).install(h, 'Post');
+    const all = (await h.storage.posts.listAnswers('10')).map((a) => a.id);
+    expect(all).toEqual(['27', '23', '24', '21', '25', '26', '22']);
+    const pages: string[] = [];
+    for (let offset = 0; offset < all.length; offset += 3) pages.push(...(await h.storage.posts.listAnswers('10', { offset, limit: 3 })).map((a) => a.id));
+    expect(pages).toEqual(all);
+    expect(await Promise.all(all.map((id) => h.storage.posts.answerRank('10', id)))).toEqual(all.map((_, i) => i));
+    // deleted, foreign: no rank
+    expect(await h.storage.posts.answerRank('10', '28')).toBeNull();
+    expect(await h.storage.posts.answerRank('10', '29')).toBeNull();
+  });
+
   it('recomputes as an ordered sequence without a transaction and reports real changes', async () => {
     h.when('Vote', 'aggregate', (call: Call) =>
       (call.pipeline![0] as Record<string, unknown>).$group ? [{ _id: 10, score: 1, upVotes: 1, downVotes: 0 }] : [{ _id: 1, reputation: REPUTATION.questionUpvoted }],
@@ -514,6 +584,23 @@ describe('FAQ', () => {
     await expect(h.storage.faq.setStatus('5', 'published')).rejects.toBeInstanceOf(NotFoundError);
     expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
     expect(outboxWrites()).toEqual([]);
+  });
+
+  it('a moderator\'s pin, archive and "reviewed" write their history line in the same transaction', async () => {
+    h.when('FaqEntry', 'findOne', { _id: 4, communityId: 1 });
+    await h.storage.faq.setPinned('4', true, { userId: '7', now: 50 });
+    expect(ops(h.sent())).toEqual(['FaqEntry.findOne@tx', 'FaqEntry.findOne@tx', 'FaqEntry.updateOne@tx', 'FaqEntryEvent.create@tx']);
+    expect(h.sent().at(-1)!.docs).toEqual([expect.objectContaining({ entryId: 4, actorId: 7, action: 'pin', createdAt: 50 })]);
+    h.calls.length = 0;
+    await h.storage.faq.setStatus('4', 'archived', { userId: '7', now: 51 });
+    expect(ops(h.sent())).toEqual(['FaqEntry.updateOne@tx', 'SearchOutbox.bulkWrite@tx', 'FaqEntryEvent.create@tx']);
+    expect(h.sent().at(-1)!.docs).toEqual([expect.objectContaining({ action: 'archive', actorId: 7 })]);
+    h.calls.length = 0;
+    await h.storage.faq.clearReview('4', { userId: '7', now: 52 });
+    expect(ops(h.sent())).toEqual(['FaqEntry.updateOne@tx', 'FaqEntryEvent.create@tx']);
+    h.calls.length = 0;
+    await expect(h.storage.faq.setPinned('4', false, { userId: 'not-an-id', now: 53 })).rejects.toBeInstanceOf(NotFoundError);
+    expect(h.calls.filter((c) => c.kind === 'tx').map((c) => c.op)).toEqual(['begin', 'abort']);
   });
 
   it('pins, views, search clicks, dismissals and review flags enqueue nothing', async () => {

@@ -1,5 +1,5 @@
-import type { FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry } from '../ports.js';
-import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryRevision, FaqReviewReason } from '../../domain/faq-types.js';
+import type { FaqActor, FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry } from '../ports.js';
+import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryAction, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../../domain/faq-types.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { type Db, toRowId } from './connection.js';
 
@@ -414,7 +414,25 @@ export class SqliteFaqRepository implements FaqRepository {
       }));
   }
 
-  async setPinned(entryId: string, pinned: boolean): Promise<void> {
+  /** Part of the caller's transaction: the history line of a moderator action. */
+  private recordEvent(entryId: number, action: FaqEntryAction, by: FaqActor | undefined): void {
+    if (!by) return;
+    const actor = this.id(by.userId);
+    this.db.prepare('INSERT INTO faq_entry_events (entry_id, actor_id, action, created_at) VALUES (?, ?, ?, ?)').run(entryId, actor, action, by.now);
+  }
+
+  async listEntryEvents(entryId: string): Promise<FaqEntryEvent[]> {
+    const n = toRowId(entryId);
+    if (n === null) return [];
+    return this.db
+      .prepare<[number], { id: number; entry_id: number; actor_id: number; action: FaqEntryAction; created_at: number }>(
+        'SELECT * FROM faq_entry_events WHERE entry_id = ? ORDER BY created_at, id',
+      )
+      .all(n)
+      .map((r) => ({ id: String(r.id), entryId: String(r.entry_id), actorId: String(r.actor_id), action: r.action, createdAt: r.created_at }));
+  }
+
+  async setPinned(entryId: string, pinned: boolean, by?: FaqActor): Promise<void> {
     const n = this.id(entryId);
     this.db.transaction(() => {
       const row = this.entryById.get(n);
@@ -423,12 +441,16 @@ export class SqliteFaqRepository implements FaqRepository {
         ? this.db.prepare<[number], { p: number }>('SELECT COALESCE(MAX(pin_position), 0) + 1 AS p FROM faq_entries WHERE community_id = ? AND pinned = 1').get(row.community_id)!.p
         : 0;
       this.db.prepare('UPDATE faq_entries SET pinned = ?, pin_position = ? WHERE id = ?').run(pinned ? 1 : 0, position, n);
+      this.recordEvent(n, pinned ? 'pin' : 'unpin', by);
     })();
   }
 
-  async setStatus(entryId: string, status: 'published' | 'archived'): Promise<void> {
+  async setStatus(entryId: string, status: 'published' | 'archived', by?: FaqActor): Promise<void> {
     const n = this.id(entryId);
-    if (this.db.prepare('UPDATE faq_entries SET status = ? WHERE id = ?').run(status, n).changes === 0) throw new NotFoundError('faq.notFound');
+    this.db.transaction(() => {
+      if (this.db.prepare('UPDATE faq_entries SET status = ? WHERE id = ?').run(status, n).changes === 0) throw new NotFoundError('faq.notFound');
+      this.recordEvent(n, status === 'archived' ? 'archive' : 'publish', by);
+    })();
   }
 
   async addViews(counts: Map<string, number>): Promise<void> {
@@ -528,8 +550,12 @@ export class SqliteFaqRepository implements FaqRepository {
     return 0;
   }
 
-  async clearReview(entryId: string): Promise<void> {
-    this.db.prepare('UPDATE faq_entries SET needs_review = 0, review_reason = NULL WHERE id = ?').run(this.id(entryId));
+  async clearReview(entryId: string, by?: FaqActor): Promise<void> {
+    const n = this.id(entryId);
+    this.db.transaction(() => {
+      if (this.db.prepare('UPDATE faq_entries SET needs_review = 0, review_reason = NULL WHERE id = ?').run(n).changes === 0) return;
+      this.recordEvent(n, 'reviewed', by);
+    })();
   }
 
   async getAutoPublish(communityId: string): Promise<FaqAutoPublish> {

@@ -6,6 +6,7 @@ import * as m004 from './migrations/004-faq.js';
 import * as m005 from './migrations/005-activity-kind.js';
 import * as m006 from './migrations/006-outbox-leases.js';
 import * as m007 from './migrations/007-staff-index.js';
+import * as m008 from './migrations/008-faq-entry-events.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -19,6 +20,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 5, ...m005 },
   { version: 6, ...m006 },
   { version: 7, ...m007 },
+  { version: 8, ...m008 },
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { SUMMARY_TEXT_CHARS, type NewAnswer, type NewQuestion, type PostEdit, type PostRepository, type QuestionListQuery } from '../ports.js';
+import { SUMMARY_TEXT_CHARS, type AnswerRange, type NewAnswer, type NewQuestion, type PostEdit, type PostRepository, type QuestionListQuery } from '../ports.js';
 import type { Answer, Post, Question, Revision } from '../../domain/qa-types.js';
 import { REPUTATION } from '../../domain/reputation.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -25,6 +25,18 @@ const SUMMARY_COLUMNS = `p.id, p.type, p.community_id, p.question_id, p.author_i
   substr(p.body_text, 1, ${SUMMARY_TEXT_CHARS}) AS body_text, p.tags, p.score, p.up_votes, p.down_votes, p.answer_count,
   p.accepted_answer_id, p.is_accepted, p.view_count, p.comment_count, p.revision_count, p.created_at, p.edited_at,
   p.last_activity_at, p.last_activity_user_id, p.last_activity_kind, p.deleted_at`;
+
+/*
+ * A question's answers in display order, served by the posts_answers index (whose entries end
+ * with the rowid, so the id tie-break needs no sort): without it, answers with the same
+ * acceptance, score and time could swap between two pages of the same thread.
+ */
+const ANSWER_ORDER = 'is_accepted DESC, score DESC, created_at ASC, id ASC';
+
+/** A non-negative whole number for LIMIT/OFFSET. */
+function wholeNumber(n: number): number {
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
 
 /** ORDER BY and index per tab; every list is served by one of the partial indexes. */
 const ORDER: Record<QuestionListQuery['sort'], { posts: string; tags: string; where: string }> = {
@@ -122,16 +134,36 @@ export class SqlitePostRepository implements PostRepository {
     return post && post.type === 'question' ? post : null;
   }
 
-  async listAnswers(questionId: string): Promise<Answer[]> {
+  async listAnswers(questionId: string, range?: AnswerRange): Promise<Answer[]> {
     const rowId = toRowId(questionId);
     if (rowId === null) return [];
+    const sql = `SELECT * FROM posts WHERE question_id = ? AND type = 'answer' AND deleted_at IS NULL ORDER BY ${ANSWER_ORDER}`;
+    if (!range) return this.db.prepare<[number], PostRow>(sql).all(rowId).map((r) => mapPost(r) as Answer);
+    const limit = wholeNumber(range.limit);
+    if (limit === 0) return [];
     return this.db
-      .prepare<[number], PostRow>(
-        `SELECT * FROM posts WHERE question_id = ? AND type = 'answer' AND deleted_at IS NULL
-         ORDER BY is_accepted DESC, score DESC, created_at ASC`,
-      )
-      .all(rowId)
+      .prepare<[number, number, number], PostRow>(`${sql} LIMIT ? OFFSET ?`)
+      .all(rowId, limit, wholeNumber(range.offset))
       .map((r) => mapPost(r) as Answer);
+  }
+
+  /** One COUNT over the question's answers that sort before the target (the keys of ANSWER_ORDER). */
+  async answerRank(questionId: string, answerId: string): Promise<number | null> {
+    const qId = toRowId(questionId);
+    const aId = toRowId(answerId);
+    if (qId === null || aId === null) return null;
+    const row = this.db
+      .prepare<[number, number], { n: number }>(
+        `SELECT (SELECT COUNT(*) FROM posts p
+                 WHERE p.question_id = a.question_id AND p.type = 'answer' AND p.deleted_at IS NULL
+                   AND (p.is_accepted > a.is_accepted
+                     OR (p.is_accepted = a.is_accepted AND p.score > a.score)
+                     OR (p.is_accepted = a.is_accepted AND p.score = a.score AND p.created_at < a.created_at)
+                     OR (p.is_accepted = a.is_accepted AND p.score = a.score AND p.created_at = a.created_at AND p.id < a.id))) AS n
+         FROM posts a WHERE a.id = ? AND a.question_id = ? AND a.type = 'answer' AND a.deleted_at IS NULL`,
+      )
+      .get(aId, qId);
+    return row ? row.n : null;
   }
 
   async listQuestions(query: QuestionListQuery): Promise<Question[]> {

@@ -1,5 +1,6 @@
 import type { SearchDocumentCounts, SearchDocumentRepository } from '../ports.js';
 import { parseSearchDocId, type SearchDocument } from '../../search/port.js';
+import { answerDocument, faqDocument, questionDocument } from '../../search/documents.js';
 import type { Db } from './connection.js';
 import { splitTags } from './post-mapper.js';
 
@@ -70,58 +71,46 @@ const FAQ_SELECT = `
     LEFT JOIN posts sq ON sq.id = e.source_question_id AND sq.deleted_at IS NULL
   WHERE e.status = 'published'`;
 
+/* Rows read into the shared shapes of src/search/documents.ts. */
 function postDocument(r: PostDocRow): SearchDocument {
   if (r.type === 'question') {
-    return {
-      kind: 'question',
+    return questionDocument({
       id: String(r.id),
       communityId: String(r.community_id),
-      questionId: String(r.id),
       title: r.title ?? '',
       slug: r.slug ?? '',
       bodyText: r.body_text,
       tags: splitTags(r.tags),
       score: r.score,
       answerCount: r.answer_count,
-      accepted: r.accepted_answer_id !== null,
+      hasAcceptedAnswer: r.accepted_answer_id !== null,
       createdAt: r.created_at,
-      activeAt: r.last_activity_at,
-    };
+      lastActivityAt: r.last_activity_at,
+    });
   }
-  return {
-    kind: 'answer',
-    id: String(r.id),
-    communityId: String(r.community_id),
-    questionId: String(r.question_id),
-    title: r.q_title ?? '',
-    slug: r.q_slug ?? '',
-    bodyText: r.body_text,
-    tags: splitTags(r.q_tags ?? ''),
-    score: r.score,
-    answerCount: r.q_answer_count ?? 0,
-    accepted: r.is_accepted === 1,
-    createdAt: r.created_at,
-    activeAt: r.edited_at ?? r.created_at,
-  };
+  return answerDocument(
+    { id: String(r.id), communityId: String(r.community_id), bodyText: r.body_text, score: r.score, isAccepted: r.is_accepted === 1, createdAt: r.created_at, editedAt: r.edited_at },
+    { id: String(r.question_id), title: r.q_title ?? '', slug: r.q_slug ?? '', tags: splitTags(r.q_tags ?? ''), answerCount: r.q_answer_count ?? 0 },
+  );
 }
 
-function faqDocument(r: FaqDocRow): SearchDocument {
-  return {
-    kind: 'faq',
-    id: String(r.id),
-    communityId: String(r.community_id),
-    questionId: r.source_question_id === null ? null : String(r.source_question_id),
-    title: r.title,
-    slug: r.slug,
-    bodyText: r.body_text,
-    tags: splitTags(r.source_tags ?? ''),
-    score: r.helpful_yes - r.helpful_no,
-    answerCount: 1,
-    accepted: true,
-    createdAt: r.created_at,
-    activeAt: r.updated_at,
-    faqPath: [r.path1, r.path2, r.path3, r.path4].filter((n): n is string => n !== null),
-  };
+function faqRowDocument(r: FaqDocRow): SearchDocument {
+  return faqDocument(
+    {
+      id: String(r.id),
+      communityId: String(r.community_id),
+      sourceQuestionId: r.source_question_id === null ? null : String(r.source_question_id),
+      title: r.title,
+      slug: r.slug,
+      bodyText: r.body_text,
+      helpfulYes: r.helpful_yes,
+      helpfulNo: r.helpful_no,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    },
+    [r.path1, r.path2, r.path3, r.path4].filter((n): n is string => n !== null),
+    splitTags(r.source_tags ?? ''),
+  );
 }
 
 export class SqliteSearchDocumentRepository implements SearchDocumentRepository {
@@ -144,7 +133,7 @@ export class SqliteSearchDocumentRepository implements SearchDocumentRepository 
     }
     if (faqIds.length > 0) {
       const rows = this.db.prepare<[string], FaqDocRow>(`${FAQ_SELECT} AND e.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(faqIds));
-      for (const r of rows) docs.push(faqDocument(r));
+      for (const r of rows) docs.push(faqRowDocument(r));
     }
     return docs;
   }
@@ -163,7 +152,7 @@ export class SqliteSearchDocumentRepository implements SearchDocumentRepository 
     for (let after = 0; ; ) {
       const rows = entries.all(after, size);
       if (rows.length === 0) break;
-      yield rows.map(faqDocument);
+      yield rows.map(faqRowDocument);
       after = rows[rows.length - 1]!.id;
     }
   }

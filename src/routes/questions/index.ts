@@ -7,7 +7,7 @@ import { QUESTION_SORTS, type QuestionSort } from '../../domain/qa-types.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { excerpt, renderMarkdown, textOfSafeHtml } from '../../markdown/render.js';
 import { qaPageJsonLd, questionListView, questionPageView } from '../../presenters/questions.js';
-import { questionUrl } from '../../services/qa/question-service.js';
+import { answerPageCount, answerPermalink, questionPageUrl, questionUrl, type QuestionPage } from '../../services/qa/question-service.js';
 import { diffText } from '../../services/qa/revision-diff.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
@@ -24,6 +24,32 @@ function sortFrom(raw: string | undefined): QuestionSort {
 function postId(raw: string): string {
   if (!/^[1-9]\d{0,15}$/.test(raw)) throw new NotFoundError('qa.postNotFound');
   return raw;
+}
+
+function hasParam(query: unknown, name: string): boolean {
+  return Boolean(query) && typeof query === 'object' && Object.prototype.hasOwnProperty.call(query, name);
+}
+
+/**
+ * ?page=N of a question page: undefined when there is none. Anything but a plain positive
+ * number (0, -1, abc, 2.5, a repeated parameter, more digits than any thread has pages) is
+ * no page at all: 404, never a quiet fallback to page 1 that would give one page many URLs.
+ */
+function answerPageParam(query: unknown): number | undefined {
+  if (!hasParam(query, 'page')) return undefined;
+  const raw = queryString(query, 'page');
+  if (raw === undefined || !/^[1-9]\d{0,5}$/.test(raw)) throw new NotFoundError('qa.pageNotFound');
+  return Number(raw);
+}
+
+/** The query string of a request without some of its parameters ('' when nothing is left). */
+function queryWithout(url: string, names: string[]): string {
+  const at = url.indexOf('?');
+  if (at < 0) return '';
+  const params = new URLSearchParams(url.slice(at + 1));
+  for (const name of names) params.delete(name);
+  const rest = params.toString();
+  return rest ? `?${rest}` : '';
 }
 
 const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinute: number }> = async (app, opts) => {
@@ -128,26 +154,50 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   /* ----- reading ----- */
 
-  app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', async (request, reply) => {
-    const page = await questions.questionPage(request.params.community, postId(request.params.id), request.user);
-    const canonical = questionUrl(page.community.slug, page.question);
-    const requested = `/c/${request.params.community}/q/${request.params.id}/${encodeURIComponent(request.params.slug ?? '')}`;
-    if (requested !== canonical) {
-      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-      return reply.redirect(canonical + query, 301);
-    }
-    questions.countView(page.question.id);
-    const view = questionPageView(page, request.user, request.locale);
+  /** A question page, or its form coming back with messages (400), shown with the page's view model. */
+  function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
+    const canonical = questionPageUrl(page.community.slug, page.question, page.page);
+    const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
     return reply.page(
       'questions/show',
       {
-        ...view,
+        ...questionPageView(page, request.user, request.locale),
         jsonLd: qaPageJsonLd(page, opts.baseUrl),
-        og: { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
-        answerForm: { body: '', errors: {} },
+        og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
+        answerForm: extra.answerForm ?? { body: '', errors: {} },
+        ...(extra.commentError ? { commentError: extra.commentError } : {}),
       },
-      { title: page.question.title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug },
+      { title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug, ...(extra.status ? { status: extra.status } : {}) },
     );
+  }
+
+  app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', async (request, reply) => {
+    const located = await questions.locate(postId(request.params.id));
+    const { community, question } = located;
+    // ?a=<answer id>: a link to an answer (search results, FAQ sources) goes to the page that
+    // holds it now. Not permanent (302): votes move answers between pages.
+    if (hasParam(request.query, 'a')) {
+      const answerId = postId(queryString(request.query, 'a') ?? '');
+      const page = await questions.answerPage(question.id, answerId);
+      // A visit that starts on a later page is counted here, as page 1 counts its own.
+      if (page !== null && page > 1) questions.countView(question.id);
+      return reply.redirect(page === null ? questionUrl(community.slug, question) : `${questionPageUrl(community.slug, question, page)}#a${answerId}`, 302);
+    }
+    const requestedPage = answerPageParam(request.query);
+    const pageNumber = requestedPage ?? 1;
+    // Past the last page is a 404 before any redirect, so that no redirect leads to a 404.
+    if (pageNumber > answerPageCount(question.answerCount)) throw new NotFoundError('qa.pageNotFound');
+    const canonical = questionUrl(community.slug, question);
+    const requested = `/c/${request.params.community}/q/${request.params.id}/${encodeURIComponent(request.params.slug ?? '')}`;
+    // Page 1 has one URL, the question's own: ?page=1 and outdated slugs redirect to it (and
+    // a later page keeps its ?page=N, with any other parameters).
+    if (requested !== canonical || requestedPage === 1) {
+      return reply.redirect(canonical + queryWithout(request.url, requestedPage === 1 ? ['page'] : []), 301);
+    }
+    const page = await questions.questionPage(located, request.user, pageNumber);
+    // One visit, one view: paging through a long thread is not a new visit for each page.
+    if (pageNumber === 1) questions.countView(question.id);
+    return renderQuestion(request, reply, page);
   });
 
   /* ----- writing ----- */
@@ -158,16 +208,12 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const id = postId(request.params.id);
     const result = await tryForm(request.t, () => questions.answer(user, id, form.body));
     if (!result.ok) {
-      const page = await questions.questionPage('', id, request.user);
-      const view = questionPageView(page, request.user, request.locale);
-      return reply.page(
-        'questions/show',
-        { ...view, jsonLd: qaPageJsonLd(page, opts.baseUrl), og: null, answerForm: { body: form.body, errors: result.errors } },
-        { title: page.question.title, status: 400, canonicalUrl: questionUrl(page.community.slug, page.question) },
-      );
+      // The form is on every page; the first page shows it with its messages.
+      const page = await questions.questionPage(await questions.locate(id), request.user, 1);
+      return renderQuestion(request, reply, page, { answerForm: { body: form.body, errors: result.errors }, status: 400 });
     }
     const { community, question, answer } = result.value;
-    return reply.redirect(`${questionUrl(community.slug, question)}#a${answer.id}`, 303);
+    return reply.redirect(await questions.answerUrl(community.slug, question, answer.id), 303);
   });
 
   app.post<IdParams>('/posts/:id/vote', { config: postLimit }, async (request, reply) => {
@@ -177,8 +223,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     if (value === null) throw new BadInputError();
     const result = await questions.vote(user, postId(request.params.id), value);
     if (wantsJson(request.headers.accept)) return reply.send({ postId: result.post.id, score: result.score, value: result.value });
-    const anchor = result.post.type === 'answer' ? `#a${result.post.id}` : '';
-    return reply.redirect(`${questionUrl(result.community.slug, result.question)}${anchor}`, 303);
+    const back = result.post.type === 'answer' ? await questions.answerUrl(result.community.slug, result.question, result.post.id) : questionUrl(result.community.slug, result.question);
+    return reply.redirect(back, 303);
   });
 
   app.post<IdParams>('/q/:id/accept', { config: postLimit }, async (request, reply) => {
@@ -186,7 +232,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const form = formFields(request.body, ['answerId'] as const);
     const result = await questions.accept(user, postId(request.params.id), postId(form.answerId));
     if (wantsJson(request.headers.accept)) return reply.send({ accepted: result.accepted, answerId: form.answerId });
-    return reply.redirect(`${questionUrl(result.community.slug, result.question)}#a${form.answerId}`, 303);
+    // Accepting moves the answer to the top of page 1; withdrawing sends it back to its place.
+    return reply.redirect(await questions.answerUrl(result.community.slug, result.question, form.answerId), 303);
   });
 
   app.post<IdParams>('/posts/:id/comments', { config: postLimit }, async (request, reply) => {
@@ -197,17 +244,14 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     if (!result.ok) {
       const post = await questions.requirePost(id);
       const question = post.type === 'question' ? post : await questions.requireQuestion(post.questionId);
-      const page = await questions.questionPage('', question.id, request.user);
-      const view = questionPageView(page, request.user, request.locale);
-      return reply.page(
-        'questions/show',
-        { ...view, jsonLd: qaPageJsonLd(page, opts.baseUrl), og: null, answerForm: { body: '', errors: {} }, commentError: { postId: id, message: result.errors.comment, value: form.comment } },
-        { title: page.question.title, status: 400, canonicalUrl: questionUrl(page.community.slug, page.question) },
-      );
+      // The message shows under the post it is about, so on the page that holds that answer.
+      const pageNumber = post.type === 'answer' ? ((await questions.answerPage(question.id, post.id)) ?? 1) : 1;
+      const page = await questions.questionPage(await questions.locate(question.id), request.user, pageNumber);
+      return renderQuestion(request, reply, page, { commentError: { postId: id, message: result.errors.comment, value: form.comment }, status: 400 });
     }
     const { community, question, post, comment } = result.value;
-    const anchor = post.type === 'answer' ? `#a${post.id}` : `#comment-${comment.id}`;
-    return reply.redirect(`${questionUrl(community.slug, question)}${anchor}`, 303);
+    const back = post.type === 'answer' ? await questions.answerUrl(community.slug, question, post.id) : `${questionUrl(community.slug, question)}#comment-${comment.id}`;
+    return reply.redirect(back, 303);
   });
 
   /* ----- editing and history ----- */
@@ -220,7 +264,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       'questions/edit',
       {
         post: { id: post.id, type: post.type, url: `/posts/${post.id}/edit` },
-        question: { title: question.title, url: questionUrl(community.slug, question) },
+        question: { title: question.title, url: post.type === 'answer' ? answerPermalink(community.slug, question, post.id) : questionUrl(community.slug, question) },
         community: { name: community.name, url: `/c/${community.slug}` },
         values,
         errors: state.errors ?? {},
@@ -243,7 +287,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const result = await tryForm(request.t, () => questions.edit(user, id, form));
     if (!result.ok) return renderEdit(request, reply, id, { values: form, errors: result.errors }, 400);
     const { post, question, community } = result.value;
-    return reply.redirect(`${questionUrl(community.slug, question)}${post.type === 'answer' ? `#a${post.id}` : ''}`, 303);
+    return reply.redirect(post.type === 'answer' ? await questions.answerUrl(community.slug, question, post.id) : questionUrl(community.slug, question), 303);
   });
 
   app.get<IdParams>('/posts/:id/revisions', async (request, reply) => {
@@ -265,7 +309,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       'questions/revisions',
       {
         post: { id: post.id, type: post.type },
-        question: { title: question.title, url: questionUrl(community.slug, question) + (post.type === 'answer' ? `#a${post.id}` : '') },
+        question: { title: question.title, url: post.type === 'answer' ? answerPermalink(community.slug, question, post.id) : questionUrl(community.slug, question) },
         revisions: views.reverse(),
       },
       { title: request.t('qa.revisions.title', { title: question.title }) },

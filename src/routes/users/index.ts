@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { queryString } from '../../http/form.js';
-import { questionUrl } from '../../services/qa/question-service.js';
+import { answerPermalink, questionUrl } from '../../services/qa/question-service.js';
 import { dateView, timeView } from '../../presenters/time.js';
 
 const userRoutes: FastifyPluginAsync = async (app) => {
@@ -28,7 +28,7 @@ const userRoutes: FastifyPluginAsync = async (app) => {
         communities: profile.communities.map((m) => ({ name: m.community.name, url: `/c/${m.community.slug}`, role: m.membership.role, kind: m.community.kind })),
         activity: posts.flatMap(({ post, question, community }) =>
           question && community
-            ? [{ kind: post.type, title: question.title, url: questionUrl(community.slug, question) + (post.type === 'answer' ? `#a${post.id}` : ''), score: post.score, at: timeView(post.createdAt, request.locale) }]
+            ? [{ kind: post.type, title: question.title, url: post.type === 'answer' ? answerPermalink(community.slug, question, post.id) : questionUrl(community.slug, question), score: post.score, at: timeView(post.createdAt, request.locale) }]
             : [],
         ),
         welcome: queryString(request.query, 'welcome') === '1' && request.user?.id === user.id,

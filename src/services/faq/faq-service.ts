@@ -512,21 +512,23 @@ export class FaqService implements QaChangeListener {
     const ctx = await this.requireModerator(communitySlug, user);
     const entry = await this.faq.findEntry(entryId);
     if (!entry || entry.communityId !== ctx.community.id) throw new NotFoundError('faq.notFound');
+    // Every change is in the entry's history: who, what, when.
+    const by = { userId: user!.id, now: this.now() };
     switch (action) {
       case 'pin':
-        await this.faq.setPinned(entry.id, true);
+        await this.faq.setPinned(entry.id, true, by);
         break;
       case 'unpin':
-        await this.faq.setPinned(entry.id, false);
+        await this.faq.setPinned(entry.id, false, by);
         break;
       case 'archive':
-        await this.faq.setStatus(entry.id, 'archived');
+        await this.faq.setStatus(entry.id, 'archived', by);
         break;
       case 'publish':
-        await this.faq.setStatus(entry.id, 'published');
+        await this.faq.setStatus(entry.id, 'published', by);
         break;
       case 'reviewed':
-        await this.faq.clearReview(entry.id);
+        await this.faq.clearReview(entry.id, by);
         break;
       default:
         throw new ValidationError({ action: { key: 'validation.choice' } });
@@ -538,9 +540,9 @@ export class FaqService implements QaChangeListener {
     const ctx = await this.requireModerator(communitySlug, user);
     const entry = await this.faq.findEntry(entryId);
     if (!entry || entry.communityId !== ctx.community.id) throw new NotFoundError('faq.notFound');
-    const revisions = await this.faq.listRevisions(entry.id);
-    const authors = new Map((await this.users.findManyByIds(revisions.map((r) => r.authorId))).map((u) => [u.id, u]));
-    return { ...ctx, entry, revisions, authors, autoPublished: await this.wasAutoPublished(ctx.community, entry, revisions[0], authors) };
+    const [revisions, events] = await Promise.all([this.faq.listRevisions(entry.id), this.faq.listEntryEvents(entry.id)]);
+    const authors = new Map((await this.users.findManyByIds([...revisions.map((r) => r.authorId), ...events.map((e) => e.actorId)])).map((u) => [u.id, u]));
+    return { ...ctx, entry, revisions, events, authors, autoPublished: await this.wasAutoPublished(ctx.community, entry, revisions[0], authors) };
   }
 
   /**

@@ -13,6 +13,18 @@ import type { QaChangeListener } from '../faq/faq-service.js';
 
 export const QUESTIONS_PER_PAGE = 20;
 const MAX_PAGE = 5000;
+/** Answers on one page of a question (Stack Overflow shows 30 too). */
+export const ANSWERS_PER_PAGE = 30;
+
+/** Pages of answers a question has: at least one, which shows the question even without answers. */
+export function answerPageCount(answerCount: number): number {
+  return Math.max(1, Math.ceil(answerCount / ANSWERS_PER_PAGE));
+}
+
+/** The page that shows the answer with this rank (how many answers come before it). */
+export function answerPageOfRank(rank: number): number {
+  return Math.floor(rank / ANSWERS_PER_PAGE) + 1;
+}
 
 export interface QuestionDraft {
   title: string;
@@ -23,7 +35,12 @@ export interface QuestionDraft {
 export interface QuestionPage {
   community: Community;
   question: Question;
+  /** This page's answers only. */
   answers: Answer[];
+  /** The accepted answer, also when it is not on this page (structured data names it on every page). */
+  acceptedAnswer: Answer | null;
+  page: number;
+  pageCount: number;
   comments: Map<string, Comment[]>;
   authors: Map<string, User>;
   myVotes: Map<string, VoteValue>;
@@ -197,16 +214,33 @@ export class QuestionService implements RecentActivitySource {
     return { post, question, community: await this.requireCommunity(post.communityId), revisions, authors };
   }
 
-  async questionPage(communitySlug: string, questionId: string, viewer: User | null): Promise<QuestionPage> {
+  /** The question and its community, enough for the route to redirect before loading a page. */
+  async locate(questionId: string): Promise<{ question: Question; community: Community }> {
     const question = await this.requireQuestion(questionId);
-    const community = await this.requireCommunity(question.communityId);
-    // The URL may name another community; the route redirects to the canonical one.
-    void communitySlug;
-    const answers = await this.posts.listAnswers(question.id);
-    const postIds = [question.id, ...answers.map((a) => a.id)];
-    const [commentList, membership] = await Promise.all([
-      question.commentCount + answers.reduce((n, a) => n + a.commentCount, 0) > 0 ? this.comments.listFor(postIds) : Promise.resolve([]),
+    return { question, community: await this.requireCommunity(question.communityId) };
+  }
+
+  /**
+   * One page of a question: the question with its comments, and only this page's answers,
+   * their comments, their authors and the viewer's votes on them. A page past the last is
+   * not found (the count is the question's answer counter; a page that comes back empty
+   * because fewer answers are live than counted is not found either).
+   */
+  async questionPage(located: { question: Question; community: Community }, viewer: User | null, page = 1): Promise<QuestionPage> {
+    const { question, community } = located;
+    const pageCount = answerPageCount(question.answerCount);
+    if (!Number.isSafeInteger(page) || page < 1 || page > pageCount) throw new NotFoundError('qa.pageNotFound');
+    const [answers, membership] = await Promise.all([
+      this.posts.listAnswers(question.id, { offset: (page - 1) * ANSWERS_PER_PAGE, limit: ANSWERS_PER_PAGE }),
       viewer ? this.memberships.find(community.id, viewer.id) : Promise.resolve(null),
+    ]);
+    if (page > 1 && answers.length === 0) throw new NotFoundError('qa.pageNotFound');
+    const postIds = [question.id, ...answers.map((a) => a.id)];
+    const onPage = answers.find((a) => a.isAccepted) ?? null;
+    const [commentList, acceptedAnswer, myVotes] = await Promise.all([
+      question.commentCount + answers.reduce((n, a) => n + a.commentCount, 0) > 0 ? this.comments.listFor(postIds) : Promise.resolve([]),
+      onPage ?? this.acceptedAnswerOf(question),
+      viewer ? this.votes.votesBy(viewer.id, postIds) : Promise.resolve(new Map<string, VoteValue>()),
     ]);
     const comments = new Map<string, Comment[]>();
     for (const c of commentList) {
@@ -214,13 +248,20 @@ export class QuestionService implements RecentActivitySource {
       list.push(c);
       comments.set(c.postId, list);
     }
-    const authors = await this.authorsOf([question.authorId, ...answers.map((a) => a.authorId), ...commentList.map((c) => c.authorId)]);
-    const myVotes = viewer ? await this.votes.votesBy(viewer.id, postIds) : new Map<string, VoteValue>();
+    const authors = await this.authorsOf([
+      question.authorId,
+      ...answers.map((a) => a.authorId),
+      ...(acceptedAnswer ? [acceptedAnswer.authorId] : []),
+      ...commentList.map((c) => c.authorId),
+    ]);
     const canModerate = isModerator(viewer, membership);
     return {
       community,
       question,
       answers,
+      acceptedAnswer,
+      page,
+      pageCount,
       comments,
       authors,
       myVotes,
@@ -229,6 +270,27 @@ export class QuestionService implements RecentActivitySource {
       canAccept: Boolean(viewer && (viewer.id === question.authorId || canModerate)),
       canParticipate: canPostIn(viewer, membership),
     };
+  }
+
+  private async acceptedAnswerOf(question: Question): Promise<Answer | null> {
+    if (question.acceptedAnswerId === null) return null;
+    const post = await this.posts.findPost(question.acceptedAnswerId);
+    return post && post.type === 'answer' && post.questionId === question.id && post.isAccepted ? post : null;
+  }
+
+  /** The page of the question that shows this answer now, or null when it is not one of its live answers. */
+  async answerPage(questionId: string, answerId: string): Promise<number | null> {
+    const rank = await this.posts.answerRank(questionId, answerId);
+    return rank === null ? null : answerPageOfRank(rank);
+  }
+
+  /**
+   * Where to send the browser after something changed an answer (posted, voted, accepted,
+   * edited, commented): the page that holds it after the change, at its anchor.
+   */
+  async answerUrl(communitySlug: string, question: Pick<Question, 'id' | 'slug'>, answerId: string): Promise<string> {
+    const page = (await this.answerPage(question.id, answerId)) ?? 1;
+    return `${questionPageUrl(communitySlug, question, page)}#a${answerId}`;
   }
 
   /** Counted by the route once it serves the canonical page, so a redirect is not a second view. */
@@ -329,4 +391,18 @@ export class QuestionService implements RecentActivitySource {
 
 export function questionUrl(communitySlug: string, q: Pick<Question, 'id' | 'slug'>): string {
   return `/c/${communitySlug}/q/${q.id}/${encodeURIComponent(q.slug)}`;
+}
+
+/** One page of a question's answers; page 1 is the question's canonical URL itself. */
+export function questionPageUrl(communitySlug: string, q: Pick<Question, 'id' | 'slug'>, page: number): string {
+  return questionUrl(communitySlug, q) + (page > 1 ? `?page=${page}` : '');
+}
+
+/**
+ * A link to an answer that stays right while votes move it between pages: the question
+ * route answers ?a=<id> with a redirect to the page that holds the answer at that moment.
+ * For lists of links (search results, FAQ sources), where looking up each page costs a query.
+ */
+export function answerPermalink(communitySlug: string, q: Pick<Question, 'id' | 'slug'>, answerId: string): string {
+  return `${questionUrl(communitySlug, q)}?a=${encodeURIComponent(answerId)}`;
 }

@@ -100,7 +100,9 @@ function yesNo(raw: string | undefined): boolean | null | undefined {
 export function hitUrl(communitySlug: string, hit: Pick<SearchHit, 'kind' | 'id' | 'questionId' | 'slug'>): string {
   const slug = encodeURIComponent(hit.slug || '-');
   if (hit.kind === 'faq') return `/c/${communitySlug}/faq/e/${hit.id}/${slug}`;
-  if (hit.kind === 'answer') return `/c/${communitySlug}/q/${hit.questionId}/${slug}#a${hit.id}`;
+  // ?a= lets the question route pick the page that holds the answer when it is clicked:
+  // votes move answers between pages, and a list of hits cannot afford a look-up per hit.
+  if (hit.kind === 'answer') return `/c/${communitySlug}/q/${hit.questionId}/${slug}?a=${encodeURIComponent(hit.id)}`;
   return `/c/${communitySlug}/q/${hit.id}/${slug}`;
 }
 

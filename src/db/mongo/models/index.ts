@@ -16,6 +16,7 @@ import { FAQ_ENTRY_MODEL, faqEntrySchema, type FaqEntryDoc } from './faq-entry.j
 import { FAQ_ENTRY_REVISION_MODEL, faqEntryRevisionSchema, type FaqEntryRevisionDoc } from './faq-entry-revision.js';
 import { FAQ_HELPFUL_VOTE_MODEL, faqHelpfulVoteSchema, type FaqHelpfulVoteDoc } from './faq-helpful-vote.js';
 import { FAQ_DISMISSAL_MODEL, faqDismissalSchema, type FaqDismissalDoc } from './faq-dismissal.js';
+import { FAQ_ENTRY_EVENT_MODEL, faqEntryEventSchema, type FaqEntryEventDoc } from './faq-entry-event.js';
 import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-log.js';
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
@@ -38,6 +39,7 @@ export interface Models {
   faqEntryRevisions: Model<FaqEntryRevisionDoc>;
   faqHelpfulVotes: Model<FaqHelpfulVoteDoc>;
   faqDismissals: Model<FaqDismissalDoc>;
+  faqEntryEvents: Model<FaqEntryEventDoc>;
   searchLog: Model<SearchLogDoc>;
   searchOutbox: Model<SearchOutboxDoc>;
   jobLeases: Model<JobLeaseDoc>;
@@ -69,6 +71,7 @@ export function createModels(conn: Connection): Models {
     faqEntryRevisions: model(FAQ_ENTRY_REVISION_MODEL, faqEntryRevisionSchema),
     faqHelpfulVotes: model(FAQ_HELPFUL_VOTE_MODEL, faqHelpfulVoteSchema),
     faqDismissals: model(FAQ_DISMISSAL_MODEL, faqDismissalSchema),
+    faqEntryEvents: model(FAQ_ENTRY_EVENT_MODEL, faqEntryEventSchema),
     searchLog: model(SEARCH_LOG_MODEL, searchLogSchema),
     searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
     jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
@@ -106,6 +109,7 @@ export type {
   FaqEntryRevisionDoc,
   FaqHelpfulVoteDoc,
   FaqDismissalDoc,
+  FaqEntryEventDoc,
   SearchLogDoc,
   SearchOutboxDoc,
   JobLeaseDoc,

@@ -105,10 +105,12 @@ postSchema.index({ communityId: 1, tags: 1, score: -1, createdAt: -1 }, { name: 
 postSchema.index({ communityId: 1, tags: 1, answerCount: 1, createdAt: -1 }, { name: 'posts_tag_unanswered' });
 // Home page: latest activity across communities.
 postSchema.index({ type: 1, lastActivityAt: -1 }, { name: 'posts_q_global_active' });
-// A question's answers in display order: accepted first, then score, then oldest.
+// A question's answers in display order: accepted first, then score, then oldest, then id
+// (the tie-break that keeps answer pages from overlapping). A new name, because an index
+// cannot be changed in place; an older deployment's `posts_answers` stays, unused.
 postSchema.index(
-  { questionId: 1, isAccepted: -1, score: -1, createdAt: 1 },
-  { name: 'posts_answers', partialFilterExpression: { type: 'answer' } },
+  { questionId: 1, isAccepted: -1, score: -1, createdAt: 1, _id: 1 },
+  { name: 'posts_answers_ordered', partialFilterExpression: { type: 'answer' } },
 );
 // FAQ candidates: a community's answers by score.
 postSchema.index({ communityId: 1, type: 1, score: -1 }, { name: 'posts_answers_by_score' });

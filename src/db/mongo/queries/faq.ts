@@ -363,6 +363,8 @@ export function overtakenEntryIds(
 
 export const clearReviewQuery = (id: number): UpdateSpec => ({ filter: { _id: id }, update: { $set: { needsReview: false, reviewReason: null } } });
 
+export const entryEventsQuery = (entryId: number): FindSpec => ({ filter: { entryId }, sort: { createdAt: 1, _id: 1 } });
+
 /* ---------- auto-publish (stored on the community) ---------- */
 
 export const autoPublishQuery = (communityId: number): FindSpec => ({

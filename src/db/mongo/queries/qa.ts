@@ -1,4 +1,4 @@
-import { SUMMARY_TEXT_CHARS, type NewAnswer, type NewQuestion, type PostEdit, type QuestionListQuery } from '../../ports.js';
+import { SUMMARY_TEXT_CHARS, type AnswerRange, type NewAnswer, type NewQuestion, type PostEdit, type QuestionListQuery } from '../../ports.js';
 import type { ActivityKind, PostType, VoteValue } from '../../../domain/qa-types.js';
 import { REPUTATION, reputationForVote } from '../../../domain/reputation.js';
 import type { CommentDoc, PostDoc, RevisionDoc } from '../models/index.js';
@@ -84,11 +84,51 @@ export function uniqueTags(tags: readonly string[]): string[] {
 export const livePostQuery = (id: number): FindSpec => ({ filter: { _id: id, deletedAt: null } });
 export const liveQuestionQuery = (id: number): FindSpec => ({ filter: { _id: id, type: 'question', deletedAt: null } });
 
-/** Accepted first, then by score, then oldest; ties by id (served by the posts_answers index). */
-export const answersQuery = (questionId: number): FindSpec => ({
-  filter: { questionId, type: 'answer', deletedAt: null },
-  sort: { isAccepted: -1, score: -1, createdAt: 1, _id: 1 },
+const ANSWER_SORT = { isAccepted: -1, score: -1, createdAt: 1, _id: 1 } as const;
+
+/**
+ * Accepted first, then by score, then oldest; ties by id, so that pages of one thread never
+ * overlap (served by the posts_answers index). With a range, only that slice: skip/limit on
+ * the same sort (the caller never sends limit 0, which MongoDB reads as "no limit").
+ */
+export function answersQuery(questionId: number, range?: AnswerRange): FindSpec {
+  const spec: FindSpec = { filter: { questionId, type: 'answer', deletedAt: null }, sort: { ...ANSWER_SORT } };
+  if (range) {
+    spec.skip = count(range.offset);
+    spec.limit = count(range.limit);
+  }
+  return spec;
+}
+
+/** The fields of an answer that place it in the answersQuery order. */
+export interface AnswerSortKeys {
+  _id: number;
+  isAccepted: boolean;
+  score: number;
+  createdAt: number;
+}
+
+export const answerSortKeysQuery = (questionId: number, answerId: number): FindSpec => ({
+  filter: { _id: answerId, questionId, type: 'answer', deletedAt: null },
+  projection: { isAccepted: 1, score: 1, createdAt: 1 },
 });
+
+/**
+ * The live answers of the question that sort before `a` in the answersQuery order, for one
+ * countDocuments: each $or branch fixes the keys before it and compares the next one, so
+ * every branch is an index range on posts_answers. An accepted answer has none ahead of it
+ * on acceptance; any other has the accepted one ahead.
+ */
+export function answersBeforeQuery(questionId: number, a: AnswerSortKeys): FindSpec {
+  const same = { isAccepted: a.isAccepted };
+  const before: Array<Record<string, unknown>> = [
+    ...(a.isAccepted ? [] : [{ isAccepted: true }]),
+    { ...same, score: { $gt: a.score } },
+    { ...same, score: a.score, createdAt: { $lt: a.createdAt } },
+    { ...same, score: a.score, createdAt: a.createdAt, _id: { $lt: a._id } },
+  ];
+  return { filter: { questionId, type: 'answer', deletedAt: null, $or: before } };
+}
 
 const LIST_SORT: Record<QuestionListQuery['sort'], Record<string, 1 | -1>> = {
   active: { lastActivityAt: -1, _id: 1 },

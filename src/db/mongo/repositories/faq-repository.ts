@@ -1,11 +1,11 @@
-import type { ClientSession } from 'mongoose';
-import type { FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry } from '../../ports.js';
-import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryRevision, FaqReviewReason } from '../../../domain/faq-types.js';
+import { Types, type ClientSession } from 'mongoose';
+import type { FaqActor, FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry } from '../../ports.js';
+import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryAction, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../../../domain/faq-types.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
 import { parseId, parseIds, searchDocIdOf, SEQUENCES } from '../ids.js';
 import { isDuplicateKeyError } from '../connection.js';
 import { mapCandidate, mapFaqCategory, mapFaqEntry, mapFaqEntryRevision, type CandidateAggRow } from '../mappers.js';
-import type { CommunityDoc, FaqCategoryDoc, FaqEntryDoc, FaqEntryRevisionDoc, FaqHelpfulVoteDoc, PostDoc } from '../models/index.js';
+import type { CommunityDoc, FaqCategoryDoc, FaqEntryDoc, FaqEntryEventDoc, FaqEntryRevisionDoc, FaqHelpfulVoteDoc, PostDoc } from '../models/index.js';
 import {
   addSearchClickQuery,
   answerScoresQuery,
@@ -15,6 +15,7 @@ import {
   clearReviewQuery,
   communityCandidatesPipeline,
   dismissQuery,
+  entryEventsQuery,
   editEntryQuery,
   entriesQuery,
   entryCountsPipeline,
@@ -333,32 +334,56 @@ export class MongoFaqRepository implements FaqRepository {
     return (await findMany<FaqEntryRevisionDoc>(this.ctx.models.faqEntryRevisions, revisionsOfEntryQuery(n))).map(mapFaqEntryRevision);
   }
 
+  /** Part of the caller's transaction: the history line of a moderator action. */
+  private async recordEvent(entryId: number, action: FaqEntryAction, by: FaqActor | undefined, session: ClientSession): Promise<void> {
+    if (!by) return;
+    await insert(this.ctx.models.faqEntryEvents, [{ _id: new Types.ObjectId(), entryId, actorId: this.id(by.userId), action, createdAt: by.now }], session);
+  }
+
+  async listEntryEvents(entryId: string): Promise<FaqEntryEvent[]> {
+    const n = parseId(entryId);
+    if (n === null) return [];
+    return (await findMany<FaqEntryEventDoc>(this.ctx.models.faqEntryEvents, entryEventsQuery(n))).map((d) => ({
+      id: String(d._id),
+      entryId: String(d.entryId),
+      actorId: String(d.actorId),
+      action: d.action,
+      createdAt: d.createdAt,
+    }));
+  }
+
   /**
-   * No transaction: one document changes; the pin position is "after the last pinned entry".
-   * No outbox entry: pins order the FAQ pages, not search results.
+   * Transaction: the pin and its history line are written together. The pin position is
+   * "after the last pinned entry"; two pins at the same instant may share a position, which
+   * only affects their relative order. No outbox entry: pins order the FAQ pages, not search
+   * results.
    */
-  async setPinned(entryId: string, pinned: boolean): Promise<void> {
+  async setPinned(entryId: string, pinned: boolean, by?: FaqActor): Promise<void> {
     const n = this.id(entryId);
-    const row = await findOne<FaqEntryDoc>(this.ctx.models.faqEntries, { filter: { _id: n }, projection: { communityId: 1 } });
-    if (!row) throw new NotFoundError('faq.notFound');
-    let position = 0;
-    if (pinned) {
-      const last = await findOne<FaqEntryDoc>(this.ctx.models.faqEntries, lastPinQuery(row.communityId));
-      position = (last?.pinPosition ?? 0) + 1;
-    }
-    await updateOne(this.ctx.models.faqEntries, setPinnedQuery(n, pinned, position));
+    await this.ctx.tx(async (session) => {
+      const row = await findOne<FaqEntryDoc>(this.ctx.models.faqEntries, { filter: { _id: n }, projection: { communityId: 1 } }, session);
+      if (!row) throw new NotFoundError('faq.notFound');
+      let position = 0;
+      if (pinned) {
+        const last = await findOne<FaqEntryDoc>(this.ctx.models.faqEntries, lastPinQuery(row.communityId), session);
+        position = (last?.pinPosition ?? 0) + 1;
+      }
+      await updateOne(this.ctx.models.faqEntries, setPinnedQuery(n, pinned, position), session);
+      await this.recordEvent(n, pinned ? 'pin' : 'unpin', by, session);
+    });
   }
 
   /**
    * Transaction: the status and the outbox entry (archiving removes the entry from search,
    * publishing adds it back) are written together.
    */
-  async setStatus(entryId: string, status: 'published' | 'archived'): Promise<void> {
+  async setStatus(entryId: string, status: 'published' | 'archived', by?: FaqActor): Promise<void> {
     const n = this.id(entryId);
     await this.ctx.tx(async (session) => {
       const result = await updateOne(this.ctx.models.faqEntries, setStatusQuery(n, status), session);
       if (result.matchedCount === 0) throw new NotFoundError('faq.notFound');
       await this.ctx.enqueueSearch([searchDocIdOf('faq', n)], session);
+      await this.recordEvent(n, status === 'archived' ? 'archive' : 'publish', by, session);
     });
   }
 
@@ -451,8 +476,17 @@ export class MongoFaqRepository implements FaqRepository {
     return 0;
   }
 
-  async clearReview(entryId: string): Promise<void> {
-    await updateOne(this.ctx.models.faqEntries, clearReviewQuery(this.id(entryId)));
+  /** A single write, or with `by` a transaction with its history line. */
+  async clearReview(entryId: string, by?: FaqActor): Promise<void> {
+    const n = this.id(entryId);
+    if (!by) {
+      await updateOne(this.ctx.models.faqEntries, clearReviewQuery(n));
+      return;
+    }
+    await this.ctx.tx(async (session) => {
+      const result = await updateOne(this.ctx.models.faqEntries, clearReviewQuery(n), session);
+      if (result.matchedCount > 0) await this.recordEvent(n, 'reviewed', by, session);
+    });
   }
 
   async getAutoPublish(communityId: string): Promise<FaqAutoPublish> {

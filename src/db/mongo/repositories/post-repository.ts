@@ -1,5 +1,5 @@
 import type { ClientSession } from 'mongoose';
-import type { NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
+import type { AnswerRange, NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
 import type { Answer, Post, Question, Revision } from '../../../domain/qa-types.js';
 import { NotFoundError } from '../../../domain/errors.js';
 import { parseId, searchDocIdOf, SEQUENCES } from '../ids.js';
@@ -12,7 +12,10 @@ import {
   addViewsOps,
   answerAddedQuery,
   answerIdsOfQuestionQuery,
+  answersBeforeQuery,
+  answerSortKeysQuery,
   answersQuery,
+  type AnswerSortKeys,
   countQuestionsQuery,
   editAnswerQuery,
   editQuestionQuery,
@@ -114,10 +117,23 @@ export class MongoPostRepository implements PostRepository {
     return doc ? (mapPost(doc) as Question) : null;
   }
 
-  async listAnswers(questionId: string): Promise<Answer[]> {
+  async listAnswers(questionId: string, range?: AnswerRange): Promise<Answer[]> {
     const n = parseId(questionId);
     if (n === null) return [];
-    return (await findMany<PostDoc>(this.ctx.models.posts, answersQuery(n))).map((d) => mapPost(d) as Answer);
+    // MongoDB reads limit 0 as "no limit"; an empty slice is empty.
+    if (range && !(range.limit >= 1)) return [];
+    return (await findMany<PostDoc>(this.ctx.models.posts, answersQuery(n, range))).map((d) => mapPost(d) as Answer);
+  }
+
+  /** The answer's sort keys, then one countDocuments of the answers before it. */
+  async answerRank(questionId: string, answerId: string): Promise<number | null> {
+    const q = parseId(questionId);
+    const a = parseId(answerId);
+    if (q === null || a === null) return null;
+    const keys = await findOne<PostDoc>(this.ctx.models.posts, answerSortKeysQuery(q, a));
+    if (!keys) return null;
+    const sortKeys: AnswerSortKeys = { _id: keys._id, isAccepted: keys.isAccepted ?? false, score: keys.score ?? 0, createdAt: keys.createdAt };
+    return countDocuments(this.ctx.models.posts, answersBeforeQuery(q, sortKeys));
   }
 
   async listQuestions(query: QuestionListQuery): Promise<Question[]> {
