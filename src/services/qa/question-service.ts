@@ -142,7 +142,8 @@ export class QuestionService implements RecentActivitySource {
   async vote(user: User, postId: string, value: VoteValue): Promise<VoteResult & { post: Post; question: Question; community: Community }> {
     const post = await this.requirePost(postId);
     if (post.authorId === user.id) throw new ForbiddenError('qa.cannotVoteOwn');
-    await this.requireParticipant(user, post.communityId);
+    // Withdrawing needs no membership: someone who left must still be able to take a vote back.
+    if (value !== 0) await this.requireParticipant(user, post.communityId);
     const result = await this.votes.castVote(post.id, user.id, value, this.now());
     await this.listener?.votesChanged({ ...post, score: result.score, upVotes: result.upVotes, downVotes: result.downVotes });
     const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
