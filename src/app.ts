@@ -17,6 +17,7 @@ import authRoutes from './routes/auth/index.js';
 import communityRoutes from './routes/communities/index.js';
 import userRoutes from './routes/users/index.js';
 import adminRoutes from './routes/admin/index.js';
+import adminSynonymRoutes from './routes/admin/synonyms.js';
 import searchRoutes from './routes/search/index.js';
 import questionRoutes from './routes/questions/index.js';
 import faqPublicRoutes from './routes/faq/public.js';
@@ -64,6 +65,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(communityRoutes);
   await app.register(userRoutes);
   await app.register(adminRoutes);
+  await app.register(adminSynonymRoutes);
   await app.register(searchRoutes);
   await app.register(questionRoutes, { baseUrl: config.baseUrl, postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });

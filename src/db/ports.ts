@@ -1,6 +1,6 @@
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
-import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, User } from '../domain/types.js';
+import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
 import type { SearchDocument } from '../search/port.js';
 
 /*
@@ -90,6 +90,7 @@ export interface MetaRepository {
 
 export interface Storage extends QaStorage {
   searchLog: SearchLogRepository;
+  synonyms: SynonymRepository;
   faq: FaqRepository;
   outbox: OutboxRepository;
   leases: LeaseRepository;
@@ -370,6 +371,35 @@ export interface SearchLogRepository {
   recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean>;
   /** Searches scoped to the community since the given time, grouped by normalized query. */
   report(communityId: string, since: number, limit: number): Promise<SearchReport>;
+}
+
+/* ---------- Search synonyms ---------- */
+
+export interface NewSynonymGroup {
+  /** Already folded and distinct (src/domain/synonym-rules.ts). */
+  terms: string[];
+  createdBy: string;
+  now: number;
+}
+
+/**
+ * Site-wide synonym groups for search. A term belongs to one group at most, enforced by the
+ * store itself (a unique key on the term), so two admins adding the same word at once cannot
+ * both succeed. Every change also changes version(), in the same atomic step, so an engine
+ * that caches the groups knows when to read them again.
+ */
+export interface SynonymRepository {
+  /** Every group, newest first; terms in the order they were entered. */
+  list(): Promise<SynonymGroup[]>;
+  findById(id: string): Promise<SynonymGroup | null>;
+  /** Throws ConflictError('synonyms.terms.taken', { term }) when a term is already in a group. */
+  create(input: NewSynonymGroup): Promise<SynonymGroup>;
+  /** Replaces the terms. NotFoundError for an unknown or malformed id; ConflictError as create. */
+  update(id: string, terms: string[], now: number): Promise<SynonymGroup>;
+  /** False when there was no such group. */
+  delete(id: string): Promise<boolean>;
+  /** Changes whenever a group is created, changed or deleted (any process); opaque. */
+  version(): Promise<string>;
 }
 
 /* ---------- Search outbox, job leases, search documents ---------- */

@@ -47,3 +47,16 @@ export interface Membership {
   role: CommunityRole;
   joinedAt: number;
 }
+
+/**
+ * Words and short phrases that mean the same in site search ("wifi", "wi fi", "wlan"). Site-wide
+ * because Meilisearch synonyms are index-wide. Terms are stored folded as search sees them
+ * (src/search/text.ts tokenize, tokens joined by one space), and a term is in one group at most.
+ */
+export interface SynonymGroup {
+  id: string;
+  terms: string[];
+  createdBy: string;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -18,3 +18,13 @@ export function requireAdmin(request: FastifyRequest): User {
 export function redirectToLogin(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
 }
+
+/**
+ * For GET pages of site administration: 'login' when a visitor must log in first; a member
+ * who is not a site admin gets the 403 page.
+ */
+export function adminPageAccess(request: FastifyRequest): 'login' | 'ok' {
+  if (!request.user) return 'login';
+  if (!request.user.isAdmin) throw new ForbiddenError();
+  return 'ok';
+}

@@ -8,6 +8,7 @@ import { AUTO_PUBLISH_BATCH } from '../services/faq/auto-publish.js';
 import { TOP_LEVEL_TARGET } from '../services/faq/category-deletion.js';
 import { diffText, type DiffPart } from '../services/qa/revision-diff.js';
 import { authorView } from './questions.js';
+import { addSynonymUrl } from './synonyms.js';
 import { timeView } from './time.js';
 
 /*
@@ -491,14 +492,19 @@ export function revisionsView(data: RevisionsData, categories: FaqCategory[], lo
 
 /* ---------- the gaps report ---------- */
 
-export function gapsView(community: Community, report: FaqGapReport) {
+/**
+ * `canAddSynonyms`: the reader is a site admin, who gets "Add a synonym" on the rows that
+ * found nothing (synonyms are site-wide, so only admins manage them); moderators get a hint.
+ */
+export function gapsView(community: Community, report: FaqGapReport, options: { canAddSynonyms: boolean }) {
   const slug = community.slug;
   const base = modUrls(slug);
-  const row = (r: FaqGapRow) => ({
+  const row = (r: FaqGapRow, found: boolean) => ({
     ...r,
     askUrl: `/c/${slug}/ask?title=${encodeURIComponent(r.query)}`,
     writeUrl: `${base.newEntry}?title=${encodeURIComponent(r.query)}`,
     searchUrl: `/search?q=${encodeURIComponent(r.query)}&community=${encodeURIComponent(slug)}`,
+    synonymUrl: options.canAddSynonyms && !found ? addSynonymUrl(r.query) : null,
   });
   return {
     community: communityView(community),
@@ -507,7 +513,8 @@ export function gapsView(community: Community, report: FaqGapReport) {
     searches: report.searches,
     noResultSearches: report.noResultSearches,
     clickedSearches: report.clickedSearches,
-    noResults: report.noResults.map(row),
-    noClicks: report.noClicks.map(row),
+    noResults: report.noResults.map((r) => row(r, false)),
+    noClicks: report.noClicks.map((r) => row(r, true)),
+    synonymHint: !options.canAddSynonyms && report.noResults.length > 0,
   };
 }

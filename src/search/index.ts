@@ -10,10 +10,16 @@ import { OutboxWorker, type OutboxWorkerOptions, type WorkerLog } from './outbox
 export function createSearchEngine(config: Pick<AppConfig, 'search'> & Partial<Pick<AppConfig, 'meiliUrl' | 'meiliMasterKey' | 'meiliIndex'>>, storage: Storage): SearchEngine {
   if (config.search === 'sqlite-fts') {
     if (storage.backend !== 'sqlite' || !('db' in storage)) throw new Error('The embedded search engine (sqlite-fts) needs the SQLite storage backend');
-    return new SqliteFtsEngine((storage as SqliteStorage).db);
+    return new SqliteFtsEngine((storage as SqliteStorage).db, { synonyms: storage.synonyms });
   }
   if (!config.meiliUrl) throw new Error('MEILI_URL is required for the Meilisearch search backend');
-  return createMeiliSearchEngine({ url: config.meiliUrl, apiKey: config.meiliMasterKey, indexUid: config.meiliIndex ?? 'forum', documents: storage.searchDocuments });
+  return createMeiliSearchEngine({
+    url: config.meiliUrl,
+    apiKey: config.meiliMasterKey,
+    indexUid: config.meiliIndex ?? 'forum',
+    documents: storage.searchDocuments,
+    synonymGroups: storage.synonyms,
+  });
 }
 
 function isMeili(engine: SearchEngine): engine is MeiliSearchEngine {
@@ -65,6 +71,8 @@ export class SearchRuntime {
 
   private async prepare(engine: MeiliSearchEngine): Promise<void> {
     try {
+      // Read on every attempt: the settings ensureIndex applies carry the groups as they are now.
+      engine.useSynonyms(await this.storage.synonyms.list());
       await engine.ensureIndex();
       // Built once per index: a new index, or one whose first build did not finish.
       if (!(await this.storage.meta.get(builtKey(engine))) && (await this.hasContent())) {
@@ -99,6 +107,23 @@ export class SearchRuntime {
       this.log?.info({ ...report }, 'search: index built');
     } finally {
       await this.storage.leases.release(lease, this.owner);
+    }
+  }
+
+  /**
+   * Called after an admin changed the synonym groups. The embedded engine reads them itself
+   * (cached by the storage's version); Meilisearch gets them pushed into its settings. A
+   * failure is logged, never thrown: the change is saved, and the next change or startup
+   * sends the groups again. Resolves to whether the engine has the current groups.
+   */
+  async synonymsChanged(): Promise<boolean> {
+    if (!isMeili(this.engine)) return true;
+    try {
+      await this.engine.setSynonyms(await this.storage.synonyms.list());
+      return true;
+    } catch (err) {
+      this.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'search: could not apply the synonyms; they will be sent again on the next change or at startup');
+      return false;
     }
   }
 

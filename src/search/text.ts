@@ -72,6 +72,18 @@ export function isCjkToken(token: string): boolean {
   return NEEDS_SEGMENTER.test(token);
 }
 
+/**
+ * Space-joined tokens as the language writes them: no space between two tokens of a script
+ * written without spaces ("路 由 器" -> "路由器", "wi fi" stays, "x100 电池" stays). For
+ * people reading a term, and for an engine that segments Chinese itself.
+ */
+export function unspacedTerm(term: string): string {
+  const parts = term.split(' ');
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i++) out += (isCjkToken(parts[i - 1]!) && isCjkToken(parts[i]!) ? '' : ' ') + parts[i]!;
+  return out;
+}
+
 export function codePointLength(s: string): number {
   let n = 0;
   for (const _ of s) n++;

@@ -12,6 +12,7 @@ import { ViewCounter } from './qa/view-counter.js';
 import { FaqService } from './faq/faq-service.js';
 import { FaqGaps } from './faq/faq-gaps.js';
 import { SearchService } from './search/search-service.js';
+import { SynonymService } from './search/synonym-service.js';
 import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/index.js';
 import { HealthService } from './health/health-service.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -30,6 +31,7 @@ export interface Services {
   faqViewCounter: ViewCounter;
   faqGaps: FaqGaps;
   search: SearchService;
+  synonyms: SynonymService;
   health: HealthService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
@@ -89,6 +91,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     faqViewCounter,
     faqGaps: new FaqGaps(storage.searchLog, now),
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
+    synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -72,3 +72,15 @@ for (const form of document.querySelectorAll('form[data-preview]')) {
     timer = setTimeout(update, 400);
   });
 }
+
+// A field opened already started (the synonym form from the FAQ gaps report) puts the caret
+// after what it holds, so typing continues it instead of writing in front of it.
+document.addEventListener('focusin', (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.hasAttribute('data-caret-end')) return;
+  const end = input.value.length;
+  requestAnimationFrame(() => input.setSelectionRange(end, end));
+});
+for (const input of document.querySelectorAll('input[data-caret-end]')) {
+  if (input === document.activeElement) input.setSelectionRange(input.value.length, input.value.length);
+}

@@ -7,9 +7,10 @@ import { runOutboxContract } from './outbox-contract.js';
 import { runSearchDocumentsContract } from './search-documents-contract.js';
 import { searchLogContract } from './search-contract.js';
 import { runFaqContract } from './faq-contract.js';
+import { runSynonymsContract } from './synonyms-contract.js';
 
 /*
- * The storage, Q&A, search outbox and search document contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
+ * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
  * the backend uses transactions; docker-compose.yml starts one). Each run uses a fresh
  * database named forum_contract_<random>; every test starts from empty collections (the
  * contracts ask makeStorage for an empty store), and the database is dropped at the end.
@@ -50,6 +51,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runOutboxContract(`mongo (${dbName})`, freshStorage);
   runSearchDocumentsContract(`mongo (${dbName})`, freshStorage);
   runFaqContract(`mongo (${dbName})`, freshStorage);
+  runSynonymsContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

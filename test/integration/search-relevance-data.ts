@@ -17,7 +17,7 @@ export interface RelevanceQuestion {
 export interface RelevanceQuery {
   q: string;
   expect: string;
-  kind: 'paraphrase' | 'typo' | 'prefix' | 'chinese';
+  kind: 'paraphrase' | 'typo' | 'prefix' | 'chinese' | 'synonym';
 }
 
 export const questions: RelevanceQuestion[] = [
@@ -151,6 +151,28 @@ export const queries: RelevanceQuery[] = [
   { q: '网络不稳定', expect: 'zh-wifi', kind: 'chinese' },
   { q: '奶泡不细腻', expect: 'zh-latte', kind: 'chinese' },
   { q: '镜头里有霉', expect: 'zh-fungus', kind: 'chinese' },
+];
+
+/**
+ * Synonym groups as a site admin would type them from the FAQ gaps report (comma-separated,
+ * any case and punctuation), some crossing languages, some with phrase terms.
+ */
+export const synonymGroups: string[] = [
+  'descale, decalcify, decalcification',
+  'fungus, mould, mold, 霉菌, 发霉',
+  'decaf, decaffeinated, caffeine free, 低因',
+  'milky way, galaxy, 银河',
+  'mesh, 网状网络, 组网',
+];
+
+/** Queries whose words are nowhere in the index: they find their question only through a group above. */
+export const synonymQueries: RelevanceQuery[] = [
+  { q: 'decalcify', expect: 'descale', kind: 'synonym' },
+  { q: 'mould', expect: 'lens-fungus', kind: 'synonym' },
+  { q: '霉菌', expect: 'zh-fungus', kind: 'synonym' },
+  { q: '低因', expect: 'decaf', kind: 'synonym' },
+  { q: 'galaxy', expect: 'night-sky', kind: 'synonym' },
+  { q: '网状网络', expect: 'zh-mesh', kind: 'synonym' },
 ];
 
 /** Near-misses written by hand: they share words with the questions above but answer something else. */

@@ -2,10 +2,11 @@ import { offline } from './mongo-harness.js';
 import { MemoryCollection } from './mongo-memory.js';
 import { runOutboxContract } from '../contract/outbox-contract.js';
 import { runSearchDocumentsContract } from '../contract/search-documents-contract.js';
+import { runSynonymsContract } from '../contract/synonyms-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 
 /*
- * The shared outbox and search-document contracts, run offline against the real MongoDB
+ * The shared outbox, search-document and synonym contracts, run offline against the real MongoDB
  * repositories: every collection they touch is an in-memory collection behind the harness
  * (mongo-memory.ts), so what runs is the repositories' own sequence of cast queries,
  * transactions included (the harness runs the callback once; nothing here aborts). This
@@ -19,6 +20,9 @@ const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment',
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
   const mem = new Map(COLLECTIONS.map((name) => [name, new MemoryCollection().install(h, name)]));
+  // The multikey unique index on the terms, as createIndexes would build it.
+  new MemoryCollection([], { unique: ['terms'] }).install(h, 'SearchSynonym');
+  new MemoryCollection().install(h, 'Meta');
   // The one aggregation on the way ($lookup is beyond the fake): live answers under live questions.
   h.when('Post', 'aggregate', () => {
     const posts = mem.get('Post')!.docs;
@@ -37,3 +41,4 @@ async function offlineStorage(): Promise<Storage> {
 
 runOutboxContract('mongo (offline, in-memory collections)', offlineStorage);
 runSearchDocumentsContract('mongo (offline, in-memory collections)', offlineStorage);
+runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);

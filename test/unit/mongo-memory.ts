@@ -86,13 +86,33 @@ function applyUpdate(doc: Doc, update: Record<string, unknown>, inserting: boole
 const seedOf = (filter: Record<string, unknown>): Doc =>
   Object.fromEntries(Object.entries(filter).filter(([k, v]) => !k.startsWith('$') && !isOperatorObject(v)));
 
-const duplicateKey = () => Object.assign(new Error('E11000 duplicate key error'), { code: 11000, keyPattern: { _id: 1 } });
+const duplicateKey = (field = '_id', value?: unknown) =>
+  Object.assign(new Error('E11000 duplicate key error'), { code: 11000, keyPattern: { [field]: 1 }, ...(value === undefined ? {} : { keyValue: { [field]: value } }) });
+
+/** The values a document holds for an indexed field: each element of an array (a multikey index). */
+const keysOf = (doc: Doc, field: string): unknown[] => {
+  const v = get(doc, field);
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+};
 
 export class MemoryCollection {
   readonly docs: Doc[] = [];
 
-  constructor(initial: Doc[] = []) {
+  /** `unique` names fields with a unique index (arrays are multikey: no element in two documents). */
+  constructor(
+    initial: Doc[] = [],
+    private readonly options: { unique?: string[] } = {},
+  ) {
     for (const d of initial) this.docs.push(clone(d));
+  }
+
+  /** Throws the server's duplicate-key error when `doc` would share a unique key with another document. */
+  private checkUnique(doc: Doc, replacing: Doc | null): void {
+    for (const field of this.options.unique ?? []) {
+      const taken = new Set(this.docs.filter((d) => d !== replacing).flatMap((d) => keysOf(d, field).map((k) => JSON.stringify(k))));
+      const clash = keysOf(doc, field).find((k) => taken.has(JSON.stringify(k)));
+      if (clash !== undefined) throw duplicateKey(field, clash);
+    }
   }
 
   byId(id: unknown): Doc | undefined {
@@ -120,13 +140,18 @@ export class MemoryCollection {
   private updateOne(filter: Record<string, unknown>, update: Record<string, unknown>, upsert: boolean): { matched: number; upserted: Doc | null; doc: Doc | null } {
     const doc = this.docs.find((d) => matches(d, filter));
     if (doc) {
-      applyUpdate(doc, update, false);
+      // Applied to a copy first: a write refused by a unique index changes nothing.
+      const next = clone(doc);
+      applyUpdate(next, update, false);
+      this.checkUnique(next, doc);
+      Object.assign(doc, next);
       return { matched: 1, upserted: null, doc };
     }
     if (!upsert) return { matched: 0, upserted: null, doc: null };
     const fresh = seedOf(filter);
     if (fresh._id !== undefined && this.byId(fresh._id)) throw duplicateKey();
     applyUpdate(fresh, update, true);
+    this.checkUnique(fresh, null);
     this.docs.push(fresh);
     return { matched: 0, upserted: fresh, doc: fresh };
   }
@@ -162,6 +187,7 @@ export class MemoryCollection {
     h.when(model, 'create', (c: Call) => {
       for (const d of c.docs as Doc[]) {
         if (this.byId(d._id)) throw duplicateKey();
+        this.checkUnique(d, null);
         this.docs.push(copy(d));
       }
     });

@@ -33,6 +33,7 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   searchLog: { _id: 1, query: '咖啡 grinder', normalized: '咖啡 grinder', communityId: null, filters: 'kind=answer', hitCount: 0, clickCount: 0, userHash: 'h', clicks: [{ docId: 'q:1', position: 0, createdAt: T }], createdAt: T },
   searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
   jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
+  searchSynonyms: { _id: 1, terms: ['wifi', 'wi fi', '无线 网'], createdBy: 1, createdAt: T, updatedAt: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -149,6 +150,18 @@ describe('mongo models: rules a document must keep', () => {
     expect(errorsOf(models.jobLeases, { ...valid.jobLeases, until: 1.5 })).toEqual(['until']);
   });
 
+  it('search synonyms: 2 to 10 distinct, non-empty terms, strings only', () => {
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: ['wifi'] })).toEqual(['terms']);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: Array.from({ length: 11 }, (_, i) => `t${i}`) })).toEqual(['terms']);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: Array.from({ length: 10 }, (_, i) => `t${i}`) })).toEqual([]);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: ['wifi', 'wifi'] })).toEqual(['terms']);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: ['wifi', ''] })).toEqual(['terms']);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: ['wifi', { $gt: '' }] })).toContain('terms.1');
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, terms: undefined })).toEqual(['terms']);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, createdBy: 'admin' })).toEqual(['createdBy']);
+    expect(errorsOf(models.searchSynonyms, { ...valid.searchSynonyms, updatedAt: undefined })).toEqual(['updatedAt']);
+  });
+
   it('search log clicks are validated too', () => {
     expect(errorsOf(models.searchLog, { ...valid.searchLog, clicks: [{ docId: 'q:1', position: -1, createdAt: T }] })).toEqual(['clicks.0.position']);
   });
@@ -169,6 +182,8 @@ describe('mongo models: indexes', () => {
     expect(unique('faqEntries')).toEqual([{ sourceAnswerId: 1 }]); // one entry per source answer
     expect(unique('faqEntryRevisions')).toEqual([{ entryId: 1, revision: 1 }]);
     expect(unique('faqHelpfulVotes')).toEqual([{ entryId: 1, voterKey: 1 }]);
+    expect(unique('searchSynonyms')).toEqual([{ terms: 1 }]); // multikey: a term belongs to one group only
+    expect(models.searchSynonyms.collection.collectionName).toBe('searchSynonyms');
   });
 
   it('makes the one-entry-per-answer index partial so entries without a source do not collide', () => {

@@ -17,6 +17,7 @@ import { SqliteSearchLogRepository } from '../../src/search/sqlite-fts/search-lo
 import { SqliteOutboxRepository } from '../../src/db/sqlite/outbox-repository.js';
 import { SqliteLeaseRepository } from '../../src/db/sqlite/lease-repository.js';
 import { SqliteSearchDocumentRepository } from '../../src/db/sqlite/search-document-repository.js';
+import { SqliteSynonymRepository } from '../../src/db/sqlite/synonym-repository.js';
 import { MongoUserRepository } from '../../src/db/mongo/repositories/user-repository.js';
 import { MongoSessionRepository } from '../../src/db/mongo/repositories/session-repository.js';
 import { MongoCommunityRepository } from '../../src/db/mongo/repositories/community-repository.js';
@@ -32,6 +33,7 @@ import { MongoSearchLogRepository } from '../../src/db/mongo/repositories/search
 import { MongoOutboxRepository } from '../../src/db/mongo/repositories/outbox-repository.js';
 import { MongoLeaseRepository } from '../../src/db/mongo/repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from '../../src/db/mongo/repositories/search-document-repository.js';
+import { MongoSynonymRepository } from '../../src/db/mongo/repositories/synonym-repository.js';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
 import { offline, type Call, type Offline } from './mongo-harness.js';
 import { MemoryCollection } from './mongo-memory.js';
@@ -66,6 +68,7 @@ const PAIRS: Array<[string, { prototype: object }, { prototype: object }]> = [
   ['outbox', SqliteOutboxRepository, MongoOutboxRepository],
   ['leases', SqliteLeaseRepository, MongoLeaseRepository],
   ['searchDocuments', SqliteSearchDocumentRepository, MongoSearchDocumentRepository],
+  ['synonyms', SqliteSynonymRepository, MongoSynonymRepository],
 ];
 
 describe('mongo repositories implement every port method the SQLite ones do', () => {

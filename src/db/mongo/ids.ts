@@ -64,6 +64,7 @@ export const SEQUENCES = {
   faqEntries: 'faqEntries',
   faqRevisions: 'faqRevisions',
   searchLog: 'searchLog',
+  searchSynonyms: 'searchSynonyms',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

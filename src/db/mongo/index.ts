@@ -18,6 +18,7 @@ import { MongoSearchLogRepository } from './repositories/search-log-repository.j
 import { MongoOutboxRepository } from './repositories/outbox-repository.js';
 import { MongoLeaseRepository } from './repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
+import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -50,6 +51,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     outbox: new MongoOutboxRepository(ctx),
     leases: new MongoLeaseRepository(ctx),
     searchDocuments: new MongoSearchDocumentRepository(ctx),
+    synonyms: new MongoSynonymRepository(ctx),
     async close() {
       await connection.close();
     },

@@ -16,6 +16,7 @@ import { SqliteFaqRepository } from './faq-repository.js';
 import { SqliteOutboxRepository } from './outbox-repository.js';
 import { SqliteLeaseRepository } from './lease-repository.js';
 import { SqliteSearchDocumentRepository } from './search-document-repository.js';
+import { SqliteSynonymRepository } from './synonym-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 
 export interface SqliteStorage extends Storage {
@@ -60,6 +61,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     outbox: new SqliteOutboxRepository(db),
     leases: new SqliteLeaseRepository(db),
     searchDocuments: new SqliteSearchDocumentRepository(db),
+    synonyms: new SqliteSynonymRepository(db),
     async close() {
       if (db.open) db.close();
     },

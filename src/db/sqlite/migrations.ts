@@ -7,6 +7,7 @@ import * as m005 from './migrations/005-activity-kind.js';
 import * as m006 from './migrations/006-outbox-leases.js';
 import * as m007 from './migrations/007-staff-index.js';
 import * as m008 from './migrations/008-faq-entry-events.js';
+import * as m009 from './migrations/009-search-synonyms.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -21,6 +22,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 6, ...m006 },
   { version: 7, ...m007 },
   { version: 8, ...m008 },
+  { version: 9, ...m009 },
 ];
 
 /**

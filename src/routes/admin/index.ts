@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { formFields, queryString } from '../../http/form.js';
 import { tryForm } from '../../http/form-view.js';
-import { redirectToLogin, requireAdmin } from '../../http/guards.js';
-import { ForbiddenError } from '../../domain/errors.js';
+import { adminPageAccess, redirectToLogin, requireAdmin } from '../../http/guards.js';
 import { COMMUNITY_KINDS, COMMUNITY_ROLES, LOCALES } from '../../domain/types.js';
 
 const communityFields = ['slug', 'name', 'kind', 'description', 'defaultLocale', 'promotionThreshold'] as const;
@@ -11,15 +10,8 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   const { communities } = app.services;
   const choices = { kinds: COMMUNITY_KINDS, locales: LOCALES, roles: COMMUNITY_ROLES };
 
-  /** GET pages: visitors go to login, members who are not admins get a 403 page. */
-  function adminPageGuard(request: FastifyRequest): 'login' | 'ok' {
-    if (!request.user) return 'login';
-    if (!request.user.isAdmin) throw new ForbiddenError();
-    return 'ok';
-  }
-
   app.get('/admin', async (request, reply) => {
-    if (adminPageGuard(request) === 'login') return redirectToLogin(request, reply);
+    if (adminPageAccess(request) === 'login') return redirectToLogin(request, reply);
     const list = await communities.list();
     return reply.page(
       'admin/index',
@@ -29,7 +21,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/admin/communities/new', async (request, reply) => {
-    if (adminPageGuard(request) === 'login') return redirectToLogin(request, reply);
+    if (adminPageAccess(request) === 'login') return redirectToLogin(request, reply);
     return reply.page(
       'admin/community-form',
       { mode: 'create', values: { slug: '', name: '', kind: 'interest', description: '', defaultLocale: request.locale, promotionThreshold: '5' }, errors: {}, choices },
@@ -75,7 +67,7 @@ const adminRoutes: FastifyPluginAsync = async (app) => {
   }
 
   app.get<{ Params: { community: string } }>('/admin/communities/:community/edit', async (request, reply) => {
-    if (adminPageGuard(request) === 'login') return redirectToLogin(request, reply);
+    if (adminPageAccess(request) === 'login') return redirectToLogin(request, reply);
     return renderEditPage(request, reply, request.params.community, {});
   });
 

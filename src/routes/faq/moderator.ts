@@ -410,7 +410,7 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
     if (!request.user) return redirectToLogin(request, reply);
     const ctx = await faq.requireModerator(request.params.community, request.user);
     const report = await faqGaps.report(ctx.community.id, gapPeriod(queryString(request.query, 'days')));
-    return reply.page('mod-faq/gaps', gapsView(ctx.community, report), {
+    return reply.page('mod-faq/gaps', gapsView(ctx.community, report, { canAddSynonyms: ctx.user.isAdmin }), {
       title: request.t('faqmod.gaps.titleOf', { community: ctx.community.name }),
       searchCommunity: ctx.community.slug,
     });

@@ -7,6 +7,8 @@ import { toMeiliSearchParams } from './query.js';
 import { CONTENT_LOCALES, meiliIndexSettings } from './settings.js';
 import { MeiliTaskError, waitFor } from './tasks.js';
 import { queryTerms, reportedTerm } from './terms.js';
+import { toMeiliSynonyms, type MeiliSynonyms } from './synonyms.js';
+import type { SynonymSource } from '../synonyms.js';
 
 /** Document batches of a rebuild enqueued in Meilisearch but not yet confirmed as indexed. */
 export const REBUILD_TASKS_IN_FLIGHT = 4;
@@ -20,8 +22,13 @@ export interface MeiliEngineOptions {
   taskTimeoutMs?: number;
   /** Documents per addDocuments call during a rebuild (default 1000). */
   batchSize?: number;
-  /** Passed to the index settings (e.g. from the FAQ-gap report). */
-  synonyms?: Record<string, string[]>;
+  /** The synonyms to start with (replaced by useSynonyms / setSynonyms). */
+  synonyms?: MeiliSynonyms;
+  /**
+   * The site's synonym groups in the database. A rebuild reads them afresh, so the new index
+   * has the groups as they are when it is built, whoever changed them since this started.
+   */
+  synonymGroups?: Pick<SynonymSource, 'list'>;
 }
 
 export class MeiliSearchEngine implements SearchEngine {
@@ -30,7 +37,8 @@ export class MeiliSearchEngine implements SearchEngine {
   private readonly documents: SearchDocumentRepository;
   private readonly timeout: number;
   private readonly batchSize: number;
-  private readonly synonyms: Record<string, string[]>;
+  private synonyms: MeiliSynonyms;
+  private readonly synonymGroups: Pick<SynonymSource, 'list'> | null;
 
   constructor(
     private readonly client: MeiliClientLike,
@@ -41,6 +49,21 @@ export class MeiliSearchEngine implements SearchEngine {
     this.timeout = options.taskTimeoutMs ?? 30_000;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
     this.synonyms = options.synonyms ?? {};
+    this.synonymGroups = options.synonymGroups ?? null;
+  }
+
+  /** The synonyms the next ensureIndex() or rebuild applies (no request: call before ensureIndex at startup). */
+  useSynonyms(groups: ReadonlyArray<{ terms: readonly string[] }>): void {
+    this.synonyms = toMeiliSynonyms(groups);
+  }
+
+  /**
+   * Replaces the live index's synonyms and waits until Meilisearch has applied them. Only the
+   * synonyms are sent: the other settings stay as they are, and nothing is reindexed.
+   */
+  async setSynonyms(groups: ReadonlyArray<{ terms: readonly string[] }>): Promise<void> {
+    this.useSynonyms(groups);
+    await waitFor(this.client.index(this.indexUid).updateSettings({ synonyms: this.synonyms }), `apply the synonyms of index ${this.indexUid}`, this.timeout);
   }
 
   /**
@@ -128,6 +151,8 @@ export class MeiliSearchEngine implements SearchEngine {
     const started = performance.now();
     const temp = `${this.indexUid}_rebuild_${Date.now()}`;
     const report: ReindexReport = { questions: 0, answers: 0, faq: 0, ms: 0 };
+    if (this.synonymGroups) this.useSynonyms(await this.synonymGroups.list());
+    const builtWith = this.synonyms;
     await waitFor(this.client.createIndex(temp, { primaryKey: PRIMARY_KEY }), `create index ${temp}`, this.timeout);
     try {
       // Settings first: applying them to a full index would index everything a second time.
@@ -151,11 +176,28 @@ export class MeiliSearchEngine implements SearchEngine {
       await this.dropQuietly(temp);
       throw error;
     }
+    await this.catchUpSynonyms(builtWith);
     // The temporary name now holds the previous index. Should deleting it fail, the new index
     // is live all the same; the leftover is recognisable by its name.
     await this.dropQuietly(temp);
     report.ms = Math.round(performance.now() - started);
     return report;
+  }
+
+  /**
+   * A synonym change applied while the rebuild ran went to the index that was live then, now
+   * swapped out: when the groups differ from those the new index was built with, apply them.
+   */
+  private async catchUpSynonyms(builtWith: MeiliSynonyms): Promise<void> {
+    try {
+      if (this.synonymGroups) this.useSynonyms(await this.synonymGroups.list());
+      if (JSON.stringify(this.synonyms) === JSON.stringify(builtWith)) return;
+      await waitFor(this.client.index(this.indexUid).updateSettings({ synonyms: this.synonyms }), `apply the synonyms of index ${this.indexUid}`, this.timeout);
+    } catch {
+      // The new index is live and complete; failing the rebuild now would skip the outbox
+      // requeue that must follow it. Every instance applies the groups again at startup and
+      // on the next change.
+    }
   }
 
   private searchQuery(query: SearchQuery, terms: readonly string[]): MeiliMultiSearchQuery {

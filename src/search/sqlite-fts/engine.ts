@@ -17,6 +17,7 @@ import {
 import { highlightAll, snippet } from '../highlight.js';
 import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, RESYNC_FAQ, type FtsState } from './install.js';
 import { planQuery, type QueryPlan } from './query-plan.js';
+import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 
 type Db = Database.Database;
 
@@ -160,22 +161,26 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly maxRowid;
   private readonly termDocs;
   private readonly cache = new Map<string, { version: string; result: SearchResult }>();
+  private readonly synonyms: CachedSynonyms;
 
   constructor(
     private readonly db: Db,
-    options: { maxTotalHits?: number } = {},
+    options: { maxTotalHits?: number; synonyms?: SynonymSource } = {},
   ) {
     this.state = ftsState(db);
     this.maxTotalHits = options.maxTotalHits ?? MAX_TOTAL_HITS;
+    // Read through the storage port and cached by its version, so a group an admin changes
+    // (in this process or another) applies to the next search without a restart.
+    this.synonyms = new CachedSynonyms(options.synonyms ?? null);
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
   }
 
-  plan(q: string): QueryPlan {
+  plan(q: string, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
     const vocab = this.state.vocabulary();
     // A word missing from the in-memory vocabulary may have been written by another process
     // since it was loaded: ask the index (cheap for a word it does not hold).
-    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)));
+    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)), synonyms);
   }
 
   /** Matching documents with their attributes: all of them, the most recent `recent`, or only FAQ entries (negative rowids, up to FAQ_LIMIT). */
@@ -198,24 +203,25 @@ export class SqliteFtsEngine implements SearchEngine {
     const started = performance.now();
     // Popular searches repeat; a result stays valid until the index changes.
     const key = JSON.stringify([query.q, query.filters, query.sort, query.page, query.hitsPerPage, query.facets ?? []]);
-    const version = this.state.version();
+    const synonyms = await this.synonyms.current();
+    const version = `${this.state.version()}|${synonyms.version}`;
     const cached = this.cache.get(key);
     if (cached && cached.version === version) {
       this.cache.delete(key);
       this.cache.set(key, cached);
       return { ...cached.result, processingTimeMs: Math.round(performance.now() - started) };
     }
-    const result = this.run(query, started);
+    const result = this.run(query, started, synonyms.set);
     this.cache.delete(key);
     this.cache.set(key, { version, result });
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return result;
   }
 
-  private run(query: SearchQuery, started: number): SearchResult {
+  private run(query: SearchQuery, started: number, synonyms: SynonymSet): SearchResult {
     const hitsPerPage = Math.max(1, Math.min(100, Math.floor(query.hitsPerPage) || 20));
     const page = Math.max(1, Math.floor(query.page) || 1);
-    const plan = this.plan(query.q);
+    const plan = this.plan(query.q, synonyms);
     const facets = new FacetCounter(query.facets ?? []);
 
     // Tier by tier (all words exact, all words with typos, fewer words, ...) until

@@ -2,6 +2,7 @@ import { codePointLength, isCjkToken, tokenize } from '../text.js';
 import { MAX_QUERY_WORDS } from '../port.js';
 import type { Vocabulary } from '../vocabulary.js';
 import type { HighlightTerms } from '../highlight.js';
+import { SynonymSet } from '../synonyms.js';
 
 /*
  * Turns what a person typed into FTS5 MATCH expressions. Every word becomes a quoted
@@ -13,6 +14,15 @@ import type { HighlightTerms } from '../highlight.js';
  * - documents with fewer of the words follow those with all of them (Meilisearch drops
  *   words too; its "frequency" strategy keeps the rarest), ranked in tiers: all words
  *   without typos, all words with typos, then one word fewer, and so on.
+ *
+ * Synonyms (site-wide groups an admin declared equivalent): a query word, or a run of query
+ * words that is a phrase term ("wi fi"), also matches the other terms of its group, as an OR
+ * inside that word's own exact expression. A synonym match is therefore ranked like an exact
+ * match of the typed word: same tier, then bm25. Not below it, because the admin said the
+ * words mean the same and the searcher cannot know which one the author used; Meilisearch
+ * also counts a synonym as a zero-typo match, so both engines order results alike. Phrase
+ * terms are FTS5 phrase queries (the tokens next to each other, in order). Synonyms of typo
+ * variants or of a half-typed prefix are not looked up: only a whole term is a synonym.
  */
 
 export interface PlannedWord {
@@ -29,6 +39,8 @@ export interface PlannedWord {
   variants: string[];
   phraseParts: string[];
   prefix: boolean;
+  /** The other terms of the word's synonym group that were searched for. */
+  synonyms: string[];
 }
 
 export interface QueryTier {
@@ -106,36 +118,110 @@ function splitIntoKnownTerms(word: string, vocab: Vocabulary): string[] | null {
   return parts;
 }
 
-export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: string) => number): QueryPlan {
+interface Alternatives {
+  exprs: string[];
+  /** An upper bound on the documents the expressions match together. */
+  df: number;
+  phraseParts: string[];
+}
+
+/**
+ * How one word is matched without typos: itself (a prefix with few completions becomes
+ * those words) and, for Chinese, the shorter known terms it splits into, as a phrase.
+ */
+function wordAlternatives(token: string, prefix: boolean, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
+  const exprs = [prefix ? `${quote(token)}*` : quote(token)];
+  let df = docFrequency(token);
+  if (prefix) {
+    const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1);
+    df = Math.max(df, expansions.reduce((sum, e) => sum + e.df, 0));
+    // A prefix with few completions is searched as those words: FTS5 reads a handful of
+    // exact terms much faster than it scans a prefix range.
+    if (expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS) exprs[0] = expansions.map((e) => quote(e.term)).join(' OR ');
+  }
+  let phraseParts: string[] = [];
+  if (isCjkToken(token)) {
+    const parts = splitIntoKnownTerms(token, vocab);
+    if (parts) {
+      phraseParts = parts;
+      exprs.push(quote(parts.join(' ')));
+      df += Math.min(...parts.map((p) => vocab.docFrequency(p)));
+    }
+  }
+  return { exprs, df, phraseParts };
+}
+
+/** A phrase term ("wi fi"): its tokens next to each other; Chinese also as the characters run together. */
+function phraseAlternatives(term: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
+  const parts = term.split(' ');
+  const out: Alternatives = { exprs: [quote(term)], df: Math.min(...parts.map(docFrequency)), phraseParts: [] };
+  if (parts.every(isCjkToken)) {
+    // The segmenter may keep "无线网" whole in a sentence where the term was cut "无线 网".
+    const joined = wordAlternatives(parts.join(''), true, vocab, docFrequency);
+    out.exprs.push(...joined.exprs.filter((e) => !out.exprs.includes(e)));
+    out.df += joined.df;
+  }
+  return out;
+}
+
+/** A synonym is matched as a whole term; a Chinese one as a prefix, like every Chinese query word. */
+function termAlternatives(term: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
+  if (term.includes(' ')) return phraseAlternatives(term, vocab, docFrequency);
+  return wordAlternatives(term, isCjkToken(term) && codePointLength(term) >= 2, vocab, docFrequency);
+}
+
+/**
+ * The query's words, with each run of consecutive words that is a phrase term of a synonym
+ * group ("wi fi") taken as one word, longest run first; then duplicates left out.
+ */
+function queryWords(tokens: string[], synonyms: SynonymSet): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let taken = 1;
+    for (let n = Math.min(synonyms.longestTerm, tokens.length - i); n >= 2; n--) {
+      if (synonyms.has(tokens.slice(i, i + n).join(' '))) {
+        taken = n;
+        break;
+      }
+    }
+    words.push(tokens.slice(i, i + taken).join(' '));
+    i += taken;
+  }
+  return [...new Set(words)].slice(0, MAX_QUERY_WORDS);
+}
+
+/** Marks a term's words in results: Chinese as substrings of the text, other words exactly. */
+function addHighlight(term: string, exact: Set<string>, substrings: string[]): void {
+  const parts = term.split(' ');
+  if (parts.every(isCjkToken)) substrings.push(parts.join(''));
+  else for (const p of parts) exact.add(p);
+}
+
+export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: string) => number, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
   const text = raw.slice(0, MAX_QUERY_CHARS);
   const endsInWord = /[\p{L}\p{N}\p{M}]$/u.test(text);
-  const tokens = [...new Set(tokenize(text).map((t) => Array.from(t).slice(0, MAX_TOKEN_CHARS).join('')))].slice(0, MAX_QUERY_WORDS);
+  const tokens = queryWords(
+    tokenize(text).map((t) => Array.from(t).slice(0, MAX_TOKEN_CHARS).join('')),
+    synonyms,
+  );
 
   const words: PlannedWord[] = [];
   const ignored: string[] = [];
   tokens.forEach((token, index) => {
+    const phrase = token.includes(' ');
     const cjk = isCjkToken(token);
     const length = codePointLength(token);
-    const prefix = length >= 2 && (cjk || (index === tokens.length - 1 && endsInWord));
-    const alternatives = [prefix ? `${quote(token)}*` : quote(token)];
-    let df = docFrequency(token);
-    if (prefix) {
-      const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1);
-      df = Math.max(df, expansions.reduce((sum, e) => sum + e.df, 0));
-      // A prefix with few completions is searched as those words: FTS5 reads a handful of
-      // exact terms much faster than it scans a prefix range.
-      if (expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS) alternatives[0] = expansions.map((e) => quote(e.term)).join(' OR ');
+    const prefix = !phrase && length >= 2 && (cjk || (index === tokens.length - 1 && endsInWord));
+    const own = phrase ? phraseAlternatives(token, vocab, docFrequency) : wordAlternatives(token, prefix, vocab, docFrequency);
+    const alternatives = [...own.exprs];
+    let df = own.df;
+    const synonymTerms = synonyms.alternatives(token);
+    for (const term of synonymTerms) {
+      const alt = termAlternatives(term, vocab, docFrequency);
+      alternatives.push(...alt.exprs.filter((e) => !alternatives.includes(e)));
+      df += alt.df;
     }
-    let phraseParts: string[] = [];
-    if (cjk) {
-      const parts = splitIntoKnownTerms(token, vocab);
-      if (parts) {
-        phraseParts = parts;
-        alternatives.push(quote(parts.join(' ')));
-        df += Math.min(...parts.map((p) => vocab.docFrequency(p)));
-      }
-    }
-    const variants = cjk ? [] : vocab.typoVariants(token).map((v) => v.term);
+    const variants = cjk || phrase ? [] : vocab.typoVariants(token).map((v) => v.term);
     const typoDf = variants.reduce((sum, v) => sum + vocab.docFrequency(v), 0);
     if (df === 0 && typoDf === 0) {
       ignored.push(token);
@@ -144,7 +230,7 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
     const joined = alternatives.join(' OR ');
     const exact = joined.includes(' OR ') ? `(${joined})` : joined;
     const withTypos = variants.length > 0 ? `(${[...alternatives, ...variants.map(quote)].join(' OR ')})` : null;
-    words.push({ token, exact, withTypos, df: df + typoDf, exactDf: df, typoDf: df + typoDf, variants, phraseParts, prefix });
+    words.push({ token, exact, withTypos, df: df + typoDf, exactDf: df, typoDf: df + typoDf, variants, phraseParts: own.phraseParts, prefix, synonyms: synonymTerms });
   });
 
   // Relaxation: documents with all the words first, then (for queries of up to four words)
@@ -181,8 +267,7 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
   const exact = new Set<string>();
   const substrings: string[] = [];
   for (const w of words) {
-    if (isCjkToken(w.token)) substrings.push(w.token);
-    else exact.add(w.token);
+    for (const term of [w.token, ...w.synonyms]) addHighlight(term, exact, substrings);
     for (const v of w.variants) exact.add(v);
   }
   return {

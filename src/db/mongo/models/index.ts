@@ -20,6 +20,7 @@ import { FAQ_ENTRY_EVENT_MODEL, faqEntryEventSchema, type FaqEntryEventDoc } fro
 import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-log.js';
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
+import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -43,6 +44,7 @@ export interface Models {
   searchLog: Model<SearchLogDoc>;
   searchOutbox: Model<SearchOutboxDoc>;
   jobLeases: Model<JobLeaseDoc>;
+  searchSynonyms: Model<SearchSynonymDoc>;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createModels(conn: Connection): Models {
     searchLog: model(SEARCH_LOG_MODEL, searchLogSchema),
     searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
     jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
+    searchSynonyms: model(SEARCH_SYNONYM_MODEL, searchSynonymSchema),
   };
 }
 
@@ -113,4 +116,5 @@ export type {
   SearchLogDoc,
   SearchOutboxDoc,
   JobLeaseDoc,
+  SearchSynonymDoc,
 };

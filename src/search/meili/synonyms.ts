@@ -1,0 +1,23 @@
+import { unspacedTerm } from '../text.js';
+
+/*
+ * Synonym groups as Meilisearch's `synonyms` setting: every term maps to all the others of
+ * its group (Meilisearch's "multi-way" synonyms; a one-way entry would make "wifi" find
+ * "wlan" but not the reverse). Terms are already folded; phrase terms ("wi fi") are
+ * multi-word synonyms, which Meilisearch matches as consecutive query words. Chinese goes
+ * without the spaces Intl.Segmenter put in ("路由器", not "路 由 器"): Meilisearch segments
+ * Chinese itself, in queries and synonyms alike, and may cut it differently.
+ */
+export type MeiliSynonyms = Record<string, string[]>;
+
+export function toMeiliSynonyms(groups: ReadonlyArray<{ terms: readonly string[] }>): MeiliSynonyms {
+  const out: MeiliSynonyms = {};
+  for (const group of groups) {
+    const terms = [...new Set(group.terms.map(unspacedTerm))];
+    for (const term of terms) {
+      const others = terms.filter((t) => t !== term);
+      if (others.length > 0) out[term] = others;
+    }
+  }
+  return out;
+}
