@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { translate } from '../../src/i18n/index.js';
-import { DEMO_PASSWORD, launchBrowser, newLocaleContext, shortLocale, shot, startServer, watchPage, type PageWatcher, type RunningServer, type UiLocale } from './harness.js';
+import { DEMO_PASSWORD, launchBrowser, newLocaleContext, shortLocale, shot, startServer, watchPage, type PageWatcher, type RunningServer, type UiLocale, loginAsDemo } from './harness.js';
 
 const COMMUNITY = 'lumen-support';
 const MOD = `/mod/c/${COMMUNITY}/faq`;
@@ -60,19 +60,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loginAs(context: BrowserContext, username: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.locator('#identifier').fill(username);
-  await page.locator('#password').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.locator('form[action="/login"] button[type="submit"]').click()]);
-  return page;
-}
-
 /** A separate browser profile logged in as a demo user. */
 async function userPage(locale: UiLocale, username: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await newLocaleContext(browser, server.baseUrl, locale);
-  return { context, page: await loginAs(context, username) };
+  return { context, page: await loginAsDemo(context, username) };
 }
 
 describe.each(LOCALES)('the FAQ workflow in %s', (locale) => {
@@ -90,7 +81,7 @@ describe.each(LOCALES)('the FAQ workflow in %s', (locale) => {
 
   beforeAll(async () => {
     modContext = await newLocaleContext(browser, server.baseUrl, locale);
-    mod = await loginAs(modContext, MODERATOR);
+    mod = await loginAsDemo(modContext, MODERATOR);
     // The refused move and delete are meant to answer 400; the browser logs that as a failed load.
     watcher = await watchPage(mod, [/status of 400 .*\/faq\/categories\/\d+\/(move|delete)\)$/]);
   });

@@ -195,3 +195,13 @@ export async function watchPage(page: Page, allowExtra: RegExp[] = []): Promise<
 export function uniqueSuffix(): string {
   return `${Date.now().toString().slice(-6)}${Math.floor(Math.random() * 1000)}`;
 }
+
+/** A new page in the context, logged in through the real form as a demo account. */
+export async function loginAsDemo(context: BrowserContext, username: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.locator('#identifier').fill(username);
+  await page.locator('#password').fill(DEMO_PASSWORD);
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.locator('form[action="/login"] button[type="submit"]').click()]);
+  return page;
+}

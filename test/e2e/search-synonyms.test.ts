@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { translate } from '../../src/i18n/index.js';
-import { DEMO_PASSWORD, launchBrowser, newLocaleContext, shortLocale, shot, startServer, watchPage, type PageWatcher, type RunningServer, type UiLocale } from './harness.js';
+import { DEMO_PASSWORD, launchBrowser, newLocaleContext, shortLocale, shot, startServer, watchPage, type PageWatcher, type RunningServer, type UiLocale, loginAsDemo } from './harness.js';
 
 const COMMUNITY = 'lumen-support';
 const LOCALES: UiLocale[] = ['en', 'zh-CN'];
@@ -36,15 +36,6 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function loginAs(context: BrowserContext, username: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.locator('#identifier').fill(username);
-  await page.locator('#password').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.locator('form[action="/login"] button[type="submit"]').click()]);
-  return page;
-}
-
 const searchUrl = (q: string) => `/search?q=${encodeURIComponent(q)}&community=${COMMUNITY}`;
 
 describe.each(LOCALES)('adding a search synonym from the FAQ gaps report in %s', (locale) => {
@@ -57,7 +48,7 @@ describe.each(LOCALES)('adding a search synonym from the FAQ gaps report in %s',
 
   beforeAll(async () => {
     context = await newLocaleContext(browser, server.baseUrl, locale);
-    admin = await loginAs(context, 'admin');
+    admin = await loginAsDemo(context, 'admin');
     watcher = await watchPage(admin);
   });
 
