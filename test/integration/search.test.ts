@@ -221,6 +221,9 @@ describe('FAQ entries in search', () => {
     const res = await app.inject({ url: click });
     expect(res.headers.location).toBe(`/c/coffee/faq/e/${ids.faq}/water-hardness-and-filters`);
     expect((await app.storage.faq.findEntry(ids.faq!))!.searchClicks).toBe(1);
+    // A crafted click without a real search behind it moves nothing.
+    for (const sid of ['999999', 'abc', '']) await app.inject({ url: `/search/click?sid=${sid}&d=faq-${ids.faq}&pos=1&to=%2F` });
+    expect((await app.storage.faq.findEntry(ids.faq!))!.searchClicks).toBe(1);
   });
 });
 

@@ -49,9 +49,11 @@ const searchRoutes: FastifyPluginAsync = async (app) => {
   app.get('/search/click', async (request, reply) => {
     const to = safeRedirectPath(queryString(request.query, 'to'), '/search');
     const doc = queryString(request.query, 'd');
-    await search.recordClick(queryString(request.query, 'sid'), doc, queryString(request.query, 'pos'));
-    // Search hits are evidence of how often an FAQ entry is asked for (its place in the FAQ).
-    const faqEntry = doc ? parseSearchDocId(doc) : null;
+    const logged = await search.recordClick(queryString(request.query, 'sid'), doc, queryString(request.query, 'pos'));
+    // Search hits are evidence of how often an FAQ entry is asked for (its place in the FAQ);
+    // only a click from a search that really happened counts, so a crafted link cannot push
+    // an entry up the FAQ.
+    const faqEntry = logged && doc ? parseSearchDocId(doc) : null;
     if (faqEntry?.kind === 'faq') await app.services.faq.recordSearchClick(faqEntry.id).catch(() => undefined);
     reply.header('cache-control', 'no-store');
     return reply.redirect(to, 303);

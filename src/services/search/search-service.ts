@@ -275,11 +275,11 @@ export class SearchService {
     }
   }
 
-  /** Records a click on a result; unknown searches and malformed ids are ignored. */
-  async recordClick(searchId: string | undefined, docId: string | undefined, position: string | undefined): Promise<void> {
-    if (!searchId || !docId || !parseSearchDocId(docId)) return;
+  /** Records a click on a result; unknown searches and malformed ids are ignored (false). */
+  async recordClick(searchId: string | undefined, docId: string | undefined, position: string | undefined): Promise<boolean> {
+    if (!searchId || !docId || !parseSearchDocId(docId)) return false;
     const pos = position && /^\d{1,4}$/.test(position) ? Number(position) : 0;
-    await this.log.recordClick(searchId, docId, pos, this.now());
+    return this.log.recordClick(searchId, docId, pos, this.now());
   }
 
   /**
