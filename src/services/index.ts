@@ -12,6 +12,7 @@ import { ViewCounter } from './qa/view-counter.js';
 import { FaqService } from './faq/faq-service.js';
 import { FaqGaps } from './faq/faq-gaps.js';
 import { SearchService } from './search/search-service.js';
+import { SitemapService } from './feeds/sitemap-service.js';
 import { SynonymService } from './search/synonym-service.js';
 import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/index.js';
 import { HealthService } from './health/health-service.js';
@@ -31,6 +32,7 @@ export interface Services {
   faqViewCounter: ViewCounter;
   faqGaps: FaqGaps;
   search: SearchService;
+  sitemaps: SitemapService;
   synonyms: SynonymService;
   health: HealthService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
@@ -92,6 +94,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     faqGaps: new FaqGaps(storage.searchLog, now),
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
+    sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

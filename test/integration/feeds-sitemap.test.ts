@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { BulkLoader } from '../../src/db/sqlite/bulk-load.js';
 import type { SqliteStorage } from '../../src/db/sqlite/index.js';
-import { planQuestionPages } from '../../src/routes/feeds/sitemap.js';
+import { planQuestionPages } from '../../src/services/feeds/sitemap-service.js';
 import type { Community } from '../../src/domain/types.js';
 import { TestClient } from '../helpers/app.js';
 import { askQuestion, assertWellFormedXml, createCommunity, createQaApp, member, xmlTexts } from '../helpers/qa.js';

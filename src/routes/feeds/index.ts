@@ -3,7 +3,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { Question } from '../../domain/qa-types.js';
 import { escapeHtml } from '../../markdown/render.js';
 import { questionUrl } from '../../services/qa/question-service.js';
-import { pagesSitemapPath, questionsSitemapPath, SitemapSource, sitemapIndexXml, urlsetXml } from './sitemap.js';
+import { pagesSitemapPath, questionsSitemapPath, sitemapIndexXml, urlsetXml } from './sitemap.js';
 
 const xml = (s: string) => escapeHtml(s);
 
@@ -22,8 +22,7 @@ export function atomEntryId(baseUrl: string, q: Pick<Question, 'id' | 'createdAt
 const PAGE_NUMBER = /^[1-9]\d{0,5}$/;
 
 const feedRoutes: FastifyPluginAsync<{ baseUrl: string }> = async (app, opts) => {
-  const { questions, communities } = app.services;
-  const sitemaps = new SitemapSource(app.storage.posts, app.storage.faq, () => communities.list());
+  const { questions, sitemaps } = app.services;
 
   app.get<{ Params: { community: string } }>('/c/:community/feed.atom', async (request, reply) => {
     const list = await questions.listQuestions(request.params.community, null, { sort: 'newest', page: 1, withBodies: true });
