@@ -89,7 +89,7 @@ export class SearchRuntime {
       return;
     }
     if (this.stopped) return;
-    this.worker = new OutboxWorker(this.storage.outbox, this.storage.searchDocuments, engine, this.owner, this.workerOptions, Date.now, this.log);
+    this.worker = new OutboxWorker(this.storage.outbox, engine, this.owner, this.workerOptions, Date.now, this.log);
     this.worker.start();
   }
 

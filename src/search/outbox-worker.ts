@@ -1,9 +1,9 @@
-import type { OutboxEntry, OutboxRepository, SearchDocumentRepository } from '../db/ports.js';
-import type { SearchDocId, SearchEngine } from './port.js';
+import type { OutboxEntry, OutboxRepository } from '../db/ports.js';
+import type { OutboxFedEngine } from './port.js';
 
 /*
  * Drains the search outbox into an external engine. Each entry only names a document; the
- * worker reads the document's current state from the database (the source of truth) and
+ * engine reads the document's current state from the database (the source of truth) and
  * indexes it, or deletes it from the index when it is no longer searchable. Processing an
  * entry twice, or out of order, therefore gives the same index: that is what makes retries,
  * expired leases and several instances draining at once safe.
@@ -62,8 +62,7 @@ export class OutboxWorker {
 
   constructor(
     private readonly outbox: OutboxRepository,
-    private readonly documents: SearchDocumentRepository,
-    private readonly engine: SearchEngine,
+    private readonly engine: OutboxFedEngine,
     private readonly owner: string,
     options: Partial<OutboxWorkerOptions> = {},
     private readonly now: () => number = Date.now,
@@ -99,18 +98,13 @@ export class OutboxWorker {
   }
 
   private async apply(entries: OutboxEntry[], report: DrainReport): Promise<void> {
-    const docs = await this.documents.load(entries.map((e) => e.docId));
-    const present = new Set(docs.map((d) => `${d.kind}-${d.id}`));
-    const gone = entries.map((e) => e.docId).filter((id) => !present.has(id)) as SearchDocId[];
-    if (docs.length > 0) await this.engine.index(docs);
-    if (gone.length > 0) await this.engine.delete(gone);
+    const done = await this.engine.sync(entries.map((e) => e.docId));
     await this.outbox.complete(this.owner, entries, this.now());
-    report.indexed += docs.length;
-    report.deleted += gone.length;
+    report.indexed += done.indexed;
+    report.deleted += done.deleted;
   }
 
   private async engineIsUp(): Promise<boolean> {
-    if (!this.engine.health) return true;
     try {
       return await this.engine.health();
     } catch {

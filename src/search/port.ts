@@ -131,6 +131,16 @@ export interface SearchEngine {
   health?(): Promise<boolean>;
 }
 
+/**
+ * An engine fed by the search outbox (Meilisearch): it reads documents from the database
+ * itself, so the outbox worker only names them.
+ */
+export interface OutboxFedEngine extends SearchEngine {
+  /** Indexes the current state of these documents and removes those that are gone; throws when the engine refused. */
+  sync(docIds: readonly string[]): Promise<{ indexed: number; deleted: number }>;
+  health(): Promise<boolean>;
+}
+
 /** Meilisearch's default pagination.maxTotalHits: hits beyond this cannot be paged to. */
 export const MAX_TOTAL_HITS = 1000;
 /** Meilisearch ignores query words after the tenth; so do we. */

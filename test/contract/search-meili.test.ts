@@ -32,7 +32,7 @@ describe.skipIf(!meiliUrl)('Meilisearch engine (needs MEILI_URL)', () => {
     const indexUid = `forum_contract_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
     const engine = new MeiliSearchEngine(client, { indexUid, documents: storage.searchDocuments, taskTimeoutMs: 30_000 });
     await engine.ensureIndex();
-    const worker = new OutboxWorker(storage.outbox, storage.searchDocuments, engine, 'contract', { maxAttempts: 1 });
+    const worker = new OutboxWorker(storage.outbox, engine, 'contract', { maxAttempts: 1 });
     return sqliteSearchHarness(storage, engine, {
       async settle() {
         const report = await worker.drainAll();

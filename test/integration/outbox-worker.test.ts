@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { OutboxWorker, retryDelay } from '../../src/search/outbox-worker.js';
-import type { ReindexReport, SearchDocId, SearchDocument, SearchEngine, SearchQuery, SearchResult } from '../../src/search/port.js';
+import type { SearchDocumentRepository } from '../../src/db/ports.js';
+import type { OutboxFedEngine, ReindexReport, SearchDocId, SearchDocument, SearchQuery, SearchResult } from '../../src/search/port.js';
 import { contentFixture, T0, type ContentFixture } from '../contract/content-fixture.js';
 
 /*
@@ -11,7 +12,7 @@ import { contentFixture, T0, type ContentFixture } from '../contract/content-fix
  * worker runs, the engine holds exactly the searchable documents, in their current state.
  */
 
-class MemoryEngine implements SearchEngine {
+class MemoryEngine implements OutboxFedEngine {
   readonly name = 'meili' as const;
   readonly docs = new Map<string, SearchDocument>();
   failures = 0;
@@ -34,6 +35,19 @@ class MemoryEngine implements SearchEngine {
     this.check(docs.map((d) => `${d.kind}-${d.id}`));
     for (const d of docs) this.docs.set(`${d.kind}-${d.id}`, d);
   }
+  constructor(private readonly documents: SearchDocumentRepository) {}
+
+  /** As Meilisearch's adapter: what the database holds now is indexed, what it no longer returns removed. */
+  async sync(ids: readonly string[]): Promise<{ indexed: number; deleted: number }> {
+    const docs = await this.documents.load([...ids]);
+    const present = new Set(docs.map((d) => `${d.kind}-${d.id}`));
+    const gone = ids.filter((id) => !present.has(id)) as SearchDocId[];
+    this.check([...ids]);
+    for (const d of docs) this.docs.set(`${d.kind}-${d.id}`, d);
+    for (const id of gone) this.docs.delete(id);
+    return { indexed: docs.length, deleted: gone.length };
+  }
+
   async delete(ids: SearchDocId[]): Promise<void> {
     this.check(ids);
     for (const id of ids) this.docs.delete(id);
@@ -61,9 +75,9 @@ describe('search outbox worker', () => {
   beforeEach(async () => {
     storage = createSqliteStorage(':memory:', { searchIndex: 'outbox' });
     f = await contentFixture(storage);
-    engine = new MemoryEngine();
+    engine = new MemoryEngine(storage.searchDocuments);
     skipped = 0;
-    worker = new OutboxWorker(storage.outbox, storage.searchDocuments, engine, 'test-worker', { batchSize: 50, maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 8000 }, clock);
+    worker = new OutboxWorker(storage.outbox, engine, 'test-worker', { batchSize: 50, maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 8000 }, clock);
   });
   afterEach(async () => {
     await worker.stop();
@@ -139,8 +153,8 @@ describe('search outbox worker', () => {
 
   it('two workers draining at once index every document exactly once', async () => {
     for (let i = 0; i < 30; i++) await f.ask();
-    const other = new OutboxWorker(storage.outbox, storage.searchDocuments, engine, 'second-worker', { batchSize: 7 }, clock);
-    const mine = new OutboxWorker(storage.outbox, storage.searchDocuments, engine, 'first-worker', { batchSize: 7 }, clock);
+    const other = new OutboxWorker(storage.outbox, engine, 'second-worker', { batchSize: 7 }, clock);
+    const mine = new OutboxWorker(storage.outbox, engine, 'first-worker', { batchSize: 7 }, clock);
     const reports = await Promise.all([mine.drainAll(), other.drainAll(), mine.drainAll(), other.drainAll()]);
     expect(reports.reduce((n, r) => n + r.indexed, 0)).toBe(30);
     expect(engine.docs.size).toBe(30);
@@ -148,7 +162,7 @@ describe('search outbox worker', () => {
 
   it('runs in the background until stopped', async () => {
     const q = await f.ask();
-    const background = new OutboxWorker(storage.outbox, storage.searchDocuments, engine, 'bg', { idleMs: 5 });
+    const background = new OutboxWorker(storage.outbox, engine, 'bg', { idleMs: 5 });
     background.start();
     await expect.poll(() => engine.docs.has(`question-${q}`), { timeout: 2000 }).toBe(true);
     await background.stop();
