@@ -22,7 +22,7 @@ describe('with Meilisearch configured but down', () => {
     await app.close();
   });
 
-  it('search answers 503 with a page in the user\'s language, the query kept', async () => {
+  it('search answers 503 with a page in the user\'s language', async () => {
     for (const [lang, text] of [['en', 'Search is temporarily unavailable'], ['zh-CN', '搜索暂时不可用']] as const) {
       const res = await new TestClient(app).get('/search?q=battery', { cookie: `lang=${lang}` });
       expect(res.status).toBe(503);
