@@ -10,6 +10,7 @@ import securityPlugin from './plugins/security.js';
 import requestContextPlugin from './plugins/request-context.js';
 import viewsPlugin, { defaultViewsDir } from './plugins/views.js';
 import errorsPlugin, { sendMinimalErrorPage } from './plugins/errors.js';
+import { handleClientError } from './http/client-error.js';
 import healthRoutes from './routes/health/index.js';
 import prefsRoutes from './routes/prefs/index.js';
 import homeRoutes from './routes/home/index.js';
@@ -41,6 +42,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Errors Fastify raises before routing (over-long or badly encoded URLs) get the same
     // HTML error page as everything else instead of Fastify's JSON.
+    // Requests refused by Node's parser (a URL longer than the header limit gets 414).
+    clientErrorHandler: handleClientError,
     frameworkErrors: (error, request, reply) => {
       // Plugins (views, cookies) have not run for these requests, so the page is minimal.
       const status = error.statusCode === 414 ? 414 : 400;

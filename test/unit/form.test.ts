@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadInputError, formFields, pageNumber, queryString, safeRedirectPath, wantsJson } from '../../src/http/form.js';
+import { HOSTILE_REDIRECT_TARGETS, LOCAL_REDIRECT_TARGETS } from '../fixtures/redirect-targets.js';
 
 describe('formFields', () => {
   it('returns the named fields as strings, missing ones as empty', () => {
@@ -91,6 +92,23 @@ describe('safeRedirectPath', () => {
     `/${'a'.repeat(2001)}`,
   ])('refuses %j and falls back to /', (raw) => {
     expect(safeRedirectPath(raw)).toBe('/');
+  });
+
+  it.each(HOSTILE_REDIRECT_TARGETS)('refuses %j, which a browser would resolve to another origin or a script', (raw) => {
+    expect(safeRedirectPath(raw)).toBe('/');
+    expect(safeRedirectPath(raw, '/search')).toBe('/search');
+  });
+
+  it.each(LOCAL_REDIRECT_TARGETS)('resolves the local target %j to %j', (raw, expected) => {
+    expect(safeRedirectPath(raw)).toBe(expected);
+  });
+
+  it('never returns anything that a browser resolves to another origin', () => {
+    for (const raw of [...HOSTILE_REDIRECT_TARGETS, ...LOCAL_REDIRECT_TARGETS.map(([r]) => r)]) {
+      const out = safeRedirectPath(raw);
+      expect(new URL(out, 'https://forum.example').origin, raw).toBe('https://forum.example');
+      expect(out.startsWith('/') && !out.startsWith('//'), raw).toBe(true);
+    }
   });
 
   it('uses the given fallback', () => {
