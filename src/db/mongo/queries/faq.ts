@@ -147,7 +147,7 @@ export function entriesQuery(communityId: number, options: { categoryId?: number
 /**
  * The FAQ home's top entries, in the order of compareEntries (faq-rules): pinned by pin
  * position, then asked frequency (which needs the source question's duplicate count, hence
- * the lookup), then newest. Matched on the faq_entries_community index.
+ * the lookup), then newest. Matched on the faq_entries_community_id index.
  */
 export function topEntriesPipeline(communityId: number, limit: number): Pipeline {
   return [
