@@ -64,6 +64,9 @@ function boolFrom(env: Env, name: string, fallback: boolean, problems: string[])
   return fallback;
 }
 
+/** Master keys printed in this repository (compose, CI, docs) and in Meilisearch's own examples. */
+export const PUBLISHED_MEILI_KEYS: ReadonlySet<string> = new Set(['contract-tests-master-key', 'masterKey', 'MASTER_KEY', 'aSampleMasterKey']);
+
 /**
  * Reads and checks every setting at once so that a misconfigured deployment fails at
  * startup with the full list of problems rather than on the first request.
@@ -105,6 +108,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   }
   if (meiliUrl && nodeEnv === 'production' && !meiliMasterKey) {
     problems.push('MEILI_MASTER_KEY must be set in production: Meilisearch refuses unauthenticated requests when it runs with a master key');
+  } else if (meiliUrl && nodeEnv === 'production' && meiliMasterKey && (PUBLISHED_MEILI_KEYS.has(meiliMasterKey) || Buffer.byteLength(meiliMasterKey) < 16)) {
+    // Anyone who reads the repository knows these keys; a short key is refused by Meilisearch's own production mode.
+    problems.push('MEILI_MASTER_KEY is a published example key or shorter than 16 bytes: set a random one in production (openssl rand -hex 16)');
   }
   const meiliIndex = env.MEILI_INDEX?.trim() || 'forum';
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(meiliIndex)) {

@@ -179,6 +179,8 @@ export interface PostRepository {
   createAnswer(input: NewAnswer): Promise<Answer>;
   findPost(id: string): Promise<Post | null>;
   findQuestion(id: string): Promise<Question | null>;
+  /** The live questions among these ids, in one query (a profile lists the questions of many answers); unknown ids are left out. */
+  findQuestions(ids: string[]): Promise<Question[]>;
   /**
    * Live answers, accepted first, then by score, then oldest, then by id (so that pages of
    * the same thread never overlap or skip an answer). Without a range, every answer (the
@@ -297,6 +299,8 @@ export interface FaqRepository {
   createEntry(input: NewFaqEntry): Promise<FaqEntry>;
   editEntry(edit: FaqEntryEdit): Promise<FaqEntry>;
   findEntry(id: string): Promise<FaqEntry | null>;
+  /** Which of these ids are entries of the community, in one query (checking an entry's related links). */
+  entryIdsInCommunity(communityId: string, ids: string[]): Promise<string[]>;
   listEntries(communityId: string, options: { categoryId?: string; status?: 'published' | 'archived' | 'all'; needsReview?: boolean }): Promise<FaqEntry[]>;
   /**
    * Published entries in the order visitors see them (pinned by pin position, then the most

@@ -66,7 +66,11 @@ export class SearchRuntime {
   start(): void {
     if (!isMeili(this.engine) || this.preparing) return;
     this.stopped = false;
-    this.preparing = this.prepare(this.engine);
+    // Nobody awaits this promise: prepare() catches and retries engine failures itself, and
+    // anything that still escapes is logged here instead of ending the process.
+    this.preparing = this.prepare(this.engine).catch((err: unknown) => {
+      this.log?.error({ err: err instanceof Error ? err.message : String(err) }, 'search: index setup stopped after an unexpected error; the outbox keeps the changes');
+    });
   }
 
   private async prepare(engine: MeiliSearchEngine): Promise<void> {

@@ -153,9 +153,12 @@ export class OutboxWorker {
       this.timer = setTimeout(tick, busy ? 0 : this.options.idleMs);
     };
     const tick = () => {
-      this.running = loop().finally(() => {
-        this.running = null;
-      });
+      // loop() catches its own failures; this catch only guards the timer against a throwing logger.
+      this.running = loop()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running = null;
+        });
     };
     tick();
   }

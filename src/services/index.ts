@@ -67,8 +67,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     now,
   );
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
-  const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000);
-  const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
+  const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
+  const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq);
   const owner = overrides.instanceId ?? instanceId();

@@ -37,6 +37,19 @@ export function runFaqContract(name: string, makeStorage: () => Promise<Storage>
       expect(byName.get('C')).toMatchObject({ parentId: b.id, depth: 4, id: c.id });
     });
 
+    it('tells which ids are entries of the community, in one call', async () => {
+      const mine = await f.faqEntry();
+      const archived = await f.faqEntry();
+      await storage.faq.setStatus(archived.id, 'archived', { userId: f.dave.id, now: T0 });
+      const elsewhere = await f.faqEntry({ community: f.other });
+      const found = await storage.faq.entryIdsInCommunity(f.community.id, [elsewhere.id, mine.id, 'bogus', '', '0', '999999999', archived.id, mine.id]);
+      // Archived entries can still be linked (as findEntry found them before); other communities' cannot.
+      expect([...found].sort()).toEqual([mine.id, archived.id].sort());
+      expect(await storage.faq.entryIdsInCommunity(f.other.id, [mine.id, elsewhere.id])).toEqual([elsewhere.id]);
+      expect(await storage.faq.entryIdsInCommunity(f.community.id, [])).toEqual([]);
+      expect(await storage.faq.entryIdsInCommunity('bogus', [mine.id])).toEqual([]);
+    });
+
     it('refuses a second entry from the same source answer', async () => {
       const q = await f.ask();
       const a = await f.answer(q);

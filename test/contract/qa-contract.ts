@@ -190,6 +190,27 @@ export function runQaContract(name: string, makeStorage: () => Promise<Storage>)
       });
     });
 
+    describe('findQuestions', () => {
+      it('returns the live questions among the ids, each once, and leaves out answers, deleted and unknown ids', async () => {
+        const q1 = await storage.posts.createQuestion(questionInput({ title: 'First question' }));
+        const q2 = await storage.posts.createQuestion(questionInput({ title: 'Second question', communityId: otherCommunity.id }));
+        const q3 = await storage.posts.createQuestion(questionInput());
+        const a = await storage.posts.createAnswer(answerInput(q1.id));
+        await softDelete(q3.id);
+        const found = await storage.posts.findQuestions([q2.id, a.id, q1.id, q3.id, q1.id, ...NO_SUCH_IDS]);
+        expect(found.map((q) => q.id).sort()).toEqual([q1.id, q2.id].sort());
+        const byId = new Map(found.map((q) => [q.id, q]));
+        expect(byId.get(q1.id)).toEqual(await question(q1.id));
+        expect(byId.get(q2.id)!.title).toBe('Second question');
+        expect(byId.get(q2.id)!.communityId).toBe(otherCommunity.id);
+      });
+
+      it('returns nothing for no ids', async () => {
+        await storage.posts.createQuestion(questionInput());
+        expect(await storage.posts.findQuestions([])).toEqual([]);
+      });
+    });
+
     describe('listAnswers', () => {
       it('orders the accepted answer first, then by score, then the oldest', async () => {
         const q = await storage.posts.createQuestion(questionInput({ now: T0 }));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
 import { createMeiliClient } from '../../src/search/meili/client.js';
 import { MeiliSearchEngine } from '../../src/search/meili/engine.js';
@@ -24,7 +24,14 @@ if (!meiliUrl) {
 }
 
 describe.skipIf(!meiliUrl)('Meilisearch engine (needs MEILI_URL)', () => {
-  it(`talks to ${meiliUrl}`, () => {});
+  it('reaches a healthy Meilisearch with the configured key', async () => {
+    const client = createMeiliClient(meiliUrl!, process.env.MEILI_MASTER_KEY);
+    expect(await client.isHealthy()).toBe(true);
+    // isHealthy needs no key; creating and deleting an index does.
+    const uid = `forum_contract_key_${randomBytes(3).toString('hex')}`;
+    expect((await client.createIndex(uid, { primaryKey: 'docId' }).waitTask({ timeout: 30_000 })).status).toBe('succeeded');
+    expect((await client.deleteIndex(uid).waitTask({ timeout: 30_000 })).status).toBe('succeeded');
+  });
 
   searchContract('meili', async (): Promise<SearchHarness> => {
     const storage = createSqliteStorage(':memory:', { searchIndex: 'outbox' });

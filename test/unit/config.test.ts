@@ -92,6 +92,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(32) })).not.toThrow();
   });
 
+  it('refuses to run production on the published Meilisearch key or a short one', () => {
+    const prod = { NODE_ENV: 'production', COOKIE_SECRET: 'x'.repeat(40), MONGODB_URI: 'mongodb://mongo:27017/forum', MEILI_URL: 'http://meilisearch:7700' };
+    for (const key of ['contract-tests-master-key', 'masterKey', 'short-key']) {
+      expect(problemsOf({ ...prod, MEILI_MASTER_KEY: key }).some((p) => p.startsWith('MEILI_MASTER_KEY'))).toBe(true);
+    }
+    expect(problemsOf(prod).some((p) => p.startsWith('MEILI_MASTER_KEY'))).toBe(true);
+    expect(loadConfig({ ...prod, MEILI_MASTER_KEY: '4f1c2a9be07d43e5a8c16b2d90e7f3a1' }).meiliMasterKey).toBe('4f1c2a9be07d43e5a8c16b2d90e7f3a1');
+    // Development and the contract tests may keep using the compose default.
+    expect(loadConfig({ MEILI_URL: 'http://localhost:7700', MEILI_MASTER_KEY: 'contract-tests-master-key' }).search).toBe('meili');
+  });
+
   it('refuses a body limit outside the allowed range', () => {
     expect(problemsOf({ BODY_LIMIT_BYTES: '10' }).some((p) => p.includes('BODY_LIMIT_BYTES'))).toBe(true);
   });

@@ -338,6 +338,16 @@ export class SqliteFaqRepository implements FaqRepository {
     return row ? mapEntry(row) : null;
   }
 
+  async entryIdsInCommunity(communityId: string, ids: string[]): Promise<string[]> {
+    const c = toRowId(communityId);
+    const rowIds = ids.map(toRowId).filter((n): n is number => n !== null);
+    if (c === null || rowIds.length === 0) return [];
+    return this.db
+      .prepare<[string, number], { id: number }>(`SELECT id FROM faq_entries WHERE id IN (SELECT value FROM json_each(?)) AND community_id = ?`)
+      .all(JSON.stringify([...new Set(rowIds)]), c)
+      .map((r) => String(r.id));
+  }
+
   async listEntries(communityId: string, options: { categoryId?: string; status?: 'published' | 'archived' | 'all'; needsReview?: boolean }): Promise<FaqEntry[]> {
     const c = toRowId(communityId);
     if (c === null) return [];

@@ -134,6 +134,15 @@ export class SqlitePostRepository implements PostRepository {
     return post && post.type === 'question' ? post : null;
   }
 
+  async findQuestions(ids: string[]): Promise<Question[]> {
+    const rowIds = ids.map(toRowId).filter((n): n is number => n !== null);
+    if (rowIds.length === 0) return [];
+    return this.db
+      .prepare<[string], PostRow>(`SELECT * FROM posts WHERE id IN (SELECT value FROM json_each(?)) AND type = 'question' AND deleted_at IS NULL`)
+      .all(JSON.stringify([...new Set(rowIds)]))
+      .map((r) => mapPost(r) as Question);
+  }
+
   async listAnswers(questionId: string, range?: AnswerRange): Promise<Answer[]> {
     const rowId = toRowId(questionId);
     if (rowId === null) return [];

@@ -29,6 +29,11 @@ export interface MeiliEngineOptions {
    * has the groups as they are when it is built, whoever changed them since this started.
    */
   synonymGroups?: Pick<SynonymSource, 'list'>;
+  /**
+   * A client with a short request timeout for health(), so /healthz answers within its budget
+   * when Meilisearch accepts connections but never replies (the main client waits 10 s).
+   */
+  healthClient?: Pick<MeiliClientLike, 'isHealthy'>;
 }
 
 export class MeiliSearchEngine implements SearchEngine {
@@ -39,6 +44,7 @@ export class MeiliSearchEngine implements SearchEngine {
   private readonly batchSize: number;
   private synonyms: MeiliSynonyms;
   private readonly synonymGroups: Pick<SynonymSource, 'list'> | null;
+  private readonly healthClient: Pick<MeiliClientLike, 'isHealthy'>;
 
   constructor(
     private readonly client: MeiliClientLike,
@@ -50,6 +56,7 @@ export class MeiliSearchEngine implements SearchEngine {
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
     this.synonyms = options.synonyms ?? {};
     this.synonymGroups = options.synonymGroups ?? null;
+    this.healthClient = options.healthClient ?? client;
   }
 
   /** The synonyms the next ensureIndex() or rebuild applies (no request: call before ensureIndex at startup). */
@@ -79,7 +86,7 @@ export class MeiliSearchEngine implements SearchEngine {
   /** Whether Meilisearch answers (for /healthz). */
   async health(): Promise<boolean> {
     try {
-      return await this.client.isHealthy();
+      return await this.healthClient.isHealthy();
     } catch {
       return false;
     }

@@ -357,13 +357,16 @@ export class QuestionService implements RecentActivitySource {
 
   async byAuthor(userId: string, limit: number): Promise<Array<{ post: Post; question: Question | null; community: Community | null }>> {
     const posts = await this.posts.listByAuthor(userId, limit);
-    const communities = new Map((await this.communities.list()).map((c) => [c.id, c]));
-    const out = [];
-    for (const post of posts) {
-      const question = post.type === 'question' ? post : await this.posts.findQuestion(post.questionId);
-      out.push({ post, question, community: communities.get(post.communityId) ?? null });
-    }
-    return out;
+    const answerQuestionIds = posts.flatMap((p) => (p.type === 'answer' ? [p.questionId] : []));
+    // One read for the questions of all the answers, not one per answer.
+    const [communityList, questionList] = await Promise.all([this.communities.list(), this.posts.findQuestions(answerQuestionIds)]);
+    const communities = new Map(communityList.map((c) => [c.id, c]));
+    const questions = new Map(questionList.map((q) => [q.id, q]));
+    return posts.map((post) => ({
+      post,
+      question: post.type === 'question' ? post : (questions.get(post.questionId) ?? null),
+      community: communities.get(post.communityId) ?? null,
+    }));
   }
 
   async requireQuestion(id: string): Promise<Question> {

@@ -26,4 +26,4 @@ export const commentSchema = new Schema<CommentDoc>(
   schemaOptions('comments'),
 );
 
-commentSchema.index({ postId: 1, createdAt: 1 }, { name: 'comments_post' });
+commentSchema.index({ postId: 1, createdAt: 1, _id: 1 }, { name: 'comments_post_id' });

@@ -37,3 +37,5 @@ export const faqCategorySchema = new Schema<FaqCategoryDoc>(
 faqCategorySchema.index({ communityId: 1, parentId: 1, slug: 1 }, { unique: true, name: 'faq_categories_slug_unique' });
 faqCategorySchema.index({ communityId: 1, parentId: 1, position: 1 }, { name: 'faq_categories_parent' });
 faqCategorySchema.index({ parentId: 1 }, { name: 'faq_categories_children' });
+// The whole tree of a community, level by level in sibling order.
+faqCategorySchema.index({ communityId: 1, depth: 1, position: 1, _id: 1 }, { name: 'faq_categories_tree' });

@@ -23,4 +23,4 @@ export const faqEntryEventSchema = new Schema<FaqEntryEventDoc>(
   { ...schemaOptions('faqEntryEvents'), _id: true },
 );
 
-faqEntryEventSchema.index({ entryId: 1, createdAt: 1 }, { name: 'faq_entry_events_entry' });
+faqEntryEventSchema.index({ entryId: 1, createdAt: 1, _id: 1 }, { name: 'faq_entry_events_entry_id' });

@@ -66,8 +66,12 @@ export const faqEntrySchema = new Schema<FaqEntryDoc>(
   schemaOptions('faqEntries'),
 );
 
-faqEntrySchema.index({ categoryId: 1, status: 1 }, { name: 'faq_entries_category' });
-faqEntrySchema.index({ communityId: 1, status: 1, pinned: -1 }, { name: 'faq_entries_community' });
+// Entry lists are in id order; the status is checked on the documents the index yields, so one
+// index serves the published, archived and all-status lists alike.
+faqEntrySchema.index({ categoryId: 1, _id: 1 }, { name: 'faq_entries_category_id' });
+faqEntrySchema.index({ communityId: 1, _id: 1 }, { name: 'faq_entries_community_id' });
+// The last pin position of a community (a new pin goes after it).
+faqEntrySchema.index({ communityId: 1, pinned: 1, pinPosition: 1 }, { name: 'faq_entries_pins' });
 // One FAQ entry per source answer. Partial, because entries written from scratch have no
 // source (null), and a plain unique index would allow only one of those. The filter is
 // "$gt: 0" (not "$type: 'number'") so that an equality query on the field provably falls
@@ -77,5 +81,6 @@ faqEntrySchema.index(
   { unique: true, name: 'faq_entries_source_answer_unique', partialFilterExpression: { sourceAnswerId: { $gt: 0 } } },
 );
 faqEntrySchema.index({ sourceQuestionId: 1 }, { name: 'faq_entries_source_question', partialFilterExpression: { sourceQuestionId: { $gt: 0 } } });
-faqEntrySchema.index({ communityId: 1, needsReview: 1 }, { name: 'faq_entries_review', partialFilterExpression: { needsReview: true } });
-faqEntrySchema.index({ relatedIds: 1 }, { name: 'faq_entries_related' });
+faqEntrySchema.index({ communityId: 1, needsReview: 1, _id: 1 }, { name: 'faq_entries_review_id', partialFilterExpression: { needsReview: true } });
+// An entry's related entries by title (and the links to remove when an entry goes).
+faqEntrySchema.index({ relatedIds: 1, title: 1, _id: 1 }, { name: 'faq_entries_related_title' });

@@ -93,18 +93,23 @@ postSchema.path('questionId').validate(function (this: PostDoc, v: number | unde
   return this.type === 'answer' ? Number.isSafeInteger(v) && (v as number) > 0 : v === undefined;
 }, 'only answers have a questionId');
 
+// Every list index ends with the query's whole sort, `_id` tie-break included: an index that
+// stops before `_id` cannot give that order, and MongoDB would then sort every matching
+// document in memory (test/unit/mongo-index-sorts.test.ts compares each list query with these).
+// The names end in `_id` because an index cannot be changed in place: the earlier indexes
+// without the tie-break (posts_q_active, ...) stay on older deployments, unused, until dropped.
 // Question lists, one index per tab (every filter also says type: 'question', deletedAt: null).
-postSchema.index({ communityId: 1, type: 1, lastActivityAt: -1 }, { name: 'posts_q_active' });
-postSchema.index({ communityId: 1, type: 1, createdAt: -1 }, { name: 'posts_q_newest' });
-postSchema.index({ communityId: 1, type: 1, score: -1, createdAt: -1 }, { name: 'posts_q_top' });
-postSchema.index({ communityId: 1, type: 1, answerCount: 1, createdAt: -1 }, { name: 'posts_q_unanswered' });
+postSchema.index({ communityId: 1, type: 1, lastActivityAt: -1, _id: 1 }, { name: 'posts_q_active_id' });
+postSchema.index({ communityId: 1, type: 1, createdAt: -1, _id: 1 }, { name: 'posts_q_newest_id' });
+postSchema.index({ communityId: 1, type: 1, score: -1, createdAt: -1, _id: 1 }, { name: 'posts_q_top_id' });
+postSchema.index({ communityId: 1, type: 1, answerCount: 1, createdAt: -1, _id: 1 }, { name: 'posts_q_unanswered_id' });
 // The same tabs filtered by a tag: compound multikey indexes on the embedded tags array.
-postSchema.index({ communityId: 1, tags: 1, lastActivityAt: -1 }, { name: 'posts_tag_active' });
-postSchema.index({ communityId: 1, tags: 1, createdAt: -1 }, { name: 'posts_tag_newest' });
-postSchema.index({ communityId: 1, tags: 1, score: -1, createdAt: -1 }, { name: 'posts_tag_top' });
-postSchema.index({ communityId: 1, tags: 1, answerCount: 1, createdAt: -1 }, { name: 'posts_tag_unanswered' });
+postSchema.index({ communityId: 1, tags: 1, lastActivityAt: -1, _id: 1 }, { name: 'posts_tag_active_id' });
+postSchema.index({ communityId: 1, tags: 1, createdAt: -1, _id: 1 }, { name: 'posts_tag_newest_id' });
+postSchema.index({ communityId: 1, tags: 1, score: -1, createdAt: -1, _id: 1 }, { name: 'posts_tag_top_id' });
+postSchema.index({ communityId: 1, tags: 1, answerCount: 1, createdAt: -1, _id: 1 }, { name: 'posts_tag_unanswered_id' });
 // Home page: latest activity across communities.
-postSchema.index({ type: 1, lastActivityAt: -1 }, { name: 'posts_q_global_active' });
+postSchema.index({ type: 1, lastActivityAt: -1, _id: 1 }, { name: 'posts_q_global_active_id' });
 // A question's answers in display order: accepted first, then score, then oldest, then id
 // (the tie-break that keeps answer pages from overlapping). A new name, because an index
 // cannot be changed in place; an older deployment's `posts_answers` stays, unused.
@@ -114,4 +119,4 @@ postSchema.index(
 );
 // FAQ candidates: a community's answers by score.
 postSchema.index({ communityId: 1, type: 1, score: -1 }, { name: 'posts_answers_by_score' });
-postSchema.index({ authorId: 1, createdAt: -1 }, { name: 'posts_author' });
+postSchema.index({ authorId: 1, createdAt: -1, _id: 1 }, { name: 'posts_author_id' });

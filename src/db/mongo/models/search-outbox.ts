@@ -59,11 +59,11 @@ export const searchOutboxSchema = new Schema<SearchOutboxDoc>(
   schemaOptions('searchOutbox'),
 );
 
-// claim: due pending entries, oldest first.
-searchOutboxSchema.index({ status: 1, nextAttemptAt: 1 }, { name: 'search_outbox_claim' });
+// claim: due pending entries, oldest first, ties by id (the whole sort, so no in-memory sort).
+searchOutboxSchema.index({ status: 1, nextAttemptAt: 1, _id: 1 }, { name: 'search_outbox_claim_id' });
 // requeueChangedSince after a reindex (any status).
 searchOutboxSchema.index({ changedAt: 1 }, { name: 'search_outbox_changed' });
-// backlog's oldest pending change and listFailed's most recent failures.
-searchOutboxSchema.index({ status: 1, changedAt: -1 }, { name: 'search_outbox_status_changed' });
+// backlog's oldest pending change (read backwards) and listFailed's most recent failures.
+searchOutboxSchema.index({ status: 1, changedAt: -1, _id: 1 }, { name: 'search_outbox_status_changed_id' });
 // prune: done entries finished before a time.
 searchOutboxSchema.index({ status: 1, doneAt: 1 }, { name: 'search_outbox_prune' });

@@ -22,4 +22,4 @@ export const tagSchema = new Schema<TagDoc>(
 );
 
 tagSchema.index({ communityId: 1, name: 1 }, { unique: true, name: 'tags_community_name_unique' });
-tagSchema.index({ communityId: 1, questionCount: -1 }, { name: 'tags_popular' });
+tagSchema.index({ communityId: 1, questionCount: -1, name: 1 }, { name: 'tags_popular_name' });

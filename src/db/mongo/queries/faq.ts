@@ -147,7 +147,7 @@ export function entriesQuery(communityId: number, options: { categoryId?: number
 /**
  * The FAQ home's top entries, in the order of compareEntries (faq-rules): pinned by pin
  * position, then asked frequency (which needs the source question's duplicate count, hence
- * the lookup), then newest. Matched on the faq_entries_community index.
+ * the lookup), then newest. Matched on the faq_entries_community_id index.
  */
 export function topEntriesPipeline(communityId: number, limit: number): Pipeline {
   return [
@@ -173,6 +173,10 @@ export function topEntriesPipeline(communityId: number, limit: number): Pipeline
 export const publishedEntryCountQuery = (communityId: number): FindSpec => ({ filter: { communityId, status: 'published' } });
 
 /** Related links are symmetric, so "entries related to X" is "entries whose list holds X". */
+export const entryIdsInCommunityQuery = (communityId: number, ids: number[]): FindSpec => ({
+  filter: { _id: { $in: ids }, communityId },
+  projection: { _id: 1 },
+});
 export const relatedEntriesQuery = (entryId: number): FindSpec => ({ filter: { relatedIds: entryId, status: 'published' }, sort: { title: 1, _id: 1 } });
 
 export const revisionsOfEntryQuery = (entryId: number): FindSpec => ({ filter: { entryId }, sort: { revision: 1 } });

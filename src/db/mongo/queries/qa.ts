@@ -83,6 +83,7 @@ export function uniqueTags(tags: readonly string[]): string[] {
 
 export const livePostQuery = (id: number): FindSpec => ({ filter: { _id: id, deletedAt: null } });
 export const liveQuestionQuery = (id: number): FindSpec => ({ filter: { _id: id, type: 'question', deletedAt: null } });
+export const liveQuestionsByIdsQuery = (ids: number[]): FindSpec => ({ filter: { _id: { $in: ids }, type: 'question', deletedAt: null } });
 
 const ANSWER_SORT = { isAccepted: -1, score: -1, createdAt: 1, _id: 1 } as const;
 

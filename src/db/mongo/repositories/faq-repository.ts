@@ -39,6 +39,7 @@ import {
   publishedEntryCountQuery,
   topEntriesPipeline,
   relatedEntriesQuery,
+  entryIdsInCommunityQuery,
   relatedLinkQueries,
   renameCategoryQuery,
   reparentChildrenQuery,
@@ -297,6 +298,13 @@ export class MongoFaqRepository implements FaqRepository {
   async findEntry(id: string): Promise<FaqEntry | null> {
     const n = parseId(id);
     return n === null ? null : this.entryById(n);
+  }
+
+  async entryIdsInCommunity(communityId: string, ids: string[]): Promise<string[]> {
+    const c = parseId(communityId);
+    const parsed = [...new Set(ids.map(parseId).filter((n): n is number => n !== null))];
+    if (c === null || parsed.length === 0) return [];
+    return (await findMany<FaqEntryDoc>(this.ctx.models.faqEntries, entryIdsInCommunityQuery(c, parsed))).map((d) => String(d._id));
   }
 
   async listEntries(communityId: string, options: { categoryId?: string; status?: 'published' | 'archived' | 'all'; needsReview?: boolean }): Promise<FaqEntry[]> {

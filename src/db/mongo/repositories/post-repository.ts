@@ -22,6 +22,7 @@ import {
   existingTagsQuery,
   livePostQuery,
   liveQuestionQuery,
+  liveQuestionsByIdsQuery,
   newAnswerDoc,
   newQuestionDoc,
   newRevisionDoc,
@@ -115,6 +116,12 @@ export class MongoPostRepository implements PostRepository {
     if (n === null) return null;
     const doc = await findOne<PostDoc>(this.ctx.models.posts, liveQuestionQuery(n));
     return doc ? (mapPost(doc) as Question) : null;
+  }
+
+  async findQuestions(ids: string[]): Promise<Question[]> {
+    const parsed = [...new Set(ids.map(parseId).filter((n): n is number => n !== null))];
+    if (parsed.length === 0) return [];
+    return (await findMany<PostDoc>(this.ctx.models.posts, liveQuestionsByIdsQuery(parsed))).map((d) => mapPost(d) as Question);
   }
 
   async listAnswers(questionId: string, range?: AnswerRange): Promise<Answer[]> {
