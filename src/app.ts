@@ -25,6 +25,8 @@ import faqPublicRoutes from './routes/faq/public.js';
 import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
 
+import { loggerOptions, OneLineRequestLog } from './logging.js';
+
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
   storage?: Storage;
@@ -35,7 +37,8 @@ export interface BuildOptions {
 /** Builds the whole application without listening, so tests can inject requests. */
 export async function buildApp(config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? (config.logLevel === 'silent' ? false : { level: config.logLevel }),
+    logger: options.logger ?? loggerOptions(config),
+    logController: new OneLineRequestLog(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // Route params longer than this are refused with 414 rather than processed.

@@ -39,7 +39,8 @@ export class ConflictError extends DomainError {
 
 export class TooManyRequestsError extends DomainError {
   constructor(messageKey = 'error.tooManyRequests', public readonly retryAfterSeconds = 60) {
-    super(429, messageKey, { seconds: retryAfterSeconds });
+    // count picks the plural form ("1 second").
+    super(429, messageKey, { seconds: retryAfterSeconds, count: retryAfterSeconds });
   }
 }
 

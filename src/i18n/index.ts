@@ -21,21 +21,74 @@ const catalogues: Record<Locale, Record<string, string>> = {
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 /*
- * A message with a {count} may have a singular form under "<key>.one" ("1 answer", not
- * "1 answers"); Chinese has no plural, so its ".one" forms read like the plain ones.
+ * A message with a {count} picks its plural form with Intl.PluralRules: "<key>.<category>"
+ * ("qa.views.one" for "1 view" in English) when the catalogue has it, else the plain key
+ * (the "other" form). Chinese has only the "other" category, so it never needs variants.
  */
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+export function pluralCategory(locale: Locale, count: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(count);
+}
+
+/** A count may arrive as a number or as digits (with group separators) already formatted. */
+function countOf(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^[\d,.\s]+$/.test(value)) {
+    const n = Number(value.replace(/[,\s]/g, ''));
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
 function lookup(locale: Locale, key: string, count: unknown): string | undefined {
-  if (count === 1) {
-    const singular = catalogues[locale][`${key}.one`];
-    if (singular !== undefined) return singular;
+  const n = countOf(count);
+  if (n !== null) {
+    const plural = catalogues[locale][`${key}.${pluralCategory(locale, n)}`];
+    if (plural !== undefined) return plural;
   }
   return catalogues[locale][key];
 }
 
+function fill(template: string, params: Record<string, string | number>, encode: (s: string) => string, html: Record<string, string>): string {
+  let out = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    const name = m[1]!;
+    out += encode(template.slice(last, m.index));
+    if (name in html) out += html[name];
+    else out += name in params ? encode(String(params[name])) : encode(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + encode(template.slice(last));
+}
+
+function message(locale: Locale, key: string, params: Record<string, string | number>): string {
+  return lookup(locale, key, params.count) ?? lookup('en', key, params.count) ?? key;
+}
+
 /** Fills {name} placeholders; a missing key shows itself so gaps are visible, never blank. */
 export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  const template = lookup(locale, key, params.count) ?? lookup('en', key, params.count) ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(message(locale, key, params), params, (s) => s, {});
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => escapes[c]!);
+}
+
+/**
+ * Like translate, but returns HTML: the message and the plain params are escaped, and the
+ * `html` params (markup the templates built themselves, such as a <time> element) go in as
+ * they are. This lets a sentence carry an element without splitting it into fragments that
+ * each language would have to order the same way.
+ */
+export function translateHtml(locale: Locale, key: string, params: Record<string, string | number> = {}, html: Record<string, string> = {}): string {
+  return fill(message(locale, key, params), params, escapeHtml, html);
 }
 
 export function translator(locale: Locale): Translate {

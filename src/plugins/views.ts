@@ -6,11 +6,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config.js';
 import type { Locale, User } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
+import { translateHtml } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
   t: Translate;
+  /** A message as HTML with markup params (see translateHtml), for sentences holding an element. */
+  tHtml: (key: string, params: Record<string, string | number>, html: Record<string, string>) => string;
   locale: Locale;
   locales: readonly Locale[];
   htmlLang: string;
@@ -60,6 +63,7 @@ export default fp(
       const request: FastifyRequest = this.request;
       const ctx: PageContext = {
         t: request.t,
+        tHtml: (key, params, html) => translateHtml(request.locale, key, params, html),
         locale: request.locale,
         locales: LOCALES,
         htmlLang: request.locale === 'zh-CN' ? 'zh-CN' : 'en',

@@ -10,10 +10,7 @@ const homeRoutes: FastifyPluginAsync = async (app) => {
       {
         interest: home.communities.filter((c) => c.kind === 'interest').map((c) => communityCard(c, home.joined.has(c.id))),
         business: home.communities.filter((c) => c.kind === 'business').map((c) => communityCard(c, home.joined.has(c.id))),
-        recent: home.recent.map((a) => {
-          const at = timeView(a.at, request.locale);
-          return { ...a, atIso: at.iso, atText: at.text };
-        }),
+        recent: home.recent.map((a) => ({ ...a, at: timeView(a.at, request.locale) })),
       },
       { title: request.t('home.title'), description: request.t('home.tagline') },
     );
