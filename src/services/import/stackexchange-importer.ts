@@ -169,6 +169,10 @@ export class StackExchangeImporter {
       for (const { attrs } of rows) {
         summary.rows++;
         const type = attrs.VoteTypeId;
+        if (type === '1') {
+          refuse(summary, 'accept votes: acceptance comes from the question\'s AcceptedAnswerId');
+          continue;
+        }
         if (type !== '2' && type !== '3') {
           refuse(summary, `vote type ${type ?? '?'} is not modelled (only up and down votes are)`);
           continue;

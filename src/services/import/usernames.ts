@@ -12,7 +12,8 @@ const RESERVED = new Set(['admin', 'administrator', 'root', 'system', 'moderator
 
 export function deriveUsername(displayName: string, sourceId: string): string {
   const folded = Array.from(displayName.normalize('NFKC'))
-    .map((ch) => FOLD[ch] ?? ch.normalize('NFKD').replace(/\p{M}/gu, ''))
+    // Only Latin letters lose their accents: NFKD would also take Hangul syllables apart.
+    .map((ch) => FOLD[ch] ?? (/\p{Script=Latin}/u.test(ch) ? ch.normalize('NFKD').replace(/\p{M}/gu, '') : ch))
     .join('');
   let name = '';
   for (const ch of folded) {
