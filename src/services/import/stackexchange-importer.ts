@@ -69,6 +69,13 @@ export interface ImporterDeps {
 
 const IMPORT_EMAIL_DOMAIN = 'import.invalid';
 
+/**
+ * The password hash of an imported account: not a hash at all, so no password ever verifies
+ * against it (argon2 refuses to parse it) and the account cannot log in until it is claimed.
+ * Not empty, because the MongoDB user model requires a value.
+ */
+export const UNCLAIMED_PASSWORD_HASH = '!unclaimed-import';
+
 /** Dump dates are UTC without a zone: "2018-03-12T17:00:45.567". */
 export function parseDumpDate(raw: string | undefined): number | null {
   if (!raw) return null;
@@ -219,7 +226,7 @@ export class StackExchangeImporter {
       if (await this.deps.users.findByUsername(username)) continue;
       try {
         // No password: the account cannot log in until someone claims it.
-        const user = await this.deps.users.create({ username, email, displayName, passwordHash: '', createdAt });
+        const user = await this.deps.users.create({ username, email, displayName, passwordHash: UNCLAIMED_PASSWORD_HASH, createdAt });
         return { id: user.id, created: true };
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;

@@ -1,4 +1,4 @@
-import type { ClientSession } from 'mongoose';
+import { Types, type ClientSession } from 'mongoose';
 import type {
   ImportBatchResult,
   ImportComment,
@@ -11,7 +11,7 @@ import type {
 } from '../../ports.js';
 import { REPUTATION, reputationForVote } from '../../../domain/reputation.js';
 import { parseId, parseIds, searchDocIdOf, SEQUENCES } from '../ids.js';
-import type { ImportSourceDoc, PostAttributionDoc, PostDoc, TagDoc } from '../models/index.js';
+import type { ImportedPostLinkDoc, ImportSourceDoc, PostAttributionDoc, PostDoc, TagDoc, VoteDoc } from '../models/index.js';
 import { addCommunityCountQuery, addReputationQuery } from '../queries/accounts.js';
 import { commentAddedQuery, newAnswerDoc, newCommentDoc, newQuestionDoc, newRevisionDoc, tagCountOps, uniqueTags } from '../queries/qa.js';
 import { bulk, findMany, findOne, insert, updateOne, type MongoContext } from './context.js';
@@ -30,7 +30,7 @@ export class MongoImportRepository implements ImportRepository {
   }
 
   private async record(communityId: number, kind: ImportKind, sourceId: string, localId: number, session: ClientSession): Promise<void> {
-    await insert(this.ctx.models.importSources, [{ communityId, kind, sourceId, localId } as ImportSourceDoc], session);
+    await insert(this.ctx.models.importSources, [{ _id: new Types.ObjectId(), communityId, kind, sourceId, localId }], session);
   }
 
   async findImported(communityId: string, kind: ImportKind, sourceIds: string[]): Promise<Map<string, string>> {
@@ -122,10 +122,8 @@ export class MongoImportRepository implements ImportRepository {
         doc.downVotes = down.length;
         await insert(this.ctx.models.posts, [doc], session);
         if (up.length + down.length > 0) {
-          await this.ctx.models.votes.insertMany(
-            [...up.map((u) => ({ postId: id, userId: u, value: 1 as const, createdAt: p.votedAt })), ...down.map((u) => ({ postId: id, userId: u, value: -1 as const, createdAt: p.votedAt }))],
-            { session },
-          );
+          const vote = (userId: number, value: 1 | -1): VoteDoc => ({ _id: new Types.ObjectId(), postId: id, userId, value, createdAt: p.votedAt });
+          await insert(this.ctx.models.votes, [...up.map((u) => vote(u, 1)), ...down.map((u) => vote(u, -1))], session);
         }
         addRep(authorId, up.length * reputationForVote(p.type, 1) + down.length * reputationForVote(p.type, -1));
         await insert(this.ctx.models.postAttributions, [{ _id: id, ...p.attribution }], session);
@@ -217,11 +215,12 @@ export class MongoImportRepository implements ImportRepository {
   async linksOf(postId: string): Promise<ImportedLinkRow[]> {
     const id = parseId(postId);
     if (id === null) return [];
-    const docs = await this.ctx.models.importedPostLinks
-      .find({ $or: [{ postId: id }, { targetId: id }] })
-      .sort({ postId: 1, targetId: 1, kind: 1 })
-      .lean()
-      .exec();
+    // Two simple queries rather than one $or: each is served by its own index.
+    const [from, to] = await Promise.all([
+      findMany<ImportedPostLinkDoc>(this.ctx.models.importedPostLinks, { filter: { postId: id } }),
+      findMany<ImportedPostLinkDoc>(this.ctx.models.importedPostLinks, { filter: { targetId: id, postId: { $ne: id } } }),
+    ]);
+    const docs = [...from, ...to].sort((a, b) => a.postId - b.postId || a.targetId - b.targetId || a.kind.localeCompare(b.kind));
     return docs.map((d) => ({ postId: String(d.postId), targetId: String(d.targetId), kind: d.kind }));
   }
 }
