@@ -31,6 +31,8 @@ export interface FileSummary {
   skipped: number;
   /** Reason -> how many rows were not imported for it. */
   refused: Map<string, number>;
+  /** Time spent on this file (reading, converting and storing). */
+  elapsedMs: number;
 }
 
 export interface ImportSummary {
@@ -99,7 +101,7 @@ export function siteUrlFromDir(dir: string): string | null {
 }
 
 function newFileSummary(file: DumpFile): FileSummary {
-  return { file, present: true, rows: 0, imported: 0, skipped: 0, refused: new Map() };
+  return { file, present: true, rows: 0, imported: 0, skipped: 0, refused: new Map(), elapsedMs: 0 };
 }
 
 function refuse(summary: FileSummary, reason: string, n = 1): void {
@@ -124,6 +126,7 @@ export class StackExchangeImporter {
   private readonly displayNames = new Map<string, string>();
   private readonly voterIds: string[] = [];
   private placeholderId: string | null = null;
+  private readonly timings = new Map<DumpFile, number>();
 
   constructor(private readonly deps: ImporterDeps) {
     this.progress = deps.progress ?? silentProgress;
@@ -151,11 +154,13 @@ export class StackExchangeImporter {
     if (present('Comments.xml')) await this.importComments(file('Comments.xml'), ctx, get('Comments.xml'));
     if (present('PostLinks.xml')) await this.importLinks(file('PostLinks.xml'), ctx, get('PostLinks.xml'));
     if (present('Tags.xml')) await this.readTags(file('Tags.xml'), ctx, get('Tags.xml'), postIds.tagsUsed);
+    for (const [f, ms] of this.timings) get(f).elapsedMs = ms;
     return { files: DUMP_FILES.map(get), votesCreated, elapsedMs: Date.now() - started };
   }
 
   /** Streams one file with progress, handing each batch of rows to `handle`. */
   private async eachBatch(filePath: string, fileName: DumpFile, batchSize: number, handle: (rows: XmlRow[]) => Promise<void>): Promise<void> {
+    const started = Date.now();
     this.progress.start(fileName, fs.statSync(filePath).size);
     let rows = 0;
     let bytes = 0;
@@ -167,6 +172,7 @@ export class StackExchangeImporter {
       }
     } finally {
       this.progress.finish();
+      this.timings.set(fileName, (this.timings.get(fileName) ?? 0) + Date.now() - started);
     }
   }
 
