@@ -53,6 +53,8 @@ const { values } = parseArgs({
     routes: { type: 'string' },
     search: { type: 'boolean', default: false },
     regenerate: { type: 'boolean', default: false },
+    import: { type: 'boolean', default: false },
+    dir: { type: 'string' },
     json: { type: 'string' },
     force: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -74,11 +76,17 @@ if (values.help) {
                           (the trivial route is always measured: it is the baseline)
   --warmup S              unmeasured seconds before each route (default 1)
   --json FILE             also write the results as JSON
+  --import                instead: import throughput of a Stack Exchange dump (--dir DIR, default the shared one)
   --force                 run even with NODE_ENV=production in this shell`);
   process.exit(0);
 }
 
 refuseProduction(values.force, 'run the benchmark');
+
+if (values.import) {
+  const { benchImport } = await import('./bench-import.js');
+  process.exit(await benchImport({ dir: values.dir, json: values.json, force: values.force }));
+}
 
 const duration = positiveInt('duration', values.duration, 10, 1);
 const connections = positiveInt('connections', values.connections, 50, 1);

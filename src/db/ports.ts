@@ -92,6 +92,7 @@ export interface Storage extends QaStorage {
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;
+  imports: ImportRepository;
   outbox: OutboxRepository;
   leases: LeaseRepository;
   searchDocuments: SearchDocumentRepository;
@@ -486,4 +487,108 @@ export interface SearchDocumentRepository {
   /** Every searchable document, in batches of at most batchSize, for a full rebuild. */
   all(batchSize: number): AsyncIterable<SearchDocument[]>;
   count(): Promise<SearchDocumentCounts>;
+}
+
+/* ---------- Data-dump imports (issue 14) ---------- */
+
+export type ImportKind = 'user' | 'post' | 'comment' | 'link';
+
+/** CC BY-SA attribution of an imported post: the original and its author. */
+export interface PostAttribution {
+  sourceUrl: string;
+  authorName: string;
+  /** Null when the dump names no author account (a deleted user). */
+  authorUrl: string | null;
+  licence: string;
+}
+
+/**
+ * One post of a dump, ready to store: bodies already rendered by the Markdown pipeline, the
+ * author resolved to a local account. Questions and answers are referred to by their source
+ * id, so an answer can follow its question in the same batch.
+ */
+export interface ImportPost {
+  sourceId: string;
+  type: 'question' | 'answer';
+  /** Answers: the question's source id. */
+  questionSourceId?: string;
+  authorId: string;
+  title?: string;
+  slug?: string;
+  tags?: string[];
+  bodyMd: string;
+  bodyHtml: string;
+  bodyText: string;
+  createdAt: number;
+  viewCount: number;
+  /**
+   * Accounts that cast this post's votes (dump votes carry no voter): one +1 each from
+   * upVoterIds and one -1 each from downVoterIds, all distinct. The score is their sum.
+   */
+  upVoterIds: string[];
+  downVoterIds: string[];
+  votedAt: number;
+  /** Answers: this is the question's accepted answer. */
+  accepted?: boolean;
+  attribution: PostAttribution;
+}
+
+export interface ImportComment {
+  sourceId: string;
+  postSourceId: string;
+  authorId: string;
+  body: string;
+  bodyHtml: string;
+  createdAt: number;
+}
+
+export interface ImportLink {
+  sourceId: string;
+  postSourceId: string;
+  targetSourceId: string;
+  kind: 'duplicate' | 'related';
+  createdAt: number;
+}
+
+export interface ImportRefusal {
+  sourceId: string;
+  /** i18n-free machine reason, e.g. "question not imported". */
+  reason: string;
+}
+
+export interface ImportBatchResult {
+  imported: number;
+  /** Already imported by an earlier run. */
+  skipped: number;
+  refused: ImportRefusal[];
+}
+
+export interface ImportedLinkRow {
+  postId: string;
+  targetId: string;
+  kind: 'duplicate' | 'related';
+}
+
+/**
+ * Imports from data dumps. Each batch method is atomic: a batch is stored whole, with its
+ * source ids, or not at all, so a crash never leaves a post without its votes or counters.
+ * Rows whose source id is already recorded for the community are skipped, not duplicated.
+ */
+export interface ImportRepository {
+  /** Local ids already recorded for these source ids (of one kind, in one community). */
+  findImported(communityId: string, kind: ImportKind, sourceIds: string[]): Promise<Map<string, string>>;
+  /** Records an account created for a dump user (accounts are created through UserRepository). */
+  recordUser(communityId: string, sourceId: string, userId: string): Promise<void>;
+  /**
+   * Posts with revision 1, tags, votes, the authors' reputation (votes and acceptance, as
+   * castVote and setAcceptedAnswer would give), the question's answer count and activity,
+   * the community's question count, the search index or outbox, and the attribution.
+   */
+  importPosts(communityId: string, posts: ImportPost[]): Promise<ImportBatchResult>;
+  /** Comments, their post's comment count and the question's last activity. */
+  importComments(communityId: string, comments: ImportComment[]): Promise<ImportBatchResult>;
+  importLinks(communityId: string, links: ImportLink[]): Promise<ImportBatchResult>;
+  attributions(postIds: string[]): Promise<Map<string, PostAttribution>>;
+  /** Recorded links that start or end at this post. */
+  linksOf(postId: string): Promise<ImportedLinkRow[]>;
 }

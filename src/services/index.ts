@@ -14,6 +14,7 @@ import { FaqGaps } from './faq/faq-gaps.js';
 import { SearchService } from './search/search-service.js';
 import { SitemapService } from './feeds/sitemap-service.js';
 import { SynonymService } from './search/synonym-service.js';
+import { AttributionService } from './import/attribution-service.js';
 import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/index.js';
 import { HealthService } from './health/health-service.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -34,6 +35,8 @@ export interface Services {
   search: SearchService;
   sitemaps: SitemapService;
   synonyms: SynonymService;
+  /** CC BY-SA attribution of posts imported from a data dump. */
+  attributions: AttributionService;
   health: HealthService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
@@ -94,6 +97,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     faqGaps: new FaqGaps(storage.searchLog, now),
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
+    attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {

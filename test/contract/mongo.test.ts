@@ -13,6 +13,7 @@ import type { FindSpec } from '../../src/db/mongo/queries/spec.js';
 import * as qa from '../../src/db/mongo/queries/qa.js';
 import * as outboxQueries from '../../src/db/mongo/queries/outbox.js';
 import * as faqQueries from '../../src/db/mongo/queries/faq.js';
+import { runImportContract } from './import-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -124,6 +125,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runSearchDocumentsContract(`mongo (${dbName})`, freshStorage);
   runFaqContract(`mongo (${dbName})`, freshStorage);
   runSynonymsContract(`mongo (${dbName})`, freshStorage);
+  runImportContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

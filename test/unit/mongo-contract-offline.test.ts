@@ -3,6 +3,7 @@ import { MemoryCollection } from './mongo-memory.js';
 import { runOutboxContract } from '../contract/outbox-contract.js';
 import { runSearchDocumentsContract } from '../contract/search-documents-contract.js';
 import { runSynonymsContract } from '../contract/synonyms-contract.js';
+import { runImportContract } from '../contract/import-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 
 /*
@@ -15,7 +16,7 @@ import type { Storage } from '../../src/db/ports.js';
  * word on MongoDB's semantics (this fake knows only the operators these methods use).
  */
 
-const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease'];
+const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'ImportSource', 'PostAttribution', 'ImportedPostLink', 'Membership'];
 
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
@@ -42,3 +43,4 @@ async function offlineStorage(): Promise<Storage> {
 runOutboxContract('mongo (offline, in-memory collections)', offlineStorage);
 runSearchDocumentsContract('mongo (offline, in-memory collections)', offlineStorage);
 runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);
+runImportContract('mongo (offline, in-memory collections)', offlineStorage);

@@ -34,6 +34,9 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
   jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
   searchSynonyms: { _id: 1, terms: ['wifi', 'wi fi', '无线 网'], createdBy: 1, createdAt: T, updatedAt: T },
+  importSources: { communityId: 1, kind: 'post', sourceId: '18', localId: 12 },
+  postAttributions: { _id: 12, sourceUrl: 'https://quantumcomputing.stackexchange.com/a/18', authorName: 'Ada', authorUrl: null, licence: 'CC BY-SA 3.0' },
+  importedPostLinks: { postId: 12, targetId: 13, kind: 'duplicate', createdAt: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

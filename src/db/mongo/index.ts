@@ -19,6 +19,7 @@ import { MongoOutboxRepository } from './repositories/outbox-repository.js';
 import { MongoLeaseRepository } from './repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
+import { MongoImportRepository } from './repositories/import-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -47,6 +48,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     comments: new MongoCommentRepository(ctx),
     tags: new MongoTagRepository(ctx),
     faq: new MongoFaqRepository(ctx),
+    imports: new MongoImportRepository(ctx),
     searchLog: new MongoSearchLogRepository(ctx),
     outbox: new MongoOutboxRepository(ctx),
     leases: new MongoLeaseRepository(ctx),

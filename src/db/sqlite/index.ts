@@ -17,6 +17,7 @@ import { SqliteOutboxRepository } from './outbox-repository.js';
 import { SqliteLeaseRepository } from './lease-repository.js';
 import { SqliteSearchDocumentRepository } from './search-document-repository.js';
 import { SqliteSynonymRepository } from './synonym-repository.js';
+import { SqliteImportRepository } from './import-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 
 export interface SqliteStorage extends Storage {
@@ -58,6 +59,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     tags: new SqliteTagRepository(db),
     searchLog: new SqliteSearchLogRepository(db),
     faq: new SqliteFaqRepository(db),
+    imports: new SqliteImportRepository(db),
     outbox: new SqliteOutboxRepository(db),
     leases: new SqliteLeaseRepository(db),
     searchDocuments: new SqliteSearchDocumentRepository(db),

@@ -155,13 +155,16 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   /* ----- reading ----- */
 
   /** A question page, or its form coming back with messages (400), shown with the page's view model. */
-  function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
+  async function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
+    // Imported posts show where they came from (CC BY-SA); others have no attribution.
+    const attributions = await app.services.attributions.forPosts([page.question.id, ...page.answers.map((a) => a.id)]);
     const canonical = questionPageUrl(page.community.slug, page.question, page.page);
     const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
     return reply.page(
       'questions/show',
       {
         ...questionPageView(page, request.user, request.locale),
+        attributions,
         jsonLd: qaPageJsonLd(page, opts.baseUrl),
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },

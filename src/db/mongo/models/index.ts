@@ -21,6 +21,17 @@ import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-l
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
+import {
+  IMPORT_SOURCE_MODEL,
+  IMPORTED_POST_LINK_MODEL,
+  POST_ATTRIBUTION_MODEL,
+  importSourceSchema,
+  importedPostLinkSchema,
+  postAttributionSchema,
+  type ImportSourceDoc,
+  type ImportedPostLinkDoc,
+  type PostAttributionDoc,
+} from './import.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -45,6 +56,9 @@ export interface Models {
   searchOutbox: Model<SearchOutboxDoc>;
   jobLeases: Model<JobLeaseDoc>;
   searchSynonyms: Model<SearchSynonymDoc>;
+  importSources: Model<ImportSourceDoc>;
+  postAttributions: Model<PostAttributionDoc>;
+  importedPostLinks: Model<ImportedPostLinkDoc>;
 }
 
 /**
@@ -78,6 +92,9 @@ export function createModels(conn: Connection): Models {
     searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
     jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
     searchSynonyms: model(SEARCH_SYNONYM_MODEL, searchSynonymSchema),
+    importSources: model(IMPORT_SOURCE_MODEL, importSourceSchema),
+    postAttributions: model(POST_ATTRIBUTION_MODEL, postAttributionSchema),
+    importedPostLinks: model(IMPORTED_POST_LINK_MODEL, importedPostLinkSchema),
   };
 }
 
@@ -117,4 +134,7 @@ export type {
   SearchOutboxDoc,
   JobLeaseDoc,
   SearchSynonymDoc,
+  ImportSourceDoc,
+  PostAttributionDoc,
+  ImportedPostLinkDoc,
 };
