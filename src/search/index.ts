@@ -26,13 +26,41 @@ function isMeili(engine: SearchEngine): engine is MeiliSearchEngine {
   return engine.name === 'meili' && 'ensureIndex' in engine;
 }
 
-/** Meta key recording that the engine's index holds a complete build. */
+/** Meta key recording that the engine's index holds a complete build ('' or missing: not built). */
 function builtKey(engine: MeiliSearchEngine): string {
   return `search_index_built:${engine.indexUid}`;
 }
 
+/**
+ * Meta key holding the time from which a rebuild must requeue the outbox. Written before the
+ * rebuild starts and cleared after the requeue, so a process that dies between the swap and
+ * the requeue leaves it behind and the next start does the requeue.
+ */
+function requeueKey(engine: MeiliSearchEngine): string {
+  return `search_reindex_requeue_since:${engine.indexUid}`;
+}
+
+/** The lease of the first build: short, renewed while the build runs, so a dead holder's build is retried soon. */
+export const BUILD_LEASE = 'search:initial-build';
+export const BUILD_LEASE_MS = 2 * 60_000;
+
+/**
+ * How far before the rebuild's start the requeue reaches. Outbox times come from the clock of
+ * the instance that wrote the change, which may run behind this one; requeueing a few entries
+ * too many only re-sends current documents.
+ */
+export const REQUEUE_MARGIN_MS = 5 * 60_000;
+
 export interface RuntimeLog extends WorkerLog {
   info(obj: object, msg: string): void;
+}
+
+export interface SearchRuntimeOptions {
+  /** Pause before retrying the setup while the engine is down. */
+  retryMs: number;
+  /** How often the live index is checked for having been lost, emptied or left unbuilt. */
+  checkEveryMs: number;
+  buildLeaseMs: number;
 }
 
 /*
@@ -41,12 +69,19 @@ export interface RuntimeLog extends WorkerLog {
  * index on the first write, without the filterable attributes searches need), an empty new
  * index must be built once, and a worker drains the outbox. None of this may stop the forum
  * from starting when the engine is down: posting keeps working and the outbox waits.
+ *
+ * The index is checked again every checkEveryMs: one deleted, emptied or recreated bare behind
+ * the app's back (an operator, a restored volume) is rebuilt, and a first build whose lease
+ * holder died is taken over once that lease expires.
  */
 export class SearchRuntime {
   private worker: OutboxWorker | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private checking: Promise<void> | null = null;
   private stopped = false;
   private preparing: Promise<void> | null = null;
+  private readonly options: SearchRuntimeOptions;
 
   constructor(
     readonly engine: SearchEngine,
@@ -54,15 +89,18 @@ export class SearchRuntime {
     private readonly owner: string,
     private readonly log: RuntimeLog | null = null,
     private readonly workerOptions: Partial<OutboxWorkerOptions> = {},
-    private readonly retryMs = 5_000,
-  ) {}
+    retryMs: number | Partial<SearchRuntimeOptions> = 5_000,
+  ) {
+    const given = typeof retryMs === 'number' ? { retryMs } : retryMs;
+    this.options = { retryMs: 5_000, checkEveryMs: 60_000, buildLeaseMs: BUILD_LEASE_MS, ...given };
+  }
 
   /** True when an outbox feeds the engine (the embedded engine is written by triggers instead). */
   get usesOutbox(): boolean {
     return isMeili(this.engine);
   }
 
-  /** Starts the background side: index setup (retried until the engine answers), then the worker. */
+  /** Starts the background side: index setup (retried until the engine answers), then the worker and the index checks. */
   start(): void {
     if (!isMeili(this.engine) || this.preparing) return;
     this.stopped = false;
@@ -77,17 +115,14 @@ export class SearchRuntime {
     try {
       // Read on every attempt: the settings ensureIndex applies carry the groups as they are now.
       engine.useSynonyms(await this.storage.synonyms.list());
-      await engine.ensureIndex();
-      // Built once per index: a new index, or one whose first build did not finish.
-      if (!(await this.storage.meta.get(builtKey(engine))) && (await this.hasContent())) {
-        this.log?.info({ index: engine.indexUid }, 'search: index not built yet, building it from the database');
-        await this.buildOnce();
-      }
+      const created = await engine.ensureIndex();
+      await this.finishInterruptedReindex(engine);
+      await this.buildIfNeeded(engine, created ? 'the index did not exist' : null);
     } catch (err) {
       if (this.stopped) return;
       this.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'search: engine not ready, will retry; posting continues and the outbox waits');
       await new Promise<void>((resolve) => {
-        this.retryTimer = setTimeout(resolve, this.retryMs);
+        this.retryTimer = setTimeout(resolve, this.options.retryMs);
       });
       if (!this.stopped) return this.prepare(engine);
       return;
@@ -95,6 +130,61 @@ export class SearchRuntime {
     if (this.stopped) return;
     this.worker = new OutboxWorker(this.storage.outbox, engine, this.owner, this.workerOptions, Date.now, this.log);
     this.worker.start();
+    this.scheduleCheck(engine);
+  }
+
+  private scheduleCheck(engine: MeiliSearchEngine): void {
+    if (this.stopped || this.options.checkEveryMs <= 0) return;
+    this.checkTimer = setTimeout(() => {
+      this.checking = this.checkIndex(engine)
+        .catch((err: unknown) => this.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'search: index check failed, will check again'))
+        .finally(() => {
+          this.checking = null;
+          this.scheduleCheck(engine);
+        });
+    }, this.options.checkEveryMs);
+    this.checkTimer.unref();
+  }
+
+  /** One round of the periodic check. */
+  private async checkIndex(engine: MeiliSearchEngine): Promise<void> {
+    const state = await engine.indexState();
+    let reason: string | null = null;
+    if (!state.exists) reason = 'the index was deleted';
+    else if (!state.configured) reason = 'the index was recreated without its settings';
+    else if (state.documents === 0) reason = 'the index is empty';
+    // Recreate it, or give a bare one its settings, before anything else is written to it.
+    if (!state.exists || !state.configured) await engine.ensureIndex();
+    await this.buildIfNeeded(engine, reason);
+  }
+
+  /** Runs one index check now (tests; an operator's tooling could call it too). */
+  async checkNow(): Promise<void> {
+    if (isMeili(this.engine)) await this.checkIndex(this.engine);
+  }
+
+  /**
+   * Builds the index when it was never completely built, or when `reason` says it was lost
+   * (deleted, recreated bare, emptied) although the database has content. The "built" mark is
+   * cleared first, so that if another instance holds the build lease, the build is still owed
+   * and the next check retries it.
+   */
+  private async buildIfNeeded(engine: MeiliSearchEngine, reason: string | null): Promise<void> {
+    if (!(await this.hasContent())) return;
+    const built = await this.storage.meta.get(builtKey(engine));
+    if (reason && built) await this.storage.meta.set(builtKey(engine), '');
+    if (built && !reason) return;
+    this.log?.info({ index: engine.indexUid, reason: reason ?? 'the index was never completely built' }, 'search: building the index from the database');
+    await this.buildOnce();
+  }
+
+  /** A rebuild that died between its swap and its requeue left its start time: requeue from it now. */
+  private async finishInterruptedReindex(engine: MeiliSearchEngine): Promise<void> {
+    const since = Number((await this.storage.meta.get(requeueKey(engine))) || NaN);
+    if (!Number.isFinite(since)) return;
+    const requeued = await this.storage.outbox.requeueChangedSince(since, Date.now());
+    await this.storage.meta.set(requeueKey(engine), '');
+    this.log?.info({ index: engine.indexUid, requeued }, 'search: requeued the changes of an interrupted rebuild');
   }
 
   private async hasContent(): Promise<boolean> {
@@ -102,15 +192,26 @@ export class SearchRuntime {
     return c.questions + c.answers + c.faq > 0;
   }
 
-  /** The first build of a new index runs on one instance only; the others keep draining. */
+  /**
+   * The build runs on one instance only; the others keep draining. The lease is short and
+   * renewed while the build runs, so when its holder dies another instance takes the build
+   * over within one lease (through the periodic check) instead of the index staying unbuilt.
+   */
   private async buildOnce(): Promise<void> {
-    const lease = 'search:initial-build';
-    if (!(await this.storage.leases.acquire(lease, this.owner, Date.now(), 30 * 60_000))) return;
+    const ttl = this.options.buildLeaseMs;
+    if (!(await this.storage.leases.acquire(BUILD_LEASE, this.owner, Date.now(), ttl))) return;
+    const renew = setInterval(() => {
+      this.storage.leases.acquire(BUILD_LEASE, this.owner, Date.now(), ttl).catch((err: unknown) => {
+        this.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'search: could not renew the build lease');
+      });
+    }, Math.max(10, Math.floor(ttl / 4)));
+    renew.unref();
     try {
       const report = await reindexWithOutbox(this.engine, this.storage);
       this.log?.info({ ...report }, 'search: index built');
     } finally {
-      await this.storage.leases.release(lease, this.owner);
+      clearInterval(renew);
+      await this.storage.leases.release(BUILD_LEASE, this.owner);
     }
   }
 
@@ -134,8 +235,10 @@ export class SearchRuntime {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.checkTimer) clearTimeout(this.checkTimer);
     await this.worker?.stop();
     await this.preparing?.catch(() => {});
+    await this.checking;
     this.preparing = null;
   }
 }
@@ -143,14 +246,20 @@ export class SearchRuntime {
 /**
  * A full rebuild. For an engine fed by the outbox, changes made while the new index was
  * being built may be missing from it (they went to the old one), so every entry changed
- * since the rebuild began is processed again against the new index.
+ * since the rebuild began (less a margin for other instances' clocks) is processed again
+ * against the new index. The start is recorded first, so a crash between the swap and the
+ * requeue is repaired by the next start of the app (SearchRuntime).
  */
 export async function reindexWithOutbox(engine: SearchEngine, storage: Storage): Promise<ReindexReport & { requeued: number }> {
-  const startedAt = Date.now();
+  if (!isMeili(engine)) return { ...(await engine.reindexAll()), requeued: 0 };
+  const since = Date.now() - REQUEUE_MARGIN_MS;
+  const earlier = Number((await storage.meta.get(requeueKey(engine))) || NaN);
+  // An earlier interrupted rebuild's requeue is still owed: keep the older start.
+  await storage.meta.set(requeueKey(engine), String(Number.isFinite(earlier) ? Math.min(earlier, since) : since));
   const report = await engine.reindexAll();
-  if (!isMeili(engine)) return { ...report, requeued: 0 };
-  const requeued = await storage.outbox.requeueChangedSince(startedAt - 1000, Date.now());
+  const requeued = await storage.outbox.requeueChangedSince(Number.isFinite(earlier) ? Math.min(earlier, since) : since, Date.now());
   await storage.meta.set(builtKey(engine), new Date().toISOString());
+  await storage.meta.set(requeueKey(engine), '');
   return { ...report, requeued };
 }
 

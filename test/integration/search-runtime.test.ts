@@ -2,76 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { SearchRuntime, reindexWithOutbox } from '../../src/search/index.js';
 import { MeiliSearchEngine } from '../../src/search/meili/engine.js';
-import type { MeiliClientLike, MeiliEnqueuedLike } from '../../src/search/meili/client.js';
+import { MemoryMeili } from '../unit/meili-fake.js';
 import { HealthService } from '../../src/services/health/health-service.js';
 import { contentFixture } from '../contract/content-fixture.js';
 
 /*
  * The Meilisearch side of the forum as a whole, with an in-memory stand-in for the server
- * (no Meilisearch runs on this machine): index setup at startup, the first build, the outbox
- * worker, and what happens while the engine is down. The stand-in keeps indexes and
- * documents and fails every call while `down` is set.
+ * (no Meilisearch runs on this machine; MemoryMeili in test/unit/meili-fake.ts): index setup
+ * at startup, the first build, the outbox worker, and what happens while the engine is down.
  */
-class MemoryMeili implements MeiliClientLike {
-  down = false;
-  readonly indexes = new Map<string, Map<string, Record<string, unknown>>>();
-  readonly ops: string[] = [];
-
-  private task(op: string, apply: () => void): MeiliEnqueuedLike {
-    if (this.down) throw Object.assign(new Error('fetch failed: connect ECONNREFUSED 127.0.0.1:7700'), { name: 'MeilisearchRequestError' });
-    this.ops.push(op);
-    return Object.assign(Promise.resolve({ taskUid: this.ops.length }), {
-      waitTask: async () => {
-        try {
-          apply();
-          return { status: 'succeeded', error: null };
-        } catch (err) {
-          return { status: 'failed', error: { message: (err as Error).message, code: 'index_already_exists' } };
-        }
-      },
-    });
-  }
-  private docs(uid: string) {
-    let m = this.indexes.get(uid);
-    if (!m) this.indexes.set(uid, (m = new Map()));
-    return m;
-  }
-  index(uid: string) {
-    return {
-      addDocuments: (docs: Array<Record<string, unknown>>) => this.task(`add ${uid}`, () => docs.forEach((d) => this.docs(uid).set(String(d.docId), d))),
-      deleteDocuments: (ids: string[]) => this.task(`delete ${uid}`, () => ids.forEach((id) => this.docs(uid).delete(id))),
-      updateSettings: () => this.task(`settings ${uid}`, () => void this.docs(uid)),
-    };
-  }
-  createIndex(uid: string) {
-    return this.task(`create ${uid}`, () => {
-      if (this.indexes.has(uid)) throw new Error(`Index \`${uid}\` already exists.`);
-      this.indexes.set(uid, new Map());
-    });
-  }
-  deleteIndex(uid: string) {
-    return this.task(`drop ${uid}`, () => void this.indexes.delete(uid));
-  }
-  swapIndexes(swaps: Array<{ indexes: [string, string] }>) {
-    return this.task('swap', () => {
-      for (const { indexes: [a, b] } of swaps) {
-        const first = this.docs(a);
-        this.indexes.set(a, this.docs(b));
-        this.indexes.set(b, first);
-      }
-    });
-  }
-  async multiSearch(): Promise<never> {
-    throw new Error('not used here');
-  }
-  async isHealthy() {
-    return !this.down;
-  }
-  live(): string[] {
-    return [...(this.indexes.get('forum')?.keys() ?? [])].sort();
-  }
-}
-
 describe('search runtime with an outbox-fed engine', () => {
   let storage: SqliteStorage;
   let runtime: SearchRuntime | null = null;

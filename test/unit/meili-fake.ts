@@ -55,6 +55,14 @@ export class FakeMeili implements MeiliClientLike {
       addDocuments: (docs: unknown[], options: unknown) => this.task('addDocuments', uid, [docs, options]),
       deleteDocuments: (ids: string[]) => this.task('deleteDocuments', uid, [ids]),
       updateSettings: (settings: unknown) => this.task('updateSettings', uid, [settings]),
+      getStats: async () => {
+        if (!this.existing.has(uid)) throw indexNotFound(uid);
+        return { numberOfDocuments: 0 };
+      },
+      getFilterableAttributes: async () => {
+        if (!this.existing.has(uid)) throw indexNotFound(uid);
+        return ['communityId'];
+      },
     };
   }
   createIndex(uid: string, options: unknown) {
@@ -111,4 +119,104 @@ export function setup(rows: SearchDocument[] = [], options: { throwAfterBatches?
   const db = repository(rows, options);
   const engine = new MeiliSearchEngine(client, { indexUid: 'live', documents: db.repo, taskTimeoutMs: 1234, batchSize: options.batchSize ?? 2, synonyms: options.synonyms, synonymGroups: options.synonymGroups });
   return { client, engine, db };
+}
+
+/** What the official client throws for a request on a missing index. */
+export function indexNotFound(uid: string): Error {
+  return Object.assign(new Error(`Index \`${uid}\` not found.`), { name: 'MeiliSearchApiError', cause: { code: 'index_not_found' } });
+}
+
+/*
+ * A stand-in for the server that keeps indexes, their documents and whether their settings
+ * were applied, for the runtime tests (index setup, first build, outbox worker, outages,
+ * indexes lost behind the app's back). It fails every call while `down` is set. Like the real
+ * server, writing documents to a missing index creates a bare one (no settings).
+ */
+export class MemoryMeili implements MeiliClientLike {
+  down = false;
+  readonly indexes = new Map<string, Map<string, Record<string, unknown>>>();
+  /** Indexes whose settings this app applied. */
+  readonly configured = new Set<string>();
+  readonly ops: string[] = [];
+  /** Runs inside the swap task, before the swap takes effect (to act "while a rebuild runs"). */
+  beforeSwap: (() => Promise<void>) | null = null;
+
+  private task(op: string, apply: () => void | Promise<void>): MeiliEnqueuedLike {
+    if (this.down) throw Object.assign(new Error('fetch failed: connect ECONNREFUSED 127.0.0.1:7700'), { name: 'MeilisearchRequestError' });
+    this.ops.push(op);
+    return Object.assign(Promise.resolve({ taskUid: this.ops.length }), {
+      waitTask: async () => {
+        try {
+          await apply();
+          return { status: 'succeeded', error: null };
+        } catch (err) {
+          return { status: 'failed', error: { message: (err as Error).message, code: 'index_already_exists' } };
+        }
+      },
+    });
+  }
+  private docs(uid: string) {
+    let m = this.indexes.get(uid);
+    if (!m) this.indexes.set(uid, (m = new Map()));
+    return m;
+  }
+  index(uid: string) {
+    return {
+      addDocuments: (docs: Array<Record<string, unknown>>) => this.task(`add ${uid}`, () => docs.forEach((d) => this.docs(uid).set(String(d.docId), d))),
+      deleteDocuments: (ids: string[]) => this.task(`delete ${uid}`, () => ids.forEach((id) => this.docs(uid).delete(id))),
+      updateSettings: () =>
+        this.task(`settings ${uid}`, () => {
+          this.docs(uid);
+          this.configured.add(uid);
+        }),
+      getStats: async () => {
+        if (this.down) throw new Error('fetch failed');
+        const docs = this.indexes.get(uid);
+        if (!docs) throw indexNotFound(uid);
+        return { numberOfDocuments: docs.size };
+      },
+      getFilterableAttributes: async () => {
+        if (this.down) throw new Error('fetch failed');
+        if (!this.indexes.has(uid)) throw indexNotFound(uid);
+        return this.configured.has(uid) ? ['communityId', 'kind'] : [];
+      },
+    };
+  }
+  createIndex(uid: string) {
+    return this.task(`create ${uid}`, () => {
+      if (this.indexes.has(uid)) throw new Error(`Index \`${uid}\` already exists.`);
+      this.indexes.set(uid, new Map());
+    });
+  }
+  deleteIndex(uid: string) {
+    return this.task(`drop ${uid}`, () => {
+      this.indexes.delete(uid);
+      this.configured.delete(uid);
+    });
+  }
+  swapIndexes(swaps: Array<{ indexes: [string, string] }>) {
+    return this.task('swap', async () => {
+      await this.beforeSwap?.();
+      for (const { indexes: [a, b] } of swaps) {
+        const first = this.docs(a);
+        this.indexes.set(a, this.docs(b));
+        this.indexes.set(b, first);
+        const [ca, cb] = [this.configured.has(a), this.configured.has(b)];
+        if (cb) this.configured.add(a);
+        else this.configured.delete(a);
+        if (ca) this.configured.add(b);
+        else this.configured.delete(b);
+      }
+    });
+  }
+  async multiSearch(): Promise<never> {
+    throw new Error('not used here');
+  }
+  async isHealthy() {
+    return !this.down;
+  }
+  /** The document ids of an index (default: the live one, `forum`). */
+  live(uid = 'forum'): string[] {
+    return [...(this.indexes.get(uid)?.keys() ?? [])].sort();
+  }
 }

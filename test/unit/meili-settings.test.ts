@@ -27,7 +27,8 @@ function portQueries(): SearchQuery[] {
 
 describe('Meilisearch index settings', () => {
   it('ranks by text relevance first (built-in rules in default order), then curated, then score', () => {
-    expect(settings.rankingRules).toEqual(['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness', 'curated:desc', 'score:desc']);
+    // An explicit sort (newest, active, top) orders the results; relevance searches skip the sort rule.
+    expect(settings.rankingRules).toEqual(['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'curated:desc', 'score:desc']);
   });
 
   it('searches title, tags, FAQ path and body, in that order of importance', () => {

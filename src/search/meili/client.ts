@@ -26,6 +26,9 @@ export interface MeiliIndexLike {
   addDocuments(documents: MeiliDocument[], options: { primaryKey: string }): MeiliEnqueuedLike;
   deleteDocuments(ids: string[]): MeiliEnqueuedLike;
   updateSettings(settings: Settings): MeiliEnqueuedLike;
+  /** Throws an API error with code index_not_found when the index does not exist. */
+  getStats(): Promise<{ numberOfDocuments: number }>;
+  getFilterableAttributes(): Promise<Array<string | { attributePatterns: string[] }> | null>;
 }
 
 export type MeiliMultiSearchQuery = Partial<MeiliSearchParams> & { indexUid: string; q: string };

@@ -83,6 +83,23 @@ export class MeiliSearchEngine implements SearchEngine {
     return created;
   }
 
+  /**
+   * What the live index looks like now: missing (deleted behind the app's back), not set up by
+   * this app (Meilisearch creates a bare index, without the filterable attributes searches
+   * need, when a document is written to a missing one), or set up, with its document count.
+   */
+  async indexState(): Promise<{ exists: false } | { exists: true; configured: boolean; documents: number }> {
+    const index = this.client.index(this.indexUid);
+    try {
+      const [stats, filterable] = await Promise.all([index.getStats(), index.getFilterableAttributes()]);
+      const names = (filterable ?? []).flatMap((a) => (typeof a === 'string' ? [a] : a.attributePatterns));
+      return { exists: true, configured: names.includes('communityId'), documents: stats.numberOfDocuments };
+    } catch (error) {
+      if ((error as { cause?: { code?: string } } | null)?.cause?.code === 'index_not_found') return { exists: false };
+      throw error;
+    }
+  }
+
   /** Whether Meilisearch answers (for /healthz). */
   async health(): Promise<boolean> {
     try {

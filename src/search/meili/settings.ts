@@ -5,10 +5,13 @@ import { MAX_TOTAL_HITS } from '../port.js';
 export const BUILT_IN_RANKING_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'] as const;
 
 /**
- * Text relevance decides first; the FAQ / accepted boost and the votes only order documents
- * that match equally well, so a popular post never jumps a closer match.
+ * `sort` first: it acts only when a search asks for an explicit order (newest, active, top),
+ * and then the reader expects that order, not text relevance with the dates as a tie-break.
+ * Without an explicit sort, text relevance decides first; the FAQ / accepted boost and the
+ * votes only order documents that match equally well, so a popular post never jumps a closer
+ * match.
  */
-export const RANKING_RULES: readonly string[] = [...BUILT_IN_RANKING_RULES, 'curated:desc', 'score:desc'];
+export const RANKING_RULES: readonly string[] = ['sort', ...BUILT_IN_RANKING_RULES.filter((r) => r !== 'sort'), 'curated:desc', 'score:desc'];
 
 /** A title or tag match says more than a match in the FAQ path, which says more than one in the body. */
 export const SEARCHABLE_ATTRIBUTES: readonly string[] = ['title', 'tags', 'faqPath', 'body'];
