@@ -64,7 +64,7 @@ describe('importing the quantumcomputing.stackexchange dump', () => {
     quantum = await createCommunity(app.storage, 'quantum', { name: 'Quantum Computing' });
     first = await run(app, quantum);
     postIds = await app.storage.imports.findImported(quantum.id, 'post', posts.map((p) => p.Id!));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();
@@ -228,7 +228,7 @@ describe('a malformed dump', () => {
     expect(fileOf(resumed, 'Posts.xml').imported).toBe(expected - stored);
     expect(sqlCount(app, 'SELECT COUNT(*) AS n FROM posts WHERE community_id = ?', cId)).toBe(expected);
     expect(await app.storage.votes.recomputeAll()).toEqual({ usersChanged: 0, postsChanged: 0 });
-  }, 60_000);
+  }, 180_000);
 
   it('names the file and line of a truncated file', async () => {
     const text = fs.readFileSync(path.join(DATASET, 'Comments.xml'), 'utf8');
@@ -241,7 +241,7 @@ describe('a malformed dump', () => {
     expect(err).toBeInstanceOf(DumpFormatError);
     expect((err as DumpFormatError).file).toBe('Comments.xml');
     expect((err as DumpFormatError).line).toBe(cut.split('\n').length);
-  }, 60_000);
+  }, 180_000);
 });
 
 /** XML-escapes text for an attribute value, as the dump does with HTML bodies. */
