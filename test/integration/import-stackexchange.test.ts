@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Community, User } from '../../src/domain/types.js';
-import type { SqliteStorage } from '../../src/db/sqlite/index.js';
+import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { StackExchangeImporter, type ImportSummary } from '../../src/services/import/stackexchange-importer.js';
 import { DumpFormatError } from '../../src/services/import/xml-rows.js';
 import { TestClient } from '../helpers/app.js';
@@ -323,5 +323,24 @@ describe('a crafted dump', () => {
     expect(res.text).toContain('<a href="https://example.com/" rel="nofollow ugc noopener">fine link</a>');
     expect(res.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(res.text).toContain('href="https://creativecommons.org/licenses/by-sa/4.0/"');
+  });
+
+  it('leaves every imported post in the search outbox when search runs in Meilisearch', async () => {
+    const storage = createSqliteStorage(':memory:', { searchIndex: 'outbox' });
+    try {
+      const community = await createCommunity(storage, 'evil-meili');
+      await new StackExchangeImporter({ users: storage.users, memberships: storage.memberships, imports: storage.imports }).run({
+        dir,
+        communityId: community.id,
+        communitySlug: community.slug,
+        siteUrl: SITE,
+        licence: 'CC BY-SA 3.0',
+      });
+      const ids = await storage.imports.findImported(community.id, 'post', ['1', '2']);
+      const claimed = await storage.outbox.claim('test', 100, Date.now(), 60_000);
+      expect(claimed.map((e) => e.docId).sort()).toEqual([`answer-${ids.get('2')}`, `question-${ids.get('1')}`].sort());
+    } finally {
+      await storage.close();
+    }
   });
 });

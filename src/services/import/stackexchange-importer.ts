@@ -96,7 +96,7 @@ export function parseDumpTags(raw: string | undefined): string[] {
 export function siteUrlFromDir(dir: string): string | null {
   const base = path.basename(path.resolve(dir)).replace(/\.7z$/, '');
   if (/^[a-z0-9.-]+\.(stackexchange|stackoverflow|superuser|serverfault|askubuntu|mathoverflow)$/.test(base)) return `https://${base}.com`;
-  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+\.(com|net|org)$/.test(base)) return `https://${base}`;
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org)$/.test(base)) return `https://${base}`;
   return null;
 }
 
