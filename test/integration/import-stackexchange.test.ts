@@ -166,7 +166,8 @@ describe('importing the quantumcomputing.stackexchange dump', () => {
   it('imports nothing new when run again', async () => {
     const before = sqlCount(app, 'SELECT COUNT(*) AS n FROM posts') + sqlCount(app, 'SELECT COUNT(*) AS n FROM users') + sqlCount(app, 'SELECT COUNT(*) AS n FROM votes');
     const again = await run(app, quantum);
-    for (const f of again.files) expect(f.imported, f.file).toBe(f.file === 'Tags.xml' ? fileOf(first, 'Tags.xml').imported : 0);
+    for (const f of again.files) expect(f.imported, f.file).toBe(0);
+    expect(fileOf(again, 'Tags.xml').skipped).toBe(fileOf(first, 'Tags.xml').imported);
     expect(fileOf(again, 'Posts.xml').skipped).toBe(1672);
     expect(fileOf(again, 'Users.xml').skipped).toBe(3461);
     expect(fileOf(again, 'Comments.xml').skipped).toBe(3413);
