@@ -12,6 +12,8 @@ const turndown = new TurndownService({
   bulletListMarker: '-',
   emDelimiter: '*',
 });
+// Markdown has no syntax for these; kept as HTML, which the sanitizer allows (footnote marks, keys).
+turndown.keep(['sup', 'sub', 'kbd']);
 turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'noscript', 'template']);
 
 export function htmlToMarkdown(html: string): string {

@@ -96,7 +96,7 @@ export function parseDumpTags(raw: string | undefined): string[] {
 export function siteUrlFromDir(dir: string): string | null {
   const base = path.basename(path.resolve(dir)).replace(/\.7z$/, '');
   if (/^[a-z0-9.-]+\.(stackexchange|stackoverflow|superuser|serverfault|askubuntu|mathoverflow)$/.test(base)) return `https://${base}.com`;
-  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+\.(com|net|org)$/.test(base)) return `https://${base}`;
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|net|org)$/.test(base)) return `https://${base}`;
   return null;
 }
 
@@ -153,7 +153,7 @@ export class StackExchangeImporter {
     const votesCreated = this.settleVotes(votes, postIds, get('Votes.xml'));
     if (present('Comments.xml')) await this.importComments(file('Comments.xml'), ctx, get('Comments.xml'));
     if (present('PostLinks.xml')) await this.importLinks(file('PostLinks.xml'), ctx, get('PostLinks.xml'));
-    if (present('Tags.xml')) await this.readTags(file('Tags.xml'), ctx, get('Tags.xml'), postIds.tagsUsed);
+    if (present('Tags.xml')) await this.readTags(file('Tags.xml'), ctx, get('Tags.xml'), postIds.tagsUsed, postIds.tagsSeen);
     for (const [f, ms] of this.timings) get(f).elapsedMs = ms;
     return { files: DUMP_FILES.map(get), votesCreated, elapsedMs: Date.now() - started };
   }
@@ -303,10 +303,12 @@ export class StackExchangeImporter {
     ctx: ImportOptions & { batchSize: number },
     summary: FileSummary,
     votes: Map<string, VoteCounts>,
-  ): Promise<{ imported: Set<string>; skipped: Set<string>; created: number; tagsUsed: Set<string> }> {
+  ): Promise<{ imported: Set<string>; skipped: Set<string>; created: number; tagsUsed: Set<string>; tagsSeen: Set<string> }> {
     const imported = new Set<string>();
     const skipped = new Set<string>();
+    /** Tags of questions imported now, and of questions an earlier run imported. */
     const tagsUsed = new Set<string>();
+    const tagsSeen = new Set<string>();
     /** Question source id -> its accepted answer's source id (questions precede their answers). */
     const acceptedOf = new Map<string, string>();
     let created = 0;
@@ -323,8 +325,8 @@ export class StackExchangeImporter {
           continue;
         }
         if (type === 'question' && attrs.AcceptedAnswerId) acceptedOf.set(sourceId, attrs.AcceptedAnswerId);
-        for (const t of parseDumpTags(attrs.Tags)) tagsUsed.add(t);
         if (known.has(sourceId)) {
+          for (const t of parseDumpTags(attrs.Tags)) tagsSeen.add(t);
           skipped.add(sourceId);
           summary.skipped++;
           continue;
@@ -366,6 +368,7 @@ export class StackExchangeImporter {
           post.title = title;
           post.slug = slugify(title);
           post.tags = parseDumpTags(attrs.Tags);
+          for (const t of post.tags) tagsUsed.add(t);
         } else {
           post.questionSourceId = attrs.ParentId;
           post.accepted = attrs.ParentId !== undefined && acceptedOf.get(attrs.ParentId) === sourceId;
@@ -392,7 +395,7 @@ export class StackExchangeImporter {
         created += p.upVoterIds.length + p.downVoterIds.length;
       }
     });
-    return { imported, skipped, created, tagsUsed };
+    return { imported, skipped, created, tagsUsed, tagsSeen };
   }
 
   private async importComments(filePath: string, ctx: ImportOptions & { batchSize: number }, summary: FileSummary): Promise<void> {
@@ -434,13 +437,17 @@ export class StackExchangeImporter {
     });
   }
 
-  /** Tags are created with the questions that use them; Tags.xml only says which are unused. */
-  private async readTags(filePath: string, ctx: ImportOptions & { batchSize: number }, summary: FileSummary, used: Set<string>): Promise<void> {
+  /**
+   * Tags are created with the questions that use them; Tags.xml only says which were created
+   * now, which earlier, and which no imported question uses.
+   */
+  private async readTags(filePath: string, ctx: ImportOptions & { batchSize: number }, summary: FileSummary, used: Set<string>, seen: Set<string>): Promise<void> {
     await this.eachBatch(filePath, 'Tags.xml', ctx.batchSize, async (rows) => {
       for (const { attrs } of rows) {
         summary.rows++;
         const [name] = parseDumpTags(`<${attrs.TagName ?? ''}>`);
         if (name && used.has(name)) summary.imported++;
+        else if (name && seen.has(name)) summary.skipped++;
         else refuse(summary, 'no imported question uses it');
       }
     });
