@@ -81,7 +81,18 @@ export interface RateLimitRepository {
   hit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   peek(key: string, now: number): Promise<{ count: number; resetAt: number } | null>;
   reset(key: string): Promise<void>;
+  /**
+   * Takes one attempt from each key's allowance (a fixed window per key), atomically per key:
+   * refused, counting nothing, when any key already holds `limit` hits in its window. Two
+   * concurrent callers can never both take the last attempt (the login throttle reserves
+   * before it checks a password).
+   */
+  reserve(keys: ReadonlyArray<{ key: string; limit: number }>, windowMs: number, now: number): Promise<RateLimitReservation>;
+  /** Gives back one attempt taken by reserve (never below zero; nothing when the window ended). */
+  release(key: string, now: number): Promise<void>;
 }
+
+export type RateLimitReservation = { granted: true } | { granted: false; resetAt: number };
 
 export interface MetaRepository {
   get(key: string): Promise<string | null>;

@@ -433,6 +433,36 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
         await expect(storage.rateLimits.reset('never-seen')).resolves.toBeUndefined();
       });
 
+      it('reserve takes attempts up to each limit, then refuses without counting', async () => {
+        const keys = [{ key: 'ip', limit: 4 }, { key: 'acct', limit: 2 }];
+        expect(await storage.rateLimits.reserve(keys, 1000, 10_000)).toEqual({ granted: true });
+        expect(await storage.rateLimits.reserve(keys, 1000, 10_100)).toEqual({ granted: true });
+        expect(await storage.rateLimits.reserve(keys, 1000, 10_200)).toEqual({ granted: false, resetAt: 11_000 });
+        // the refused attempt took nothing from the other key
+        expect((await storage.rateLimits.peek('ip', 10_200))?.count).toBe(2);
+        expect((await storage.rateLimits.peek('acct', 10_200))?.count).toBe(2);
+        // a new window starts over
+        expect(await storage.rateLimits.reserve(keys, 1000, 11_000)).toEqual({ granted: true });
+        expect(await storage.rateLimits.peek('acct', 11_000)).toEqual({ count: 1, resetAt: 12_000 });
+      });
+
+      it('release gives one attempt back, never below zero', async () => {
+        await storage.rateLimits.reserve([{ key: 'r', limit: 1 }], 1000, 0);
+        expect((await storage.rateLimits.reserve([{ key: 'r', limit: 1 }], 1000, 1)).granted).toBe(false);
+        await storage.rateLimits.release('r', 2);
+        expect((await storage.rateLimits.reserve([{ key: 'r', limit: 1 }], 1000, 3)).granted).toBe(true);
+        await storage.rateLimits.release('r', 4);
+        await storage.rateLimits.release('r', 4);
+        expect((await storage.rateLimits.peek('r', 5))?.count).toBe(0);
+        await expect(storage.rateLimits.release('never-seen', 5)).resolves.toBeUndefined();
+      });
+
+      it('concurrent reservations never pass the limit', async () => {
+        const results = await Promise.all(Array.from({ length: 30 }, () => storage.rateLimits.reserve([{ key: 'race', limit: 5 }], 60_000, 1000)));
+        expect(results.filter((r) => r.granted)).toHaveLength(5);
+        expect((await storage.rateLimits.peek('race', 1000))?.count).toBe(5);
+      });
+
       it('counts concurrent hits without losing any', async () => {
         const results = await Promise.all(Array.from({ length: 20 }, () => storage.rateLimits.hit('burst', 60_000, 1000)));
         expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

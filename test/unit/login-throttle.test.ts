@@ -21,9 +21,10 @@ describe('LoginThrottle', () => {
     await storage.close();
   });
 
-  async function blocked(ip: string, account: string): Promise<TooManyRequestsError | null> {
+  /** One login attempt: the reservation, or the 429 that refused it. A failed password simply keeps its reservation. */
+  async function attempt(ip: string, account: string): Promise<TooManyRequestsError | null> {
     try {
-      await throttle.assertAllowed(ip, account);
+      await throttle.reserve(ip, account);
       return null;
     } catch (err) {
       if (err instanceof TooManyRequestsError) return err;
@@ -31,18 +32,18 @@ describe('LoginThrottle', () => {
     }
   }
 
-  it('allows attempts below the per-account limit', async () => {
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    expect(await blocked('1.1.1.1', 'alice')).toBeNull();
+  it('allows attempts up to the per-account limit', async () => {
+    expect(await attempt('1.1.1.1', 'alice')).toBeNull();
+    expect(await attempt('1.1.1.1', 'alice')).toBeNull();
+    expect(await attempt('1.1.1.1', 'alice')).toBeNull();
   });
 
   it('blocks an account after the limit, from any IP, with the seconds left in the window', async () => {
-    await throttle.recordFailure('1.1.1.1', 'alice');
+    await attempt('1.1.1.1', 'alice');
     now += 60_000;
-    await throttle.recordFailure('2.2.2.2', 'alice');
-    await throttle.recordFailure('3.3.3.3', 'alice');
-    const err = await blocked('4.4.4.4', 'alice');
+    await attempt('2.2.2.2', 'alice');
+    await attempt('3.3.3.3', 'alice');
+    const err = await attempt('4.4.4.4', 'alice');
     expect(err).toBeInstanceOf(TooManyRequestsError);
     expect(err!.status).toBe(429);
     expect(err!.messageKey).toBe('auth.tooManyAttempts');
@@ -50,46 +51,59 @@ describe('LoginThrottle', () => {
     expect(err!.retryAfterSeconds).toBe(WINDOW_S - 60);
     expect(err!.params.seconds).toBe(WINDOW_S - 60);
     // other accounts are not affected
-    expect(await blocked('4.4.4.4', 'bob')).toBeNull();
+    expect(await attempt('4.4.4.4', 'bob')).toBeNull();
+  });
+
+  it('a refused attempt counts nothing against the IP', async () => {
+    for (let i = 0; i < 3; i++) await attempt('1.1.1.1', 'alice');
+    for (let i = 0; i < 10; i++) expect(await attempt('1.1.1.1', 'alice')).toBeInstanceOf(TooManyRequestsError);
+    // 3 of the IP's 5 attempts are used: two more accounts can still be tried from it
+    expect(await attempt('1.1.1.1', 'bob')).toBeNull();
+    expect(await attempt('1.1.1.1', 'carol')).toBeNull();
+    expect(await attempt('1.1.1.1', 'dave')).toBeInstanceOf(TooManyRequestsError);
   });
 
   it('treats the account name case-insensitively and ignores surrounding spaces', async () => {
-    await throttle.recordFailure('1.1.1.1', 'Alice');
-    await throttle.recordFailure('1.1.1.1', 'ALICE ');
-    await throttle.recordFailure('1.1.1.1', ' alice');
-    expect(await blocked('9.9.9.9', 'aLiCe')).toBeInstanceOf(TooManyRequestsError);
+    await attempt('1.1.1.1', 'Alice');
+    await attempt('1.1.1.1', 'ALICE ');
+    await attempt('1.1.1.1', ' alice');
+    expect(await attempt('9.9.9.9', 'aLiCe')).toBeInstanceOf(TooManyRequestsError);
   });
 
   it('blocks an IP after its limit, whatever account it tries next', async () => {
-    for (let i = 0; i < 5; i++) await throttle.recordFailure('6.6.6.6', `user${i}`);
-    expect(await blocked('6.6.6.6', 'fresh-account')).toBeInstanceOf(TooManyRequestsError);
-    expect(await blocked('7.7.7.7', 'fresh-account')).toBeNull();
+    for (let i = 0; i < 5; i++) await attempt('6.6.6.6', `user${i}`);
+    expect(await attempt('6.6.6.6', 'fresh-account')).toBeInstanceOf(TooManyRequestsError);
+    expect(await attempt('7.7.7.7', 'fresh-account')).toBeNull();
   });
 
   it('lets the account in again once the window has passed', async () => {
-    for (let i = 0; i < 3; i++) await throttle.recordFailure('1.1.1.1', 'alice');
+    for (let i = 0; i < 3; i++) await attempt('1.1.1.1', 'alice');
     now = T0 + WINDOW_S * 1000 - 1;
-    expect(await blocked('1.1.1.1', 'alice')).toBeInstanceOf(TooManyRequestsError);
-    expect((await blocked('1.1.1.1', 'alice'))!.retryAfterSeconds).toBe(1);
+    expect(await attempt('1.1.1.1', 'alice')).toBeInstanceOf(TooManyRequestsError);
+    expect((await attempt('1.1.1.1', 'alice'))!.retryAfterSeconds).toBe(1);
     now = T0 + WINDOW_S * 1000;
-    expect(await blocked('1.1.1.1', 'alice')).toBeNull();
     // a new window counts from zero again
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    expect(await blocked('1.1.1.1', 'alice')).toBeNull();
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    expect(await blocked('1.1.1.1', 'alice')).toBeInstanceOf(TooManyRequestsError);
+    expect(await attempt('1.1.1.1', 'alice')).toBeNull();
+    expect(await attempt('1.1.1.1', 'alice')).toBeNull();
+    expect(await attempt('1.1.1.1', 'alice')).toBeNull();
+    expect(await attempt('1.1.1.1', 'alice')).toBeInstanceOf(TooManyRequestsError);
   });
 
-  it('clears the account counter on success, but not the IP counter', async () => {
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    await throttle.recordSuccess('alice');
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    await throttle.recordFailure('1.1.1.1', 'alice');
-    expect(await blocked('2.2.2.2', 'alice')).toBeNull();
-    // the IP has 4 failures recorded in total; one more reaches its limit of 5
-    await throttle.recordFailure('1.1.1.1', 'someone-else');
-    expect(await blocked('1.1.1.1', 'bob')).toBeInstanceOf(TooManyRequestsError);
+  it('a success clears the account counter and gives the IP its attempt back', async () => {
+    await attempt('1.1.1.1', 'alice');
+    await attempt('1.1.1.1', 'alice');
+    await attempt('1.1.1.1', 'alice');
+    await throttle.succeeded('1.1.1.1', 'alice');
+    // the account starts over; the IP holds 2 failures (the success was returned)
+    expect(await attempt('2.2.2.2', 'alice')).toBeNull();
+    expect(await attempt('1.1.1.1', 'bob')).toBeNull();
+    expect(await attempt('1.1.1.1', 'bob')).toBeNull();
+    expect(await attempt('1.1.1.1', 'carol')).toBeNull();
+    expect(await attempt('1.1.1.1', 'dave')).toBeInstanceOf(TooManyRequestsError);
+  });
+
+  it('concurrent attempts never take more than the limit', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 30 }, () => attempt('5.5.5.5', 'alice')));
+    expect(outcomes.filter((o) => o === null)).toHaveLength(3);
   });
 });

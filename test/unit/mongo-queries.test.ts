@@ -103,6 +103,29 @@ describe('account queries', () => {
     castUpdate(M.rateLimits, spec);
   });
 
+  it('reserves a rate-limit attempt in one conditional pipeline update that never passes the limit', () => {
+    const spec = accounts.rateLimitReserveQuery('login:account:id:1', 5, 1000, 10_000);
+    expect(spec.filter).toEqual({ _id: 'login:account:id:1' });
+    expect(spec.options).toEqual({ upsert: true, returnDocument: 'after' });
+    castUpdate(M.rateLimits, spec);
+    // Evaluate the stage as the server does (every expression reads the document before the
+    // update): 8 reservations in one window grant exactly 5, and an ended window starts over.
+    let doc: Record<string, unknown> = {};
+    const grants: boolean[] = [];
+    for (let i = 0; i < 8; i++) {
+      doc = applySetStage(doc, (spec.update as Array<{ $set: Record<string, unknown> }>)[0]!.$set);
+      grants.push(doc.granted as boolean);
+    }
+    expect(grants).toEqual([true, true, true, true, true, false, false, false]);
+    expect(doc).toMatchObject({ count: 5, resetAt: 11_000 });
+    const later = accounts.rateLimitReserveQuery('login:account:id:1', 5, 1000, 11_000);
+    doc = applySetStage(doc, (later.update as Array<{ $set: Record<string, unknown> }>)[0]!.$set);
+    expect(doc).toMatchObject({ granted: true, count: 1, resetAt: 12_000 });
+    const release = accounts.rateLimitReleaseQuery('login:ip:x', 10_000);
+    expect(release).toEqual({ filter: { _id: 'login:ip:x', resetAt: { $gt: 10_000 }, count: { $gt: 0 } }, update: { $inc: { count: -1 } } });
+    castUpdate(M.rateLimits, release);
+  });
+
   it('session and meta keys are plain strings', () => {
     expect(accounts.sessionByIdQuery('abc').filter).toEqual({ _id: 'abc' });
     expect(accounts.expiredSessionsQuery(5).filter).toEqual({ expiresAt: { $lte: 5 } });
@@ -574,3 +597,26 @@ describe('search document queries', () => {
     castFind(M.faqEntries, faq.entryIdsInCategoriesQuery([1, 2]));
   });
 });
+
+/** The aggregation operators the rate-limit pipelines use, evaluated against one document. */
+function evalExpr(doc: Record<string, unknown>, e: unknown): unknown {
+  if (typeof e === 'string' && e.startsWith('$')) return doc[e.slice(1)];
+  if (e === null || typeof e !== 'object' || Array.isArray(e)) return e;
+  const [op, raw] = Object.entries(e as Record<string, unknown>)[0]!;
+  const args = (raw as unknown[]).map((a) => evalExpr(doc, a));
+  switch (op) {
+    case '$ifNull': return args[0] ?? args[1];
+    case '$lte': return (args[0] as number) <= (args[1] as number);
+    case '$lt': return (args[0] as number) < (args[1] as number);
+    case '$or': return args.some(Boolean);
+    case '$add': return (args[0] as number) + (args[1] as number);
+    case '$cond': return args[0] ? args[1] : args[2];
+    default: throw new Error(`operator ${op} not evaluated here`);
+  }
+}
+
+function applySetStage(doc: Record<string, unknown>, set: Record<string, unknown>): Record<string, unknown> {
+  const next = { ...doc };
+  for (const [field, expr] of Object.entries(set)) next[field] = evalExpr(doc, expr);
+  return next;
+}

@@ -54,7 +54,10 @@ export class AuthService {
     return { user, token, expiresAt: session.expiresAt };
   }
 
-  /** Checks the throttle before the password so a blocked client learns nothing about it. */
+  /**
+   * Reserves the attempt in the throttle before the password is checked, so a blocked client
+   * learns nothing about it and concurrent guesses cannot overrun the limit.
+   */
   async login(identifier: string, password: string, ip: string): Promise<LoginResult> {
     const id = identifier.trim();
     const errors: FieldErrors = {};
@@ -65,14 +68,11 @@ export class AuthService {
     // Count failures per account, not per spelling: otherwise alternating between the
     // username and the email (or their letter case) would multiply the allowed guesses.
     const accountKey = user ? `id:${user.id}` : `name:${id}`;
-    await this.throttle.assertAllowed(ip, accountKey);
+    await this.throttle.reserve(ip, accountKey);
     // Verify against a dummy hash when the user is unknown so timing does not reveal accounts.
     const ok = user ? await this.hasher.verify(user.passwordHash, password) : (await this.hasher.verify(DUMMY_HASH, password), false);
-    if (!user || !ok) {
-      await this.throttle.recordFailure(ip, accountKey);
-      throw new UnauthorizedError('auth.wrongCredentials');
-    }
-    await this.throttle.recordSuccess(accountKey);
+    if (!user || !ok) throw new UnauthorizedError('auth.wrongCredentials');
+    await this.throttle.succeeded(ip, accountKey);
     return this.startSession(user);
   }
 

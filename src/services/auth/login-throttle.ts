@@ -8,8 +8,13 @@ export interface LoginThrottleLimits {
 }
 
 /**
- * Counts failed logins per client IP and per account in the database, so that the limit
- * holds across app instances and restarts. A success clears the account's counter.
+ * Limits password checks per client IP and per account, counted in the database so the
+ * limit holds across app instances and restarts.
+ *
+ * Every attempt is reserved (counted as a failure) BEFORE the password is checked, in one
+ * atomic step per key: thirty concurrent guesses cannot all pass a "fewer than five so far?"
+ * check before any of them is counted. A success then gives its reservation back: it clears
+ * the account's counter and returns the IP's attempt.
  */
 export class LoginThrottle {
   constructor(
@@ -26,30 +31,25 @@ export class LoginThrottle {
     return `login:account:${identifier.trim().toLowerCase()}`;
   }
 
-  async assertAllowed(ip: string, identifier: string): Promise<void> {
+  /** Takes one attempt for this IP and account, or throws 429 (counting nothing) when either is used up. */
+  async reserve(ip: string, identifier: string): Promise<void> {
     const now = this.now();
-    const [byIp, byAccount] = await Promise.all([
-      this.store.peek(LoginThrottle.ipKey(ip), now),
-      this.store.peek(LoginThrottle.accountKey(identifier), now),
-    ]);
-    const blocked = [
-      byIp && byIp.count >= this.limits.maxPerIp ? byIp.resetAt : 0,
-      byAccount && byAccount.count >= this.limits.maxPerAccount ? byAccount.resetAt : 0,
-    ];
-    const until = Math.max(...blocked);
-    if (until > now) {
-      throw new TooManyRequestsError('auth.tooManyAttempts', Math.max(1, Math.ceil((until - now) / 1000)));
+    const outcome = await this.store.reserve(
+      [
+        { key: LoginThrottle.ipKey(ip), limit: this.limits.maxPerIp },
+        { key: LoginThrottle.accountKey(identifier), limit: this.limits.maxPerAccount },
+      ],
+      this.limits.windowSeconds * 1000,
+      now,
+    );
+    if (!outcome.granted) {
+      throw new TooManyRequestsError('auth.tooManyAttempts', Math.max(1, Math.ceil((outcome.resetAt - now) / 1000)));
     }
   }
 
-  async recordFailure(ip: string, identifier: string): Promise<void> {
-    const windowMs = this.limits.windowSeconds * 1000;
-    const now = this.now();
-    await this.store.hit(LoginThrottle.ipKey(ip), windowMs, now);
-    await this.store.hit(LoginThrottle.accountKey(identifier), windowMs, now);
-  }
-
-  async recordSuccess(identifier: string): Promise<void> {
+  /** The reserved attempt was a correct password: forget the account's failures, return the IP's attempt. */
+  async succeeded(ip: string, identifier: string): Promise<void> {
     await this.store.reset(LoginThrottle.accountKey(identifier));
+    await this.store.release(LoginThrottle.ipKey(ip), this.now());
   }
 }

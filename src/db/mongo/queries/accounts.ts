@@ -145,6 +145,37 @@ export function rateLimitHitQuery(key: string, windowMs: number, now: number): U
   };
 }
 
+/**
+ * One conditional reservation as a single atomic document update (an update pipeline): in a
+ * running window the count goes up only while it is below the limit, and `granted` records
+ * whether this update took an attempt. Every expression in one $set stage reads the document
+ * as it was before the update, so `granted` and `count` agree. A new key or an ended window
+ * starts again at 1.
+ */
+export function rateLimitReserveQuery(key: string, limit: number, windowMs: number, now: number): UpdateSpec {
+  const expired = { $lte: [{ $ifNull: ['$resetAt', 0] }, now] };
+  const below = { $lt: [{ $ifNull: ['$count', 0] }, limit] };
+  return {
+    filter: { _id: text(key) },
+    update: [
+      {
+        $set: {
+          granted: { $or: [expired, below] },
+          count: { $cond: [expired, 1, { $cond: [below, { $add: ['$count', 1] }, '$count'] }] },
+          resetAt: { $cond: [expired, now + windowMs, '$resetAt'] },
+        },
+      },
+    ],
+    options: { upsert: true, returnDocument: 'after' },
+  };
+}
+
+/** Gives one reserved attempt back, only within the running window and never below zero. */
+export const rateLimitReleaseQuery = (key: string, now: number): UpdateSpec => ({
+  filter: { _id: text(key), resetAt: { $gt: now }, count: { $gt: 0 } },
+  update: { $inc: { count: -1 } },
+});
+
 export const rateLimitKeyQuery = (key: string): FindSpec => ({ filter: { _id: text(key) } });
 
 /* ---------- meta ---------- */
