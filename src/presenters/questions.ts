@@ -4,16 +4,19 @@ import { excerpt } from '../markdown/render.js';
 import { questionPageUrl, questionUrl } from '../services/qa/question-service.js';
 import type { QuestionList, QuestionPage } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
+import { avatarUrl } from './avatar.js';
 
 export interface AuthorView {
   username: string;
   url: string;
   reputation: number;
+  /** The generated avatar (views/partials/avatar.eta); null for a deleted author. */
+  avatarUrl: string | null;
 }
 
 export function authorView(user: User | undefined): AuthorView {
-  if (!user) return { username: '—', url: '#', reputation: 0 };
-  return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation };
+  if (!user) return { username: '—', url: '#', reputation: 0, avatarUrl: null };
+  return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation, avatarUrl: avatarUrl(user.username) };
 }
 
 export function tagUrl(communitySlug: string, tag: string): string {

@@ -247,4 +247,30 @@ describe('pages a newcomer reads', () => {
     expect(modView).toContain('Nothing below');
     expect((await mod.get('/c/counts/faq/nothing-yet')).status).toBe(200);
   });
+
+  it('shows a generated avatar beside authors, served from a cached route on this site', async () => {
+    const visitor = new TestClient(app);
+    const thread = (await visitor.get(questions[2]!.url)).text;
+    expect(thread).toContain('<img class="avatar" src="/avatars/ux_asker.svg" alt="" width="24" height="24">');
+    expect(thread).toContain('<img class="avatar" src="/avatars/ux_voter_b.svg"');
+    const list = (await visitor.get('/c/counts')).text;
+    expect(list).toContain('<img class="avatar" src="/avatars/ux_asker.svg" alt="" width="20" height="20">');
+    expect((await visitor.get('/u/ux_asker')).text).toContain('width="48"');
+    for (const html of [thread, list]) expect(html).not.toMatch(/<img[^>]+src="(https?:)?\/\//);
+
+    const svg = await visitor.get('/avatars/ux_asker.svg');
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['cache-control']).toContain('immutable');
+    const body = svg.text || String(svg.body);
+    expect(body).toMatch(/^<svg [^>]*viewBox/);
+    const again = await visitor.get('/avatars/ux_asker.svg');
+    expect(again.text || String(again.body)).toBe(body);
+    const other = await visitor.get('/avatars/ux_voter_a.svg');
+    expect(other.text || String(other.body)).not.toBe(body);
+    const chinese = await visitor.get(`/avatars/${encodeURIComponent('韩梅梅')}.svg`);
+    expect(chinese.status).toBe(200);
+    expect((await visitor.get('/avatars/ux_asker.png')).status).toBe(404);
+    expect((await visitor.get(`/avatars/${'x'.repeat(61)}.svg`)).status).toBe(404);
+  });
 });
