@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   try {
     storage = await createStorageAsync(config);
     const services = createServices(storage, config);
-    const seeded = await seedIfEmpty(storage, services);
+    const seeded = await seedIfEmpty(storage, services, config);
     if (seeded) {
       console.log(`Seeded demo content into ${where}.`);
       console.log(`Demo accounts (password "${DEMO_PASSWORD}"; change it before exposing this site): ${demoUsers.map((u) => u.username).join(', ')}`);

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
 
   const app = await buildApp(config);
   if (config.seedDemo) {
-    const seeded = await seedIfEmpty(app.storage, app.services);
+    const seeded = await seedIfEmpty(app.storage, app.services, config);
     if (seeded) app.log.info('Demo content created (first run)');
   }
 

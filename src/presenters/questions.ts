@@ -4,16 +4,19 @@ import { excerpt } from '../markdown/render.js';
 import { questionPageUrl, questionUrl } from '../services/qa/question-service.js';
 import type { QuestionList, QuestionPage } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
+import { avatarUrl } from './avatar.js';
 
 export interface AuthorView {
   username: string;
   url: string;
   reputation: number;
+  /** The generated avatar (views/partials/avatar.eta); null for a deleted author. */
+  avatarUrl: string | null;
 }
 
 export function authorView(user: User | undefined): AuthorView {
-  if (!user) return { username: '—', url: '#', reputation: 0 };
-  return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation };
+  if (!user) return { username: '—', url: '#', reputation: 0, avatarUrl: null };
+  return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation, avatarUrl: avatarUrl(user.username) };
 }
 
 export function tagUrl(communitySlug: string, tag: string): string {
@@ -64,6 +67,9 @@ function postMeta(p: Question | Answer, page: QuestionPage, viewer: User | null,
     score: p.score,
     myVote,
     canVote: Boolean(viewer && viewer.id !== p.authorId && page.canParticipate),
+    // Why the vote buttons are shown disabled, so nobody is left guessing: log in, join, or own post.
+    voteBlock: !viewer ? 'login' : viewer.id === p.authorId ? 'own' : !page.canParticipate ? 'join' : null,
+    loginUrl: `/login?next=${encodeURIComponent(questionPageUrl(page.community.slug, page.question, page.page))}`,
     canEdit: Boolean(viewer && (viewer.id === p.authorId || page.canModerate)),
     author: authorView(page.authors.get(p.authorId)),
     createdAt: timeView(p.createdAt, locale),

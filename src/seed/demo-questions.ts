@@ -1,6 +1,8 @@
 /**
  * Demo threads in Chinese and English. `votes` lists who votes and how, so that some
- * answers reach the FAQ-candidate threshold (score 5) the way they would in real use.
+ * answers reach the FAQ-candidate threshold (score 5) the way they would in real use; in
+ * every community at least one of them is left unpromoted (demo-faq.ts), so the
+ * moderators' candidate queue has something to try on a fresh install.
  */
 export interface DemoAnswer {
   author: string;
@@ -35,7 +37,7 @@ export const demoQuestions: DemoQuestion[] = [
         upvoters: 8,
         accepted: true,
       },
-      { author: '韩梅梅', body: '我也遇到过，另外建议把电池完全放电再充满一次，校准一下电量显示。', upvoters: 2 },
+      { author: '韩梅梅', body: '我也遇到过，另外建议把电池完全放电再充满一次，校准一下电量显示。', upvoters: 5 },
     ],
   },
   {
@@ -111,7 +113,7 @@ export const demoQuestions: DemoQuestion[] = [
     tags: 'first-crack drum-roaster',
     upvoters: 2,
     answers: [
-      { author: 'alice', body: 'Watch the bean temperature instead: first crack usually starts around 196 °C. A cheap thermocouple probe is the best upgrade you can make.', upvoters: 4 },
+      { author: 'alice', body: 'Watch the bean temperature instead: first crack usually starts around 196 °C. A cheap thermocouple probe is the best upgrade you can make.', upvoters: 5 },
     ],
   },
   {
@@ -128,7 +130,7 @@ export const demoQuestions: DemoQuestion[] = [
         upvoters: 7,
         accepted: true,
       },
-      { author: 'alice', body: '也可以开启电子前帘快门，减少快门震动。', upvoters: 2 },
+      { author: 'alice', body: '也可以开启电子前帘快门，减少快门震动。', upvoters: 5 },
     ],
   },
   {

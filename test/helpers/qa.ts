@@ -195,7 +195,7 @@ export function listRows(html: string): ListRow[] {
     const row = m[1]!;
     const counts = [...row.matchAll(/<span class="count[^"]*"><strong>(-?\d+)<\/strong>/g)].map((c) => Number(c[1]));
     const link = /<h3><a href="([^"]+)">([\s\S]*?)<\/a><\/h3>/.exec(row);
-    const author = /<span class="muted small"><a href="[^"]*">([\s\S]*?)<\/a> <span class="rep">(-?\d+)<\/span>/.exec(row);
+    const author = /<span class="muted small">(?:<img class="avatar"[^>]*> )?<a href="[^"]*">([\s\S]*?)<\/a> <span class="rep">(-?\d+)<\/span>/.exec(row);
     const time = /<time datetime="([^"]+)"/.exec(row);
     rows.push({
       title: decode(link?.[2] ?? ''),

@@ -15,6 +15,7 @@ export const en = {
   'nav.language': 'Language',
   'nav.switchLanguage': 'Switch',
   'search.label': 'Search the forum',
+  'search.pageFormLabel': 'Search with filters',
   'search.placeholder': 'Search questions and FAQ…',
   'search.button': 'Search',
 
@@ -170,6 +171,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'nav.language': '语言',
   'nav.switchLanguage': '切换',
   'search.label': '搜索论坛',
+  'search.pageFormLabel': '按条件搜索',
   'search.placeholder': '搜索问题和常见问题…',
   'search.button': '搜索',
 

@@ -2,8 +2,21 @@ import type { FastifyPluginAsync } from 'fastify';
 import { queryString } from '../../http/form.js';
 import { answerPermalink, questionUrl } from '../../services/qa/question-service.js';
 import { dateView, timeView } from '../../presenters/time.js';
+import { AVATAR_MAX_NAME, avatarSvg, avatarUrl } from '../../presenters/avatar.js';
 
 const userRoutes: FastifyPluginAsync = async (app) => {
+  // The identicon of a name. It needs no account lookup (any name has a picture), so it is
+  // cacheable forever and cheap; names longer than any username are refused.
+  app.get<{ Params: { file: string } }>('/avatars/:file', async (request, reply) => {
+    const m = /^(.+)\.svg$/.exec(request.params.file);
+    const name = m ? m[1]! : '';
+    if (!name || [...name].length > AVATAR_MAX_NAME) return reply.callNotFound();
+    return reply
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .type('image/svg+xml; charset=utf-8')
+      .send(avatarSvg(name));
+  });
+
   app.get<{ Params: { username: string } }>('/u/:username', async (request, reply) => {
     const profile = await app.services.users.profile(request.params.username);
     const posts = await app.services.questions.byAuthor(profile.user.id, 20);
@@ -22,6 +35,7 @@ const userRoutes: FastifyPluginAsync = async (app) => {
           displayName: user.displayName,
           reputation: user.reputation,
           joined: dateView(user.createdAt, request.locale),
+          avatarUrl: avatarUrl(user.username),
           isSelf: request.user?.id === user.id,
         },
         badges,

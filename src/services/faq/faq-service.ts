@@ -52,6 +52,24 @@ export interface QaChangeListener {
   votesChanged(post: Post): Promise<void>;
 }
 
+/**
+ * The tree a reader sees: the public only sees categories with a published entry somewhere
+ * below them (an empty heading is a dead end); moderators see every category, since they
+ * are the ones who fill them.
+ */
+function visibleTree(nodes: CategoryNode[], canModerate: boolean): CategoryNode[] {
+  if (canModerate) return nodes;
+  return nodes.filter((n) => n.entryCount > 0).map((n) => ({ ...n, children: visibleTree(n.children, false) }));
+}
+
+function visibleIds(nodes: CategoryNode[], out = new Set<string>()): Set<string> {
+  for (const n of nodes) {
+    out.add(n.id);
+    visibleIds(n.children, out);
+  }
+  return out;
+}
+
 /** The curated FAQ: the public tree and entries, and the moderators' curation tools. */
 export class FaqService implements QaChangeListener {
   constructor(
@@ -95,8 +113,9 @@ export class FaqService implements QaChangeListener {
       this.faq.entryCountsByCategory(ctx.community.id),
       this.faq.topEntries(ctx.community.id, 10),
     ]);
-    const tree = this.buildTree(categories, counts);
-    return { ...ctx, tree, categories, topEntries: top.entries, entryTotal: top.total };
+    const tree = visibleTree(this.buildTree(categories, counts), ctx.canModerate);
+    const shown = visibleIds(tree);
+    return { ...ctx, tree, categories: categories.filter((c) => shown.has(c.id)), topEntries: top.entries, entryTotal: top.total };
   }
 
   /** Resolves a category from its slug path (/faq/a/b/c); anything that does not match is a 404. */
@@ -104,7 +123,8 @@ export class FaqService implements QaChangeListener {
     const ctx = await this.communities.context(communitySlug, viewer);
     if (slugPath.length === 0 || slugPath.length > FAQ_MAX_DEPTH) throw new NotFoundError('faq.notFound');
     const [categories, counts] = await Promise.all([this.faq.listCategories(ctx.community.id), this.faq.entryCountsByCategory(ctx.community.id)]);
-    const tree = this.buildTree(categories, counts);
+    // An empty category is a 404 for the public, as if it did not exist yet.
+    const tree = visibleTree(this.buildTree(categories, counts), ctx.canModerate);
     let level = tree;
     const trail: CategoryNode[] = [];
     for (const slug of slugPath) {
