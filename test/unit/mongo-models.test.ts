@@ -34,6 +34,9 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
   jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
   searchSynonyms: { _id: 1, terms: ['wifi', 'wi fi', '无线 网'], createdBy: 1, createdAt: T, updatedAt: T },
+  auditLog: { _id: 1, actorId: 1, action: 'question.close', communityId: 1, targetType: 'post', targetId: '2', reason: 'dup', before: null, after: null, createdAt: T },
+  postStates: { _id: 2, closedAt: T, closedBy: 1, closeReason: 'duplicate', closeNote: '', duplicateOf: 3, lockedAt: null, lockedBy: null, lockReason: '', deletedBy: null, deleteReason: '', hiddenAt: null },
+  closeVotes: { questionId: 2, userId: 1, kind: 'close', reason: 'off-topic', duplicateOf: null, createdAt: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

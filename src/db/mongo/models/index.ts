@@ -21,6 +21,7 @@ import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-l
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
+import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type PostStateDoc } from './moderation.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -45,6 +46,9 @@ export interface Models {
   searchOutbox: Model<SearchOutboxDoc>;
   jobLeases: Model<JobLeaseDoc>;
   searchSynonyms: Model<SearchSynonymDoc>;
+  auditLog: Model<AuditLogDoc>;
+  postStates: Model<PostStateDoc>;
+  closeVotes: Model<CloseVoteDoc>;
 }
 
 /**
@@ -78,6 +82,9 @@ export function createModels(conn: Connection): Models {
     searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
     jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
     searchSynonyms: model(SEARCH_SYNONYM_MODEL, searchSynonymSchema),
+    auditLog: model(AUDIT_LOG_MODEL, auditLogSchema),
+    postStates: model(POST_STATE_MODEL, postStateSchema),
+    closeVotes: model(CLOSE_VOTE_MODEL, closeVoteSchema),
   };
 }
 
@@ -117,4 +124,7 @@ export type {
   SearchOutboxDoc,
   JobLeaseDoc,
   SearchSynonymDoc,
+  AuditLogDoc,
+  PostStateDoc,
+  CloseVoteDoc,
 };
