@@ -25,6 +25,7 @@ import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
 import moderationPostRoutes from './routes/moderation/posts.js';
 import moderationAuditRoutes from './routes/moderation/audit.js';
+import moderationReviewRoutes from './routes/moderation/review.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -75,6 +76,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
   await app.register(moderationPostRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationAuditRoutes);
+  await app.register(moderationReviewRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
 
   return app;
 }

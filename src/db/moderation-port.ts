@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFilter, AuditInput, CloseInput, CloseVoteTally, PostModeration } from '../domain/moderation-types.js';
+import type { AuditEntry, AuditFilter, AuditInput, CloseInput, CloseVoteTally, Flag, FlaggedPost, FlagInput, FlagOutcome, PostModeration, ReviewSort } from '../domain/moderation-types.js';
 import type { Answer, Post } from '../domain/qa-types.js';
 
 /*
@@ -48,4 +48,25 @@ export interface ModerationRepository {
   softDelete(postId: string, actorId: string, reason: string, now: number): Promise<void>;
   /** Reverses softDelete (or a hide by flags). ConflictError('mod.notDeleted'). */
   undelete(postId: string, actorId: string, reason: string, now: number): Promise<void>;
+
+  /**
+   * One flag per member and post (ConflictError('mod.flag.already')); only live posts
+   * (NotFoundError). When the post's open spam and rude flags reach `hideThreshold` it is
+   * hidden pending review in the same step (out of lists, search and reputation, like a
+   * delete), audited as a system action.
+   */
+  addFlag(input: FlagInput, hideThreshold: number): Promise<{ openFlags: number; hidden: boolean }>;
+  /** Posts with open flags, in one community or (null) everywhere: newest flag first, or most flags first. */
+  flagQueue(communityId: string | null, sort: ReviewSort, limit: number): Promise<FlaggedPost[]>;
+  /** Open flags waiting, per community id (all communities when none given). */
+  openFlagCounts(): Promise<Map<string, number>>;
+  /**
+   * Resolves every open flag on the post with the outcome, with its audit row; dismissing
+   * the flags of a post they hid restores it. Returns how many flags were resolved.
+   */
+  resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<number>;
+  /** A member's flags with their outcomes, newest first (for notifications, once they exist). */
+  flagsByUser(userId: string, limit: number): Promise<Flag[]>;
+  /** Which of these posts the member has flagged. */
+  flaggedBy(userId: string, postIds: string[]): Promise<Set<string>>;
 }

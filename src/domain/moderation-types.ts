@@ -108,3 +108,43 @@ export interface CloseVoteTally {
   close: number;
   reopen: number;
 }
+
+export const FLAG_REASONS = ['spam', 'rude', 'off-topic', 'needs-improvement', 'other'] as const;
+export type FlagReason = (typeof FLAG_REASONS)[number];
+/** Reasons whose flags count toward hiding a post pending review. */
+export const HIDING_FLAG_REASONS: readonly FlagReason[] = ['spam', 'rude'];
+
+export const FLAG_OUTCOMES = ['dismissed', 'edited', 'deleted', 'locked', 'closed', 'warned', 'suspended'] as const;
+export type FlagOutcome = (typeof FLAG_OUTCOMES)[number];
+
+export interface Flag {
+  id: string;
+  postId: string;
+  communityId: string;
+  userId: string;
+  reason: FlagReason;
+  text: string;
+  createdAt: number;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  /** What became of the flag: kept so flaggers can be told once notifications exist. */
+  outcome: FlagOutcome | null;
+}
+
+export interface FlagInput {
+  postId: string;
+  userId: string;
+  reason: FlagReason;
+  text: string;
+  now: number;
+}
+
+/** A post in the review queue with its open flags (newest flag first). */
+export interface FlaggedPost {
+  postId: string;
+  communityId: string;
+  flags: Flag[];
+  latestAt: number;
+}
+
+export type ReviewSort = 'newest' | 'most';

@@ -1,6 +1,8 @@
 import type { AuditEntry, PostModeration } from '../domain/moderation-types.js';
 import type { Locale } from '../domain/types.js';
-import type { AuditPage, QuestionModeration } from '../services/moderation/moderation-service.js';
+import type { AuditPage, QuestionModeration, ReviewItem } from '../services/moderation/moderation-service.js';
+import { excerpt } from '../markdown/render.js';
+import { questionUrl } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
 
 /** Audit rows as a table shows them: names and links instead of ids. */
@@ -53,6 +55,8 @@ export function questionModerationView(m: QuestionModeration, questionId: string
     votes: { close: m.votes.close, reopen: m.votes.reopen, needed: m.votesNeeded, votedClose: m.votes.mine.includes('close'), votedReopen: m.votes.mine.includes('reopen') },
     /** Nobody may post an answer while the question is closed or locked. */
     blocksAnswers: Boolean(q?.closed || q?.locked),
+    canFlag: m.canFlag,
+    flagged: [...m.flagged],
     deletedAnswers: m.deletedAnswers.map(({ answer, state }) => ({
       id: answer.id,
       bodyHtml: answer.bodyHtml,
@@ -61,4 +65,29 @@ export function questionModerationView(m: QuestionModeration, questionId: string
       reason: state?.deleteReason ?? '',
     })),
   };
+}
+
+/** Review queue rows: the post, why it was flagged and by whom, and its state. */
+export function reviewItemsView(items: ReviewItem[], locale: Locale) {
+  return items.map((it) => {
+    const url = questionUrl(it.community.slug, it.question);
+    return {
+      id: it.post.id,
+      type: it.post.type,
+      title: it.question.title,
+      url: it.post.type === 'answer' ? `${url}#a${it.post.id}` : url,
+      excerpt: excerpt(it.post.bodyText, 300),
+      community: { name: it.community.name, slug: it.community.slug },
+      author: it.author ? { name: it.author.username, url: `/u/${encodeURIComponent(it.author.username)}`, id: it.author.id } : null,
+      hidden: it.state?.hiddenAt != null,
+      deleted: it.post.deletedAt !== null && it.state?.hiddenAt == null,
+      locked: it.state?.lockedAt != null,
+      closed: it.state?.closedAt != null,
+      flagCount: it.flags.length,
+      flags: it.flags.map((f) => {
+        const by = it.users.get(f.userId);
+        return { reason: f.reason, text: f.text, at: timeView(f.createdAt, locale), by: by ? { name: by.username, url: `/u/${encodeURIComponent(by.username)}` } : null };
+      }),
+    };
+  });
 }

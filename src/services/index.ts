@@ -76,7 +76,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
-  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, now);
+  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
   const jobs = new JobRunner(
     storage.leases,

@@ -107,5 +107,31 @@ export function runModerationContract(name: string, makeStorage: () => Promise<S
       expect((await storage.moderation.listAudit({ limit: 2, beforeId: first[1]!.id })).map((e) => e.reason)).toEqual(['two', 'one']);
       expect(await storage.moderation.listAudit({ communityId: 'nope', limit: 10 })).toEqual([]);
     });
+
+    it('flags: one per member and post; hiding at the threshold with a system audit row; queue order; resolving with outcomes', async () => {
+      const q = await f.ask();
+      const a = await f.answer(q, 'spammy answer', f.bob);
+      const flag = (postId: string, userId: string, reason: 'spam' | 'rude' | 'off-topic', now: number) =>
+        storage.moderation.addFlag({ postId, userId, reason, text: '', now }, 2);
+      expect(await flag(a, f.alice.id, 'spam', T0)).toEqual({ openFlags: 1, hidden: false });
+      await expect(flag(a, f.alice.id, 'rude', T0 + 1)).rejects.toBeInstanceOf(ConflictError);
+      expect(await flag(q, f.carol.id, 'off-topic', T0 + 2)).toEqual({ openFlags: 1, hidden: false });
+      expect((await storage.moderation.flagQueue(f.community.id, 'newest', 10)).map((p) => p.postId)).toEqual([q, a]);
+      expect(await flag(a, f.dave.id, 'rude', T0 + 3)).toEqual({ openFlags: 2, hidden: true });
+      expect(await storage.posts.findPost(a)).toBeNull();
+      expect((await storage.posts.findQuestion(q))!.answerCount).toBe(0);
+      await expect(flag(a, f.carol.id, 'spam', T0 + 4)).rejects.toBeInstanceOf(NotFoundError);
+      const hideRow = (await storage.moderation.listAudit({ limit: 1 }))[0]!;
+      expect([hideRow.action, hideRow.actorId, hideRow.targetId]).toEqual(['post.hide', null, a]);
+      expect((await storage.moderation.flagQueue(f.community.id, 'most', 10)).map((p) => [p.postId, p.flags.length])).toEqual([[a, 2], [q, 1]]);
+      expect((await storage.moderation.flagQueue(f.other.id, 'most', 10))).toEqual([]);
+      expect(await storage.moderation.openFlagCounts()).toEqual(new Map([[f.community.id, 2]]));
+      expect(await storage.moderation.resolveFlags(a, f.carol.id, 'dismissed', 'fine', T0 + 5)).toBe(2);
+      expect(await storage.posts.findPost(a)).not.toBeNull();
+      expect((await storage.posts.findQuestion(q))!.answerCount).toBe(1);
+      await expect(storage.moderation.resolveFlags(a, f.carol.id, 'dismissed', '', T0 + 6)).rejects.toBeInstanceOf(ConflictError);
+      expect((await storage.moderation.flagsByUser(f.dave.id, 10)).map((x) => [x.postId, x.outcome, x.resolvedBy])).toEqual([[a, 'dismissed', f.carol.id]]);
+      expect(await storage.moderation.flaggedBy(f.alice.id, [q, a])).toEqual(new Set([a]));
+    });
   });
 }

@@ -8,7 +8,14 @@ import {
   type CloseInput,
   type CloseReason,
   type CloseVoteTally,
+  type Flag,
+  type FlaggedPost,
+  type FlagInput,
+  type FlagOutcome,
+  type FlagReason,
   type PostModeration,
+  type ReviewSort,
+  HIDING_FLAG_REASONS,
 } from '../../domain/moderation-types.js';
 import type { Answer, Post, PostType, VoteValue } from '../../domain/qa-types.js';
 import { reputationForVote } from '../../domain/reputation.js';
@@ -80,6 +87,36 @@ function mapState(r: StateRow, deletedAt: number | null): PostModeration {
     hiddenAt: r.hidden_at,
   };
 }
+
+interface FlagRow {
+  id: number;
+  post_id: number;
+  community_id: number;
+  user_id: number;
+  reason: string;
+  text: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: number | null;
+  outcome: string | null;
+}
+
+function mapFlag(r: FlagRow): Flag {
+  return {
+    id: String(r.id),
+    postId: String(r.post_id),
+    communityId: String(r.community_id),
+    userId: String(r.user_id),
+    reason: r.reason as FlagReason,
+    text: r.text,
+    createdAt: r.created_at,
+    resolvedAt: r.resolved_at,
+    resolvedBy: str(r.resolved_by),
+    outcome: r.outcome as FlagOutcome | null,
+  };
+}
+
+const HIDING = HIDING_FLAG_REASONS.map((r) => `'${r}'`).join(', ');
 
 /** The reputation the votes on a post give its author (what deleting takes away). */
 function voteReputation(db: Db, postId: number, type: PostType): number {
@@ -344,6 +381,82 @@ export class SqliteModerationRepository implements ModerationRepository {
       });
     })();
   }
+
+  async addFlag(input: FlagInput, hideThreshold: number): Promise<{ openFlags: number; hidden: boolean }> {
+    return this.db.transaction(() => {
+      const p = this.post(input.postId);
+      if (p.deleted_at !== null) throw new NotFoundError('qa.postNotFound');
+      const info = this.db
+        .prepare('INSERT OR IGNORE INTO flags (post_id, community_id, user_id, reason, text, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(p.id, p.community_id, toRowId(input.userId), input.reason, input.text, input.now);
+      if (info.changes === 0) throw new ConflictError('mod.flag.already');
+      const counts = this.db
+        .prepare<[number], { open: number; hiding: number }>(`SELECT COUNT(*) AS open, SUM(reason IN (${HIDING})) AS hiding FROM flags WHERE post_id = ? AND resolved_at IS NULL`)
+        .get(p.id)!;
+      if ((counts.hiding ?? 0) < hideThreshold) return { openFlags: counts.open, hidden: false };
+      this.ensureState(p.id);
+      this.db.prepare('UPDATE posts SET deleted_at = ? WHERE id = ?').run(input.now, p.id);
+      this.applyCounts(p, -1);
+      this.db.prepare("UPDATE post_states SET hidden_at = ?, deleted_by = NULL, delete_reason = '' WHERE post_id = ?").run(input.now, p.id);
+      this.audit({ actorId: null, action: 'post.hide', communityId: String(p.community_id), targetType: 'post', targetId: String(p.id), reason: '', after: JSON.stringify({ flags: counts.hiding }), now: input.now });
+      return { openFlags: counts.open, hidden: true };
+    })();
+  }
+
+  async flagQueue(communityId: string | null, sort: ReviewSort, limit: number): Promise<FlaggedPost[]> {
+    const cId = communityId === null ? null : toRowId(communityId);
+    if (communityId !== null && cId === null) return [];
+    const order = sort === 'most' ? 'n DESC, latest DESC' : 'latest DESC, n DESC';
+    const posts = this.db
+      .prepare<unknown[], { post_id: number; community_id: number; latest: number; n: number }>(
+        `SELECT post_id, community_id, MAX(created_at) AS latest, COUNT(*) AS n FROM flags
+         WHERE resolved_at IS NULL ${cId === null ? '' : 'AND community_id = ?'}
+         GROUP BY post_id ORDER BY ${order}, post_id DESC LIMIT ?`,
+      )
+      .all(...(cId === null ? [] : [cId]), Math.max(1, Math.min(200, Math.floor(limit))));
+    if (posts.length === 0) return [];
+    const flags = this.db
+      .prepare<number[], FlagRow>(`SELECT * FROM flags WHERE resolved_at IS NULL AND post_id IN (${posts.map(() => '?').join(',')}) ORDER BY created_at DESC, id DESC`)
+      .all(...posts.map((p) => p.post_id))
+      .map(mapFlag);
+    return posts.map((p) => ({ postId: String(p.post_id), communityId: String(p.community_id), latestAt: p.latest, flags: flags.filter((f) => f.postId === String(p.post_id)) }));
+  }
+
+  async openFlagCounts(): Promise<Map<string, number>> {
+    const rows = this.db.prepare<[], { community_id: number; n: number }>('SELECT community_id, COUNT(DISTINCT post_id) AS n FROM flags WHERE resolved_at IS NULL GROUP BY community_id').all();
+    return new Map(rows.map((r) => [String(r.community_id), r.n]));
+  }
+
+  async resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<number> {
+    return this.db.transaction(() => {
+      const p = this.post(postId);
+      const resolved = this.db
+        .prepare('UPDATE flags SET resolved_at = ?, resolved_by = ?, outcome = ? WHERE post_id = ? AND resolved_at IS NULL')
+        .run(now, toRowId(actorId), outcome, p.id).changes;
+      if (resolved === 0) throw new ConflictError('mod.flag.noneOpen');
+      const state = this.ensureState(p.id);
+      // Dismissing the flags that hid a post puts it back where it was.
+      if (outcome === 'dismissed' && state.hidden_at !== null && p.deleted_at !== null) {
+        this.db.prepare('UPDATE posts SET deleted_at = NULL WHERE id = ?').run(p.id);
+        this.applyCounts(p, 1);
+        this.db.prepare('UPDATE post_states SET hidden_at = NULL WHERE post_id = ?').run(p.id);
+      }
+      this.audit({ actorId, action: 'flags.resolve', communityId: String(p.community_id), targetType: 'post', targetId: String(p.id), reason, after: JSON.stringify({ outcome, flags: resolved }), now });
+      return resolved;
+    })();
+  }
+
+  async flagsByUser(userId: string, limit: number): Promise<Flag[]> {
+    const uId = toRowId(userId);
+    if (uId === null) return [];
+    return this.db.prepare<[number, number], FlagRow>('SELECT * FROM flags WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(uId, Math.max(1, Math.floor(limit))).map(mapFlag);
+  }
+
+  async flaggedBy(userId: string, postIds: string[]): Promise<Set<string>> {
+    const uId = toRowId(userId);
+    const ids = postIds.map(toRowId).filter((x): x is number => x !== null);
+    if (uId === null || ids.length === 0) return new Set();
+    const rows = this.db.prepare<number[], { post_id: number }>(`SELECT post_id FROM flags WHERE user_id = ? AND post_id IN (${ids.map(() => '?').join(',')})`).all(uId, ...ids);
+    return new Set(rows.map((r) => String(r.post_id)));
+  }
 }
-
-

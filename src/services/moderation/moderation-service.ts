@@ -1,8 +1,8 @@
-import type { MembershipRepository, MetaRepository, ModerationRepository, PostRepository, UserRepository } from '../../db/ports.js';
-import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
-import { AUDIT_ACTIONS, CLOSE_REASONS, type AuditAction, type AuditEntry, type CloseReason, type PostModeration } from '../../domain/moderation-types.js';
+import type { MembershipRepository, MetaRepository, ModerationRepository, PostRepository, RateLimitRepository, UserRepository } from '../../db/ports.js';
+import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError, type FieldErrors } from '../../domain/errors.js';
+import { AUDIT_ACTIONS, CLOSE_REASONS, FLAG_REASONS, type AuditAction, type AuditEntry, type CloseReason, type Flag, type FlagOutcome, type FlagReason, type PostModeration, type ReviewSort } from '../../domain/moderation-types.js';
 import { parseSettings, type ModerationSettings } from '../../domain/moderation-settings.js';
-import { isModerator, isStaff } from '../../domain/permissions.js';
+import { canPostIn, isModerator, isStaff } from '../../domain/permissions.js';
 import type { Answer, Post, Question } from '../../domain/qa-types.js';
 import type { Community, Membership, User } from '../../domain/types.js';
 import type { SearchEngine } from '../../search/port.js';
@@ -45,6 +45,7 @@ export class ModerationService {
     private readonly meta: MetaRepository,
     private readonly communities: CommunityService,
     private readonly engine: SearchEngine,
+    private readonly rateLimits: RateLimitRepository,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -86,12 +87,14 @@ export class ModerationService {
   }
 
   async questionModeration(viewer: User | null, community: Community, question: Question, answers: Answer[]): Promise<QuestionModeration> {
-    const [states, access, settings, votes, deletedAnswers] = await Promise.all([
-      this.repo.states([question.id, ...answers.map((a) => a.id)]),
+    const postIds = [question.id, ...answers.map((a) => a.id)];
+    const [states, access, settings, votes, deletedAnswers, flagged] = await Promise.all([
+      this.repo.states(postIds),
       this.access(viewer, community.id),
       this.settings(),
       this.repo.closeVotes(question.id, viewer?.id ?? null),
       this.deletedAnswersFor(viewer, question),
+      viewer ? this.repo.flaggedBy(viewer.id, postIds) : Promise.resolve(new Set<string>()),
     ]);
     const state = states.get(question.id) ?? null;
     let original: QuestionModeration['original'] = null;
@@ -101,7 +104,107 @@ export class ModerationService {
     }
     const canVoteClose = Boolean(viewer && !access.moderator && access.membership && viewer.reputation >= settings.closeVoteReputation);
     states.delete(question.id);
-    return { question: state, answers: states, original, access, canVoteClose, votes, votesNeeded: settings.closeVotesNeeded, deletedAnswers };
+    return { question: state, answers: states, original, access, canVoteClose, votes, votesNeeded: settings.closeVotesNeeded, deletedAnswers, flagged, canFlag: canPostIn(viewer, access.membership) };
+  }
+
+  /* ----- flags and the review queue ----- */
+
+  async flag(user: User, postId: string, input: { reason: string; text: string }): Promise<{ post: Post; question: Question; community: Community; hidden: boolean }> {
+    const post = await this.posts.findPost(postId);
+    if (!post) throw new NotFoundError('qa.postNotFound');
+    const access = await this.access(user, post.communityId);
+    if (!canPostIn(user, access.membership)) throw new ForbiddenError('qa.joinToParticipate');
+    if (post.authorId === user.id) throw new ForbiddenError('mod.flag.own');
+    const errors: FieldErrors = {};
+    const reason = (FLAG_REASONS as readonly string[]).includes(input.reason) ? (input.reason as FlagReason) : null;
+    if (!reason) errors.reason = { key: 'mod.flag.reasonRequired' };
+    const text = input.text.trim();
+    if (reason === 'other' && text === '') errors.text = { key: 'mod.flag.textRequired' };
+    if (Array.from(text).length > MAX_REASON) errors.text = { key: 'mod.reasonTooLong', params: { max: MAX_REASON } };
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const settings = await this.settings();
+    const hit = await this.rateLimits.hit(`flag:${user.id}`, 3_600_000, this.now());
+    if (hit.count > settings.flagsPerHour) throw new TooManyRequestsError('mod.flag.tooMany', Math.max(1, Math.ceil((hit.resetAt - this.now()) / 1000)));
+    const result = await this.repo.addFlag({ postId: post.id, userId: user.id, reason: reason!, text, now: this.now() }, settings.flagsToHide);
+    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    return { post, question, community: await this.community(post.communityId), hidden: result.hidden };
+  }
+
+  /** The review queue of one community (moderators; staff read it) or, with no slug, of the whole site (admins). */
+  async reviewQueue(user: User, slug: string | null, sort: ReviewSort): Promise<{ community: Community | null; canAct: boolean; items: ReviewItem[] }> {
+    let community: Community | null = null;
+    let canAct = user.isAdmin;
+    if (slug === null) {
+      if (!user.isAdmin) throw new ForbiddenError();
+    } else {
+      community = await this.communities.getBySlug(slug);
+      const access = await this.access(user, community.id);
+      if (!access.moderator && !access.staff) throw new ForbiddenError('mod.onlyModerators');
+      canAct = access.moderator;
+    }
+    const queue = await this.repo.flagQueue(community?.id ?? null, sort, 100);
+    const posts = await Promise.all(queue.map((q) => this.repo.findPostAny(q.postId)));
+    const questionIds = posts.flatMap((p) => (p && p.type === 'answer' ? [p.questionId] : []));
+    const questions = new Map((await Promise.all(questionIds.map((id) => this.repo.findPostAny(id)))).flatMap((q) => (q && q.type === 'question' ? [[q.id, q] as const] : [])));
+    const states = await this.repo.states(queue.map((q) => q.postId));
+    const userIds = new Set<string>();
+    for (const [i, item] of queue.entries()) {
+      if (posts[i]) userIds.add(posts[i]!.authorId);
+      for (const f of item.flags) userIds.add(f.userId);
+    }
+    const users = new Map((await this.users.findManyByIds([...userIds])).map((u) => [u.id, u]));
+    const communities = new Map((await this.communities.list()).map((c) => [c.id, c]));
+    const items: ReviewItem[] = [];
+    for (const [i, item] of queue.entries()) {
+      const post = posts[i];
+      if (!post) continue;
+      const question = post.type === 'question' ? post : questions.get(post.questionId);
+      const c = communities.get(post.communityId);
+      if (!question || !c) continue;
+      items.push({ post, question, community: c, flags: item.flags, state: states.get(post.id) ?? null, author: users.get(post.authorId) ?? null, users });
+    }
+    return { community, canAct, items };
+  }
+
+  /** One review action on a flagged post; each resolves its flags with the matching outcome. */
+  async review(user: User, postId: string, input: { action: string; reason: string; closeReason: string }): Promise<{ community: Community; outcome: FlagOutcome }> {
+    const post = await this.requirePostAny(postId);
+    await this.requireModerator(user, post.communityId);
+    const community = await this.community(post.communityId);
+    const action = input.action;
+    const reason = input.reason.trim();
+    if (Array.from(reason).length > MAX_REASON) throw new ValidationError({ reason: { key: 'mod.reasonTooLong', params: { max: MAX_REASON } } });
+    const outcome = REVIEW_OUTCOMES[action];
+    if (!outcome) throw new ValidationError({ action: { key: 'mod.review.unknownAction' } });
+    const state = await this.stateOf(post.id);
+    const now = this.now();
+    switch (outcome) {
+      case 'deleted':
+        if (post.deletedAt === null || state?.hiddenAt != null) await this.repo.softDelete(post.id, user.id, checkReason(reason, true), now);
+        break;
+      case 'locked':
+        if (post.deletedAt !== null) throw new ValidationError({ action: { key: 'mod.review.deletedPost' } });
+        if (state?.lockedAt == null) await this.repo.lock(post.id, user.id, checkReason(reason, true), now);
+        break;
+      case 'closed': {
+        if (post.type !== 'question' || post.deletedAt !== null) throw new ValidationError({ action: { key: 'mod.review.closeQuestionsOnly' } });
+        const closeReason = (CLOSE_REASONS as readonly string[]).includes(input.closeReason) && input.closeReason !== 'duplicate' ? (input.closeReason as CloseReason) : null;
+        if (!closeReason) throw new ValidationError({ closeReason: { key: 'mod.close.reasonRequired' } });
+        if (state?.closedAt == null) await this.repo.close({ questionId: post.id, actorId: user.id, reason: closeReason, duplicateOf: null, note: reason, now });
+        break;
+      }
+      case 'warned':
+        await this.repo.record({ actorId: user.id, action: 'user.warn', communityId: post.communityId, targetType: 'user', targetId: post.authorId, reason: checkReason(reason, true), after: JSON.stringify({ post: post.id }), now });
+        break;
+      default:
+        break;
+    }
+    await this.repo.resolveFlags(post.id, user.id, outcome, reason, now);
+    return { community, outcome };
+  }
+
+  async flagsByUser(userId: string, limit = 50): Promise<Flag[]> {
+    return this.repo.flagsByUser(userId, limit);
   }
 
   /* ----- audit log ----- */
@@ -280,6 +383,26 @@ export class ModerationService {
   }
 }
 
+/** Review actions and the outcome each records on the flags (suspending is on the suspension form). */
+const REVIEW_OUTCOMES: Record<string, FlagOutcome> = {
+  dismiss: 'dismissed',
+  edited: 'edited',
+  delete: 'deleted',
+  lock: 'locked',
+  close: 'closed',
+  warn: 'warned',
+};
+
+export interface ReviewItem {
+  post: Post;
+  question: Question;
+  community: Community;
+  flags: Flag[];
+  state: PostModeration | null;
+  author: User | null;
+  users: Map<string, User>;
+}
+
 /** A duplicate given as an id or as a question URL (pasted from the address bar). */
 export function duplicateIdFrom(raw: string): string | null {
   const text = raw.trim();
@@ -305,4 +428,7 @@ export interface QuestionModeration {
   votes: { close: number; reopen: number; mine: Array<'close' | 'reopen'> };
   votesNeeded: number;
   deletedAnswers: Array<{ answer: Answer; state: PostModeration | null }>;
+  /** Posts on the page the viewer has flagged already. */
+  flagged: Set<string>;
+  canFlag: boolean;
 }

@@ -21,7 +21,7 @@ import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-l
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
-import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type PostStateDoc } from './moderation.js';
+import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc } from './moderation.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -49,6 +49,7 @@ export interface Models {
   auditLog: Model<AuditLogDoc>;
   postStates: Model<PostStateDoc>;
   closeVotes: Model<CloseVoteDoc>;
+  flags: Model<FlagDoc>;
 }
 
 /**
@@ -85,6 +86,7 @@ export function createModels(conn: Connection): Models {
     auditLog: model(AUDIT_LOG_MODEL, auditLogSchema),
     postStates: model(POST_STATE_MODEL, postStateSchema),
     closeVotes: model(CLOSE_VOTE_MODEL, closeVoteSchema),
+    flags: model(FLAG_MODEL, flagSchema),
   };
 }
 
@@ -127,4 +129,5 @@ export type {
   AuditLogDoc,
   PostStateDoc,
   CloseVoteDoc,
+  FlagDoc,
 };

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { AUDIT_ACTIONS, CLOSE_REASONS } from '../../../domain/moderation-types.js';
+import { AUDIT_ACTIONS, CLOSE_REASONS, FLAG_OUTCOMES, FLAG_REASONS } from '../../../domain/moderation-types.js';
 import { idField, nullableIdField, nullableTimeField, schemaOptions, textField, timeField } from './common.js';
 
 /*
@@ -93,3 +93,36 @@ export const closeVoteSchema = new Schema<CloseVoteDoc>(
   { ...schemaOptions('closeVotes'), _id: true },
 );
 closeVoteSchema.index({ questionId: 1, userId: 1, kind: 1 }, { name: 'close_votes_one', unique: true });
+
+export interface FlagDoc {
+  _id: number;
+  postId: number;
+  communityId: number;
+  userId: number;
+  reason: string;
+  text: string;
+  createdAt: number;
+  resolvedAt: number | null;
+  resolvedBy: number | null;
+  outcome: string | null;
+}
+
+export const FLAG_MODEL = 'Flag';
+export const flagSchema = new Schema<FlagDoc>(
+  {
+    _id: idField,
+    postId: idField,
+    communityId: idField,
+    userId: idField,
+    reason: { type: String, required: true, enum: FLAG_REASONS },
+    text: textField,
+    createdAt: timeField,
+    resolvedAt: nullableTimeField,
+    resolvedBy: nullableIdField,
+    outcome: { type: String, default: null, enum: [...FLAG_OUTCOMES, null] },
+  },
+  schemaOptions('flags'),
+);
+flagSchema.index({ postId: 1, userId: 1 }, { name: 'flags_one_per_member', unique: true });
+flagSchema.index({ communityId: 1, resolvedAt: 1, createdAt: -1 }, { name: 'flags_open' });
+flagSchema.index({ userId: 1, createdAt: -1 }, { name: 'flags_user' });

@@ -9,14 +9,21 @@ import {
   type CloseInput,
   type CloseReason,
   type CloseVoteTally,
+  type Flag,
+  type FlaggedPost,
+  type FlagInput,
+  type FlagOutcome,
+  type FlagReason,
   type PostModeration,
+  type ReviewSort,
+  HIDING_FLAG_REASONS,
 } from '../../../domain/moderation-types.js';
 import type { Answer, Post, VoteValue } from '../../../domain/qa-types.js';
 import { reputationForVote } from '../../../domain/reputation.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
 import { idOrNull, parseId, parseIds, searchDocIdOf, SEQUENCES } from '../ids.js';
 import { mapPost } from '../mappers.js';
-import type { AuditLogDoc, PostDoc, PostStateDoc, VoteDoc } from '../models/index.js';
+import type { AuditLogDoc, FlagDoc, PostDoc, PostStateDoc, VoteDoc } from '../models/index.js';
 import { isDuplicateKeyError } from '../connection.js';
 import type { MongoContext } from './context.js';
 
@@ -64,6 +71,21 @@ function mapState(d: PostStateDoc, deletedAt: number | null): PostModeration {
     deletedBy: idOrNull(d.deletedBy),
     deleteReason: d.deleteReason ?? '',
     hiddenAt: d.hiddenAt ?? null,
+  };
+}
+
+function mapFlag(d: FlagDoc): Flag {
+  return {
+    id: String(d._id),
+    postId: String(d.postId),
+    communityId: String(d.communityId),
+    userId: String(d.userId),
+    reason: d.reason as FlagReason,
+    text: d.text ?? '',
+    createdAt: d.createdAt,
+    resolvedAt: d.resolvedAt ?? null,
+    resolvedBy: idOrNull(d.resolvedBy),
+    outcome: (d.outcome ?? null) as FlagOutcome | null,
   };
 }
 
@@ -363,5 +385,86 @@ export class MongoModerationRepository implements ModerationRepository {
         auditId,
       );
     });
+  }
+
+  async addFlag(input: FlagInput, hideThreshold: number): Promise<{ openFlags: number; hidden: boolean }> {
+    const [flagId, auditId] = [await this.ctx.reserveId(SEQUENCES.flags), await this.ctx.reserveId(SEQUENCES.auditLog)];
+    return this.ctx.tx(async (session) => {
+      const p = await this.post(input.postId, session);
+      if ((p.deletedAt ?? null) !== null) throw new NotFoundError('qa.postNotFound');
+      try {
+        await this.m.flags.create(
+          [{ _id: flagId, postId: p._id, communityId: p.communityId, userId: parseId(input.userId)!, reason: input.reason, text: input.text, createdAt: input.now, resolvedAt: null, resolvedBy: null, outcome: null }],
+          { session },
+        );
+      } catch (err) {
+        if (isDuplicateKeyError(err)) throw new ConflictError('mod.flag.already');
+        throw err;
+      }
+      const open = await this.m.flags.find({ postId: p._id, resolvedAt: null }, { reason: 1 }, { session }).lean<Array<{ reason: string }>>().exec();
+      const hiding = open.filter((f) => (HIDING_FLAG_REASONS as readonly string[]).includes(f.reason)).length;
+      if (hiding < hideThreshold) return { openFlags: open.length, hidden: false };
+      await this.m.posts.updateOne({ _id: p._id }, { $set: { deletedAt: input.now } }, { session }).exec();
+      await this.applyCounts(p, -1, session);
+      await this.setState(p._id, { hiddenAt: input.now, deletedBy: null, deleteReason: '' }, session);
+      await this.audit({ actorId: null, action: 'post.hide', communityId: String(p.communityId), targetType: 'post', targetId: String(p._id), reason: '', after: JSON.stringify({ flags: hiding }), now: input.now }, session, auditId);
+      return { openFlags: open.length, hidden: true };
+    });
+  }
+
+  async flagQueue(communityId: string | null, sort: ReviewSort, limit: number): Promise<FlaggedPost[]> {
+    const c = communityId === null ? null : parseId(communityId);
+    if (communityId !== null && c === null) return [];
+    const open = await this.m.flags.find({ resolvedAt: null, ...(c === null ? {} : { communityId: c }) }).sort({ createdAt: -1, _id: -1 }).lean<FlagDoc[]>().exec();
+    const byPost = new Map<number, FlaggedPost>();
+    for (const d of open) {
+      const item = byPost.get(d.postId) ?? { postId: String(d.postId), communityId: String(d.communityId), flags: [], latestAt: d.createdAt };
+      item.flags.push(mapFlag(d));
+      byPost.set(d.postId, item);
+    }
+    const items = [...byPost.values()];
+    const newest = (a: FlaggedPost, b: FlaggedPost) => b.latestAt - a.latestAt;
+    const most = (a: FlaggedPost, b: FlaggedPost) => b.flags.length - a.flags.length;
+    items.sort((a, b) => (sort === 'most' ? most(a, b) || newest(a, b) : newest(a, b) || most(a, b)) || Number(b.postId) - Number(a.postId));
+    return items.slice(0, Math.max(1, Math.min(200, Math.floor(limit))));
+  }
+
+  async openFlagCounts(): Promise<Map<string, number>> {
+    const rows = await this.m.flags.aggregate<{ _id: number; n: number }>([
+      { $match: { resolvedAt: null } },
+      { $group: { _id: { c: '$communityId', p: '$postId' } } },
+      { $group: { _id: '$_id.c', n: { $sum: 1 } } },
+    ]).exec();
+    return new Map(rows.map((r) => [String(r._id), r.n]));
+  }
+
+  async resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<number> {
+    const auditId = await this.ctx.reserveId(SEQUENCES.auditLog);
+    return this.ctx.tx(async (session) => {
+      const p = await this.post(postId, session);
+      const resolved = (await this.m.flags.updateMany({ postId: p._id, resolvedAt: null }, { $set: { resolvedAt: now, resolvedBy: parseId(actorId), outcome } }, { session }).exec()).modifiedCount;
+      if (resolved === 0) throw new ConflictError('mod.flag.noneOpen');
+      const state = await this.state(p._id, session);
+      if (outcome === 'dismissed' && state.hiddenAt !== null && (p.deletedAt ?? null) !== null) {
+        await this.m.posts.updateOne({ _id: p._id }, { $set: { deletedAt: null } }, { session }).exec();
+        await this.applyCounts(p, 1, session);
+        await this.setState(p._id, { hiddenAt: null }, session);
+      }
+      await this.audit({ actorId, action: 'flags.resolve', communityId: String(p.communityId), targetType: 'post', targetId: String(p._id), reason, after: JSON.stringify({ outcome, flags: resolved }), now }, session, auditId);
+      return resolved;
+    });
+  }
+
+  async flagsByUser(userId: string, limit: number): Promise<Flag[]> {
+    const u = parseId(userId);
+    if (u === null) return [];
+    return (await this.m.flags.find({ userId: u }).sort({ createdAt: -1, _id: -1 }).limit(Math.max(1, Math.floor(limit))).lean<FlagDoc[]>().exec()).map(mapFlag);
+  }
+
+  async flaggedBy(userId: string, postIds: string[]): Promise<Set<string>> {
+    const u = parseId(userId);
+    const ids = parseIds(postIds);
+    if (u === null || ids.length === 0) return new Set();
+    return new Set((await this.m.flags.find({ userId: u, postId: { $in: ids } }, { postId: 1 }).lean<Array<{ postId: number }>>().exec()).map((d) => String(d.postId)));
   }
 }
