@@ -24,6 +24,9 @@ import questionRoutes from './routes/questions/index.js';
 import faqPublicRoutes from './routes/faq/public.js';
 import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
+import moderationPostRoutes from './routes/moderation/posts.js';
+import moderationAuditRoutes from './routes/moderation/audit.js';
+import moderationReviewRoutes from './routes/moderation/review.js';
 
 import { loggerOptions, OneLineRequestLog } from './logging.js';
 
@@ -77,6 +80,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });
   await app.register(faqModeratorRoutes);
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
+  await app.register(moderationPostRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(moderationAuditRoutes);
+  await app.register(moderationReviewRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
 
   return app;
 }

@@ -2,6 +2,9 @@ import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryEven
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
 import type { SearchDocument } from '../search/port.js';
+import type { ModerationRepository } from './moderation-port.js';
+
+export type { ModerationRepository } from './moderation-port.js';
 
 /*
  * Storage ports. Services depend on these interfaces only; each backend (src/db/sqlite,
@@ -100,6 +103,7 @@ export interface MetaRepository {
 }
 
 export interface Storage extends QaStorage {
+  moderation: ModerationRepository;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;

@@ -17,6 +17,8 @@ import { SynonymService } from './search/synonym-service.js';
 import { AttributionService } from './import/attribution-service.js';
 import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/index.js';
 import { HealthService } from './health/health-service.js';
+import { ModerationService } from './moderation/moderation-service.js';
+import { ModerationGate } from './moderation/qa-gate.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
@@ -38,6 +40,7 @@ export interface Services {
   /** CC BY-SA attribution of posts imported from a data dump. */
   attributions: AttributionService;
   health: HealthService;
+  moderation: ModerationService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -73,9 +76,10 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
-  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq);
+  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
+  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
   const jobs = new JobRunner(
     storage.leases,
@@ -99,6 +103,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
+    moderation,
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

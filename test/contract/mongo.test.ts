@@ -14,6 +14,7 @@ import * as qa from '../../src/db/mongo/queries/qa.js';
 import * as outboxQueries from '../../src/db/mongo/queries/outbox.js';
 import * as faqQueries from '../../src/db/mongo/queries/faq.js';
 import { runImportContract } from './import-contract.js';
+import { runModerationContract } from './moderation-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -126,6 +127,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runFaqContract(`mongo (${dbName})`, freshStorage);
   runSynonymsContract(`mongo (${dbName})`, freshStorage);
   runImportContract(`mongo (${dbName})`, freshStorage);
+  runModerationContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

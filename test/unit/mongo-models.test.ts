@@ -37,6 +37,10 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   importSources: { communityId: 1, kind: 'post', sourceId: '18', localId: 12 },
   postAttributions: { _id: 12, sourceUrl: 'https://quantumcomputing.stackexchange.com/a/18', authorName: 'Ada', authorUrl: null, licence: 'CC BY-SA 3.0' },
   importedPostLinks: { postId: 12, targetId: 13, kind: 'duplicate', createdAt: T },
+  auditLog: { _id: 1, actorId: 1, action: 'question.close', communityId: 1, targetType: 'post', targetId: '2', reason: 'dup', before: null, after: null, createdAt: T },
+  postStates: { _id: 2, closedAt: T, closedBy: 1, closeReason: 'duplicate', closeNote: '', duplicateOf: 3, lockedAt: null, lockedBy: null, lockReason: '', deletedBy: null, deleteReason: '', hiddenAt: null },
+  closeVotes: { questionId: 2, userId: 1, kind: 'close', reason: 'off-topic', duplicateOf: null, createdAt: T },
+  flags: { _id: 1, postId: 2, communityId: 1, userId: 3, reason: 'spam', text: '', createdAt: T, resolvedAt: null, resolvedBy: null, outcome: null },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -65,6 +65,9 @@ export const SEQUENCES = {
   faqRevisions: 'faqRevisions',
   searchLog: 'searchLog',
   searchSynonyms: 'searchSynonyms',
+  auditLog: 'auditLog',
+  flags: 'flags',
+  suspensions: 'suspensions',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

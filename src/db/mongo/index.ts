@@ -20,6 +20,7 @@ import { MongoLeaseRepository } from './repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { MongoImportRepository } from './repositories/import-repository.js';
+import { MongoModerationRepository } from './repositories/moderation-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -54,6 +55,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     leases: new MongoLeaseRepository(ctx),
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),
+    moderation: new MongoModerationRepository(ctx),
     async close() {
       await connection.close();
     },

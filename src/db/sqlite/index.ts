@@ -18,6 +18,7 @@ import { SqliteLeaseRepository } from './lease-repository.js';
 import { SqliteSearchDocumentRepository } from './search-document-repository.js';
 import { SqliteSynonymRepository } from './synonym-repository.js';
 import { SqliteImportRepository } from './import-repository.js';
+import { SqliteModerationRepository } from './moderation-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 
 export interface SqliteStorage extends Storage {
@@ -64,6 +65,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     leases: new SqliteLeaseRepository(db),
     searchDocuments: new SqliteSearchDocumentRepository(db),
     synonyms: new SqliteSynonymRepository(db),
+    moderation: new SqliteModerationRepository(db),
     async close() {
       if (db.open) db.close();
     },

@@ -9,6 +9,7 @@ import * as m007 from './migrations/007-staff-index.js';
 import * as m008 from './migrations/008-faq-entry-events.js';
 import * as m009 from './migrations/009-search-synonyms.js';
 import * as m013 from './migrations/013-imports.js';
+import * as m015 from './migrations/015-moderation.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -25,6 +26,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 8, ...m008 },
   { version: 9, ...m009 },
   { version: 13, ...m013 },
+  { version: 15, ...m015 },
 ];
 
 /**

@@ -73,7 +73,7 @@ export class SqliteVoteRepository implements VoteRepository {
                SUM(CASE WHEN v.value = 1 AND p.type = 'answer' THEN ${REPUTATION.answerUpvoted}
                         WHEN v.value = 1 THEN ${REPUTATION.questionUpvoted}
                         ELSE ${REPUTATION.downvoted} END) AS rep
-             FROM votes v JOIN posts p ON p.id = v.post_id GROUP BY p.author_id
+             FROM votes v JOIN posts p ON p.id = v.post_id WHERE p.deleted_at IS NULL GROUP BY p.author_id
              UNION ALL
              SELECT a.author_id, ${REPUTATION.answerAccepted} FROM posts a JOIN posts q ON q.id = a.question_id
                WHERE a.is_accepted = 1 AND a.author_id != q.author_id

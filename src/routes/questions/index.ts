@@ -12,6 +12,8 @@ import { diffText } from '../../services/qa/revision-diff.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
+import { questionModerationView } from '../../presenters/moderation.js';
+import { renderDeletedQuestion } from '../moderation/deleted-question.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -158,6 +160,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   async function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
     // Imported posts show where they came from (CC BY-SA); others have no attribution.
     const attributions = await app.services.attributions.forPosts([page.question.id, ...page.answers.map((a) => a.id)]);
+    const moderation = questionModerationView(await app.services.moderation.questionModeration(request.user, page.community, page.question, page.answers), page.question.id, request.locale);
     const canonical = questionPageUrl(page.community.slug, page.question, page.page);
     const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
     return reply.page(
@@ -169,13 +172,20 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },
         ...(extra.commentError ? { commentError: extra.commentError } : {}),
+        moderation,
       },
       { title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug, ...(extra.status ? { status: extra.status } : {}) },
     );
   }
 
   app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', async (request, reply) => {
-    const located = await questions.locate(postId(request.params.id));
+    const located = await questions.locate(postId(request.params.id)).catch(async (err: unknown) => {
+      // A deleted question is still there for its author and the moderators (issue 13).
+      const deleted = err instanceof NotFoundError ? await app.services.moderation.deletedQuestionFor(request.user, request.params.id) : null;
+      if (!deleted) throw err;
+      return deleted;
+    });
+    if ('state' in located) return renderDeletedQuestion(request, reply, located);
     const { community, question } = located;
     // ?a=<answer id>: a link to an answer (search results, FAQ sources) goes to the page that
     // holds it now. Not permanent (302): votes move answers between pages.

@@ -10,6 +10,7 @@ import type { CommunityService } from '../communities/community-service.js';
 import type { RecentActivityItem, RecentActivitySource } from '../home/home-service.js';
 import type { ViewCounter } from './view-counter.js';
 import type { QaChangeListener } from '../faq/faq-service.js';
+import type { QaGate } from '../moderation/qa-gate.js';
 
 export const QUESTIONS_PER_PAGE = 20;
 const MAX_PAGE = 5000;
@@ -77,6 +78,8 @@ export class QuestionService implements RecentActivitySource {
     private readonly now: () => number = Date.now,
     /** The FAQ listens for edits and votes on its source answers. */
     private readonly listener: QaChangeListener | null = null,
+    /** Moderation's say before a write (closed, locked, suspended, trust limits). */
+    private readonly gate: QaGate | null = null,
   ) {}
 
   /** Validates a draft without saving; the ask form's preview and the ask action share it. */
@@ -102,6 +105,7 @@ export class QuestionService implements RecentActivitySource {
     const community = await this.communities.getBySlug(communitySlug);
     await this.requireParticipant(user, community.id);
     const { title, body, tags } = this.checkDraft(draft);
+    await this.gate?.beforeAsk(user, community.id, body);
     const rendered = renderMarkdown(body);
     const question = await this.posts.createQuestion({
       communityId: community.id,
@@ -124,6 +128,7 @@ export class QuestionService implements RecentActivitySource {
     const errors: FieldErrors = {};
     checkBody(text, errors);
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    await this.gate?.beforeAnswer(user, question, text);
     const rendered = renderMarkdown(text);
     const answer = await this.posts.createAnswer({ questionId: question.id, authorId: user.id, bodyMd: text, bodyHtml: rendered.html, bodyText: rendered.text, now: this.now() });
     const community = await this.requireCommunity(question.communityId);
@@ -134,8 +139,9 @@ export class QuestionService implements RecentActivitySource {
     const post = await this.requirePost(postId);
     await this.requireParticipant(user, post.communityId);
     const text = checkComment(body);
-    const comment = await this.comments.add(post.id, user.id, text, renderPlainWithLinks(text), this.now());
     const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    await this.gate?.beforeComment(user, post, question);
+    const comment = await this.comments.add(post.id, user.id, text, renderPlainWithLinks(text), this.now());
     return { post, comment, question, community: await this.requireCommunity(post.communityId) };
   }
 
@@ -144,9 +150,10 @@ export class QuestionService implements RecentActivitySource {
     if (post.authorId === user.id) throw new ForbiddenError('qa.cannotVoteOwn');
     // Withdrawing needs no membership: someone who left must still be able to take a vote back.
     if (value !== 0) await this.requireParticipant(user, post.communityId);
+    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
+    await this.gate?.beforeVote(user, post, question, value);
     const result = await this.votes.castVote(post.id, user.id, value, this.now());
     await this.listener?.votesChanged({ ...post, score: result.score, upVotes: result.upVotes, downVotes: result.downVotes });
-    const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
     return { ...result, post, question, community: await this.requireCommunity(post.communityId) };
   }
 

@@ -32,6 +32,7 @@ import {
   type ImportedPostLinkDoc,
   type PostAttributionDoc,
 } from './import.js';
+import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc } from './moderation.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -59,6 +60,10 @@ export interface Models {
   importSources: Model<ImportSourceDoc>;
   postAttributions: Model<PostAttributionDoc>;
   importedPostLinks: Model<ImportedPostLinkDoc>;
+  auditLog: Model<AuditLogDoc>;
+  postStates: Model<PostStateDoc>;
+  closeVotes: Model<CloseVoteDoc>;
+  flags: Model<FlagDoc>;
 }
 
 /**
@@ -95,6 +100,10 @@ export function createModels(conn: Connection): Models {
     importSources: model(IMPORT_SOURCE_MODEL, importSourceSchema),
     postAttributions: model(POST_ATTRIBUTION_MODEL, postAttributionSchema),
     importedPostLinks: model(IMPORTED_POST_LINK_MODEL, importedPostLinkSchema),
+    auditLog: model(AUDIT_LOG_MODEL, auditLogSchema),
+    postStates: model(POST_STATE_MODEL, postStateSchema),
+    closeVotes: model(CLOSE_VOTE_MODEL, closeVoteSchema),
+    flags: model(FLAG_MODEL, flagSchema),
   };
 }
 
@@ -137,4 +146,8 @@ export type {
   ImportSourceDoc,
   PostAttributionDoc,
   ImportedPostLinkDoc,
+  AuditLogDoc,
+  PostStateDoc,
+  CloseVoteDoc,
+  FlagDoc,
 };

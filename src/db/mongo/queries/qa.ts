@@ -379,7 +379,8 @@ export function voteTotalsPipeline(): Pipeline {
 /** Reputation earned from votes, per post author (rules from src/domain/reputation.ts). */
 export function voteReputationPipeline(): Pipeline {
   return [
-    { $lookup: { from: 'posts', localField: 'postId', foreignField: '_id', as: 'post', pipeline: [{ $project: { type: 1, authorId: 1 } }] } },
+    // Votes on deleted posts do not count (a moderator's delete takes them away, undelete gives them back).
+    { $lookup: { from: 'posts', localField: 'postId', foreignField: '_id', as: 'post', pipeline: [{ $match: { deletedAt: null } }, { $project: { type: 1, authorId: 1 } }] } },
     { $unwind: '$post' },
     {
       $group: {
