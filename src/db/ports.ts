@@ -89,6 +89,8 @@ export interface MetaRepository {
 }
 
 export interface Storage extends QaStorage {
+  /** Outbound mail queue and mail preferences (issue 11). */
+  mail: MailStorage;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;
@@ -482,4 +484,86 @@ export interface SearchDocumentRepository {
   /** Every searchable document, in batches of at most batchSize, for a full rebuild. */
   all(batchSize: number): AsyncIterable<SearchDocument[]>;
   count(): Promise<SearchDocumentCounts>;
+}
+
+/* ---------- Outbound mail (issue 11) ---------- */
+
+export type MailStatus = 'queued' | 'sent' | 'failed';
+
+/** A message rendered when queued: what /admin/mail shows is exactly what is sent. */
+export interface NewMail {
+  /**
+   * Names the event that caused the mail ("verify:<hash>", "notify:<user>:<thread>:<n>"). A
+   * second enqueue with the same key queues nothing: one event never produces two mails.
+   */
+  idempotencyKey: string;
+  to: string;
+  userId: string | null;
+  /** The mail's purpose ("verify", "reset", "answer", ...): its preferences and unsubscribe scope. */
+  kind: string;
+  locale: Locale;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post, ...). */
+  headers: Record<string, string>;
+  now: number;
+}
+
+export interface QueuedMail {
+  id: string;
+  idempotencyKey: string;
+  to: string;
+  userId: string | null;
+  kind: string;
+  locale: Locale;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  status: MailStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  messageId: string | null;
+}
+
+export interface MailQueueCounts {
+  queued: number;
+  sent: number;
+  failed: number;
+}
+
+export interface MailQueueRepository {
+  /** Queues the mail unless its idempotency key was queued before; `created` says which. */
+  enqueue(mail: NewMail): Promise<{ id: string; created: boolean }>;
+  /**
+   * Leases up to `limit` queued mails that are due to `owner` until now + leaseMs; no other
+   * worker takes them meanwhile, and an expired lease (a worker that died) frees them again.
+   */
+  claim(owner: string, limit: number, now: number, leaseMs: number): Promise<QueuedMail[]>;
+  /** Marks a claimed mail sent. A worker whose lease was taken over changes nothing. */
+  markSent(owner: string, id: string, messageId: string, now: number): Promise<void>;
+  /** A failed attempt: queued again from retryAt, or failed for good when `giveUp`. */
+  markFailed(owner: string, id: string, error: string, retryAt: number, giveUp: boolean): Promise<void>;
+  findById(id: string): Promise<QueuedMail | null>;
+  /** Newest first. */
+  list(offset: number, limit: number): Promise<QueuedMail[]>;
+  counts(): Promise<MailQueueCounts>;
+}
+
+/** How a member hears of one kind of event: not at all, in the site, by mail at once, in the digest. */
+export type NotificationDelivery = 'off' | 'inbox' | 'email' | 'digest';
+
+export interface NotificationPrefsRepository {
+  /** The member's explicit choices by kind; kinds not listed use their defaults. */
+  get(userId: string): Promise<Record<string, NotificationDelivery>>;
+  set(userId: string, kind: string, delivery: NotificationDelivery, now: number): Promise<void>;
+}
+
+export interface MailStorage {
+  queue: MailQueueRepository;
+  prefs: NotificationPrefsRepository;
 }

@@ -3,6 +3,7 @@ import { MemoryCollection } from './mongo-memory.js';
 import { runOutboxContract } from '../contract/outbox-contract.js';
 import { runSearchDocumentsContract } from '../contract/search-documents-contract.js';
 import { runSynonymsContract } from '../contract/synonyms-contract.js';
+import { runMailContract } from '../contract/mail-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 
 /*
@@ -15,7 +16,7 @@ import type { Storage } from '../../src/db/ports.js';
  * word on MongoDB's semantics (this fake knows only the operators these methods use).
  */
 
-const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease'];
+const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'NotificationPref'];
 
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
@@ -23,6 +24,7 @@ async function offlineStorage(): Promise<Storage> {
   // The multikey unique index on the terms, as createIndexes would build it.
   new MemoryCollection([], { unique: ['terms'] }).install(h, 'SearchSynonym');
   new MemoryCollection().install(h, 'Meta');
+  new MemoryCollection([], { unique: ['idempotencyKey'] }).install(h, 'MailQueue');
   // The one aggregation on the way ($lookup is beyond the fake): live answers under live questions.
   h.when('Post', 'aggregate', () => {
     const posts = mem.get('Post')!.docs;
@@ -42,3 +44,4 @@ async function offlineStorage(): Promise<Storage> {
 runOutboxContract('mongo (offline, in-memory collections)', offlineStorage);
 runSearchDocumentsContract('mongo (offline, in-memory collections)', offlineStorage);
 runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);
+runMailContract('mongo (offline, in-memory collections)', offlineStorage);

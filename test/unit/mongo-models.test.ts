@@ -34,6 +34,8 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
   jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
   searchSynonyms: { _id: 1, terms: ['wifi', 'wi fi', '无线 网'], createdBy: 1, createdAt: T, updatedAt: T },
+  mailQueue: { _id: 1, idempotencyKey: 'verify:abc', to: 'a@example.test', userId: 1, kind: 'verify', locale: 'zh-CN', subject: 's', html: '<p>h</p>', text: 't', headers: '{}', status: 'queued', attempts: 0, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, lastError: null, createdAt: T, sentAt: null, messageId: null },
+  notificationPrefs: { _id: '1:answer', userId: 1, kind: 'answer', delivery: 'email', updatedAt: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -65,6 +65,7 @@ export const SEQUENCES = {
   faqRevisions: 'faqRevisions',
   searchLog: 'searchLog',
   searchSynonyms: 'searchSynonyms',
+  mail: 'mail',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

@@ -18,6 +18,7 @@ import { SqliteLeaseRepository } from './lease-repository.js';
 import { SqliteSearchDocumentRepository } from './search-document-repository.js';
 import { SqliteSynonymRepository } from './synonym-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
+import { createSqliteMailStorage } from './mail/index.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -62,6 +63,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     leases: new SqliteLeaseRepository(db),
     searchDocuments: new SqliteSearchDocumentRepository(db),
     synonyms: new SqliteSynonymRepository(db),
+    mail: createSqliteMailStorage(db),
     async close() {
       if (db.open) db.close();
     },

@@ -21,6 +21,8 @@ import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-l
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
+import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
+import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -45,6 +47,8 @@ export interface Models {
   searchOutbox: Model<SearchOutboxDoc>;
   jobLeases: Model<JobLeaseDoc>;
   searchSynonyms: Model<SearchSynonymDoc>;
+  mailQueue: Model<MailQueueDoc>;
+  notificationPrefs: Model<NotificationPrefDoc>;
 }
 
 /**
@@ -78,6 +82,8 @@ export function createModels(conn: Connection): Models {
     searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
     jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
     searchSynonyms: model(SEARCH_SYNONYM_MODEL, searchSynonymSchema),
+    mailQueue: model(MAIL_QUEUE_MODEL, mailQueueSchema),
+    notificationPrefs: model(NOTIFICATION_PREF_MODEL, notificationPrefSchema),
   };
 }
 
@@ -117,4 +123,6 @@ export type {
   SearchOutboxDoc,
   JobLeaseDoc,
   SearchSynonymDoc,
+  MailQueueDoc,
+  NotificationPrefDoc,
 };

@@ -1,0 +1,8 @@
+import type { MailStorage } from '../../ports.js';
+import type { Db } from '../connection.js';
+import { SqliteMailQueueRepository } from './mail-queue-repository.js';
+import { SqliteNotificationPrefsRepository } from './notification-prefs-repository.js';
+
+export function createSqliteMailStorage(db: Db): MailStorage {
+  return { queue: new SqliteMailQueueRepository(db), prefs: new SqliteNotificationPrefsRepository(db) };
+}
