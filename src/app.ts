@@ -23,6 +23,8 @@ import questionRoutes from './routes/questions/index.js';
 import faqPublicRoutes from './routes/faq/public.js';
 import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
+import adminMailRoutes from './routes/admin/mail.js';
+import unsubscribeRoutes from './routes/mail/unsubscribe.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -71,6 +73,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });
   await app.register(faqModeratorRoutes);
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
+  await app.register(adminMailRoutes, { mailDir: config.mail.dir, transport: config.mail.transport });
+  await app.register(unsubscribeRoutes);
 
   return app;
 }

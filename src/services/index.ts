@@ -19,6 +19,10 @@ import { HealthService } from './health/health-service.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
+import { createMailTransport } from './mail/transport.js';
+import { MailWorker } from './mail/mail-worker.js';
+import { MailComposer } from './mail/compose.js';
+import { MailService } from './mail/mail-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -35,6 +39,7 @@ export interface Services {
   sitemaps: SitemapService;
   synonyms: SynonymService;
   health: HealthService;
+  mail: MailService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -42,6 +47,8 @@ export interface Services {
 export interface BackgroundWork {
   jobs: JobRunner;
   search: SearchRuntime;
+  /** Sends queued mail (started with the rest; tests drain it directly). */
+  mail: MailWorker;
   start(): void;
   stop(): Promise<void>;
 }
@@ -81,8 +88,18 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     Date.now,
     overrides.log ?? null,
   );
+  const mailWorker = new MailWorker(
+    storage.mail.queue,
+    createMailTransport(config.mail),
+    owner,
+    { from: config.mail.from, messageIdHost: new URL(config.baseUrl).hostname, maxAttempts: config.mail.maxAttempts },
+    Date.now,
+    overrides.log ?? null,
+  );
+  const mail = new MailService(storage.mail, storage.users, new MailComposer(config.baseUrl, config.cookieSecret), config.cookieSecret, () => mailWorker.kick(), now);
   return {
     sessions,
+    mail,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
@@ -99,12 +116,14 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     background: {
       jobs,
       search: searchRuntime,
+      mail: mailWorker,
       start() {
         jobs.start();
         searchRuntime.start();
+        mailWorker.start();
       },
       async stop() {
-        await Promise.all([jobs.stop(), searchRuntime.stop()]);
+        await Promise.all([jobs.stop(), searchRuntime.stop(), mailWorker.stop()]);
       },
     },
   };
