@@ -25,6 +25,7 @@ import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
 import adminMailRoutes from './routes/admin/mail.js';
 import unsubscribeRoutes from './routes/mail/unsubscribe.js';
+import accountMailRoutes from './routes/account/mail.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -75,6 +76,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
   await app.register(adminMailRoutes, { mailDir: config.mail.dir, transport: config.mail.transport });
   await app.register(unsubscribeRoutes);
+  await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
 
   return app;
 }

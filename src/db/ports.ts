@@ -563,7 +563,62 @@ export interface NotificationPrefsRepository {
   set(userId: string, kind: string, delivery: NotificationDelivery, now: number): Promise<void>;
 }
 
+export type AccountTokenPurpose = 'verify' | 'reset' | 'change-email';
+
+/** The mail side of an account: its language, and which address was verified when. */
+export interface MailProfile {
+  userId: string;
+  locale: Locale;
+  /** Verified only while equal to the account's current address (compared case-insensitively). */
+  verifiedEmail: string | null;
+  verifiedAt: number | null;
+}
+
+export interface NewAccountToken {
+  /** SHA-256 of the token in the link (hex); the link itself is never stored. */
+  hash: string;
+  userId: string;
+  purpose: AccountTokenPurpose;
+  /** The address the link was sent to (the new address, for a change). */
+  email: string;
+  now: number;
+  expiresAt: number;
+}
+
+export interface AccountToken {
+  userId: string;
+  purpose: AccountTokenPurpose;
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/*
+ * Single-use account links. Each consume method checks "this purpose, unused, unexpired",
+ * marks the token used and makes its change in one atomic step, so a link works once even
+ * when clicked twice at the same moment; null when the token cannot be used.
+ */
+export interface AccountMailRepository {
+  profile(userId: string): Promise<MailProfile | null>;
+  profiles(userIds: string[]): Promise<Map<string, MailProfile>>;
+  setLocale(userId: string, locale: Locale): Promise<void>;
+  /** Stores the token and queues the mail carrying its link, atomically. */
+  issueToken(token: NewAccountToken, mail: NewMail): Promise<void>;
+  findToken(hash: string): Promise<AccountToken | null>;
+  /** Records the address verified, if it is still the account's address. */
+  consumeVerify(hash: string, now: number): Promise<{ userId: string; email: string } | null>;
+  /** Sets the new password hash and ends every session of the account. */
+  consumeReset(hash: string, passwordHash: string, now: number): Promise<{ userId: string } | null>;
+  /**
+   * Makes the token's address the account's address, verified. Throws
+   * ConflictError('validation.emailTaken') (and changes nothing) when another account has it.
+   */
+  consumeChangeEmail(hash: string, now: number): Promise<{ userId: string; email: string } | null>;
+}
+
 export interface MailStorage {
   queue: MailQueueRepository;
   prefs: NotificationPrefsRepository;
+  accounts: AccountMailRepository;
 }

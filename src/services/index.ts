@@ -23,6 +23,7 @@ import { createMailTransport } from './mail/transport.js';
 import { MailWorker } from './mail/mail-worker.js';
 import { MailComposer } from './mail/compose.js';
 import { MailService } from './mail/mail-service.js';
+import { AccountMailService } from './mail/account-mail-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -40,6 +41,7 @@ export interface Services {
   synonyms: SynonymService;
   health: HealthService;
   mail: MailService;
+  accountMail: AccountMailService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -96,10 +98,13 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     Date.now,
     overrides.log ?? null,
   );
-  const mail = new MailService(storage.mail, storage.users, new MailComposer(config.baseUrl, config.cookieSecret), config.cookieSecret, () => mailWorker.kick(), now);
+  const composer = new MailComposer(config.baseUrl, config.cookieSecret);
+  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now);
+  const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
   return {
     sessions,
     mail,
+    accountMail,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewMail, Storage } from '../../src/db/ports.js';
+import { ConflictError } from '../../src/domain/errors.js';
+import type { NewAccountToken, NewMail, Storage } from '../../src/db/ports.js';
 
 /*
  * The outbound mail queue and notification preferences contract (src/db/ports.ts, "Outbound
@@ -109,6 +110,94 @@ export function runMailContract(name: string, makeStorage: () => Promise<Storage
       await storage.mail.prefs.set(userId, 'answer', 'email', T + 1);
       expect(await storage.mail.prefs.get(userId)).toEqual({ answer: 'email', comment: 'off' });
       expect(await storage.mail.prefs.get('malformed')).toEqual({});
+    });
+  });
+}
+
+export function runAccountMailContract(name: string, makeStorage: () => Promise<Storage>): void {
+  describe(`account mail contract: ${name}`, () => {
+    let storage: Storage;
+    let userId: string;
+    beforeEach(async () => {
+      storage = await makeStorage();
+      userId = (await storage.users.create({ username: 'tokenee', email: 'Tokenee@example.test', displayName: 'T', passwordHash: 'old-hash' })).id;
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    let n = 0;
+    const hash = () => (++n).toString(16).padStart(64, '0');
+    const token = (purpose: NewAccountToken['purpose'], extra: Partial<NewAccountToken> = {}): NewAccountToken => ({
+      hash: hash(), userId, purpose, email: 'tokenee@example.test', now: T, expiresAt: T + 3_600_000, ...extra,
+    });
+    const mailFor = (t: NewAccountToken): NewMail => ({
+      idempotencyKey: `${t.purpose}:${t.hash}`, to: t.email, userId, kind: t.purpose, locale: 'en', subject: 's', html: 'h', text: 't', headers: {}, now: T,
+    });
+    async function issue(t: NewAccountToken): Promise<string> {
+      await storage.mail.accounts.issueToken(t, mailFor(t));
+      return t.hash;
+    }
+
+    it('issuing a token stores it and queues its mail together', async () => {
+      const t = token('verify');
+      await issue(t);
+      expect(await storage.mail.accounts.findToken(t.hash)).toEqual({ userId, purpose: 'verify', email: 'tokenee@example.test', createdAt: T, expiresAt: T + 3_600_000, usedAt: null });
+      expect((await storage.mail.queue.list(0, 10)).map((m) => m.idempotencyKey)).toEqual([`verify:${t.hash}`]);
+      expect(await storage.mail.accounts.findToken(hash())).toBeNull();
+    });
+
+    it('a verify link works once, before it expires, for the address the account still has', async () => {
+      expect(await storage.mail.accounts.profile(userId)).toBeNull();
+      const h = await issue(token('verify'));
+      expect(await storage.mail.accounts.consumeReset(h, 'x', T + 1)).toBeNull(); // wrong purpose
+      expect(await storage.mail.accounts.consumeVerify(h, T + 1)).toEqual({ userId, email: 'Tokenee@example.test' });
+      expect(await storage.mail.accounts.consumeVerify(h, T + 2)).toBeNull();
+      expect(await storage.mail.accounts.profile(userId)).toMatchObject({ verifiedEmail: 'Tokenee@example.test', verifiedAt: T + 1 });
+      const late = await issue(token('verify'));
+      expect(await storage.mail.accounts.consumeVerify(late, T + 3_600_000)).toBeNull();
+    });
+
+    it('a verify link for an address the account no longer has verifies nothing', async () => {
+      const h = await issue(token('verify', { email: 'old@example.test' }));
+      expect(await storage.mail.accounts.consumeVerify(h, T + 1)).toBeNull();
+      expect(await storage.mail.accounts.profile(userId)).toBeNull();
+    });
+
+    it('a reset sets the password, ends every session and kills the other reset links', async () => {
+      await storage.sessions.create({ id: 's1', userId, expiresAt: T * 2, createdAt: T });
+      const h1 = await issue(token('reset'));
+      const h2 = await issue(token('reset'));
+      expect(await storage.mail.accounts.consumeReset(h1, 'new-hash', T + 5)).toEqual({ userId });
+      expect((await storage.users.findById(userId))!.passwordHash).toBe('new-hash');
+      expect(await storage.sessions.findWithUser('s1')).toBeNull();
+      expect(await storage.mail.accounts.consumeReset(h1, 'again', T + 6)).toBeNull();
+      expect(await storage.mail.accounts.consumeReset(h2, 'again', T + 6)).toBeNull();
+      expect((await storage.users.findById(userId))!.passwordHash).toBe('new-hash');
+    });
+
+    it('a change-of-address link moves the account to the new, verified address; a taken address changes nothing', async () => {
+      await storage.users.create({ username: 'other', email: 'taken@example.test', displayName: 'O', passwordHash: 'x' });
+      const taken = await issue(token('change-email', { email: 'TAKEN@example.test' }));
+      await expect(storage.mail.accounts.consumeChangeEmail(taken, T + 1)).rejects.toBeInstanceOf(ConflictError);
+      expect((await storage.users.findById(userId))!.email).toBe('Tokenee@example.test');
+      expect((await storage.mail.accounts.findToken(taken))!.usedAt).toBeNull();
+
+      const h = await issue(token('change-email', { email: 'new@example.test' }));
+      expect(await storage.mail.accounts.consumeChangeEmail(h, T + 2)).toEqual({ userId, email: 'new@example.test' });
+      expect((await storage.users.findById(userId))!.email).toBe('new@example.test');
+      expect((await storage.users.findByEmail('NEW@example.test'))!.id).toBe(userId);
+      expect(await storage.mail.accounts.profile(userId)).toMatchObject({ verifiedEmail: 'new@example.test', verifiedAt: T + 2 });
+      expect(await storage.mail.accounts.consumeChangeEmail(h, T + 3)).toBeNull();
+    });
+
+    it('remembers the language mail is written in', async () => {
+      await storage.mail.accounts.setLocale(userId, 'zh-CN');
+      expect(await storage.mail.accounts.profile(userId)).toEqual({ userId, locale: 'zh-CN', verifiedEmail: null, verifiedAt: null });
+      await storage.mail.accounts.setLocale(userId, 'en');
+      const map = await storage.mail.accounts.profiles([userId, 'bad', '99999']);
+      expect([...map.keys()]).toEqual([userId]);
+      expect(map.get(userId)!.locale).toBe('en');
     });
   });
 }

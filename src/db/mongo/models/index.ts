@@ -23,6 +23,7 @@ import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.j
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
 import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
+import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -49,6 +50,8 @@ export interface Models {
   searchSynonyms: Model<SearchSynonymDoc>;
   mailQueue: Model<MailQueueDoc>;
   notificationPrefs: Model<NotificationPrefDoc>;
+  mailProfiles: Model<MailProfileDoc>;
+  accountTokens: Model<AccountTokenDoc>;
 }
 
 /**
@@ -84,6 +87,8 @@ export function createModels(conn: Connection): Models {
     searchSynonyms: model(SEARCH_SYNONYM_MODEL, searchSynonymSchema),
     mailQueue: model(MAIL_QUEUE_MODEL, mailQueueSchema),
     notificationPrefs: model(NOTIFICATION_PREF_MODEL, notificationPrefSchema),
+    mailProfiles: model(MAIL_PROFILE_MODEL, mailProfileSchema),
+    accountTokens: model(ACCOUNT_TOKEN_MODEL, accountTokenSchema),
   };
 }
 
@@ -125,4 +130,6 @@ export type {
   SearchSynonymDoc,
   MailQueueDoc,
   NotificationPrefDoc,
+  MailProfileDoc,
+  AccountTokenDoc,
 };

@@ -92,3 +92,34 @@ export const setPrefQuery = (userId: number, kind: string, delivery: string, now
   update: { $set: { userId, kind: text(kind), delivery, updatedAt: now } },
   options: { upsert: true },
 });
+
+/* ---------- account mail: profiles and single-use tokens ---------- */
+
+export const profileQuery = (userId: number): FindSpec => ({ filter: { _id: userId } });
+export const profilesQuery = (userIds: number[]): FindSpec => ({ filter: { _id: { $in: userIds } } });
+
+export const setLocaleQuery = (userId: number, locale: string): UpdateSpec => ({
+  filter: { _id: userId },
+  update: { $set: { locale }, $setOnInsert: { verifiedEmail: null, verifiedAt: null } },
+  options: { upsert: true },
+});
+
+export const markVerifiedQuery = (userId: number, email: string, now: number): UpdateSpec => ({
+  filter: { _id: userId },
+  update: { $set: { verifiedEmail: text(email), verifiedAt: now }, $setOnInsert: { locale: 'en' } },
+  options: { upsert: true },
+});
+
+export const tokenQuery = (hash: string): FindSpec => ({ filter: { _id: text(hash) } });
+
+/** Marks the token used when it has this purpose, is unused and unexpired (one conditional write). */
+export const useTokenQuery = (hash: string, purpose: string, now: number): UpdateSpec => ({
+  filter: { _id: text(hash), purpose, usedAt: null, expiresAt: { $gt: now } },
+  update: { $set: { usedAt: now } },
+  options: { returnDocument: 'after' },
+});
+
+export const useOtherResetTokensQuery = (userId: number, now: number): UpdateSpec => ({
+  filter: { userId, purpose: 'reset', usedAt: null },
+  update: { $set: { usedAt: now } },
+});
