@@ -29,6 +29,9 @@ import moderationAuditRoutes from './routes/moderation/audit.js';
 import moderationReviewRoutes from './routes/moderation/review.js';
 
 import { loggerOptions, OneLineRequestLog } from './logging.js';
+import adminMailRoutes from './routes/admin/mail.js';
+import unsubscribeRoutes from './routes/mail/unsubscribe.js';
+import accountMailRoutes from './routes/account/mail.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -83,6 +86,9 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(moderationPostRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationAuditRoutes);
   await app.register(moderationReviewRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(adminMailRoutes, { mailDir: config.mail.dir, transport: config.mail.transport });
+  await app.register(unsubscribeRoutes);
+  await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
 
   return app;
 }

@@ -31,6 +31,20 @@ export interface AppConfig {
   /** Per-route request rate limits (requests per minute per IP). */
   postRateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Outbound mail: .eml files under DATA_DIR/mail by default, SMTP when SMTP_URL is set. */
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  transport: 'file' | 'smtp';
+  /** smtp:// or smtps:// with credentials in the URL; only for transport 'smtp'. */
+  smtpUrl?: string;
+  /** The From header: "Name <address>" or an address. */
+  from: string;
+  /** Where the file transport writes (DATA_DIR/mail). */
+  dir: string;
+  /** Attempts before a mail is marked failed for good. */
+  maxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +131,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     problems.push(`MEILI_INDEX may hold only letters, digits, - and _ (got "${meiliIndex}")`);
   }
 
+  const mail = mailFrom(env, dataDir, baseUrl, problems);
+
   const cookieSecret = env.COOKIE_SECRET?.trim() || '';
   if (nodeEnv === 'production' && cookieSecret.length < 32) {
     problems.push('COOKIE_SECRET must be set to at least 32 random characters in production');
@@ -146,6 +162,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     loginWindowSeconds: intFrom(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400, problems),
     postRateLimitPerMinute: intFrom(env, 'POST_RATE_LIMIT_PER_MINUTE', 120, 1, 1000000, problems),
     trustProxy: boolFrom(env, 'TRUST_PROXY', false, problems),
+    mail,
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
@@ -153,4 +170,42 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The URL with its password hidden, for error messages that end up in logs. */
+function redactUrl(raw: string): string {
+  return raw.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+const ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+$/;
+
+function mailFrom(env: Env, dataDir: string, baseUrl: string, problems: string[]): MailConfig {
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl) {
+    let ok = false;
+    try {
+      const u = new URL(smtpUrl);
+      ok = (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`SMTP_URL must be an smtp:// or smtps:// URL with a host, such as smtps://user:password@mail.example.com:465 (got "${redactUrl(smtpUrl)}")`);
+  }
+  const host = (() => {
+    try {
+      return new URL(baseUrl).hostname || 'localhost';
+    } catch {
+      return 'localhost';
+    }
+  })();
+  const from = env.MAIL_FROM?.trim() || `Community Help <no-reply@${host.includes('.') ? host : `${host}.localdomain`}>`;
+  const address = /<([^<>]*)>\s*$/.exec(from)?.[1] ?? from;
+  if (!ADDRESS.test(address.trim())) problems.push(`MAIL_FROM must be an address or "Name <address>" (got "${from}")`);
+  return {
+    transport: smtpUrl ? 'smtp' : 'file',
+    smtpUrl,
+    from,
+    dir: path.join(dataDir, 'mail'),
+    maxAttempts: intFrom(env, 'MAIL_MAX_ATTEMPTS', 6, 1, 50, problems),
+  };
 }

@@ -104,6 +104,8 @@ export interface MetaRepository {
 
 export interface Storage extends QaStorage {
   moderation: ModerationRepository;
+  /** Outbound mail queue and mail preferences (issue 11). */
+  mail: MailStorage;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;
@@ -606,4 +608,141 @@ export interface ImportRepository {
   attributions(postIds: string[]): Promise<Map<string, PostAttribution>>;
   /** Recorded links that start or end at this post. */
   linksOf(postId: string): Promise<ImportedLinkRow[]>;
+}
+
+/* ---------- Outbound mail (issue 11) ---------- */
+
+export type MailStatus = 'queued' | 'sent' | 'failed';
+
+/** A message rendered when queued: what /admin/mail shows is exactly what is sent. */
+export interface NewMail {
+  /**
+   * Names the event that caused the mail ("verify:<hash>", "notify:<user>:<thread>:<n>"). A
+   * second enqueue with the same key queues nothing: one event never produces two mails.
+   */
+  idempotencyKey: string;
+  to: string;
+  userId: string | null;
+  /** The mail's purpose ("verify", "reset", "answer", ...): its preferences and unsubscribe scope. */
+  kind: string;
+  locale: Locale;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers (List-Unsubscribe, List-Unsubscribe-Post, ...). */
+  headers: Record<string, string>;
+  now: number;
+}
+
+export interface QueuedMail {
+  id: string;
+  idempotencyKey: string;
+  to: string;
+  userId: string | null;
+  kind: string;
+  locale: Locale;
+  subject: string;
+  html: string;
+  text: string;
+  headers: Record<string, string>;
+  status: MailStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  messageId: string | null;
+}
+
+export interface MailQueueCounts {
+  queued: number;
+  sent: number;
+  failed: number;
+}
+
+export interface MailQueueRepository {
+  /** Queues the mail unless its idempotency key was queued before; `created` says which. */
+  enqueue(mail: NewMail): Promise<{ id: string; created: boolean }>;
+  /**
+   * Leases up to `limit` queued mails that are due to `owner` until now + leaseMs; no other
+   * worker takes them meanwhile, and an expired lease (a worker that died) frees them again.
+   */
+  claim(owner: string, limit: number, now: number, leaseMs: number): Promise<QueuedMail[]>;
+  /** Marks a claimed mail sent. A worker whose lease was taken over changes nothing. */
+  markSent(owner: string, id: string, messageId: string, now: number): Promise<void>;
+  /** A failed attempt: queued again from retryAt, or failed for good when `giveUp`. */
+  markFailed(owner: string, id: string, error: string, retryAt: number, giveUp: boolean): Promise<void>;
+  findById(id: string): Promise<QueuedMail | null>;
+  /** Newest first. */
+  list(offset: number, limit: number): Promise<QueuedMail[]>;
+  counts(): Promise<MailQueueCounts>;
+}
+
+/** How a member hears of one kind of event: not at all, in the site, by mail at once, in the digest. */
+export type NotificationDelivery = 'off' | 'inbox' | 'email' | 'digest';
+
+export interface NotificationPrefsRepository {
+  /** The member's explicit choices by kind; kinds not listed use their defaults. */
+  get(userId: string): Promise<Record<string, NotificationDelivery>>;
+  set(userId: string, kind: string, delivery: NotificationDelivery, now: number): Promise<void>;
+}
+
+export type AccountTokenPurpose = 'verify' | 'reset' | 'change-email';
+
+/** The mail side of an account: its language, and which address was verified when. */
+export interface MailProfile {
+  userId: string;
+  locale: Locale;
+  /** Verified only while equal to the account's current address (compared case-insensitively). */
+  verifiedEmail: string | null;
+  verifiedAt: number | null;
+}
+
+export interface NewAccountToken {
+  /** SHA-256 of the token in the link (hex); the link itself is never stored. */
+  hash: string;
+  userId: string;
+  purpose: AccountTokenPurpose;
+  /** The address the link was sent to (the new address, for a change). */
+  email: string;
+  now: number;
+  expiresAt: number;
+}
+
+export interface AccountToken {
+  userId: string;
+  purpose: AccountTokenPurpose;
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/*
+ * Single-use account links. Each consume method checks "this purpose, unused, unexpired",
+ * marks the token used and makes its change in one atomic step, so a link works once even
+ * when clicked twice at the same moment; null when the token cannot be used.
+ */
+export interface AccountMailRepository {
+  profile(userId: string): Promise<MailProfile | null>;
+  profiles(userIds: string[]): Promise<Map<string, MailProfile>>;
+  setLocale(userId: string, locale: Locale): Promise<void>;
+  /** Stores the token and queues the mail carrying its link, atomically. */
+  issueToken(token: NewAccountToken, mail: NewMail): Promise<void>;
+  findToken(hash: string): Promise<AccountToken | null>;
+  /** Records the address verified, if it is still the account's address. */
+  consumeVerify(hash: string, now: number): Promise<{ userId: string; email: string } | null>;
+  /** Sets the new password hash and ends every session of the account. */
+  consumeReset(hash: string, passwordHash: string, now: number): Promise<{ userId: string } | null>;
+  /**
+   * Makes the token's address the account's address, verified. Throws
+   * ConflictError('validation.emailTaken') (and changes nothing) when another account has it.
+   */
+  consumeChangeEmail(hash: string, now: number): Promise<{ userId: string; email: string } | null>;
+}
+
+export interface MailStorage {
+  queue: MailQueueRepository;
+  prefs: NotificationPrefsRepository;
+  accounts: AccountMailRepository;
 }

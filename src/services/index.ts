@@ -22,6 +22,11 @@ import { ModerationGate } from './moderation/qa-gate.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
+import { createMailTransport } from './mail/transport.js';
+import { MailWorker } from './mail/mail-worker.js';
+import { MailComposer } from './mail/compose.js';
+import { MailService } from './mail/mail-service.js';
+import { AccountMailService } from './mail/account-mail-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -41,6 +46,8 @@ export interface Services {
   attributions: AttributionService;
   health: HealthService;
   moderation: ModerationService;
+  mail: MailService;
+  accountMail: AccountMailService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -48,6 +55,8 @@ export interface Services {
 export interface BackgroundWork {
   jobs: JobRunner;
   search: SearchRuntime;
+  /** Sends queued mail (started with the rest; tests drain it directly). */
+  mail: MailWorker;
   start(): void;
   stop(): Promise<void>;
 }
@@ -88,8 +97,21 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     Date.now,
     overrides.log ?? null,
   );
+  const mailWorker = new MailWorker(
+    storage.mail.queue,
+    createMailTransport(config.mail),
+    owner,
+    { from: config.mail.from, messageIdHost: new URL(config.baseUrl).hostname, maxAttempts: config.mail.maxAttempts },
+    Date.now,
+    overrides.log ?? null,
+  );
+  const composer = new MailComposer(config.baseUrl, config.cookieSecret);
+  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now);
+  const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
   return {
     sessions,
+    mail,
+    accountMail,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
@@ -108,12 +130,14 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     background: {
       jobs,
       search: searchRuntime,
+      mail: mailWorker,
       start() {
         jobs.start();
         searchRuntime.start();
+        mailWorker.start();
       },
       async stop() {
-        await Promise.all([jobs.stop(), searchRuntime.stop()]);
+        await Promise.all([jobs.stop(), searchRuntime.stop(), mailWorker.stop()]);
       },
     },
   };

@@ -15,6 +15,7 @@ import * as outboxQueries from '../../src/db/mongo/queries/outbox.js';
 import * as faqQueries from '../../src/db/mongo/queries/faq.js';
 import { runImportContract } from './import-contract.js';
 import { runModerationContract } from './moderation-contract.js';
+import { runAccountMailContract, runMailContract } from './mail-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -128,6 +129,8 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runSynonymsContract(`mongo (${dbName})`, freshStorage);
   runImportContract(`mongo (${dbName})`, freshStorage);
   runModerationContract(`mongo (${dbName})`, freshStorage);
+  runMailContract(`mongo (${dbName})`, freshStorage);
+  runAccountMailContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

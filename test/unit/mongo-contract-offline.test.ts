@@ -4,6 +4,7 @@ import { runOutboxContract } from '../contract/outbox-contract.js';
 import { runSearchDocumentsContract } from '../contract/search-documents-contract.js';
 import { runSynonymsContract } from '../contract/synonyms-contract.js';
 import { runImportContract } from '../contract/import-contract.js';
+import { runAccountMailContract, runMailContract } from '../contract/mail-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 
 /*
@@ -16,7 +17,7 @@ import type { Storage } from '../../src/db/ports.js';
  * word on MongoDB's semantics (this fake knows only the operators these methods use).
  */
 
-const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'ImportSource', 'PostAttribution', 'ImportedPostLink', 'Membership'];
+const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'ImportSource', 'PostAttribution', 'ImportedPostLink', 'Membership', 'NotificationPref', 'Session', 'MailProfile', 'AccountToken'];
 
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
@@ -24,6 +25,9 @@ async function offlineStorage(): Promise<Storage> {
   // The multikey unique index on the terms, as createIndexes would build it.
   new MemoryCollection([], { unique: ['terms'] }).install(h, 'SearchSynonym');
   new MemoryCollection().install(h, 'Meta');
+  // The unique indexes on the folded username and address, as createIndexes would build them.
+  mem.set('User', new MemoryCollection([], { unique: ['usernameKey', 'emailKey'] }).install(h, 'User'));
+  new MemoryCollection([], { unique: ['idempotencyKey'] }).install(h, 'MailQueue');
   // The one aggregation on the way ($lookup is beyond the fake): live answers under live questions.
   h.when('Post', 'aggregate', () => {
     const posts = mem.get('Post')!.docs;
@@ -44,3 +48,5 @@ runOutboxContract('mongo (offline, in-memory collections)', offlineStorage);
 runSearchDocumentsContract('mongo (offline, in-memory collections)', offlineStorage);
 runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);
 runImportContract('mongo (offline, in-memory collections)', offlineStorage);
+runMailContract('mongo (offline, in-memory collections)', offlineStorage);
+runAccountMailContract('mongo (offline, in-memory collections)', offlineStorage);

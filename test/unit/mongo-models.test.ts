@@ -41,6 +41,10 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   postStates: { _id: 2, closedAt: T, closedBy: 1, closeReason: 'duplicate', closeNote: '', duplicateOf: 3, lockedAt: null, lockedBy: null, lockReason: '', deletedBy: null, deleteReason: '', hiddenAt: null },
   closeVotes: { questionId: 2, userId: 1, kind: 'close', reason: 'off-topic', duplicateOf: null, createdAt: T },
   flags: { _id: 1, postId: 2, communityId: 1, userId: 3, reason: 'spam', text: '', createdAt: T, resolvedAt: null, resolvedBy: null, outcome: null },
+  mailQueue: { _id: 1, idempotencyKey: 'verify:abc', to: 'a@example.test', userId: 1, kind: 'verify', locale: 'zh-CN', subject: 's', html: '<p>h</p>', text: 't', headers: '{}', status: 'queued', attempts: 0, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, lastError: null, createdAt: T, sentAt: null, messageId: null },
+  notificationPrefs: { _id: '1:answer', userId: 1, kind: 'answer', delivery: 'email', updatedAt: T },
+  mailProfiles: { _id: 1, locale: 'en', verifiedEmail: 'a@example.test', verifiedAt: T },
+  accountTokens: { _id: 'a'.repeat(64), userId: 1, purpose: 'reset', email: 'a@example.test', createdAt: T, expiresAt: T + 3600_000, usedAt: null },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

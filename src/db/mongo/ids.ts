@@ -68,6 +68,7 @@ export const SEQUENCES = {
   auditLog: 'auditLog',
   flags: 'flags',
   suspensions: 'suspensions',
+  mail: 'mail',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

@@ -21,6 +21,7 @@ import { MongoSearchDocumentRepository } from './repositories/search-document-re
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { MongoImportRepository } from './repositories/import-repository.js';
 import { MongoModerationRepository } from './repositories/moderation-repository.js';
+import { createMongoMailStorage } from './repositories/mail-repositories.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -56,6 +57,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),
     moderation: new MongoModerationRepository(ctx),
+    mail: createMongoMailStorage(ctx),
     async close() {
       await connection.close();
     },

@@ -20,6 +20,7 @@ import { SqliteSynonymRepository } from './synonym-repository.js';
 import { SqliteImportRepository } from './import-repository.js';
 import { SqliteModerationRepository } from './moderation-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
+import { createSqliteMailStorage } from './mail/index.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -66,6 +67,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     searchDocuments: new SqliteSearchDocumentRepository(db),
     synonyms: new SqliteSynonymRepository(db),
     moderation: new SqliteModerationRepository(db),
+    mail: createSqliteMailStorage(db),
     async close() {
       if (db.open) db.close();
     },

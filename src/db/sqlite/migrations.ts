@@ -10,6 +10,7 @@ import * as m008 from './migrations/008-faq-entry-events.js';
 import * as m009 from './migrations/009-search-synonyms.js';
 import * as m013 from './migrations/013-imports.js';
 import * as m015 from './migrations/015-moderation.js';
+import * as m016 from './migrations/016-mail-notifications.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -27,6 +28,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 9, ...m009 },
   { version: 13, ...m013 },
   { version: 15, ...m015 },
+  { version: 16, ...m016 },
 ];
 
 /**

@@ -24,6 +24,8 @@ const authRoutes: FastifyPluginAsync<{ loginRateLimitPerMinute: number; postRate
     }
     const login = await auth.startSession(result.value);
     reply.setSessionCookie(login.token, login.expiresAt);
+    // Queues the verification mail; never throws (the account exists either way).
+    await app.services.accountMail.afterRegister(result.value, request.locale);
     return reply.redirect(`/u/${encodeURIComponent(result.value.username)}?welcome=1`, 303);
   });
 

@@ -33,6 +33,9 @@ import {
   type PostAttributionDoc,
 } from './import.js';
 import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc } from './moderation.js';
+import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
+import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
+import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -64,6 +67,10 @@ export interface Models {
   postStates: Model<PostStateDoc>;
   closeVotes: Model<CloseVoteDoc>;
   flags: Model<FlagDoc>;
+  mailQueue: Model<MailQueueDoc>;
+  notificationPrefs: Model<NotificationPrefDoc>;
+  mailProfiles: Model<MailProfileDoc>;
+  accountTokens: Model<AccountTokenDoc>;
 }
 
 /**
@@ -104,6 +111,10 @@ export function createModels(conn: Connection): Models {
     postStates: model(POST_STATE_MODEL, postStateSchema),
     closeVotes: model(CLOSE_VOTE_MODEL, closeVoteSchema),
     flags: model(FLAG_MODEL, flagSchema),
+    mailQueue: model(MAIL_QUEUE_MODEL, mailQueueSchema),
+    notificationPrefs: model(NOTIFICATION_PREF_MODEL, notificationPrefSchema),
+    mailProfiles: model(MAIL_PROFILE_MODEL, mailProfileSchema),
+    accountTokens: model(ACCOUNT_TOKEN_MODEL, accountTokenSchema),
   };
 }
 
@@ -150,4 +161,8 @@ export type {
   PostStateDoc,
   CloseVoteDoc,
   FlagDoc,
+  MailQueueDoc,
+  NotificationPrefDoc,
+  MailProfileDoc,
+  AccountTokenDoc,
 };

@@ -1,0 +1,69 @@
+import type { MailQueueCounts, MailStorage, QueuedMail, UserRepository } from '../../db/ports.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { ALL_MAIL, isNotificationKind } from '../../domain/notification-kinds.js';
+import type { User } from '../../domain/types.js';
+import { MailComposer, UNSUBSCRIBE_PURPOSE, type MailContent } from './compose.js';
+import { verifyToken } from './signed-token.js';
+
+export const ADMIN_MAIL_PAGE_SIZE = 30;
+
+export interface UnsubscribeTarget {
+  userId: string;
+  username: string;
+  /** A notification kind, or '*' for every notification mail. */
+  scope: string;
+}
+
+/**
+ * Queues mail and answers the admin and unsubscribe pages. Queuing never sends: the worker
+ * does, and `wake` only tells a running worker to look now.
+ */
+export class MailService {
+  constructor(
+    private readonly mail: MailStorage,
+    private readonly users: UserRepository,
+    readonly composer: MailComposer,
+    private readonly secret: string,
+    private readonly wake: () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Queues one mail (once per idempotency key); returns whether it was new. */
+  async queue(content: MailContent): Promise<boolean> {
+    const { created } = await this.mail.queue.enqueue(this.composer.compose(content, this.now()));
+    if (created) this.wake();
+    return created;
+  }
+
+  async adminPage(page: number): Promise<{ mails: QueuedMail[]; counts: MailQueueCounts; hasNext: boolean }> {
+    const rows = await this.mail.queue.list((page - 1) * ADMIN_MAIL_PAGE_SIZE, ADMIN_MAIL_PAGE_SIZE + 1);
+    return { mails: rows.slice(0, ADMIN_MAIL_PAGE_SIZE), counts: await this.mail.queue.counts(), hasNext: rows.length > ADMIN_MAIL_PAGE_SIZE };
+  }
+
+  async get(id: string): Promise<QueuedMail> {
+    const mail = await this.mail.queue.findById(id);
+    if (!mail) throw new NotFoundError();
+    return mail;
+  }
+
+  /** Reads a one-click unsubscribe token; an invalid or forged one, or a deleted member, is a 404. */
+  async unsubscribeTarget(token: unknown): Promise<UnsubscribeTarget> {
+    const payload = verifyToken(this.secret, UNSUBSCRIBE_PURPOSE, token);
+    const m = payload ? /^(\d+):(.+)$/.exec(payload) : null;
+    if (!m || !(m[2] === ALL_MAIL || isNotificationKind(m[2]!))) throw new NotFoundError();
+    const user: User | null = await this.users.findById(m[1]!);
+    if (!user) throw new NotFoundError();
+    return { userId: user.id, username: user.username, scope: m[2]! };
+  }
+
+  /**
+   * Stops the mail the token names. A notification kind keeps coming to the in-site inbox
+   * (the member asked for less mail, not to miss answers); '*' stops all notification mail.
+   * Repeating it changes nothing, as RFC 8058 clients may POST more than once.
+   */
+  async unsubscribe(token: unknown): Promise<UnsubscribeTarget> {
+    const target = await this.unsubscribeTarget(token);
+    await this.mail.prefs.set(target.userId, target.scope, target.scope === ALL_MAIL ? 'off' : 'inbox', this.now());
+    return target;
+  }
+}

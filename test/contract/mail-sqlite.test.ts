@@ -1,0 +1,5 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runAccountMailContract, runMailContract } from './mail-contract.js';
+
+runMailContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
+runAccountMailContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
