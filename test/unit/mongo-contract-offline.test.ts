@@ -4,6 +4,7 @@ import { runOutboxContract } from '../contract/outbox-contract.js';
 import { runSearchDocumentsContract } from '../contract/search-documents-contract.js';
 import { runSynonymsContract } from '../contract/synonyms-contract.js';
 import type { Storage } from '../../src/db/ports.js';
+import { runSupportContract } from '../contract/support-contract.js';
 
 /*
  * The shared outbox, search-document and synonym contracts, run offline against the real MongoDB
@@ -15,7 +16,7 @@ import type { Storage } from '../../src/db/ports.js';
  * word on MongoDB's semantics (this fake knows only the operators these methods use).
  */
 
-const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease'];
+const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'SupportSettings', 'SupportTicket', 'SupportEvent', 'SupportRating', 'SupportEscalation'];
 
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
@@ -42,3 +43,4 @@ async function offlineStorage(): Promise<Storage> {
 runOutboxContract('mongo (offline, in-memory collections)', offlineStorage);
 runSearchDocumentsContract('mongo (offline, in-memory collections)', offlineStorage);
 runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);
+runSupportContract('mongo (offline, in-memory collections)', offlineStorage);

@@ -19,6 +19,7 @@ import { MongoOutboxRepository } from './repositories/outbox-repository.js';
 import { MongoLeaseRepository } from './repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
+import { MongoSupportRepository } from './repositories/support-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -52,6 +53,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     leases: new MongoLeaseRepository(ctx),
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),
+    support: new MongoSupportRepository(ctx),
     async close() {
       await connection.close();
     },

@@ -17,6 +17,7 @@ import { SqliteOutboxRepository } from './outbox-repository.js';
 import { SqliteLeaseRepository } from './lease-repository.js';
 import { SqliteSearchDocumentRepository } from './search-document-repository.js';
 import { SqliteSynonymRepository } from './synonym-repository.js';
+import { SqliteSupportRepository } from './support-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 
 export interface SqliteStorage extends Storage {
@@ -62,6 +63,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     leases: new SqliteLeaseRepository(db),
     searchDocuments: new SqliteSearchDocumentRepository(db),
     synonyms: new SqliteSynonymRepository(db),
+    support: new SqliteSupportRepository(db),
     async close() {
       if (db.open) db.close();
     },

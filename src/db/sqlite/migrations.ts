@@ -8,6 +8,7 @@ import * as m006 from './migrations/006-outbox-leases.js';
 import * as m007 from './migrations/007-staff-index.js';
 import * as m008 from './migrations/008-faq-entry-events.js';
 import * as m009 from './migrations/009-search-synonyms.js';
+import * as m017 from './migrations/017-support.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -23,6 +24,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 7, ...m007 },
   { version: 8, ...m008 },
   { version: 9, ...m009 },
+  { version: 17, ...m017 },
 ];
 
 /**
