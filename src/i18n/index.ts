@@ -6,12 +6,13 @@ import * as qa from './messages/qa.js';
 import * as faq from './messages/faq.js';
 import * as faqMod from './messages/faq-mod.js';
 import * as synonyms from './messages/synonyms.js';
+import * as support from './messages/support.js';
 
 /*
  * The message catalogue is split by area (one file each in ./messages, every file holding
  * both languages) so that features add their strings without touching each other's files.
  */
-const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod, synonyms];
+const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod, synonyms, support];
 
 const catalogues: Record<Locale, Record<string, string>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)),

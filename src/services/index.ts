@@ -19,6 +19,7 @@ import { HealthService } from './health/health-service.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
+import { StaffDirectory } from './support/staff-directory.js';
 
 export interface Services {
   sessions: SessionService;
@@ -35,8 +36,14 @@ export interface Services {
   sitemaps: SitemapService;
   synonyms: SynonymService;
   health: HealthService;
+  /** Customer service in business communities (issue 12). */
+  support: SupportServices;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
+}
+
+export interface SupportServices {
+  staff: StaffDirectory;
 }
 
 export interface BackgroundWork {
@@ -71,6 +78,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq);
+  const staff = new StaffDirectory(storage.memberships);
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
@@ -95,6 +103,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
+    support: { staff },
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -155,13 +155,14 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   /* ----- reading ----- */
 
   /** A question page, or its form coming back with messages (400), shown with the page's view model. */
-  function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
+  async function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
+    const badges = await app.services.support.staff.badges(page.community);
     const canonical = questionPageUrl(page.community.slug, page.question, page.page);
     const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
     return reply.page(
       'questions/show',
       {
-        ...questionPageView(page, request.user, request.locale),
+        ...questionPageView(page, request.user, request.locale, badges),
         jsonLd: qaPageJsonLd(page, opts.baseUrl),
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },
