@@ -20,6 +20,7 @@ import adminRoutes from './routes/admin/index.js';
 import adminSynonymRoutes from './routes/admin/synonyms.js';
 import searchRoutes from './routes/search/index.js';
 import questionRoutes from './routes/questions/index.js';
+import supportRoutes from './routes/support/index.js';
 import faqPublicRoutes from './routes/faq/public.js';
 import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
@@ -71,6 +72,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });
   await app.register(faqModeratorRoutes);
   await app.register(feedRoutes, { baseUrl: config.baseUrl });
+  await app.register(supportRoutes);
 
   return app;
 }

@@ -20,6 +20,7 @@ import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { StaffDirectory } from './support/staff-directory.js';
+import { SupportService } from './support/support-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -44,6 +45,7 @@ export interface Services {
 
 export interface SupportServices {
   staff: StaffDirectory;
+  service: SupportService;
 }
 
 export interface BackgroundWork {
@@ -103,7 +105,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
-    support: { staff },
+    support: { staff, service: new SupportService(storage.support, communities, storage.memberships, now) },
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -12,6 +12,7 @@ import { diffText } from '../../services/qa/revision-diff.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
+import { promiseView } from '../../presenters/support.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -54,6 +55,19 @@ function queryWithout(url: string, names: string[]): string {
 
 const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinute: number }> = async (app, opts) => {
   const { questions, communities } = app.services;
+  const support = app.services.support.service;
+
+  /*
+   * The customer-service hooks (issue 12) run after the post is saved: a failure there is
+   * logged and must not turn a saved answer into an error page.
+   */
+  async function supportHook(request: FastifyRequest, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      request.log.error({ err }, 'support hook failed');
+    }
+  }
   const postLimit = { rateLimit: { max: opts.postRateLimitPerMinute, timeWindow: '1 minute' } };
 
   async function renderList(request: FastifyRequest, reply: FastifyReply, slug: string, tag?: string) {
@@ -98,10 +112,12 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   ) {
     const ctx = await communities.context(slug, request.user);
     const c = ctx.community;
+    const promise = c.kind === 'business' ? await support.settingsFor(c.id) : null;
     return reply.page(
       'questions/ask',
       {
         community: { slug: c.slug, name: c.name, url: `/c/${c.slug}` },
+        supportPromise: promise ? { targetHours: promise.targetHours, urgentHours: promise.urgentHours } : null,
         isMember: Boolean(ctx.membership) || Boolean(request.user?.isAdmin),
         values: state.values,
         errors: state.errors,
@@ -121,7 +137,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   app.post<CommunityParams>('/c/:community/ask', { config: postLimit }, async (request, reply) => {
     const user = requireUser(request);
-    const form = formFields(request.body, ['title', 'body', 'tags', 'action'] as const);
+    const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason'] as const);
     const slug = request.params.community;
     // Checking for similar questions is a look-up, not a submission: only the title counts.
     if (form.action === 'check') {
@@ -133,7 +149,12 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       const previewHtml = renderMarkdown(form.body).html;
       return renderAsk(request, reply, slug, { values: form, errors: checked.ok ? {} : checked.errors, previewHtml }, checked.ok ? 200 : 400);
     }
-    const result = await tryForm(request.t, () => questions.ask(user, slug, form));
+    const result = await tryForm(request.t, async () => {
+      const urgent = support.checkUrgent(form, () => questions.checkDraft(form));
+      const asked = await questions.ask(user, slug, form);
+      await supportHook(request, () => support.opened(asked.community, asked.question, urgent));
+      return asked;
+    });
     if (!result.ok) return renderAsk(request, reply, slug, { values: form, errors: result.errors }, 400);
     return reply.redirect(questionUrl(result.value.community.slug, result.value.question), 303);
   });
@@ -157,6 +178,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   /** A question page, or its form coming back with messages (400), shown with the page's view model. */
   async function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
     const badges = await app.services.support.staff.badges(page.community);
+    const supportState = await support.questionState(page.community, page.question, request.user);
     const canonical = questionPageUrl(page.community.slug, page.question, page.page);
     const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
     return reply.page(
@@ -166,6 +188,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         jsonLd: qaPageJsonLd(page, opts.baseUrl),
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },
+        supportPromise: supportState ? promiseView(supportState, request.locale) : null,
         ...(extra.commentError ? { commentError: extra.commentError } : {}),
       },
       { title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug, ...(extra.status ? { status: extra.status } : {}) },
@@ -214,6 +237,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       return renderQuestion(request, reply, page, { answerForm: { body: form.body, errors: result.errors }, status: 400 });
     }
     const { community, question, answer } = result.value;
+    await supportHook(request, () => support.afterReply(user, question, 'answer'));
     return reply.redirect(await questions.answerUrl(community.slug, question, answer.id), 303);
   });
 
@@ -232,6 +256,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const user = requireUser(request);
     const form = formFields(request.body, ['answerId'] as const);
     const result = await questions.accept(user, postId(request.params.id), postId(form.answerId));
+    await supportHook(request, () => support.afterAccept(user, result.question, result.accepted));
     if (wantsJson(request.headers.accept)) return reply.send({ accepted: result.accepted, answerId: form.answerId });
     // Accepting moves the answer to the top of page 1; withdrawing sends it back to its place.
     return reply.redirect(await questions.answerUrl(result.community.slug, result.question, form.answerId), 303);
@@ -251,6 +276,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       return renderQuestion(request, reply, page, { commentError: { postId: id, message: result.errors.comment, value: form.comment }, status: 400 });
     }
     const { community, question, post, comment } = result.value;
+    await supportHook(request, () => support.afterReply(user, question, 'comment'));
     const back = post.type === 'answer' ? await questions.answerUrl(community.slug, question, post.id) : `${questionUrl(community.slug, question)}#comment-${comment.id}`;
     return reply.redirect(back, 303);
   });
