@@ -21,6 +21,7 @@ import adminRoutes from './routes/admin/index.js';
 import adminSynonymRoutes from './routes/admin/synonyms.js';
 import searchRoutes from './routes/search/index.js';
 import questionRoutes from './routes/questions/index.js';
+import supportRoutes from './routes/support/index.js';
 import faqPublicRoutes from './routes/faq/public.js';
 import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
@@ -89,6 +90,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(adminMailRoutes, { mailDir: config.mail.dir, transport: config.mail.transport });
   await app.register(unsubscribeRoutes);
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(supportRoutes);
 
   return app;
 }

@@ -1,3 +1,4 @@
+import type { EscalationLevel, QueueFilter, SupportEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../domain/support-types.js';
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
@@ -106,6 +107,7 @@ export interface Storage extends QaStorage {
   moderation: ModerationRepository;
   /** Outbound mail queue and mail preferences (issue 11). */
   mail: MailStorage;
+  support: SupportRepository;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;
@@ -745,4 +747,52 @@ export interface MailStorage {
   queue: MailQueueRepository;
   prefs: NotificationPrefsRepository;
   accounts: AccountMailRepository;
+}
+
+/* ---------- Customer service in business communities (issue 12) ---------- */
+
+export interface SupportEventInput {
+  actorId: string | null;
+  kind: string;
+  detail?: string;
+  at: number;
+}
+
+export interface SupportQueueQuery {
+  communityId: string;
+  filter: QueueFilter;
+  /** The viewer, for "assigned to me". */
+  viewerId: string;
+  tag?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface SupportRepository {
+  getSettings(communityId: string): Promise<SupportSettings | null>;
+  saveSettings(settings: SupportSettings): Promise<void>;
+  /** Creates the ticket and its "opened" event atomically; a second call for the question is ignored. */
+  openTicket(ticket: SupportTicket, event: SupportEventInput): Promise<void>;
+  findTicket(questionId: string): Promise<SupportTicket | null>;
+  /** Applies the changes and appends the event in one atomic step; returns the new ticket (null when there is none). */
+  updateTicket(questionId: string, changes: TicketChanges, event: SupportEventInput): Promise<SupportTicket | null>;
+  /** Oldest first. */
+  listEvents(questionId: string): Promise<SupportEvent[]>;
+  /**
+   * The staff queue: "needs-reply" (and urgent, mine, unassigned) are open tickets whose clock
+   * runs, earliest due first; "waiting" are tickets waiting for the customer. Fetches limit + 1.
+   */
+  listQueue(query: SupportQueueQuery): Promise<SupportTicket[]>;
+  /** Open tickets whose clock runs: the number in the staff header. */
+  countNeedsReply(communityId: string): Promise<number>;
+  /** Running clocks that passed their warning or due time without that escalation yet. */
+  dueForEscalation(now: number, limit: number): Promise<SupportTicket[]>;
+  /**
+   * Records an escalation once per level and due time: the row, the ticket's warnedAt or
+   * breachedAt and an event, atomically. False when it was already recorded (another instance).
+   */
+  recordEscalation(questionId: string, level: EscalationLevel, dueAt: number, now: number): Promise<boolean>;
+  listEscalations(questionId: string): Promise<SupportEscalation[]>;
+  saveRating(rating: SupportRating): Promise<void>;
+  findRating(questionId: string): Promise<SupportRating | null>;
 }

@@ -5,6 +5,7 @@ import { questionPageUrl, questionUrl } from '../services/qa/question-service.js
 import type { QuestionList, QuestionPage } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
 import { avatarUrl } from './avatar.js';
+import { NO_BADGES, type StaffBadge, type StaffBadges } from '../services/support/staff-directory.js';
 
 export interface AuthorView {
   username: string;
@@ -12,11 +13,13 @@ export interface AuthorView {
   reputation: number;
   /** The generated avatar (views/partials/avatar.eta); null for a deleted author. */
   avatarUrl: string | null;
+  /** Set when the author is staff of the business community the post is in (views/partials/staff-badge.eta). */
+  staff: StaffBadge | null;
 }
 
-export function authorView(user: User | undefined): AuthorView {
-  if (!user) return { username: '—', url: '#', reputation: 0, avatarUrl: null };
-  return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation, avatarUrl: avatarUrl(user.username) };
+export function authorView(user: User | undefined, badges: StaffBadges = NO_BADGES): AuthorView {
+  if (!user) return { username: '—', url: '#', reputation: 0, avatarUrl: null, staff: null };
+  return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation, avatarUrl: avatarUrl(user.username), staff: badges.get(user.id) ?? null };
 }
 
 export function tagUrl(communitySlug: string, tag: string): string {
@@ -55,11 +58,11 @@ export function questionListView(list: QuestionList, locale: Locale) {
   };
 }
 
-function commentViews(comments: Comment[] | undefined, authors: Map<string, User>, locale: Locale) {
-  return (comments ?? []).map((c) => ({ id: c.id, bodyHtml: c.bodyHtml, author: authorView(authors.get(c.authorId)), at: timeView(c.createdAt, locale) }));
+function commentViews(comments: Comment[] | undefined, authors: Map<string, User>, locale: Locale, badges: StaffBadges) {
+  return (comments ?? []).map((c) => ({ id: c.id, bodyHtml: c.bodyHtml, author: authorView(authors.get(c.authorId), badges), at: timeView(c.createdAt, locale) }));
 }
 
-function postMeta(p: Question | Answer, page: QuestionPage, viewer: User | null, locale: Locale) {
+function postMeta(p: Question | Answer, page: QuestionPage, viewer: User | null, locale: Locale, badges: StaffBadges) {
   const myVote: VoteValue = page.myVotes.get(p.id) ?? 0;
   return {
     id: p.id,
@@ -71,12 +74,12 @@ function postMeta(p: Question | Answer, page: QuestionPage, viewer: User | null,
     voteBlock: !viewer ? 'login' : viewer.id === p.authorId ? 'own' : !page.canParticipate ? 'join' : null,
     loginUrl: `/login?next=${encodeURIComponent(questionPageUrl(page.community.slug, page.question, page.page))}`,
     canEdit: Boolean(viewer && (viewer.id === p.authorId || page.canModerate)),
-    author: authorView(page.authors.get(p.authorId)),
+    author: authorView(page.authors.get(p.authorId), badges),
     createdAt: timeView(p.createdAt, locale),
     editedAt: p.editedAt ? timeView(p.editedAt, locale) : null,
     revisionsUrl: `/posts/${p.id}/revisions`,
     editUrl: `/posts/${p.id}/edit`,
-    comments: commentViews(page.comments.get(p.id), page.authors, locale),
+    comments: commentViews(page.comments.get(p.id), page.authors, locale, badges),
   };
 }
 
@@ -110,13 +113,13 @@ export function answerPagerView(communitySlug: string, q: Pick<Question, 'id' | 
   };
 }
 
-export function questionPageView(page: QuestionPage, viewer: User | null, locale: Locale) {
+export function questionPageView(page: QuestionPage, viewer: User | null, locale: Locale, badges: StaffBadges = NO_BADGES) {
   const q = page.question;
   const url = questionUrl(page.community.slug, q);
   return {
     community: { slug: page.community.slug, name: page.community.name, url: `/c/${page.community.slug}`, kind: page.community.kind },
     question: {
-      ...postMeta(q, page, viewer, locale),
+      ...postMeta(q, page, viewer, locale, badges),
       title: q.title,
       url,
       // This page's own URL, so that logging in to answer comes back to it.
@@ -126,7 +129,13 @@ export function questionPageView(page: QuestionPage, viewer: User | null, locale
       viewCount: q.viewCount,
       lastActivity: timeView(q.lastActivityAt, locale),
     },
-    answers: page.answers.map((a) => ({ ...postMeta(a, page, viewer, locale), accepted: a.isAccepted, anchor: `a${a.id}` })),
+    answers: page.answers.map((a) => ({
+      ...postMeta(a, page, viewer, locale, badges),
+      accepted: a.isAccepted,
+      // Accepted by the asker or marked by a moderator (accepting is theirs alone), written by staff.
+      official: a.isAccepted && badges.has(a.authorId),
+      anchor: `a${a.id}`,
+    })),
     pager: answerPagerView(page.community.slug, q, page.page, page.pageCount),
     canAccept: page.canAccept,
     canParticipate: page.canParticipate,

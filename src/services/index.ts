@@ -27,6 +27,8 @@ import { MailWorker } from './mail/mail-worker.js';
 import { MailComposer } from './mail/compose.js';
 import { MailService } from './mail/mail-service.js';
 import { AccountMailService } from './mail/account-mail-service.js';
+import { StaffDirectory } from './support/staff-directory.js';
+import { SupportService } from './support/support-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -48,8 +50,15 @@ export interface Services {
   moderation: ModerationService;
   mail: MailService;
   accountMail: AccountMailService;
+  /** Customer service in business communities (issue 12). */
+  support: SupportServices;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
+}
+
+export interface SupportServices {
+  staff: StaffDirectory;
+  service: SupportService;
 }
 
 export interface BackgroundWork {
@@ -86,6 +95,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
+  const staff = new StaffDirectory(storage.memberships);
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
@@ -126,6 +136,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
+    support: { staff, service: new SupportService(storage.support, communities, storage.memberships, now) },
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

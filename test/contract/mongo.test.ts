@@ -16,6 +16,7 @@ import * as faqQueries from '../../src/db/mongo/queries/faq.js';
 import { runImportContract } from './import-contract.js';
 import { runModerationContract } from './moderation-contract.js';
 import { runAccountMailContract, runMailContract } from './mail-contract.js';
+import { runSupportContract } from './support-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -131,6 +132,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runModerationContract(`mongo (${dbName})`, freshStorage);
   runMailContract(`mongo (${dbName})`, freshStorage);
   runAccountMailContract(`mongo (${dbName})`, freshStorage);
+  runSupportContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

@@ -6,6 +6,7 @@ import { runSynonymsContract } from '../contract/synonyms-contract.js';
 import { runImportContract } from '../contract/import-contract.js';
 import { runAccountMailContract, runMailContract } from '../contract/mail-contract.js';
 import type { Storage } from '../../src/db/ports.js';
+import { runSupportContract } from '../contract/support-contract.js';
 
 /*
  * The shared outbox, search-document and synonym contracts, run offline against the real MongoDB
@@ -17,7 +18,7 @@ import type { Storage } from '../../src/db/ports.js';
  * word on MongoDB's semantics (this fake knows only the operators these methods use).
  */
 
-const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'ImportSource', 'PostAttribution', 'ImportedPostLink', 'Membership', 'NotificationPref', 'Session', 'MailProfile', 'AccountToken'];
+const COLLECTIONS = ['User', 'Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'ImportSource', 'PostAttribution', 'ImportedPostLink', 'Membership', 'NotificationPref', 'Session', 'MailProfile', 'AccountToken', 'SupportSettings', 'SupportTicket', 'SupportEvent', 'SupportRating', 'SupportEscalation'];
 
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
@@ -50,3 +51,4 @@ runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);
 runImportContract('mongo (offline, in-memory collections)', offlineStorage);
 runMailContract('mongo (offline, in-memory collections)', offlineStorage);
 runAccountMailContract('mongo (offline, in-memory collections)', offlineStorage);
+runSupportContract('mongo (offline, in-memory collections)', offlineStorage);

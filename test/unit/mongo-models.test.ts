@@ -45,6 +45,11 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   notificationPrefs: { _id: '1:answer', userId: 1, kind: 'answer', delivery: 'email', updatedAt: T },
   mailProfiles: { _id: 1, locale: 'en', verifiedEmail: 'a@example.test', verifiedAt: T },
   accountTokens: { _id: 'a'.repeat(64), userId: 1, purpose: 'reset', email: 'a@example.test', createdAt: T, expiresAt: T + 3600_000, usedAt: null },
+  supportSettings: { _id: 1, targetHours: 24, urgentHours: 4, timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080, ackEn: '', ackZh: '', updatedBy: 2, updatedAt: T },
+  supportTickets: { _id: 5, communityId: 1, askerId: 2, urgent: true, urgentReason: 'line down', status: 'open', assigneeId: null, openedAt: T, warnAt: T + 1, dueAt: T + 2, pausedRemainingMs: null, respondedAt: null, responseKind: null, firstStaffResponseAt: null, firstStaffResponderId: null, resolvedAt: null, reopenCount: 0, warnedAt: null, breachedAt: null, updatedAt: T },
+  supportEvents: { _id: new Types.ObjectId(), questionId: 5, actorId: 2, kind: 'opened', detail: '', at: T },
+  supportEscalations: { _id: '5:breach:1700000000000', questionId: 5, communityId: 1, level: 'breach', dueAt: T, at: T, notifiedAt: null },
+  supportRatings: { _id: 5, communityId: 1, askerId: 2, score: 2, comment: 'slow', createdAt: T, updatedAt: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

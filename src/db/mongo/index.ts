@@ -22,6 +22,7 @@ import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { MongoImportRepository } from './repositories/import-repository.js';
 import { MongoModerationRepository } from './repositories/moderation-repository.js';
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
+import { MongoSupportRepository } from './repositories/support-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -58,6 +59,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     synonyms: new MongoSynonymRepository(ctx),
     moderation: new MongoModerationRepository(ctx),
     mail: createMongoMailStorage(ctx),
+    support: new MongoSupportRepository(ctx),
     async close() {
       await connection.close();
     },

@@ -19,6 +19,7 @@ import { SqliteSearchDocumentRepository } from './search-document-repository.js'
 import { SqliteSynonymRepository } from './synonym-repository.js';
 import { SqliteImportRepository } from './import-repository.js';
 import { SqliteModerationRepository } from './moderation-repository.js';
+import { SqliteSupportRepository } from './support-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 import { createSqliteMailStorage } from './mail/index.js';
 
@@ -68,6 +69,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     synonyms: new SqliteSynonymRepository(db),
     moderation: new SqliteModerationRepository(db),
     mail: createSqliteMailStorage(db),
+    support: new SqliteSupportRepository(db),
     async close() {
       if (db.open) db.close();
     },

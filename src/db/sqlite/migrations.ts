@@ -11,6 +11,7 @@ import * as m009 from './migrations/009-search-synonyms.js';
 import * as m013 from './migrations/013-imports.js';
 import * as m015 from './migrations/015-moderation.js';
 import * as m016 from './migrations/016-mail-notifications.js';
+import * as m017 from './migrations/017-support.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -29,6 +30,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 13, ...m013 },
   { version: 15, ...m015 },
   { version: 16, ...m016 },
+  { version: 17, ...m017 },
 ];
 
 /**

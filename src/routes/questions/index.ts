@@ -14,6 +14,7 @@ import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
 import { questionModerationView } from '../../presenters/moderation.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
+import { promiseView } from '../../presenters/support.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -56,6 +57,19 @@ function queryWithout(url: string, names: string[]): string {
 
 const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinute: number }> = async (app, opts) => {
   const { questions, communities } = app.services;
+  const support = app.services.support.service;
+
+  /*
+   * The customer-service hooks (issue 12) run after the post is saved: a failure there is
+   * logged and must not turn a saved answer into an error page.
+   */
+  async function supportHook(request: FastifyRequest, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      request.log.error({ err }, 'support hook failed');
+    }
+  }
   const postLimit = { rateLimit: { max: opts.postRateLimitPerMinute, timeWindow: '1 minute' } };
 
   async function renderList(request: FastifyRequest, reply: FastifyReply, slug: string, tag?: string) {
@@ -100,10 +114,12 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   ) {
     const ctx = await communities.context(slug, request.user);
     const c = ctx.community;
+    const promise = c.kind === 'business' ? await support.settingsFor(c.id) : null;
     return reply.page(
       'questions/ask',
       {
         community: { slug: c.slug, name: c.name, url: `/c/${c.slug}` },
+        supportPromise: promise ? { targetHours: promise.targetHours, urgentHours: promise.urgentHours } : null,
         isMember: Boolean(ctx.membership) || Boolean(request.user?.isAdmin),
         values: state.values,
         errors: state.errors,
@@ -123,7 +139,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   app.post<CommunityParams>('/c/:community/ask', { config: postLimit }, async (request, reply) => {
     const user = requireUser(request);
-    const form = formFields(request.body, ['title', 'body', 'tags', 'action'] as const);
+    const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason'] as const);
     const slug = request.params.community;
     // Checking for similar questions is a look-up, not a submission: only the title counts.
     if (form.action === 'check') {
@@ -135,7 +151,12 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       const previewHtml = renderMarkdown(form.body).html;
       return renderAsk(request, reply, slug, { values: form, errors: checked.ok ? {} : checked.errors, previewHtml }, checked.ok ? 200 : 400);
     }
-    const result = await tryForm(request.t, () => questions.ask(user, slug, form));
+    const result = await tryForm(request.t, async () => {
+      const urgent = support.checkUrgent(form, () => questions.checkDraft(form));
+      const asked = await questions.ask(user, slug, form);
+      await supportHook(request, () => support.opened(asked.community, asked.question, urgent));
+      return asked;
+    });
     if (!result.ok) return renderAsk(request, reply, slug, { values: form, errors: result.errors }, 400);
     return reply.redirect(questionUrl(result.value.community.slug, result.value.question), 303);
   });
@@ -161,16 +182,19 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     // Imported posts show where they came from (CC BY-SA); others have no attribution.
     const attributions = await app.services.attributions.forPosts([page.question.id, ...page.answers.map((a) => a.id)]);
     const moderation = questionModerationView(await app.services.moderation.questionModeration(request.user, page.community, page.question, page.answers), page.question.id, request.locale);
+    const badges = await app.services.support.staff.badges(page.community);
+    const supportState = await support.questionState(page.community, page.question, request.user);
     const canonical = questionPageUrl(page.community.slug, page.question, page.page);
     const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
     return reply.page(
       'questions/show',
       {
-        ...questionPageView(page, request.user, request.locale),
+        ...questionPageView(page, request.user, request.locale, badges),
         attributions,
         jsonLd: qaPageJsonLd(page, opts.baseUrl),
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },
+        supportPromise: supportState ? promiseView(supportState, request.locale) : null,
         ...(extra.commentError ? { commentError: extra.commentError } : {}),
         moderation,
       },
@@ -226,6 +250,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       return renderQuestion(request, reply, page, { answerForm: { body: form.body, errors: result.errors }, status: 400 });
     }
     const { community, question, answer } = result.value;
+    await supportHook(request, () => support.afterReply(user, question, 'answer'));
     return reply.redirect(await questions.answerUrl(community.slug, question, answer.id), 303);
   });
 
@@ -244,6 +269,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const user = requireUser(request);
     const form = formFields(request.body, ['answerId'] as const);
     const result = await questions.accept(user, postId(request.params.id), postId(form.answerId));
+    await supportHook(request, () => support.afterAccept(user, result.question, result.accepted));
     if (wantsJson(request.headers.accept)) return reply.send({ accepted: result.accepted, answerId: form.answerId });
     // Accepting moves the answer to the top of page 1; withdrawing sends it back to its place.
     return reply.redirect(await questions.answerUrl(result.community.slug, result.question, form.answerId), 303);
@@ -263,6 +289,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       return renderQuestion(request, reply, page, { commentError: { postId: id, message: result.errors.comment, value: form.comment }, status: 400 });
     }
     const { community, question, post, comment } = result.value;
+    await supportHook(request, () => support.afterReply(user, question, 'comment'));
     const back = post.type === 'answer' ? await questions.answerUrl(community.slug, question, post.id) : `${questionUrl(community.slug, question)}#comment-${comment.id}`;
     return reply.redirect(back, 303);
   });

@@ -27,6 +27,8 @@ const userRoutes: FastifyPluginAsync = async (app) => {
         .filter((m) => m.membership.role !== 'member')
         .map((m) => ({ role: m.membership.role, labelKey: `role.${m.membership.role}`, community: m.community.name })),
     ];
+    // Posts in a business community where this person is staff carry the staff badge, as in the thread.
+    const staffIn = new Map(profile.communities.filter((m) => m.membership.role === 'staff' && m.community.kind === 'business').map((m) => [m.community.id, { community: m.community.name }]));
     return reply.page(
       'users/profile',
       {
@@ -42,7 +44,7 @@ const userRoutes: FastifyPluginAsync = async (app) => {
         communities: profile.communities.map((m) => ({ name: m.community.name, url: `/c/${m.community.slug}`, role: m.membership.role, kind: m.community.kind })),
         activity: posts.flatMap(({ post, question, community }) =>
           question && community
-            ? [{ kind: post.type, title: question.title, url: post.type === 'answer' ? answerPermalink(community.slug, question, post.id) : questionUrl(community.slug, question), score: post.score, at: timeView(post.createdAt, request.locale) }]
+            ? [{ kind: post.type, title: question.title, url: post.type === 'answer' ? answerPermalink(community.slug, question, post.id) : questionUrl(community.slug, question), score: post.score, at: timeView(post.createdAt, request.locale), staff: staffIn.get(community.id) ?? null }]
             : [],
         ),
         welcome: queryString(request.query, 'welcome') === '1' && request.user?.id === user.id,

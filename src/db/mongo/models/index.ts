@@ -20,6 +20,11 @@ import { FAQ_ENTRY_EVENT_MODEL, faqEntryEventSchema, type FaqEntryEventDoc } fro
 import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-log.js';
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
+import {
+  SUPPORT_ESCALATION_MODEL, SUPPORT_EVENT_MODEL, SUPPORT_RATING_MODEL, SUPPORT_SETTINGS_MODEL, SUPPORT_TICKET_MODEL,
+  supportEscalationSchema, supportEventSchema, supportRatingSchema, supportSettingsSchema, supportTicketSchema,
+  type SupportEscalationDoc, type SupportEventDoc, type SupportRatingDoc, type SupportSettingsDoc, type SupportTicketDoc,
+} from './support.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
 import {
   IMPORT_SOURCE_MODEL,
@@ -71,6 +76,11 @@ export interface Models {
   notificationPrefs: Model<NotificationPrefDoc>;
   mailProfiles: Model<MailProfileDoc>;
   accountTokens: Model<AccountTokenDoc>;
+  supportSettings: Model<SupportSettingsDoc>;
+  supportTickets: Model<SupportTicketDoc>;
+  supportEvents: Model<SupportEventDoc>;
+  supportEscalations: Model<SupportEscalationDoc>;
+  supportRatings: Model<SupportRatingDoc>;
 }
 
 /**
@@ -115,6 +125,11 @@ export function createModels(conn: Connection): Models {
     notificationPrefs: model(NOTIFICATION_PREF_MODEL, notificationPrefSchema),
     mailProfiles: model(MAIL_PROFILE_MODEL, mailProfileSchema),
     accountTokens: model(ACCOUNT_TOKEN_MODEL, accountTokenSchema),
+    supportSettings: model(SUPPORT_SETTINGS_MODEL, supportSettingsSchema),
+    supportTickets: model(SUPPORT_TICKET_MODEL, supportTicketSchema),
+    supportEvents: model(SUPPORT_EVENT_MODEL, supportEventSchema),
+    supportEscalations: model(SUPPORT_ESCALATION_MODEL, supportEscalationSchema),
+    supportRatings: model(SUPPORT_RATING_MODEL, supportRatingSchema),
   };
 }
 
@@ -165,4 +180,9 @@ export type {
   NotificationPrefDoc,
   MailProfileDoc,
   AccountTokenDoc,
+  SupportSettingsDoc,
+  SupportTicketDoc,
+  SupportEventDoc,
+  SupportEscalationDoc,
+  SupportRatingDoc,
 };

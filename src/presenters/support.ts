@@ -1,0 +1,32 @@
+import type { Locale } from '../domain/types.js';
+import type { QuestionSupportState } from '../services/support/support-service.js';
+import { targetOf } from '../services/support/support-service.js';
+import type { SupportSettings } from '../domain/support-types.js';
+
+/** A deadline as the customer reads it: weekday, date and time in the community's time zone. */
+export function deadlineText(at: number, settings: Pick<SupportSettings, 'timeZone'>, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: settings.timeZone, timeZoneName: 'short' }).format(new Date(at));
+}
+
+export type PromiseKind = 'pending' | 'late' | 'responded' | 'waiting' | 'resolved';
+
+/** The promise box on the question page (views/partials/support-promise.eta). */
+export function promiseView(state: QuestionSupportState, locale: Locale) {
+  const { ticket, settings, now } = state;
+  const kind: PromiseKind =
+    ticket.status === 'resolved' ? 'resolved'
+    : ticket.status === 'waiting' ? 'waiting'
+    : ticket.respondedAt !== null ? 'responded'
+    : ticket.dueAt !== null && now >= ticket.dueAt ? 'late'
+    : 'pending';
+  const ack = (locale === 'zh-CN' ? settings.ackZh || settings.ackEn : settings.ackEn || settings.ackZh).trim();
+  return {
+    kind,
+    hours: targetOf(settings, ticket),
+    urgent: ticket.urgent,
+    urgentReason: ticket.urgentReason,
+    by: ticket.dueAt !== null ? { text: deadlineText(ticket.dueAt, settings, locale), iso: new Date(ticket.dueAt).toISOString() } : null,
+    ack,
+    showToAsker: state.isAsker,
+  };
+}

@@ -1,0 +1,4 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runSupportContract } from './support-contract.js';
+
+runSupportContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
