@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import mongoose, { type Model } from 'mongoose';
 import { vi } from 'vitest';
 import { createModels, type Models } from '../../src/db/mongo/models/index.js';
@@ -44,6 +45,8 @@ export interface Offline {
   when(model: string, op: string, reply: Responder | unknown): void;
   /** How many transactions were run. */
   transactions(): number;
+  /** Called as each transaction begins and when one aborts (an in-memory store snapshots and rolls back). */
+  onTransaction(hooks: { begin(): void; abort(): void }): void;
   restore(): void;
 }
 
@@ -67,6 +70,11 @@ export function offline(): Offline {
   const seqs = new Map<string, number>();
   let txCount = 0;
   let currentTx: number | null = null;
+  const txHooks: Array<{ begin(): void; abort(): void }> = [];
+  // Transactions run one at a time, as if each retried until it no longer conflicted (what
+  // withTransaction does on a real server); the store tells a nested one from a queued one.
+  let txQueue: Promise<void> = Promise.resolve();
+  const inTx = new AsyncLocalStorage<number>();
 
   const txOf = (options: Record<string, unknown> | undefined): number | null => {
     const s = options?.session as Record<string, unknown> | undefined;
@@ -145,19 +153,27 @@ export function offline(): Offline {
       })() as never;
     }),
     vi.spyOn(MongoContext.prototype, 'tx').mockImplementation(async function <T>(fn: (session: mongoose.ClientSession) => Promise<T>): Promise<T> {
-      if (currentTx !== null) throw new Error('nested transaction');
+      if (inTx.getStore() !== undefined) throw new Error('nested transaction');
+      const previous = txQueue;
+      let release!: () => void;
+      txQueue = new Promise<void>((resolve) => (release = resolve));
+      await previous;
       txCount += 1;
       currentTx = txCount;
-      calls.push({ kind: 'tx', model: '', op: 'begin', tx: currentTx });
+      const tx = currentTx;
+      calls.push({ kind: 'tx', model: '', op: 'begin', tx });
+      for (const h of txHooks) h.begin();
       try {
-        const result = await fn({ [TX_MARK]: currentTx } as unknown as mongoose.ClientSession);
-        calls.push({ kind: 'tx', model: '', op: 'commit', tx: currentTx });
+        const result = await inTx.run(tx, () => fn({ [TX_MARK]: tx } as unknown as mongoose.ClientSession));
+        calls.push({ kind: 'tx', model: '', op: 'commit', tx });
         return result;
       } catch (err) {
-        calls.push({ kind: 'tx', model: '', op: 'abort', tx: currentTx });
+        calls.push({ kind: 'tx', model: '', op: 'abort', tx });
+        for (const h of txHooks) h.abort();
         throw err;
       } finally {
         currentTx = null;
+        release();
       }
     } as never),
   ];
@@ -171,6 +187,9 @@ export function offline(): Offline {
       handlers.push({ model, op, reply: typeof reply === 'function' ? (reply as Responder) : () => structuredClone(reply) });
     },
     transactions: () => txCount,
+    onTransaction(hooks) {
+      txHooks.push(hooks);
+    },
     restore() {
       for (const s of spies) s.mockRestore();
     },
