@@ -177,7 +177,7 @@ describe('communities', () => {
 
       const join = await client.post('/c/coffee/join');
       expect(join.status).toBe(303);
-      expect(join.headers.location).toBe('/c/coffee');
+      expect(join.headers.location).toBe('/c/coffee?joined=1');
       const joined = await client.get('/c/coffee');
       expect(joined.text).toContain('You are a member');
       expect(statsLine(joined.text)).toBe('1 member · 0 questions');

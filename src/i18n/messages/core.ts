@@ -42,6 +42,8 @@ export const en = {
   'community.questions.one': '{count} question',
   'community.joined': 'Joined',
   'community.join': 'Join community',
+  'community.joinedDraftKept': 'You joined {name}. Your draft is still here: post it when it is ready.',
+  'community.joinedNotice': 'Welcome to {name}! You are now a member: you can ask, answer, comment and vote here.',
   'community.leave': 'Leave',
   'community.loginToJoin': 'Log in to join',
   'community.youAre.member': 'You are a member',
@@ -89,6 +91,7 @@ export const en = {
   'user.noCommunities': 'Not a member of any community yet.',
   'user.notFound': 'There is no user with this name.',
   'user.welcome': 'Welcome, {name}! Join a community to ask and answer questions.',
+  'user.communitiesToJoin': 'Communities to join',
 
   'admin.title': 'Site administration',
   'admin.communities': 'Communities',
@@ -198,6 +201,8 @@ export const zhCN: Record<keyof typeof en, string> = {
   'community.questions.one': '{count} 个问题',
   'community.joined': '已加入',
   'community.join': '加入社区',
+  'community.joinedDraftKept': '你已加入 {name}。你的草稿仍在这里，准备好后即可发布。',
+  'community.joinedNotice': '欢迎加入 {name}！你现在是成员了，可以在这里提问、回答、评论和投票。',
   'community.leave': '退出社区',
   'community.loginToJoin': '登录后加入',
   'community.youAre.member': '你是成员',
@@ -245,6 +250,7 @@ export const zhCN: Record<keyof typeof en, string> = {
   'user.noCommunities': '还没有加入任何社区。',
   'user.notFound': '没有这个用户。',
   'user.welcome': '欢迎你，{name}！加入一个社区即可提问和回答。',
+  'user.communitiesToJoin': '可以加入的社区',
 
   'admin.title': '站点管理',
   'admin.communities': '社区',

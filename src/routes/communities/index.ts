@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { requireUser } from '../../http/guards.js';
-import { wantsJson } from '../../http/form.js';
+import { formFields, safeRedirectPath, wantsJson } from '../../http/form.js';
 
 const communityRoutes: FastifyPluginAsync = async (app) => {
   const { communities } = app.services;
@@ -8,9 +8,12 @@ const communityRoutes: FastifyPluginAsync = async (app) => {
   // GET /c/:community (the question list) lives in routes/questions.
   app.post<{ Params: { community: string } }>('/c/:community/join', async (request, reply) => {
     const user = requireUser(request);
+    const { next } = formFields(request.body, ['next'] as const);
     const community = await communities.join(request.params.community, user);
     if (wantsJson(request.headers.accept)) return reply.send({ joined: true, community: community.slug });
-    return reply.redirect(`/c/${community.slug}`, 303);
+    // Back where the Join button was (a thread: its answer form), else the community page,
+    // which says so (?joined=1).
+    return reply.redirect(safeRedirectPath(next, `/c/${community.slug}?joined=1`), 303);
   });
 
   app.post<{ Params: { community: string } }>('/c/:community/leave', async (request, reply) => {

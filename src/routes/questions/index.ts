@@ -86,6 +86,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         staff: staff.map(({ membership, user }) => ({ username: user.username, url: `/u/${encodeURIComponent(user.username)}`, role: membership.role })),
         list: questionListView(list, request.locale),
         feedUrl: `/c/${c.slug}/feed.atom`,
+        justJoined: Boolean(list.membership) && queryString(request.query, 'joined') === '1',
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
@@ -109,7 +110,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     request: FastifyRequest,
     reply: FastifyReply,
     slug: string,
-    state: { values: Record<string, string>; errors: Record<string, string>; previewHtml?: string | null; similar?: unknown[] | null; similarTooShort?: boolean },
+    state: { values: Record<string, string>; errors: Record<string, string>; previewHtml?: string | null; similar?: unknown[] | null; similarTooShort?: boolean; joined?: string },
     status = 200,
   ) {
     const ctx = await communities.context(slug, request.user);
@@ -120,12 +121,15 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       {
         community: { slug: c.slug, name: c.name, url: `/c/${c.slug}` },
         supportPromise: promise ? { targetHours: promise.targetHours, urgentHours: promise.urgentHours } : null,
+        tagSuggestions: await questions.tagSuggestions(c.id),
+        pageScripts: ['/static/js/tags.js'],
         isMember: Boolean(ctx.membership) || Boolean(request.user?.isAdmin),
         values: state.values,
         errors: state.errors,
         previewHtml: state.previewHtml ?? null,
         similar: state.similar ?? null,
         similarTooShort: state.similarTooShort ?? false,
+        joined: state.joined ?? null,
       },
       { title: request.t('qa.ask.title'), status, searchCommunity: c.slug },
     );
@@ -141,6 +145,11 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const user = requireUser(request);
     const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason'] as const);
     const slug = request.params.community;
+    // "Join" on the ask form submits the draft with it: join, then give the form back as it was.
+    if (form.action === 'join') {
+      const community = await communities.join(slug, user);
+      return renderAsk(request, reply, slug, { values: form, errors: {}, joined: community.name });
+    }
     // Checking for similar questions is a look-up, not a submission: only the title counts.
     if (form.action === 'check') {
       if (!similarTitleLongEnough(form.title)) return renderAsk(request, reply, slug, { values: form, errors: {}, similarTooShort: true });

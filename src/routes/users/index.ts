@@ -21,6 +21,10 @@ const userRoutes: FastifyPluginAsync = async (app) => {
     const profile = await app.services.users.profile(request.params.username);
     const posts = await app.services.questions.byAuthor(profile.user.id, 20);
     const { user } = profile;
+    const welcome = queryString(request.query, 'welcome') === '1' && request.user?.id === user.id;
+    // Right after sign-up: the communities to join, since joining is what lets one ask and answer.
+    const joined = new Set(profile.communities.map((m) => m.community.id));
+    const toJoin = welcome ? (await app.services.communities.list()).filter((c) => !joined.has(c.id)) : [];
     const badges = [
       ...(user.isAdmin ? [{ role: 'admin', labelKey: 'role.admin', community: null as string | null }] : []),
       ...profile.communities
@@ -47,7 +51,8 @@ const userRoutes: FastifyPluginAsync = async (app) => {
             ? [{ kind: post.type, title: question.title, url: post.type === 'answer' ? answerPermalink(community.slug, question, post.id) : questionUrl(community.slug, question), score: post.score, at: timeView(post.createdAt, request.locale), staff: staffIn.get(community.id) ?? null }]
             : [],
         ),
-        welcome: queryString(request.query, 'welcome') === '1' && request.user?.id === user.id,
+        welcome,
+        toJoin: toJoin.map((c) => ({ name: c.name, url: `/c/${c.slug}`, joinUrl: `/c/${c.slug}/join`, kind: c.kind })),
       },
       { title: user.username, canonicalUrl: `/u/${encodeURIComponent(user.username)}` },
     );

@@ -333,6 +333,11 @@ export class QuestionService implements RecentActivitySource {
     return { community: ctx.community, questions, authors, hasMore, page, sort: options.sort, tag, popularTags, membership: ctx.membership, canModerate: ctx.canModerate };
   }
 
+  /** The community's tags most used first, offered while typing tags (so people reuse them). */
+  async tagSuggestions(communityId: string, limit = 200): Promise<Array<{ name: string; count: number }>> {
+    return (await this.tags.popular(communityId, limit)).map((t) => ({ name: t.name, count: t.questionCount }));
+  }
+
   async recentActivity(limit: number): Promise<RecentActivityItem[]> {
     const questions = await this.posts.recentQuestions(limit);
     const communities = new Map((await this.communities.list()).map((c) => [c.id, c]));
