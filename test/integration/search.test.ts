@@ -53,11 +53,12 @@ describe('GET /search', () => {
     expect(html).toContain('<mark>espresso</mark>');
     expect(html).toMatch(/<input id="site-search"[^>]*value="espresso"/);
     expect(html).toMatch(/<input id="search-q"[^>]*value="espresso"/);
-    expect(html).toContain('4 results');
-    expect(facetCount(html, 'Home coffee')).toBe(3);
+    // One result per thread: the descale question and its answer are one result.
+    expect(html).toContain('3 results');
+    expect(facetCount(html, 'Home coffee')).toBe(2);
     expect(facetCount(html, 'Cameras')).toBe(1);
-    expect(facetCount(html, 'Answers')).toBe(1);
-    expect(facetCount(html, 'espresso')).toBe(3);
+    expect(facetCount(html, 'Questions')).toBe(3);
+    expect(facetCount(html, 'espresso')).toBe(2);
     expect(res.headers['x-robots-tag']).toContain('noindex');
   });
 
@@ -249,7 +250,8 @@ describe('search log, clicks and the moderators\' report', () => {
     const row = db.prepare("SELECT * FROM search_log WHERE query = 'boiler' ORDER BY id DESC").get() as { user_hash: string; hit_count: number };
     expect(row.user_hash).toMatch(/^[0-9a-f]{24}$/);
     expect(JSON.stringify(row)).not.toContain('203.0.113.9');
-    expect(row.hit_count).toBe(2);
+    // The question and its answer both say it: one thread, one result.
+    expect(row.hit_count).toBe(1);
   });
 
   it('lists top, no-result and no-click queries per period for moderators only', async () => {

@@ -219,6 +219,8 @@ export class SearchService {
       page: parsed.page,
       hitsPerPage: HITS_PER_PAGE,
       facets: ['community', 'kind', 'tag'],
+      // One result per thread: a question and its answers are one hit, an FAQ entry its own.
+      distinct: true,
     });
     outcome.searched = true;
     outcome.total = result.estimatedTotalHits;
@@ -294,7 +296,7 @@ export class SearchService {
     if (!community) return [];
     const lookup = async (kind: SearchDocKind, n: number) =>
       // Suggestions are a help, not a step: with the engine down the ask form simply shows none.
-      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n }).catch(() => ({ hits: [] as SearchHit[] }))).hits;
+      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n, distinct: true }).catch(() => ({ hits: [] as SearchHit[] }))).hits;
     const [questions, faq] = await Promise.all([lookup('question', limit), lookup('faq', 3)]);
     const item = (hit: SearchHit): SimilarItem => ({
       kind: hit.kind === 'faq' ? 'faq' : 'question',
