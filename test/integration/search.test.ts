@@ -62,6 +62,28 @@ describe('GET /search', () => {
     expect(res.headers['x-robots-tag']).toContain('noindex');
   });
 
+  it('shows one result per thread, saying when the words were found in an answer and by whom', async () => {
+    const html = (await app.inject({ url: '/search?q=citric+acid+boiler' })).body;
+    expect(hitTitles(html)).toEqual(['How do I descale my espresso machine?']);
+    expect(html).toContain('<span class="hit-matched muted">Matched in an answer by alice</span>');
+    const zh = (await app.inject({ url: '/search?q=citric+acid', headers: { 'accept-language': 'zh-CN' } })).body;
+    expect(zh).toContain('匹配自 alice 的回答');
+  });
+
+  it('shows each hit\'s score parts to site admins who ask for them (explain=1), to nobody else', async () => {
+    const admin = new TestClient(app);
+    await admin.register('explainer');
+    await makeAdmin(app, 'explainer');
+    const html = (await admin.get('/search?q=descale+espresso&explain=1')).text;
+    expect(html).toContain('<details class="hit-explain small"><summary>Score parts (admins only)</summary>');
+    expect(html).toMatch(/<dt>coverage<\/dt><dd>1<\/dd>/);
+    expect(html).toMatch(/<dt>bm25 &quot;descale&quot; \(match 1\)<\/dt><dd>\d/);
+    const member = new TestClient(app);
+    await member.register('curious');
+    expect((await member.get('/search?q=descale+espresso&explain=1')).text).not.toContain('hit-explain');
+    expect((await app.inject({ url: '/search?q=descale+espresso&explain=1' })).body).not.toContain('hit-explain');
+  });
+
   it('an answer result shows its question title and links to the answer on the question page', async () => {
     const html = (await app.inject({ url: '/search?q=citric+acid' })).body;
     expect(hitTitles(html)).toEqual(['How do I descale my espresso machine?']);

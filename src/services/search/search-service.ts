@@ -30,6 +30,8 @@ export interface SearchParams {
   page?: string;
   /** The logged search that page 1 created (pages 2+ carry it so clicks are attributed). */
   sid?: string;
+  /** "1": show each hit's score parts; honoured for site admins only. */
+  explain?: string;
 }
 
 /** Who is searching, reduced to what the log keeps: a salted hash, never the identity. */
@@ -221,6 +223,7 @@ export class SearchService {
       facets: ['community', 'kind', 'tag'],
       // One result per thread: a question and its answers are one hit, an FAQ entry its own.
       distinct: true,
+      explain: params.explain === '1' && searcher.user?.isAdmin === true,
     });
     outcome.searched = true;
     outcome.total = result.estimatedTotalHits;
