@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../src/search/index.js';
 import type { SearchEngine } from '../../src/search/port.js';
-import { datasetDir, readCorpus, readStackExchange, type SourceQuestion } from './relevance/dataset.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasetDir, REPO, readCorpus, readStackExchange, type SourceQuestion } from './relevance/dataset.js';
 import { loadCorpus, type LoadedCorpus } from './relevance/load.js';
 import { Bm25Baseline } from './relevance/baseline.js';
 import { buildQueries, promotedQuestions, QUERY_KINDS, type QueryKind, type RelevanceQuery } from './relevance/queries.js';
@@ -71,6 +73,9 @@ beforeAll(async () => {
     })
     .filter(Boolean)
     .join('; ');
+  // Kept for `npm run bench -- --search`, which prints it beside the timings.
+  mkdirSync(join(REPO, 'test-results'), { recursive: true });
+  writeFileSync(join(REPO, 'test-results', 'search-relevance.md'), `${table(rows)}\n${faqLine}\n`);
   console.log(`search relevance suite (${corpus.documents.length} documents, ${queries.length} queries): app vs plain FTS5 bm25\n${table(rows)}\n${faqLine}\n(load ${Math.round(loaded - started)} ms, queries ${Math.round(ran - loaded)} ms)`);
   if (process.env.RELEVANCE_MISSES) {
     queries.forEach((q, i) => {

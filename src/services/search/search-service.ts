@@ -310,7 +310,9 @@ export class SearchService {
       accepted: hit.accepted,
       answered: hit.answerCount > 0 || hit.kind === 'faq',
     });
-    return [...faq.map(item), ...questions.map(item)];
+    // A thread is listed once: its FAQ entry stands for it.
+    const covered = new Set(faq.map((hit) => hit.questionId).filter((id) => id !== null));
+    return [...faq.map(item), ...questions.filter((hit) => !covered.has(hit.id)).map(item)];
   }
 
   async report(communityId: string, days: number): Promise<SearchReport> {
