@@ -36,6 +36,7 @@ import {
 import { probe, runLoad, type Measurement, type RequestShape } from './bench-lib/measure.js';
 import { cpuSeconds, serverMemory, startServer, type ServerHandle } from './bench-lib/server.js';
 import { login, type BenchSession } from './bench-lib/session.js';
+import { EN_ADJECTIVES, EN_NOUNS, EN_TAGS, EN_VERBS, ZH_NOUNS, ZH_TAGS, ZH_VERBS } from './bench-lib/words.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GROUPS = ['trivial', 'home', 'community', 'tag', 'question', 'faq', 'vote', 'search'] as const;
@@ -273,7 +274,37 @@ function buildRoutes(t: BenchTargets, sessions: () => BenchSession[]): RouteSpec
     const p = `/search?q=${encodeURIComponent(q)}`;
     add('search', name, `GET /search?q=${q}`, () => ({ path: p }), { connections: searchConnections });
   }
+  // Many distinct queries, so the result cache does not answer them: 1 to 4 words of the
+  // generator's vocabulary (common and rare, English and Chinese), a new combination each time.
+  const mix = searchMix();
+  let m = 0;
+  add('search', 'search-mix', `GET /search?q=<${mix.length} distinct queries, 1-4 words, en+zh>`, () => ({ path: `/search?q=${encodeURIComponent(mix[m++ % mix.length]!)}` }), {
+    connections: searchConnections,
+  });
   return routes;
+}
+
+function searchMix(): string[] {
+  const en = [...EN_NOUNS, ...EN_VERBS, ...EN_ADJECTIVES, ...EN_TAGS];
+  const zh = [...ZH_NOUNS, ...ZH_VERBS, ...ZH_TAGS];
+  const out: string[] = [];
+  let seed = 12345;
+  const next = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  for (let i = 0; i < 5000; i++) {
+    const words = i % 2 === 0 ? en : zh;
+    const n = 1 + next(4);
+    out.push(Array.from({ length: n }, () => words[next(words.length)]!).join(i % 2 === 0 ? ' ' : ''));
+  }
+  return [...new Set(out)];
+}
+
+/** The relevance table the suite last wrote (test/integration/search-relevance-suite.test.ts), printed beside the timings. */
+function relevanceTable(): string | null {
+  const file = path.join(process.cwd(), 'test-results', 'search-relevance.md');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : null;
 }
 
 /* ---------------- run ---------------- */
@@ -407,6 +438,10 @@ async function main(): Promise<void> {
     );
   }
   console.log(lines.join('\n'));
+  if (results.some((r) => r.spec.group === 'search')) {
+    const table = relevanceTable();
+    console.log(table ? `\nSearch relevance (last run of the relevance suite):\n${table}` : '\n(no relevance figures yet: run test/integration/search-relevance-suite.test.ts)');
+  }
 
   if (values.json) {
     fs.writeFileSync(

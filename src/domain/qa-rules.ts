@@ -39,10 +39,28 @@ export function checkTags(tags: string[], errors: FieldErrors): void {
   }
 }
 
+const WIDE = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\u3000-\u303f\uff00-\uffef]/u;
+
+/**
+ * A title's display width: a Chinese, Japanese or Korean character (or a full-width form)
+ * counts two, as it takes two columns and says about as much as a short English word.
+ * "镜头起雾怎么办" (7 characters) is a complete question; "Help me" is not.
+ */
+export function displayWidth(s: string): number {
+  let n = 0;
+  for (const ch of s) n += WIDE.test(ch) ? 2 : 1;
+  return n;
+}
+
 export function checkTitle(title: string, errors: FieldErrors): void {
   const n = length(title);
   if (n === 0) errors.title = { key: 'validation.required' };
-  else if (n < TITLE_MIN || n > TITLE_MAX) errors.title = { key: 'validation.lengthRange', params: { min: TITLE_MIN, max: TITLE_MAX } };
+  else if (displayWidth(title) < TITLE_MIN || n > TITLE_MAX) {
+    // A title with wide characters is told how the count works for them.
+    errors.title = displayWidth(title) > n
+      ? { key: 'qa.validation.titleLength', params: { min: TITLE_MIN, wideMin: Math.ceil(TITLE_MIN / 2), max: TITLE_MAX } }
+      : { key: 'validation.lengthRange', params: { min: TITLE_MIN, max: TITLE_MAX } };
+  }
 }
 
 export function checkBody(body: string, errors: FieldErrors, field = 'body'): void {

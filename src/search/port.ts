@@ -72,7 +72,19 @@ export interface SearchQuery {
   page: number;
   hitsPerPage: number;
   facets?: SearchFacet[];
+  /**
+   * One result per thread: a question and its answers give one hit (the best-matching of
+   * them); an FAQ entry stays its own hit, placed above its source thread. The page of
+   * results and the similar-questions box ask for this; counts and facets still describe
+   * every matching document.
+   */
+  distinct?: boolean;
+  /** Return each hit's score parts (the admin explain view; the embedded engine only). */
+  explain?: boolean;
 }
+
+/** Why a hit ranks where it does: named parts of its score. */
+export type ScoreParts = Record<string, number>;
 
 export interface SearchHit {
   docId: SearchDocId;
@@ -93,6 +105,9 @@ export interface SearchHit {
   answerCount: number;
   createdAt: number;
   faqPath?: string[];
+  /** An answer hit: who wrote it ("matched in an answer by X"). */
+  answerAuthor?: string;
+  explain?: ScoreParts;
 }
 
 export type FacetDistribution = Partial<Record<SearchFacet, Record<string, number>>>;
@@ -143,5 +158,10 @@ export interface OutboxFedEngine extends SearchEngine {
 
 /** Meilisearch's default pagination.maxTotalHits: hits beyond this cannot be paged to. */
 export const MAX_TOTAL_HITS = 1000;
-/** Meilisearch ignores query words after the tenth; so do we. */
+/** Meilisearch ignores query words after the tenth (a limit of its engine). */
 export const MAX_QUERY_WORDS = 10;
+/**
+ * The embedded engine reads more: long Chinese questions carry their most useful words at
+ * the end, and every word is evidence, never a filter.
+ */
+export const MAX_EMBEDDED_QUERY_WORDS = 32;

@@ -48,15 +48,23 @@ export class SynonymSet {
  */
 export class CachedSynonyms {
   private cached: { version: string; set: SynonymSet } | null = null;
+  private readonly fixed: SynonymSet;
 
-  constructor(private readonly source: SynonymSource | null) {}
+  /** `extend` adds groups of the engine's own (built-in synonyms) to the stored ones. */
+  constructor(
+    private readonly source: SynonymSource | null,
+    private readonly extend: (groups: ReadonlyArray<{ terms: readonly string[] }>) => ReadonlyArray<{ terms: readonly string[] }> = (g) => g,
+  ) {
+    const own = extend([]);
+    this.fixed = own.length > 0 ? new SynonymSet(own) : SynonymSet.EMPTY;
+  }
 
   async current(): Promise<{ version: string; set: SynonymSet }> {
-    if (!this.source) return { version: '', set: SynonymSet.EMPTY };
+    if (!this.source) return { version: '', set: this.fixed };
     // Version first: a change landing between the two reads then costs one more reload
     // later, instead of leaving the old groups cached under the new version.
     const version = await this.source.version();
-    if (this.cached?.version !== version) this.cached = { version, set: new SynonymSet(await this.source.list()) };
+    if (this.cached?.version !== version) this.cached = { version, set: new SynonymSet(this.extend(await this.source.list())) };
     return this.cached;
   }
 }

@@ -1,3 +1,4 @@
+import { stemmer } from 'stemmer';
 import { codePointLength } from './text.js';
 
 /*
@@ -44,11 +45,14 @@ export class Vocabulary {
   /** Terms added since the sorted array was built. */
   private recent: string[] = [];
   private readonly buckets = new Map<string, string[]>();
+  /** English stem -> the indexed words with that stem ("simulate", "simulation", "simulating"). */
+  private readonly stems = new Map<string, string[]>();
 
   constructor(entries: Iterable<[string, number]> = []) {
     for (const [term, n] of entries) {
       this.df.set(term, n);
       this.addToBucket(term);
+      this.addStem(term);
     }
     this.sorted = [...this.df.keys()].sort();
   }
@@ -62,6 +66,26 @@ export class Vocabulary {
     return `${first}|${codePointLength(term)}`;
   }
 
+  private addStem(term: string): void {
+    if (term.length < 3 || !/^[a-z]+$/.test(term)) return;
+    const stem = stemmer(term);
+    const list = this.stems.get(stem);
+    if (list) list.push(term);
+    else this.stems.set(stem, [term]);
+  }
+
+  /** Other indexed forms of an English word (same Porter stem), most frequent first. */
+  stemVariants(word: string, limit = 8): Array<{ term: string; df: number }> {
+    if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
+    return (this.stems.get(stemmer(word)) ?? [])
+      // Porter conflates more than people do ("hardness" and "hard"): only forms of about
+      // the same length count as the same word.
+      .filter((t) => t !== word && Math.abs(t.length - word.length) <= 3)
+      .map((term) => ({ term, df: this.df.get(term)! }))
+      .sort((a, b) => b.df - a.df || (a.term < b.term ? -1 : 1))
+      .slice(0, limit);
+  }
+
   private addToBucket(term: string): void {
     const key = Vocabulary.bucketKey(term);
     const list = this.buckets.get(key);
@@ -69,12 +93,20 @@ export class Vocabulary {
     else this.buckets.set(key, [term]);
   }
 
-  /** Records terms just written to the index (called for every indexed text, so it stays cheap). */
+  /**
+   * Records terms just written to the index (called for every indexed text, so it stays
+   * cheap): a new term is a typo and prefix candidate at once, a known one counts once more.
+   */
   note(tokens: readonly string[]): void {
-    for (const t of tokens) {
-      if (this.df.has(t)) continue;
+    for (const t of new Set(tokens)) {
+      const known = this.df.get(t);
+      if (known !== undefined) {
+        this.df.set(t, known + 1);
+        continue;
+      }
       this.df.set(t, 1);
       this.addToBucket(t);
+      this.addStem(t);
       this.recent.push(t);
     }
     if (this.recent.length > 5000) {

@@ -218,13 +218,17 @@ describe('Q&A routes', () => {
       expect((await app.storage.posts.findQuestion(id))!.title).toHaveLength(150);
     });
 
-    it('counts a Chinese title in characters, not bytes', async () => {
+    it('counts a Chinese title in characters, not bytes, each counting two towards the minimum', async () => {
       const { id, url } = await askQuestion(asker.client, 'cams', { title: '相机开机后屏幕一直黑屏', tags: '屏幕' });
       expect((await app.storage.posts.findQuestion(id))!.title).toBe('相机开机后屏幕一直黑屏');
       expect(url).toBe(`/c/cams/q/${id}/${encodeURIComponent('相机开机后屏幕一直黑屏')}`);
       expect((await visitor.get(url)).status).toBe(200);
+      // Seven characters are a complete Chinese question; four are not.
       const short = await asker.client.post('/c/cams/ask', { ...askInput({ title: '屏幕黑屏怎么办' }), action: 'post' });
-      expect(short.status).toBe(400);
+      expect(short.status).toBe(303);
+      const tooShort = await asker.client.post('/c/cams/ask', { ...askInput({ title: '屏幕黑屏' }), action: 'post' });
+      expect(tooShort.status).toBe(400);
+      expect(fieldError(tooShort.text, 'title')).toBe('Use 10 to 150 characters (Chinese, Japanese or Korean: from 5 characters).');
     });
 
     it('normalises tags (trimmed, lower-case, Chinese allowed) and creates them on first use', async () => {

@@ -45,6 +45,27 @@ describe('embedded search engine (SQLite FTS5)', () => {
     expect((await engine.search({ ...query, q: 'phantom' })).estimatedTotalHits).toBe(1);
   });
 
+  it('finds a new post with a typo and by a prefix as soon as it is saved, and a Chinese one by any part of a word', async () => {
+    const storage = storageAt(':memory:');
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+    const seed = new SearchSeeder(storage);
+    const user = await seed.user();
+    const community = await seed.community('brewing', 'Home brewing');
+    await seed.question(community, user, 'Kettle descaling schedule', 'How often?');
+    // The vocabulary is loaded by this first search; the next post comes after it.
+    expect((await engine.search({ ...query, q: 'kettle' })).hits).toHaveLength(1);
+    await seed.question(community, user, 'Zymurgical notes on fermentation', 'Yeast and sugar.');
+    await seed.question(community, user, '额度提升申请失败', '申请提高信用额度一直失败');
+    const titles = async (q: string) => (await engine.search({ ...query, q })).hits.map((h) => h.title);
+    expect(await titles('zymurgicel')).toEqual(['Zymurgical notes on fermentation']);
+    expect(await titles('zymur')).toEqual(['Zymurgical notes on fermentation']);
+    expect(await titles('fermentaton')).toEqual(['Zymurgical notes on fermentation']);
+    // "提升" sits inside the text however the segmenter cut it; the community name is searchable.
+    expect(await titles('提升')).toEqual(['额度提升申请失败']);
+    expect(await titles('信用额')).toEqual(['额度提升申请失败']);
+    expect((await titles('brewing')).length).toBe(3);
+  });
+
   it('finds words written by another connection, even after its vocabulary was loaded', async () => {
     const file = tempFile();
     const server = storageAt(file);

@@ -53,12 +53,35 @@ describe('GET /search', () => {
     expect(html).toContain('<mark>espresso</mark>');
     expect(html).toMatch(/<input id="site-search"[^>]*value="espresso"/);
     expect(html).toMatch(/<input id="search-q"[^>]*value="espresso"/);
-    expect(html).toContain('4 results');
-    expect(facetCount(html, 'Home coffee')).toBe(3);
+    // One result per thread: the descale question and its answer are one result.
+    expect(html).toContain('3 results');
+    expect(facetCount(html, 'Home coffee')).toBe(2);
     expect(facetCount(html, 'Cameras')).toBe(1);
-    expect(facetCount(html, 'Answers')).toBe(1);
-    expect(facetCount(html, 'espresso')).toBe(3);
+    expect(facetCount(html, 'Questions')).toBe(3);
+    expect(facetCount(html, 'espresso')).toBe(2);
     expect(res.headers['x-robots-tag']).toContain('noindex');
+  });
+
+  it('shows one result per thread, saying when the words were found in an answer and by whom', async () => {
+    const html = (await app.inject({ url: '/search?q=citric+acid+boiler' })).body;
+    expect(hitTitles(html)).toEqual(['How do I descale my espresso machine?']);
+    expect(html).toContain('<span class="hit-matched muted">Matched in an answer by alice</span>');
+    const zh = (await app.inject({ url: '/search?q=citric+acid', headers: { 'accept-language': 'zh-CN' } })).body;
+    expect(zh).toContain('匹配自 alice 的回答');
+  });
+
+  it('shows each hit\'s score parts to site admins who ask for them (explain=1), to nobody else', async () => {
+    const admin = new TestClient(app);
+    await admin.register('explainer');
+    await makeAdmin(app, 'explainer');
+    const html = (await admin.get('/search?q=descale+espresso&explain=1')).text;
+    expect(html).toContain('<details class="hit-explain small"><summary>Score parts (admins only)</summary>');
+    expect(html).toMatch(/<dt>coverage<\/dt><dd>1<\/dd>/);
+    expect(html).toMatch(/<dt>bm25 &quot;descale&quot; \(match 1\)<\/dt><dd>\d/);
+    const member = new TestClient(app);
+    await member.register('curious');
+    expect((await member.get('/search?q=descale+espresso&explain=1')).text).not.toContain('hit-explain');
+    expect((await app.inject({ url: '/search?q=descale+espresso&explain=1' })).body).not.toContain('hit-explain');
   });
 
   it('an answer result shows its question title and links to the answer on the question page', async () => {
@@ -249,7 +272,8 @@ describe('search log, clicks and the moderators\' report', () => {
     const row = db.prepare("SELECT * FROM search_log WHERE query = 'boiler' ORDER BY id DESC").get() as { user_hash: string; hit_count: number };
     expect(row.user_hash).toMatch(/^[0-9a-f]{24}$/);
     expect(JSON.stringify(row)).not.toContain('203.0.113.9');
-    expect(row.hit_count).toBe(2);
+    // The question and its answer both say it: one thread, one result.
+    expect(row.hit_count).toBe(1);
   });
 
   it('lists top, no-result and no-click queries per period for moderators only', async () => {

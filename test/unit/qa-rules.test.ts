@@ -53,14 +53,20 @@ describe('checkTags', () => {
 });
 
 describe('checkTitle, checkBody, checkComment, checkReason', () => {
-  it('wants a title of 10 to 150 characters, counted as characters', () => {
+  it('wants a title of 10 to 150 characters, a Chinese (Japanese, Korean) character counting two towards the minimum', () => {
     expect(errorsOf((e) => checkTitle('', e)).title?.key).toBe('validation.required');
     expect(errorsOf((e) => checkTitle('123456789', e)).title).toEqual({ key: 'validation.lengthRange', params: { min: 10, max: 150 } });
+    // By display width: a Chinese character counts two, so a short complete question passes.
+    expect(errorsOf((e) => checkTitle('镜头起雾怎么办', e))).toEqual({});
+    expect(errorsOf((e) => checkTitle('借款失败', e)).title).toEqual({ key: 'qa.validation.titleLength', params: { min: 10, wideMin: 5, max: 150 } });
+    expect(errorsOf((e) => checkTitle('镜头起雾', e)).title?.key).toBe('qa.validation.titleLength');
+    expect(errorsOf((e) => checkTitle('x100镜头起雾', e))).toEqual({});
     expect(errorsOf((e) => checkTitle('1234567890', e))).toEqual({});
     expect(errorsOf((e) => checkTitle('x'.repeat(150), e))).toEqual({});
     expect(errorsOf((e) => checkTitle('x'.repeat(151), e)).title?.key).toBe('validation.lengthRange');
+    expect(errorsOf((e) => checkTitle('雾'.repeat(150), e))).toEqual({});
     expect(errorsOf((e) => checkTitle('相'.repeat(10), e))).toEqual({});
-    expect(errorsOf((e) => checkTitle('相'.repeat(151), e)).title?.key).toBe('validation.lengthRange');
+    expect(errorsOf((e) => checkTitle('相'.repeat(151), e)).title?.key).toBe('qa.validation.titleLength');
     // astral characters count once each, not as two UTF-16 units
     expect(errorsOf((e) => checkTitle('😀'.repeat(150), e))).toEqual({});
   });

@@ -90,8 +90,7 @@ describe('query plan with synonyms', () => {
     expect(plan.ignored).toEqual([]);
     expect(plan.words).toHaveLength(1);
     expect(plan.words[0]!.synonyms).toEqual(['wi fi', 'wireless']);
-    expect(plan.tiers[0]!.expr).toBe('("wifi"* OR "wi fi" OR "wireless")');
-    expect(plan.tiers[0]!.typos).toBe(false);
+    expect(plan.words[0]!.alternatives[0]).toMatchObject({ kind: 'exact', expr: '("wifi" OR "wi fi" OR "wireless")' });
     // Without the group the word matches nothing and is left out.
     expect(planQuery('wifi', vocab, df).ignored).toEqual(['wifi']);
   });
@@ -101,13 +100,12 @@ describe('query plan with synonyms', () => {
     expect(plan.words.map((w) => w.token)).toEqual(['wi fi', 'drops']);
     expect(plan.words[0]!.exact).toBe('("wi fi" OR "wifi" OR "wireless")');
     expect(plan.words[0]!.prefix).toBe(false);
-    // (The last word is a prefix: with one completion in the vocabulary, searched as that word.)
-    expect(plan.tiers[0]!.expr).toBe('("wi fi" OR "wifi" OR "wireless") AND "drops"');
+    expect(plan.words[1]!.alternatives[0]).toMatchObject({ kind: 'exact', expr: '"drops"' });
   });
 
   it('matches a Chinese term as its phrase and as the characters run together, across languages', () => {
     const plan = planQuery('router', vocab, df, set);
-    expect(plan.words[0]!.exact).toBe('("router" OR "路 由 器" OR "路由器"*)');
+    expect(plan.words[0]!.exact).toBe('("router" OR {title tags path body} : "路由器" OR {cjk_title cjk_body} : "路由 由器")');
     const zh = planQuery('路由器', vocab, df, set);
     expect(zh.words.map((w) => w.token)).toEqual(['路 由 器']);
     expect(zh.words[0]!.exact).toContain('"router"');

@@ -87,43 +87,45 @@ describe('typo tolerance', () => {
 });
 
 describe('query plan', () => {
-  const vocab = new Vocabulary([['espresso', 10], ['machine', 30], ['descale', 3], ['descaler', 2], ['咖啡', 8], ['豆', 2]]);
+  const vocab = new Vocabulary([['espresso', 10], ['machine', 30], ['machines', 4], ['descale', 3], ['descaler', 2], ['咖啡', 8], ['啡豆', 1], ['豆', 2]]);
   const df = (t: string) => vocab.docFrequency(t);
+  const kinds = (plan: ReturnType<typeof planQuery>, i: number) => plan.words[i]!.alternatives.map((a) => [a.kind, a.expr]);
 
   it('quotes every word, prefixes only the last one while typing, and ignores unknown words', () => {
     const plan = planQuery('"descale" NEAR( machine* espr', vocab, df);
     expect(plan.ignored).toEqual(['near']);
     expect(plan.words.map((w) => [w.token, w.prefix])).toEqual([['descale', false], ['machine', false], ['espr', true]]);
     // A prefix with few completions in the vocabulary is searched as those words.
-    expect(plan.tiers[0]!.expr).toBe('"descale" AND "machine" AND "espresso"');
+    expect(kinds(plan, 2)).toEqual([['prefix', '"espresso"']]);
     const many = new Vocabulary(Array.from({ length: 20 }, (_, i) => [`espresso${i}`, 1] as [string, number]));
-    expect(planQuery('espr', many, (t) => many.docFrequency(t)).tiers[0]!.expr).toBe('"espr"*');
+    expect(planQuery('espr', many, (t) => many.docFrequency(t)).words[0]!.alternatives).toEqual([{ kind: 'prefix', expr: '"espr"*', bound: 9 }]);
     expect(planQuery('espresso ', vocab, df).words[0]!.prefix).toBe(false);
   });
 
-  it('ranks all words before typo matches before fewer words', () => {
-    const plan = planQuery('descale espresso machine', vocab, df);
-    expect(plan.tiers.map((t) => [t.words, t.typos])).toEqual([
-      [3, false],
-      [3, true],
-      [2, false],
-      [2, true],
-      [1, false],
-      [1, true],
+  it('gives each word its exact match, its other forms, and its typo variants as separate evidence', () => {
+    const plan = planQuery('descale machine ', vocab, df);
+    expect(kinds(plan, 0)).toEqual([
+      ['exact', '"descale"'],
+      ['stem', '"descaler"'],
     ]);
-    expect(plan.tiers[2]!.expr).toContain(' OR ');
-    expect(plan.tiers[4]!.expr).toBe('"descale"');
+    expect(kinds(plan, 1)).toEqual([
+      ['exact', '"machine"'],
+      ['stem', '"machines"'],
+    ]);
+    const typo = planQuery('espreso ', vocab, df);
+    expect(kinds(typo, 0)).toEqual([['typo1', '"espresso"']]);
   });
 
-  it('matches a Chinese word also as a phrase of shorter indexed words', () => {
-    // The segmenter keeps 咖啡豆 whole in a query but may cut it as 咖啡 + 豆 in a sentence.
+  it('matches a Chinese word as an indexed word and as the phrase of its character bigrams', () => {
     const plan = planQuery('咖啡豆', vocab, df);
-    expect(plan.tiers[0]!.expr).toBe('("咖啡豆"* OR "咖啡 豆")');
+    expect(plan.words[0]!.exact).toBe('({title tags path body} : "咖啡豆" OR {cjk_title cjk_body} : "咖啡 啡豆")');
     expect(plan.highlight.substrings).toEqual(['咖啡豆']);
   });
 
-  it('keeps at most ten words', () => {
-    const many = Array.from({ length: 15 }, () => 'espresso machine').join(' ') + ' ' + Array.from({ length: 12 }, (_, i) => `w${i}`).join(' ');
-    expect(planQuery(many, vocab, df).words.length + planQuery(many, vocab, df).ignored.length).toBeLessThanOrEqual(10);
+  it('keeps up to 32 words', () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const big = new Vocabulary(words.map((w) => [w, 1] as [string, number]));
+    const plan = planQuery(words.join(' '), big, (t) => big.docFrequency(t));
+    expect(plan.words.map((w) => w.token)).toEqual(words.slice(0, 32));
   });
 });

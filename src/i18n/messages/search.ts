@@ -32,6 +32,8 @@ export const en = {
 
   'search.kind.question': 'Question',
   'search.kind.answer': 'Answer',
+  'search.meta.matchedInAnswer': 'Matched in an answer by {name}',
+  'search.explain.title': 'Score parts (admins only)',
   'search.kind.faq': 'FAQ',
   'search.kind.question.plural': 'Questions',
   'search.kind.answer.plural': 'Answers',
@@ -133,6 +135,8 @@ export const zhCN: Record<keyof typeof en, string> = {
 
   'search.kind.question': '问题',
   'search.kind.answer': '回答',
+  'search.meta.matchedInAnswer': '匹配自 {name} 的回答',
+  'search.explain.title': '得分构成（仅管理员可见）',
   'search.kind.faq': '常见问题',
   'search.kind.question.plural': '问题',
   'search.kind.answer.plural': '回答',

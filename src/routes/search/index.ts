@@ -6,7 +6,7 @@ import type { SearchParams } from '../../services/search/search-service.js';
 import { parseSearchDocId } from '../../search/port.js';
 import { REPORT_PERIODS, reportView, searchPageView, similarView } from './view.js';
 
-const PARAMS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid'] as const;
+const PARAMS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid', 'explain'] as const;
 
 /**
  * Site search. Every parameter is read leniently (a repeated, nested or unknown value is

@@ -83,6 +83,9 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
       accepted: h.accepted,
       date: { iso: new Date(h.createdAt).toISOString(), text: formatDate(h.createdAt, locale) },
       faqPath: h.faqPath ?? [],
+      // One result stands for its thread: say when the words were found in an answer.
+      matchedIn: h.kind === 'answer' && h.answerAuthor ? t('search.meta.matchedInAnswer', { name: h.answerAuthor }) : null,
+      explain: h.explain ? Object.entries(h.explain).map(([name, value]) => ({ name, value: Number.isInteger(value) ? String(value) : value.toFixed(3) })) : null,
     };
   });
 

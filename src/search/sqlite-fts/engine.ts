@@ -15,44 +15,49 @@ import {
   type SearchResult,
 } from '../port.js';
 import { highlightAll, snippet } from '../highlight.js';
-import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, RESYNC_FAQ, type FtsState } from './install.js';
-import { planQuery, type QueryPlan } from './query-plan.js';
+import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, RESYNC_FAQ, type FtsState } from './install.js';
+import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
+import { withBuiltInSynonyms } from '../builtin-synonyms.js';
+import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type Evidence, type Ranked } from './ranking.js';
 
 type Db = Database.Database;
 
-/** bm25 column weights: title, tags, body. A title or tag match says more than a body match. */
-const BM25 = 'bm25(search_fts, 10.0, 6.0, 1.0)';
+/**
+ * bm25 with column weights (RANKING.columns): a title match says more than a tag match, a
+ * tag match more than the FAQ path, all of them more than the body.
+ */
+const bm25 = () => `bm25(search_fts, ${RANKING.columns.map((w) => w.toFixed(2)).join(', ')})`;
 
 /**
- * A tier with at most this many matches is ranked exhaustively, with exact counts. A
- * broader one (a very common word) is ranked from its most recent SAMPLE title and tag
- * matches, then its most recent SAMPLE matches, and its counts are estimated: the work per
- * search stays bounded whatever the size of the forum. FAQ entries are never sampled: they
- * are curated, at most a few thousand per community, and must always be considered.
+ * Work is bounded by counts, never by time, so a query gives the same results at any load.
+ * A match expression with at most EXACT_LIMIT documents (by the vocabulary) is read whole;
+ * a broader one (a very common word) is read from its most recent SAMPLE matches, its most
+ * recent SAMPLE title and tag matches, and every FAQ entry (up to FAQ_LIMIT, newest first:
+ * curated, at most a few thousand per community, and always considered); its counts are
+ * then estimated.
  */
 const EXACT_LIMIT = 3000;
-const SAMPLE = 300;
-/**
- * FAQ entries read per tier, newest first: a whole community's FAQ fits, and a site-wide
- * search over many communities' FAQs still does bounded work.
- */
+const SAMPLE = 400;
 const FAQ_LIMIT = 3000;
-/**
- * Relaxing a long query of common words can take many tiers; once results exist and this
- * much time has gone by, the remaining (weaker) tiers are skipped.
- */
-const TIME_BUDGET_MS = 60;
+/** A word in more than this share of all documents is a stop word beside meaningful ones. */
+const STOP_SHARE = 0.25;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
+/**
+ * Documents covering less than this share of the best document's coverage of the query
+ * are left out: one common word shared with a long question is not a result (and with an
+ * explicit sort such matches would fill the top). A document with most of the meaningful
+ * words is always kept, with or without the rarest one.
+ */
+const MIN_COVERAGE_SHARE = 0.4;
 
-/** One matching document, as ranking and facets need it (from search_meta, never from posts). */
+/** One matching document as FTS5 and search_meta give it (never read from posts). */
 interface MatchRow {
   id: number;
   r: number;
   kind: 'question' | 'answer' | 'faq';
   community_id: number;
-  /** The question of a post; the source question of an FAQ entry (or null). */
   thread_id: number | null;
   score: number;
   accepted: number;
@@ -61,45 +66,7 @@ interface MatchRow {
   tags: string;
 }
 
-interface RankedRow extends MatchRow {
-  tier: number;
-  /** Within a broad tier: 0 for title and tag matches, 1 for the rest. */
-  sub: number;
-  final: number;
-}
-
-/**
- * Quality signals after text relevance: curated FAQ entries and accepted or highly voted
- * answers move up, negatively scored posts move down. The factor scales the (negative)
- * bm25 value, so it reorders documents of similar relevance without letting a popular but
- * barely matching post jump a close match. The smallest FAQ boost is larger than the
- * largest a post can get: curation outweighs votes.
- */
-export function qualityBoost(row: Pick<MatchRow, 'kind' | 'score' | 'accepted' | 'answer_count'>): number {
-  if (row.kind === 'faq') return 1.5 + (row.score >= 0 ? Math.min(0.5, 0.1 * Math.log2(1 + row.score)) : Math.max(-0.3, 0.05 * row.score));
-  let boost = row.score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + row.score)) : Math.max(-0.4, 0.1 * row.score);
-  if (row.kind === 'answer' && row.accepted) boost += 0.25;
-  if (row.kind === 'question' && row.accepted) boost += 0.1;
-  if (row.kind === 'question' && row.answer_count === 0) boost -= 0.05;
-  return Math.max(-0.5, Math.min(1, boost));
-}
-
-/**
- * An FAQ entry is its thread's answer, reviewed: within a tier it is never shown below the
- * question or an answer it was made from, whatever their votes and wording.
- */
-function entriesBeforeSources(rows: RankedRow[]): RankedRow[] {
-  const first = new Map<string, number>();
-  rows.forEach((r, i) => {
-    const key = `${r.tier}:${r.thread_id}`;
-    if (r.kind !== 'faq' && !first.has(key)) first.set(key, i);
-  });
-  const place = rows.map((r, i) => {
-    const source = r.kind === 'faq' && r.thread_id !== null ? first.get(`${r.tier}:${r.thread_id}`) : undefined;
-    return source !== undefined && source < i ? source - 0.5 : i;
-  });
-  return rows.map((row, i) => ({ row, at: place[i]! })).sort((a, b) => a.at - b.at).map((x) => x.row);
-}
+export { qualityBoost } from './ranking.js';
 
 function splitTags(tags: string | null): string[] {
   return tags ? tags.split(' ').filter((t) => t !== '') : [];
@@ -125,30 +92,33 @@ function filterSql(filters: SearchFilters, params: unknown[]): string {
   return parts.length ? ` AND ${parts.join(' AND ')}` : '';
 }
 
+/** The same expression, matched in titles and tags only (the title sample of a broad word). */
+function inTitles(expr: string): string {
+  if (expr.includes('{')) return expr.replace(/\{title tags path body\}/g, '{title tags}').replace(/\{cjk_title cjk_body\}/g, '{cjk_title}');
+  return `{title tags} : ${expr}`;
+}
+
 class FacetCounter {
   readonly out: FacetDistribution = {};
   constructor(private readonly facets: readonly SearchFacet[]) {
     for (const f of facets) this.out[f] = {};
   }
-  add(rows: MatchRow[], weight = 1): void {
-    const inc = (facet: SearchFacet, value: string) => {
+  add(rows: ReadonlyArray<Omit<MatchRow, "r">>, weight: (row: Omit<MatchRow, "r">) => number): void {
+    const inc = (facet: SearchFacet, value: string, w: number) => {
       const dist = this.out[facet]!;
-      dist[value] = (dist[value] ?? 0) + weight;
+      dist[value] = (dist[value] ?? 0) + w;
     };
     for (const row of rows) {
-      if (this.out.community) inc('community', String(row.community_id));
-      if (this.out.kind) inc('kind', row.kind);
-      if (this.out.tag) for (const tag of splitTags(row.tags)) inc('tag', tag);
+      const w = weight(row);
+      if (this.out.community) inc('community', String(row.community_id), w);
+      if (this.out.kind) inc('kind', row.kind, w);
+      if (this.out.tag) for (const tag of splitTags(row.tags)) inc('tag', tag, w);
     }
   }
-  /** Estimates rounded, and never below what the matches actually collected show. */
-  result(known: MatchRow[]): FacetDistribution {
-    const exact = new FacetCounter(this.facets);
-    exact.add(known);
+  result(): FacetDistribution {
     for (const f of this.facets) {
       const dist = this.out[f]!;
       for (const [k, v] of Object.entries(dist)) dist[k] = Math.round(v);
-      for (const [k, v] of Object.entries(exact.out[f]!)) dist[k] = Math.max(dist[k] ?? 0, v);
     }
     return this.out;
   }
@@ -170,8 +140,9 @@ export class SqliteFtsEngine implements SearchEngine {
     this.state = ftsState(db);
     this.maxTotalHits = options.maxTotalHits ?? MAX_TOTAL_HITS;
     // Read through the storage port and cached by its version, so a group an admin changes
-    // (in this process or another) applies to the next search without a restart.
-    this.synonyms = new CachedSynonyms(options.synonyms ?? null);
+    // (in this process or another) applies to the next search without a restart; the
+    // built-in question-word synonyms come with them.
+    this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
   }
@@ -183,26 +154,72 @@ export class SqliteFtsEngine implements SearchEngine {
     return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)), synonyms);
   }
 
-  /** Matching documents with their attributes: all of them, the most recent `recent`, or only FAQ entries (negative rowids, up to FAQ_LIMIT). */
-  private fetch(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): MatchRow[] {
+  /**
+   * Matching documents as [rowid, bm25] pairs: all of them, the most recent `recent`, or only
+   * FAQ entries (negative rowids, up to FAQ_LIMIT). search_meta is joined only to filter.
+   */
+  private fetch(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): Array<[number, number]> {
     const params: unknown[] = [match];
     const where = filterSql(filters, params);
     const { recent, faqOnly } = options;
-    let sql = `SELECT f.rowid AS id, ${BM25} AS r, m.kind, m.community_id, m.thread_id, m.score, m.accepted, m.answer_count, m.created_at, m.tags
-      FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
+    let sql = `SELECT f.rowid, ${bm25()} FROM search_fts f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE search_fts MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
     if (recent !== undefined) {
       sql += ' ORDER BY f.rowid DESC LIMIT ?';
       params.push(recent);
     } else if (faqOnly) {
       sql += ` ORDER BY f.rowid LIMIT ${FAQ_LIMIT}`;
     }
-    return this.db.prepare(sql).all(...params) as MatchRow[];
+    return this.statement(sql).raw().all(...params) as Array<[number, number]>;
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+  /** Prepared once per shape of query (filters and options; the match text is a parameter). */
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      if (this.statements.size > 200) this.statements.clear();
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /**
+   * The documents one expression matches, read within the count bounds; for a broad
+   * expression also an estimate of how many posts it matches in all.
+   */
+  private collect(expr: string, bound: number, filters: SearchFilters): { rows: Array<[number, number]>; estimate: number | null } {
+    const faqOnly = filters.kind === 'faq';
+    if (bound <= EXACT_LIMIT || faqOnly) return { rows: this.fetch(expr, filters, { faqOnly }), estimate: null };
+    const recent = this.fetch(expr, filters, { recent: SAMPLE });
+    // A sample that ends early, or reaches the FAQ entries' negative rowids, holds every post match.
+    if (recent.length < SAMPLE || recent[SAMPLE - 1]![0] < 0) return { rows: recent.length < SAMPLE ? recent : this.fetch(expr, filters), estimate: null };
+    const entries = filters.kind ? [] : this.fetch(expr, filters, { faqOnly: true });
+    const titles = this.fetch(inTitles(expr), filters, { recent: SAMPLE });
+    // Post counts are extrapolated from how far back the recent sample reaches, assuming
+    // matches are spread evenly over time.
+    const top = this.maxRowid.get()!.n ?? 1;
+    const oldest = recent[SAMPLE - 1]![0];
+    const estimate = Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
+    return { rows: [...entries, ...titles, ...recent], estimate };
+  }
+
+  /** The attributes ranking, filters and facets need, for these documents. */
+  private meta(ids: number[]): Map<number, MatchRow> {
+    const out = new Map<number, MatchRow>();
+    const read = this.statement(
+      'SELECT id, 0 AS r, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags FROM search_meta WHERE id IN (SELECT value FROM json_each(?))',
+    );
+    for (let i = 0; i < ids.length; i += 5000) {
+      for (const row of read.all(JSON.stringify(ids.slice(i, i + 5000))) as MatchRow[]) out.set(row.id, row);
+    }
+    return out;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
     const started = performance.now();
     // Popular searches repeat; a result stays valid until the index changes.
-    const key = JSON.stringify([query.q, query.filters, query.sort, query.page, query.hitsPerPage, query.facets ?? []]);
+    const key = JSON.stringify([query.q, query.filters, query.sort, query.page, query.hitsPerPage, query.facets ?? [], query.distinct ?? false, query.explain ?? false]);
     const synonyms = await this.synonyms.current();
     const version = `${this.state.version()}|${synonyms.version}`;
     const cached = this.cache.get(key);
@@ -223,85 +240,74 @@ export class SqliteFtsEngine implements SearchEngine {
     const page = Math.max(1, Math.floor(query.page) || 1);
     const plan = this.plan(query.q, synonyms);
     const facets = new FacetCounter(query.facets ?? []);
+    const n = plan.words.length;
+    const total = this.state.documentCount();
+    // A word in most documents ("the", "的") says almost nothing about which one is meant:
+    // beside meaningful words it is neither read nor scored, which also keeps the work small.
+    const meaningful = plan.words.filter((w) => w.df <= STOP_SHARE * total);
+    const weights = plan.words.map((w) => (meaningful.length > 0 && w.df > STOP_SHARE * total ? 0 : termWeight(w.df, total)));
+    const totalWeight = weights.reduce((a, b) => a + b, 0);
 
-    // Tier by tier (all words exact, all words with typos, fewer words, ...) until
-    // maxTotalHits documents are collected. A document keeps the first tier that found it
-    // (excluding earlier tiers in the MATCH expression itself with NOT is far slower).
-    let rows: RankedRow[] = [];
-    const seen = new Set<number>();
-    let total = 0;
-    let exhaustive = true;
-    const faqOnly = query.filters.kind === 'faq';
-    for (let t = 0; t < plan.tiers.length; t++) {
-      const overBudget = rows.length > 0 && performance.now() - started > TIME_BUDGET_MS;
-      if (rows.length >= this.maxTotalHits || overBudget) {
-        exhaustive = false;
-        break;
-      }
-      const tier = plan.tiers[t]!;
-      const match = tier.expr;
-      /** Adds the documents no earlier tier found; returns them. */
-      const take = (list: MatchRow[], sub: number): MatchRow[] => {
-        const fresh = list.filter((row) => !seen.has(row.id));
-        for (const row of fresh) {
-          seen.add(row.id);
-          const ranked = row as RankedRow;
-          ranked.tier = t;
-          ranked.sub = sub;
-          ranked.final = row.r * (1 + qualityBoost(row));
-          rows.push(ranked);
+    // Candidates: every document matching any alternative of any term, each alternative read
+    // within the count bounds. A document keeps, per term, its best quality-scaled bm25.
+    const evidence = new Map<number, { termScore: number[]; termQuality: number[] }>();
+    let estimate: number | null = null;
+    plan.words.forEach((word, i) => {
+      if (weights[i] === 0) return;
+      for (const alt of word.alternatives) {
+        const found = this.collect(alt.expr, alt.bound, query.filters);
+        if (found.estimate !== null) estimate = Math.max(estimate ?? 0, found.estimate);
+        const quality = MATCH_QUALITY[alt.kind];
+        for (const [id, r] of found.rows) {
+          let ev = evidence.get(id);
+          if (!ev) {
+            ev = { termScore: new Array<number>(n).fill(0), termQuality: new Array<number>(n).fill(0) };
+            evidence.set(id, ev);
+          }
+          const s = -r * quality;
+          if (s > ev.termScore[i]!) ev.termScore[i] = s;
+          if (quality > ev.termQuality[i]!) ev.termQuality[i] = quality;
         }
-        return fresh;
-      };
-      // The vocabulary bounds how many documents can match; a tier that may be broad is
-      // first read from its most recent matches, which shows whether it really is: a sample
-      // that ends early, or reaches the FAQ entries' negative rowids, holds every post match.
-      const recentRows = tier.bound <= EXACT_LIMIT || faqOnly ? null : this.fetch(match, query.filters, { recent: SAMPLE });
-      if (recentRows === null || recentRows.length < SAMPLE || recentRows[SAMPLE - 1]!.id < 0) {
-        const complete = recentRows !== null && recentRows.length < SAMPLE;
-        const found = complete ? recentRows : this.fetch(match, query.filters, { faqOnly });
-        if (faqOnly && found.length === FAQ_LIMIT) exhaustive = false;
-        const fresh = take(found, 0);
-        total += fresh.length;
-        facets.add(fresh);
-        continue;
       }
-      // A broad tier: the FAQ entries (all, up to FAQ_LIMIT) and the title and tag matches
-      // first (Meilisearch's "attribute" rule), then the most recent matches. Post counts are
-      // extrapolated from how far back the recent sample reaches, assuming matches are spread
-      // evenly over time; what earlier tiers found is left out of the sample first.
-      exhaustive = false;
-      const sampled = recentRows.filter((row) => !seen.has(row.id));
-      const entries = query.filters.kind ? [] : this.fetch(match, query.filters, { faqOnly: true });
-      const titleRows = query.sort === 'newest' ? [] : this.fetch(`{title tags} : (${match})`, query.filters, { recent: SAMPLE });
-      const freshEntries = take(entries, 0);
-      take(titleRows, 0);
-      take(recentRows, 1);
-      const top = this.maxRowid.get()!.n ?? 1;
-      const oldest = recentRows[SAMPLE - 1]!.id;
-      const perSampled = Math.max(1, top / Math.max(1, top - oldest + 1));
-      total += Math.round(sampled.length * perSampled) + freshEntries.length;
-      facets.add(sampled, perSampled);
-      facets.add(freshEntries);
-      // Weaker tiers would only add more of the same breadth after enough candidates.
-      break;
+    });
+    // Coverage first (it needs no attributes): documents far below the best coverage are
+    // weak partial matches (one common word of a long question) and are left out.
+    const coverageOf = (ev: { termQuality: number[] }) => {
+      let c = 0;
+      for (let i = 0; i < n; i++) c += weights[i]! * ev.termQuality[i]!;
+      return totalWeight > 0 ? c / totalWeight : 0;
+    };
+    let best = 0;
+    for (const ev of evidence.values()) best = Math.max(best, coverageOf(ev));
+    const kept = [...evidence.entries()].filter(([, ev]) => coverageOf(ev) >= MIN_COVERAGE_SHARE * best);
+    const metaOf = this.meta(kept.map(([id]) => id));
+    const docs: Evidence[] = [];
+    for (const [id, ev] of kept) {
+      const m = metaOf.get(id);
+      if (m) docs.push({ ...m, ...ev });
     }
 
-    rows.sort((a, b) => {
-      if (a.tier !== b.tier) return a.tier - b.tier;
-      if (query.sort === 'newest') return b.created_at - a.created_at || a.final - b.final;
-      if (query.sort === 'score') return b.score - a.score || a.final - b.final;
-      return a.sub - b.sub || a.final - b.final;
-    });
+    let rows = docs.map((ev) => rank(ev, weights, totalWeight));
+    const posts = rows.filter((r) => r.kind !== 'faq').length;
+    const scale = estimate !== null && posts > 0 ? Math.max(1, estimate / posts) : 1;
+
+    if (query.sort === 'newest') rows.sort((a, b) => b.created_at - a.created_at || byRelevance(a, b));
+    else if (query.sort === 'score') rows.sort((a, b) => b.score - a.score || byRelevance(a, b));
+    else rows.sort(byRelevance);
+    if (query.distinct) rows = onePerThread(rows);
+    // Counts and facets describe what the list holds: every matching document, or every
+    // thread when one result stands for each (estimated beyond a sample).
+    facets.add(rows, (row) => (row.kind === 'faq' ? 1 : scale));
     if (query.sort === 'relevance') rows = entriesBeforeSources(rows);
 
     const reachable = Math.min(rows.length, this.maxTotalHits);
     const pageRows = rows.slice((page - 1) * hitsPerPage, Math.min(page * hitsPerPage, reachable));
+    const weighted = rows.reduce((sum, r) => sum + (r.kind === 'faq' ? 1 : scale), 0);
     return {
-      hits: this.hydrate(pageRows, plan),
-      estimatedTotalHits: Math.max(total, rows.length),
-      exhaustive,
-      facetDistribution: facets.result(rows),
+      hits: this.hydrate(pageRows, plan, query.explain === true),
+      estimatedTotalHits: Math.round(weighted),
+      exhaustive: estimate === null,
+      facetDistribution: facets.result(),
       processingTimeMs: Math.round(performance.now() - started),
       page,
       hitsPerPage,
@@ -310,17 +316,17 @@ export class SqliteFtsEngine implements SearchEngine {
     };
   }
 
-  private hydrate(rows: RankedRow[], plan: QueryPlan): SearchHit[] {
+  private hydrate(rows: Ranked[], plan: QueryPlan, explain: boolean): SearchHit[] {
     const postIds = rows.filter((r) => r.id > 0).map((r) => r.id);
     const entryIds = rows.filter((r) => r.id < 0).map((r) => -r.id);
-    type PostText = { id: number; type: string; title: string | null; slug: string | null; body_text: string; question_id: number | null; q_title: string | null; q_slug: string | null };
+    type PostText = { id: number; type: string; title: string | null; slug: string | null; body_text: string; question_id: number | null; q_title: string | null; q_slug: string | null; author: string | null };
     type EntryText = { id: number; title: string; slug: string; body_text: string; category_id: number; source_question_id: number | null };
     const posts = new Map<number, PostText>();
     if (postIds.length) {
       const list = this.db
         .prepare(
-          `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug
-           FROM posts p LEFT JOIN posts q ON q.id = p.question_id WHERE p.id IN (${postIds.map(() => '?').join(',')})`,
+          `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author
+           FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN users u ON u.id = p.author_id WHERE p.id IN (${postIds.map(() => '?').join(',')})`,
         )
         .all(...postIds) as PostText[];
       for (const p of list) posts.set(p.id, p);
@@ -341,6 +347,7 @@ export class SqliteFtsEngine implements SearchEngine {
         accepted: row.accepted === 1,
         answerCount: row.answer_count,
         createdAt: row.created_at,
+        ...(explain ? { explain: scoreParts(row, plan.words.map((w) => w.token)) } : {}),
       };
       if (row.id > 0) {
         const p = posts.get(row.id);
@@ -357,6 +364,7 @@ export class SqliteFtsEngine implements SearchEngine {
           titleHtml: highlightAll(title, plan.highlight),
           slug: (isAnswer ? p.q_slug : p.slug) ?? '',
           snippetHtml: snippet(p.body_text, plan.highlight),
+          ...(isAnswer && p.author ? { answerAuthor: p.author } : {}),
         });
       } else {
         const e = entries.get(-row.id);
@@ -399,10 +407,7 @@ export class SqliteFtsEngine implements SearchEngine {
   async index(docs: SearchDocument[]): Promise<void> {
     const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
     const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
-    const postText = this.db.prepare(
-      `INSERT INTO search_fts (rowid, title, tags, body)
-       SELECT p.id, search_segment(p.title), search_segment(p.tags), search_segment(p.body_text) FROM posts p WHERE p.id = ? AND ${LIVE_POST}`,
-    );
+    const postText = this.db.prepare(POST_TEXT);
     const postMeta = this.db.prepare(`INSERT INTO search_meta ${META_OF_POST} WHERE p.id = ? AND ${LIVE_POST}`);
     const faq = hasFaq(this.db);
     this.state.indexChanged();

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { tokenize } from '../text.js';
 import { Vocabulary } from '../vocabulary.js';
+import { cjkBigrams } from '../bigrams.js';
 
 type Db = Database.Database;
 
@@ -18,38 +19,41 @@ type Db = Database.Database;
  */
 
 /** Bump when the analysis or the table layout changes: the index is then rebuilt on start. */
-export const SEARCH_INDEX_VERSION = '4';
+export const SEARCH_INDEX_VERSION = '5';
 const VERSION_KEY = 'search_fts_version';
 /**
- * Re-read the vocabulary (document counts change, and other processes add words) at most
- * this often: reading it walks the whole index, about half a second for 400,000 posts.
+ * Another process (a second instance, the import script) may have written words this
+ * connection's vocabulary has not seen: when SQLite's data_version says the file changed
+ * elsewhere, the vocabulary is re-read after the current request (never inside it), at most
+ * this often. Words written through this connection are added as they are indexed.
  */
-const VOCABULARY_RELOAD_MS = 5 * 60_000;
+const FOREIGN_RELOAD_MS = 30_000;
 
 /** Per-connection state: the in-memory vocabulary used for typo tolerance and prefixes. */
 export class FtsState {
   private vocab: Vocabulary | null = null;
   private loadedAt = 0;
   private dataVersion = -1;
-  private changed = false;
+  private reloadScheduled = false;
+  private documents: number | null = null;
   /** Bumped by every trigger that changes the index: cached results older than this are stale. */
   private generation = 0;
 
   constructor(private readonly db: Db) {}
 
-  /** Called by search_segment for every indexed text: new words become typo candidates at once. */
+  /** Called by the index functions for every indexed text: new words are typo and prefix candidates at once. */
   noteIndexed(tokens: string[]): void {
-    if (!this.vocab) return;
-    this.vocab.note(tokens);
-    this.changed = true;
+    this.vocab?.note(tokens);
   }
 
   invalidate(): void {
     this.vocab = null;
+    this.documents = null;
     this.generation++;
   }
 
   indexChanged(): void {
+    this.documents = null;
     this.generation++;
   }
 
@@ -58,15 +62,33 @@ export class FtsState {
     return `${this.generation}:${this.db.pragma('data_version', { simple: true }) as number}`;
   }
 
+  /** Indexed documents (for term weights), counted again after a change. */
+  documentCount(): number {
+    if (this.documents === null) this.documents = (this.db.prepare('SELECT count(*) AS n FROM main.search_meta').get() as { n: number }).n;
+    return this.documents;
+  }
+
+  private load(): Vocabulary {
+    const rows = this.db.prepare('SELECT term, doc FROM temp.search_vocab').raw().all() as Array<[string, number]>;
+    this.vocab = new Vocabulary(rows);
+    this.loadedAt = Date.now();
+    this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    return this.vocab;
+  }
+
   vocabulary(): Vocabulary {
+    if (!this.vocab) return this.load();
     const version = this.db.pragma('data_version', { simple: true }) as number;
-    const stale = (this.changed || version !== this.dataVersion) && Date.now() - this.loadedAt > VOCABULARY_RELOAD_MS;
-    if (!this.vocab || stale) {
-      const rows = this.db.prepare('SELECT term, doc FROM temp.search_vocab').raw().all() as Array<[string, number]>;
-      this.vocab = new Vocabulary(rows);
-      this.loadedAt = Date.now();
-      this.dataVersion = version;
-      this.changed = false;
+    if (version !== this.dataVersion && !this.reloadScheduled && Date.now() - this.loadedAt > FOREIGN_RELOAD_MS) {
+      this.reloadScheduled = true;
+      setImmediate(() => {
+        this.reloadScheduled = false;
+        try {
+          if (this.db.open) this.load();
+        } catch {
+          // The next search schedules another attempt; the current vocabulary stays in use.
+        }
+      });
     }
     return this.vocab;
   }
@@ -81,8 +103,10 @@ export function ftsState(db: Db): FtsState {
 }
 
 const CREATE_TABLES = `
+  -- Words (title, tags, path = FAQ category names and the community name, body) and, beside
+  -- them, the character bigrams of Chinese text (cjk_title, cjk_body).
   CREATE VIRTUAL TABLE main.search_fts USING fts5(
-    title, tags, body,
+    title, tags, path, body, cjk_title, cjk_body,
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
@@ -104,6 +128,13 @@ const CREATE_TABLES = `
   );
   CREATE INDEX main.search_meta_thread ON search_meta(thread_id);`;
 
+/** The FTS columns, and their values from the texts of a document. */
+const FTS_COLUMNS = 'rowid, title, tags, path, body, cjk_title, cjk_body';
+function ftsValues(id: string, title: string, tags: string, path: string, body: string): string {
+  return `${id}, search_segment(${title}), search_segment(${tags}), search_segment(${path}), search_segment(${body}), search_bigrams(${title}), search_bigrams(coalesce(${tags}, '') || ' ' || coalesce(${path}, '') || ' ' || coalesce(${body}, ''))`;
+}
+const communityName = (id: string) => `coalesce((SELECT c.name FROM main.communities c WHERE c.id = ${id}), '')`;
+
 export const LIVE_POST = `p.deleted_at IS NULL AND (p.question_id IS NULL OR (SELECT q.deleted_at FROM main.posts q WHERE q.id = p.question_id) IS NULL)`;
 
 /** The search_meta row of a post, from posts (p) and its question (q). */
@@ -115,10 +146,14 @@ export const META_OF_POST = `
     CASE WHEN p.type = 'question' THEN p.tags ELSE coalesce(q.tags, '') END
   FROM main.posts p LEFT JOIN main.posts q ON q.id = p.question_id`;
 
+/** One post's text, as the triggers write it (for re-indexing a post by id). */
+export const POST_TEXT = `INSERT INTO main.search_fts (${FTS_COLUMNS})
+  SELECT ${ftsValues('p.id', 'p.title', 'p.tags', communityName('p.community_id'), 'p.body_text')} FROM main.posts p WHERE p.id = ? AND ${LIVE_POST}`;
+
 /** Every live post, as the triggers would write it; used for the first build and reindex. */
 export const FILL_FROM_POSTS = `
-  INSERT INTO main.search_fts (rowid, title, tags, body)
-  SELECT p.id, search_segment(p.title), search_segment(p.tags), search_segment(p.body_text)
+  INSERT INTO main.search_fts (${FTS_COLUMNS})
+  SELECT ${ftsValues('p.id', 'p.title', 'p.tags', communityName('p.community_id'), 'p.body_text')}
   FROM main.posts p WHERE ${LIVE_POST};
   INSERT INTO main.search_meta ${META_OF_POST} WHERE ${LIVE_POST};`;
 
@@ -136,18 +171,24 @@ const META_OF_FAQ = `
   SELECT -e.id, 'faq', e.community_id, e.source_question_id, e.helpful_yes - e.helpful_no, 1, 1, e.created_at, ${FAQ_TAGS}
   FROM main.faq_entries e`;
 
+/** The entry's category names from the root (at most four levels), then its community's name. */
+const FAQ_PATH = `(coalesce((SELECT c1.name || ' ' || coalesce(c2.name, '') || ' ' || coalesce(c3.name, '') || ' ' || coalesce(c4.name, '')
+  FROM main.faq_categories c1 LEFT JOIN main.faq_categories c2 ON c2.id = c1.parent_id
+  LEFT JOIN main.faq_categories c3 ON c3.id = c2.parent_id LEFT JOIN main.faq_categories c4 ON c4.id = c3.parent_id
+  WHERE c1.id = e.category_id), '') || ' ' || ${communityName('e.community_id')})`;
+
 const TEXT_OF_FAQ = `
-  SELECT -e.id, search_segment(e.title), search_segment(${FAQ_TAGS}), search_segment(e.body_text) FROM main.faq_entries e`;
+  SELECT ${ftsValues('-e.id', 'e.title', FAQ_TAGS, FAQ_PATH, 'e.body_text')} FROM main.faq_entries e`;
 
 const FAQ_COLUMNS = 'main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)';
 
 export const FILL_FROM_FAQ = `
-  INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.status = 'published';
+  INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.status = 'published';
   INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.status = 'published';`;
 
 /** Re-reads one entry into the index (or leaves it out when it is not published). */
 export const RESYNC_FAQ = [
-  `INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
+  `INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
   `INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = @id AND e.status = 'published'`,
 ];
 
@@ -156,16 +197,16 @@ const FAQ_TRIGGERS = `
   WHEN NEW.status = 'published'
   BEGIN
     SELECT search_changed();
-    INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.id = NEW.id;
+    INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.id = NEW.id;
     INSERT OR REPLACE INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = NEW.id;
   END;
 
-  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_text AFTER UPDATE OF title, body_text, status, community_id, source_question_id ON main.faq_entries
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_text AFTER UPDATE OF title, body_text, status, community_id, source_question_id, category_id ON main.faq_entries
   BEGIN
     SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = -OLD.id;
     DELETE FROM main.search_meta WHERE id = -OLD.id;
-    INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
+    INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
     INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = NEW.id AND NEW.status = 'published';
   END;
 
@@ -176,7 +217,7 @@ const FAQ_TRIGGERS = `
     SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid IN (SELECT -id FROM main.faq_entries WHERE source_question_id = NEW.id);
     DELETE FROM main.search_meta WHERE id IN (SELECT -id FROM main.faq_entries WHERE source_question_id = NEW.id);
-    INSERT INTO main.search_fts (rowid, title, tags, body) ${TEXT_OF_FAQ} WHERE e.source_question_id = NEW.id AND e.status = 'published';
+    INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.source_question_id = NEW.id AND e.status = 'published';
     INSERT INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.source_question_id = NEW.id AND e.status = 'published';
   END;
 
@@ -184,6 +225,15 @@ const FAQ_TRIGGERS = `
   BEGIN
     SELECT search_changed();
     UPDATE main.search_meta SET score = NEW.helpful_yes - NEW.helpful_no WHERE id = -NEW.id;
+  END;
+
+  -- Category names are searchable in their entries: a rename or a move re-reads the
+  -- community's published entries (a few thousand at most).
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_category AFTER UPDATE OF name, parent_id ON main.faq_categories
+  BEGIN
+    SELECT search_changed();
+    DELETE FROM main.search_fts WHERE rowid IN (SELECT -id FROM main.faq_entries WHERE community_id = NEW.community_id AND status = 'published');
+    INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.community_id = NEW.community_id AND e.status = 'published';
   END;
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_delete AFTER DELETE ON main.faq_entries
@@ -202,8 +252,8 @@ const TRIGGERS = `
   WHEN NEW.deleted_at IS NULL
   BEGIN
     SELECT search_changed();
-    INSERT INTO main.search_fts (rowid, title, tags, body)
-    VALUES (NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text));
+    INSERT INTO main.search_fts (${FTS_COLUMNS})
+    VALUES (${ftsValues('NEW.id', 'NEW.title', 'NEW.tags', communityName('NEW.community_id'), 'NEW.body_text')});
     -- An answer reads its thread's tags and answer count from the question's small row.
     INSERT OR REPLACE INTO main.search_meta (id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags)
     VALUES (NEW.id, NEW.type, NEW.community_id, coalesce(NEW.question_id, NEW.id), NEW.score,
@@ -217,8 +267,8 @@ const TRIGGERS = `
   BEGIN
     SELECT search_changed();
     DELETE FROM main.search_fts WHERE rowid = OLD.id;
-    INSERT INTO main.search_fts (rowid, title, tags, body)
-    SELECT NEW.id, search_segment(NEW.title), search_segment(NEW.tags), search_segment(NEW.body_text)
+    INSERT INTO main.search_fts (${FTS_COLUMNS})
+    SELECT ${ftsValues('NEW.id', 'NEW.title', 'NEW.tags', communityName('NEW.community_id'), 'NEW.body_text')}
     WHERE NEW.deleted_at IS NULL;
     -- Thread rows only: an FAQ entry made from the thread (thread_id, negative id) stays.
     DELETE FROM main.search_meta WHERE NEW.deleted_at IS NOT NULL AND (id = NEW.id OR (NEW.type = 'question' AND thread_id = NEW.id AND id > 0));
@@ -228,8 +278,8 @@ const TRIGGERS = `
     DELETE FROM main.search_fts
     WHERE NEW.type = 'question' AND NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL
       AND rowid IN (SELECT id FROM main.posts WHERE question_id = NEW.id);
-    INSERT INTO main.search_fts (rowid, title, tags, body)
-    SELECT a.id, '', search_segment(a.tags), search_segment(a.body_text) FROM main.posts a
+    INSERT INTO main.search_fts (${FTS_COLUMNS})
+    SELECT ${ftsValues('a.id', "''", 'a.tags', communityName('a.community_id'), 'a.body_text')} FROM main.posts a
     WHERE NEW.deleted_at IS NULL AND OLD.deleted_at IS NOT NULL AND NEW.type = 'question'
       AND a.question_id = NEW.id AND a.deleted_at IS NULL;
     INSERT OR REPLACE INTO main.search_meta ${META_OF_POST}
@@ -280,6 +330,12 @@ export function installSqliteFts(db: Db): FtsState {
     const tokens = tokenize(text);
     state.noteIndexed(tokens);
     return tokens.join(' ');
+  });
+  db.function('search_bigrams', { deterministic: true }, (text: unknown) => {
+    if (typeof text !== 'string' || text === '') return '';
+    const grams = cjkBigrams(text);
+    state.noteIndexed(grams);
+    return grams.join(' ');
   });
 
   db.transaction(() => {

@@ -1,173 +1,120 @@
 import { codePointLength, isCjkToken, tokenize } from '../text.js';
-import { MAX_QUERY_WORDS } from '../port.js';
+import { MAX_EMBEDDED_QUERY_WORDS } from '../port.js';
 import type { Vocabulary } from '../vocabulary.js';
 import type { HighlightTerms } from '../highlight.js';
 import { SynonymSet } from '../synonyms.js';
+import { cjkBigrams } from '../bigrams.js';
 
 /*
- * Turns what a person typed into FTS5 MATCH expressions. Every word becomes a quoted
- * string of letters and digits, so FTS5 syntax ("  *  NEAR(  -  :  parentheses, AND/OR/NOT)
- * in the input is only ever text. Matching follows Meilisearch:
- * - the last word is a prefix (as you type), and so are Chinese words, which protects
- *   against the query and the text being segmented differently;
- * - typo tolerance from the index's own vocabulary (1 typo from 5 characters, 2 from 9);
- * - documents with fewer of the words follow those with all of them (Meilisearch drops
- *   words too; its "frequency" strategy keeps the rarest), ranked in tiers: all words
- *   without typos, all words with typos, then one word fewer, and so on.
+ * Turns what a person typed into the evidence the embedded engine scores. Query words are
+ * evidence, not filters: each word (or phrase term of a synonym group) becomes a TERM with
+ * FTS5 expressions grouped by how well they match, and a document is a candidate when it
+ * matches any term. The engine then scores documents by field-weighted bm25 per term, the
+ * share of the query's weight they cover, typo/exactness and quality; nothing here decides
+ * that a document is out because it lacks one word.
  *
- * Synonyms (site-wide groups an admin declared equivalent): a query word, or a run of query
- * words that is a phrase term ("wi fi"), also matches the other terms of its group, as an OR
- * inside that word's own exact expression. A synonym match is therefore ranked like an exact
- * match of the typed word: same tier, then bm25. Not below it, because the admin said the
- * words mean the same and the searcher cannot know which one the author used; Meilisearch
- * also counts a synonym as a zero-typo match, so both engines order results alike. Phrase
- * terms are FTS5 phrase queries (the tokens next to each other, in order). Synonyms of typo
- * variants or of a half-typed prefix are not looked up: only a whole term is a synonym.
+ * Every word is a quoted string of letters and digits, so FTS5 syntax in the input
+ * ("  *  NEAR(  -  :  parentheses, AND/OR/NOT) is only ever text. Matching follows
+ * Meilisearch where it can:
+ * - the last word is a prefix while typing;
+ * - typo tolerance from the index's own vocabulary (1 typo from 5 characters, 2 from 9);
+ * - Chinese (and other unspaced scripts) match as words AND as runs of character bigrams
+ *   (the index keeps both side by side), so a query word inside a longer indexed word, or
+ *   one the segmenter cut differently in the text, still matches;
+ * - synonyms (built-in question words plus the groups an admin declared) count as the
+ *   typed word itself.
  */
+
+/** Which kind of match an alternative is; its quality scales the document's score for the term. */
+export type MatchKind = 'exact' | 'stem' | 'prefix' | 'typo1' | 'typo2';
+export const MATCH_QUALITY: Record<MatchKind, number> = { exact: 1, stem: 0.85, prefix: 0.8, typo1: 0.55, typo2: 0.4 };
+
+export interface TermAlternative {
+  kind: MatchKind;
+  /** One FTS5 MATCH expression. */
+  expr: string;
+  /** An upper bound on the documents it matches, from the vocabulary. */
+  bound: number;
+}
 
 export interface PlannedWord {
   token: string;
-  /** FTS expression matching the word exactly (or as prefix). */
+  /** The exact expression (the word, its synonyms, its bigram phrase). */
   exact: string;
-  /** FTS expression including typo variants; null when there are none. */
-  withTypos: string | null;
-  /** Documents containing the word (or a term it is a prefix of); drop order. */
+  alternatives: TermAlternative[];
+  /** Documents containing the word exactly (an estimate), for its weight. */
   df: number;
-  /** Upper bounds on the documents the exact and the typo-tolerant expressions match. */
-  exactDf: number;
-  typoDf: number;
   variants: string[];
-  phraseParts: string[];
+  /** Other forms of the word (same stem) that were searched for. */
+  forms: string[];
   prefix: boolean;
   /** The other terms of the word's synonym group that were searched for. */
   synonyms: string[];
 }
 
-export interface QueryTier {
-  expr: string;
-  /** An upper bound on the documents this tier matches, from the vocabulary. */
-  bound: number;
-  words: number;
-  typos: boolean;
-}
-
 export interface QueryPlan {
   words: PlannedWord[];
   ignored: string[];
-  tiers: QueryTier[];
   highlight: HighlightTerms;
 }
 
 const MAX_QUERY_CHARS = 500;
 const MAX_TOKEN_CHARS = 64;
-/** Above this many word combinations a relaxation level keeps only the rarest words. */
-const MAX_COMBINATIONS = 12;
-/** Longer queries drop their most frequent words one by one instead (combinations of common words are slow to match). */
-const MAX_WORDS_FOR_COMBINATIONS = 4;
 /** A prefix with at most this many completions in the vocabulary is searched as those words. */
 const MAX_PREFIX_TERMS = 8;
-
-function binomial(n: number, k: number): number {
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return Math.round(r);
-}
-
-/** All subsets of size k, in the original word order. */
-function combinations<T>(items: T[], k: number): T[][] {
-  const out: T[][] = [];
-  const walk = (start: number, acc: T[]) => {
-    if (acc.length === k) {
-      out.push([...acc]);
-      return;
-    }
-    for (let i = start; i <= items.length - (k - acc.length); i++) walk(i + 1, [...acc, items[i]!]);
-  };
-  walk(0, []);
-  return out;
-}
+/** Word columns and bigram columns of the index. */
+const WORD_COLUMNS = '{title tags path body}';
+const BIGRAM_COLUMNS = '{cjk_title cjk_body}';
 
 function quote(token: string): string {
   return `"${token.replace(/"/g, '""')}"`;
 }
 
-/**
- * Splits a Chinese word into shorter known terms (longest first), for a phrase alternative:
- * the segmenter can cut the same characters differently in a sentence than in a short query
- * ("咖啡机" alone, "咖啡" + "机" in "我的意式咖啡机"), and the phrase matches the latter.
- */
-function splitIntoKnownTerms(word: string, vocab: Vocabulary): string[] | null {
-  const chars = Array.from(word);
-  if (chars.length < 2) return null;
-  const parts: string[] = [];
-  let i = 0;
-  while (i < chars.length) {
-    let found = '';
-    const longest = i === 0 ? chars.length - 1 : chars.length;
-    for (let j = Math.min(longest, i + 6); j > i; j--) {
-      const candidate = chars.slice(i, j).join('');
-      if (vocab.has(candidate)) {
-        found = candidate;
-        break;
-      }
-    }
-    if (!found) return null;
-    parts.push(found);
-    i += Array.from(found).length;
-  }
-  return parts;
+function or(exprs: string[]): string {
+  const unique = [...new Set(exprs)];
+  return unique.length === 1 ? unique[0]! : `(${unique.join(' OR ')})`;
 }
 
 interface Alternatives {
   exprs: string[];
   /** An upper bound on the documents the expressions match together. */
   df: number;
-  phraseParts: string[];
 }
 
 /**
- * How one word is matched without typos: itself (a prefix with few completions becomes
- * those words) and, for Chinese, the shorter known terms it splits into, as a phrase.
+ * A Chinese run: as an indexed word, and as its character bigrams next to each other (a
+ * substring of the text, wherever the segmenter cut it). A single character matches as a
+ * word or as the first character of a bigram.
  */
-function wordAlternatives(token: string, prefix: boolean, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
-  const exprs = [prefix ? `${quote(token)}*` : quote(token)];
+function cjkAlternatives(token: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
+  const grams = cjkBigrams(token);
+  const exprs = [`${WORD_COLUMNS} : ${quote(token)}`];
   let df = docFrequency(token);
-  if (prefix) {
-    const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1);
-    df = Math.max(df, expansions.reduce((sum, e) => sum + e.df, 0));
-    // A prefix with few completions is searched as those words: FTS5 reads a handful of
-    // exact terms much faster than it scans a prefix range.
-    if (expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS) exprs[0] = expansions.map((e) => quote(e.term)).join(' OR ');
+  if (codePointLength(token) === 1) {
+    exprs.push(`${BIGRAM_COLUMNS} : ${quote(token)}*`);
+    df += vocab.withPrefix(token, MAX_PREFIX_TERMS).reduce((s, e) => s + e.df, 0);
+  } else if (grams.length > 0) {
+    exprs.push(`${BIGRAM_COLUMNS} : ${quote(grams.join(' '))}`);
+    df = Math.max(df, Math.min(...grams.map((g) => docFrequency(g))));
   }
-  let phraseParts: string[] = [];
-  if (isCjkToken(token)) {
-    const parts = splitIntoKnownTerms(token, vocab);
-    if (parts) {
-      phraseParts = parts;
-      exprs.push(quote(parts.join(' ')));
-      df += Math.min(...parts.map((p) => vocab.docFrequency(p)));
-    }
-  }
-  return { exprs, df, phraseParts };
+  return { exprs, df };
 }
 
-/** A phrase term ("wi fi"): its tokens next to each other; Chinese also as the characters run together. */
+/** How one word matches exactly: itself (Chinese also as bigrams). */
+function wordAlternatives(token: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
+  if (isCjkToken(token)) return cjkAlternatives(token, vocab, docFrequency);
+  return { exprs: [quote(token)], df: docFrequency(token) };
+}
+
+/** A phrase term ("wi fi", "借 钱"): its tokens next to each other; Chinese as the characters run together. */
 function phraseAlternatives(term: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
   const parts = term.split(' ');
-  const out: Alternatives = { exprs: [quote(term)], df: Math.min(...parts.map(docFrequency)), phraseParts: [] };
-  if (parts.every(isCjkToken)) {
-    // The segmenter may keep "无线网" whole in a sentence where the term was cut "无线 网".
-    const joined = wordAlternatives(parts.join(''), true, vocab, docFrequency);
-    out.exprs.push(...joined.exprs.filter((e) => !out.exprs.includes(e)));
-    out.df += joined.df;
-  }
-  return out;
+  if (parts.every(isCjkToken)) return cjkAlternatives(parts.join(''), vocab, docFrequency);
+  return { exprs: [quote(term)], df: Math.min(...parts.map(docFrequency)) };
 }
 
-/** A synonym is matched as a whole term; a Chinese one as a prefix, like every Chinese query word. */
 function termAlternatives(term: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
-  if (term.includes(' ')) return phraseAlternatives(term, vocab, docFrequency);
-  return wordAlternatives(term, isCjkToken(term) && codePointLength(term) >= 2, vocab, docFrequency);
+  return term.includes(' ') ? phraseAlternatives(term, vocab, docFrequency) : wordAlternatives(term, vocab, docFrequency);
 }
 
 /**
@@ -187,7 +134,7 @@ function queryWords(tokens: string[], synonyms: SynonymSet): string[] {
     words.push(tokens.slice(i, i + taken).join(' '));
     i += taken;
   }
-  return [...new Set(words)].slice(0, MAX_QUERY_WORDS);
+  return [...new Set(words)].slice(0, MAX_EMBEDDED_QUERY_WORDS);
 }
 
 /** Marks a term's words in results: Chinese as substrings of the text, other words exactly. */
@@ -211,69 +158,64 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
     const phrase = token.includes(' ');
     const cjk = isCjkToken(token);
     const length = codePointLength(token);
-    const prefix = !phrase && length >= 2 && (cjk || (index === tokens.length - 1 && endsInWord));
-    const own = phrase ? phraseAlternatives(token, vocab, docFrequency) : wordAlternatives(token, prefix, vocab, docFrequency);
-    const alternatives = [...own.exprs];
+    // Chinese needs no prefix: its bigrams already match inside longer words.
+    const prefix = !phrase && !cjk && length >= 2 && index === tokens.length - 1 && endsInWord;
+    const own = phrase ? phraseAlternatives(token, vocab, docFrequency) : wordAlternatives(token, vocab, docFrequency);
+    const exprs = [...own.exprs];
     let df = own.df;
     const synonymTerms = synonyms.alternatives(token);
     for (const term of synonymTerms) {
       const alt = termAlternatives(term, vocab, docFrequency);
-      alternatives.push(...alt.exprs.filter((e) => !alternatives.includes(e)));
+      exprs.push(...alt.exprs);
       df += alt.df;
     }
-    const variants = cjk || phrase ? [] : vocab.typoVariants(token).map((v) => v.term);
-    const typoDf = variants.reduce((sum, v) => sum + vocab.docFrequency(v), 0);
-    if (df === 0 && typoDf === 0) {
+    const alternatives: TermAlternative[] = [];
+    if (df > 0) alternatives.push({ kind: 'exact', expr: or(exprs), bound: df });
+    // Other forms of an English word ("simulate" for "simulation"): people paraphrase with them.
+    const forms = phrase || cjk ? [] : vocab.stemVariants(token);
+    if (forms.length > 0) alternatives.push({ kind: 'stem', expr: or(forms.map((f) => quote(f.term))), bound: forms.reduce((s, f) => s + f.df, 0) });
+    if (prefix) {
+      const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1).filter((e) => e.term !== token);
+      const bound = expansions.reduce((sum, e) => sum + e.df, 0);
+      // A prefix with few completions is searched as those words: FTS5 reads a handful of
+      // exact terms much faster than it scans a prefix range.
+      const expr = expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS ? or(expansions.map((e) => quote(e.term))) : `${quote(token)}*`;
+      if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: 'prefix', expr, bound: Math.max(bound, 1) });
+    }
+    const formSet = new Set(forms.map((f) => f.term));
+    const variants = cjk || phrase ? [] : vocab.typoVariants(token).filter((v) => !formSet.has(v.term));
+    for (const distance of [1, 2] as const) {
+      const list = variants.filter((v) => v.distance === distance);
+      if (list.length === 0) continue;
+      alternatives.push({ kind: distance === 1 ? 'typo1' : 'typo2', expr: or(list.map((v) => quote(v.term))), bound: list.reduce((s, v) => s + v.df, 0) });
+    }
+    if (alternatives.length === 0) {
       ignored.push(token);
       return;
     }
-    const joined = alternatives.join(' OR ');
-    const exact = joined.includes(' OR ') ? `(${joined})` : joined;
-    const withTypos = variants.length > 0 ? `(${[...alternatives, ...variants.map(quote)].join(' OR ')})` : null;
-    words.push({ token, exact, withTypos, df: df + typoDf, exactDf: df, typoDf: df + typoDf, variants, phraseParts: own.phraseParts, prefix, synonyms: synonymTerms });
+    const typoDf = variants.reduce((s, v) => s + v.df, 0);
+    words.push({
+      token,
+      exact: or(exprs),
+      alternatives,
+      df: df > 0 ? df : Math.max(1, forms.reduce((s, f) => s + f.df, 0) || typoDf),
+      variants: variants.map((v) => v.term),
+      forms: [...formSet],
+      prefix,
+      synonyms: synonymTerms,
+    });
   });
 
-  // Relaxation: documents with all the words first, then (for queries of up to four words)
-  // with all but one (any one), and so on down to half of the words; below that, and for
-  // longer queries, only the rarest words are kept (as in Meilisearch's "frequency"
-  // strategy), ending with the rarest word alone. At each level, exact matches come before
-  // typo matches.
-  const rarestFirst = words
-    .map((w, i) => ({ w, i }))
-    .sort((a, b) => a.w.df - b.w.df || a.i - b.i)
-    .map((x) => x.w);
-  const minAnyOf = Math.max(1, Math.ceil(words.length / 2));
-  const tiers: QueryTier[] = [];
-  const seen = new Set<string>();
-  const push = (subsets: PlannedWord[][], typos: boolean, kept: number) => {
-    const expr = subsets.map((set) => set.map((w) => (typos ? (w.withTypos ?? w.exact) : w.exact)).join(' AND ')).map((e) => (subsets.length > 1 ? `(${e})` : e)).join(' OR ');
-    if (seen.has(expr)) return;
-    seen.add(expr);
-    const bound = subsets.reduce((sum, set) => sum + Math.min(...set.map((w) => (typos ? w.typoDf : w.exactDf))), 0);
-    tiers.push({ expr, bound, words: kept, typos });
-  };
-  // A single Chinese character (机, 的) is too weak to be the only thing a result shares with
-  // a longer query.
-  const weak = (w: PlannedWord) => isCjkToken(w.token) && codePointLength(w.token) === 1;
-  const strongEnough = (set: PlannedWord[]) => set.length === words.length || set.length > 1 || !weak(set[0]!);
-  for (let kept = words.length; kept >= 1; kept--) {
-    const anyOf = words.length <= MAX_WORDS_FOR_COMBINATIONS && kept >= minAnyOf && binomial(words.length, kept) <= MAX_COMBINATIONS;
-    const all = anyOf ? combinations(words, kept) : [rarestFirst.slice(0, kept)];
-    const subsets = all.filter(strongEnough);
-    if (subsets.length === 0) continue;
-    push(subsets, false, kept);
-    if (subsets.some((set) => set.some((w) => w.withTypos))) push(subsets, true, kept);
-  }
   const exact = new Set<string>();
   const substrings: string[] = [];
   for (const w of words) {
     for (const term of [w.token, ...w.synonyms]) addHighlight(term, exact, substrings);
     for (const v of w.variants) exact.add(v);
+    for (const f of w.forms) exact.add(f);
   }
   return {
     words,
     ignored,
-    tiers,
-    highlight: { exact, prefixes: words.filter((w) => w.prefix && !isCjkToken(w.token)).map((w) => w.token), substrings },
+    highlight: { exact, prefixes: words.filter((w) => w.prefix).map((w) => w.token), substrings },
   };
 }

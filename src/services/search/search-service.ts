@@ -30,6 +30,8 @@ export interface SearchParams {
   page?: string;
   /** The logged search that page 1 created (pages 2+ carry it so clicks are attributed). */
   sid?: string;
+  /** "1": show each hit's score parts; honoured for site admins only. */
+  explain?: string;
 }
 
 /** Who is searching, reduced to what the log keeps: a salted hash, never the identity. */
@@ -219,6 +221,9 @@ export class SearchService {
       page: parsed.page,
       hitsPerPage: HITS_PER_PAGE,
       facets: ['community', 'kind', 'tag'],
+      // One result per thread: a question and its answers are one hit, an FAQ entry its own.
+      distinct: true,
+      explain: params.explain === '1' && searcher.user?.isAdmin === true,
     });
     outcome.searched = true;
     outcome.total = result.estimatedTotalHits;
@@ -294,7 +299,7 @@ export class SearchService {
     if (!community) return [];
     const lookup = async (kind: SearchDocKind, n: number) =>
       // Suggestions are a help, not a step: with the engine down the ask form simply shows none.
-      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n }).catch(() => ({ hits: [] as SearchHit[] }))).hits;
+      (await this.engine.search({ q, filters: { community: communityId, kind }, sort: 'relevance', page: 1, hitsPerPage: n, distinct: true }).catch(() => ({ hits: [] as SearchHit[] }))).hits;
     const [questions, faq] = await Promise.all([lookup('question', limit), lookup('faq', 3)]);
     const item = (hit: SearchHit): SimilarItem => ({
       kind: hit.kind === 'faq' ? 'faq' : 'question',
@@ -305,7 +310,9 @@ export class SearchService {
       accepted: hit.accepted,
       answered: hit.answerCount > 0 || hit.kind === 'faq',
     });
-    return [...faq.map(item), ...questions.map(item)];
+    // A thread is listed once: its FAQ entry stands for it.
+    const covered = new Set(faq.map((hit) => hit.questionId).filter((id) => id !== null));
+    return [...faq.map(item), ...questions.filter((hit) => !covered.has(hit.id)).map(item)];
   }
 
   async report(communityId: string, days: number): Promise<SearchReport> {

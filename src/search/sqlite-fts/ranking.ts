@@ -1,0 +1,127 @@
+import type { ScoreParts } from '../port.js';
+
+/*
+ * How the embedded engine orders the documents it collected. Every query word (term) is
+ * evidence: a document's text relevance is the sum of its field-weighted bm25 per term
+ * (title > tags > FAQ path > body, from FTS5), each scaled by how the term matched (exact or
+ * synonym 1, prefix, one typo, two typos), times a factor that grows with the share of the
+ * query's weight it covers (rare words weigh more, as in bm25's idf). Coverage is a score, not
+ * a filter: a document with most of the meaningful words outranks one with a single rare word,
+ * and is reached even when it lacks the rarest. Then votes, accepted answers and the FAQ boost.
+ */
+
+export interface Evidence {
+  id: number;
+  kind: 'question' | 'answer' | 'faq';
+  community_id: number;
+  thread_id: number | null;
+  score: number;
+  accepted: number;
+  answer_count: number;
+  created_at: number;
+  tags: string;
+  /** Per term: the best bm25 contribution (positive, quality applied), and that match's quality. */
+  termScore: number[];
+  termQuality: number[];
+}
+
+export interface Ranked extends Evidence {
+  final: number;
+  coverage: number;
+  relevance: number;
+  boost: number;
+}
+
+/** bm25's idf, from the documents holding a term among all documents. */
+export function termWeight(df: number, total: number): number {
+  return Math.log(1 + (Math.max(total, df) - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * Quality signals after text relevance: curated FAQ entries and accepted or highly voted
+ * answers move up, negatively scored posts move down. The smallest FAQ boost is larger than
+ * the largest a post can get: curation outweighs votes.
+ */
+export function qualityBoost(row: Pick<Evidence, 'kind' | 'score' | 'accepted' | 'answer_count'>): number {
+  if (row.kind === 'faq') return 1.5 + (row.score >= 0 ? Math.min(0.5, 0.1 * Math.log2(1 + row.score)) : Math.max(-0.3, 0.05 * row.score));
+  let boost = row.score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + row.score)) : Math.max(-0.4, 0.1 * row.score);
+  if (row.kind === 'answer' && row.accepted) boost += 0.25;
+  if (row.kind === 'question' && row.accepted) boost += 0.1;
+  if (row.kind === 'question' && row.answer_count === 0) boost -= 0.05;
+  return Math.max(-0.5, Math.min(1, boost));
+}
+
+/**
+ * The ranking's constants, measured on the relevance suite (test/integration/
+ * search-relevance-suite.test.ts), in one place.
+ */
+export const RANKING = {
+  /** bm25 column weights: title, tags, path (FAQ categories, community), body, Chinese bigrams of the title, of the rest. */
+  columns: [8, 5, 3, 1, 8, 1] as number[],
+  /** How much quality moves a document: relevance first, votes as the tie-breaker of similar matches. */
+  qualityShare: 0.35,
+  /** Coverage factor (base + coverage)^power: full coverage counts about twice half coverage at equal bm25. */
+  coverageBase: 0.15,
+  coveragePower: 1,
+};
+
+export function rank(ev: Evidence, weights: readonly number[], totalWeight: number): Ranked {
+  let bm = 0;
+  let covered = 0;
+  for (let i = 0; i < weights.length; i++) {
+    bm += ev.termScore[i]!;
+    covered += weights[i]! * ev.termQuality[i]!;
+  }
+  const coverage = totalWeight > 0 ? covered / totalWeight : 0;
+  const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower;
+  const boost = qualityBoost(ev);
+  return Object.assign(ev, { coverage, relevance, boost, final: relevance * (1 + RANKING.qualityShare * boost) });
+}
+
+export function scoreParts(r: Ranked, words: readonly string[]): ScoreParts {
+  const parts: ScoreParts = { final: r.final, relevance: r.relevance, coverage: r.coverage, quality: r.boost };
+  words.forEach((w, i) => {
+    if (r.termScore[i]! > 0) parts[`bm25 "${w}" (match ${r.termQuality[i]})`] = r.termScore[i]!;
+  });
+  return parts;
+}
+
+/** A stable order: the same documents always come out in the same order. */
+export function byRelevance(a: Ranked, b: Ranked): number {
+  return b.final - a.final || b.id - a.id;
+}
+
+/**
+ * One hit per thread: the best document of each thread (question or answer) stands for it;
+ * an FAQ entry is its own hit. Keeps the given order.
+ */
+export function onePerThread(rows: Ranked[]): Ranked[] {
+  const seen = new Set<string>();
+  const out: Ranked[] = [];
+  for (const r of rows) {
+    const key = r.kind === 'faq' ? `f${r.id}` : `t${r.thread_id ?? r.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(r);
+  }
+  return out;
+}
+
+/**
+ * An FAQ entry is its thread's answer, reviewed: it is never shown below the question or
+ * an answer it was made from, whatever their votes and wording.
+ */
+export function entriesBeforeSources(rows: Ranked[]): Ranked[] {
+  const first = new Map<number, number>();
+  rows.forEach((r, i) => {
+    if (r.kind !== 'faq' && r.thread_id !== null && !first.has(r.thread_id)) first.set(r.thread_id, i);
+  });
+  const place = rows.map((r, i) => {
+    const source = r.kind === 'faq' && r.thread_id !== null ? first.get(r.thread_id) : undefined;
+    return source !== undefined && source < i ? source - 0.5 + i / 1e6 : i;
+  });
+  return rows
+    .map((row, i) => ({ row, at: place[i]! }))
+    .sort((a, b) => a.at - b.at)
+    .map((x) => x.row);
+}
