@@ -8,7 +8,7 @@ import { runSearchDocumentsContract } from './search-documents-contract.js';
 import { searchLogContract } from './search-contract.js';
 import { runFaqContract } from './faq-contract.js';
 import { runSynonymsContract } from './synonyms-contract.js';
-import { runAccountMailContract, runMailContract } from './mail-contract.js';
+import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -55,6 +55,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runSynonymsContract(`mongo (${dbName})`, freshStorage);
   runMailContract(`mongo (${dbName})`, freshStorage);
   runAccountMailContract(`mongo (${dbName})`, freshStorage);
+  runNotificationContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

@@ -3,7 +3,7 @@ import { MemoryCollection } from './mongo-memory.js';
 import { runOutboxContract } from '../contract/outbox-contract.js';
 import { runSearchDocumentsContract } from '../contract/search-documents-contract.js';
 import { runSynonymsContract } from '../contract/synonyms-contract.js';
-import { runAccountMailContract, runMailContract } from '../contract/mail-contract.js';
+import { runAccountMailContract, runMailContract, runNotificationContract } from '../contract/mail-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 
 /*
@@ -16,7 +16,7 @@ import type { Storage } from '../../src/db/ports.js';
  * word on MongoDB's semantics (this fake knows only the operators these methods use).
  */
 
-const COLLECTIONS = ['Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'NotificationPref', 'Session', 'MailProfile', 'AccountToken'];
+const COLLECTIONS = ['Community', 'Post', 'Revision', 'Vote', 'Comment', 'Tag', 'FaqCategory', 'FaqEntry', 'FaqEntryRevision', 'FaqHelpfulVote', 'SearchOutbox', 'JobLease', 'NotificationPref', 'Session', 'MailProfile', 'AccountToken', 'Watch'];
 
 async function offlineStorage(): Promise<Storage> {
   const h = offline();
@@ -27,6 +27,7 @@ async function offlineStorage(): Promise<Storage> {
   // The unique indexes on the folded username and address, as createIndexes would build them.
   mem.set('User', new MemoryCollection([], { unique: ['usernameKey', 'emailKey'] }).install(h, 'User'));
   new MemoryCollection([], { unique: ['idempotencyKey'] }).install(h, 'MailQueue');
+  new MemoryCollection().install(h, 'Notification');
   // The one aggregation on the way ($lookup is beyond the fake): live answers under live questions.
   h.when('Post', 'aggregate', () => {
     const posts = mem.get('Post')!.docs;
@@ -48,3 +49,4 @@ runSearchDocumentsContract('mongo (offline, in-memory collections)', offlineStor
 runSynonymsContract('mongo (offline, in-memory collections)', offlineStorage);
 runMailContract('mongo (offline, in-memory collections)', offlineStorage);
 runAccountMailContract('mongo (offline, in-memory collections)', offlineStorage);
+runNotificationContract('mongo (offline, in-memory collections)', offlineStorage);

@@ -66,6 +66,7 @@ export const SEQUENCES = {
   searchLog: 'searchLog',
   searchSynonyms: 'searchSynonyms',
   mail: 'mail',
+  notifications: 'notifications',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

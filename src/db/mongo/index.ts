@@ -20,6 +20,7 @@ import { MongoLeaseRepository } from './repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
+import { MongoNotificationRepository, MongoWatchRepository } from './repositories/notification-repositories.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -53,7 +54,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     leases: new MongoLeaseRepository(ctx),
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),
-    mail: createMongoMailStorage(ctx),
+    mail: createMongoMailStorage(ctx, { notifications: new MongoNotificationRepository(ctx), watches: new MongoWatchRepository(ctx) }),
     async close() {
       await connection.close();
     },

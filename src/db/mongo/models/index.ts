@@ -23,6 +23,7 @@ import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.j
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
 import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
+import { NOTIFICATION_MODEL, notificationSchema, WATCH_MODEL, watchSchema, type NotificationDoc, type WatchDoc } from './notification.js';
 import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
@@ -52,6 +53,8 @@ export interface Models {
   notificationPrefs: Model<NotificationPrefDoc>;
   mailProfiles: Model<MailProfileDoc>;
   accountTokens: Model<AccountTokenDoc>;
+  notifications: Model<NotificationDoc>;
+  watches: Model<WatchDoc>;
 }
 
 /**
@@ -89,6 +92,8 @@ export function createModels(conn: Connection): Models {
     notificationPrefs: model(NOTIFICATION_PREF_MODEL, notificationPrefSchema),
     mailProfiles: model(MAIL_PROFILE_MODEL, mailProfileSchema),
     accountTokens: model(ACCOUNT_TOKEN_MODEL, accountTokenSchema),
+    notifications: model(NOTIFICATION_MODEL, notificationSchema),
+    watches: model(WATCH_MODEL, watchSchema),
   };
 }
 
@@ -132,4 +137,6 @@ export type {
   NotificationPrefDoc,
   MailProfileDoc,
   AccountTokenDoc,
+  NotificationDoc,
+  WatchDoc,
 };
