@@ -33,6 +33,7 @@ import { loggerOptions, OneLineRequestLog } from './logging.js';
 import adminMailRoutes from './routes/admin/mail.js';
 import unsubscribeRoutes from './routes/mail/unsubscribe.js';
 import accountMailRoutes from './routes/account/mail.js';
+import notificationRoutes from './routes/notifications/index.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -91,6 +92,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(unsubscribeRoutes);
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(supportRoutes);
+  await app.register(notificationRoutes);
 
   return app;
 }

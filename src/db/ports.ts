@@ -743,10 +743,70 @@ export interface AccountMailRepository {
   consumeChangeEmail(hash: string, now: number): Promise<{ userId: string; email: string } | null>;
 }
 
+export interface NewNotification {
+  userId: string;
+  /** Names the event ("answer:12"): a member gets one notification per event, however often it is recorded. */
+  eventKey: string;
+  kind: string;
+  actorId: string | null;
+  /** The question the event happened on (batches mail per thread). */
+  threadId: string | null;
+  title: string;
+  link: string;
+  now: number;
+}
+
+export interface NotificationRecord {
+  id: string;
+  userId: string;
+  kind: string;
+  actorId: string | null;
+  threadId: string | null;
+  title: string;
+  link: string;
+  createdAt: number;
+  readAt: number | null;
+}
+
+export interface NotificationWrite {
+  notification: NewNotification;
+  /** The mail for it, if the member gets one. */
+  mail: NewMail | null;
+  /**
+   * Batching: the mail is skipped when a mail whose idempotency key starts with `prefix` was
+   * queued at or after `since` (one mail per thread per window; the inbox has every event).
+   */
+  batch?: { prefix: string; since: number };
+}
+
+export interface NotificationRepository {
+  /** Writes notifications and their mails in one atomic step; returns how many notifications were new. */
+  record(writes: NotificationWrite[]): Promise<number>;
+  /** Newest first. */
+  list(userId: string, offset: number, limit: number): Promise<NotificationRecord[]>;
+  unreadCount(userId: string): Promise<number>;
+  /** Unread notifications of one thread (the batched mail counts them). */
+  unreadOnThread(userId: string, threadId: string): Promise<number>;
+  markRead(userId: string, id: string, now: number): Promise<boolean>;
+  markAllRead(userId: string, now: number): Promise<number>;
+}
+
+export type WatchTarget = 'community' | 'tag' | 'question';
+
+export interface WatchRepository {
+  watch(userId: string, type: WatchTarget, targetId: string, now: number): Promise<void>;
+  unwatch(userId: string, type: WatchTarget, targetId: string): Promise<void>;
+  isWatching(userId: string, type: WatchTarget, targetId: string): Promise<boolean>;
+  /** User ids watching the target (a tag is "<communityId>:<tag>"). */
+  watchers(type: WatchTarget, targetId: string): Promise<string[]>;
+}
+
 export interface MailStorage {
   queue: MailQueueRepository;
   prefs: NotificationPrefsRepository;
   accounts: AccountMailRepository;
+  notifications: NotificationRepository;
+  watches: WatchRepository;
 }
 
 /* ---------- Customer service in business communities (issue 12) ---------- */

@@ -29,6 +29,8 @@ export interface PageContext {
   searchCommunity?: string;
   flash?: string;
   year: number;
+  /** For the bell in the header (0 for visitors). */
+  unreadNotifications: number;
 }
 
 export interface PageOptions {
@@ -77,6 +79,8 @@ export default fp(
         searchCommunity: options.searchCommunity,
         searchQuery: options.searchQuery,
         year: new Date().getFullYear(),
+        // The bell must never break a page (error pages included): no count rather than no page.
+        unreadNotifications: request.user ? await this.server.services.notifications.unreadCount(request.user).catch(() => 0) : 0,
       };
       const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
       return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);

@@ -29,6 +29,8 @@ import { MailService } from './mail/mail-service.js';
 import { AccountMailService } from './mail/account-mail-service.js';
 import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
+import { NotificationService } from './notifications/notification-service.js';
+import { NotifyingQuestionService } from './notifications/notifying-question-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -52,6 +54,7 @@ export interface Services {
   accountMail: AccountMailService;
   /** Customer service in business communities (issue 12). */
   support: SupportServices;
+  notifications: NotificationService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -94,9 +97,24 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
-  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
   const staff = new StaffDirectory(storage.memberships);
   const owner = overrides.instanceId ?? instanceId();
+  const mailWorker = new MailWorker(
+    storage.mail.queue,
+    createMailTransport(config.mail),
+    owner,
+    { from: config.mail.from, messageIdHost: new URL(config.baseUrl).hostname, maxAttempts: config.mail.maxAttempts },
+    // The same clock as the services that queue mail: a mail is due when its event happened.
+    now,
+    overrides.log ?? null,
+  );
+  const composer = new MailComposer(config.baseUrl, config.cookieSecret);
+  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now);
+  const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
+  const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  notifications.answerAuthor = async (answerId) => (await storage.posts.findPost(answerId))?.authorId ?? null;
+  // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
+  const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
   const engine = createSearchEngine(config, storage);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
@@ -107,21 +125,11 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     Date.now,
     overrides.log ?? null,
   );
-  const mailWorker = new MailWorker(
-    storage.mail.queue,
-    createMailTransport(config.mail),
-    owner,
-    { from: config.mail.from, messageIdHost: new URL(config.baseUrl).hostname, maxAttempts: config.mail.maxAttempts },
-    Date.now,
-    overrides.log ?? null,
-  );
-  const composer = new MailComposer(config.baseUrl, config.cookieSecret);
-  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now);
-  const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
   return {
     sessions,
     mail,
     accountMail,
+    notifications,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),

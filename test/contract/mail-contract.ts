@@ -201,3 +201,64 @@ export function runAccountMailContract(name: string, makeStorage: () => Promise<
     });
   });
 }
+
+export function runNotificationContract(name: string, makeStorage: () => Promise<Storage>): void {
+  describe(`notifications and watches contract: ${name}`, () => {
+    let storage: Storage;
+    let a: string;
+    let b: string;
+    beforeEach(async () => {
+      storage = await makeStorage();
+      a = (await storage.users.create({ username: 'asker', email: 'asker@example.test', displayName: 'A', passwordHash: 'x' })).id;
+      b = (await storage.users.create({ username: 'helper', email: 'helper@example.test', displayName: 'B', passwordHash: 'x' })).id;
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    const note = (eventKey: string, now = T, userId = a) => ({ userId, eventKey, kind: 'answer', actorId: b, threadId: '7', title: 'How to roast?', link: '/c/coffee/q/7/roast', now });
+    const mail = (key: string, now = T): NewMail => ({ idempotencyKey: key, to: 'asker@example.test', userId: a, kind: 'answer', locale: 'en', subject: 's', html: 'h', text: 't', headers: {}, now });
+
+    it('records one notification per member and event, with its mail, and batches mail per thread', async () => {
+      expect(await storage.mail.notifications.record([{ notification: note('answer:1'), mail: mail(`notify:${a}:t7:answer:1`), batch: { prefix: `notify:${a}:t7:`, since: T - 600_000 } }])).toBe(1);
+      expect(await storage.mail.notifications.record([{ notification: note('answer:1'), mail: mail(`notify:${a}:t7:answer:1`) }])).toBe(0);
+      // a second event on the thread within the window: in the inbox, but no second mail
+      expect(await storage.mail.notifications.record([{ notification: note('answer:2', T + 60_000), mail: mail(`notify:${a}:t7:answer:2`, T + 60_000), batch: { prefix: `notify:${a}:t7:`, since: T + 60_000 - 600_000 } }])).toBe(1);
+      // after the window: mailed again
+      const later = T + 700_000;
+      await storage.mail.notifications.record([{ notification: note('answer:3', later), mail: mail(`notify:${a}:t7:answer:3`, later), batch: { prefix: `notify:${a}:t7:`, since: later - 600_000 } }]);
+      expect((await storage.mail.queue.list(0, 10)).map((m) => m.idempotencyKey)).toEqual([`notify:${a}:t7:answer:3`, `notify:${a}:t7:answer:1`]);
+      const inbox = await storage.mail.notifications.list(a, 0, 10);
+      expect(inbox.map((n) => n.createdAt)).toEqual([later, T + 60_000, T]);
+      expect(inbox[0]).toMatchObject({ userId: a, kind: 'answer', actorId: b, threadId: '7', title: 'How to roast?', link: '/c/coffee/q/7/roast', readAt: null });
+      expect(await storage.mail.notifications.unreadCount(a)).toBe(3);
+      expect(await storage.mail.notifications.unreadOnThread(a, '7')).toBe(3);
+      expect(await storage.mail.notifications.unreadCount(b)).toBe(0);
+    });
+
+    it('marks one or all read, and only the member\'s own', async () => {
+      await storage.mail.notifications.record([{ notification: note('x:1'), mail: null }, { notification: note('x:2', T + 1), mail: null }, { notification: note('x:3', T, b), mail: null }]);
+      const [newest] = await storage.mail.notifications.list(a, 0, 1);
+      expect(await storage.mail.notifications.markRead(b, newest!.id, T + 5)).toBe(false);
+      expect(await storage.mail.notifications.markRead(a, newest!.id, T + 5)).toBe(true);
+      expect(await storage.mail.notifications.markRead(a, newest!.id, T + 6)).toBe(false);
+      expect(await storage.mail.notifications.unreadCount(a)).toBe(1);
+      expect(await storage.mail.notifications.markAllRead(a, T + 7)).toBe(1);
+      expect(await storage.mail.notifications.unreadCount(a)).toBe(0);
+      expect(await storage.mail.notifications.unreadCount(b)).toBe(1);
+      expect((await storage.mail.notifications.list(a, 1, 5)).map((n) => n.readAt)).toEqual([T + 7]);
+    });
+
+    it('keeps watches per member and target', async () => {
+      await storage.mail.watches.watch(a, 'question', '7', T);
+      await storage.mail.watches.watch(a, 'question', '7', T);
+      await storage.mail.watches.watch(b, 'question', '7', T);
+      await storage.mail.watches.watch(b, 'tag', '1:roasting', T);
+      expect(await storage.mail.watches.watchers('question', '7')).toEqual([a, b].sort((x, y) => Number(x) - Number(y)));
+      expect(await storage.mail.watches.isWatching(b, 'tag', '1:roasting')).toBe(true);
+      await storage.mail.watches.unwatch(a, 'question', '7');
+      expect(await storage.mail.watches.watchers('question', '7')).toEqual([b]);
+      expect(await storage.mail.watches.isWatching(a, 'question', '7')).toBe(false);
+    });
+  });
+}

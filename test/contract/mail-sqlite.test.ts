@@ -1,5 +1,6 @@
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
-import { runAccountMailContract, runMailContract } from './mail-contract.js';
+import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
 
 runMailContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
 runAccountMailContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
+runNotificationContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));

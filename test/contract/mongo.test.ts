@@ -15,8 +15,8 @@ import * as outboxQueries from '../../src/db/mongo/queries/outbox.js';
 import * as faqQueries from '../../src/db/mongo/queries/faq.js';
 import { runImportContract } from './import-contract.js';
 import { runModerationContract } from './moderation-contract.js';
-import { runAccountMailContract, runMailContract } from './mail-contract.js';
 import { runSupportContract } from './support-contract.js';
+import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -133,6 +133,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runMailContract(`mongo (${dbName})`, freshStorage);
   runAccountMailContract(`mongo (${dbName})`, freshStorage);
   runSupportContract(`mongo (${dbName})`, freshStorage);
+  runNotificationContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

@@ -44,6 +44,8 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   mailQueue: { _id: 1, idempotencyKey: 'verify:abc', to: 'a@example.test', userId: 1, kind: 'verify', locale: 'zh-CN', subject: 's', html: '<p>h</p>', text: 't', headers: '{}', status: 'queued', attempts: 0, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, lastError: null, createdAt: T, sentAt: null, messageId: null },
   notificationPrefs: { _id: '1:answer', userId: 1, kind: 'answer', delivery: 'email', updatedAt: T },
   mailProfiles: { _id: 1, locale: 'en', verifiedEmail: 'a@example.test', verifiedAt: T },
+  notifications: { _id: 1, userId: 1, eventKey: 'answer:2', kind: 'answer', actorId: 2, threadId: 1, title: 'Q', link: '/c/x/q/1/q', createdAt: T, readAt: null },
+  watches: { _id: '1:question:1', userId: 1, targetType: 'question', targetId: '1', createdAt: T },
   accountTokens: { _id: 'a'.repeat(64), userId: 1, purpose: 'reset', email: 'a@example.test', createdAt: T, expiresAt: T + 3600_000, usedAt: null },
   supportSettings: { _id: 1, targetHours: 24, urgentHours: 4, timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080, ackEn: '', ackZh: '', updatedBy: 2, updatedAt: T },
   supportTickets: { _id: 5, communityId: 1, askerId: 2, urgent: true, urgentReason: 'line down', status: 'open', assigneeId: null, openedAt: T, warnAt: T + 1, dueAt: T + 2, pausedRemainingMs: null, respondedAt: null, responseKind: null, firstStaffResponseAt: null, firstStaffResponderId: null, resolvedAt: null, reopenCount: 0, warnedAt: null, breachedAt: null, updatedAt: T },

@@ -69,6 +69,7 @@ export const SEQUENCES = {
   flags: 'flags',
   suspensions: 'suspensions',
   mail: 'mail',
+  notifications: 'notifications',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

@@ -23,6 +23,7 @@ import { MongoImportRepository } from './repositories/import-repository.js';
 import { MongoModerationRepository } from './repositories/moderation-repository.js';
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
 import { MongoSupportRepository } from './repositories/support-repository.js';
+import { MongoNotificationRepository, MongoWatchRepository } from './repositories/notification-repositories.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -58,7 +59,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),
     moderation: new MongoModerationRepository(ctx),
-    mail: createMongoMailStorage(ctx),
+    mail: createMongoMailStorage(ctx, { notifications: new MongoNotificationRepository(ctx), watches: new MongoWatchRepository(ctx) }),
     support: new MongoSupportRepository(ctx),
     async close() {
       await connection.close();

@@ -40,6 +40,7 @@ import {
 import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc } from './moderation.js';
 import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
+import { NOTIFICATION_MODEL, notificationSchema, WATCH_MODEL, watchSchema, type NotificationDoc, type WatchDoc } from './notification.js';
 import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
@@ -81,6 +82,8 @@ export interface Models {
   supportEvents: Model<SupportEventDoc>;
   supportEscalations: Model<SupportEscalationDoc>;
   supportRatings: Model<SupportRatingDoc>;
+  notifications: Model<NotificationDoc>;
+  watches: Model<WatchDoc>;
 }
 
 /**
@@ -130,6 +133,8 @@ export function createModels(conn: Connection): Models {
     supportEvents: model(SUPPORT_EVENT_MODEL, supportEventSchema),
     supportEscalations: model(SUPPORT_ESCALATION_MODEL, supportEscalationSchema),
     supportRatings: model(SUPPORT_RATING_MODEL, supportRatingSchema),
+    notifications: model(NOTIFICATION_MODEL, notificationSchema),
+    watches: model(WATCH_MODEL, watchSchema),
   };
 }
 
@@ -185,4 +190,6 @@ export type {
   SupportEventDoc,
   SupportEscalationDoc,
   SupportRatingDoc,
+  NotificationDoc,
+  WatchDoc,
 };

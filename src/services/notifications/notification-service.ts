@@ -1,0 +1,260 @@
+import type { MailStorage, NotificationDelivery, NotificationRecord, NotificationWrite, UserRepository, WatchTarget } from '../../db/ports.js';
+import { DEFAULT_DELIVERY, DELIVERIES, effectiveDelivery, NOTIFICATION_KINDS, type NotificationKind } from '../../domain/notification-kinds.js';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { Answer, Comment, Post, Question } from '../../domain/qa-types.js';
+import type { Community, Locale, User } from '../../domain/types.js';
+import { translate } from '../../i18n/index.js';
+import type { MailComposer } from '../mail/compose.js';
+
+/** What happened, as shown in the inbox; each maps to the preference kind that decides delivery. */
+export const EVENTS = ['answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
+export type NotificationEvent = (typeof EVENTS)[number];
+const DELIVERY_KIND: Record<NotificationEvent, NotificationKind> = {
+  answer: 'answer',
+  answer_watched: 'watched',
+  comment: 'comment',
+  accepted: 'accepted',
+  mention: 'mention',
+  new_question: 'watched',
+  faq_promoted: 'faq_promoted',
+};
+
+/** Several events on one thread within this window give one mail (the inbox shows each). */
+export const BATCH_WINDOW_MS = 10 * 60_000;
+export const INBOX_PAGE_SIZE = 20;
+const MENTION = /(?:^|[^\p{L}\p{N}_@-])@([\p{L}\p{N}_-]{2,30})/gu;
+const MAX_MENTIONS = 10;
+
+export interface NotificationLog {
+  error(obj: object, msg: string): void;
+}
+
+/** The Q&A events the notifier hears (called after the change is saved). */
+export interface QaNotifier {
+  asked(actor: User, question: Question, community: Community): Promise<void>;
+  answered(actor: User, question: Question, answer: Answer, community: Community): Promise<void>;
+  commented(actor: User, post: Post, comment: Comment, question: Question, community: Community): Promise<void>;
+  accepted(actor: User, question: Question, answerId: string, community: Community): Promise<void>;
+}
+
+interface Recipient {
+  userId: string;
+  event: NotificationEvent;
+  /** Unique per event and member ("answer:12"). */
+  key: string;
+}
+
+interface EventContext {
+  actor: User;
+  question: Question;
+  community: Community;
+  link: string;
+  /** Excerpt of what was written. */
+  excerpt: string;
+}
+
+export function questionPath(community: Community, question: Pick<Question, 'id' | 'slug'>): string {
+  return `/c/${community.slug}/q/${question.id}/${encodeURIComponent(question.slug)}`;
+}
+
+/** Usernames mentioned as @name in a text, at most MAX_MENTIONS, in order. */
+export function mentionedUsernames(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(MENTION)) {
+    const name = m[1]!.replace(/[-_]+$/, '');
+    if (name.length >= 2 && !names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
+    if (names.length >= MAX_MENTIONS) break;
+  }
+  return names;
+}
+
+/*
+ * Turns Q&A events into notifications: who hears of what, by which way (the member's
+ * preferences), in their language. Each event's notifications and mails are written in one
+ * atomic step (NotificationRepository.record). A failure here is logged and swallowed: a
+ * notification must never make posting fail, and no promise is left uncaught.
+ */
+export class NotificationService implements QaNotifier {
+  constructor(
+    private readonly mail: MailStorage,
+    private readonly users: UserRepository,
+    private readonly isVerified: (user: User) => Promise<boolean>,
+    private readonly composer: MailComposer,
+    private readonly wake: () => void,
+    private readonly now: () => number = Date.now,
+    private readonly log: NotificationLog | null = null,
+  ) {}
+
+  async asked(actor: User, question: Question, community: Community): Promise<void> {
+    await this.safely('asked', async () => {
+      await this.mail.watches.watch(actor.id, 'question', question.id, this.now());
+      const watchers = new Set(await this.mail.watches.watchers('community', community.id));
+      for (const tag of question.tags) for (const w of await this.mail.watches.watchers('tag', `${community.id}:${tag}`)) watchers.add(w);
+      const recipients: Recipient[] = [
+        ...(await this.mentions(question.bodyText, `mention:q${question.id}`)),
+        ...[...watchers].map((userId) => ({ userId, event: 'new_question' as const, key: `question:${question.id}` })),
+      ];
+      await this.deliver(recipients, { actor, question, community, link: questionPath(community, question), excerpt: question.bodyText });
+    });
+  }
+
+  async answered(actor: User, question: Question, answer: Answer, community: Community): Promise<void> {
+    await this.safely('answered', async () => {
+      // Answerers follow the thread from now on, as the asker does.
+      await this.mail.watches.watch(actor.id, 'question', question.id, this.now());
+      const watchers = await this.mail.watches.watchers('question', question.id);
+      const recipients: Recipient[] = [
+        { userId: question.authorId, event: 'answer', key: `answer:${answer.id}` },
+        ...(await this.mentions(answer.bodyText, `mention:a${answer.id}`)),
+        ...watchers.map((userId) => ({ userId, event: 'answer_watched' as const, key: `answer:${answer.id}` })),
+      ];
+      await this.deliver(recipients, { actor, question, community, link: `${questionPath(community, question)}?a=${answer.id}`, excerpt: answer.bodyText });
+    });
+  }
+
+  async commented(actor: User, post: Post, comment: Comment, question: Question, community: Community): Promise<void> {
+    await this.safely('commented', async () => {
+      const link = post.type === 'answer' ? `${questionPath(community, question)}?a=${post.id}` : questionPath(community, question);
+      const recipients: Recipient[] = [
+        { userId: post.authorId, event: 'comment', key: `comment:${comment.id}` },
+        ...(await this.mentions(comment.body, `mention:c${comment.id}`)),
+      ];
+      await this.deliver(recipients, { actor, question, community, link, excerpt: comment.body });
+    });
+  }
+
+  async accepted(actor: User, question: Question, answerId: string, community: Community): Promise<void> {
+    await this.safely('accepted', async () => {
+      const author = await this.answerAuthor(answerId);
+      if (!author) return;
+      await this.deliver([{ userId: author, event: 'accepted', key: `accepted:${answerId}` }], { actor, question, community, link: `${questionPath(community, question)}?a=${answerId}`, excerpt: '' });
+    });
+  }
+
+  /** Set by the composition root: reads an answer's author (the notifier holds no post repository). */
+  answerAuthor: (answerId: string) => Promise<string | null> = async () => null;
+
+  /* ---------- inbox, preferences, watches ---------- */
+
+  unreadCount(user: User): Promise<number> {
+    return this.mail.notifications.unreadCount(user.id);
+  }
+
+  async inbox(user: User, page: number): Promise<{ items: Array<NotificationRecord & { actorName: string | null }>; hasNext: boolean; unread: number }> {
+    const rows = await this.mail.notifications.list(user.id, (page - 1) * INBOX_PAGE_SIZE, INBOX_PAGE_SIZE + 1);
+    const actors = new Map((await this.users.findManyByIds([...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))])).map((u) => [u.id, u.username]));
+    return {
+      items: rows.slice(0, INBOX_PAGE_SIZE).map((r) => ({ ...r, actorName: r.actorId ? (actors.get(r.actorId) ?? null) : null })),
+      hasNext: rows.length > INBOX_PAGE_SIZE,
+      unread: await this.mail.notifications.unreadCount(user.id),
+    };
+  }
+
+  /** Marks one read and returns where it points; NotFound when it is not the member's. */
+  async open(user: User, id: string): Promise<string> {
+    const rows = await this.mail.notifications.list(user.id, 0, 1000);
+    const row = rows.find((r) => r.id === id);
+    if (!row) throw new NotFoundError();
+    await this.mail.notifications.markRead(user.id, id, this.now());
+    return row.link;
+  }
+
+  markAllRead(user: User): Promise<number> {
+    return this.mail.notifications.markAllRead(user.id, this.now());
+  }
+
+  async preferences(user: User): Promise<Record<NotificationKind, NotificationDelivery>> {
+    const chosen = await this.mail.prefs.get(user.id);
+    return Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, chosen[k] ?? DEFAULT_DELIVERY[k]])) as Record<NotificationKind, NotificationDelivery>;
+  }
+
+  async setPreferences(user: User, form: Record<string, string | undefined>): Promise<void> {
+    const errors: Record<string, { key: string }> = {};
+    for (const k of NOTIFICATION_KINDS) if (!(DELIVERIES as readonly string[]).includes(form[k] ?? '')) errors[k] = { key: 'notify.prefs.invalid' };
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    for (const k of NOTIFICATION_KINDS) await this.mail.prefs.set(user.id, k, form[k] as NotificationDelivery, this.now());
+    // Saving the page is an explicit choice: it also lifts a one-click "no mail at all".
+    await this.mail.prefs.set(user.id, '*', 'email', this.now());
+  }
+
+  async setWatch(user: User, type: WatchTarget, targetId: string, on: boolean): Promise<void> {
+    if (on) await this.mail.watches.watch(user.id, type, targetId, this.now());
+    else await this.mail.watches.unwatch(user.id, type, targetId);
+  }
+
+  isWatching(user: User, type: WatchTarget, targetId: string): Promise<boolean> {
+    return this.mail.watches.isWatching(user.id, type, targetId);
+  }
+
+  /* ---------- delivery ---------- */
+
+  private async mentions(text: string, key: string): Promise<Recipient[]> {
+    const out: Recipient[] = [];
+    for (const name of mentionedUsernames(text)) {
+      const u = await this.users.findByUsername(name);
+      if (u) out.push({ userId: u.id, event: 'mention', key });
+    }
+    return out;
+  }
+
+  private async safely(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log?.error({ event: what, err: err instanceof Error ? err.message : String(err) }, 'notification not recorded');
+    }
+  }
+
+  /**
+   * One notification per member (the first, most specific event wins: the asker hears
+   * "answered your question", not also "a question you watch"); none for the actor.
+   */
+  private async deliver(recipients: Recipient[], ctx: EventContext): Promise<void> {
+    const seen = new Set<string>([ctx.actor.id]);
+    const unique = recipients.filter((r) => (seen.has(r.userId) ? false : (seen.add(r.userId), true)));
+    if (unique.length === 0) return;
+    const users = new Map((await this.users.findManyByIds(unique.map((r) => r.userId))).map((u) => [u.id, u]));
+    const profiles = await this.mail.accounts.profiles(unique.map((r) => r.userId));
+    const now = this.now();
+    const writes: NotificationWrite[] = [];
+    for (const r of unique) {
+      const user = users.get(r.userId);
+      if (!user) continue;
+      const delivery = effectiveDelivery(DELIVERY_KIND[r.event], await this.mail.prefs.get(user.id));
+      if (delivery === 'off') continue;
+      const notification = { userId: user.id, eventKey: `${r.event}:${r.key}`, kind: r.event, actorId: ctx.actor.id, threadId: ctx.question.id, title: ctx.question.title, link: ctx.link, now };
+      // Unverified addresses get no notification mail; 'digest' waits for the digest job.
+      const mailIt = delivery === 'email' && (await this.isVerified(user));
+      const locale: Locale = profiles.get(user.id)?.locale ?? ctx.community.defaultLocale;
+      writes.push({
+        notification,
+        mail: mailIt ? await this.composeMail(user, locale, r, ctx, now) : null,
+        batch: { prefix: `notify:${user.id}:t${ctx.question.id}:`, since: now - BATCH_WINDOW_MS },
+      });
+    }
+    if (writes.length === 0) return;
+    await this.mail.notifications.record(writes);
+    if (writes.some((w) => w.mail)) this.wake();
+  }
+
+  private async composeMail(user: User, locale: Locale, r: Recipient, ctx: EventContext, now: number) {
+    const t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
+    const others = await this.mail.notifications.unreadOnThread(user.id, ctx.question.id);
+    const excerpt = ctx.excerpt.length > 400 ? `${ctx.excerpt.slice(0, 400)}…` : ctx.excerpt;
+    return this.composer.compose(
+      {
+        to: user.email,
+        userId: user.id,
+        locale,
+        kind: DELIVERY_KIND[r.event],
+        idempotencyKey: `notify:${user.id}:t${ctx.question.id}:${r.event}:${r.key}`,
+        subject: t(`notify.mail.${r.event}`, { title: ctx.question.title }),
+        heading: t(`notify.event.${r.event}`, { actor: ctx.actor.username, title: ctx.question.title, community: ctx.community.name }),
+        paragraphs: [ctx.question.title, ...(others > 0 ? [t('notify.mail.moreOnThread', { count: others })] : [])],
+        quote: excerpt || undefined,
+        action: { url: ctx.link, label: t('notify.mail.open') },
+      },
+      now,
+    );
+  }
+}
