@@ -26,6 +26,7 @@ import feedRoutes from './routes/feeds/index.js';
 import moderationPostRoutes from './routes/moderation/posts.js';
 import moderationAuditRoutes from './routes/moderation/audit.js';
 import moderationReviewRoutes from './routes/moderation/review.js';
+import moderationSuspensionRoutes from './routes/moderation/suspensions.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -77,6 +78,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(moderationPostRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationAuditRoutes);
   await app.register(moderationReviewRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
 
   return app;
 }

@@ -7,6 +7,7 @@ import type { AppConfig } from '../config.js';
 import type { Locale, User } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
+import { moderationHeader, type ModerationHeaderView } from '../presenters/moderation-header.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
@@ -26,6 +27,8 @@ export interface PageContext {
   searchCommunity?: string;
   flash?: string;
   year: number;
+  /** The header's moderation entry and suspension notice (issue 13). */
+  moderation: ModerationHeaderView | null;
 }
 
 export interface PageOptions {
@@ -73,6 +76,7 @@ export default fp(
         searchCommunity: options.searchCommunity,
         searchQuery: options.searchQuery,
         year: new Date().getFullYear(),
+        moderation: await moderationHeader(app.services.moderationNav, request),
       };
       const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
       return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);

@@ -18,6 +18,7 @@ import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/in
 import { HealthService } from './health/health-service.js';
 import { ModerationService } from './moderation/moderation-service.js';
 import { ModerationGate } from './moderation/qa-gate.js';
+import { ModerationNavService } from './moderation/moderation-nav.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
@@ -38,6 +39,7 @@ export interface Services {
   synonyms: SynonymService;
   health: HealthService;
   moderation: ModerationService;
+  moderationNav: ModerationNavService;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -73,7 +75,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
-  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
+  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation, now));
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
@@ -100,6 +102,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
+    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -21,7 +21,7 @@ import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-l
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
-import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc } from './moderation.js';
+import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, SUSPENSION_MODEL, suspensionSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc, type SuspensionDoc } from './moderation.js';
 
 export interface Models {
   counters: Model<CounterDoc>;
@@ -50,6 +50,7 @@ export interface Models {
   postStates: Model<PostStateDoc>;
   closeVotes: Model<CloseVoteDoc>;
   flags: Model<FlagDoc>;
+  suspensions: Model<SuspensionDoc>;
 }
 
 /**
@@ -87,6 +88,7 @@ export function createModels(conn: Connection): Models {
     postStates: model(POST_STATE_MODEL, postStateSchema),
     closeVotes: model(CLOSE_VOTE_MODEL, closeVoteSchema),
     flags: model(FLAG_MODEL, flagSchema),
+    suspensions: model(SUSPENSION_MODEL, suspensionSchema),
   };
 }
 
@@ -130,4 +132,5 @@ export type {
   PostStateDoc,
   CloseVoteDoc,
   FlagDoc,
+  SuspensionDoc,
 };
