@@ -27,6 +27,7 @@ import moderationPostRoutes from './routes/moderation/posts.js';
 import moderationAuditRoutes from './routes/moderation/audit.js';
 import moderationReviewRoutes from './routes/moderation/review.js';
 import moderationSuspensionRoutes from './routes/moderation/suspensions.js';
+import moderationSettingsRoutes from './routes/moderation/settings.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -79,6 +80,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(moderationAuditRoutes);
   await app.register(moderationReviewRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(moderationSettingsRoutes);
 
   return app;
 }

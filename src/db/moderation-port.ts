@@ -77,4 +77,7 @@ export interface ModerationRepository {
   findSuspension(id: string): Promise<Suspension | null>;
   /** Suspensions in force at `now`, site-wide ones first. */
   activeSuspensions(userId: string, now: number): Promise<Suspension[]>;
+
+  /** Stores a site setting (meta key) and audits the change with its before and after, in one step. */
+  saveSetting(key: string, value: string, actorId: string, now: number): Promise<void>;
 }

@@ -75,7 +75,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
-  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation, now));
+  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits));
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);

@@ -528,4 +528,12 @@ export class SqliteModerationRepository implements ModerationRepository {
       .all(uId, now)
       .map(mapSuspension);
   }
+
+  async saveSetting(key: string, value: string, actorId: string, now: number): Promise<void> {
+    this.db.transaction(() => {
+      const before = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+      this.audit({ actorId, action: 'settings.update', communityId: null, targetType: 'settings', targetId: key, reason: '', before, after: value, now });
+    })();
+  }
 }

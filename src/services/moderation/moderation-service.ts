@@ -1,15 +1,15 @@
 import type { MembershipRepository, MetaRepository, ModerationRepository, PostRepository, RateLimitRepository, UserRepository } from '../../db/ports.js';
 import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError, type FieldErrors } from '../../domain/errors.js';
 import { AUDIT_ACTIONS, CLOSE_REASONS, FLAG_REASONS, type AuditAction, type AuditEntry, type CloseReason, type Flag, type Suspension, type FlagOutcome, type FlagReason, type PostModeration, type ReviewSort } from '../../domain/moderation-types.js';
-import { parseSettings, type ModerationSettings } from '../../domain/moderation-settings.js';
+import { checkSettingsForm, parseSettings, type ModerationSettings } from '../../domain/moderation-settings.js';
 import { canPostIn, isModerator, isStaff } from '../../domain/permissions.js';
 import type { Answer, Post, Question } from '../../domain/qa-types.js';
 import type { Community, Membership, User } from '../../domain/types.js';
 import type { SearchEngine } from '../../search/port.js';
 import type { CommunityService } from '../communities/community-service.js';
-import { assertNotSuspended } from './qa-gate.js';
+import { assertNotSuspended, SETTINGS_META_KEY } from './qa-gate.js';
 
-export const SETTINGS_KEY = 'moderation_settings';
+export const SETTINGS_KEY = SETTINGS_META_KEY;
 export const AUDIT_PAGE_SIZE = 50;
 const MAX_REASON = 500;
 
@@ -54,6 +54,15 @@ export class ModerationService {
 
   async settings(): Promise<ModerationSettings> {
     return parseSettings(await this.meta.get(SETTINGS_KEY));
+  }
+
+  /** Site admins change the trust and moderation settings; the change is audited with before and after. */
+  async saveSettings(user: User, form: Record<string, string>): Promise<ModerationSettings> {
+    if (!user.isAdmin) throw new ForbiddenError();
+    const { settings, errors } = checkSettingsForm(form);
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    await this.repo.saveSetting(SETTINGS_KEY, JSON.stringify(settings), user.id, this.now());
+    return settings;
   }
 
   async access(user: User | null, communityId: string): Promise<Access> {

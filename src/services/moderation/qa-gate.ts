@@ -1,5 +1,6 @@
-import type { ModerationRepository } from '../../db/ports.js';
-import { DomainError, ForbiddenError } from '../../domain/errors.js';
+import type { MetaRepository, ModerationRepository, RateLimitRepository } from '../../db/ports.js';
+import { parseSettings, type ModerationSettings } from '../../domain/moderation-settings.js';
+import { DomainError, ForbiddenError, TooManyRequestsError, ValidationError } from '../../domain/errors.js';
 import type { Post, Question, VoteValue } from '../../domain/qa-types.js';
 import type { Suspension } from '../../domain/moderation-types.js';
 import type { User } from '../../domain/types.js';
@@ -38,8 +39,30 @@ export async function assertNotSuspended(repo: ModerationRepository, user: User,
 export class ModerationGate implements QaGate {
   constructor(
     private readonly repo: ModerationRepository,
+    private readonly meta: MetaRepository,
+    private readonly rateLimits: RateLimitRepository,
     private readonly now: () => number = Date.now,
+    private readonly trustLimits = true,
   ) {}
+
+  private async settings(): Promise<ModerationSettings> {
+    return parseSettings(await this.meta.get(SETTINGS_META_KEY));
+  }
+
+  /** New accounts (young and low reputation) get the trust limits; admins never do. */
+  private isNew(user: User, s: ModerationSettings): boolean {
+    return this.trustLimits && !user.isAdmin && this.now() - user.createdAt < s.newAccountDays * 86_400_000 && user.reputation < s.newAccountReputation;
+  }
+
+  private async limitLinks(user: User, bodyMd: string, s: ModerationSettings): Promise<void> {
+    if (this.isNew(user, s) && countLinks(bodyMd) > s.newAccountMaxLinks) throw new ValidationError({ body: { key: 'mod.trust.tooManyLinks', params: { max: s.newAccountMaxLinks } } });
+  }
+
+  private async rate(key: string, limit: number, windowMs: number, messageKey: string): Promise<void> {
+    const now = this.now();
+    const hit = await this.rateLimits.hit(key, windowMs, now);
+    if (hit.count > limit) throw new TooManyRequestsError(messageKey, Math.max(1, Math.ceil((hit.resetAt - now) / 1000)));
+  }
 
   private notSuspended(user: User, communityId: string): Promise<void> {
     return assertNotSuspended(this.repo, user, communityId, this.now());
@@ -50,12 +73,16 @@ export class ModerationGate implements QaGate {
     return [...states.values()].some((s) => s.lockedAt !== null);
   }
 
-  async beforeAsk(user: User, communityId: string): Promise<void> {
+  async beforeAsk(user: User, communityId: string, bodyMd: string): Promise<void> {
     await this.notSuspended(user, communityId);
+    const s = await this.settings();
+    await this.limitLinks(user, bodyMd, s);
+    if (this.isNew(user, s)) await this.rate(`ask-day:${user.id}`, s.newAccountQuestionsPerDay, 86_400_000, 'mod.trust.questionsPerDay');
   }
 
-  async beforeAnswer(user: User, question: Question): Promise<void> {
+  async beforeAnswer(user: User, question: Question, bodyMd: string): Promise<void> {
     await this.notSuspended(user, question.communityId);
+    await this.limitLinks(user, bodyMd, await this.settings());
     const state = (await this.repo.states([question.id])).get(question.id);
     if (state?.lockedAt != null) throw new ForbiddenError('mod.lockedNoChanges');
     if (state?.closedAt != null) throw new ForbiddenError('mod.closedNoAnswers');
@@ -66,12 +93,24 @@ export class ModerationGate implements QaGate {
     if (await this.locked(post, question)) throw new ForbiddenError('mod.lockedNoChanges');
   }
 
-  async beforeVote(user: User, post: Post, question: Question): Promise<void> {
+  async beforeVote(user: User, post: Post, question: Question, value: VoteValue): Promise<void> {
     await this.notSuspended(user, post.communityId);
+    const s = await this.settings();
+    if (this.trustLimits && value === -1 && !user.isAdmin && user.reputation < s.downvoteReputation) throw new DomainError(403, 'mod.trust.downvoteReputation', { reputation: s.downvoteReputation });
+    if (this.trustLimits && value !== 0) await this.rate(`vote-hour:${user.id}`, s.votesPerHour, 3_600_000, 'mod.trust.votesPerHour');
     if (await this.locked(post, question)) throw new ForbiddenError('mod.lockedNoChanges');
   }
 
   async beforeEdit(user: User, post: Post): Promise<void> {
     await this.notSuspended(user, post.communityId);
   }
+}
+
+/** Where the settings live in the meta store. */
+export const SETTINGS_META_KEY = 'moderation_settings';
+
+/** Links in a Markdown body: inline and reference links, autolinks and bare URLs, each counted once. */
+export function countLinks(md: string): number {
+  const urls = md.match(/\bhttps?:\/\/[^\s)\]>"']+|\bwww\.[^\s)\]>"']+/gi) ?? [];
+  return urls.length;
 }

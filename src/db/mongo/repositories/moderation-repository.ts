@@ -523,4 +523,13 @@ export class MongoModerationRepository implements ModerationRepository {
     const docs = await this.m.suspensions.find({ userId: u, liftedAt: null, $or: [{ endsAt: null }, { endsAt: { $gt: now } }] }).sort({ createdAt: -1 }).lean<SuspensionDoc[]>().exec();
     return docs.map(mapSuspension).sort((a, b) => Number(a.communityId !== null) - Number(b.communityId !== null));
   }
+
+  async saveSetting(key: string, value: string, actorId: string, now: number): Promise<void> {
+    const auditId = await this.ctx.reserveId(SEQUENCES.auditLog);
+    await this.ctx.tx(async (session) => {
+      const before = (await this.m.meta.findById(key, null, { session }).lean<{ value: string }>().exec())?.value ?? null;
+      await this.m.meta.updateOne({ _id: key }, { $set: { value } }, { upsert: true, session }).exec();
+      await this.audit({ actorId, action: 'settings.update', communityId: null, targetType: 'settings', targetId: key, reason: '', before, after: value, now }, session, auditId);
+    });
+  }
 }
