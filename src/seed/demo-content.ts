@@ -4,6 +4,7 @@ import type { User } from '../domain/types.js';
 import { demoCommunities, demoUsers, demoVoters, DEMO_PASSWORD } from './demo-data.js';
 import { demoQuestions } from './demo-questions.js';
 import { seedDemoFaq } from './demo-faq.js';
+import { seedDemoModeration } from './demo-moderation.js';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
@@ -20,6 +21,11 @@ export async function seedIfEmpty(storage: Storage, services: Services): Promise
 }
 
 export async function seedDemo(storage: Storage, services: Services): Promise<void> {
+  // A year of demo activity by fresh accounts: the new-account trust limits do not apply.
+  await services.qaGate.withoutTrustLimits(() => seedDemoContent(storage, services));
+}
+
+async function seedDemoContent(storage: Storage, services: Services): Promise<void> {
   const users = new Map<string, User>();
   for (const u of demoUsers) {
     const user = await services.auth.register(
@@ -63,4 +69,5 @@ export async function seedDemo(storage: Storage, services: Services): Promise<vo
   }
 
   await seedDemoFaq(services, admin);
+  await seedDemoModeration(storage, services, user);
 }

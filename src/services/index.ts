@@ -40,6 +40,8 @@ export interface Services {
   health: HealthService;
   moderation: ModerationService;
   moderationNav: ModerationNavService;
+  /** The Q&A service's moderation gate (the demo seed pauses its trust limits). */
+  qaGate: ModerationGate;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -71,11 +73,12 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     { maxPerIp: config.loginMaxAttemptsPerIp, maxPerAccount: config.loginMaxAttemptsPerAccount, windowSeconds: config.loginWindowSeconds },
     now,
   );
+  const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
-  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits));
+  const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
@@ -102,6 +105,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
+    qaGate,
     moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {

@@ -45,13 +45,33 @@ export class ModerationGate implements QaGate {
     private readonly trustLimits = true,
   ) {}
 
+  private paused = 0;
+
+  /**
+   * Runs fn with the trust limits off: the demo seed writes a year of activity for a handful
+   * of fresh accounts in a few seconds, which no new account could do. Suspensions, closes
+   * and locks still apply.
+   */
+  async withoutTrustLimits<T>(fn: () => Promise<T>): Promise<T> {
+    this.paused++;
+    try {
+      return await fn();
+    } finally {
+      this.paused--;
+    }
+  }
+
+  private get limitsOn(): boolean {
+    return this.trustLimits && this.paused === 0;
+  }
+
   private async settings(): Promise<ModerationSettings> {
     return parseSettings(await this.meta.get(SETTINGS_META_KEY));
   }
 
   /** New accounts (young and low reputation) get the trust limits; admins never do. */
   private isNew(user: User, s: ModerationSettings): boolean {
-    return this.trustLimits && !user.isAdmin && this.now() - user.createdAt < s.newAccountDays * 86_400_000 && user.reputation < s.newAccountReputation;
+    return this.limitsOn && !user.isAdmin && this.now() - user.createdAt < s.newAccountDays * 86_400_000 && user.reputation < s.newAccountReputation;
   }
 
   private async limitLinks(user: User, bodyMd: string, s: ModerationSettings): Promise<void> {
@@ -96,8 +116,8 @@ export class ModerationGate implements QaGate {
   async beforeVote(user: User, post: Post, question: Question, value: VoteValue): Promise<void> {
     await this.notSuspended(user, post.communityId);
     const s = await this.settings();
-    if (this.trustLimits && value === -1 && !user.isAdmin && user.reputation < s.downvoteReputation) throw new DomainError(403, 'mod.trust.downvoteReputation', { reputation: s.downvoteReputation });
-    if (this.trustLimits && value !== 0) await this.rate(`vote-hour:${user.id}`, s.votesPerHour, 3_600_000, 'mod.trust.votesPerHour');
+    if (this.limitsOn && value === -1 && !user.isAdmin && user.reputation < s.downvoteReputation) throw new DomainError(403, 'mod.trust.downvoteReputation', { reputation: s.downvoteReputation });
+    if (this.limitsOn && value !== 0) await this.rate(`vote-hour:${user.id}`, s.votesPerHour, 3_600_000, 'mod.trust.votesPerHour');
     if (await this.locked(post, question)) throw new ForbiddenError('mod.lockedNoChanges');
   }
 
