@@ -28,6 +28,8 @@ import feedRoutes from './routes/feeds/index.js';
 import moderationPostRoutes from './routes/moderation/posts.js';
 import moderationAuditRoutes from './routes/moderation/audit.js';
 import moderationReviewRoutes from './routes/moderation/review.js';
+import moderationSuspensionRoutes from './routes/moderation/suspensions.js';
+import moderationSettingsRoutes from './routes/moderation/settings.js';
 
 import { loggerOptions, OneLineRequestLog } from './logging.js';
 import adminMailRoutes from './routes/admin/mail.js';
@@ -93,6 +95,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(supportRoutes);
   await app.register(notificationRoutes);
+  await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
+  await app.register(moderationSettingsRoutes);
 
   return app;
 }

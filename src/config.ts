@@ -31,6 +31,12 @@ export interface AppConfig {
   /** Per-route request rate limits (requests per minute per IP). */
   postRateLimitPerMinute: number;
   trustProxy: boolean;
+  /**
+   * New-account trust limits (links, questions per day, downvote reputation, vote rate).
+   * On by default; the test environment turns them off so suites about other features can
+   * use fresh accounts freely (the moderation suites turn them back on).
+   */
+  trustLimits: boolean;
   /** Outbound mail: .eml files under DATA_DIR/mail by default, SMTP when SMTP_URL is set. */
   mail: MailConfig;
 }
@@ -163,6 +169,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     postRateLimitPerMinute: intFrom(env, 'POST_RATE_LIMIT_PER_MINUTE', 120, 1, 1000000, problems),
     trustProxy: boolFrom(env, 'TRUST_PROXY', false, problems),
     mail,
+    trustLimits: boolFrom(env, 'TRUST_LIMITS', nodeEnv !== 'test', problems),
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

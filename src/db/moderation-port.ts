@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFilter, AuditInput, CloseInput, CloseVoteTally, Flag, FlaggedPost, FlagInput, FlagOutcome, PostModeration, ReviewSort } from '../domain/moderation-types.js';
+import type { AuditEntry, AuditFilter, AuditInput, CloseInput, CloseVoteTally, Flag, FlaggedPost, FlagInput, FlagOutcome, PostModeration, ReviewSort, Suspension, SuspensionInput } from '../domain/moderation-types.js';
 import type { Answer, Post } from '../domain/qa-types.js';
 
 /*
@@ -69,4 +69,15 @@ export interface ModerationRepository {
   flagsByUser(userId: string, limit: number): Promise<Flag[]>;
   /** Which of these posts the member has flagged. */
   flaggedBy(userId: string, postIds: string[]): Promise<Set<string>>;
+
+  /** Records the suspension, ends every session of the account and audits it, in one step. */
+  suspend(input: SuspensionInput): Promise<Suspension>;
+  /** Lifts it (ConflictError('mod.suspension.notActive') when lifted or over already). */
+  unsuspend(suspensionId: string, actorId: string, reason: string, now: number): Promise<Suspension>;
+  findSuspension(id: string): Promise<Suspension | null>;
+  /** Suspensions in force at `now`, site-wide ones first. */
+  activeSuspensions(userId: string, now: number): Promise<Suspension[]>;
+
+  /** Stores a site setting (meta key) and audits the change with its before and after, in one step. */
+  saveSetting(key: string, value: string, actorId: string, now: number): Promise<void>;
 }

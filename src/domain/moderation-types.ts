@@ -148,3 +148,25 @@ export interface FlaggedPost {
 }
 
 export type ReviewSort = 'newest' | 'most';
+
+/** A suspension: read-only in one community, or (communityId null) everywhere; endsAt null is for good. */
+export interface Suspension {
+  id: string;
+  userId: string;
+  communityId: string | null;
+  reason: string;
+  endsAt: number | null;
+  createdBy: string;
+  createdAt: number;
+  liftedAt: number | null;
+  liftedBy: string | null;
+}
+
+export interface SuspensionInput {
+  userId: string;
+  communityId: string | null;
+  reason: string;
+  endsAt: number | null;
+  actorId: string;
+  now: number;
+}

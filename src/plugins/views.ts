@@ -8,6 +8,7 @@ import type { Locale, User } from '../domain/types.js';
 import type { Translate } from '../i18n/index.js';
 import { translateHtml } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
+import { moderationHeader, type ModerationHeaderView } from '../presenters/moderation-header.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
@@ -31,6 +32,8 @@ export interface PageContext {
   year: number;
   /** For the bell in the header (0 for visitors). */
   unreadNotifications: number;
+  /** The header's moderation entry and suspension notice (issue 13). */
+  moderation: ModerationHeaderView | null;
 }
 
 export interface PageOptions {
@@ -81,6 +84,7 @@ export default fp(
         year: new Date().getFullYear(),
         // The bell must never break a page (error pages included): no count rather than no page.
         unreadNotifications: request.user ? await this.server.services.notifications.unreadCount(request.user).catch(() => 0) : 0,
+        moderation: await moderationHeader(app.services.moderationNav, request),
       };
       const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
       return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);

@@ -6,6 +6,7 @@ import { createServices } from '../services/index.js';
 import { demoCommunities, demoUsers, demoVoters, DEMO_PASSWORD } from './demo-data.js';
 import { demoQuestions } from './demo-questions.js';
 import { seedDemoFaq } from './demo-faq.js';
+import { seedDemoModeration } from './demo-moderation.js';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
@@ -41,6 +42,11 @@ export function demoClock(realNow: number = Date.now()) {
 }
 
 export async function seedDemo(storage: Storage, services: Services, clock: ReturnType<typeof demoClock> = demoClock()): Promise<void> {
+  // A year of demo activity by fresh accounts: the new-account trust limits do not apply.
+  await services.qaGate.withoutTrustLimits(() => seedDemoContent(storage, services, clock));
+}
+
+async function seedDemoContent(storage: Storage, services: Services, clock: ReturnType<typeof demoClock>): Promise<void> {
   const users = new Map<string, User>();
   for (const u of demoUsers) {
     const user = await services.auth.register(
@@ -87,4 +93,5 @@ export async function seedDemo(storage: Storage, services: Services, clock: Retu
   }
 
   await seedDemoFaq(services, admin);
+  await seedDemoModeration(storage, services, user);
 }

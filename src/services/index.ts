@@ -19,6 +19,7 @@ import { createSearchEngine, SearchRuntime, type RuntimeLog } from '../search/in
 import { HealthService } from './health/health-service.js';
 import { ModerationService } from './moderation/moderation-service.js';
 import { ModerationGate } from './moderation/qa-gate.js';
+import { ModerationNavService } from './moderation/moderation-nav.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
@@ -55,6 +56,9 @@ export interface Services {
   /** Customer service in business communities (issue 12). */
   support: SupportServices;
   notifications: NotificationService;
+  moderationNav: ModerationNavService;
+  /** The Q&A service's moderation gate (the demo seed pauses its trust limits). */
+  qaGate: ModerationGate;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
 }
@@ -93,6 +97,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     { maxPerIp: config.loginMaxAttemptsPerIp, maxPerAccount: config.loginMaxAttemptsPerAccount, windowSeconds: config.loginWindowSeconds },
     now,
   );
+  const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
@@ -114,7 +119,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   notifications.answerAuthor = async (answerId) => (await storage.posts.findPost(answerId))?.authorId ?? null;
   // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
-  const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, new ModerationGate(storage.moderation));
+  const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
@@ -145,6 +150,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
     support: { staff, service: new SupportService(storage.support, communities, storage.memberships, now) },
+    qaGate,
+    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -40,6 +40,7 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   auditLog: { _id: 1, actorId: 1, action: 'question.close', communityId: 1, targetType: 'post', targetId: '2', reason: 'dup', before: null, after: null, createdAt: T },
   postStates: { _id: 2, closedAt: T, closedBy: 1, closeReason: 'duplicate', closeNote: '', duplicateOf: 3, lockedAt: null, lockedBy: null, lockReason: '', deletedBy: null, deleteReason: '', hiddenAt: null },
   closeVotes: { questionId: 2, userId: 1, kind: 'close', reason: 'off-topic', duplicateOf: null, createdAt: T },
+  suspensions: { _id: 1, userId: 2, communityId: null, reason: 'spam', endsAt: null, createdBy: 1, createdAt: T, liftedAt: null, liftedBy: null },
   flags: { _id: 1, postId: 2, communityId: 1, userId: 3, reason: 'spam', text: '', createdAt: T, resolvedAt: null, resolvedBy: null, outcome: null },
   mailQueue: { _id: 1, idempotencyKey: 'verify:abc', to: 'a@example.test', userId: 1, kind: 'verify', locale: 'zh-CN', subject: 's', html: '<p>h</p>', text: 't', headers: '{}', status: 'queued', attempts: 0, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, lastError: null, createdAt: T, sentAt: null, messageId: null },
   notificationPrefs: { _id: '1:answer', userId: 1, kind: 'answer', delivery: 'email', updatedAt: T },

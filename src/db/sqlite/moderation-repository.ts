@@ -15,6 +15,8 @@ import {
   type FlagReason,
   type PostModeration,
   type ReviewSort,
+  type Suspension,
+  type SuspensionInput,
   HIDING_FLAG_REASONS,
 } from '../../domain/moderation-types.js';
 import type { Answer, Post, PostType, VoteValue } from '../../domain/qa-types.js';
@@ -113,6 +115,32 @@ function mapFlag(r: FlagRow): Flag {
     resolvedAt: r.resolved_at,
     resolvedBy: str(r.resolved_by),
     outcome: r.outcome as FlagOutcome | null,
+  };
+}
+
+interface SuspensionRow {
+  id: number;
+  user_id: number;
+  community_id: number | null;
+  reason: string;
+  ends_at: number | null;
+  created_by: number;
+  created_at: number;
+  lifted_at: number | null;
+  lifted_by: number | null;
+}
+
+function mapSuspension(r: SuspensionRow): Suspension {
+  return {
+    id: String(r.id),
+    userId: String(r.user_id),
+    communityId: str(r.community_id),
+    reason: r.reason,
+    endsAt: r.ends_at,
+    createdBy: String(r.created_by),
+    createdAt: r.created_at,
+    liftedAt: r.lifted_at,
+    liftedBy: str(r.lifted_by),
   };
 }
 
@@ -458,5 +486,54 @@ export class SqliteModerationRepository implements ModerationRepository {
     if (uId === null || ids.length === 0) return new Set();
     const rows = this.db.prepare<number[], { post_id: number }>(`SELECT post_id FROM flags WHERE user_id = ? AND post_id IN (${ids.map(() => '?').join(',')})`).all(uId, ...ids);
     return new Set(rows.map((r) => String(r.post_id)));
+  }
+
+  async suspend(input: SuspensionInput): Promise<Suspension> {
+    const uId = toRowId(input.userId);
+    if (uId === null) throw new NotFoundError('user.notFound');
+    return this.db.transaction(() => {
+      if (!this.db.prepare('SELECT 1 FROM users WHERE id = ?').get(uId)) throw new NotFoundError('user.notFound');
+      const row = this.db
+        .prepare<unknown[], SuspensionRow>('INSERT INTO suspensions (user_id, community_id, reason, ends_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *')
+        .get(uId, input.communityId === null ? null : toRowId(input.communityId), input.reason, input.endsAt, toRowId(input.actorId), input.now)!;
+      this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(uId);
+      this.audit({ actorId: input.actorId, action: 'user.suspend', communityId: input.communityId, targetType: 'user', targetId: String(uId), reason: input.reason, after: JSON.stringify({ endsAt: input.endsAt, siteWide: input.communityId === null }), now: input.now });
+      return mapSuspension(row);
+    })();
+  }
+
+  async unsuspend(suspensionId: string, actorId: string, reason: string, now: number): Promise<Suspension> {
+    const sId = toRowId(suspensionId);
+    return this.db.transaction(() => {
+      const row = sId === null ? undefined : this.db.prepare<[number], SuspensionRow>('SELECT * FROM suspensions WHERE id = ?').get(sId);
+      if (!row) throw new NotFoundError('mod.suspension.notFound');
+      if (row.lifted_at !== null || (row.ends_at !== null && row.ends_at <= now)) throw new ConflictError('mod.suspension.notActive');
+      const updated = this.db.prepare<[number, number | null, number], SuspensionRow>('UPDATE suspensions SET lifted_at = ?, lifted_by = ? WHERE id = ? RETURNING *').get(now, toRowId(actorId), row.id)!;
+      this.audit({ actorId, action: 'user.unsuspend', communityId: str(row.community_id), targetType: 'user', targetId: String(row.user_id), reason, before: JSON.stringify({ reason: row.reason, endsAt: row.ends_at }), now });
+      return mapSuspension(updated);
+    })();
+  }
+
+  async findSuspension(id: string): Promise<Suspension | null> {
+    const sId = toRowId(id);
+    const row = sId === null ? undefined : this.db.prepare<[number], SuspensionRow>('SELECT * FROM suspensions WHERE id = ?').get(sId);
+    return row ? mapSuspension(row) : null;
+  }
+
+  async activeSuspensions(userId: string, now: number): Promise<Suspension[]> {
+    const uId = toRowId(userId);
+    if (uId === null) return [];
+    return this.db
+      .prepare<[number, number], SuspensionRow>('SELECT * FROM suspensions WHERE user_id = ? AND lifted_at IS NULL AND (ends_at IS NULL OR ends_at > ?) ORDER BY community_id IS NOT NULL, created_at DESC')
+      .all(uId, now)
+      .map(mapSuspension);
+  }
+
+  async saveSetting(key: string, value: string, actorId: string, now: number): Promise<void> {
+    this.db.transaction(() => {
+      const before = this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value ?? null;
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+      this.audit({ actorId, action: 'settings.update', communityId: null, targetType: 'settings', targetId: key, reason: '', before, after: value, now });
+    })();
   }
 }

@@ -1,14 +1,15 @@
 import type { MembershipRepository, MetaRepository, ModerationRepository, PostRepository, RateLimitRepository, UserRepository } from '../../db/ports.js';
 import { ForbiddenError, NotFoundError, TooManyRequestsError, ValidationError, type FieldErrors } from '../../domain/errors.js';
-import { AUDIT_ACTIONS, CLOSE_REASONS, FLAG_REASONS, type AuditAction, type AuditEntry, type CloseReason, type Flag, type FlagOutcome, type FlagReason, type PostModeration, type ReviewSort } from '../../domain/moderation-types.js';
-import { parseSettings, type ModerationSettings } from '../../domain/moderation-settings.js';
+import { AUDIT_ACTIONS, CLOSE_REASONS, FLAG_REASONS, type AuditAction, type AuditEntry, type CloseReason, type Flag, type Suspension, type FlagOutcome, type FlagReason, type PostModeration, type ReviewSort } from '../../domain/moderation-types.js';
+import { checkSettingsForm, parseSettings, type ModerationSettings } from '../../domain/moderation-settings.js';
 import { canPostIn, isModerator, isStaff } from '../../domain/permissions.js';
 import type { Answer, Post, Question } from '../../domain/qa-types.js';
 import type { Community, Membership, User } from '../../domain/types.js';
 import type { SearchEngine } from '../../search/port.js';
 import type { CommunityService } from '../communities/community-service.js';
+import { assertNotSuspended, SETTINGS_META_KEY } from './qa-gate.js';
 
-export const SETTINGS_KEY = 'moderation_settings';
+export const SETTINGS_KEY = SETTINGS_META_KEY;
 export const AUDIT_PAGE_SIZE = 50;
 const MAX_REASON = 500;
 
@@ -18,6 +19,8 @@ export interface Access {
   moderator: boolean;
   /** Staff of the community: may read the queues and the log, not act. */
   staff: boolean;
+  /** Suspended here or everywhere: read-only. */
+  suspended: boolean;
 }
 
 export interface DuplicateCandidate {
@@ -53,16 +56,101 @@ export class ModerationService {
     return parseSettings(await this.meta.get(SETTINGS_KEY));
   }
 
+  /** Site admins change the trust and moderation settings; the change is audited with before and after. */
+  async saveSettings(user: User, form: Record<string, string>): Promise<ModerationSettings> {
+    if (!user.isAdmin) throw new ForbiddenError();
+    const { settings, errors } = checkSettingsForm(form);
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    await this.repo.saveSetting(SETTINGS_KEY, JSON.stringify(settings), user.id, this.now());
+    return settings;
+  }
+
   async access(user: User | null, communityId: string): Promise<Access> {
-    if (!user) return { membership: null, moderator: false, staff: false };
-    const membership = await this.memberships.find(communityId, user.id);
-    return { membership, moderator: isModerator(user, membership), staff: isStaff(membership) };
+    if (!user) return { membership: null, moderator: false, staff: false, suspended: false };
+    const [membership, active] = await Promise.all([this.memberships.find(communityId, user.id), this.repo.activeSuspensions(user.id, this.now())]);
+    const suspended = active.some((s) => s.communityId === null || s.communityId === communityId);
+    // A suspended moderator keeps reading but acts as nobody until the suspension ends.
+    return { membership, moderator: isModerator(user, membership) && !suspended, staff: isStaff(membership), suspended };
   }
 
   private async requireModerator(user: User, communityId: string): Promise<Access> {
     const access = await this.access(user, communityId);
     if (!access.moderator) throw new ForbiddenError('mod.onlyModerators');
     return access;
+  }
+
+  /* ----- suspensions ----- */
+
+  /** The suspend form: the account, its suspensions in force, and where the viewer may suspend. */
+  async suspendForm(user: User, username: string): Promise<{ target: User; active: Array<Suspension & { canLift: boolean }>; communities: Community[]; siteWide: boolean }> {
+    const target = await this.users.findByUsername(username);
+    if (!target) throw new NotFoundError('user.notFound');
+    const communities = await this.moderatedCommunities(user);
+    if (communities.length === 0) throw new ForbiddenError('mod.onlyModerators');
+    const active = await this.repo.activeSuspensions(target.id, this.now());
+    const ids = new Set(communities.map((c) => c.id));
+    return { target, communities, siteWide: user.isAdmin, active: active.map((s) => ({ ...s, canLift: user.isAdmin || (s.communityId !== null && ids.has(s.communityId)) })) };
+  }
+
+  /** Communities the user moderates (every one for a site admin). */
+  async moderatedCommunities(user: User): Promise<Community[]> {
+    if (user.isAdmin) return this.communities.list();
+    const mine = await this.memberships.listForUser(user.id);
+    return mine.filter((m) => m.membership.role === 'moderator').map((m) => m.community);
+  }
+
+  /**
+   * Suspends an account in one community (its moderators) or everywhere (site admins only),
+   * for a number of days or for good; every session of the account ends. With `postId`, the
+   * flags on that post are resolved as "suspended".
+   */
+  async suspend(user: User, input: { username: string; community: string; days: string; reason: string; postId: string }): Promise<{ target: User; suspension: Suspension }> {
+    const target = await this.users.findByUsername(input.username);
+    if (!target) throw new NotFoundError('user.notFound');
+    const errors: FieldErrors = {};
+    let communityId: string | null = null;
+    if (input.community === '') {
+      if (!user.isAdmin) throw new ForbiddenError('mod.suspend.siteWideAdminsOnly');
+    } else {
+      const community = await this.communities.getBySlug(input.community).catch(() => null);
+      if (!community) errors.community = { key: 'mod.suspend.communityRequired' };
+      else {
+        await this.requireModerator(user, community.id);
+        communityId = community.id;
+      }
+    }
+    if (target.id === user.id) throw new ForbiddenError('mod.suspend.self');
+    if (target.isAdmin && !user.isAdmin) throw new ForbiddenError('mod.onlyModerators');
+    const days = input.days === 'permanent' ? null : /^\d{1,4}$/.test(input.days) && Number(input.days) >= 1 && Number(input.days) <= 3650 ? Number(input.days) : NaN;
+    if (Number.isNaN(days)) errors.days = { key: 'mod.suspend.daysInvalid' };
+    const reason = input.reason.trim();
+    if (reason === '') errors.reason = { key: 'mod.reasonRequired' };
+    if (Array.from(reason).length > MAX_REASON) errors.reason = { key: 'mod.reasonTooLong', params: { max: MAX_REASON } };
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const now = this.now();
+    const suspension = await this.repo.suspend({ userId: target.id, communityId, reason, endsAt: days === null ? null : now + days! * 86_400_000, actorId: user.id, now });
+    if (/^[1-9]\d{0,15}$/.test(input.postId)) {
+      const post = await this.repo.findPostAny(input.postId);
+      if (post && post.authorId === target.id && (communityId === null || post.communityId === communityId)) {
+        await this.repo.resolveFlags(post.id, user.id, 'suspended', reason, now).catch(() => 0);
+      }
+    }
+    return { target, suspension };
+  }
+
+  async unsuspend(user: User, suspensionId: string, reason: string): Promise<{ target: User }> {
+    const s = await this.repo.findSuspension(suspensionId);
+    if (!s) throw new NotFoundError('mod.suspension.notFound');
+    if (s.communityId === null ? !user.isAdmin : !(await this.access(user, s.communityId)).moderator) throw new ForbiddenError('mod.onlyModerators');
+    await this.repo.unsuspend(s.id, user.id, checkReason(reason, false), this.now());
+    const target = await this.users.findById(s.userId);
+    if (!target) throw new NotFoundError('user.notFound');
+    return { target };
+  }
+
+  /** The viewer's own suspensions in force (shown to them on every page). */
+  async activeSuspensions(user: User): Promise<Suspension[]> {
+    return this.repo.activeSuspensions(user.id, this.now());
   }
 
   /** Any post (deleted ones too); a malformed or unknown id is not found. */
@@ -102,9 +190,9 @@ export class ModerationService {
       const q = await this.posts.findQuestion(state.duplicateOf);
       if (q) original = { id: q.id, title: q.title, url: `/c/${community.slug}/q/${q.id}/${encodeURIComponent(q.slug)}` };
     }
-    const canVoteClose = Boolean(viewer && !access.moderator && access.membership && viewer.reputation >= settings.closeVoteReputation);
+    const canVoteClose = Boolean(viewer && !access.moderator && !access.suspended && access.membership && viewer.reputation >= settings.closeVoteReputation);
     states.delete(question.id);
-    return { question: state, answers: states, original, access, canVoteClose, votes, votesNeeded: settings.closeVotesNeeded, deletedAnswers, flagged, canFlag: canPostIn(viewer, access.membership) };
+    return { question: state, answers: states, original, access, canVoteClose, votes, votesNeeded: settings.closeVotesNeeded, deletedAnswers, flagged, canFlag: canPostIn(viewer, access.membership) && !access.suspended };
   }
 
   /* ----- flags and the review queue ----- */
@@ -115,6 +203,7 @@ export class ModerationService {
     const access = await this.access(user, post.communityId);
     if (!canPostIn(user, access.membership)) throw new ForbiddenError('qa.joinToParticipate');
     if (post.authorId === user.id) throw new ForbiddenError('mod.flag.own');
+    await assertNotSuspended(this.repo, user, post.communityId, this.now());
     const errors: FieldErrors = {};
     const reason = (FLAG_REASONS as readonly string[]).includes(input.reason) ? (input.reason as FlagReason) : null;
     if (!reason) errors.reason = { key: 'mod.flag.reasonRequired' };
@@ -266,6 +355,7 @@ export class ModerationService {
 
   private requireCloser(user: User, access: Access, settings: ModerationSettings): void {
     if (access.moderator) return;
+    if (access.suspended) throw new ForbiddenError('mod.suspended');
     if (!access.membership) throw new ForbiddenError('qa.joinToParticipate');
     if (user.reputation < settings.closeVoteReputation) throw new ForbiddenError('mod.closeNeedsReputation');
   }

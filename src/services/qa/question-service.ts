@@ -179,7 +179,8 @@ export class QuestionService implements RecentActivitySource {
   }
 
   async edit(user: User, postId: string, input: { title: string; body: string; tags: string; reason: string }): Promise<{ post: Post; question: Question; community: Community }> {
-    const { post, community } = await this.editable(user, postId);
+    const { post, question: thread, community } = await this.editable(user, postId);
+    await this.gate?.beforeEdit(user, post, thread);
     const errors: FieldErrors = {};
     const body = input.body.replace(/\r\n/g, '\n');
     const reason = input.reason.trim();

@@ -37,7 +37,7 @@ import {
   type ImportedPostLinkDoc,
   type PostAttributionDoc,
 } from './import.js';
-import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc } from './moderation.js';
+import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLAG_MODEL, flagSchema, POST_STATE_MODEL, postStateSchema, SUSPENSION_MODEL, suspensionSchema, type AuditLogDoc, type CloseVoteDoc, type FlagDoc, type PostStateDoc, type SuspensionDoc } from './moderation.js';
 import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
 import { NOTIFICATION_MODEL, notificationSchema, WATCH_MODEL, watchSchema, type NotificationDoc, type WatchDoc } from './notification.js';
@@ -84,6 +84,7 @@ export interface Models {
   supportRatings: Model<SupportRatingDoc>;
   notifications: Model<NotificationDoc>;
   watches: Model<WatchDoc>;
+  suspensions: Model<SuspensionDoc>;
 }
 
 /**
@@ -135,6 +136,7 @@ export function createModels(conn: Connection): Models {
     supportRatings: model(SUPPORT_RATING_MODEL, supportRatingSchema),
     notifications: model(NOTIFICATION_MODEL, notificationSchema),
     watches: model(WATCH_MODEL, watchSchema),
+    suspensions: model(SUSPENSION_MODEL, suspensionSchema),
   };
 }
 
@@ -192,4 +194,5 @@ export type {
   SupportRatingDoc,
   NotificationDoc,
   WatchDoc,
+  SuspensionDoc,
 };

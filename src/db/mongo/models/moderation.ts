@@ -126,3 +126,32 @@ export const flagSchema = new Schema<FlagDoc>(
 flagSchema.index({ postId: 1, userId: 1 }, { name: 'flags_one_per_member', unique: true });
 flagSchema.index({ communityId: 1, resolvedAt: 1, createdAt: -1 }, { name: 'flags_open' });
 flagSchema.index({ userId: 1, createdAt: -1 }, { name: 'flags_user' });
+
+export interface SuspensionDoc {
+  _id: number;
+  userId: number;
+  communityId: number | null;
+  reason: string;
+  endsAt: number | null;
+  createdBy: number;
+  createdAt: number;
+  liftedAt: number | null;
+  liftedBy: number | null;
+}
+
+export const SUSPENSION_MODEL = 'Suspension';
+export const suspensionSchema = new Schema<SuspensionDoc>(
+  {
+    _id: idField,
+    userId: idField,
+    communityId: nullableIdField,
+    reason: { type: String, required: true },
+    endsAt: nullableTimeField,
+    createdBy: idField,
+    createdAt: timeField,
+    liftedAt: nullableTimeField,
+    liftedBy: nullableIdField,
+  },
+  schemaOptions('suspensions'),
+);
+suspensionSchema.index({ userId: 1, liftedAt: 1 }, { name: 'suspensions_user' });

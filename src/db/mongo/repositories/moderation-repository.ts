@@ -16,6 +16,8 @@ import {
   type FlagReason,
   type PostModeration,
   type ReviewSort,
+  type Suspension,
+  type SuspensionInput,
   HIDING_FLAG_REASONS,
 } from '../../../domain/moderation-types.js';
 import type { Answer, Post, VoteValue } from '../../../domain/qa-types.js';
@@ -23,7 +25,7 @@ import { reputationForVote } from '../../../domain/reputation.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
 import { idOrNull, parseId, parseIds, searchDocIdOf, SEQUENCES } from '../ids.js';
 import { mapPost } from '../mappers.js';
-import type { AuditLogDoc, FlagDoc, PostDoc, PostStateDoc, VoteDoc } from '../models/index.js';
+import type { AuditLogDoc, FlagDoc, PostDoc, PostStateDoc, SuspensionDoc, VoteDoc } from '../models/index.js';
 import { isDuplicateKeyError } from '../connection.js';
 import type { MongoContext } from './context.js';
 
@@ -86,6 +88,20 @@ function mapFlag(d: FlagDoc): Flag {
     resolvedAt: d.resolvedAt ?? null,
     resolvedBy: idOrNull(d.resolvedBy),
     outcome: (d.outcome ?? null) as FlagOutcome | null,
+  };
+}
+
+function mapSuspension(d: SuspensionDoc): Suspension {
+  return {
+    id: String(d._id),
+    userId: String(d.userId),
+    communityId: idOrNull(d.communityId),
+    reason: d.reason,
+    endsAt: d.endsAt ?? null,
+    createdBy: String(d.createdBy),
+    createdAt: d.createdAt,
+    liftedAt: d.liftedAt ?? null,
+    liftedBy: idOrNull(d.liftedBy),
   };
 }
 
@@ -466,5 +482,54 @@ export class MongoModerationRepository implements ModerationRepository {
     const ids = parseIds(postIds);
     if (u === null || ids.length === 0) return new Set();
     return new Set((await this.m.flags.find({ userId: u, postId: { $in: ids } }, { postId: 1 }).lean<Array<{ postId: number }>>().exec()).map((d) => String(d.postId)));
+  }
+
+  async suspend(input: SuspensionInput): Promise<Suspension> {
+    const userId = parseId(input.userId);
+    if (userId === null) throw new NotFoundError('user.notFound');
+    const [id, auditId] = [await this.ctx.reserveId(SEQUENCES.suspensions), await this.ctx.reserveId(SEQUENCES.auditLog)];
+    return this.ctx.tx(async (session) => {
+      if (!(await this.m.users.exists({ _id: userId }).session(session))) throw new NotFoundError('user.notFound');
+      const doc: SuspensionDoc = { _id: id, userId, communityId: input.communityId === null ? null : parseId(input.communityId), reason: input.reason, endsAt: input.endsAt, createdBy: parseId(input.actorId)!, createdAt: input.now, liftedAt: null, liftedBy: null };
+      await this.m.suspensions.create([doc], { session });
+      await this.m.sessions.deleteMany({ userId }, { session }).exec();
+      await this.audit({ actorId: input.actorId, action: 'user.suspend', communityId: input.communityId, targetType: 'user', targetId: String(userId), reason: input.reason, after: JSON.stringify({ endsAt: input.endsAt, siteWide: input.communityId === null }), now: input.now }, session, auditId);
+      return mapSuspension(doc);
+    });
+  }
+
+  async unsuspend(suspensionId: string, actorId: string, reason: string, now: number): Promise<Suspension> {
+    const id = parseId(suspensionId);
+    const auditId = await this.ctx.reserveId(SEQUENCES.auditLog);
+    return this.ctx.tx(async (session) => {
+      const doc = id === null ? null : await this.m.suspensions.findById(id, null, { session }).lean<SuspensionDoc>().exec();
+      if (!doc) throw new NotFoundError('mod.suspension.notFound');
+      if (doc.liftedAt !== null || (doc.endsAt !== null && doc.endsAt <= now)) throw new ConflictError('mod.suspension.notActive');
+      await this.m.suspensions.updateOne({ _id: doc._id }, { $set: { liftedAt: now, liftedBy: parseId(actorId) } }, { session }).exec();
+      await this.audit({ actorId, action: 'user.unsuspend', communityId: idOrNull(doc.communityId), targetType: 'user', targetId: String(doc.userId), reason, before: JSON.stringify({ reason: doc.reason, endsAt: doc.endsAt }), now }, session, auditId);
+      return mapSuspension({ ...doc, liftedAt: now, liftedBy: parseId(actorId) });
+    });
+  }
+
+  async findSuspension(id: string): Promise<Suspension | null> {
+    const n = parseId(id);
+    const doc = n === null ? null : await this.m.suspensions.findById(n).lean<SuspensionDoc>().exec();
+    return doc ? mapSuspension(doc) : null;
+  }
+
+  async activeSuspensions(userId: string, now: number): Promise<Suspension[]> {
+    const u = parseId(userId);
+    if (u === null) return [];
+    const docs = await this.m.suspensions.find({ userId: u, liftedAt: null, $or: [{ endsAt: null }, { endsAt: { $gt: now } }] }).sort({ createdAt: -1 }).lean<SuspensionDoc[]>().exec();
+    return docs.map(mapSuspension).sort((a, b) => Number(a.communityId !== null) - Number(b.communityId !== null));
+  }
+
+  async saveSetting(key: string, value: string, actorId: string, now: number): Promise<void> {
+    const auditId = await this.ctx.reserveId(SEQUENCES.auditLog);
+    await this.ctx.tx(async (session) => {
+      const before = (await this.m.meta.findById(key, null, { session }).lean<{ value: string }>().exec())?.value ?? null;
+      await this.m.meta.updateOne({ _id: key }, { $set: { value } }, { upsert: true, session }).exec();
+      await this.audit({ actorId, action: 'settings.update', communityId: null, targetType: 'settings', targetId: key, reason: '', before, after: value, now }, session, auditId);
+    });
   }
 }
