@@ -41,7 +41,9 @@ export default fp(
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'https:', 'data:'],
+          // Images from the site only: a post's images are shown as links (src/markdown/render.ts),
+          // so no page makes a reader's browser contact another host.
+          imgSrc: ["'self'", 'data:'],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           formAction: ["'self'"],
