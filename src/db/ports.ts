@@ -28,6 +28,8 @@ export interface UserRepository {
   create(input: NewUser): Promise<User>;
   findById(id: string): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
+  /** The user whose name looks like this one (same skeleton, src/domain/username-skeleton.ts), if any. */
+  findByUsernameSkeleton(username: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   findManyByIds(ids: string[]): Promise<User[]>;
   /** Replaces the hash and deletes every session of the user in one step. */

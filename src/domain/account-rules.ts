@@ -1,4 +1,5 @@
 import type { FieldErrors } from './errors.js';
+import { usernameSkeleton } from './username-skeleton.js';
 
 export const USERNAME_MIN = 2;
 export const USERNAME_MAX = 30;
@@ -9,7 +10,9 @@ export const EMAIL_MAX = 254;
 // Letters of any script (so Chinese names work), digits, underscore and hyphen: safe in a URL path.
 const USERNAME_PATTERN = /^[\p{L}\p{N}_-]+$/u;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const RESERVED_USERNAMES = new Set(['admin', 'administrator', 'root', 'system', 'moderator', 'staff', 'anonymous', 'null', 'undefined']);
+const RESERVED_USERNAMES = ['admin', 'administrator', 'root', 'system', 'moderator', 'staff', 'anonymous', 'null', 'undefined'];
+/** Reserved names are compared by skeleton, so "аdmin" (Cyrillic а) or "ＡＤＭＩＮ" is reserved too. */
+const RESERVED_SKELETONS = new Set(RESERVED_USERNAMES.map(usernameSkeleton));
 
 export function normaliseUsername(raw: string): string {
   return raw.normalize('NFC').trim();
@@ -24,7 +27,7 @@ export function checkUsername(username: string, errors: FieldErrors, allowReserv
   if (length === 0) errors.username = { key: 'validation.required' };
   else if (length < USERNAME_MIN || length > USERNAME_MAX) errors.username = { key: 'validation.usernameLength', params: { min: USERNAME_MIN, max: USERNAME_MAX } };
   else if (!USERNAME_PATTERN.test(username)) errors.username = { key: 'validation.usernameChars' };
-  else if (!allowReserved && RESERVED_USERNAMES.has(username.toLowerCase())) errors.username = { key: 'validation.usernameReserved' };
+  else if (!allowReserved && RESERVED_SKELETONS.has(usernameSkeleton(username))) errors.username = { key: 'validation.usernameReserved' };
 }
 
 export function checkEmail(email: string, errors: FieldErrors): void {

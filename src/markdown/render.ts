@@ -5,6 +5,11 @@ import sanitizeHtml from 'sanitize-html';
  * Markdown is rendered once, when a post is saved; the sanitised HTML is stored beside
  * the source and pages print it as is. Everything a user writes passes sanitize-html
  * with a closed allowlist, so no tag, attribute or URL scheme outside it survives.
+ *
+ * Images are shown as links (docs/decisions.md, "Third-party images"): every image in a post
+ * is on another host (the site has no uploads), and an <img> from another host is a request
+ * from every reader's browser to it, a tracking pixel. The CSP allows images from the site
+ * itself only.
  */
 
 const marked = new Marked({ gfm: true, breaks: false, async: false });
@@ -23,7 +28,7 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
     td: ['align'],
     ol: ['start'],
   },
-  allowedClasses: { code: [/^language-[\w+#-]+$/] },
+  allowedClasses: { code: [/^language-[\w+#-]+$/], a: ['external-image'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowedSchemesAppliedToAttributes: ['href', 'src'],
@@ -31,11 +36,28 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   transformTags: {
     a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: 'nofollow ugc noopener' } }),
-    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+    img: (_tagName, attribs) => imageAsLink(attribs),
   },
 };
-// loading="lazy" is added by us after the allowlist check, so allow it explicitly.
-(sanitizeOptions.allowedAttributes as Record<string, string[]>).img!.push('loading');
+// The class marks links that stand for an image (styled with an image icon).
+(sanitizeOptions.allowedAttributes as Record<string, string[]>).a!.push('class');
+
+/** An image becomes a link to it, labelled with its alt text (or its address when it has none). */
+function imageAsLink(attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+  const src = attribs.src ?? '';
+  const label = (attribs.alt ?? '').trim() || src;
+  const link: sanitizeHtml.Attributes = { href: src, rel: 'nofollow ugc noopener', class: 'external-image' };
+  if (attribs.title) link.title = attribs.title;
+  return { tagName: 'a', attribs: link, text: label };
+}
+
+/**
+ * Applies the current allowlist to HTML stored by an earlier version (migration 011): images
+ * stored as <img> become links. Sanitised HTML passes through otherwise unchanged.
+ */
+export function resanitizeStoredHtml(html: string): string {
+  return sanitizeHtml(html, sanitizeOptions).trim();
+}
 
 export interface RenderedMarkdown {
   html: string;

@@ -73,7 +73,7 @@ export default fp(
         locales: LOCALES,
         htmlLang: request.locale === 'zh-CN' ? 'zh-CN' : 'en',
         user: publicUser(request.user),
-        csrfToken: this.generateCsrf(),
+        csrfToken: this.csrfToken(),
         path: request.url,
         title: options.title,
         baseUrl: opts.config.baseUrl,

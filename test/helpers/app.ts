@@ -47,6 +47,13 @@ export class TestClient {
     if (options.csrf !== false && body._csrf === undefined) body._csrf = await this.csrf();
     const res = await this.agent.post(path).type('form').set(options.headers ?? {}).send(body);
     if (typeof res.text === 'string' && res.text.includes('name="csrf-token"')) this.token = csrfFrom(res.text);
+    // Logging in or out changes what the CSRF token is bound to (the session, or this browser).
+    // A browser follows the redirect and gets a fresh token with the next page; so does this client.
+    const location = res.headers.location;
+    if (res.status >= 300 && res.status < 400 && typeof location === 'string' && location.startsWith('/') && sessionChanged(res.headers['set-cookie'])) {
+      this.token = null;
+      await this.get(location);
+    }
     return res;
   }
 
@@ -59,6 +66,11 @@ export class TestClient {
   async login(identifier: string, password = 'correct-horse-battery') {
     return this.post('/login', { identifier, password });
   }
+}
+
+function sessionChanged(setCookie: unknown): boolean {
+  const lines = Array.isArray(setCookie) ? (setCookie as string[]) : typeof setCookie === 'string' ? [setCookie] : [];
+  return lines.some((line) => line.startsWith('session='));
 }
 
 /** Makes a user a site admin directly in storage (the create-admin script does the same). */

@@ -72,7 +72,8 @@ describe('registration', () => {
       const res = await httpsApp.inject({
         method: 'POST',
         url: '/register',
-        headers: { cookie: `_csrf=${cookieValue(csrfCookie)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        // the token is bound to the browser id the form came with
+        headers: { cookie: `_csrf=${cookieValue(csrfCookie)}; fid=${cookieValue(cookieNamed(form, 'fid')!)}`, 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ _csrf: csrfFrom(form.body), username: 'secure', email: 'secure@example.test', password: PASSWORD }).toString(),
       });
       expect(res.statusCode).toBe(303);

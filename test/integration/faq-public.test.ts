@@ -360,11 +360,11 @@ describe('public FAQ pages', () => {
 
     it('counts a visitor once per browser, via a signed httpOnly cookie', async () => {
       const browser = new TestClient(app);
-      await browser.get(url('slow'));
+      // The browser id comes with the first page (the page's CSRF token is bound to it).
+      const cookie = cookieNamed(await browser.get(url('slow')), 'fid');
       const first = await browser.post(helpful('slow'), { value: 'yes' });
       expect(first.status).toBe(303);
       expect(first.headers.location).toBe(`${url('slow')}?voted=1#helpful`);
-      const cookie = cookieNamed(first, 'fid');
       expect(cookie).toBeDefined();
       expect(cookie).toMatch(/HttpOnly/i);
       expect(cookie).toMatch(/SameSite=Lax/i);
@@ -399,12 +399,16 @@ describe('public FAQ pages', () => {
     it('does not trust a forged browser cookie', async () => {
       const browser = new TestClient(app);
       await browser.get(url('usbc'));
-      await browser.agent.jar.setCookie('fid=someone-elses-id-1234567890; Path=/');
+      await browser.agent.jar.setCookie('fid=someone-elses-id-1234567890; Path=/', '127.0.0.1', '/');
+      // An unsigned id is no id: the page's token was bound to the real one, so the vote is refused.
       const res = await browser.post(helpful('usbc'), { value: 'yes' }, json);
-      expect(res.status).toBe(200);
-      const fresh = cookieNamed(res, 'fid');
+      expect(res.status).toBe(403);
+      // The next page replaces the forged cookie with a fresh, signed id, and then the vote counts.
+      const page = await browser.get(url('usbc'));
+      const fresh = cookieNamed(page, 'fid');
       expect(fresh).toBeDefined();
       expect(fresh).not.toContain('someone-elses-id');
+      expect((await browser.post(helpful('usbc'), { value: 'yes' }, json)).status).toBe(200);
     });
 
     it('counts a logged-in person once, whatever browser they use', async () => {

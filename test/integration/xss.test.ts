@@ -76,9 +76,11 @@ describe('the Markdown pipeline on its own', () => {
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<table>');
     const links = elementsOf(html).filter((e) => e.name === 'a');
-    expect(links).toHaveLength(3);
+    // three links, and the image shown as a fourth link to it (no <img> from another host)
+    expect(links).toHaveLength(4);
     for (const a of links) expect(a.attribs.rel).toBe('nofollow ugc noopener');
-    expect(elementsOf(html).find((e) => e.name === 'img')?.attribs.src).toBe('https://ok.example/i.png');
+    expect(elementsOf(html).find((e) => e.name === 'img')).toBeUndefined();
+    expect(links.find((a) => a.attribs.class === 'external-image')?.attribs.href).toBe('https://ok.example/i.png');
   });
 });
 

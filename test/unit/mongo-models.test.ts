@@ -191,7 +191,7 @@ describe('mongo models: indexes', () => {
   const unique = (name: keyof Models) => indexes(name).filter((i) => i.options.unique).map((i) => i.keys);
 
   it('declares the unique indexes that enforce the domain rules', () => {
-    expect(unique('users')).toEqual([{ usernameKey: 1 }, { emailKey: 1 }]);
+    expect(unique('users')).toEqual([{ usernameKey: 1 }, { usernameSkeleton: 1 }, { emailKey: 1 }]); // lookalike names are one name
     expect(unique('communities')).toEqual([{ slug: 1 }]);
     expect(unique('memberships')).toEqual([{ communityId: 1, userId: 1 }]);
     expect(unique('votes')).toEqual([{ postId: 1, userId: 1 }]); // one vote per user and post

@@ -75,9 +75,15 @@ describe('account queries', () => {
 
   it('builds the new user document with folded keys and defaults', () => {
     expect(accounts.newUserDoc(7, { username: 'Bob', email: 'Bob@X.test', displayName: 'B', passwordHash: 'h' }, 99)).toEqual({
-      _id: 7, username: 'Bob', usernameKey: 'bob', email: 'Bob@X.test', emailKey: 'bob@x.test', displayName: 'B', passwordHash: 'h', isAdmin: false, reputation: 0, createdAt: 99,
+      _id: 7, username: 'Bob', usernameKey: 'bob', usernameSkeleton: 'bob', email: 'Bob@X.test', emailKey: 'bob@x.test', displayName: 'B', passwordHash: 'h', isAdmin: false, reputation: 0, createdAt: 99,
     });
     expect(accounts.newUserDoc(7, { username: 'a', email: 'e', displayName: 'd', passwordHash: 'h', isAdmin: true, createdAt: 5 }, 99)).toMatchObject({ isAdmin: true, createdAt: 5 });
+  });
+
+  it('stores the skeleton of a lookalike name as the name it imitates, and finds users by it', () => {
+    expect(accounts.newUserDoc(8, { username: 'аdmin', email: 'e', displayName: 'd', passwordHash: 'h' }, 1).usernameSkeleton).toBe('admin');
+    expect(accounts.userBySkeletonQuery('ａｌｉｃｅ').filter).toEqual({ usernameSkeleton: 'alice' });
+    castFind(M.users, accounts.userBySkeletonQuery('ａｌｉｃｅ'));
   });
 
   it('updates a community with the given fields only, never the slug, and moves updatedAt', () => {

@@ -222,8 +222,8 @@ describe('Markdown rendering', () => {
     expect(text).not.toContain('<');
   });
 
-  it('keeps images by http(s) URL only', () => {
-    expect(renderMarkdown('![cat](https://example.com/cat.png "Cat")').html).toBe('<p><img src="https://example.com/cat.png" alt="cat" title="Cat" loading="lazy" /></p>');
+  it('shows images as links to them (no request to another host), by http(s) URL only', () => {
+    expect(renderMarkdown('![cat](https://example.com/cat.png "Cat")').html).toBe('<p><a href="https://example.com/cat.png" rel="nofollow ugc noopener" class="external-image" title="Cat">cat</a></p>');
     expect(renderMarkdown('![cat](data:image/png;base64,AAAA)').html).not.toContain('data:');
   });
 });

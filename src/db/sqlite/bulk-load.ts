@@ -1,3 +1,4 @@
+import { usernameSkeleton } from '../../domain/username-skeleton.js';
 import { createHash } from 'node:crypto';
 import type { CommunityKind, CommunityRole, Locale } from '../../domain/types.js';
 import { REPUTATION } from '../../domain/reputation.js';
@@ -154,6 +155,7 @@ export class BulkLoader {
   private pending = 0;
   private inTransaction = false;
   private readonly insertUserStmt;
+  private readonly skeletons = new Set<string>();
   private readonly insertCommunityStmt;
   private readonly insertMembershipStmt;
   private readonly insertTagStmt;
@@ -168,7 +170,7 @@ export class BulkLoader {
     private readonly batchSize = DEFAULT_BATCH,
   ) {
     this.insertUserStmt = db.prepare(
-      'INSERT INTO users (id, username, email, display_name, password_hash, is_admin, reputation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO users (id, username, username_skeleton, email, display_name, password_hash, is_admin, reputation, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertCommunityStmt = db.prepare(
       `INSERT INTO communities (id, slug, name, kind, description_md, description_html, default_locale, member_count, question_count,
@@ -263,7 +265,10 @@ export class BulkLoader {
 
   insertUser(u: BulkUser): void {
     this.row();
-    this.insertUserStmt.run(u.id, u.username, u.email, u.displayName, u.passwordHash, u.isAdmin ? 1 : 0, u.reputation, u.createdAt);
+    // A generated name that looks like an earlier one keeps a suffixed skeleton, as migration 011 does.
+    const skeleton = usernameSkeleton(u.username);
+    this.insertUserStmt.run(u.id, u.username, this.skeletons.has(skeleton) ? `${skeleton}#${u.id}` : skeleton, u.email, u.displayName, u.passwordHash, u.isAdmin ? 1 : 0, u.reputation, u.createdAt);
+    this.skeletons.add(skeleton);
     this.maybeCommit();
   }
 

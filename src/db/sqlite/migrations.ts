@@ -8,6 +8,7 @@ import * as m006 from './migrations/006-outbox-leases.js';
 import * as m007 from './migrations/007-staff-index.js';
 import * as m008 from './migrations/008-faq-entry-events.js';
 import * as m009 from './migrations/009-search-synonyms.js';
+import * as m011 from './migrations/011-username-skeleton.js';
 import * as m013 from './migrations/013-imports.js';
 import * as m015 from './migrations/015-moderation.js';
 import * as m016 from './migrations/016-mail-notifications.js';
@@ -17,7 +18,15 @@ import * as m017 from './migrations/017-support.js';
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
  * Never edit a migration that has shipped: add a new file and list it here.
  */
-export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** Work SQL cannot do (values computed in TypeScript), run after `sql` in the same transaction. */
+  run?: (db: Database.Database) => void;
+}
+
+export const migrations: ReadonlyArray<Migration> = [
   { version: 1, ...m001 },
   { version: 2, ...m002 },
   { version: 3, ...m003 },
@@ -27,6 +36,7 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 7, ...m007 },
   { version: 8, ...m008 },
   { version: 9, ...m009 },
+  { version: 11, ...m011 },
   { version: 13, ...m013 },
   { version: 15, ...m015 },
   { version: 16, ...m016 },
@@ -46,7 +56,10 @@ export function migrate(db: Database.Database): void {
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
-      if (m.version > legacyLevel) db.exec(m.sql);
+      if (m.version > legacyLevel) {
+        db.exec(m.sql);
+        m.run?.(db);
+      }
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
     })();
   }

@@ -2,6 +2,7 @@ import type { NewUser, UserRepository } from '../ports.js';
 import type { User } from '../../domain/types.js';
 import { type Db, toRowId } from './connection.js';
 import { ConflictError } from '../../domain/errors.js';
+import { usernameSkeleton } from '../../domain/username-skeleton.js';
 
 export interface UserRow {
   id: number;
@@ -31,15 +32,17 @@ export class SqliteUserRepository implements UserRepository {
   private readonly byId;
   private readonly byUsername;
   private readonly byEmail;
+  private readonly bySkeleton;
   private readonly insert;
 
   constructor(private readonly db: Db) {
     this.byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
     this.byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
     this.byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
+    this.bySkeleton = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_skeleton = ?');
     this.insert = db.prepare(
-      `INSERT INTO users (username, email, display_name, password_hash, is_admin, created_at)
-       VALUES (@username, @email, @displayName, @passwordHash, @isAdmin, @createdAt)`,
+      `INSERT INTO users (username, username_skeleton, email, display_name, password_hash, is_admin, created_at)
+       VALUES (@username, @skeleton, @email, @displayName, @passwordHash, @isAdmin, @createdAt)`,
     );
   }
 
@@ -48,6 +51,7 @@ export class SqliteUserRepository implements UserRepository {
     try {
       info = this.insert.run({
       username: input.username,
+      skeleton: usernameSkeleton(input.username),
       email: input.email,
       displayName: input.displayName,
       passwordHash: input.passwordHash,
@@ -72,6 +76,11 @@ export class SqliteUserRepository implements UserRepository {
 
   async findByUsername(username: string): Promise<User | null> {
     const row = this.byUsername.get(username);
+    return row ? mapUser(row) : null;
+  }
+
+  async findByUsernameSkeleton(username: string): Promise<User | null> {
+    const row = this.bySkeleton.get(usernameSkeleton(username));
     return row ? mapUser(row) : null;
   }
 

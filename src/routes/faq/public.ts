@@ -1,18 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../domain/errors.js';
 import { FAQ_MAX_DEPTH } from '../../domain/faq-types.js';
 import { BadInputError, formFields, queryString, wantsJson } from '../../http/form.js';
 import { faqCategoryView, faqEntryJsonLd, faqEntryView, faqHomeView } from '../../presenters/faq.js';
 import { faqEntryUrl } from '../../services/faq/faq-service.js';
+import { ensureBrowserId } from '../../http/browser-id.js';
 
 type CommunityParams = { Params: { community: string } };
 type EntryParams = { Params: { community: string; id: string; slug?: string } };
 type CategoryParams = { Params: { community: string; '*': string } };
 
-/** The browser id for visitors' helpful votes: random, in a signed httpOnly cookie. */
-const BROWSER_COOKIE = 'fid';
-const BROWSER_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
 const SLUG_SEGMENT_MAX = 120;
 
 /** Entry ids are positive integers in the embedded backend; anything else is a 404 straight away. */
@@ -88,21 +85,7 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
   /** Who is voting: the account when logged in, otherwise this browser (set up on its first vote). */
   function voterKey(request: FastifyRequest, reply: FastifyReply): string {
     if (request.user) return `u:${request.user.id}`;
-    const raw = request.cookies[BROWSER_COOKIE];
-    if (raw) {
-      const unsigned = request.unsignCookie(raw);
-      if (unsigned.valid && unsigned.value && /^[A-Za-z0-9_-]{16,64}$/.test(unsigned.value)) {
-        if (unsigned.renew) setBrowserCookie(reply, unsigned.value);
-        return `b:${unsigned.value}`;
-      }
-    }
-    const id = randomBytes(16).toString('base64url');
-    setBrowserCookie(reply, id);
-    return `b:${id}`;
-  }
-
-  function setBrowserCookie(reply: FastifyReply, id: string): void {
-    reply.setCookie(BROWSER_COOKIE, id, { signed: true, httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/', maxAge: BROWSER_COOKIE_MAX_AGE });
+    return `b:${ensureBrowserId(request, reply, opts.secureCookies)}`;
   }
 
   app.post<{ Params: { community: string; id: string } }>('/c/:community/faq/e/:id/helpful', { config: helpfulLimit }, async (request, reply) => {

@@ -33,7 +33,14 @@ export class AuthService {
     checkUsername(username, errors, options.allowReserved);
     checkEmail(email, errors);
     checkPassword(input.password, errors);
-    if (!errors.username && (await this.users.findByUsername(username))) errors.username = { key: 'validation.usernameTaken' };
+    if (!errors.username) {
+      // The same name in another letter case is taken; a different name that looks the same
+      // (a Cyrillic "а", full-width or mathematical letters) would impersonate its owner.
+      const lookalike = await this.users.findByUsernameSkeleton(username);
+      if (lookalike) {
+        errors.username = lookalike.username.toLowerCase() === username.toLowerCase() ? { key: 'validation.usernameTaken' } : { key: 'validation.usernameConfusable', params: { name: lookalike.username } };
+      } else if (await this.users.findByUsername(username)) errors.username = { key: 'validation.usernameTaken' };
+    }
     if (!errors.email && (await this.users.findByEmail(email))) errors.email = { key: 'validation.emailTaken' };
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     const passwordHash = await this.hasher.hash(input.password);

@@ -6,6 +6,8 @@ export interface UserDoc {
   username: string;
   /** username lower-cased: the unique key that makes names case-insensitive (SQLite uses COLLATE NOCASE). */
   usernameKey: string;
+  /** The TR39-style skeleton (src/domain/username-skeleton.ts): unique, so lookalike names are refused. Absent on users created before it existed. */
+  usernameSkeleton?: string;
   email: string;
   emailKey: string;
   displayName: string;
@@ -25,6 +27,7 @@ export const userSchema = new Schema<UserDoc>(
     _id: idField,
     username: { type: String, required: true, maxlength: 200 },
     usernameKey: { type: String, required: true, maxlength: 200 },
+    usernameSkeleton: { type: String, maxlength: 400 },
     email: { type: String, required: true, maxlength: 320 },
     emailKey: { type: String, required: true, maxlength: 320 },
     displayName: { type: String, required: true },
@@ -45,4 +48,6 @@ userSchema.path('emailKey').validate(function (this: UserDoc, v: string) {
 }, 'emailKey must be the lower-cased email');
 
 userSchema.index({ usernameKey: 1 }, { unique: true, name: 'users_username_unique' });
+// Sparse: users created before skeletons existed have none (they are filled by backfillUsernameSkeletons).
+userSchema.index({ usernameSkeleton: 1 }, { unique: true, sparse: true, name: 'users_username_skeleton_unique' });
 userSchema.index({ emailKey: 1 }, { unique: true, name: 'users_email_unique' });

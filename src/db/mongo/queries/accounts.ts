@@ -4,6 +4,7 @@ import type { CommunityDoc } from '../models/community.js';
 import type { SessionDoc } from '../models/session.js';
 import { foldKey, type UserDoc } from '../models/user.js';
 import { text, type FindSpec, type UpdateSpec } from './spec.js';
+import { usernameSkeleton } from '../../../domain/username-skeleton.js';
 
 /* ---------- users ---------- */
 
@@ -12,6 +13,7 @@ export function newUserDoc(id: number, input: NewUser, now: number): UserDoc {
     _id: id,
     username: input.username,
     usernameKey: foldKey(input.username),
+    usernameSkeleton: usernameSkeleton(input.username),
     email: input.email,
     emailKey: foldKey(input.email),
     displayName: input.displayName,
@@ -24,6 +26,7 @@ export function newUserDoc(id: number, input: NewUser, now: number): UserDoc {
 
 /** Usernames and emails are matched case-insensitively through their folded key fields. */
 export const userByUsernameQuery = (username: string): FindSpec => ({ filter: { usernameKey: foldKey(text(username)) } });
+export const userBySkeletonQuery = (username: string): FindSpec => ({ filter: { usernameSkeleton: usernameSkeleton(text(username)) } });
 export const userByEmailQuery = (email: string): FindSpec => ({ filter: { emailKey: foldKey(text(email)) } });
 export const usersByIdsQuery = (ids: number[]): FindSpec => ({ filter: { _id: { $in: ids } }, sort: { _id: 1 } });
 

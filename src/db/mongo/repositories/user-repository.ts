@@ -5,7 +5,7 @@ import { parseId, parseIds, SEQUENCES } from '../ids.js';
 import { duplicateKeyFields, isDuplicateKeyError } from '../connection.js';
 import { mapUser } from '../mappers.js';
 import type { UserDoc } from '../models/index.js';
-import { newUserDoc, sessionsOfUserQuery, setAdminQuery, setPasswordQuery, userByEmailQuery, userByUsernameQuery, usersByIdsQuery } from '../queries/accounts.js';
+import { newUserDoc, sessionsOfUserQuery, setAdminQuery, setPasswordQuery, userByEmailQuery, userBySkeletonQuery, userByUsernameQuery, usersByIdsQuery } from '../queries/accounts.js';
 import { countDocuments, deleteMany, findMany, findOne, insert, updateOne, type MongoContext } from './context.js';
 
 export class MongoUserRepository implements UserRepository {
@@ -34,6 +34,11 @@ export class MongoUserRepository implements UserRepository {
 
   async findByUsername(username: string): Promise<User | null> {
     const doc = await findOne<UserDoc>(this.ctx.models.users, userByUsernameQuery(username));
+    return doc ? mapUser(doc) : null;
+  }
+
+  async findByUsernameSkeleton(username: string): Promise<User | null> {
+    const doc = await findOne<UserDoc>(this.ctx.models.users, userBySkeletonQuery(username));
     return doc ? mapUser(doc) : null;
   }
 
