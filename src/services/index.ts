@@ -21,6 +21,7 @@ import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
+import { QueueService } from './support/queue-service.js';
 
 export interface Services {
   sessions: SessionService;
@@ -46,6 +47,7 @@ export interface Services {
 export interface SupportServices {
   staff: StaffDirectory;
   service: SupportService;
+  queue: QueueService;
 }
 
 export interface BackgroundWork {
@@ -81,6 +83,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const questions = new QuestionService(storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq);
   const staff = new StaffDirectory(storage.memberships);
+  const supportService = new SupportService(storage.support, communities, storage.memberships, storage.users, now);
   const owner = overrides.instanceId ?? instanceId();
   const engine = createSearchEngine(config, storage);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
@@ -105,7 +108,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
-    support: { staff, service: new SupportService(storage.support, communities, storage.memberships, now) },
+    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now) },
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -12,7 +12,7 @@ import { diffText } from '../../services/qa/revision-diff.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
-import { promiseView } from '../../presenters/support.js';
+import { promiseView, staffPanelView } from '../../presenters/support.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -84,6 +84,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         staff: staff.map(({ membership, user }) => ({ username: user.username, url: `/u/${encodeURIComponent(user.username)}`, role: membership.role })),
         list: questionListView(list, request.locale),
         feedUrl: `/c/${c.slug}/feed.atom`,
+        supportCount: await app.services.support.queue.countFor(request.user, c),
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
@@ -189,6 +190,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },
         supportPromise: supportState ? promiseView(supportState, request.locale) : null,
+        supportPanel: supportState ? staffPanelView(supportState, page.question.id, request.locale) : null,
         ...(extra.commentError ? { commentError: extra.commentError } : {}),
       },
       { title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug, ...(extra.status ? { status: extra.status } : {}) },
