@@ -22,6 +22,7 @@ import { instanceId } from './jobs/instance-id.js';
 import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
 import { QueueService } from './support/queue-service.js';
+import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
 
 export interface Services {
   sessions: SessionService;
@@ -65,6 +66,8 @@ export interface ServiceOverrides {
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
+  /** Receives support escalations (issue 12); the default logs them until notifications are wired. */
+  supportNotifier?: SupportNotifier;
 }
 
 /** The composition root: every service gets its dependencies here and nowhere else. */
@@ -90,7 +93,10 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const jobs = new JobRunner(
     storage.leases,
     owner,
-    [sessionSweepJob(storage.sessions, now), ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
+    [
+      sessionSweepJob(storage.sessions, now),
+      escalationJob(storage.support, overrides.supportNotifier ?? loggingNotifier(overrides.log ?? null), now),
+      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
     Date.now,
     overrides.log ?? null,
   );
