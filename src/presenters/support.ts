@@ -3,6 +3,7 @@ import type { QuestionSupportState } from '../services/support/support-service.j
 import { targetOf } from '../services/support/support-service.js';
 import type { SupportSettings, SupportTicket } from '../domain/support-types.js';
 import { timeView } from './time.js';
+import { canRate } from '../services/support/rating-service.js';
 
 /** A deadline as the customer reads it: weekday, date and time in the community's time zone. */
 export function deadlineText(at: number, settings: Pick<SupportSettings, 'timeZone'>, locale: Locale): string {
@@ -29,6 +30,10 @@ export function promiseView(state: QuestionSupportState, locale: Locale) {
     by: ticket.dueAt !== null ? { text: deadlineText(ticket.dueAt, settings, locale), iso: new Date(ticket.dueAt).toISOString() } : null,
     ack,
     showToAsker: state.isAsker,
+    questionId: ticket.questionId,
+    // Asked once, on the page, when the question is resolved; changeable for 7 days.
+    rating: state.isAsker ? { canRate: canRate(ticket, state.rating, now), score: state.rating?.score ?? null, comment: state.rating?.comment ?? '' } : null,
+    canReopen: state.isAsker && ticket.status === 'resolved',
   };
 }
 
@@ -58,6 +63,7 @@ export function staffPanelView(state: QuestionSupportState, questionId: string, 
     responded: ticket.respondedAt !== null,
     escalated: ticket.breachedAt !== null ? 'breach' : ticket.warnedAt !== null ? 'warning' : null,
     reopenCount: ticket.reopenCount,
+    rating: state.rating ? { score: state.rating.score, comment: state.rating.comment } : null,
     events: state.events.map((e) => ({ kind: e.kind, detail: e.detail, actor: name(e.actorId), at: timeView(e.at, locale) })),
   };
 }

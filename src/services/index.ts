@@ -22,6 +22,7 @@ import { instanceId } from './jobs/instance-id.js';
 import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
 import { QueueService } from './support/queue-service.js';
+import { RatingService } from './support/rating-service.js';
 import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
 
 export interface Services {
@@ -49,6 +50,7 @@ export interface SupportServices {
   staff: StaffDirectory;
   service: SupportService;
   queue: QueueService;
+  ratings: RatingService;
 }
 
 export interface BackgroundWork {
@@ -114,7 +116,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
-    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now) },
+    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) },
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -83,6 +83,20 @@ const supportRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(back(request, questionUrl(result.community.slug, result.question)), 303);
   });
 
+  app.post<{ Params: { id: string } }>('/q/:id/support/rating', async (request, reply) => {
+    const user = requireUser(request);
+    const form = formFields(request.body, ['score', 'comment'] as const);
+    const result = await app.services.support.ratings.rate(user, questionId(request.params.id), form);
+    return reply.redirect(`${questionUrl(result.community.slug, result.question)}#support-promise-heading`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/q/:id/support/reopen', async (request, reply) => {
+    const user = requireUser(request);
+    formFields(request.body, [] as const);
+    const result = await app.services.support.ratings.stillNotSolved(user, questionId(request.params.id));
+    return reply.redirect(`${questionUrl(result.community.slug, result.question)}#support-promise-heading`, 303);
+  });
+
   app.post<{ Params: { id: string } }>('/q/:id/support/downgrade', async (request, reply) => {
     const user = requireUser(request);
     formFields(request.body, ['back'] as const);

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from
 import { addBusinessTime, businessTimeBetween, HOUR_MS } from '../../domain/business-hours.js';
 import { isModerator } from '../../domain/permissions.js';
 import type { Question } from '../../domain/qa-types.js';
-import type { SupportEvent, SupportSettings, SupportTicket, TicketChanges } from '../../domain/support-types.js';
+import type { SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../../domain/support-types.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { defaultSettings, parseSettings, parseUrgent, type SettingsForm } from './settings.js';
@@ -180,7 +180,8 @@ export class SupportService {
     const events = isStaff ? await this.repo.listEvents(question.id) : [];
     const ids = [...new Set([...events.flatMap((e) => (e.actorId ? [e.actorId] : [])), ...(ticket.assigneeId ? [ticket.assigneeId] : [])])];
     const people = new Map((ids.length ? await this.users.findManyByIds(ids) : []).map((u) => [u.id, u]));
-    return { ticket, settings, now: this.now(), isAsker, isStaff, events, people };
+    const rating = await this.repo.findRating(question.id);
+    return { ticket, settings, now: this.now(), isAsker, isStaff, events, people, rating };
   }
 
   /** Business time the clock has run so far (for the staff view). */
@@ -198,4 +199,6 @@ export interface QuestionSupportState {
   events: SupportEvent[];
   /** Actors of the events and the assignee, by id. */
   people: Map<string, User>;
+  /** The asker's rating; shown to the asker and to staff and moderators only. */
+  rating: SupportRating | null;
 }
