@@ -32,6 +32,9 @@ import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { NotifyingQuestionService } from './notifications/notifying-question-service.js';
+import { QueueService } from './support/queue-service.js';
+import { RatingService } from './support/rating-service.js';
+import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
 
 export interface Services {
   sessions: SessionService;
@@ -66,6 +69,8 @@ export interface Services {
 export interface SupportServices {
   staff: StaffDirectory;
   service: SupportService;
+  queue: QueueService;
+  ratings: RatingService;
 }
 
 export interface BackgroundWork {
@@ -85,6 +90,8 @@ export interface ServiceOverrides {
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
+  /** Receives support escalations (issue 12); the default logs them until notifications are wired. */
+  supportNotifier?: SupportNotifier;
 }
 
 /** The composition root: every service gets its dependencies here and nowhere else. */
@@ -103,6 +110,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const staff = new StaffDirectory(storage.memberships);
+  const supportService = new SupportService(storage.support, communities, storage.memberships, storage.users, now);
   const owner = overrides.instanceId ?? instanceId();
   const mailWorker = new MailWorker(
     storage.mail.queue,
@@ -126,7 +134,10 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const jobs = new JobRunner(
     storage.leases,
     owner,
-    [sessionSweepJob(storage.sessions, now), ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
+    [
+      sessionSweepJob(storage.sessions, now),
+      escalationJob(storage.support, overrides.supportNotifier ?? loggingNotifier(overrides.log ?? null), now),
+      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
     Date.now,
     overrides.log ?? null,
   );
@@ -149,7 +160,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
-    support: { staff, service: new SupportService(storage.support, communities, storage.memberships, now) },
+    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) },
     qaGate,
     moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),

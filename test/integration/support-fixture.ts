@@ -3,6 +3,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { makeAdmin, TestClient } from '../helpers/app.js';
+import type { SupportNotifier } from '../../src/services/support/escalation-job.js';
 
 /*
  * A business community "Lumen Support" with a customer (cathy), two staff (sam, sue), a
@@ -24,10 +25,10 @@ export interface SupportWorld {
 
 const form = { slug: '', name: '', kind: 'business', description: 'Support.', defaultLocale: 'en', promotionThreshold: '5' };
 
-export async function supportWorld(startAt = Date.parse('2026-11-30T02:00:00Z')): Promise<SupportWorld> {
+export async function supportWorld(startAt = Date.parse('2026-11-30T02:00:00Z'), options: { notifier?: SupportNotifier } = {}): Promise<SupportWorld> {
   const clock = { now: startAt };
   const config = loadConfig({ NODE_ENV: 'test' }, { sqlitePath: ':memory:', seedDemo: false });
-  const app = await buildApp(config, { services: { hasher: new Argon2idHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }), now: () => clock.now } });
+  const app = await buildApp(config, { services: { hasher: new Argon2idHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }), now: () => clock.now, ...(options.notifier ? { supportNotifier: options.notifier } : {}) } });
   await app.ready();
   const admin = new TestClient(app);
   await admin.register('root_admin');

@@ -14,7 +14,7 @@ import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
 import { questionModerationView } from '../../presenters/moderation.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
-import { promiseView } from '../../presenters/support.js';
+import { promiseView, staffPanelView } from '../../presenters/support.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -87,6 +87,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         list: questionListView(list, request.locale),
         feedUrl: `/c/${c.slug}/feed.atom`,
         justJoined: Boolean(list.membership) && queryString(request.query, 'joined') === '1',
+        supportCount: await app.services.support.queue.countFor(request.user, c),
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
@@ -204,6 +205,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
         answerForm: extra.answerForm ?? { body: '', errors: {} },
         supportPromise: supportState ? promiseView(supportState, request.locale) : null,
+        supportPanel: supportState ? staffPanelView(supportState, page.question.id, request.locale) : null,
         ...(extra.commentError ? { commentError: extra.commentError } : {}),
         moderation,
       },

@@ -1,9 +1,9 @@
-import type { MembershipRepository, SupportRepository } from '../../db/ports.js';
+import type { MembershipRepository, SupportRepository, UserRepository } from '../../db/ports.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
 import { addBusinessTime, businessTimeBetween, HOUR_MS } from '../../domain/business-hours.js';
 import { isModerator } from '../../domain/permissions.js';
 import type { Question } from '../../domain/qa-types.js';
-import type { SupportEvent, SupportSettings, SupportTicket, TicketChanges } from '../../domain/support-types.js';
+import type { SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../../domain/support-types.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { defaultSettings, parseSettings, parseUrgent, type SettingsForm } from './settings.js';
@@ -46,6 +46,7 @@ export class SupportService {
     private readonly repo: SupportRepository,
     private readonly communities: CommunityService,
     private readonly memberships: MembershipRepository,
+    private readonly users: UserRepository,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -176,14 +177,11 @@ export class SupportService {
     const isAsker = viewer?.id === ticket.askerId;
     if (!isStaff && !isAsker) return null;
     const settings = await this.settingsFor(community.id);
-    return {
-      ticket,
-      settings,
-      now: this.now(),
-      isAsker,
-      isStaff,
-      events: isStaff ? await this.repo.listEvents(question.id) : [],
-    };
+    const events = isStaff ? await this.repo.listEvents(question.id) : [];
+    const ids = [...new Set([...events.flatMap((e) => (e.actorId ? [e.actorId] : [])), ...(ticket.assigneeId ? [ticket.assigneeId] : [])])];
+    const people = new Map((ids.length ? await this.users.findManyByIds(ids) : []).map((u) => [u.id, u]));
+    const rating = await this.repo.findRating(question.id);
+    return { ticket, settings, now: this.now(), isAsker, isStaff, events, people, rating };
   }
 
   /** Business time the clock has run so far (for the staff view). */
@@ -199,4 +197,8 @@ export interface QuestionSupportState {
   isAsker: boolean;
   isStaff: boolean;
   events: SupportEvent[];
+  /** Actors of the events and the assignee, by id. */
+  people: Map<string, User>;
+  /** The asker's rating; shown to the asker and to staff and moderators only. */
+  rating: SupportRating | null;
 }

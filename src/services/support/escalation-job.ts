@@ -1,0 +1,61 @@
+import type { SupportRepository } from '../../db/ports.js';
+import type { EscalationLevel } from '../../domain/support-types.js';
+import type { Job } from '../jobs/job-runner.js';
+
+/** One recorded escalation, as handed to the notifier. */
+export interface EscalationEvent {
+  questionId: string;
+  communityId: string;
+  level: EscalationLevel;
+  /** Warning: the assignee (or, unassigned, all staff). Breach: all staff and the moderators. */
+  assigneeId: string | null;
+  dueAt: number;
+  at: number;
+}
+
+/**
+ * Sends "escalated" notifications. The notification and mail module is built separately;
+ * until it is wired in, the default only logs. The escalation rows (support_escalations,
+ * notified_at null) are the record either way.
+ */
+export interface SupportNotifier {
+  escalated(event: EscalationEvent): Promise<void>;
+}
+
+export function loggingNotifier(log: { info(obj: object, msg: string): void } | null): SupportNotifier {
+  return {
+    async escalated(event) {
+      log?.info({ ...event }, 'support question escalated');
+    },
+  };
+}
+
+const BATCH = 200;
+
+/**
+ * Escalates running clocks at 75 % of their target and at breach. Leased by the JobRunner so
+ * one instance runs it; recordEscalation is once-only per level and due time besides, so a
+ * second run (or instance) never escalates twice.
+ */
+export function escalationJob(repo: SupportRepository, notifier: SupportNotifier, now: () => number, intervalMs = 60_000): Job {
+  return {
+    name: 'support-escalation',
+    intervalMs,
+    async run() {
+      const at = now();
+      let escalated = 0;
+      for (const ticket of await repo.dueForEscalation(at, BATCH)) {
+        if (ticket.dueAt === null) continue;
+        const levels: EscalationLevel[] = [];
+        if (ticket.warnedAt === null && ticket.warnAt !== null && ticket.warnAt <= at) levels.push('warning');
+        if (ticket.breachedAt === null && ticket.dueAt <= at) levels.push('breach');
+        for (const level of levels) {
+          if (!(await repo.recordEscalation(ticket.questionId, level, ticket.dueAt, at))) continue;
+          escalated += 1;
+          await notifier.escalated({ questionId: ticket.questionId, communityId: ticket.communityId, level, assigneeId: ticket.assigneeId, dueAt: ticket.dueAt, at });
+        }
+      }
+      return escalated;
+    },
+  };
+}
