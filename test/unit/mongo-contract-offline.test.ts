@@ -8,6 +8,7 @@ import { runStorageContract } from '../contract/storage-contract.js';
 import { runQaContract } from '../contract/qa-contract.js';
 import { runFaqContract } from '../contract/faq-contract.js';
 import type { Storage } from '../../src/db/ports.js';
+import { runModerationContract } from '../contract/moderation-contract.js';
 import { runSupportContract } from '../contract/support-contract.js';
 
 /*
@@ -34,3 +35,4 @@ runMailContract(NAME, offlineStorage);
 runAccountMailContract(NAME, offlineStorage);
 runSupportContract(NAME, offlineStorage);
 runNotificationContract(NAME, offlineStorage);
+runModerationContract(NAME, offlineStorage);

@@ -55,6 +55,10 @@ function matchesValue(value: unknown, cond: unknown): boolean {
         return typeof value === 'string' && new RegExp(arg as string | RegExp).test(value);
       case '$exists':
         return (value !== undefined) === arg;
+      case '$size':
+        return Array.isArray(value) && value.length === arg;
+      case '$nin':
+        return !(arg as unknown[]).some((a) => equals(value, a));
       default:
         throw new Error(`mongo-memory: unsupported query operator ${op}`);
     }
@@ -114,6 +118,8 @@ function keysOf(doc: Doc, fields: string[]): string[] {
   }
   return tuples.map((t) => JSON.stringify(t));
 }
+
+let autoIds = 0;
 
 export class MemoryCollection {
   readonly docs: Doc[] = [];
@@ -236,6 +242,8 @@ export class MemoryCollection {
     h.when(model, 'deleteMany', (c: Call) => remove(c, true));
     h.when(model, 'create', (c: Call) => {
       for (const d of c.docs as Doc[]) {
+        // Mongoose gives a document without an _id a fresh ObjectId; the stand-in a fresh string.
+        if (d._id === undefined) d._id = `auto-${++autoIds}`;
         if (this.byId(d._id)) throw duplicateKey(['_id'], [d._id]);
         this.checkUnique(d, null);
         this.docs.push(copy(d));
