@@ -36,7 +36,7 @@ export async function benchImport(options: { dir?: string; json?: string; force?
   const storage = createSqliteStorage(path.join(tmp, 'forum.sqlite'));
   try {
     const community = await storage.communities.create({ slug: 'bench-import', name: 'Import benchmark', kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });
-    const importer = new StackExchangeImporter({ users: storage.users, memberships: storage.memberships, imports: storage.imports });
+    const importer = new StackExchangeImporter({ users: storage.users, memberships: storage.memberships, imports: storage.imports, moderation: storage.moderation });
     const summary = await importer.run({ dir, communityId: community.id, communitySlug: community.slug, siteUrl: 'https://example.stackexchange.com', licence: 'CC BY-SA 3.0' });
     const posts = summary.files.find((f) => f.file === 'Posts.xml')!;
     const seconds = summary.elapsedMs / 1000;

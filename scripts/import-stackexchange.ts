@@ -111,6 +111,7 @@ async function main(): Promise<number> {
       users: storage.users,
       memberships: storage.memberships,
       imports: storage.imports,
+      moderation: storage.moderation,
       progress: process.stderr.isTTY ? terminalProgress() : lineProgress(),
     });
     const summary = await importer.run({ dir, communityId: community.id, communitySlug: community.slug, siteUrl, licence: args.licence ?? 'CC BY-SA 3.0' });

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditFilter, AuditInput, CloseInput, CloseVoteTally, Flag, FlaggedPost, FlagInput, FlagOutcome, PostModeration, ReviewSort, Suspension, SuspensionInput } from '../domain/moderation-types.js';
+import type { AuditEntry, AuditFilter, AuditInput, CloseInput, SystemCloseInput, CloseVoteTally, Flag, FlaggedPost, FlagInput, FlagOutcome, PostModeration, ReviewSort, Suspension, SuspensionInput } from '../domain/moderation-types.js';
 import type { Answer, Post } from '../domain/qa-types.js';
 
 /*
@@ -23,9 +23,10 @@ export interface ModerationRepository {
   /**
    * Closes a live, open question; a duplicate counts on the original (FAQ evidence) in the same
    * step. ConflictError('mod.alreadyClosed') when it is closed already; NotFoundError when the
-   * question or the original is not a live question.
+   * question or the original is not a live question. A SystemCloseInput closes as the system
+   * (no actor; the audit row's `after` says `via: "import"`).
    */
-  close(input: CloseInput): Promise<void>;
+  close(input: CloseInput | SystemCloseInput): Promise<void>;
   /** ConflictError('mod.notClosed') when it is open; a duplicate stops counting on its original. */
   reopen(questionId: string, actorId: string, reason: string, now: number): Promise<void>;
   /**

@@ -104,6 +104,16 @@ export interface CloseInput {
   now: number;
 }
 
+/**
+ * A close the system makes rather than a member: an import carrying over the duplicate links
+ * of a data dump. Like a post hidden by flags it has no actor (the audit log shows "System"),
+ * and its audit row names where it came from in `via`.
+ */
+export interface SystemCloseInput extends Omit<CloseInput, 'actorId'> {
+  actorId: null;
+  via: 'import';
+}
+
 export interface CloseVoteTally {
   close: number;
   reopen: number;

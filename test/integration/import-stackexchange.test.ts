@@ -15,6 +15,7 @@ import type { Community, User } from '../../src/domain/types.js';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { StackExchangeImporter, type ImportSummary } from '../../src/services/import/stackexchange-importer.js';
 import { DumpFormatError } from '../../src/services/import/xml-rows.js';
+import { candidateEvidence } from '../../src/domain/faq-rules.js';
 import { TestClient } from '../helpers/app.js';
 import { createCommunity, createQaApp } from '../helpers/qa.js';
 import { decodeHtml, loggedInAs } from './support.js';
@@ -39,8 +40,21 @@ const posts = dumpRows('Posts.xml');
 const questions = posts.filter((p) => p.PostTypeId === '1');
 const answers = posts.filter((p) => p.PostTypeId === '2');
 
+/**
+ * The dump's duplicate links whose both ends are imported questions, in dump order, and the
+ * original each duplicate question is closed into: its first link's (a question closes into
+ * one original here; Stack Exchange allowed several).
+ */
+const questionIds = new Set(questions.map((q) => q.Id!));
+const duplicateLinks = dumpRows('PostLinks.xml').filter((l) => l.LinkTypeId === '3' && questionIds.has(l.PostId!) && questionIds.has(l.RelatedPostId!));
+const closedInto = new Map<string, Record<string, string>>();
+for (const l of duplicateLinks) if (!closedInto.has(l.PostId!)) closedInto.set(l.PostId!, l);
+/** Original's source id -> how many questions are closed into it. */
+const duplicatesOf = new Map<string, number>();
+for (const l of closedInto.values()) duplicatesOf.set(l.RelatedPostId!, (duplicatesOf.get(l.RelatedPostId!) ?? 0) + 1);
+
 function importer(app: FastifyInstance) {
-  return new StackExchangeImporter({ users: app.storage.users, memberships: app.storage.memberships, imports: app.storage.imports });
+  return new StackExchangeImporter({ users: app.storage.users, memberships: app.storage.memberships, imports: app.storage.imports, moderation: app.storage.moderation });
 }
 
 function run(app: FastifyInstance, community: Community, dir = DATASET): Promise<ImportSummary> {
@@ -82,8 +96,61 @@ describe('importing the quantumcomputing.stackexchange dump', () => {
     expect(sqlCount(app, "SELECT COUNT(*) AS n FROM posts WHERE community_id = ? AND type = 'answer'", Number(quantum.id))).toBe(1060);
     expect(sqlCount(app, 'SELECT COUNT(*) AS n FROM comments')).toBe(3413);
     expect((await app.storage.communities.findBySlug('quantum'))!.questionCount).toBe(612);
-    // Duplicate links: 14 in the dump, 11 with both ends present.
+    // Duplicate links: 14 in the dump, 11 with both ends present, from 10 questions (question
+    // 1428 names two originals).
     expect(sqlCount(app, "SELECT COUNT(*) AS n FROM imported_post_links WHERE kind = 'duplicate'")).toBe(11);
+    expect(duplicateLinks).toHaveLength(11);
+    expect(closedInto.size).toBe(10);
+    expect(first.duplicates).toEqual({ closed: 10, alreadyClosed: 1, refused: new Map() });
+  });
+
+  it('closes each duplicate question into its original, as the system, with the banner linking the original', async () => {
+    const local = (sourceId: string) => postIds.get(sourceId)!;
+    const states = await app.storage.moderation.states([...closedInto.keys()].map(local));
+    for (const [dup, link] of closedInto) {
+      const state = states.get(local(dup));
+      expect(state, `question ${dup}`).toMatchObject({ closeReason: 'duplicate', duplicateOf: local(link.RelatedPostId!), closedBy: null, closedAt: Date.parse(`${link.CreationDate}Z`) });
+    }
+    // Only those: no other imported question is closed.
+    const allStates = await app.storage.moderation.states(questions.map((q) => local(q.Id!)));
+    expect([...allStates.values()].filter((s) => s.closedAt !== null)).toHaveLength(10);
+
+    // The audit log says the system closed them during the import.
+    const audit = await app.storage.moderation.listAudit({ communityId: quantum.id, action: 'question.close', limit: 100 });
+    expect(audit).toHaveLength(10);
+    for (const row of audit) {
+      expect(row.actorId).toBeNull();
+      expect(JSON.parse(row.after!)).toMatchObject({ reason: 'duplicate', via: 'import' });
+    }
+
+    // The duplicate's page shows the banner and links the original; the original shows none.
+    const dup = (await app.storage.posts.findPost(local('1280')))! as { id: string; slug: string };
+    const original = (await app.storage.posts.findPost(local('1262')))! as { id: string; slug: string; title: string };
+    const page = await new TestClient(app).get(`/c/quantum/q/${dup.id}/${dup.slug}`);
+    expect(page.status).toBe(200);
+    const banner = /<div class="mod-banner mod-banner-closed"[^>]*id="closed-banner">([\s\S]*?)<\/div>/.exec(page.text)?.[1] ?? '';
+    expect(banner).toContain('This question already has an answer here:');
+    expect(banner).toContain(`<a href="/c/quantum/q/${original.id}/${encodeURIComponent(original.slug)}" class="mod-original">`);
+    expect(decodeHtml(banner)).toContain(original.title);
+    const originalPage = await new TestClient(app).get(`/c/quantum/q/${original.id}/${original.slug}`);
+    expect(originalPage.status).toBe(200);
+    expect(originalPage.text).not.toContain('id="closed-banner"');
+  });
+
+  it("counts the duplicates on each original, where the FAQ candidate evidence reads them", async () => {
+    const answeredOriginals = [...duplicatesOf.keys()].filter((q) => answers.some((a) => a.ParentId === q));
+    expect(answeredOriginals.length).toBeGreaterThan(5);
+    for (const q of answeredOriginals) {
+      const answer = answers.find((a) => a.ParentId === q)!;
+      const row = (await app.storage.faq.candidateRow(postIds.get(answer.Id!)!))!;
+      expect(row.duplicateCount, `original ${q}`).toBe(duplicatesOf.get(q));
+      // One duplicate adds 8 * log2(2) = 8 to the answer's evidence.
+      expect(candidateEvidence(row) - candidateEvidence({ ...row, duplicateCount: 0 })).toBeCloseTo(8 * Math.log2(1 + duplicatesOf.get(q)!));
+    }
+    // The second original named by question 1428 (1255) gets nothing: 1428 closed into 1269.
+    const of1255 = answers.find((a) => a.ParentId === '1255');
+    if (of1255) expect((await app.storage.faq.candidateRow(postIds.get(of1255.Id!)!))!.duplicateCount).toBe(0);
+    expect(duplicatesOf.has('1255')).toBe(false);
   });
 
   it('gives every post the score it has in the dump, and every question its accepted answer', async () => {
@@ -165,8 +232,16 @@ describe('importing the quantumcomputing.stackexchange dump', () => {
 
   it('imports nothing new when run again', async () => {
     const before = sqlCount(app, 'SELECT COUNT(*) AS n FROM posts') + sqlCount(app, 'SELECT COUNT(*) AS n FROM users') + sqlCount(app, 'SELECT COUNT(*) AS n FROM votes');
+    const audits = (await app.storage.moderation.listAudit({ communityId: quantum.id, limit: 500 })).length;
     const again = await run(app, quantum);
     for (const f of again.files) expect(f.imported, f.file).toBe(0);
+    // Every duplicate link finds its question closed already: nothing closes twice.
+    expect(again.duplicates).toEqual({ closed: 0, alreadyClosed: 11, refused: new Map() });
+    expect((await app.storage.moderation.listAudit({ communityId: quantum.id, limit: 500 })).length).toBe(audits);
+    for (const [original, n] of duplicatesOf) {
+      const answer = answers.find((a) => a.ParentId === original);
+      if (answer) expect((await app.storage.faq.candidateRow(postIds.get(answer.Id!)!))!.duplicateCount).toBe(n);
+    }
     expect(fileOf(again, 'Tags.xml').skipped).toBe(fileOf(first, 'Tags.xml').imported);
     expect(fileOf(again, 'Posts.xml').skipped).toBe(1672);
     expect(fileOf(again, 'Users.xml').skipped).toBe(3461);
@@ -295,6 +370,7 @@ describe('a crafted dump', () => {
       users: app.storage.users,
       memberships: app.storage.memberships,
       imports: app.storage.imports,
+      moderation: app.storage.moderation,
       progress: { start() {}, update() {}, finish() {}, note: (t) => notes.push(t) },
     }).run({ dir, communityId: community.id, communitySlug: 'evil', siteUrl: SITE, licence: 'CC BY-SA 4.0' });
     expect(fileOf(summary, 'Posts.xml').imported).toBe(2);
@@ -330,7 +406,7 @@ describe('a crafted dump', () => {
     const storage = createSqliteStorage(':memory:', { searchIndex: 'outbox' });
     try {
       const community = await createCommunity(storage, 'evil-meili');
-      await new StackExchangeImporter({ users: storage.users, memberships: storage.memberships, imports: storage.imports }).run({
+      await new StackExchangeImporter({ users: storage.users, memberships: storage.memberships, imports: storage.imports, moderation: storage.moderation }).run({
         dir,
         communityId: community.id,
         communitySlug: community.slug,

@@ -68,6 +68,7 @@ describe('the summary', () => {
     const text = formatSummary({
       elapsedMs: 1500,
       votesCreated: 7,
+      duplicates: { closed: 3, alreadyClosed: 1, refused: new Map([['an end is not a live question (an answer, or deleted)', 2]]) },
       files: [
         { file: 'Posts.xml', present: true, rows: 10, imported: 6, skipped: 2, refused: new Map([['post type 4 is not a question or answer', 2]]), elapsedMs: 1000 },
         { file: 'Votes.xml', present: false, rows: 0, imported: 0, skipped: 0, refused: new Map(), elapsedMs: 0 },
@@ -77,5 +78,7 @@ describe('the summary', () => {
     expect(text).toContain('2 × post type 4 is not a question or answer');
     expect(text).toContain('Votes.xml: not in the dump, skipped');
     expect(text).toContain('7 vote rows written');
+    expect(text).toContain('Duplicate links: 3 questions closed as duplicates of their originals, 1 already closed, 2 could not be closed');
+    expect(text).toContain('2 × an end is not a live question (an answer, or deleted)');
   });
 });

@@ -6,6 +6,7 @@ import {
   type AuditFilter,
   type AuditInput,
   type CloseInput,
+  type SystemCloseInput,
   type CloseReason,
   type CloseVoteTally,
   type Flag,
@@ -234,7 +235,7 @@ export class SqliteModerationRepository implements ModerationRepository {
     return out;
   }
 
-  private closeNow(q: PostRow, input: CloseInput, via: 'moderator' | 'votes'): void {
+  private closeNow(q: PostRow, input: CloseInput | SystemCloseInput, via: 'moderator' | 'votes' | 'import'): void {
     const state = this.ensureState(q.id);
     if (state.closed_at !== null) throw new ConflictError('mod.alreadyClosed');
     let duplicateOf: number | null = null;
@@ -246,7 +247,7 @@ export class SqliteModerationRepository implements ModerationRepository {
     }
     this.db
       .prepare('UPDATE post_states SET closed_at = ?, closed_by = ?, close_reason = ?, close_note = ?, duplicate_of = ? WHERE post_id = ?')
-      .run(input.now, toRowId(input.actorId), input.reason, input.note, duplicateOf, q.id);
+      .run(input.now, input.actorId === null ? null : toRowId(input.actorId), input.reason, input.note, duplicateOf, q.id);
     this.db.prepare("DELETE FROM close_votes WHERE question_id = ? AND kind = 'close'").run(q.id);
     this.audit({
       actorId: input.actorId,
@@ -279,8 +280,8 @@ export class SqliteModerationRepository implements ModerationRepository {
     });
   }
 
-  async close(input: CloseInput): Promise<void> {
-    this.db.transaction(() => this.closeNow(this.liveQuestion(input.questionId), input, 'moderator'))();
+  async close(input: CloseInput | SystemCloseInput): Promise<void> {
+    this.db.transaction(() => this.closeNow(this.liveQuestion(input.questionId), input, 'via' in input ? input.via : 'moderator'))();
   }
 
   async reopen(questionId: string, actorId: string, reason: string, now: number): Promise<void> {

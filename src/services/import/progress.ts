@@ -74,6 +74,10 @@ export function formatSummary(summary: ImportSummary): string {
     out.push(`  ${f.file}: ${f.rows} rows, ${f.imported} imported, ${f.skipped} already imported, ${refused} not imported`);
     for (const [reason, n] of [...f.refused].sort((a, b) => b[1] - a[1])) out.push(`      ${n} × ${reason}`);
   }
+  const d = summary.duplicates;
+  const dupRefused = [...d.refused.values()].reduce((a, b) => a + b, 0);
+  out.push(`  Duplicate links: ${d.closed} questions closed as duplicates of their originals, ${d.alreadyClosed} already closed, ${dupRefused} could not be closed`);
+  for (const [reason, n] of [...d.refused].sort((a, b) => b[1] - a[1])) out.push(`      ${n} × ${reason}`);
   out.push(`  ${summary.votesCreated} vote rows written (dump votes have no voter: each is cast by an "imported vote" account).`);
   return out.join('\n');
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImportBatchResult, ImportComment, ImportLink, ImportPost, ImportRepository, MembershipRepository, UserRepository } from '../../db/ports.js';
-import { ConflictError } from '../../domain/errors.js';
+import type { ImportBatchResult, ImportComment, ImportLink, ImportPost, ImportRepository, MembershipRepository, ModerationRepository, UserRepository } from '../../db/ports.js';
+import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { normaliseTags, TAGS_MAX } from '../../domain/qa-rules.js';
 import { slugify } from '../../domain/slug.js';
 import { renderMarkdown, renderPlainWithLinks } from '../../markdown/render.js';
@@ -17,6 +17,11 @@ import { xmlRowBatches, type XmlRow } from './xml-rows.js';
  * users, posts, comments and links. Every batch of posts is one atomic repository call that
  * stores the posts with their votes, reputation and source ids, so a re-run skips what is
  * stored and an interrupted run resumes where it stopped.
+ *
+ * A duplicate link (LinkTypeId 3) whose both ends are imported questions closes the duplicate
+ * into its original through the moderation port, as the system (audited `via: "import"`), so
+ * the question page shows the duplicate banner and the original's duplicate count feeds the
+ * FAQ candidate evidence. A question already closed is skipped, so a re-run closes nothing twice.
  */
 
 export const DUMP_FILES = ['Votes.xml', 'Users.xml', 'Posts.xml', 'Comments.xml', 'PostLinks.xml', 'Tags.xml'] as const;
@@ -35,8 +40,22 @@ export interface FileSummary {
   elapsedMs: number;
 }
 
+/** What the dump's duplicate links did to the imported questions. */
+export interface DuplicateSummary {
+  /** Questions closed as a duplicate of their original by this run. */
+  closed: number;
+  /**
+   * Links whose duplicate was closed already: by an earlier run, by a moderator, or by another
+   * link of the same question (a question is closed into one original; SE allows several).
+   */
+  alreadyClosed: number;
+  /** Reason -> links with both ends imported that could not close their question. */
+  refused: Map<string, number>;
+}
+
 export interface ImportSummary {
   files: FileSummary[];
+  duplicates: DuplicateSummary;
   /** Synthetic vote rows written (one per dump up- or down-vote, adjusted to the dump's Score). */
   votesCreated: number;
   elapsedMs: number;
@@ -66,6 +85,8 @@ export interface ImporterDeps {
   users: UserRepository;
   memberships: MembershipRepository;
   imports: ImportRepository;
+  /** Closes duplicates (the moderation port: its close is atomic with the audit row and the count). */
+  moderation: ModerationRepository;
   progress?: ImportProgress;
 }
 
@@ -104,7 +125,7 @@ function newFileSummary(file: DumpFile): FileSummary {
   return { file, present: true, rows: 0, imported: 0, skipped: 0, refused: new Map(), elapsedMs: 0 };
 }
 
-function refuse(summary: FileSummary, reason: string, n = 1): void {
+function refuse(summary: Pick<FileSummary, 'refused'>, reason: string, n = 1): void {
   summary.refused.set(reason, (summary.refused.get(reason) ?? 0) + n);
 }
 
@@ -127,6 +148,7 @@ export class StackExchangeImporter {
   private readonly voterIds: string[] = [];
   private placeholderId: string | null = null;
   private readonly timings = new Map<DumpFile, number>();
+  private readonly duplicates: DuplicateSummary = { closed: 0, alreadyClosed: 0, refused: new Map() };
 
   constructor(private readonly deps: ImporterDeps) {
     this.progress = deps.progress ?? silentProgress;
@@ -155,7 +177,7 @@ export class StackExchangeImporter {
     if (present('PostLinks.xml')) await this.importLinks(file('PostLinks.xml'), ctx, get('PostLinks.xml'));
     if (present('Tags.xml')) await this.readTags(file('Tags.xml'), ctx, get('Tags.xml'), postIds.tagsUsed, postIds.tagsSeen);
     for (const [f, ms] of this.timings) get(f).elapsedMs = ms;
-    return { files: DUMP_FILES.map(get), votesCreated, elapsedMs: Date.now() - started };
+    return { files: DUMP_FILES.map(get), duplicates: this.duplicates, votesCreated, elapsedMs: Date.now() - started };
   }
 
   /** Streams one file with progress, handing each batch of rows to `handle`. */
@@ -433,8 +455,45 @@ export class StackExchangeImporter {
         }
         batch.push({ sourceId: attrs.Id, postSourceId: attrs.PostId, targetSourceId: attrs.RelatedPostId, kind, createdAt: parseDumpDate(attrs.CreationDate) ?? Date.now() });
       }
-      if (batch.length > 0) addResult(summary, await this.deps.imports.importLinks(ctx.communityId, batch));
+      if (batch.length === 0) return;
+      const result = await this.deps.imports.importLinks(ctx.communityId, batch);
+      addResult(summary, result);
+      // Links recorded now or by an earlier run (one without this step still gets its closes).
+      const refusedIds = new Set(result.refused.map((r) => r.sourceId));
+      await this.closeDuplicates(ctx.communityId, batch.filter((l) => l.kind === 'duplicate' && !refusedIds.has(l.sourceId)));
     });
+  }
+
+  /**
+   * Closes each link's question as a duplicate of the link's target, in dump order. Closed at
+   * the link's date (when the original site closed it), with no note: the banner's link to the
+   * original says it all, and the audit row records the import.
+   */
+  private async closeDuplicates(communityId: string, links: ImportLink[]): Promise<void> {
+    if (links.length === 0) return;
+    const local = await this.deps.imports.findImported(communityId, 'post', [...new Set(links.flatMap((l) => [l.postSourceId, l.targetSourceId]))]);
+    const duplicateIds = links.map((l) => local.get(l.postSourceId)).filter((id): id is string => id !== undefined);
+    const states = await this.deps.moderation.states(duplicateIds);
+    const closedNow = new Set<string>();
+    for (const link of links) {
+      const questionId = local.get(link.postSourceId);
+      const originalId = local.get(link.targetSourceId);
+      if (questionId === undefined || originalId === undefined) continue; // importLinks refused it already
+      if (closedNow.has(questionId) || states.get(questionId)?.closedAt != null) {
+        this.duplicates.alreadyClosed++;
+        continue;
+      }
+      try {
+        await this.deps.moderation.close({ questionId, actorId: null, via: 'import', reason: 'duplicate', duplicateOf: originalId, note: '', now: link.createdAt });
+        closedNow.add(questionId);
+        this.duplicates.closed++;
+      } catch (err) {
+        if (err instanceof ConflictError && err.messageKey === 'mod.alreadyClosed') this.duplicates.alreadyClosed++;
+        else if (err instanceof ConflictError && err.messageKey === 'mod.duplicateOfItself') refuse(this.duplicates, 'a question cannot be a duplicate of itself');
+        else if (err instanceof NotFoundError) refuse(this.duplicates, 'an end is not a live question (an answer, or deleted)');
+        else throw err;
+      }
+    }
   }
 
   /**

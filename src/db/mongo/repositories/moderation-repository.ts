@@ -7,6 +7,7 @@ import {
   type AuditFilter,
   type AuditInput,
   type CloseInput,
+  type SystemCloseInput,
   type CloseReason,
   type CloseVoteTally,
   type Flag,
@@ -193,7 +194,7 @@ export class MongoModerationRepository implements ModerationRepository {
     return out;
   }
 
-  private async closeNow(q: PostDoc, input: CloseInput, via: 'moderator' | 'votes', session: ClientSession, auditId: number): Promise<void> {
+  private async closeNow(q: PostDoc, input: CloseInput | SystemCloseInput, via: 'moderator' | 'votes' | 'import', session: ClientSession, auditId: number): Promise<void> {
     const state = await this.state(q._id, session);
     if (state.closedAt !== null) throw new ConflictError('mod.alreadyClosed');
     let duplicateOf: number | null = null;
@@ -203,7 +204,7 @@ export class MongoModerationRepository implements ModerationRepository {
       duplicateOf = original._id;
       await this.m.posts.updateOne({ _id: original._id }, { $inc: { duplicateCount: 1 } }, { session }).exec();
     }
-    await this.setState(q._id, { closedAt: input.now, closedBy: parseId(input.actorId), closeReason: input.reason, closeNote: input.note, duplicateOf }, session);
+    await this.setState(q._id, { closedAt: input.now, closedBy: input.actorId === null ? null : parseId(input.actorId), closeReason: input.reason, closeNote: input.note, duplicateOf }, session);
     await this.m.closeVotes.deleteMany({ questionId: q._id, kind: 'close' }, { session }).exec();
     await this.audit(
       {
@@ -244,9 +245,10 @@ export class MongoModerationRepository implements ModerationRepository {
     );
   }
 
-  async close(input: CloseInput): Promise<void> {
+  async close(input: CloseInput | SystemCloseInput): Promise<void> {
     const auditId = await this.ctx.reserveId(SEQUENCES.auditLog);
-    await this.ctx.tx(async (session) => this.closeNow(await this.liveQuestion(input.questionId, session), input, 'moderator', session, auditId));
+    const via = 'via' in input ? input.via : 'moderator';
+    await this.ctx.tx(async (session) => this.closeNow(await this.liveQuestion(input.questionId, session), input, via, session, auditId));
   }
 
   async reopen(questionId: string, actorId: string, reason: string, now: number): Promise<void> {
