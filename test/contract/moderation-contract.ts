@@ -43,6 +43,23 @@ export function runModerationContract(name: string, makeStorage: () => Promise<S
       ]);
     });
 
+    it('closes a duplicate as the system for an import: no actor, audited via import, counted on the original', async () => {
+      const original = await f.ask({ title: 'Original' });
+      const answer = await f.answer(original);
+      await storage.votes.castVote(answer, f.carol.id, 1, T0);
+      const dup = await f.ask({ title: 'Dup' });
+      await storage.moderation.close({ questionId: dup, actorId: null, via: 'import', reason: 'duplicate', duplicateOf: original, note: '', now: T0 + 1 });
+      expect((await storage.moderation.states([dup])).get(dup)).toMatchObject({ closeReason: 'duplicate', duplicateOf: original, closedBy: null, closedAt: T0 + 1 });
+      expect((await storage.faq.candidateRows(f.community.id, 1, 10))[0]!.duplicateCount).toBe(1);
+      const log = await storage.moderation.listAudit({ communityId: f.community.id, limit: 10 });
+      expect(log.map((e) => [e.action, e.actorId, e.targetId])).toEqual([['question.close', null, dup]]);
+      expect(JSON.parse(log[0]!.after!)).toEqual({ reason: 'duplicate', duplicateOf: original, via: 'import' });
+      // A second system close is refused like any other, and counts nothing twice.
+      await expect(storage.moderation.close({ questionId: dup, actorId: null, via: 'import', reason: 'duplicate', duplicateOf: original, note: '', now: T0 + 2 })).rejects.toBeInstanceOf(ConflictError);
+      expect((await storage.faq.candidateRows(f.community.id, 1, 10))[0]!.duplicateCount).toBe(1);
+      expect(await storage.moderation.listAudit({ communityId: f.community.id, limit: 10 })).toHaveLength(1);
+    });
+
     it('writes no audit row when the change is refused', async () => {
       const q = await f.ask();
       await expect(storage.moderation.close({ questionId: q, actorId: f.bob.id, reason: 'duplicate', duplicateOf: q, note: '', now: T0 })).rejects.toBeInstanceOf(ConflictError);
