@@ -63,9 +63,10 @@ export interface ModerationRepository {
   openFlagCounts(): Promise<Map<string, number>>;
   /**
    * Resolves every open flag on the post with the outcome, with its audit row; dismissing
-   * the flags of a post they hid restores it. Returns how many flags were resolved.
+   * the flags of a post they hid restores it. Returns the ids of the members whose flags were
+   * resolved (one per flag), so each can be told the outcome.
    */
-  resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<number>;
+  resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<string[]>;
   /** A member's flags with their outcomes, newest first (for notifications, once they exist). */
   flagsByUser(userId: string, limit: number): Promise<Flag[]>;
   /** Which of these posts the member has flagged. */

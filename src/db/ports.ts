@@ -164,6 +164,12 @@ export interface PostEdit {
   bodyText: string;
   reason: string;
   now: number;
+  /**
+   * A moderator editing someone else's post: an audit row 'post.edit' (actor the editor,
+   * reason as given, before/after snapshots of the stored and new text) is written in the
+   * same atomic step as the edit.
+   */
+  audit?: { reason: string };
 }
 
 export interface QuestionListQuery {

@@ -1,3 +1,4 @@
+import { parseEditSnapshot } from '../domain/edit-audit.js';
 import type { AuditEntry, PostModeration } from '../domain/moderation-types.js';
 import type { Locale } from '../domain/types.js';
 import type { AuditPage, QuestionModeration, ReviewItem } from '../services/moderation/moderation-service.js';
@@ -24,10 +25,17 @@ export function auditRowsView(page: AuditPage, locale: Locale) {
             ? { label: targetUser?.username ?? `#${e.targetId}`, url: targetUser ? `/u/${encodeURIComponent(targetUser.username)}` : null }
             : { label: e.targetId, url: null },
       reason: e.reason,
-      before: e.before ?? '',
-      after: e.after ?? '',
+      before: e.action === 'post.edit' ? editText(e.before) : (e.before ?? ''),
+      after: e.action === 'post.edit' ? editText(e.after) : (e.after ?? ''),
     };
   });
+}
+
+/** An edit's snapshot as readers see it (title · tags · text), not as stored (JSON). */
+function editText(stored: string | null): string {
+  const snap = parseEditSnapshot(stored);
+  if (!snap) return stored ?? '';
+  return [snap.title, snap.tags && snap.tags.length > 0 ? `[${snap.tags.join(' ')}]` : undefined, snap.body].filter((p): p is string => Boolean(p)).join(' · ');
 }
 
 function stateView(s: PostModeration | null | undefined, locale: Locale) {

@@ -32,6 +32,7 @@ import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { NotifyingQuestionService } from './notifications/notifying-question-service.js';
+import { ModerationNotifications } from './notifications/moderation-notifier.js';
 import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
 import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
@@ -129,7 +130,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
   const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
-  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now);
+  // Flaggers hear the outcome of their flags, warned authors the warning (after the action is saved).
+  const moderationNotifier = new ModerationNotifications(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
   const jobs = new JobRunner(
     storage.leases,

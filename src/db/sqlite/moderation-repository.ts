@@ -456,12 +456,14 @@ export class SqliteModerationRepository implements ModerationRepository {
     return new Map(rows.map((r) => [String(r.community_id), r.n]));
   }
 
-  async resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<number> {
+  async resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<string[]> {
     return this.db.transaction(() => {
       const p = this.post(postId);
-      const resolved = this.db
-        .prepare('UPDATE flags SET resolved_at = ?, resolved_by = ?, outcome = ? WHERE post_id = ? AND resolved_at IS NULL')
-        .run(now, toRowId(actorId), outcome, p.id).changes;
+      const flaggers = this.db
+        .prepare<unknown[], { user_id: number }>('UPDATE flags SET resolved_at = ?, resolved_by = ?, outcome = ? WHERE post_id = ? AND resolved_at IS NULL RETURNING user_id')
+        .all(now, toRowId(actorId), outcome, p.id)
+        .map((r) => String(r.user_id));
+      const resolved = flaggers.length;
       if (resolved === 0) throw new ConflictError('mod.flag.noneOpen');
       const state = this.ensureState(p.id);
       // Dismissing the flags that hid a post puts it back where it was.
@@ -471,7 +473,7 @@ export class SqliteModerationRepository implements ModerationRepository {
         this.db.prepare('UPDATE post_states SET hidden_at = NULL WHERE post_id = ?').run(p.id);
       }
       this.audit({ actorId, action: 'flags.resolve', communityId: String(p.community_id), targetType: 'post', targetId: String(p.id), reason, after: JSON.stringify({ outcome, flags: resolved }), now });
-      return resolved;
+      return flaggers;
     })();
   }
 

@@ -2,6 +2,7 @@ import { SUMMARY_TEXT_CHARS, type AnswerRange, type NewAnswer, type NewQuestion,
 import type { Answer, Post, Question, Revision } from '../../domain/qa-types.js';
 import { REPUTATION } from '../../domain/reputation.js';
 import { NotFoundError } from '../../domain/errors.js';
+import { editSnapshot } from '../../domain/edit-audit.js';
 import { type Db, toRowId } from './connection.js';
 import { mapPost, splitTags, type PostRow } from './post-mapper.js';
 import { addReputation } from './reputation.js';
@@ -244,6 +245,7 @@ export class SqlitePostRepository implements PostRepository {
           this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(edit.now, postId);
         }
         this.insertRevision(postId, revision, editorId, title, edit.bodyMd, tags, edit.reason, edit.now);
+        if (edit.audit) this.auditEdit(row, editorId, edit.audit.reason, editSnapshot({ title, tags: splitTags(tags), body: edit.bodyMd }, true), edit.now);
       } else {
         this.db
           .prepare('UPDATE posts SET body_md = ?, body_html = ?, body_text = ?, revision_count = ?, edited_at = ?, last_activity_at = ? WHERE id = ?')
@@ -251,9 +253,22 @@ export class SqlitePostRepository implements PostRepository {
         this.db.prepare("UPDATE posts SET last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'edit' WHERE id = ?").run(edit.now, editorId, row.question_id);
         this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(edit.now, row.question_id);
         this.insertRevision(postId, revision, editorId, null, edit.bodyMd, '', edit.reason, edit.now);
+        if (edit.audit) this.auditEdit(row, editorId, edit.audit.reason, editSnapshot({ title: null, tags: null, body: edit.bodyMd }, false), edit.now);
       }
       return mapPost(this.byId.get(postId)!);
     })();
+  }
+
+  /** Inside editPost's transaction: the moderator's edit and its audit row commit together. */
+  private auditEdit(before: PostRow, editorId: number, reason: string, after: string, now: number): void {
+    const isQuestion = before.type === 'question';
+    const beforeText = editSnapshot({ title: before.title, tags: splitTags(before.tags), body: before.body_md }, isQuestion);
+    this.db
+      .prepare(
+        `INSERT INTO audit_log (actor_id, action, community_id, target_type, target_id, reason, before, after, created_at)
+         VALUES (?, 'post.edit', ?, 'post', ?, ?, ?, ?, ?)`,
+      )
+      .run(editorId, before.community_id, String(before.id), reason, beforeText, after, now);
   }
 
   async listRevisions(postId: string): Promise<Revision[]> {

@@ -32,7 +32,8 @@ const notificationRoutes: FastifyPluginAsync = async (app) => {
         items: data.items.map((n) => ({
           id: n.id,
           text: request.t(`notify.event.${n.kind}`, { actor: n.actorName ?? '?', title: n.title, community: '' }).trim(),
-          title: n.title,
+          // A flag's outcome names the post in its sentence; every other event shows it after.
+          title: n.kind.startsWith('flag_') ? null : n.title,
           unread: n.readAt === null,
           time: timeView(n.createdAt, request.locale),
         })),

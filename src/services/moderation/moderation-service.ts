@@ -31,6 +31,25 @@ export interface DuplicateCandidate {
   score: number;
 }
 
+/** What a moderation notification is about: the post's thread, where it links, when. */
+export interface ModerationNotice {
+  postId: string;
+  /** The question's title (an answer's question). */
+  title: string;
+  /** The post while it is still visible, else its community. */
+  link: string;
+  threadId: string | null;
+  community: Community;
+  /** When the action happened (names the event, so one action gives one notification each). */
+  at: number;
+}
+
+/** Who hears of moderators' actions (notifications); it logs its own failures and never throws. */
+export interface ModerationNotifier {
+  flagsResolved(actor: User, flaggerIds: string[], notice: ModerationNotice, outcome: FlagOutcome): Promise<void>;
+  warned(actor: User, authorId: string, warning: string, notice: ModerationNotice): Promise<void>;
+}
+
 export interface AuditPage {
   entries: AuditEntry[];
   users: Map<string, User>;
@@ -50,7 +69,35 @@ export class ModerationService {
     private readonly engine: SearchEngine,
     private readonly rateLimits: RateLimitRepository,
     private readonly now: () => number = Date.now,
+    private readonly notifier: ModerationNotifier | null = null,
+    private readonly log: { error(obj: object, msg: string): void } | null = null,
   ) {}
+
+  /**
+   * Tells the flaggers (and a warned author) after the action is saved. Never throws: the
+   * notifier logs its own failures, and anything else going wrong here is logged too.
+   */
+  private async tell(actor: User, post: Post, at: number, outcome: FlagOutcome, flaggerIds: string[], warning: string | null): Promise<void> {
+    if (!this.notifier) return;
+    try {
+      const [current, community] = await Promise.all([this.repo.findPostAny(post.id), this.community(post.communityId)]);
+      const question = post.type === 'question' ? (current?.type === 'question' ? current : post) : await this.repo.findPostAny(post.questionId);
+      const title = question?.type === 'question' ? question.title : '';
+      const visible = current !== null && current.deletedAt === null && (question === null || question.deletedAt === null);
+      const notice: ModerationNotice = {
+        postId: post.id,
+        title,
+        link: visible ? `/posts/${post.id}/goto` : `/c/${community.slug}`,
+        threadId: post.type === 'question' ? post.id : post.questionId,
+        community,
+        at,
+      };
+      if (flaggerIds.length > 0) await this.notifier.flagsResolved(actor, flaggerIds, notice, outcome);
+      if (warning !== null) await this.notifier.warned(actor, post.authorId, warning, notice);
+    } catch (err) {
+      this.log?.error({ event: 'moderation-notify', post: post.id, err: err instanceof Error ? err.message : String(err) }, 'moderation notification not sent');
+    }
+  }
 
   async settings(): Promise<ModerationSettings> {
     return parseSettings(await this.meta.get(SETTINGS_KEY));
@@ -132,7 +179,8 @@ export class ModerationService {
     if (/^[1-9]\d{0,15}$/.test(input.postId)) {
       const post = await this.repo.findPostAny(input.postId);
       if (post && post.authorId === target.id && (communityId === null || post.communityId === communityId)) {
-        await this.repo.resolveFlags(post.id, user.id, 'suspended', reason, now).catch(() => 0);
+        const flaggers = await this.repo.resolveFlags(post.id, user.id, 'suspended', reason, now).catch(() => [] as string[]);
+        if (flaggers.length > 0) await this.tell(user, post, now, 'suspended', flaggers, null);
       }
     }
     return { target, suspension };
@@ -288,7 +336,8 @@ export class ModerationService {
       default:
         break;
     }
-    await this.repo.resolveFlags(post.id, user.id, outcome, reason, now);
+    const flaggers = await this.repo.resolveFlags(post.id, user.id, outcome, reason, now);
+    await this.tell(user, post, now, outcome, flaggers, outcome === 'warned' ? reason : null);
     return { community, outcome };
   }
 

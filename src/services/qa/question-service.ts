@@ -209,6 +209,8 @@ export class QuestionService implements RecentActivitySource {
       bodyText: rendered.text,
       reason,
       now: this.now(),
+      // Editing someone else's post is a moderator action: audited (before/after) with the edit.
+      ...(post.authorId !== user.id ? { audit: { reason } } : {}),
     });
     if (saved.type === 'answer') await this.listener?.answerEdited(saved);
     const question = saved.type === 'question' ? saved : await this.requireQuestion(saved.questionId);

@@ -456,11 +456,13 @@ export class MongoModerationRepository implements ModerationRepository {
     return new Map(rows.map((r) => [String(r._id), r.n]));
   }
 
-  async resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<number> {
+  async resolveFlags(postId: string, actorId: string, outcome: FlagOutcome, reason: string, now: number): Promise<string[]> {
     const auditId = await this.ctx.reserveId(SEQUENCES.auditLog);
     return this.ctx.tx(async (session) => {
       const p = await this.post(postId, session);
-      const resolved = (await this.m.flags.updateMany({ postId: p._id, resolvedAt: null }, { $set: { resolvedAt: now, resolvedBy: parseId(actorId), outcome } }, { session }).exec()).modifiedCount;
+      // The open flags read in the transaction are the ones resolved (their flaggers get told).
+      const open = await this.m.flags.find({ postId: p._id, resolvedAt: null }, { _id: 1, userId: 1 }, { session }).lean<Array<{ _id: number; userId: number }>>().exec();
+      const resolved = open.length === 0 ? 0 : (await this.m.flags.updateMany({ _id: { $in: open.map((f) => f._id) }, resolvedAt: null }, { $set: { resolvedAt: now, resolvedBy: parseId(actorId), outcome } }, { session }).exec()).modifiedCount;
       if (resolved === 0) throw new ConflictError('mod.flag.noneOpen');
       const state = await this.state(p._id, session);
       if (outcome === 'dismissed' && state.hiddenAt !== null && (p.deletedAt ?? null) !== null) {
@@ -469,7 +471,7 @@ export class MongoModerationRepository implements ModerationRepository {
         await this.setState(p._id, { hiddenAt: null }, session);
       }
       await this.audit({ actorId, action: 'flags.resolve', communityId: String(p.communityId), targetType: 'post', targetId: String(p._id), reason, after: JSON.stringify({ outcome, flags: resolved }), now }, session, auditId);
-      return resolved;
+      return open.map((f) => String(f.userId));
     });
   }
 

@@ -2,6 +2,7 @@ import type { ClientSession } from 'mongoose';
 import type { AnswerRange, NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
 import type { Answer, Post, Question, Revision } from '../../../domain/qa-types.js';
 import { NotFoundError } from '../../../domain/errors.js';
+import { editSnapshot } from '../../../domain/edit-audit.js';
 import { parseId, searchDocIdOf, SEQUENCES } from '../ids.js';
 import { mapPost, mapRevision } from '../mappers.js';
 import type { FaqEntryDoc, PostDoc, RevisionDoc, TagDoc } from '../models/index.js';
@@ -172,11 +173,22 @@ export class MongoPostRepository implements PostRepository {
     const editorId = parseId(edit.editorId);
     if (postId === null || editorId === null) throw new NotFoundError();
     const revisionId = await this.ctx.reserveId(SEQUENCES.revisions);
+    const auditId = edit.audit ? await this.ctx.reserveId(SEQUENCES.auditLog) : null;
     const requestedTags = edit.tags ? uniqueTags(edit.tags) : null;
     return this.ctx.tx(async (session) => {
       const row = await findOne<PostDoc>(this.ctx.models.posts, livePostQuery(postId), session);
       if (!row) throw new NotFoundError();
       const revision = (row.revisionCount ?? 1) + 1;
+      // A moderator's edit of someone else's post is audited in this transaction, "before" as read in it.
+      const audit = async (after: string) => {
+        if (!edit.audit || auditId === null) return;
+        const isQuestion = row.type === 'question';
+        const before = editSnapshot({ title: row.title, tags: row.tags ?? [], body: row.bodyMd ?? '' }, isQuestion);
+        await this.ctx.models.auditLog.create(
+          [{ _id: auditId, actorId: editorId, action: 'post.edit', communityId: row.communityId, targetType: 'post', targetId: String(postId), reason: edit.audit.reason, before, after, createdAt: edit.now }],
+          { session },
+        );
+      };
       if (row.type === 'question') {
         const title = edit.title ?? row.title ?? '';
         const slug = edit.slug ?? row.slug ?? '';
@@ -186,6 +198,7 @@ export class MongoPostRepository implements PostRepository {
         const { added, removed } = tagChanges(before, tags);
         await bulk(this.ctx.models.tags, tagCountOps(row.communityId, added, removed, await this.newTagIds(row.communityId, added, session)), session);
         await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title, bodyMd: edit.bodyMd, tags, reason: edit.reason }, edit.now)], session);
+        await audit(editSnapshot({ title, tags, body: edit.bodyMd }, true));
         const answers = await findMany<PostDoc>(this.ctx.models.posts, answerIdsOfQuestionQuery(postId), session);
         const entries = await findMany<FaqEntryDoc>(this.ctx.models.faqEntries, entryIdsOfSourceQuestionQuery(postId), session);
         await this.ctx.enqueueSearch(
@@ -196,6 +209,7 @@ export class MongoPostRepository implements PostRepository {
         await updateOne(this.ctx.models.posts, editAnswerQuery(postId, edit, revision), session);
         await updateOne(this.ctx.models.posts, questionActivityQuery(row.questionId!, editorId, edit.now, 'edit'), session);
         await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, revision, editorId, { title: null, bodyMd: edit.bodyMd, tags: [], reason: edit.reason }, edit.now)], session);
+        await audit(editSnapshot({ title: null, tags: null, body: edit.bodyMd }, false));
         await this.ctx.enqueueSearch([searchDocIdOf('answer', postId)], session);
       }
       const updated = await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: postId } }, session);
