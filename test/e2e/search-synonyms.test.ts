@@ -20,7 +20,7 @@ const LOCALES: UiLocale[] = ['en', 'zh-CN'];
  */
 const CASE: Record<UiLocale, { query: string; synonym: string; expected: string; shownTerms: string[] }> = {
   en: { query: 'wlan', synonym: 'Wi-Fi', expected: 'How do I transfer photos to my phone over Wi-Fi?', shownTerms: ['wlan', 'wi fi'] },
-  'zh-CN': { query: '耗电', synonym: '续航', expected: 'Lumen X100 电池续航突然变短怎么办？', shownTerms: ['耗电', '续航'] },
+  'zh-CN': { query: '耗尽', synonym: '续航', expected: 'Lumen X100 电池续航突然变短怎么办？', shownTerms: ['耗尽', '续航'] },
 };
 
 let server: RunningServer;
