@@ -538,6 +538,8 @@ export function gapsView(community: Community, report: FaqGapReport, options: { 
     clickedSearches: report.clickedSearches,
     noResults: report.noResults.map((r) => row(r, false)),
     noClicks: report.noClicks.map((r) => row(r, true)),
+    siteWideSearches: report.siteWide.searches,
+    siteWide: report.siteWide.noResults.map((r) => row(r, false)),
     synonymHint: !options.canAddSynonyms && report.noResults.length > 0,
   };
 }
