@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, loginAsDemo, newLocaleContext, shortLocale, shot, startServer, type RunningServer, type UiLocale } from './harness.js';
+import path from 'node:path';
+import { launchBrowser, loginAsDemo, newLocaleContext, SCREENSHOT_DIR, shortLocale, shot, startServer, type RunningServer, type UiLocale } from './harness.js';
 
 const COMMUNITY = 'lumen-support';
 const MOD = `/mod/c/${COMMUNITY}/faq`;
@@ -50,13 +51,13 @@ describe.each(LOCALES)('the moderator FAQ pages on a phone in %s', (locale) => {
     await context?.close();
   });
 
-  for (const [name, path, table] of [
+  for (const [name, url, table] of [
     ['dashboard', MOD, '.modfaq-entries'],
     ['gaps', `${MOD}/gaps?days=7`, '.modfaq-gaps'],
   ] as const) {
     it(`fits the ${name} into 390 px, its table scrolling inside its own box`, async () => {
       await mod.setViewportSize(PHONE);
-      await mod.goto(path);
+      await mod.goto(url);
       await expect.poll(() => mod.locator(table).count()).toBeGreaterThan(0);
       expect(await pageWidth(mod)).toBeLessThanOrEqual(PHONE.width);
       // The table itself is still whole (nothing cut off): its box scrolls when it is wider.
@@ -67,8 +68,10 @@ describe.each(LOCALES)('the moderator FAQ pages on a phone in %s', (locale) => {
       expect(box.scroller).toBeLessThanOrEqual(PHONE.width);
       if (box.table > box.scroller) expect(box.overflow).toBe('auto');
       await shot(mod, `faq-mod-mobile-${name}-390-${short}`);
+      // The table alone, at phone width, to review how its rows read there.
+      await mod.locator(table).first().screenshot({ path: path.join(SCREENSHOT_DIR, `faq-mod-mobile-${name}-table-390-${short}.png`) });
       await mod.setViewportSize(DESKTOP);
-      await mod.goto(path);
+      await mod.goto(url);
       expect(await pageWidth(mod)).toBeLessThanOrEqual(DESKTOP.width);
       await shot(mod, `faq-mod-mobile-${name}-1280-${short}`);
     });

@@ -30,7 +30,7 @@ function gapRows(html: string, group: 'noResults' | 'noClicks' | 'siteWide'): Ga
   const start = html.indexOf(`id="gaps-${group}"`);
   if (start < 0) throw new Error(`no ${group} section`);
   const section = html.slice(start, html.indexOf('</section>', start));
-  return [...section.matchAll(/<tr>\s*<td class="modfaq-query"><a href="[^"]*">([\s\S]*?)<\/a><\/td>\s*<td class="modfaq-num">(\d+)<\/td>\s*<td class="modfaq-num">(\d+)<\/td>[\s\S]*?<a class="button button-small button-secondary" href="([^"]+)">[\s\S]*?<a class="button button-small" href="([^"]+)">/g)].map((m) => ({
+  return [...section.matchAll(/<tr>\s*<td class="modfaq-query"><a href="[^"]*">([\s\S]*?)<\/a><\/td>\s*<td class="modfaq-num"[^>]*>(\d+)<\/td>\s*<td class="modfaq-num"[^>]*>(\d+)<\/td>[\s\S]*?<a class="button button-small button-secondary" href="([^"]+)">[\s\S]*?<a class="button button-small" href="([^"]+)">/g)].map((m) => ({
     query: decodeHtml(m[1]!),
     searches: Number(m[2]),
     users: Number(m[3]),
