@@ -76,4 +76,15 @@ describe.each(LOCALES)('the moderator FAQ pages on a phone in %s', (locale) => {
       await shot(mod, `faq-mod-mobile-${name}-1280-${short}`);
     });
   }
+
+  it('fits a category\'s own page (reorder, rename, move) into 390 px', async () => {
+    await mod.setViewportSize(PHONE);
+    await mod.goto(MOD);
+    await Promise.all([mod.waitForURL(/\/categories\/\d+$/), mod.locator('.modfaq-node.depth-2 .modfaq-node-name > a').first().click()]);
+    await expect(mod.locator('select[name="parentId"] option').count()).resolves.toBeGreaterThan(1);
+    expect(await pageWidth(mod)).toBeLessThanOrEqual(PHONE.width);
+    await shot(mod, `faq-mod-mobile-category-390-${short}`);
+    await mod.setViewportSize(DESKTOP);
+    await shot(mod, `faq-mod-mobile-category-1280-${short}`);
+  });
 });
