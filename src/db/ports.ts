@@ -396,13 +396,20 @@ export interface SearchReport {
   noClicks: SearchReportRow[];
 }
 
+/** Which searches a community's report counts: its own, the site-wide ones, or both (the default). */
+export type SearchReportScope = 'community' | 'siteWide' | 'both';
+
 export interface SearchLogRepository {
   /** Returns the id that click-throughs refer to. */
   record(entry: SearchLogEntry): Promise<string>;
   /** Adds a click to a logged search; false when there is no such search. */
   recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean>;
-  /** Searches scoped to the community since the given time, grouped by normalized query. */
-  report(communityId: string, since: number, limit: number): Promise<SearchReport>;
+  /**
+   * Searches since the given time, grouped by normalized query: by default the community's
+   * own searches together with the site-wide ones (no community filter); `scope` picks one
+   * half, e.g. for the FAQ gaps report, which shows the site-wide searches apart.
+   */
+  report(communityId: string, since: number, limit: number, scope?: SearchReportScope): Promise<SearchReport>;
 }
 
 /* ---------- Search synonyms ---------- */

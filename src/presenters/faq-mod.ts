@@ -50,6 +50,11 @@ export function categoryActionUrl(communitySlug: string, categoryId: string, act
   return `${modFaqUrl(communitySlug)}/categories/${categoryId}/${action}`;
 }
 
+/** The page of one category: reorder, rename, move, and the way to delete it. */
+export function categoryPageUrl(communitySlug: string, categoryId: string): string {
+  return `${modFaqUrl(communitySlug)}/categories/${categoryId}`;
+}
+
 export function entryActionUrl(communitySlug: string, entryId: string, action: 'edit' | 'state' | 'revisions'): string {
   return `${modFaqUrl(communitySlug)}/entries/${entryId}/${action}`;
 }
@@ -176,8 +181,7 @@ export interface FormState {
 
 /** A failed form on the dashboard: which one, for which category, with what it said. */
 export interface DashboardFormState extends FormState {
-  form: 'create' | 'rename' | 'move' | 'reorder' | 'settings';
-  categoryId?: string;
+  form: 'create' | 'settings';
 }
 
 export function entryFilter(raw: string | undefined): EntryFilter {
@@ -240,34 +244,16 @@ export function dashboardView(data: OverviewData, options: DashboardOptions) {
     }
   };
   collectCounts(data.tree);
-  const labels = { top: t('faqmod.topLevel'), tooDeep: t('faqmod.move.tooDeepOption') };
+  const labels = { top: t('faqmod.topLevel') };
 
-  const nodes = flat.map((f) => {
-    const mine = state && state.categoryId === f.id ? state : null;
-    const renameState = mine && mine.form === 'rename' ? mine : null;
-    const moveState = mine && mine.form === 'move' ? mine : null;
-    return {
-      id: f.id,
-      name: f.name,
-      label: f.label,
-      depth: f.depth,
-      count: countById.get(f.id) ?? 0,
-      url: faqCategoryUrl(c.slug, f.slugPath),
-      first: f.firstSibling,
-      last: f.lastSibling,
-      canHaveChildren: f.depth < FAQ_MAX_DEPTH,
-      renameUrl: categoryActionUrl(c.slug, f.id, 'rename'),
-      moveUrl: categoryActionUrl(c.slug, f.id, 'move'),
-      reorderUrl: categoryActionUrl(c.slug, f.id, 'reorder'),
-      deleteUrl: categoryActionUrl(c.slug, f.id, 'delete'),
-      open: Boolean(renameState || moveState),
-      rename: { value: renameState ? (renameState.values.name ?? '') : f.name, error: renameState?.errors.name ?? null },
-      move: {
-        options: moveOptions(flat, f, moveState ? (moveState.values.parentId ?? '') : (f.parentId ?? ''), labels),
-        error: moveState?.errors.parentId ?? null,
-      },
-    };
-  });
+  // One short row per category, its actions on its own page: the page stays linear in size.
+  const nodes = flat.map((f) => ({
+    id: f.id,
+    name: f.name,
+    depth: f.depth,
+    count: countById.get(f.id) ?? 0,
+    manageUrl: categoryPageUrl(c.slug, f.id),
+  }));
 
   const all = data.entries;
   const counts = {
@@ -326,6 +312,43 @@ export function dashboardView(data: OverviewData, options: DashboardOptions) {
       categories: categoryOptions(flat, settingsState ? (settingsState.values.categoryId ?? '') : (auto.categoryId ?? '')),
       errors: settingsState?.errors ?? {},
     },
+  };
+}
+
+/* ---------- one category: reorder, rename, move ---------- */
+
+type CategoryData = Awaited<ReturnType<FaqService['moveChoices']>>;
+
+/** A refused form on the category page: which one, with what was typed and what it said. */
+export interface CategoryFormState extends FormState {
+  form: 'rename' | 'move' | 'reorder';
+}
+
+/**
+ * The page of one category, with its one "move under" picker. The dashboard links each row
+ * here instead of repeating the whole tree as a <select> (and three forms) in every row,
+ * which made the dashboard grow with the square of the number of categories (issue 10).
+ */
+export function categoryManageView(data: CategoryData, state: CategoryFormState | null, labels: { top: string; tooDeep: string }) {
+  const c = data.community;
+  const cat = data.category;
+  const flat = flattenCategories(data.categories);
+  const node = flat.find((f) => f.id === cat.id);
+  const parent = cat.parentId ? flat.find((f) => f.id === cat.parentId) : undefined;
+  const rename = state?.form === 'rename' ? state : null;
+  const move = state?.form === 'move' ? state : null;
+  return {
+    community: communityView(c),
+    category: { id: cat.id, name: cat.name, depth: cat.depth, label: node?.label ?? cat.name, place: parent?.label ?? labels.top, url: node ? faqCategoryUrl(c.slug, node.slugPath) : null },
+    first: node?.firstSibling ?? true,
+    last: node?.lastSibling ?? true,
+    reorderUrl: categoryActionUrl(c.slug, cat.id, 'reorder'),
+    renameUrl: categoryActionUrl(c.slug, cat.id, 'rename'),
+    moveUrl: categoryActionUrl(c.slug, cat.id, 'move'),
+    deleteUrl: categoryActionUrl(c.slug, cat.id, 'delete'),
+    rename: { value: rename ? (rename.values.name ?? '') : cat.name, error: rename?.errors.name ?? null },
+    move: { options: node ? moveOptions(flat, node, move ? (move.values.parentId ?? '') : (cat.parentId ?? ''), labels) : [], error: move?.errors.parentId ?? null },
+    errorMessages: state ? Object.values(state.errors) : [],
   };
 }
 
@@ -515,6 +538,8 @@ export function gapsView(community: Community, report: FaqGapReport, options: { 
     clickedSearches: report.clickedSearches,
     noResults: report.noResults.map((r) => row(r, false)),
     noClicks: report.noClicks.map((r) => row(r, true)),
+    siteWideSearches: report.siteWide.searches,
+    siteWide: report.siteWide.noResults.map((r) => row(r, false)),
     synonymHint: !options.canAddSynonyms && report.noResults.length > 0,
   };
 }

@@ -376,5 +376,21 @@ export function searchLogContract(name: string, make: () => Promise<SearchLogHar
       expect(b.top.map((x) => x.query)).toEqual(['tripod', 'warranty form', 'Descale']);
       expect(b.noClicks.map((x) => x.query)).toEqual(['tripod']);
     });
+
+    it('reports the community\'s own searches and the site-wide ones apart when asked', async () => {
+      await h.log.record(entry('lens cap', { hitCount: 0, now: 2_000 }));
+      await h.log.record(entry('coffee', { communityId: null, hitCount: 0, now: 3_000 }));
+      await h.log.record(entry('coffee', { communityId: null, hitCount: 0, userHash: 'u2', now: 3_500 }));
+      await h.log.record(entry('tripod', { communityId: h.communities.b, hitCount: 0, now: 4_000 }));
+
+      const own = await h.log.report(h.communities.a, 0, 10, 'community');
+      expect(own).toMatchObject({ searches: 1, noResultSearches: 1 });
+      expect(own.noResults.map((x) => x.query)).toEqual(['lens cap']);
+      const siteWide = await h.log.report(h.communities.a, 0, 10, 'siteWide');
+      expect(siteWide).toMatchObject({ searches: 2, noResultSearches: 2 });
+      expect(siteWide.noResults.map((x) => [x.query, x.searches, x.users])).toEqual([['coffee', 2, 2]]);
+      // The default still counts both halves together.
+      expect((await h.log.report(h.communities.a, 0, 10)).noResults.map((x) => x.query)).toEqual(['coffee', 'lens cap']);
+    });
   });
 }

@@ -148,7 +148,9 @@ describe.each(LOCALES)('the FAQ workflow in %s', (locale) => {
     // The demo "Battery" category carries two levels below it: under a level-2 category that is level 5.
     const battery = mod.locator('.modfaq-node.depth-1').filter({ has: mod.locator('.modfaq-node-name > a', { hasText: /Battery$/ }) });
     const batteryId = (await battery.getAttribute('id'))!.replace('cat-', '');
-    await battery.locator('summary').first().click();
+    // The category's name opens its own page, which holds the one "move under" picker.
+    await Promise.all([mod.waitForURL(new RegExp(`/categories/${batteryId}$`)), battery.locator('.modfaq-node-name > a').click()]);
+    await shot(mod, `faq-mod-category-${short}`);
     const select = mod.locator(`#move-${batteryId}`);
     // The browser form offers that place only as a disabled option; post the form as a stale page would.
     expect(await select.locator(`option[value="${level2Id}"]`).isDisabled()).toBe(true);
@@ -240,8 +242,8 @@ describe.each(LOCALES)('the FAQ workflow in %s', (locale) => {
   });
 
   it('asks where the contents go before deleting a non-empty category', async () => {
-    await mod.goto(MOD);
-    await Promise.all([mod.waitForURL(/\/delete$/), mod.locator(`#cat-${level1Id} .modfaq-delete`).click()]);
+    await mod.goto(`${MOD}/categories/${level1Id}`);
+    await Promise.all([mod.waitForURL(/\/delete$/), mod.locator('.modfaq-delete').click()]);
     await expect(mod.locator('.alert-info').first().innerText()).resolves.toBe(t('faqmod.delete.notEmpty', { what: t('faqmod.delete.children.one') }));
     await mod.locator('button[type="submit"].modfaq-danger').click();
     await expect(mod.locator('#targetId-error').innerText()).resolves.toBe(t('faq.category.chooseTarget'));

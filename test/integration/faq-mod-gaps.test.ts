@@ -26,11 +26,11 @@ interface GapRowSeen {
 }
 
 /** The rows of one table of the report ("noResults" or "noClicks"), as a moderator reads them. */
-function gapRows(html: string, group: 'noResults' | 'noClicks'): GapRowSeen[] {
+function gapRows(html: string, group: 'noResults' | 'noClicks' | 'siteWide'): GapRowSeen[] {
   const start = html.indexOf(`id="gaps-${group}"`);
   if (start < 0) throw new Error(`no ${group} section`);
   const section = html.slice(start, html.indexOf('</section>', start));
-  return [...section.matchAll(/<tr>\s*<td class="modfaq-query"><a href="[^"]*">([\s\S]*?)<\/a><\/td>\s*<td class="modfaq-num">(\d+)<\/td>\s*<td class="modfaq-num">(\d+)<\/td>[\s\S]*?<a class="button button-small button-secondary" href="([^"]+)">[\s\S]*?<a class="button button-small" href="([^"]+)">/g)].map((m) => ({
+  return [...section.matchAll(/<tr>\s*<td class="modfaq-query"><a href="[^"]*">([\s\S]*?)<\/a><\/td>\s*<td class="modfaq-num"[^>]*>(\d+)<\/td>\s*<td class="modfaq-num"[^>]*>(\d+)<\/td>[\s\S]*?<a class="button button-small button-secondary" href="([^"]+)">[\s\S]*?<a class="button button-small" href="([^"]+)">/g)].map((m) => ({
     query: decodeHtml(m[1]!),
     searches: Number(m[2]),
     users: Number(m[3]),
@@ -75,6 +75,11 @@ describe('FAQ gaps report', () => {
     const click = /href="(\/search\/click\?[^"]+)"/.exec(page);
     expect(click, 'a result link that logs the click').not.toBeNull();
     expect((await other.get(decodeHtml(click![1]!))).status).toBe(303);
+    // Yesterday, from the header box with no community chosen: "coffee" found nothing anywhere.
+    t = realNow - 1 * DAY;
+    expect((await other.get('/search?q=coffee%20grinder%20burrs')).status).toBe(200);
+    expect((await member.get('/search?q=coffee%20grinder%20burrs')).status).toBe(200);
+    t = realNow;
     // Ten days ago and forty days ago: found nothing.
     await searchAt(member, realNow - 10 * DAY, 'tripod mount thread size');
     await searchAt(member, realNow - 40 * DAY, 'warranty claim form');
@@ -106,6 +111,22 @@ describe('FAQ gaps report', () => {
     const fallback = await moderator.get(`${GAPS}?days=5`);
     expect(gapRows(fallback.text, 'noResults')).toHaveLength(2);
     expect(fallback.text).toMatch(/<a href="[^"]*days=30" class="current" aria-current="page">/);
+  });
+
+  it('lists site-wide searches apart from the community\'s own gaps, and leaves them out of its numbers', async () => {
+    const week = await moderator.get(`${GAPS}?days=7`);
+    const own = [...gapRows(week.text, 'noResults'), ...gapRows(week.text, 'noClicks')].map((r) => r.query);
+    expect(own).not.toContain('coffee grinder burrs');
+    expect(gapRows(week.text, 'siteWide')).toEqual([expect.objectContaining({ query: 'coffee grinder burrs', searches: 2, users: 2 })]);
+    expect(decodeHtml(week.text)).toContain(en('faqmod.gaps.siteWideHint', { searches: 2 }));
+    // The community's totals count its own four searches only.
+    expect(decodeHtml(week.text)).toContain(en('faqmod.gaps.totals', { searches: 4, none: 2, clicked: 1 }));
+    // Another community's report lists the same site-wide search apart too, and has no gaps of its own.
+    const quiet = await createCommunity(app.storage, 'sitewidecams');
+    const mod = await clientFor(app, await storageUser(app.storage, 'sitewidemod', [{ community: quiet, role: 'moderator' }]));
+    const other = await mod.get('/mod/c/sitewidecams/faq/gaps?days=7');
+    expect(gapRows(other.text, 'noResults')).toEqual([]);
+    expect(gapRows(other.text, 'siteWide').map((r) => r.query)).toEqual(['coffee grinder burrs']);
   });
 
   it('lists searches with results that nobody clicked, and leaves out the clicked ones', async () => {

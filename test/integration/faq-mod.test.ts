@@ -255,8 +255,8 @@ describe('FAQ moderation', () => {
       const bad = await moderator.post(`${MOD}/categories/${life}/rename`, { name: '' });
       expect(bad.status).toBe(400);
       expect(fieldError(bad.text, `rename-${life}`)).toBe(en('validation.required'));
-      // The node's rename/move panel is open so the message is seen.
-      expect(bad.text).toMatch(new RegExp(`<li id="cat-${life}"[\\s\\S]*?<details class="modfaq-node-edit" open>`));
+      // The category's own page comes back, its rename field marked and holding what was typed.
+      expect(bad.text).toMatch(new RegExp(`<input id="rename-${life}" name="name" value="" maxlength="60" required aria-invalid="true"`));
     });
 
     it('reorders siblings with the up and down buttons', async () => {
@@ -271,13 +271,13 @@ describe('FAQ moderation', () => {
       expect(await tops()).toEqual(['Lenses', 'Battery', 'Cameras']);
       const bad = await moderator.post(`${MOD}/categories/${battery}/reorder`, { direction: 'sideways' });
       expect(bad.status).toBe(400);
-      // The first sibling's "up" and the last one's "down" are disabled.
-      const page = (await moderator.get(MOD)).text;
-      expect(page).toMatch(new RegExp(`<li id="cat-${lenses}"[\\s\\S]*?value="up"[^>]*disabled`));
-      expect(page).toMatch(new RegExp(`<li id="cat-${cameras}"[\\s\\S]*?value="down"[^>]*disabled`));
+      // On a category's page, the first sibling's "up" and the last one's "down" are disabled.
+      expect((await moderator.get(`${MOD}/categories/${lenses}`)).text).toMatch(/value="up"[^>]*disabled/);
+      expect((await moderator.get(`${MOD}/categories/${cameras}`)).text).toMatch(/value="down"[^>]*disabled/);
+      expect((await moderator.get(`${MOD}/categories/${battery}`)).text).not.toMatch(/value="(up|down)"[^>]*disabled/);
     });
 
-    it('refuses moving a two-level subtree under a level-3 category (400, message on the dashboard)', async () => {
+    it('refuses moving a two-level subtree under a level-3 category (400, message on the category page)', async () => {
       // Guides (1) > Setup (2) > Quick start (3): a subtree two levels below its top.
       const guides = await createCategory('Guides');
       const setup = await createCategory('Setup', guides);
@@ -290,7 +290,7 @@ describe('FAQ moderation', () => {
       expect(res.text).toMatch(new RegExp(`<select id="move-${guides}" name="parentId" aria-invalid="true"`));
       expect((await app.storage.faq.findCategory(guides))!.parentId).toBeNull();
       // The move list shows that place as too deep (disabled) and leaves out the subtree itself.
-      const options = selectOptions((await moderator.get(MOD)).text, `move-${guides}`);
+      const options = selectOptions((await moderator.get(`${MOD}/categories/${guides}`)).text, `move-${guides}`);
       expect(options.find((o) => o.value === settings)!.disabled).toBe(true);
       expect(options.find((o) => o.value === battery)!.disabled).toBe(false);
       expect(options.some((o) => o.value === setup || o.value === guides)).toBe(false);
@@ -323,7 +323,10 @@ describe('FAQ moderation', () => {
       for (const id of ['abc', '0', '-1', '1e3', '99999999']) {
         expect((await moderator.post(`${MOD}/categories/${id}/rename`, { name: 'X' })).status, id).toBe(404);
         expect((await moderator.get(`${MOD}/categories/${id}/delete`)).status, id).toBe(404);
+        expect((await moderator.get(`${MOD}/categories/${id}`)).status, id).toBe(404);
       }
+      expect((await moderator.get(`${MOD}/categories/${foreign.id}`)).status).toBe(404);
+      expect((await member.get(`${MOD}/categories/${battery}`)).status).toBe(403);
       const res = await moderator.post(`${MOD}/categories/${foreign.id}/rename`, { name: 'Mine now' });
       expect(res.status).toBe(404);
       expect(errorMessage(res.text)).toBe(en('faq.categoryNotFound'));

@@ -429,6 +429,11 @@ describe('search log queries', () => {
     expect(facet.top![0]).toMatchObject({ $group: { _id: '$normalized', query: { $top: { sortBy: { createdAt: -1, _id: -1 }, output: '$query' } } } });
   });
 
+  it('matches one half only when the report asks for the community or the site-wide searches', () => {
+    expect(searchLog.searchReportPipeline(4, 1000, 10, 'community')[0]).toEqual({ $match: { communityId: 4, createdAt: { $gte: 1000 }, normalized: { $ne: '' } } });
+    expect(searchLog.searchReportPipeline(4, 1000, 10, 'siteWide')[0]).toEqual({ $match: { communityId: null, createdAt: { $gte: 1000 }, normalized: { $ne: '' } } });
+  });
+
   it('maps the facets to the port report, rounding average hits', () => {
     const report = searchLog.searchReportFrom({
       totals: [{ searches: 5, noResults: 2, clicked: 1 }],

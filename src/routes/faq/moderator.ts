@@ -13,6 +13,8 @@ import {
   entryFormView,
   gapsView,
   modFaqUrl,
+  categoryManageView,
+  type CategoryFormState,
   revisionsView,
   sourceAnswerUrl,
   type DashboardFormState,
@@ -150,8 +152,20 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
     const id = idParam(request.params.id, 'faq.categoryNotFound');
     const form = formFields(request.body, ['name'] as const);
     const result = await tryForm(request.t, () => faq.renameCategory(slug, user, id, form.name));
-    if (!result.ok) return renderDashboard(request, reply, slug, { form: 'rename', categoryId: id, values: form, errors: result.errors }, 400);
+    if (!result.ok) return renderCategory(request, reply, slug, id, { form: 'rename', values: form, errors: result.errors }, 400);
     return reply.redirect(`${modFaqUrl(slug)}?done=categoryRenamed#cat-${id}`, 303);
+  });
+
+  /** One page per category with its one "move under" picker; the dashboard links here (issue 10). */
+  async function renderCategory(request: FastifyRequest, reply: FastifyReply, slug: string, id: string, state: CategoryFormState | null, status = 200) {
+    const data = await faq.moveChoices(slug, request.user, id);
+    const view = categoryManageView(data, state, { top: request.t('faqmod.topLevel'), tooDeep: request.t('faqmod.move.tooDeepOption') });
+    return reply.page('mod-faq/category', view, { title: request.t('faqmod.manage.title', { name: data.category.name }), status, searchCommunity: data.community.slug });
+  }
+
+  app.get<IdParams>('/mod/c/:community/faq/categories/:id', async (request, reply) => {
+    if (!request.user) return redirectToLogin(request, reply);
+    return renderCategory(request, reply, request.params.community, idParam(request.params.id, 'faq.categoryNotFound'), null);
   });
 
   app.post<IdParams>('/mod/c/:community/faq/categories/:id/move', async (request, reply) => {
@@ -161,7 +175,7 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
     const form = formFields(request.body, ['parentId'] as const);
     if (form.parentId.trim() !== '') idParam(form.parentId.trim(), 'faq.categoryNotFound');
     const result = await tryForm(request.t, () => faq.moveCategory(slug, user, id, form.parentId));
-    if (!result.ok) return renderDashboard(request, reply, slug, { form: 'move', categoryId: id, values: form, errors: result.errors }, 400);
+    if (!result.ok) return renderCategory(request, reply, slug, id, { form: 'move', values: form, errors: result.errors }, 400);
     return reply.redirect(`${modFaqUrl(slug)}?done=categoryMoved#cat-${id}`, 303);
   });
 
@@ -171,7 +185,7 @@ const faqModeratorRoutes: FastifyPluginAsync = async (app) => {
     const id = idParam(request.params.id, 'faq.categoryNotFound');
     const form = formFields(request.body, ['direction'] as const);
     const result = await tryForm(request.t, () => faq.reorderCategory(slug, user, id, form.direction));
-    if (!result.ok) return renderDashboard(request, reply, slug, { form: 'reorder', categoryId: id, values: form, errors: result.errors }, 400);
+    if (!result.ok) return renderCategory(request, reply, slug, id, { form: 'reorder', values: form, errors: result.errors }, 400);
     return reply.redirect(`${modFaqUrl(slug)}#cat-${id}`, 303);
   });
 

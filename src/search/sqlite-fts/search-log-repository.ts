@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportRow } from '../../db/ports.js';
+import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportRow, SearchReportScope } from '../../db/ports.js';
 
 type Db = Database.Database;
 
@@ -15,8 +15,15 @@ interface GroupRow {
   clicked: number;
 }
 
-/** The community's searches and the site-wide ones; both halves use the search_log_community index. */
-const IN_COMMUNITY = '(community_id = ? OR community_id IS NULL)';
+/**
+ * The community's searches, the site-wide ones, or both; each half uses the
+ * search_log_community index. Every condition takes the community id as its one parameter.
+ */
+const SCOPES: Record<SearchReportScope, string> = {
+  both: '(community_id = ? OR community_id IS NULL)',
+  community: 'community_id = ?',
+  siteWide: '(community_id IS NULL AND ? IS NOT NULL)',
+};
 
 const toReportRow = (r: GroupRow): SearchReportRow => ({
   query: r.query,
@@ -49,12 +56,13 @@ export class SqliteSearchLogRepository implements SearchLogRepository {
   }
 
   /**
-   * A community's searches include the site-wide ones (no community filter): people look
-   * for the community's subjects from the header box too, and a site-wide search that
-   * found nothing is a gap for every community. They are counted in, grouped with the
-   * scoped searches of the same query.
+   * By default a community's searches include the site-wide ones (no community filter):
+   * people look for the community's subjects from the header box too, and a site-wide search
+   * that found nothing may be a gap for every community. They are counted in, grouped with the
+   * scoped searches of the same query. `scope` asks for one half only.
    */
-  async report(communityId: string, since: number, limit: number): Promise<SearchReport> {
+  async report(communityId: string, since: number, limit: number, scope: SearchReportScope = 'both'): Promise<SearchReport> {
+    const IN_COMMUNITY = SCOPES[scope];
     const cid = rowId(communityId);
     if (cid === null) return { searches: 0, noResultSearches: 0, clickedSearches: 0, top: [], noResults: [], noClicks: [] };
     const totals = this.db

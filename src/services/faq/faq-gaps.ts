@@ -5,6 +5,10 @@ import type { SearchLogRepository, SearchReportRow } from '../../db/ports.js';
  * results), or found but did not open (no click). Each is a question the FAQ does not
  * answer yet. The numbers come from the search log; this class only picks the period and
  * merges spellings that differ in case or spacing.
+ *
+ * Only searches made in the community count as its gaps. Searches made across the whole site
+ * (no community chosen) may be about any community's subject ("coffee" in a camera
+ * community), so the ones that found nothing are listed apart, for the moderator to judge.
  */
 
 /** The periods the report offers, in days. */
@@ -30,6 +34,8 @@ export interface FaqGapReport {
   clickedSearches: number;
   noResults: FaqGapRow[];
   noClicks: FaqGapRow[];
+  /** Site-wide searches (no community filter) in the period that found nothing. */
+  siteWide: { searches: number; noResults: FaqGapRow[] };
 }
 
 export function gapPeriod(raw: string | undefined): GapPeriod {
@@ -73,7 +79,8 @@ export class FaqGaps {
   ) {}
 
   async report(communityId: string, days: GapPeriod): Promise<FaqGapReport> {
-    const report = await this.log.report(communityId, this.now() - days * DAY_MS, ROWS_PER_GROUP);
+    const since = this.now() - days * DAY_MS;
+    const [report, siteWide] = await Promise.all([this.log.report(communityId, since, ROWS_PER_GROUP, 'community'), this.log.report(communityId, since, ROWS_PER_GROUP, 'siteWide')]);
     return {
       days,
       searches: report.searches,
@@ -81,6 +88,7 @@ export class FaqGaps {
       clickedSearches: report.clickedSearches,
       noResults: groupGapRows(report.noResults),
       noClicks: groupGapRows(report.noClicks),
+      siteWide: { searches: siteWide.searches, noResults: groupGapRows(siteWide.noResults) },
     };
   }
 }

@@ -259,6 +259,14 @@ export class FaqService implements QaChangeListener {
   }
 
   /** Moves a category with its subtree; refuses cycles and anything deeper than four levels. */
+  /** The category to move and the whole tree, for the move page's one "move under" picker. */
+  async moveChoices(communitySlug: string, user: User | null, categoryId: string) {
+    const ctx = await this.requireModerator(communitySlug, user);
+    const category = await this.categoryInCommunity(ctx.community, categoryId);
+    const categories = await this.faq.listCategories(ctx.community.id);
+    return { ...ctx, category, categories };
+  }
+
   async moveCategory(communitySlug: string, user: User | null, categoryId: string, rawParentId: string) {
     const ctx = await this.requireModerator(communitySlug, user);
     const category = await this.categoryInCommunity(ctx.community, categoryId);

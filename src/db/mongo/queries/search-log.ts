@@ -1,4 +1,4 @@
-import type { SearchLogEntry, SearchReport, SearchReportRow } from '../../ports.js';
+import type { SearchLogEntry, SearchReport, SearchReportRow, SearchReportScope } from '../../ports.js';
 import { SEARCH_CLICKS_KEPT, type SearchLogDoc } from '../models/search-log.js';
 import { count, text, type Pipeline, type UpdateSpec } from './spec.js';
 
@@ -60,9 +60,11 @@ function groupedStages(condition: Record<string, unknown>, having: Record<string
  * community), matched on the search_log_community index as two ranges; then a $facet with the totals and
  * the three grouped lists (top, no results, results but never clicked).
  */
-export function searchReportPipeline(communityId: number, since: number, limit: number): Pipeline {
+export function searchReportPipeline(communityId: number, since: number, limit: number, scope: SearchReportScope = 'both'): Pipeline {
+  // `scope` keeps one half only (the FAQ gaps report shows the site-wide searches apart).
+  const community = scope === 'both' ? { $in: [communityId, null] } : scope === 'community' ? communityId : null;
   return [
-    { $match: { communityId: { $in: [communityId, null] }, createdAt: { $gte: since }, normalized: { $ne: '' } } },
+    { $match: { communityId: community, createdAt: { $gte: since }, normalized: { $ne: '' } } },
     {
       $facet: {
         totals: [

@@ -1,4 +1,4 @@
-import type { SearchLogEntry, SearchLogRepository, SearchReport } from '../../ports.js';
+import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportScope } from '../../ports.js';
 import { parseId, SEQUENCES } from '../ids.js';
 import { newSearchLogDoc, recordClickQuery, searchReportFrom, searchReportPipeline, type SearchReportFacets } from '../queries/search-log.js';
 import { aggregate, insert, updateOne, type MongoContext } from './context.js';
@@ -21,10 +21,10 @@ export class MongoSearchLogRepository implements SearchLogRepository {
     return (await updateOne(this.ctx.models.searchLog, recordClickQuery(id, docId, position, now))).matchedCount > 0;
   }
 
-  async report(communityId: string, since: number, limit: number): Promise<SearchReport> {
+  async report(communityId: string, since: number, limit: number, scope: SearchReportScope = 'both'): Promise<SearchReport> {
     const c = parseId(communityId);
     if (c === null) return searchReportFrom(undefined);
-    const [facets] = await aggregate<SearchReportFacets>(this.ctx.models.searchLog, searchReportPipeline(c, since, limit));
+    const [facets] = await aggregate<SearchReportFacets>(this.ctx.models.searchLog, searchReportPipeline(c, since, limit, scope));
     return searchReportFrom(facets);
   }
 }
