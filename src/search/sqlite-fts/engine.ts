@@ -19,7 +19,7 @@ import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POS
 import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
-import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type Evidence, type Ranked } from './ranking.js';
+import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type DocAttributes, type Evidence, type Ranked } from './ranking.js';
 
 type Db = Database.Database;
 
@@ -53,17 +53,9 @@ const CACHE_SIZE = 256;
 const MIN_COVERAGE_SHARE = 0.4;
 
 /** One matching document as FTS5 and search_meta give it (never read from posts). */
-interface MatchRow {
+interface MatchRow extends DocAttributes {
   id: number;
   r: number;
-  kind: 'question' | 'answer' | 'faq';
-  community_id: number;
-  thread_id: number | null;
-  score: number;
-  accepted: number;
-  answer_count: number;
-  created_at: number;
-  tags: string;
 }
 
 export { qualityBoost } from './ranking.js';

@@ -10,8 +10,8 @@ import type { ScoreParts } from '../port.js';
  * and is reached even when it lacks the rarest. Then votes, accepted answers and the FAQ boost.
  */
 
-export interface Evidence {
-  id: number;
+/** The attribute-table columns a candidate carries into ranking (read once per document). */
+export interface DocAttributes {
   kind: 'question' | 'answer' | 'faq';
   community_id: number;
   thread_id: number | null;
@@ -20,6 +20,10 @@ export interface Evidence {
   answer_count: number;
   created_at: number;
   tags: string;
+}
+
+export interface Evidence extends DocAttributes {
+  id: number;
   /** Per term: the best bm25 contribution (positive, quality applied), and that match's quality. */
   termScore: number[];
   termQuality: number[];
