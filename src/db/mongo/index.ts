@@ -20,6 +20,7 @@ import { MongoLeaseRepository } from './repositories/lease-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { MongoImportRepository } from './repositories/import-repository.js';
+import { backfillUsernameSkeletons } from './backfill-username-skeletons.js';
 import { MongoModerationRepository } from './repositories/moderation-repository.js';
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
 import { MongoSupportRepository } from './repositories/support-repository.js';
@@ -77,6 +78,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
   try {
     const models = createModels(connection);
     await ensureCollectionsAndIndexes(models);
+    await backfillUsernameSkeletons(models.users);
     return mongoStorageFromConnection(connection, models);
   } catch (err) {
     await connection.close().catch(() => {});
