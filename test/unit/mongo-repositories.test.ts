@@ -42,7 +42,7 @@ import { MemoryCollection } from './mongo-memory.js';
 
 const PRIVATE_HELPERS = [
   'id', 'entryById', 'withDuplicateCounts', 'setRelated', 'newTagIds', 'insertRevision', 'attachTags', 'detachTags',
-  'subtree', 'enqueueEntriesIn', 'threads', 'answerDocs', 'faqDocs', 'categoryPaths',
+  'subtree', 'enqueueEntriesIn', 'threads', 'answerDocs', 'faqDocs', 'categoryPaths', 'auditEdit',
 ];
 
 const publicMethods = (cls: { prototype: object }) =>
