@@ -11,7 +11,7 @@
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { scriptConfig } from './script-config.js';
 import { createStorageAsync } from '../src/db/index.js';
 import type { Storage } from '../src/db/ports.js';
 import { createServices } from '../src/services/index.js';
@@ -102,20 +102,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
-  if (config.env === 'production' && !args.force) {
-    console.error('Refusing to change a production database (NODE_ENV=production). Re-run with --force if you mean it.');
-    return 2;
-  }
+  const config = scriptConfig(args.force, 'Refusing to change a production database (NODE_ENV=production). Re-run with --force if you mean it.');
+  if (typeof config === 'number') return config;
 
   const prompter = args.username && args.email && args.password ? null : new Prompter();
   let storage: Storage | null = null;

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { scriptConfig } from './script-config.js';
 import { createStorageAsync } from '../src/db/index.js';
 import type { Storage } from '../src/db/ports.js';
 import { checkCommunity } from '../src/domain/community-rules.js';
@@ -71,20 +71,8 @@ async function main(): Promise<number> {
     console.error('Cannot tell the original site from the directory name: pass --site-url https://… (used in attribution links).');
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
-  if (config.env === 'production' && !args.force) {
-    console.error('Refusing to import into a production database (NODE_ENV=production) without --force.');
-    return 2;
-  }
+  const config = scriptConfig(args.force, 'Refusing to import into a production database (NODE_ENV=production) without --force.');
+  if (typeof config === 'number') return config;
   let storage: Storage | null = null;
   try {
     storage = await createStorageAsync(config);

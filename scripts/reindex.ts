@@ -13,7 +13,7 @@
  * Refuses when NODE_ENV=production unless --force (it holds the write lock while it runs).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { scriptConfig } from './script-config.js';
 import { createStorageAsync } from '../src/db/index.js';
 import type { Storage } from '../src/db/ports.js';
 import { createSearchEngine, reindexWithOutbox } from '../src/search/index.js';
@@ -35,20 +35,8 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
-  if (config.env === 'production' && !args.force) {
-    console.error('Refusing to rebuild the search index of a production database (NODE_ENV=production) without --force.');
-    return 2;
-  }
+  const config = scriptConfig(args.force, 'Refusing to rebuild the search index of a production database (NODE_ENV=production) without --force.');
+  if (typeof config === 'number') return config;
   let storage: Storage | null = null;
   try {
     storage = await createStorageAsync(config);
