@@ -109,7 +109,6 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
-  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
   const staff = new StaffDirectory(storage.memberships);
   const supportService = new SupportService(storage.support, communities, storage.memberships, storage.users, now);
   const owner = overrides.instanceId ?? instanceId();
@@ -127,6 +126,16 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
   const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   notifications.answerAuthor = async (answerId) => (await storage.posts.findPost(answerId))?.authorId ?? null;
+  notifications.isStaff = (community, userId) => staff.isStaff(community, userId);
+  notifications.targetExists = async (type, targetId) => {
+    if (type === 'community') return (await storage.communities.findById(targetId)) !== null;
+    if (type === 'question') return (await storage.posts.findPost(targetId))?.type === 'question';
+    // A tag is "<communityId>:<tag>"; tag names hold no colon.
+    const at = targetId.indexOf(':');
+    return at > 0 && (await storage.tags.find(targetId.slice(0, at), targetId.slice(at + 1))) !== null;
+  };
+  // The FAQ tells the notifier when an answer is published into it (its author hears of it).
+  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, notifications);
   // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
   const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);

@@ -15,6 +15,8 @@ import { similarTitleLongEnough } from '../../services/search/search-service.js'
 import { questionModerationView } from '../../presenters/moderation.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
 import { promiseView, staffPanelView } from '../../presenters/support.js';
+import { tagWatchTarget, watchView, type WatchView } from '../../presenters/watch.js';
+import type { WatchTarget } from '../../db/ports.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -70,6 +72,11 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       request.log.error({ err }, 'support hook failed');
     }
   }
+  /** The watch button's state for the signed-in member; null (no button) for visitors. */
+  async function watchFor(request: FastifyRequest, type: WatchTarget, target: string, name: string, back: string): Promise<WatchView | null> {
+    if (!request.user) return null;
+    return watchView(type, target, await app.services.notifications.isWatching(request.user, type, target), name, back);
+  }
   const postLimit = { rateLimit: { max: opts.postRateLimitPerMinute, timeWindow: '1 minute' } };
 
   async function renderList(request: FastifyRequest, reply: FastifyReply, slug: string, tag?: string) {
@@ -88,6 +95,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         feedUrl: `/c/${c.slug}/feed.atom`,
         justJoined: Boolean(list.membership) && queryString(request.query, 'joined') === '1',
         supportCount: await app.services.support.queue.countFor(request.user, c),
+        communityWatch: await watchFor(request, 'community', c.id, c.name, list.tag ? `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}` : `/c/${c.slug}`),
+        tagWatch: list.tag ? await watchFor(request, 'tag', tagWatchTarget(c.id, list.tag.name), list.tag.name, `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}`) : null,
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
@@ -208,6 +217,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         supportPanel: supportState ? staffPanelView(supportState, page.question.id, request.locale) : null,
         ...(extra.commentError ? { commentError: extra.commentError } : {}),
         moderation,
+        watch: await watchFor(request, 'question', page.question.id, page.question.title, canonical),
       },
       { title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug, ...(extra.status ? { status: extra.status } : {}) },
     );

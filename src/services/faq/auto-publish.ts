@@ -1,6 +1,6 @@
 import type { FaqAutoPublish, FaqRepository } from '../../db/ports.js';
 import { ConflictError } from '../../domain/errors.js';
-import type { FaqCandidateRow, FaqCategory } from '../../domain/faq-types.js';
+import type { FaqCandidateRow, FaqCategory, FaqEntry } from '../../domain/faq-types.js';
 import { slugify } from '../../domain/slug.js';
 import { renderMarkdown } from '../../markdown/render.js';
 
@@ -21,12 +21,12 @@ export function qualifiesForAutoPublish(row: FaqCandidateRow, settings: FaqAutoP
 /**
  * Stores the answer as it stands, as revision 1. Nobody who configured the setting is
  * recorded, so the entry stays credited to the answer's author and the history says it was
- * published automatically. Returns false when another request published it first.
+ * published automatically. Returns the entry, or null when another request published it first.
  */
-export async function publishRow(faq: FaqRepository, category: FaqCategory, row: FaqCandidateRow, now: number): Promise<boolean> {
+export async function publishRow(faq: FaqRepository, category: FaqCategory, row: FaqCandidateRow, now: number): Promise<FaqEntry | null> {
   const { html, text } = renderMarkdown(row.answerBodyMd);
   try {
-    await faq.createEntry({
+    return await faq.createEntry({
       communityId: row.communityId,
       categoryId: category.id,
       title: row.questionTitle,
@@ -40,10 +40,9 @@ export async function publishRow(faq: FaqRepository, category: FaqCategory, row:
       createdBy: row.answerAuthorId,
       now,
     });
-    return true;
   } catch (err) {
     // Two requests racing past the score: the unique source index lets only one publish.
-    if (err instanceof ConflictError) return false;
+    if (err instanceof ConflictError) return null;
     throw err;
   }
 }
@@ -54,7 +53,7 @@ export async function publishBacklog(faq: FaqRepository, communityId: string, se
   const rows = await faq.candidateRows(communityId, settings.score, AUTO_PUBLISH_SCAN);
   const due = rows.filter((r) => qualifiesForAutoPublish(r, settings));
   let published = 0;
-  for (const row of due.slice(0, AUTO_PUBLISH_BATCH)) if (await publishRow(faq, category, row, now())) published += 1;
+  for (const row of due.slice(0, AUTO_PUBLISH_BATCH)) if ((await publishRow(faq, category, row, now())) !== null) published += 1;
   // Rows come best score first: a full read whose last row still qualifies may have left some out.
   const cut = rows.length === AUTO_PUBLISH_SCAN && rows[rows.length - 1]!.score >= settings.score;
   return { published, more: due.length > AUTO_PUBLISH_BATCH || cut };

@@ -46,6 +46,11 @@ export interface EntryInput {
   reason?: string;
 }
 
+/** Told when an answer becomes an FAQ entry: by a moderator's promotion (actor) or by auto-publish (no actor). */
+export interface FaqPublishListener {
+  answerPublished(actor: User | null, community: Community, entry: FaqEntry): Promise<void>;
+}
+
 /** Hooks the Q&A service calls so the FAQ notices changes to its sources. */
 export interface QaChangeListener {
   answerEdited(answer: Answer): Promise<void>;
@@ -79,6 +84,7 @@ export class FaqService implements QaChangeListener {
     private readonly communities: CommunityService,
     private readonly views: ViewCounter,
     private readonly now: () => number = Date.now,
+    private readonly published: FaqPublishListener | null = null,
   ) {}
 
   /* ---------- reading ---------- */
@@ -462,7 +468,9 @@ export class FaqService implements QaChangeListener {
   async promote(communitySlug: string, user: User | null, answerId: string, input: EntryInput): Promise<{ community: Community; entry: FaqEntry }> {
     const ctx = await this.requireModerator(communitySlug, user);
     const candidate = await this.liveCandidate(ctx.community, answerId);
-    return this.publish(ctx.community, ctx.user, input, { questionId: candidate.questionId, answerId: candidate.answerId });
+    const result = await this.publish(ctx.community, ctx.user, input, { questionId: candidate.questionId, answerId: candidate.answerId });
+    await this.published?.answerPublished(ctx.user, result.community, result.entry);
+    return result;
   }
 
   /** Checks the form, resolves (or creates) the category and stores the entry with revision 1. */
@@ -616,7 +624,10 @@ export class FaqService implements QaChangeListener {
     const row = await this.faq.candidateRow(post.id);
     if (!row || !qualifiesForAutoPublish(row, settings)) return;
     const category = await this.faq.findCategory(settings.categoryId);
-    if (category) await publishRow(this.faq, category, row, this.now());
+    if (!category) return;
+    const entry = await publishRow(this.faq, category, row, this.now());
+    const community = entry ? await this.communities.byId(entry.communityId) : null;
+    if (entry && community) await this.published?.answerPublished(null, community, entry);
   }
 }
 

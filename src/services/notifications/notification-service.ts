@@ -4,13 +4,16 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { Answer, Comment, Post, Question } from '../../domain/qa-types.js';
 import type { Community, Locale, User } from '../../domain/types.js';
 import { translate } from '../../i18n/index.js';
+import type { FaqEntry } from '../../domain/faq-types.js';
 import type { MailComposer } from '../mail/compose.js';
+import type { FaqPublishListener } from '../faq/faq-service.js';
 
 /** What happened, as shown in the inbox; each maps to the preference kind that decides delivery. */
-export const EVENTS = ['answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
+export const EVENTS = ['answer', 'staff_answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
 export type NotificationEvent = (typeof EVENTS)[number];
 const DELIVERY_KIND: Record<NotificationEvent, NotificationKind> = {
   answer: 'answer',
+  staff_answer: 'staff_answer',
   answer_watched: 'watched',
   comment: 'comment',
   accepted: 'accepted',
@@ -29,6 +32,9 @@ export interface NotificationLog {
   error(obj: object, msg: string): void;
 }
 
+/** Which watch targets exist (a tag is "<communityId>:<tag>"); set by the composition root. */
+export type WatchTargetCheck = (type: WatchTarget, targetId: string) => Promise<boolean>;
+
 /** The Q&A events the notifier hears (called after the change is saved). */
 export interface QaNotifier {
   asked(actor: User, question: Question, community: Community): Promise<void>;
@@ -45,8 +51,10 @@ interface Recipient {
 }
 
 interface EventContext {
-  actor: User;
-  question: Question;
+  /** Null when nobody acted (an answer auto-published into the FAQ by its score). */
+  actor: User | null;
+  /** The question the event belongs to: mails batch per thread. */
+  thread: Pick<Question, 'id' | 'title'>;
   community: Community;
   link: string;
   /** Excerpt of what was written. */
@@ -74,7 +82,7 @@ export function mentionedUsernames(text: string): string[] {
  * atomic step (NotificationRepository.record). A failure here is logged and swallowed: a
  * notification must never make posting fail, and no promise is left uncaught.
  */
-export class NotificationService implements QaNotifier {
+export class NotificationService implements QaNotifier, FaqPublishListener {
   constructor(
     private readonly mail: MailStorage,
     private readonly users: UserRepository,
@@ -94,7 +102,7 @@ export class NotificationService implements QaNotifier {
         ...(await this.mentions(question.bodyText, `mention:q${question.id}`)),
         ...[...watchers].map((userId) => ({ userId, event: 'new_question' as const, key: `question:${question.id}` })),
       ];
-      await this.deliver(recipients, { actor, question, community, link: questionPath(community, question), excerpt: question.bodyText });
+      await this.deliver(recipients, { actor, thread: question, community, link: questionPath(community, question), excerpt: question.bodyText });
     });
   }
 
@@ -103,12 +111,16 @@ export class NotificationService implements QaNotifier {
       // Answerers follow the thread from now on, as the asker does.
       await this.mail.watches.watch(actor.id, 'question', question.id, this.now());
       const watchers = await this.mail.watches.watchers('question', question.id);
+      // A staff reply in a business community is what the customer waits for: it says so
+      // (its own kind, so it can be mailed even when plain answers are not), instead of, not
+      // besides, "answered your question".
+      const staff = await this.isStaff(community, actor.id);
       const recipients: Recipient[] = [
-        { userId: question.authorId, event: 'answer', key: `answer:${answer.id}` },
+        { userId: question.authorId, event: staff ? 'staff_answer' : 'answer', key: `answer:${answer.id}` },
         ...(await this.mentions(answer.bodyText, `mention:a${answer.id}`)),
         ...watchers.map((userId) => ({ userId, event: 'answer_watched' as const, key: `answer:${answer.id}` })),
       ];
-      await this.deliver(recipients, { actor, question, community, link: `${questionPath(community, question)}?a=${answer.id}`, excerpt: answer.bodyText });
+      await this.deliver(recipients, { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answer.id}`, excerpt: answer.bodyText });
     });
   }
 
@@ -119,7 +131,7 @@ export class NotificationService implements QaNotifier {
         { userId: post.authorId, event: 'comment', key: `comment:${comment.id}` },
         ...(await this.mentions(comment.body, `mention:c${comment.id}`)),
       ];
-      await this.deliver(recipients, { actor, question, community, link, excerpt: comment.body });
+      await this.deliver(recipients, { actor, thread: question, community, link, excerpt: comment.body });
     });
   }
 
@@ -127,12 +139,26 @@ export class NotificationService implements QaNotifier {
     await this.safely('accepted', async () => {
       const author = await this.answerAuthor(answerId);
       if (!author) return;
-      await this.deliver([{ userId: author, event: 'accepted', key: `accepted:${answerId}` }], { actor, question, community, link: `${questionPath(community, question)}?a=${answerId}`, excerpt: '' });
+      await this.deliver([{ userId: author, event: 'accepted', key: `accepted:${answerId}` }], { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answerId}`, excerpt: '' });
+    });
+  }
+
+  async answerPublished(actor: User | null, community: Community, entry: FaqEntry): Promise<void> {
+    await this.safely('faq_promoted', async () => {
+      if (!entry.sourceAnswerId || !entry.sourceQuestionId) return;
+      const author = await this.answerAuthor(entry.sourceAnswerId);
+      if (!author) return;
+      const link = `/c/${community.slug}/faq/e/${entry.id}/${encodeURIComponent(entry.slug)}`;
+      await this.deliver([{ userId: author, event: 'faq_promoted', key: `faq:${entry.sourceAnswerId}` }], { actor, thread: { id: entry.sourceQuestionId, title: entry.title }, community, link, excerpt: '' });
     });
   }
 
   /** Set by the composition root: reads an answer's author (the notifier holds no post repository). */
   answerAuthor: (answerId: string) => Promise<string | null> = async () => null;
+  /** Set by the composition root: whether the member answers as staff of this (business) community. */
+  isStaff: (community: Community, userId: string) => Promise<boolean> = async () => false;
+  /** Set by the composition root: a watch must name something that exists. */
+  targetExists: WatchTargetCheck = async () => false;
 
   /* ---------- inbox, preferences, watches ---------- */
 
@@ -177,7 +203,9 @@ export class NotificationService implements QaNotifier {
     await this.mail.prefs.set(user.id, '*', 'email', this.now());
   }
 
+  /** NotFound for a target that does not exist (so nobody stores watches on made-up ids). */
   async setWatch(user: User, type: WatchTarget, targetId: string, on: boolean): Promise<void> {
+    if (on && !(await this.targetExists(type, targetId))) throw new NotFoundError();
     if (on) await this.mail.watches.watch(user.id, type, targetId, this.now());
     else await this.mail.watches.unwatch(user.id, type, targetId);
   }
@@ -210,7 +238,7 @@ export class NotificationService implements QaNotifier {
    * "answered your question", not also "a question you watch"); none for the actor.
    */
   private async deliver(recipients: Recipient[], ctx: EventContext): Promise<void> {
-    const seen = new Set<string>([ctx.actor.id]);
+    const seen = new Set<string>(ctx.actor ? [ctx.actor.id] : []);
     const unique = recipients.filter((r) => (seen.has(r.userId) ? false : (seen.add(r.userId), true)));
     if (unique.length === 0) return;
     const users = new Map((await this.users.findManyByIds(unique.map((r) => r.userId))).map((u) => [u.id, u]));
@@ -222,14 +250,14 @@ export class NotificationService implements QaNotifier {
       if (!user) continue;
       const delivery = effectiveDelivery(DELIVERY_KIND[r.event], await this.mail.prefs.get(user.id));
       if (delivery === 'off') continue;
-      const notification = { userId: user.id, eventKey: `${r.event}:${r.key}`, kind: r.event, actorId: ctx.actor.id, threadId: ctx.question.id, title: ctx.question.title, link: ctx.link, now };
+      const notification = { userId: user.id, eventKey: `${r.event}:${r.key}`, kind: r.event, actorId: ctx.actor?.id ?? null, threadId: ctx.thread.id, title: ctx.thread.title, link: ctx.link, now };
       // Unverified addresses get no notification mail; 'digest' waits for the digest job.
       const mailIt = delivery === 'email' && (await this.isVerified(user));
       const locale: Locale = profiles.get(user.id)?.locale ?? ctx.community.defaultLocale;
       writes.push({
         notification,
         mail: mailIt ? await this.composeMail(user, locale, r, ctx, now) : null,
-        batch: { prefix: `notify:${user.id}:t${ctx.question.id}:`, since: now - BATCH_WINDOW_MS },
+        batch: { prefix: `notify:${user.id}:t${ctx.thread.id}:`, since: now - BATCH_WINDOW_MS },
       });
     }
     if (writes.length === 0) return;
@@ -239,7 +267,7 @@ export class NotificationService implements QaNotifier {
 
   private async composeMail(user: User, locale: Locale, r: Recipient, ctx: EventContext, now: number) {
     const t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
-    const others = await this.mail.notifications.unreadOnThread(user.id, ctx.question.id);
+    const others = await this.mail.notifications.unreadOnThread(user.id, ctx.thread.id);
     const excerpt = ctx.excerpt.length > 400 ? `${ctx.excerpt.slice(0, 400)}…` : ctx.excerpt;
     return this.composer.compose(
       {
@@ -247,10 +275,10 @@ export class NotificationService implements QaNotifier {
         userId: user.id,
         locale,
         kind: DELIVERY_KIND[r.event],
-        idempotencyKey: `notify:${user.id}:t${ctx.question.id}:${r.event}:${r.key}`,
-        subject: t(`notify.mail.${r.event}`, { title: ctx.question.title }),
-        heading: t(`notify.event.${r.event}`, { actor: ctx.actor.username, title: ctx.question.title, community: ctx.community.name }),
-        paragraphs: [ctx.question.title, ...(others > 0 ? [t('notify.mail.moreOnThread', { count: others })] : [])],
+        idempotencyKey: `notify:${user.id}:t${ctx.thread.id}:${r.event}:${r.key}`,
+        subject: t(`notify.mail.${r.event}`, { title: ctx.thread.title }),
+        heading: t(`notify.event.${r.event}`, { actor: ctx.actor?.username ?? '', title: ctx.thread.title, community: ctx.community.name }),
+        paragraphs: [ctx.thread.title, ...(others > 0 ? [t('notify.mail.moreOnThread', { count: others })] : [])],
         quote: excerpt || undefined,
         action: { url: ctx.link, label: t('notify.mail.open') },
       },
