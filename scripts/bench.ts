@@ -55,6 +55,7 @@ const { values } = parseArgs({
     search: { type: 'boolean', default: false },
     regenerate: { type: 'boolean', default: false },
     import: { type: 'boolean', default: false },
+    mail: { type: 'boolean', default: false },
     dir: { type: 'string' },
     json: { type: 'string' },
     force: { type: 'boolean', default: false },
@@ -77,12 +78,18 @@ if (values.help) {
                           (the trivial route is always measured: it is the baseline)
   --warmup S              unmeasured seconds before each route (default 1)
   --json FILE             also write the results as JSON
+  --mail                  instead: mail queue throughput (messages/s to the file transport; scripts/bench-lib/mail-bench.ts)
   --import                instead: import throughput of a Stack Exchange dump (--dir DIR, default the shared one)
   --force                 run even with NODE_ENV=production in this shell`);
   process.exit(0);
 }
 
 refuseProduction(values.force, 'run the benchmark');
+
+if (values.mail) {
+  const { benchMail } = await import('./bench-lib/mail-bench.js');
+  process.exit(await benchMail({ json: values.json }));
+}
 
 if (values.import) {
   const { benchImport } = await import('./bench-import.js');

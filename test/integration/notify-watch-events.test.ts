@@ -80,7 +80,7 @@ async function inbox(client: TestClient, locale: 'en' | 'zh-CN' = 'en'): Promise
 
 /** The watch form of a page section: its hidden fields and visible text, or null when there is none. */
 function watchForm(html: string, type: string): { fields: Record<string, string>; text: string } | null {
-  const m = new RegExp(`<form action="/watch" method="post" class="inline-form watch-form" data-watch="${type}">([\\s\\S]*?)</form>`).exec(html);
+  const m = new RegExp(`<form action="/watch" method="post" class="watch-form" data-watch="${type}">([\\s\\S]*?)</form>`).exec(html);
   if (!m) return null;
   const fields = Object.fromEntries([...m[1]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((f) => [f[1]!, f[2]!]));
   return { fields, text: m[1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim() };
