@@ -154,7 +154,7 @@ describe('mail flow (browser)', () => {
       const page = await loginAsDemo(ctx, 'carol');
       for (const [url, type, name] of [
         ['/c/home-coffee', 'community', 'community'],
-        ['/c/home-coffee/tags/roasting', 'tag', 'tag'],
+        ['/c/home-coffee/tags/espresso', 'tag', 'tag'],
       ] as const) {
         await page.goto(url);
         const button = page.locator(`form.watch-form[data-watch="${type}"] button`);
