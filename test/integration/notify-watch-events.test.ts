@@ -264,6 +264,31 @@ describe('answers promoted into the FAQ', () => {
     expect(await inbox(moderator.client)).toEqual([]);
   });
 
+  it('auto-publish by score: the answer’s author hears once, in the site and by mail', async () => {
+    const moderator = await person('mia', { role: 'moderator' });
+    const created = await moderator.client.post('/mod/c/coffee/faq/categories', { name: 'Storage', parentId: '' });
+    const categoryId = /#cat-(\d+)$/.exec(String(created.headers.location))![1]!;
+    expect((await moderator.client.post('/mod/c/coffee/faq/settings', { score: '3', categoryId })).status).toBe(303);
+    const author = await person('uma');
+    const asker = await person('otto');
+    const q = await ask(asker.client, 'coffee', 'How do I keep beans fresh for a month?');
+    const answerId = await answer(author.client, q, 'Use an airtight jar with a one-way valve, away from light.');
+    await delivered();
+    smtp.received.length = 0;
+    for (let i = 0; i < 3; i++) expect((await (await person(`fan${i}`)).client.post(`/posts/${answerId}/vote`, { value: '1' })).status).toBe(303);
+
+    const lines = await inbox(author.client);
+    expect(lines.filter((l) => l.includes('Your answer was added to the FAQ'))).toHaveLength(1);
+    expect(lines[0]).toContain('How do I keep beans fresh for a month?');
+    const mails = await delivered();
+    expect(mails.map((m) => [to(m), m.subject])).toEqual([[author.user.email, '[Community Help] Your answer is in the FAQ: How do I keep beans fresh for a month?']]);
+    expect(mails[0]!.text).toMatch(/http:\/\/forum\.test\/c\/coffee\/faq\/e\/\d+\//);
+    // A further vote publishes nothing new and tells nobody again.
+    expect((await (await person('fan9')).client.post(`/posts/${answerId}/vote`, { value: '1' })).status).toBe(303);
+    expect((await inbox(author.client)).filter((l) => l.includes('Your answer was added to the FAQ'))).toHaveLength(1);
+    expect(await delivered()).toHaveLength(1);
+  });
+
   it('a moderator promoting their own answer hears nothing', async () => {
     const moderator = await person('max', { role: 'moderator' });
     const { answerId } = await candidate(moderator, 'Should I store beans in the freezer?');
