@@ -45,7 +45,7 @@ export const en: Record<string, string> = {
   'notify.kind.mention': 'mentions of me',
   'notify.kind.staff_answer': 'staff answers to my questions',
   'notify.kind.faq_promoted': 'my answer added to the FAQ',
-  'notify.kind.watched': 'new questions where I watch',
+  'notify.kind.watched': 'new questions in communities or tags I watch, new answers on questions I watch',
   'notify.kind.moderation': 'what became of my flags, and moderators\' warnings',
   'notify.kind.*': 'all notifications',
 };
@@ -96,7 +96,7 @@ export const zhCN: Record<string, string> = {
   'notify.kind.mention': '有人提到我',
   'notify.kind.staff_answer': '工作人员回答了我的问题',
   'notify.kind.faq_promoted': '我的回答被收入常见问题',
-  'notify.kind.watched': '我关注的社区或标签有新问题',
+  'notify.kind.watched': '我关注的社区或标签有新问题，或我关注的问题有新回答',
   'notify.kind.moderation': '我的举报的处理结果，以及版主的警告',
   'notify.kind.*': '所有通知',
 };
