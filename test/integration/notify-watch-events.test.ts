@@ -113,7 +113,7 @@ describe('watch buttons', () => {
     expect(after.fields.on).toBe('0');
 
     await ask(asker.client, 'coffee', 'How long should beans rest after roasting?', 'resting');
-    expect(await inbox(watcher.client)).toEqual([expect.stringContaining('adam asked a new question')]);
+    expect(await inbox(watcher.client)).toEqual([expect.stringContaining('adam asked a new question where you watch')]);
 
     // The tag page has its own button (and the community's).
     await press(watcher.client, '/c/coffee', 'community'); // stop watching the community

@@ -31,7 +31,8 @@ const notificationRoutes: FastifyPluginAsync = async (app) => {
         unread: data.unread,
         items: data.items.map((n) => ({
           id: n.id,
-          text: request.t(`notify.event.${n.kind}`, { actor: n.actorName ?? '?', title: n.title, community: '' }).trim(),
+          // The inbox row does not store the community, so the new-question sentence has a form without it.
+          text: request.t(n.kind === 'new_question' ? 'notify.event.new_question.inbox' : `notify.event.${n.kind}`, { actor: n.actorName ?? '?', title: n.title }),
           // A flag's outcome names the post in its sentence; every other event shows it after.
           title: n.kind.startsWith('flag_') ? null : n.title,
           unread: n.readAt === null,
