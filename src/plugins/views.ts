@@ -66,6 +66,8 @@ export default fp(
 
     app.decorateReply('page', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions) {
       const request: FastifyRequest = this.request;
+      // Rendered for the anonymous page cache: the token is a placeholder, filled in per response.
+      const forCache = request.pageCacheRender !== undefined;
       const ctx: PageContext = {
         t: request.t,
         tHtml: (key, params, html) => translateHtml(request.locale, key, params, html),
@@ -73,7 +75,7 @@ export default fp(
         locales: LOCALES,
         htmlLang: request.locale === 'zh-CN' ? 'zh-CN' : 'en',
         user: publicUser(request.user),
-        csrfToken: this.csrfToken(),
+        csrfToken: forCache ? app.pageCache.placeholder : this.csrfToken(),
         path: request.url,
         title: options.title,
         baseUrl: opts.config.baseUrl,
@@ -87,10 +89,12 @@ export default fp(
         moderation: await moderationHeader(app.services.moderationNav, request),
       };
       const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
+      // A page showing a one-time message is never kept for other visitors.
+      if (forCache) return app.pageCache.finish(this, html, options.status ?? 200, !ctx.flash);
       return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);
     });
   },
-  { name: 'views', dependencies: ['security', 'request-context'] },
+  { name: 'views', dependencies: ['security', 'request-context', 'page-cache'] },
 );
 
 export const defaultViewsDir = path.resolve(import.meta.dirname, '../../views');
