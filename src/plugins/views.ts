@@ -62,6 +62,7 @@ export default fp(
     // otherwise follows process.env.NODE_ENV rather than the forum's configuration.
     const cache = opts.config.env !== 'development';
     const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false });
+    memoizeTemplatePaths(eta);
     await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
 
     app.decorateReply('page', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions) {
@@ -96,5 +97,26 @@ export default fp(
   },
   { name: 'views', dependencies: ['security', 'request-context', 'page-cache'] },
 );
+
+/**
+ * Eta resolves every include's path on each render, building a JSON cache key each time (and
+ * not caching the page's own path at all). A path depends only on the including file and the
+ * name, both from a fixed set of templates, so each pair is resolved once. Failures (a name
+ * outside the views folder) are not remembered and throw again.
+ */
+function memoizeTemplatePaths(eta: Eta): void {
+  const resolve = eta.resolvePath;
+  if (!resolve) return;
+  const resolved = new Map<string, string>();
+  eta.resolvePath = function (template, options) {
+    const key = `${options?.filepath ?? ''}\0${template}`;
+    let found = resolved.get(key);
+    if (found === undefined) {
+      found = resolve.call(this, template, options);
+      resolved.set(key, found);
+    }
+    return found;
+  };
+}
 
 export const defaultViewsDir = path.resolve(import.meta.dirname, '../../views');

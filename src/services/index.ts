@@ -109,7 +109,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     now,
   );
   const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
-  const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
+  const contentGeneration = new ContentGeneration();
+  const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration);
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
@@ -137,7 +138,6 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const moderationNotifier = new ModerationNotifications(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
-  const contentGeneration = new ContentGeneration();
   // A job may change what pages show (an escalation marks a question overdue): after each run,
   // pages rendered before it are no longer served from the page cache.
   const bumpingAfter = (job: Job): Job => ({ ...job, run: () => job.run().finally(() => contentGeneration.bump()) });
@@ -159,7 +159,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(storage.communities, storage.memberships, questions),
+    home: new HomeService(communities, storage.memberships, questions),
     questions,
     viewCounter,
     faq,
