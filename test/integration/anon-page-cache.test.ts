@@ -112,6 +112,8 @@ describe('anonymous page cache', () => {
     // The first visit sets the cookies the token is bound to; from then on the page has an ETag.
     expect((await browser.get(question.url)).headers.etag).toBeUndefined();
     const full = await browser.get(question.url);
+    // The browser keeps its id and CSRF secret: no new secret or cookie on a later visit.
+    expect(cookiesSet(full)).toEqual([]);
     const etag = String(full.headers.etag);
     expect(etag).toMatch(/^W\/".+"$/);
     expect(full.headers['cache-control']).toBe('private, no-cache');
