@@ -3,7 +3,7 @@
  * pages, but never each other's CSRF token or cookies; writes show at once; members bypass it;
  * ETag/304; one render for many simultaneous misses; one-time messages and languages kept apart.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { csrfFrom, TestClient } from '../helpers/app.js';
@@ -139,8 +139,24 @@ describe('anonymous page cache', () => {
 
   it('renders a page once when many requests miss it at the same time', async () => {
     const q = await askQuestion(asker.client, 'cameras', { title: 'Which strap is best for long hikes?', body: 'Mine digs into my neck.' });
+    // The embedded database answers without waiting on I/O, so a render would finish before the
+    // next request is even read: a slow read (as over a network to MongoDB) makes the misses overlap.
+    const attributions = app.services.attributions;
+    const original = attributions.forPosts.bind(attributions);
+    const slow = vi.spyOn(attributions, 'forPosts').mockImplementation(async (ids) => {
+      await new Promise((r) => setTimeout(r, 100));
+      return original(ids);
+    });
     const rendersBefore = app.pageCache.store.stats.renders;
-    const responses = await Promise.all(Array.from({ length: 20 }, () => request(app.server).get(q.url)));
+    let responses: request.Response[];
+    let slowReads: number;
+    try {
+      responses = await Promise.all(Array.from({ length: 20 }, () => request(app.server).get(q.url)));
+      slowReads = slow.mock.calls.length;
+    } finally {
+      slow.mockRestore();
+    }
+    expect(slowReads).toBe(1);
     expect(app.pageCache.store.stats.renders - rendersBefore).toBe(1);
     for (const res of responses) expect(res.status).toBe(200);
     const bodies = new Set(responses.map((r) => withoutToken(r.text)));
@@ -149,6 +165,7 @@ describe('anonymous page cache', () => {
     // Twenty browsers, twenty different tokens.
     expect(new Set(responses.map((r) => csrfFrom(r.text))).size).toBe(20);
     expect(responses.filter((r) => r.headers['x-page-cache'] === 'miss')).toHaveLength(1);
+    expect(responses.filter((r) => r.headers['x-page-cache'] === 'shared').length).toBeGreaterThan(0);
   });
 
   it('never caches a page with a one-time message or an unknown query parameter', async () => {
