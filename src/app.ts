@@ -9,6 +9,7 @@ import storagePlugin from './plugins/storage.js';
 import securityPlugin from './plugins/security.js';
 import requestContextPlugin from './plugins/request-context.js';
 import viewsPlugin, { defaultViewsDir } from './plugins/views.js';
+import pageCachePlugin from './plugins/page-cache.js';
 import errorsPlugin, { sendMinimalErrorPage } from './plugins/errors.js';
 import { handleClientError } from './http/client-error.js';
 import healthRoutes from './routes/health/index.js';
@@ -70,6 +71,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(storagePlugin, { storage, services });
   await app.register(securityPlugin, { config });
   await app.register(requestContextPlugin, { config });
+  await app.register(pageCachePlugin, { config: config.pageCache });
   await app.register(viewsPlugin, { config, viewsDir: defaultViewsDir });
   await app.register(errorsPlugin);
   await app.register(fastifyStatic, { root: path.resolve(import.meta.dirname, '../static'), prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });

@@ -39,6 +39,16 @@ export interface AppConfig {
   trustLimits: boolean;
   /** Outbound mail: .eml files under DATA_DIR/mail by default, SMTP when SMTP_URL is set. */
   mail: MailConfig;
+  /** The anonymous page cache (plugins/page-cache.ts): PAGE_CACHE=off turns it off. */
+  pageCache: PageCacheConfig;
+}
+
+export interface PageCacheConfig {
+  enabled: boolean;
+  /** The longest a page is served from this instance's cache (the bound on staleness across instances). */
+  ttlMs: number;
+  /** Memory for kept pages; least recently used pages leave first. */
+  maxBytes: number;
 }
 
 export interface MailConfig {
@@ -170,6 +180,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     trustProxy: boolFrom(env, 'TRUST_PROXY', false, problems),
     mail,
     trustLimits: boolFrom(env, 'TRUST_LIMITS', nodeEnv !== 'test', problems),
+    pageCache: {
+      enabled: boolFrom(env, 'PAGE_CACHE', true, problems),
+      ttlMs: intFrom(env, 'PAGE_CACHE_TTL_MS', 5000, 100, 300_000, problems),
+      maxBytes: intFrom(env, 'PAGE_CACHE_MAX_MB', 64, 1, 4096, problems) * 1024 * 1024,
+    },
     ...overrides,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import csrf from '@fastify/csrf-protection';
@@ -8,6 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config.js';
 import { ensureBrowserId, readBrowserId } from '../http/browser-id.js';
+import { helmetHeaders } from '../http/helmet-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +34,7 @@ function csrfUserInfo(request: FastifyRequest): string {
 export default fp(
   async (app, opts: { config: AppConfig }) => {
     const { config } = opts;
-    await app.register(helmet, {
+    const securityHeaders = helmetHeaders({
       contentSecurityPolicy: {
         useDefaults: false,
         directives: {
@@ -56,6 +56,11 @@ export default fp(
       // The site must work over plain http on localhost; HSTS only when served over https.
       strictTransportSecurity: config.secureCookies ? { maxAge: 15552000 } : false,
       crossOriginEmbedderPolicy: false,
+    });
+    // The same headers on every response, so they are worked out once (helmet-headers.ts).
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(securityHeaders);
+      done();
     });
     await app.register(cookie, { secret: config.cookieSecret });
     await app.register(formbody, { bodyLimit: config.bodyLimitBytes });

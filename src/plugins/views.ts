@@ -62,10 +62,13 @@ export default fp(
     // otherwise follows process.env.NODE_ENV rather than the forum's configuration.
     const cache = opts.config.env !== 'development';
     const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false });
+    memoizeTemplatePaths(eta);
     await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
 
     app.decorateReply('page', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions) {
       const request: FastifyRequest = this.request;
+      // Rendered for the anonymous page cache: the token is a placeholder, filled in per response.
+      const forCache = request.pageCacheRender !== undefined;
       const ctx: PageContext = {
         t: request.t,
         tHtml: (key, params, html) => translateHtml(request.locale, key, params, html),
@@ -73,7 +76,7 @@ export default fp(
         locales: LOCALES,
         htmlLang: request.locale === 'zh-CN' ? 'zh-CN' : 'en',
         user: publicUser(request.user),
-        csrfToken: this.csrfToken(),
+        csrfToken: forCache ? app.pageCache.placeholder : this.csrfToken(),
         path: request.url,
         title: options.title,
         baseUrl: opts.config.baseUrl,
@@ -87,10 +90,33 @@ export default fp(
         moderation: await moderationHeader(app.services.moderationNav, request),
       };
       const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
+      // A page showing a one-time message is never kept for other visitors.
+      if (forCache) return app.pageCache.finish(this, html, options.status ?? 200, !ctx.flash);
       return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);
     });
   },
-  { name: 'views', dependencies: ['security', 'request-context'] },
+  { name: 'views', dependencies: ['security', 'request-context', 'page-cache'] },
 );
+
+/**
+ * Eta resolves every include's path on each render, building a JSON cache key each time (and
+ * not caching the page's own path at all). A path depends only on the including file and the
+ * name, both from a fixed set of templates, so each pair is resolved once. Failures (a name
+ * outside the views folder) are not remembered and throw again.
+ */
+function memoizeTemplatePaths(eta: Eta): void {
+  const resolve = eta.resolvePath;
+  if (!resolve) return;
+  const resolved = new Map<string, string>();
+  eta.resolvePath = function (template, options) {
+    const key = `${options?.filepath ?? ''}\0${template}`;
+    let found = resolved.get(key);
+    if (found === undefined) {
+      found = resolve.call(this, template, options);
+      resolved.set(key, found);
+    }
+    return found;
+  };
+}
 
 export const defaultViewsDir = path.resolve(import.meta.dirname, '../../views');

@@ -20,7 +20,8 @@ import { HealthService } from './health/health-service.js';
 import { ModerationService } from './moderation/moderation-service.js';
 import { ModerationGate } from './moderation/qa-gate.js';
 import { ModerationNavService } from './moderation/moderation-nav.js';
-import { JobRunner } from './jobs/job-runner.js';
+import { JobRunner, type Job } from './jobs/job-runner.js';
+import { ContentGeneration } from './content-generation.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
@@ -65,6 +66,8 @@ export interface Services {
   qaGate: ModerationGate;
   /** Background work: periodic jobs (leased) and, with Meilisearch, the index setup and outbox worker. */
   background: BackgroundWork;
+  /** Moves when content pages show may have changed (the anonymous page cache checks it). */
+  contentGeneration: ContentGeneration;
 }
 
 export interface SupportServices {
@@ -106,7 +109,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     now,
   );
   const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
-  const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
+  const contentGeneration = new ContentGeneration();
+  const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration);
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const staff = new StaffDirectory(storage.memberships);
@@ -143,13 +147,16 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const moderationNotifier = new ModerationNotifications(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
+  // A job may change what pages show (an escalation marks a question overdue): after each run,
+  // pages rendered before it are no longer served from the page cache.
+  const bumpingAfter = (job: Job): Job => ({ ...job, run: () => job.run().finally(() => contentGeneration.bump()) });
   const jobs = new JobRunner(
     storage.leases,
     owner,
     [
       sessionSweepJob(storage.sessions, now),
       escalationJob(storage.support, overrides.supportNotifier ?? loggingNotifier(overrides.log ?? null), now),
-      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
+      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),
     Date.now,
     overrides.log ?? null,
   );
@@ -161,7 +168,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(storage.communities, storage.memberships, questions),
+    home: new HomeService(communities, storage.memberships, questions),
     questions,
     viewCounter,
     faq,
@@ -174,6 +181,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     moderation,
     support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) },
     qaGate,
+    contentGeneration,
     moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {

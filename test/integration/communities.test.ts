@@ -79,12 +79,15 @@ describe('communities', () => {
     it('shows member and question counts on each card', async () => {
       const storage = app.storage as SqliteStorage;
       storage.db.prepare("UPDATE communities SET question_count = 7 WHERE slug = 'camera'").run();
+      // Written behind the app's back (no request, no job): the anonymous page cache is told so.
+      app.services.contentGeneration.bump();
       try {
         const res = await new TestClient(app).get('/');
         expect(statsLine(card(res.text, 'camera'))).toBe('0 members · 7 questions');
         expect(statsLine(card(res.text, 'coffee'))).toBe('0 members · 0 questions');
       } finally {
         storage.db.prepare("UPDATE communities SET question_count = 0 WHERE slug = 'camera'").run();
+        app.services.contentGeneration.bump();
       }
     });
 

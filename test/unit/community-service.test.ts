@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.js';
 import type { User } from '../../src/domain/types.js';
-import { CommunityService } from '../../src/services/communities/community-service.js';
+import { COMMUNITY_LIST_TTL_MS, CommunityService } from '../../src/services/communities/community-service.js';
+import { ContentGeneration } from '../../src/services/content-generation.js';
 
 /* CommunityService with its real repositories on an in-memory database. */
 describe('CommunityService', () => {
@@ -56,5 +57,54 @@ describe('CommunityService', () => {
       expect(err).toBeInstanceOf(ValidationError);
       expect(Object.keys((err as ValidationError).fields)).toEqual([field]);
     }
+  });
+
+  describe('the community list, reused between changes', () => {
+    let generation: ContentGeneration;
+    let clock: number;
+    let cached: CommunityService;
+    let reads: number;
+
+    beforeEach(async () => {
+      generation = new ContentGeneration();
+      clock = 1_000_000;
+      reads = 0;
+      const repo = storage.communities;
+      const counting = Object.create(repo) as typeof repo;
+      counting.list = async () => {
+        reads++;
+        return repo.list();
+      };
+      cached = new CommunityService(counting, storage.memberships, storage.users, generation, () => clock);
+      await cached.create(admin, input);
+    });
+
+    it('reads the list once while nothing changes, and again after a write elsewhere or the TTL', async () => {
+      expect((await cached.list()).map((c) => c.slug)).toEqual(['coffee']);
+      await cached.list();
+      expect(reads).toBe(1);
+      // A question asked elsewhere changes the counts: a write request moves the generation.
+      storage.db.prepare("UPDATE communities SET question_count = 3 WHERE slug = 'coffee'").run();
+      generation.bump();
+      expect((await cached.list())[0]!.questionCount).toBe(3);
+      expect(reads).toBe(2);
+      // Another instance's change shows after the TTL.
+      storage.db.prepare("UPDATE communities SET question_count = 4 WHERE slug = 'coffee'").run();
+      expect((await cached.list())[0]!.questionCount).toBe(3);
+      clock += COMMUNITY_LIST_TTL_MS;
+      expect((await cached.list())[0]!.questionCount).toBe(4);
+    });
+
+    it('shows a new community, a renamed one and a new member at once', async () => {
+      await cached.list();
+      await cached.create(admin, { ...input, slug: 'tea', name: 'Tea' });
+      expect((await cached.list()).map((c) => c.slug).sort()).toEqual(['coffee', 'tea']);
+      await cached.update(admin, 'tea', { name: 'Green tea', kind: 'interest', description: 'x', defaultLocale: 'en' });
+      expect((await cached.list()).find((c) => c.slug === 'tea')!.name).toBe('Green tea');
+      await cached.join('tea', member);
+      expect((await cached.list()).find((c) => c.slug === 'tea')!.memberCount).toBe(1);
+      await cached.leave('tea', member);
+      expect((await cached.list()).find((c) => c.slug === 'tea')!.memberCount).toBe(0);
+    });
   });
 });

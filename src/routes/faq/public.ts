@@ -37,7 +37,7 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
   const { faq } = app.services;
   const helpfulLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-  app.get<CommunityParams>('/c/:community/faq', async (request, reply) => {
+  app.get<CommunityParams>('/c/:community/faq', { config: { pageCache: {} } }, async (request, reply) => {
     const data = await faq.home(request.params.community, request.user);
     const view = faqHomeView(data);
     const name = data.community.name;
@@ -51,12 +51,13 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
 
   // Registered before the category wildcard for readability; the router prefers the static
   // "e" segment anyway, and the service refuses "e" as a category slug.
-  app.get<EntryParams>('/c/:community/faq/e/:id/:slug?', async (request, reply) => {
+  app.get<EntryParams>('/c/:community/faq/e/:id/:slug?', { config: { pageCache: {} } }, async (request, reply) => {
     const data = await faq.entryPage(request.params.community, entryId(request.params.id), request.user);
     const canonical = faqEntryUrl(data.community.slug, data.entry);
     const requested = `/c/${request.params.community}/faq/e/${request.params.id}/${encodeURIComponent(request.params.slug ?? '')}`;
     if (requested !== canonical) return reply.redirect(canonical + queryPart(request.url), 301);
-    faq.countView(data.entry.id);
+    // Counted for pages served from the anonymous page cache too.
+    reply.onEveryServe(() => faq.countView(data.entry.id));
     const view = faqEntryView(data, request.locale, { voted: queryString(request.query, 'voted') === '1' });
     const e = data.entry;
     return reply.page(
@@ -71,7 +72,7 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
     );
   });
 
-  app.get<CategoryParams>('/c/:community/faq/*', async (request, reply) => {
+  app.get<CategoryParams>('/c/:community/faq/*', { config: { pageCache: {} } }, async (request, reply) => {
     const data = await faq.categoryPage(request.params.community, slugPath(request.params['*']), request.user);
     const view = faqCategoryView(data);
     return reply.page('faq/category', view, {

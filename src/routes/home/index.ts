@@ -3,7 +3,7 @@ import { communityCard } from '../../presenters/community.js';
 import { timeView } from '../../presenters/time.js';
 
 const homeRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', async (request, reply) => {
+  app.get('/', { config: { pageCache: {} } }, async (request, reply) => {
     const home = await app.services.home.overview(request.user);
     return reply.page(
       'home/index',

@@ -78,6 +78,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     return watchView(type, target, await app.services.notifications.isWatching(request.user, type, target), name, back);
   }
   const postLimit = { rateLimit: { max: opts.postRateLimitPerMinute, timeWindow: '1 minute' } };
+  // A list's page and order are part of the page; ?joined=1 (a one-time message) is not cached.
+  const listCache = { query: ['sort', 'page'] };
 
   async function renderList(request: FastifyRequest, reply: FastifyReply, slug: string, tag?: string) {
     const sort = sortFrom(queryString(request.query, 'sort'));
@@ -108,9 +110,9 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     );
   }
 
-  app.get<CommunityParams>('/c/:community', async (request, reply) => renderList(request, reply, request.params.community));
+  app.get<CommunityParams>('/c/:community', { config: { pageCache: listCache } }, async (request, reply) => renderList(request, reply, request.params.community));
 
-  app.get<{ Params: { community: string; tag: string } }>('/c/:community/tags/:tag', async (request, reply) =>
+  app.get<{ Params: { community: string; tag: string } }>('/c/:community/tags/:tag', { config: { pageCache: listCache } }, async (request, reply) =>
     renderList(request, reply, request.params.community, request.params.tag),
   );
 
@@ -223,7 +225,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     );
   }
 
-  app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', async (request, reply) => {
+  app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', { config: { pageCache: { query: ['page'] } } }, async (request, reply) => {
     const located = await questions.locate(postId(request.params.id)).catch(async (err: unknown) => {
       // A deleted question is still there for its author and the moderators (issue 13).
       const deleted = err instanceof NotFoundError ? await app.services.moderation.deletedQuestionFor(request.user, request.params.id) : null;
@@ -254,7 +256,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     }
     const page = await questions.questionPage(located, request.user, pageNumber);
     // One visit, one view: paging through a long thread is not a new visit for each page.
-    if (pageNumber === 1) questions.countView(question.id);
+    // Counted for pages served from the anonymous page cache too.
+    if (pageNumber === 1) reply.onEveryServe(() => questions.countView(question.id));
     return renderQuestion(request, reply, page);
   });
 

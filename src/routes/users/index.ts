@@ -17,7 +17,7 @@ const userRoutes: FastifyPluginAsync = async (app) => {
       .send(avatarSvg(name));
   });
 
-  app.get<{ Params: { username: string } }>('/u/:username', async (request, reply) => {
+  app.get<{ Params: { username: string } }>('/u/:username', { config: { pageCache: {} } }, async (request, reply) => {
     const profile = await app.services.users.profile(request.params.username);
     const posts = await app.services.questions.byAuthor(profile.user.id, 20);
     const { user } = profile;

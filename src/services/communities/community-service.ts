@@ -4,6 +4,7 @@ import { checkCommunity, COMMUNITY_SLUG_PATTERN, type CommunityInput } from '../
 import { COMMUNITY_ROLES, type Community, type CommunityRole, type Membership, type User } from '../../domain/types.js';
 import { isModerator } from '../../domain/permissions.js';
 import { renderMarkdown } from '../../markdown/render.js';
+import type { ContentGeneration } from '../content-generation.js';
 
 export interface CommunityContext {
   community: Community;
@@ -11,15 +12,42 @@ export interface CommunityContext {
   canModerate: boolean;
 }
 
+/** How long the community list is reused at most: the bound for changes made by other instances. */
+export const COMMUNITY_LIST_TTL_MS = 5000;
+
 export class CommunityService {
+  /** The list of communities as last read, with the content generation and time it was read at. */
+  private cachedList: { generation: number; at: number; list: Promise<Community[]> } | null = null;
+
   constructor(
     private readonly communities: CommunityRepository,
     private readonly memberships: MembershipRepository,
     private readonly users: UserRepository,
+    /** When given, the list is reused while no content changed (most pages read it; it rarely changes). */
+    private readonly generation: ContentGeneration | null = null,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async list(): Promise<Community[]> {
-    return this.communities.list();
+    if (!this.generation) return this.communities.list();
+    const generation = this.generation.value;
+    const at = this.now();
+    const cached = this.cachedList;
+    if (!cached || cached.generation !== generation || at - cached.at >= COMMUNITY_LIST_TTL_MS) {
+      const list = this.communities.list();
+      this.cachedList = { generation, at, list };
+      // A failed read is not kept: the next call reads again.
+      list.catch(() => {
+        if (this.cachedList?.list === list) this.cachedList = null;
+      });
+      return [...(await list)];
+    }
+    return [...(await cached.list)];
+  }
+
+  /** Changes to communities and their member counts show in the very next list (this instance). */
+  private listChanged(): void {
+    this.cachedList = null;
   }
 
   async byId(id: string): Promise<Community | null> {
@@ -44,12 +72,14 @@ export class CommunityService {
     const community = await this.getBySlug(slug);
     const existing = await this.memberships.find(community.id, user.id);
     if (!existing) await this.memberships.upsert(community.id, user.id, 'member');
+    this.listChanged();
     return community;
   }
 
   async leave(slug: string, user: User): Promise<Community> {
     const community = await this.getBySlug(slug);
     await this.memberships.remove(community.id, user.id);
+    this.listChanged();
     return community;
   }
 
@@ -58,7 +88,9 @@ export class CommunityService {
     const checked = checkCommunity(input, { checkSlug: true });
     if (await this.communities.findBySlug(checked.slug)) throw new ValidationError({ slug: { key: 'community.slugTaken' } });
     const { html } = renderMarkdown(checked.descriptionMd);
-    return this.communities.create({ ...checked, descriptionHtml: html });
+    const created = await this.communities.create({ ...checked, descriptionHtml: html });
+    this.listChanged();
+    return created;
   }
 
   async update(actor: User, slug: string, input: Omit<CommunityInput, 'slug'>): Promise<Community> {
@@ -66,7 +98,7 @@ export class CommunityService {
     const community = await this.getBySlug(slug);
     const checked = checkCommunity({ ...input, slug }, { checkSlug: false });
     const { html } = renderMarkdown(checked.descriptionMd);
-    return this.communities.update(community.id, {
+    const updated = await this.communities.update(community.id, {
       name: checked.name,
       kind: checked.kind,
       descriptionMd: checked.descriptionMd,
@@ -74,6 +106,8 @@ export class CommunityService {
       defaultLocale: checked.defaultLocale,
       promotionThreshold: checked.promotionThreshold,
     });
+    this.listChanged();
+    return updated;
   }
 
   /** Site admins appoint moderators and staff by username; 'member' demotes. */
@@ -86,6 +120,7 @@ export class CommunityService {
     const user = await this.users.findByUsername(name);
     if (!user) throw new ValidationError({ username: { key: 'admin.unknownUser', params: { username: name } } });
     await this.memberships.upsert(community.id, user.id, role as CommunityRole);
+    this.listChanged();
     return { community, user, role: role as CommunityRole };
   }
 

@@ -25,7 +25,8 @@ export interface HomeOverview {
 
 export class HomeService {
   constructor(
-    private readonly communities: CommunityRepository,
+    /** The community list (the community service, which reuses it between changes). */
+    private readonly communities: Pick<CommunityRepository, 'list'>,
     private readonly memberships: MembershipRepository,
     private readonly activity: RecentActivitySource | null,
   ) {}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * The store behind the anonymous page cache (plugins/page-cache.ts): rendered pages by key,
+ * each valid while the content generation it was rendered at is still current and for at
+ * most `ttlMs`; memory bounded by the total size of the kept pages (least recently used
+ * first out); and one render in flight per key, which the requests missing at the same time
+ * wait for instead of rendering the same page again.
+ */
+
+export interface CachedPage {
+  /** The HTML split at the CSRF token placeholder: joined with each browser's own token. */
+  readonly parts: readonly string[];
+  readonly bytes: number;
+  /** A digest of the HTML, the content part of the ETag. */
+  readonly hash: string;
+  readonly generation: number;
+  readonly storedAt: number;
+  /** What must happen every time the page is served (view counts), replayed on each hit. */
+  readonly effects: readonly (() => void)[];
+}
+
+export interface PageCacheOptions {
+  ttlMs: number;
+  maxBytes: number;
+  now?: () => number;
+}
+
+export interface PageCacheStats {
+  hits: number;
+  /** Pages rendered for the cache (a miss that became the one render for its key). */
+  renders: number;
+  /** Requests that waited for another request's render of the same page. */
+  shared: number;
+  evictions: number;
+}
+
+export interface RenderTicket {
+  readonly key: string;
+  readonly generation: number;
+  readonly effects: (() => void)[];
+  /** Ends the render: hands the page (or null: not cacheable) to the waiting requests. Idempotent. */
+  settle(page: CachedPage | null): void;
+}
+
+export class PageStore {
+  private readonly pages = new Map<string, CachedPage>();
+  private readonly flights = new Map<string, { generation: number; promise: Promise<CachedPage | null> }>();
+  private totalBytes = 0;
+  private readonly now: () => number;
+  readonly stats: PageCacheStats = { hits: 0, renders: 0, shared: 0, evictions: 0 };
+
+  constructor(private readonly options: PageCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get size(): number {
+    return this.pages.size;
+  }
+
+  /** Whether a page rendered at `generation` may still be served now. */
+  fresh(page: CachedPage, generation: number): boolean {
+    return page.generation === generation && this.now() - page.storedAt < this.options.ttlMs;
+  }
+
+  /** The page for the key if it is still valid at this generation (and marks it recently used). */
+  get(key: string, generation: number): CachedPage | null {
+    const page = this.pages.get(key);
+    if (!page) return null;
+    if (!this.fresh(page, generation)) {
+      this.drop(key, page);
+      return null;
+    }
+    // Re-inserting moves the key to the end of the Map's order: the most recently used.
+    this.pages.delete(key);
+    this.pages.set(key, page);
+    this.stats.hits++;
+    return page;
+  }
+
+  /** The render of this key already under way at this generation, if any. */
+  inFlight(key: string, generation: number): Promise<CachedPage | null> | null {
+    const flight = this.flights.get(key);
+    if (!flight || flight.generation !== generation) return null;
+    this.stats.shared++;
+    return flight.promise;
+  }
+
+  /** Claims the render of a key: later misses wait for it until it is settled. */
+  begin(key: string, generation: number): RenderTicket {
+    let resolve!: (page: CachedPage | null) => void;
+    const promise = new Promise<CachedPage | null>((r) => (resolve = r));
+    const flight = { generation, promise };
+    this.flights.set(key, flight);
+    let settled = false;
+    return {
+      key,
+      generation,
+      effects: [],
+      settle: (page) => {
+        if (settled) return;
+        settled = true;
+        if (this.flights.get(key) === flight) this.flights.delete(key);
+        resolve(page);
+      },
+    };
+  }
+
+  /** A rendered page for the ticket's key; `keep` decides whether later requests get it. */
+  build(ticket: RenderTicket, html: string, placeholder: string): CachedPage {
+    this.stats.renders++;
+    return {
+      parts: html.split(placeholder),
+      bytes: Buffer.byteLength(html) + ticket.key.length,
+      hash: createHash('sha1').update(html).digest('base64url').slice(0, 22),
+      generation: ticket.generation,
+      storedAt: this.now(),
+      effects: [...ticket.effects],
+    };
+  }
+
+  /** Keeps a page (unless it alone is larger than the whole budget), evicting the least recently used. */
+  keep(key: string, page: CachedPage): void {
+    if (page.bytes > this.options.maxBytes) return;
+    const old = this.pages.get(key);
+    if (old) this.drop(key, old);
+    this.pages.set(key, page);
+    this.totalBytes += page.bytes;
+    for (const [oldestKey, oldest] of this.pages) {
+      if (this.totalBytes <= this.options.maxBytes) break;
+      this.drop(oldestKey, oldest);
+      this.stats.evictions++;
+    }
+  }
+
+  private drop(key: string, page: CachedPage): void {
+    if (this.pages.get(key) !== page) return;
+    this.pages.delete(key);
+    this.totalBytes -= page.bytes;
+  }
+}

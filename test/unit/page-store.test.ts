@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { PageStore } from '../../src/http/page-cache.js';
+
+/* The store behind the anonymous page cache: validity, memory bound, one render per key. */
+describe('PageStore', () => {
+  const PH = 'csrfPLACEHOLDER';
+
+  function setup(maxBytes = 10_000, ttlMs = 5000) {
+    let now = 1_000;
+    const store = new PageStore({ ttlMs, maxBytes, now: () => now });
+    const put = (key: string, html: string, generation = 0) => {
+      const ticket = store.begin(key, generation);
+      const page = store.build(ticket, html, PH);
+      store.keep(key, page);
+      ticket.settle(page);
+      return page;
+    };
+    return { store, put, advance: (ms: number) => (now += ms) };
+  }
+
+  it('serves a page only at the generation it was rendered at and within the TTL', () => {
+    const { store, put, advance } = setup();
+    put('en /', `<p>${PH}</p>`);
+    expect(store.get('en /', 0)?.parts).toEqual(['<p>', '</p>']);
+    expect(store.get('en /', 1)).toBeNull();
+    // Dropped once seen invalid, even at its old generation.
+    expect(store.get('en /', 0)).toBeNull();
+    put('en /', 'x');
+    advance(4999);
+    expect(store.get('en /', 0)).not.toBeNull();
+    advance(1);
+    expect(store.get('en /', 0)).toBeNull();
+    expect(store.size).toBe(0);
+    expect(store.bytes).toBe(0);
+  });
+
+  it('keeps within its byte budget, dropping the least recently used page first', () => {
+    const { store, put } = setup(3_000);
+    put('a', 'a'.repeat(900));
+    put('b', 'b'.repeat(900));
+    put('c', 'c'.repeat(900));
+    expect(store.get('a', 0)).not.toBeNull(); // a is now the most recently used
+    put('d', 'd'.repeat(900));
+    expect(store.get('b', 0)).toBeNull();
+    expect(store.get('a', 0)).not.toBeNull();
+    expect(store.get('c', 0)).not.toBeNull();
+    expect(store.get('d', 0)).not.toBeNull();
+    expect(store.bytes).toBeLessThanOrEqual(3_000);
+    expect(store.stats.evictions).toBe(1);
+    // A page larger than the whole budget is never kept (and evicts nothing).
+    put('huge', 'h'.repeat(5_000));
+    expect(store.get('huge', 0)).toBeNull();
+    expect(store.size).toBe(3);
+  });
+
+  it('hands the one render in flight to the requests that missed meanwhile, and forgets it once settled', async () => {
+    const { store } = setup();
+    expect(store.inFlight('k', 0)).toBeNull();
+    const ticket = store.begin('k', 0);
+    const waiting = [store.inFlight('k', 0), store.inFlight('k', 0)];
+    // A request at a newer generation does not wait for a render of older content.
+    expect(store.inFlight('k', 1)).toBeNull();
+    const page = store.build(ticket, `<b>${PH}</b>`, PH);
+    ticket.settle(page);
+    ticket.settle(null); // idempotent
+    for (const w of waiting) expect(await w).toBe(page);
+    expect(store.inFlight('k', 0)).toBeNull();
+    expect(store.stats.renders).toBe(1);
+    expect(store.stats.shared).toBe(2);
+  });
+});
