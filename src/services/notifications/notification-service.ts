@@ -134,6 +134,9 @@ export class NotificationService implements QaNotifier {
   /** Set by the composition root: reads an answer's author (the notifier holds no post repository). */
   answerAuthor: (answerId: string) => Promise<string | null> = async () => null;
 
+  /** Set by the composition root when inbound mail is on: the member's signed reply address for a thread. */
+  replyAddress: ((userId: string, questionId: string) => string) | null = null;
+
   /* ---------- inbox, preferences, watches ---------- */
 
   unreadCount(user: User): Promise<number> {
@@ -253,6 +256,8 @@ export class NotificationService implements QaNotifier {
         paragraphs: [ctx.question.title, ...(others > 0 ? [t('notify.mail.moreOnThread', { count: others })] : [])],
         quote: excerpt || undefined,
         action: { url: ctx.link, label: t('notify.mail.open') },
+        // Replying to the mail posts an answer on the thread (src/services/inbound).
+        ...(this.replyAddress ? { replyTo: this.replyAddress(user.id, ctx.question.id) } : {}),
       },
       now,
     );

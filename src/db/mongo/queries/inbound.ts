@@ -28,3 +28,10 @@ export const claimHeldQuery = (hash: string, emailKey: string, userId: number, n
   update: { $set: { claimedAt: now, claimedBy: userId } },
   options: { returnDocument: 'after' },
 });
+
+/** The claim proves the mailbox: the address is verified; a new profile takes the message's language. */
+export const verifyClaimerQuery = (userId: number, email: string, locale: string, now: number): UpdateSpec => ({
+  filter: { _id: userId },
+  update: { $set: { verifiedEmail: text(email), verifiedAt: now }, $setOnInsert: { locale } },
+  options: { upsert: true },
+});

@@ -3,8 +3,7 @@ import type { HeldMessage, InboundRepository, NewHeldMessage, NewMail } from '..
 import { parseId } from '../ids.js';
 import type { InboundHeldDoc } from '../models/inbound-held.js';
 import { foldKey, type UserDoc } from '../models/user.js';
-import { claimHeldQuery, heldDoc, heldQuery } from '../queries/inbound.js';
-import { markVerifiedQuery } from '../queries/mail.js';
+import { claimHeldQuery, heldDoc, heldQuery, verifyClaimerQuery } from '../queries/inbound.js';
 import { findOne, findOneAndUpdate, insert, updateOne, type MongoContext } from './context.js';
 import { enqueueMongoMail } from './mail-repositories.js';
 
@@ -48,7 +47,7 @@ export class MongoInboundRepository implements InboundRepository {
       if (!user) return null;
       const d = await findOneAndUpdate<InboundHeldDoc>(this.ctx.models.inboundHeld, claimHeldQuery(tokenHash, foldKey(user.email), uid, now), session);
       if (!d) return null;
-      await updateOne(this.ctx.models.mailProfiles, markVerifiedQuery(uid, user.email, now), session);
+      await updateOne(this.ctx.models.mailProfiles, verifyClaimerQuery(uid, user.email, d.locale, now), session);
       return toHeld(d);
     });
   }
