@@ -22,7 +22,7 @@ const inboundConfirmRoutes: FastifyPluginAsync<{ postRateLimitPerMinute: number 
         action: `/inbound/confirm/${token}`,
         community: held.community.name,
         title: held.title,
-        body: held.bodyMd,
+        message: held.bodyMd,
         email: held.email,
         account: held.account ? held.account.username : null,
         username: extra.username ?? '',

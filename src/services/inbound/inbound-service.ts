@@ -13,7 +13,7 @@ import type { InboundAddresses, InboundRoute } from './addresses.js';
 import { ackMail, confirmationMail, HELD_DAYS } from './inbound-mails.js';
 import { InboundRefusal } from './inbound-refusal.js';
 import { automatedReason } from './loop-guard.js';
-import type { InboundMatcher } from './matcher.js';
+import type { InboundMatcher, MatchLink } from './matcher.js';
 import { bodyProblem, guessLocale, messageBody, messageTitle } from './message-content.js';
 import { MalformedMessageError, parseMessage, type InboundMessage } from './parse-message.js';
 
@@ -115,7 +115,7 @@ export class InboundService {
       this.log?.warn({ from: sender }, 'inbound mail refused: sender over the hourly limit');
       throw new InboundRefusal('rate-limited', 'too many messages from this address, try again later');
     }
-    const body = messageBody(msg);
+    const body = messageBody(msg, route.kind === 'community');
     const problem = bodyProblem(body);
     if (problem) throw new InboundRefusal('rejected', problem);
     return route.kind === 'reply' ? this.reply(msg, route, body) : this.question(msg, route.slug, body);
@@ -183,6 +183,9 @@ export class InboundService {
    */
   private async publish(user: User, community: Community, draft: { title: string; body: string; tags: string[] }, locale: Locale): Promise<Question> {
     if (!(await this.deps.memberships.find(community.id, user.id))) await this.deps.memberships.upsert(community.id, user.id, 'member');
+    // Looked up before the question exists: once indexed it matches its own words best, and
+    // the engine then leaves out threads that share only most of them.
+    const matches = await this.deps.matcher.bestAnswers(community, `${draft.title} ${draft.body}`, null);
     let question: Question;
     try {
       question = (await this.deps.questions.ask(user, community.slug, { title: draft.title, body: draft.body, tags: draft.tags.join(' ') })).question;
@@ -191,17 +194,16 @@ export class InboundService {
       throw err;
     }
     await this.hook('support ticket', () => this.deps.support.opened(community, question, { urgent: false, reason: '' }));
-    await this.hook('acknowledgement', () => this.acknowledge(user, community, question, draft.body, locale));
+    await this.hook('acknowledgement', () => this.acknowledge(user, community, question, matches, locale));
     return question;
   }
 
-  private async acknowledge(user: User, community: Community, question: Question, body: string, locale: Locale): Promise<void> {
+  private async acknowledge(user: User, community: Community, question: Question, matches: MatchLink[], locale: Locale): Promise<void> {
     let promise = null;
     if (community.kind === 'business') {
       const settings = await this.deps.support.settingsFor(community.id);
       promise = { settings, dueAt: clockFrom(settings, settings.targetHours, question.createdAt).dueAt };
     }
-    const matches = await this.deps.matcher.bestAnswers(community, `${question.title} ${body}`, question.id);
     await this.deps.mail.queue(
       ackMail({ to: user.email, userId: user.id, name: user.displayName || user.username, locale, community, questionId: question.id, title: question.title, link: questionPath(community, question), promise, matches }),
     );

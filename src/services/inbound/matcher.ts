@@ -40,14 +40,16 @@ export class InboundMatcher {
 
   /** FAQ entries and accepted answers that best match the text ("this may already answer you"). */
   async bestAnswers(community: Community, text: string, excludeQuestionId: string | null, limit = 3): Promise<MatchLink[]> {
-    const hits = await this.search(text, { community: community.id, accepted: true }, limit + 3);
+    // Filtered here rather than by the engine's `accepted` filter, which the embedded engine
+    // applies before ranking and so narrows a loose, mail-length query to nothing too often.
+    const hits = await this.search(text, { community: community.id }, TAG_HITS);
     return hits
-      .filter((hit) => hit.id !== excludeQuestionId && hit.questionId !== excludeQuestionId)
+      .filter((hit) => (hit.kind === 'faq' || hit.accepted) && hit.id !== excludeQuestionId && hit.questionId !== excludeQuestionId)
       .slice(0, limit)
       .map((hit) => ({ title: hit.title, url: hitUrl(community.slug, hit), kind: hit.kind }));
   }
 
-  private async search(text: string, filters: { community: string; accepted?: boolean }, hitsPerPage: number): Promise<SearchHit[]> {
+  private async search(text: string, filters: { community: string }, hitsPerPage: number): Promise<SearchHit[]> {
     const q = text.replace(/\s+/g, ' ').trim().slice(0, QUERY_CHARS);
     if (q === '') return [];
     try {

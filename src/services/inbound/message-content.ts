@@ -8,12 +8,13 @@ const REPLY_PREFIX = /^\s*((re|fwd?|aw|wg|回复|答复|转发)\s*[:：]\s*)+/i;
 const HAN = /\p{sc=Han}/u;
 
 /**
- * What the author wrote, as Markdown: the plain-text part, or the HTML part converted (the
- * post pipeline then renders and sanitizes it like any post), without quoted history or
- * signature.
+ * What the author wrote, as Markdown, without quoted history or signature. A new question keeps
+ * the HTML part's formatting (converted to Markdown; the post pipeline then renders and
+ * sanitizes it like any post); a reply reads the plain text, where quotes are easiest to find.
+ * (mailparser derives a text from HTML-only mail, so `text` is there either way.)
  */
-export function messageBody(msg: InboundMessage): string {
-  const source = msg.text.trim() !== '' ? msg.text : htmlToMarkdown(msg.html);
+export function messageBody(msg: InboundMessage, preferHtml: boolean): string {
+  const source = preferHtml && msg.html.trim() !== '' ? htmlToMarkdown(msg.html) : msg.text.trim() !== '' ? msg.text : htmlToMarkdown(msg.html);
   return stripQuotedReply(source);
 }
 
