@@ -1,4 +1,4 @@
-import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
+import { simpleParser, type AddressObject } from 'mailparser';
 
 /** What the forum reads of an inbound message. */
 export interface InboundMessage {
@@ -30,17 +30,6 @@ function addresses(value: AddressObject | AddressObject[] | undefined): Array<{ 
   return list.flatMap((o) => o.value).flatMap((a) => (a.address ? [{ address: a.address.trim(), name: (a.name ?? '').trim() }] : []));
 }
 
-function headerText(value: HeaderValue): string {
-  if (typeof value === 'string') return value;
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => String(v)).join(', ');
-  if (value && typeof value === 'object' && 'value' in value) {
-    const v = (value as { value: unknown }).value;
-    return typeof v === 'string' ? v : Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' && 'address' in x ? String((x as { address: unknown }).address) : String(x))).join(', ') : String(v);
-  }
-  return String(value);
-}
-
 /**
  * Parses a raw RFC 5322 message with mailparser. A message without a usable From address, or
  * without any header at all, is malformed: there is nobody to answer and nothing to trust.
@@ -58,8 +47,11 @@ export async function parseMessage(raw: Buffer): Promise<InboundMessage> {
   }
   const from = addresses(parsed.from)[0];
   if (!from || !ADDRESS.test(from.address)) throw new MalformedMessageError('no sender address');
+  // The raw header lines, not mailparser's structured ones (it folds List-Id into a "list" object).
   const headers = new Map<string, string>();
-  for (const [name, value] of parsed.headers) headers.set(name.toLowerCase(), headerText(value));
+  for (const { key, line } of parsed.headerLines) {
+    if (!headers.has(key.toLowerCase())) headers.set(key.toLowerCase(), line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim());
+  }
   const recipients = [...addresses(parsed.to), ...addresses(parsed.cc)].map((a) => a.address.toLowerCase());
   for (const extra of ['delivered-to', 'x-original-to']) {
     const v = headers.get(extra);
