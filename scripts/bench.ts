@@ -55,6 +55,8 @@ const { values } = parseArgs({
     search: { type: 'boolean', default: false },
     regenerate: { type: 'boolean', default: false },
     import: { type: 'boolean', default: false },
+    inbound: { type: 'boolean', default: false },
+    messages: { type: 'string' },
     dir: { type: 'string' },
     json: { type: 'string' },
     force: { type: 'boolean', default: false },
@@ -77,12 +79,19 @@ if (values.help) {
                           (the trivial route is always measured: it is the baseline)
   --warmup S              unmeasured seconds before each route (default 1)
   --json FILE             also write the results as JSON
+  --inbound               instead: inbound support mail over SMTP, messages/s and message-to-question time
+                          (--messages N, default 200; --connections N, default 4)
   --import                instead: import throughput of a Stack Exchange dump (--dir DIR, default the shared one)
   --force                 run even with NODE_ENV=production in this shell`);
   process.exit(0);
 }
 
 refuseProduction(values.force, 'run the benchmark');
+
+if (values.inbound) {
+  const { benchInbound } = await import('./bench-lib/inbound-bench.js');
+  process.exit(await benchInbound({ messages: positiveInt('messages', values.messages, 200, 1), connections: positiveInt('connections', values.connections, 4, 1), json: values.json }));
+}
 
 if (values.import) {
   const { benchImport } = await import('./bench-import.js');
