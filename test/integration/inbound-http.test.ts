@@ -62,6 +62,20 @@ describe('POST /inbound/email', () => {
     expect(await questionCount(tea)).toBe(0);
   });
 
+  it('notification mails carry a signed Reply-To only when inbound mail is on', async () => {
+    for (const env of <Array<Record<string, string>>>[{}, { INBOUND_SECRET: SECRET }]) {
+      const { tea, member } = await setup(env);
+      const other = await storageUser(app.storage, 'answerer', [{ community: tea }]);
+      const q = await app.services.questions.ask(member, 'tea', { title: 'Kettle switches off early', body: 'My kettle switches off before the water boils.', tags: 'kettle' });
+      await app.services.questions.answer(other, q.question.id, 'Descale it: lime makes the sensor trip early.');
+      const note = (await app.storage.mail.queue.list(0, 10)).find((m) => m.kind === 'answer' && m.to === member.email)!;
+      if ('INBOUND_SECRET' in env) expect(note.headers['Reply-To']).toMatch(new RegExp(`^reply\\+${member.id}-${q.question.id}-[0-9a-f]{20}@forum\\.test$`));
+      else expect(note.headers['Reply-To']).toBeUndefined();
+      await app.close();
+    }
+    app = await createTestApp();
+  });
+
   it('a verified member’s message becomes their question (202), whatever content type the provider sends', async () => {
     const { tea, member } = await setup();
     const res = await post(mime(`Kettle Owner <${member.email}>`), SECRET, 'application/octet-stream');
