@@ -56,6 +56,8 @@ const { values } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     import: { type: 'boolean', default: false },
     mail: { type: 'boolean', default: false },
+    inbound: { type: 'boolean', default: false },
+    messages: { type: 'string' },
     dir: { type: 'string' },
     json: { type: 'string' },
     force: { type: 'boolean', default: false },
@@ -79,6 +81,8 @@ if (values.help) {
   --warmup S              unmeasured seconds before each route (default 1)
   --json FILE             also write the results as JSON
   --mail                  instead: mail queue throughput (messages/s to the file transport; scripts/bench-lib/mail-bench.ts)
+  --inbound               instead: inbound support mail over SMTP, messages/s and message-to-question time
+                          (--messages N, default 200; --connections N, default 4)
   --import                instead: import throughput of a Stack Exchange dump (--dir DIR, default the shared one)
   --force                 run even with NODE_ENV=production in this shell`);
   process.exit(0);
@@ -89,6 +93,10 @@ refuseProduction(values.force, 'run the benchmark');
 if (values.mail) {
   const { benchMail } = await import('./bench-lib/mail-bench.js');
   process.exit(await benchMail({ json: values.json }));
+}
+if (values.inbound) {
+  const { benchInbound } = await import('./bench-lib/inbound-bench.js');
+  process.exit(await benchInbound({ messages: positiveInt('messages', values.messages, 200, 1), connections: positiveInt('connections', values.connections, 4, 1), json: values.json }));
 }
 
 if (values.import) {

@@ -37,6 +37,8 @@ import adminMailRoutes from './routes/admin/mail.js';
 import unsubscribeRoutes from './routes/mail/unsubscribe.js';
 import accountMailRoutes from './routes/account/mail.js';
 import notificationRoutes from './routes/notifications/index.js';
+import inboundEmailRoutes from './routes/inbound/email.js';
+import inboundConfirmRoutes from './routes/inbound/confirm.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -99,6 +101,8 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(notificationRoutes);
   await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSettingsRoutes);
+  await app.register(inboundEmailRoutes, { secret: config.inbound.secret, maxBytes: config.inbound.maxBytes });
+  await app.register(inboundConfirmRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
 
   return app;
 }

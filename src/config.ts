@@ -41,6 +41,8 @@ export interface AppConfig {
   mail: MailConfig;
   /** The anonymous page cache (plugins/page-cache.ts): PAGE_CACHE=off turns it off. */
   pageCache: PageCacheConfig;
+  /** Support e-mail in (issue 11): the SMTP listener and POST /inbound/email, both off unless configured. */
+  inbound: InboundConfig;
 }
 
 export interface PageCacheConfig {
@@ -49,6 +51,23 @@ export interface PageCacheConfig {
   ttlMs: number;
   /** Memory for kept pages; least recently used pages leave first. */
   maxBytes: number;
+}
+
+export interface InboundConfig {
+  /** INBOUND_SMTP_PORT: the SMTP listener's port; unset = no listener. */
+  smtpPort?: number;
+  /** INBOUND_SMTP_HOST, default 0.0.0.0. */
+  smtpHost: string;
+  /** INBOUND_SECRET: the shared secret of POST /inbound/email; unset = the endpoint answers 404. */
+  secret?: string;
+  /** INBOUND_DOMAIN: the domain of the support and reply addresses (default: BASE_URL's host). */
+  domain: string;
+  /** INBOUND_ADDRESS_TEMPLATE: a community's address, {community} = its slug, {domain} = domain. */
+  addressTemplate: string;
+  /** INBOUND_MAX_BYTES: larger messages are refused (SMTP 552, HTTP 413). */
+  maxBytes: number;
+  /** INBOUND_MAX_PER_HOUR: messages accepted per sender address per hour. */
+  maxPerSenderPerHour: number;
 }
 
 export interface MailConfig {
@@ -148,6 +167,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
   }
 
   const mail = mailFrom(env, dataDir, baseUrl, problems);
+  const inbound = inboundFrom(env, baseUrl, problems);
 
   const cookieSecret = env.COOKIE_SECRET?.trim() || '';
   if (nodeEnv === 'production' && cookieSecret.length < 32) {
@@ -179,6 +199,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
     postRateLimitPerMinute: intFrom(env, 'POST_RATE_LIMIT_PER_MINUTE', 120, 1, 1000000, problems),
     trustProxy: boolFrom(env, 'TRUST_PROXY', false, problems),
     mail,
+    inbound,
     trustLimits: boolFrom(env, 'TRUST_LIMITS', nodeEnv !== 'test', problems),
     pageCache: {
       enabled: boolFrom(env, 'PAGE_CACHE', true, problems),
@@ -229,5 +250,34 @@ function mailFrom(env: Env, dataDir: string, baseUrl: string, problems: string[]
     from,
     dir: path.join(dataDir, 'mail'),
     maxAttempts: intFrom(env, 'MAIL_MAX_ATTEMPTS', 6, 1, 50, problems),
+  };
+}
+
+function inboundFrom(env: Env, baseUrl: string, problems: string[]): InboundConfig {
+  const rawPort = env.INBOUND_SMTP_PORT?.trim();
+  const smtpPort = rawPort ? intFrom(env, 'INBOUND_SMTP_PORT', 0, 0, 65535, problems) : undefined;
+  const secret = env.INBOUND_SECRET?.trim() || undefined;
+  if (secret !== undefined && Buffer.byteLength(secret) < 16) problems.push('INBOUND_SECRET must be at least 16 characters (openssl rand -hex 16)');
+  let host = 'localhost';
+  try {
+    host = new URL(baseUrl).hostname || 'localhost';
+  } catch {
+    // BASE_URL's own problem is reported already.
+  }
+  const domain = (env.INBOUND_DOMAIN?.trim() || host).toLowerCase();
+  if (!/^[a-z0-9.-]+$/.test(domain)) problems.push(`INBOUND_DOMAIN must be a domain name such as help.example.com (got "${domain}")`);
+  const addressTemplate = (env.INBOUND_ADDRESS_TEMPLATE?.trim() || 'support+{community}@{domain}').toLowerCase();
+  const m = /^([^@\s]+)@([^@\s]+)$/.exec(addressTemplate);
+  if (!m || !m[1]!.includes('{community}') || m[1]!.split('{community}').length !== 2 || m[2]!.includes('{community}')) {
+    problems.push(`INBOUND_ADDRESS_TEMPLATE must be an address whose local part holds {community} once, such as support+{community}@{domain} (got "${addressTemplate}")`);
+  }
+  return {
+    smtpPort,
+    smtpHost: env.INBOUND_SMTP_HOST?.trim() || '0.0.0.0',
+    secret,
+    domain,
+    addressTemplate,
+    maxBytes: intFrom(env, 'INBOUND_MAX_BYTES', 10 * 1024 * 1024, 1024, 50 * 1024 * 1024, problems),
+    maxPerSenderPerHour: intFrom(env, 'INBOUND_MAX_PER_HOUR', 10, 1, 100000, problems),
   };
 }

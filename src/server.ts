@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { seedIfEmpty } from './seed/demo-content.js';
+import { startInboundSmtp, type InboundSmtp } from './services/inbound/smtp-listener.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     if (seeded) app.log.info('Demo content created (first run)');
   }
 
+  let inboundSmtp: InboundSmtp | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     try {
+      // Stop taking mail first: a message half received is refused with 421 and retried by its sender.
+      await inboundSmtp?.close();
       await app.close();
       process.exit(0);
     } catch (err) {
@@ -42,6 +46,10 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   // Leased jobs and (with Meilisearch) the outbox worker; app.close() stops them.
   app.services.background.start();
+  if (config.inbound.smtpPort !== undefined) {
+    inboundSmtp = await startInboundSmtp(app.services.inbound, { host: config.inbound.smtpHost, port: config.inbound.smtpPort, log: app.log });
+    app.log.info(`Inbound SMTP listening on ${config.inbound.smtpHost}:${inboundSmtp.port} (support addresses like ${app.services.inbound.addresses.communityAddress('<community>')})`);
+  }
   app.log.info(`Forum ready at ${config.baseUrl} (storage: ${config.storage}, search: ${config.search}, data: ${config.dataDir})`);
 }
 

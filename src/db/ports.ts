@@ -816,7 +816,46 @@ export interface WatchRepository {
   watchers(type: WatchTarget, targetId: string): Promise<string[]>;
 }
 
+/* ---------- Inbound support mail (issue 11) ---------- */
+
+/** A message from an address without a verified account: kept until the sender confirms. */
+export interface NewHeldMessage {
+  /** SHA-256 (hex) of the token in the confirmation link; the link itself is never stored. */
+  tokenHash: string;
+  communityId: string;
+  /** The sender's address, as it came (the account created or claimed must have it). */
+  email: string;
+  senderName: string;
+  locale: Locale;
+  title: string;
+  bodyMd: string;
+  tags: string[];
+  now: number;
+  expiresAt: number;
+}
+
+export interface HeldMessage extends Omit<NewHeldMessage, 'now'> {
+  createdAt: number;
+  /** When the sender confirmed (the link is single use); null while held. */
+  claimedAt: number | null;
+  claimedBy: string | null;
+}
+
+export interface InboundRepository {
+  /** Stores the held message and queues its confirmation mail in one atomic step. */
+  hold(message: NewHeldMessage, mail: NewMail): Promise<void>;
+  findHeld(tokenHash: string): Promise<HeldMessage | null>;
+  /**
+   * The sender clicked the link: marks the message claimed by this account and records the
+   * account's address as verified (the click proves the mailbox), atomically and once. Null
+   * when the link is used, expired or unknown, or the account's address is not the sender's.
+   */
+  claim(tokenHash: string, userId: string, now: number): Promise<HeldMessage | null>;
+}
+
 export interface MailStorage {
+  /** Held inbound messages (issue 11, support e-mail in). */
+  inbound: InboundRepository;
   queue: MailQueueRepository;
   prefs: NotificationPrefsRepository;
   accounts: AccountMailRepository;

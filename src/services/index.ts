@@ -36,6 +36,9 @@ import { NotifyingQuestionService } from './notifications/notifying-question-ser
 import { ModerationNotifications } from './notifications/moderation-notifier.js';
 import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
+import { InboundService } from './inbound/inbound-service.js';
+import { InboundAddresses } from './inbound/addresses.js';
+import { InboundMatcher } from './inbound/matcher.js';
 import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
 
 export interface Services {
@@ -61,6 +64,8 @@ export interface Services {
   /** Customer service in business communities (issue 12). */
   support: SupportServices;
   notifications: NotificationService;
+  /** Support e-mail in (issue 11): SMTP listener and POST /inbound/email feed it. */
+  inbound: InboundService;
   moderationNav: ModerationNavService;
   /** The Q&A service's moderation gate (the demo seed pauses its trust limits). */
   qaGate: ModerationGate;
@@ -143,6 +148,29 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
   const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
+  const supportServices = { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) };
+  const inboundAddresses = new InboundAddresses(config.inbound.addressTemplate, config.inbound.domain, config.cookieSecret);
+  // Notification mails carry a reply address only where replies can arrive.
+  if (config.inbound.smtpPort !== undefined || config.inbound.secret !== undefined) notifications.replyAddress = (userId, questionId) => inboundAddresses.replyAddress(userId, questionId);
+  const inbound = new InboundService(
+    {
+      users: storage.users,
+      communities: storage.communities,
+      memberships: storage.memberships,
+      rateLimits: storage.rateLimits,
+      mailStorage: storage.mail,
+      questions,
+      support: supportService,
+      mail,
+      isVerified: (u) => accountMail.isVerified(u),
+      matcher: new InboundMatcher(engine),
+      addresses: inboundAddresses,
+      wake: () => mailWorker.kick(),
+    },
+    { maxBytes: config.inbound.maxBytes, maxPerSenderPerHour: config.inbound.maxPerSenderPerHour },
+    now,
+    overrides.log ?? null,
+  );
   // Flaggers hear the outcome of their flags, warned authors the warning (after the action is saved).
   const moderationNotifier = new ModerationNotifications(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null);
@@ -179,7 +207,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
-    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) },
+    support: supportServices,
+    inbound,
     qaGate,
     contentGeneration,
     moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),

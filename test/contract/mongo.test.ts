@@ -16,6 +16,7 @@ import * as faqQueries from '../../src/db/mongo/queries/faq.js';
 import { runImportContract } from './import-contract.js';
 import { runModerationContract } from './moderation-contract.js';
 import { runSupportContract } from './support-contract.js';
+import { runInboundContract } from './inbound-contract.js';
 import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
 
 /*
@@ -134,6 +135,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runAccountMailContract(`mongo (${dbName})`, freshStorage);
   runSupportContract(`mongo (${dbName})`, freshStorage);
   runNotificationContract(`mongo (${dbName})`, freshStorage);
+  runInboundContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

@@ -48,6 +48,7 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   notifications: { _id: 1, userId: 1, eventKey: 'answer:2', kind: 'answer', actorId: 2, threadId: 1, title: 'Q', link: '/c/x/q/1/q', createdAt: T, readAt: null },
   watches: { _id: '1:question:1', userId: 1, targetType: 'question', targetId: '1', createdAt: T },
   accountTokens: { _id: 'a'.repeat(64), userId: 1, purpose: 'reset', email: 'a@example.test', createdAt: T, expiresAt: T + 3600_000, usedAt: null },
+  inboundHeld: { _id: 'b'.repeat(64), communityId: 1, email: 'Li@Example.test', emailKey: 'li@example.test', senderName: 'Li', locale: 'zh-CN', title: '咖啡机不出水怎么办', bodyMd: '按下开关后没有水流出来。', tags: ['espresso'], createdAt: T, expiresAt: T + 1000, claimedAt: null, claimedBy: null },
   supportSettings: { _id: 1, targetHours: 24, urgentHours: 4, timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1080, ackEn: '', ackZh: '', updatedBy: 2, updatedAt: T },
   supportTickets: { _id: 5, communityId: 1, askerId: 2, urgent: true, urgentReason: 'line down', status: 'open', assigneeId: null, openedAt: T, warnAt: T + 1, dueAt: T + 2, pausedRemainingMs: null, respondedAt: null, responseKind: null, firstStaffResponseAt: null, firstStaffResponderId: null, resolvedAt: null, reopenCount: 0, warnedAt: null, breachedAt: null, updatedAt: T },
   supportEvents: { _id: new Types.ObjectId(), questionId: 5, actorId: 2, kind: 'opened', detail: '', at: T },

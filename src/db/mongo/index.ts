@@ -23,6 +23,7 @@ import { MongoImportRepository } from './repositories/import-repository.js';
 import { backfillUsernameSkeletons } from './backfill-username-skeletons.js';
 import { MongoModerationRepository } from './repositories/moderation-repository.js';
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
+import { MongoInboundRepository } from './repositories/inbound-repository.js';
 import { MongoSupportRepository } from './repositories/support-repository.js';
 import { MongoNotificationRepository, MongoWatchRepository } from './repositories/notification-repositories.js';
 
@@ -60,7 +61,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),
     moderation: new MongoModerationRepository(ctx),
-    mail: createMongoMailStorage(ctx, { notifications: new MongoNotificationRepository(ctx), watches: new MongoWatchRepository(ctx) }),
+    mail: createMongoMailStorage(ctx, { notifications: new MongoNotificationRepository(ctx), watches: new MongoWatchRepository(ctx), inbound: new MongoInboundRepository(ctx) }),
     support: new MongoSupportRepository(ctx),
     async close() {
       await connection.close();

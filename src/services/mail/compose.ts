@@ -19,6 +19,8 @@ export interface MailContent {
   action: { url: string; label: string };
   /** Optional excerpt of what was written (an answer, a comment). */
   quote?: string;
+  /** Where a reply goes (a signed per-thread inbound address), when replies can be posted by mail. */
+  replyTo?: string;
 }
 
 export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
@@ -53,6 +55,7 @@ export class MailComposer {
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
     headers['Auto-Submitted'] = 'auto-generated';
+    if (content.replyTo) headers['Reply-To'] = content.replyTo;
 
     const text = [
       content.heading,

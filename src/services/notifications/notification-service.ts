@@ -160,6 +160,9 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
   /** Set by the composition root: a watch must name something that exists. */
   targetExists: WatchTargetCheck = async () => false;
 
+  /** Set by the composition root when inbound mail is on: the member's signed reply address for a thread. */
+  replyAddress: ((userId: string, questionId: string) => string) | null = null;
+
   /* ---------- inbox, preferences, watches ---------- */
 
   unreadCount(user: User): Promise<number> {
@@ -281,6 +284,8 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
         paragraphs: [ctx.thread.title, ...(others > 0 ? [t('notify.mail.moreOnThread', { count: others })] : [])],
         quote: excerpt || undefined,
         action: { url: ctx.link, label: t('notify.mail.open') },
+        // Replying to the mail posts an answer on the thread (src/services/inbound).
+        ...(this.replyAddress ? { replyTo: this.replyAddress(user.id, ctx.thread.id) } : {}),
       },
       now,
     );

@@ -41,6 +41,7 @@ import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLA
 import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
 import { NOTIFICATION_MODEL, notificationSchema, WATCH_MODEL, watchSchema, type NotificationDoc, type WatchDoc } from './notification.js';
+import { INBOUND_HELD_MODEL, inboundHeldSchema, type InboundHeldDoc } from './inbound-held.js';
 import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
@@ -77,6 +78,7 @@ export interface Models {
   notificationPrefs: Model<NotificationPrefDoc>;
   mailProfiles: Model<MailProfileDoc>;
   accountTokens: Model<AccountTokenDoc>;
+  inboundHeld: Model<InboundHeldDoc>;
   supportSettings: Model<SupportSettingsDoc>;
   supportTickets: Model<SupportTicketDoc>;
   supportEvents: Model<SupportEventDoc>;
@@ -129,6 +131,7 @@ export function createModels(conn: Connection): Models {
     notificationPrefs: model(NOTIFICATION_PREF_MODEL, notificationPrefSchema),
     mailProfiles: model(MAIL_PROFILE_MODEL, mailProfileSchema),
     accountTokens: model(ACCOUNT_TOKEN_MODEL, accountTokenSchema),
+    inboundHeld: model(INBOUND_HELD_MODEL, inboundHeldSchema),
     supportSettings: model(SUPPORT_SETTINGS_MODEL, supportSettingsSchema),
     supportTickets: model(SUPPORT_TICKET_MODEL, supportTicketSchema),
     supportEvents: model(SUPPORT_EVENT_MODEL, supportEventSchema),

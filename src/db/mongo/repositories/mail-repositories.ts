@@ -218,6 +218,6 @@ export class MongoAccountMailRepository implements AccountMailRepository {
   }
 }
 
-export function createMongoMailStorage(ctx: MongoContext, extra: Pick<MailStorage, 'notifications' | 'watches'>): MailStorage {
+export function createMongoMailStorage(ctx: MongoContext, extra: Pick<MailStorage, 'notifications' | 'watches' | 'inbound'>): MailStorage {
   return { queue: new MongoMailQueueRepository(ctx), prefs: new MongoNotificationPrefsRepository(ctx), accounts: new MongoAccountMailRepository(ctx), ...extra };
 }

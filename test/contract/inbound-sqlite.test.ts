@@ -1,0 +1,4 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runInboundContract } from './inbound-contract.js';
+
+runInboundContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
