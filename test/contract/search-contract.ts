@@ -197,6 +197,27 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       expect((await search('aeropress recipe', { sort: 'score' })).hits.map((x) => x.id)).toEqual([mid, old, recent]);
     });
 
+    it('an explicit sort orders by it first, before how well the words match', async () => {
+      const close = await h.question({ community: 'a', title: 'Moka pot gasket replacement', body: 'The moka pot gasket leaks.', createdAt: Date.UTC(2020, 0, 1) });
+      const loose = await h.question({ community: 'a', title: 'Cleaning a moka pot', body: 'Vinegar or citric acid?', createdAt: Date.UTC(2024, 0, 1) });
+      await h.upvote(loose, 2);
+      for (const t of ['Tamper size', 'Milk jug for latte art', 'Descaling schedule', 'Grinder retention', 'Water hardness test', 'Scale with a timer']) await h.question({ community: 'a', title: t, body: 'Which one?' });
+      expect((await search('moka pot gasket')).hits.map((x) => x.id)).toEqual([close, loose]);
+      expect((await search('moka pot gasket', { sort: 'newest' })).hits.map((x) => x.id)).toEqual([loose, close]);
+      expect((await search('moka pot gasket', { sort: 'score' })).hits.map((x) => x.id)).toEqual([loose, close]);
+    });
+
+    it("a document missing the query's most frequent word ranks above one missing its rare words", async () => {
+      const all = await h.question({ community: 'a', title: 'Burr alignment on a flat grinder', body: 'Shims under the lower carrier.' });
+      const rare = await h.question({ community: 'a', title: 'Burr alignment with a marker', body: 'Paint the edges and spin by hand.' });
+      const common = await h.question({ community: 'a', title: 'Grinder makes a squeaking noise', body: 'Since last week.' });
+      for (const t of ['Grinder retention', 'Grinder static', 'Cleaning the grinder chute']) await h.question({ community: 'a', title: t, body: 'Any tips for this grinder?' });
+      // The words are evidence, not filters from the end: "grinder" says least about which question is meant.
+      const ids = (await search('grinder burr alignment')).hits.map((x) => x.id);
+      expect(ids.slice(0, 2)).toEqual([all, rare]);
+      expect(ids.indexOf(common)).not.toBe(1);
+    });
+
     it('pages through results', async () => {
       for (let i = 1; i <= 7; i++) await h.question({ community: 'a', title: `Filter paper question ${i}`, body: 'paper' });
       const p1 = await search('paper', { hitsPerPage: 3 });
