@@ -86,7 +86,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(userRoutes);
   await app.register(adminRoutes);
   await app.register(adminSynonymRoutes);
-  await app.register(searchRoutes);
+  await app.register(searchRoutes, { secureCookies: config.secureCookies });
   await app.register(questionRoutes, { baseUrl: config.baseUrl, postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(faqPublicRoutes, { baseUrl: config.baseUrl, secureCookies: config.secureCookies });
   await app.register(faqModeratorRoutes);

@@ -376,7 +376,23 @@ export interface SearchLogEntry {
   hitCount: number;
   /** Salted hash of the user (or of the visitor's address): never the identity itself. */
   userHash: string;
+  /** Salted hash of the browser id cookie, when the browser has one: links its searches. */
+  browserHash?: string | null;
   now: number;
+}
+
+/**
+ * A search that found nothing, followed in the same browser within a few minutes by another
+ * search whose result was clicked: the second query is likely what the first one meant.
+ */
+export interface SynonymSuggestionRow {
+  /** The query that found nothing (its latest spelling). */
+  from: string;
+  /** The query whose result was then clicked (its latest spelling). */
+  to: string;
+  /** Distinct browsers that went this way. */
+  browsers: number;
+  latest: number;
 }
 
 export interface SearchReportRow {
@@ -410,6 +426,12 @@ export interface SearchLogRepository {
    * half, e.g. for the FAQ gaps report, which shows the site-wide searches apart.
    */
   report(communityId: string, since: number, limit: number, scope?: SearchReportScope): Promise<SearchReport>;
+  /**
+   * Pairs of a search that found nothing and a later search from the same browser, at most
+   * `windowMs` after it, whose result was clicked (both made in the community or site-wide,
+   * since `since`), grouped by their normalized queries: most browsers first, then latest.
+   */
+  synonymSuggestions(communityId: string, since: number, windowMs: number, limit: number): Promise<SynonymSuggestionRow[]>;
 }
 
 /* ---------- Search synonyms ---------- */

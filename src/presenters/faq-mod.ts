@@ -8,7 +8,7 @@ import { AUTO_PUBLISH_BATCH } from '../services/faq/auto-publish.js';
 import { TOP_LEVEL_TARGET } from '../services/faq/category-deletion.js';
 import { diffText, type DiffPart } from '../services/qa/revision-diff.js';
 import { authorView } from './questions.js';
-import { addSynonymUrl } from './synonyms.js';
+import { addSynonymUrl, SYNONYMS_URL } from './synonyms.js';
 import { timeView } from './time.js';
 
 /*
@@ -541,5 +541,15 @@ export function gapsView(community: Community, report: FaqGapReport, options: { 
     siteWideSearches: report.siteWide.searches,
     siteWide: report.siteWide.noResults.map((r) => row(r, false)),
     synonymHint: !options.canAddSynonyms && report.noResults.length > 0,
+    suggestions: report.suggestions.map((r) => ({
+      from: r.from,
+      to: r.to,
+      browsers: r.browsers,
+      terms: r.terms,
+      fromUrl: `/search?q=${encodeURIComponent(r.from)}&community=${encodeURIComponent(slug)}`,
+      toUrl: `/search?q=${encodeURIComponent(r.to)}&community=${encodeURIComponent(slug)}`,
+    })),
+    // Synonyms are site-wide and managed by site admins: the accept button posts to their form.
+    acceptUrl: options.canAddSynonyms ? SYNONYMS_URL : null,
   };
 }

@@ -201,7 +201,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     viewCounter,
     faq,
     faqViewCounter,
-    faqGaps: new FaqGaps(storage.searchLog, now),
+    faqGaps: new FaqGaps(storage.searchLog, now, storage.synonyms),
     search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     attributions: new AttributionService(storage.imports),

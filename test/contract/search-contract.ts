@@ -197,6 +197,27 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       expect((await search('aeropress recipe', { sort: 'score' })).hits.map((x) => x.id)).toEqual([mid, old, recent]);
     });
 
+    it('an explicit sort orders by it first, before how well the words match', async () => {
+      const close = await h.question({ community: 'a', title: 'Moka pot gasket replacement', body: 'The moka pot gasket leaks.', createdAt: Date.UTC(2020, 0, 1) });
+      const loose = await h.question({ community: 'a', title: 'Cleaning a moka pot', body: 'Vinegar or citric acid?', createdAt: Date.UTC(2024, 0, 1) });
+      await h.upvote(loose, 2);
+      for (const t of ['Tamper size', 'Milk jug for latte art', 'Descaling schedule', 'Grinder retention', 'Water hardness test', 'Scale with a timer']) await h.question({ community: 'a', title: t, body: 'Which one?' });
+      expect((await search('moka pot gasket')).hits.map((x) => x.id)).toEqual([close, loose]);
+      expect((await search('moka pot gasket', { sort: 'newest' })).hits.map((x) => x.id)).toEqual([loose, close]);
+      expect((await search('moka pot gasket', { sort: 'score' })).hits.map((x) => x.id)).toEqual([loose, close]);
+    });
+
+    it("a document missing the query's most frequent word ranks above one missing its rare words", async () => {
+      const all = await h.question({ community: 'a', title: 'Burr alignment on a flat grinder', body: 'Shims under the lower carrier.' });
+      const rare = await h.question({ community: 'a', title: 'Burr alignment with a marker', body: 'Paint the edges and spin by hand.' });
+      const common = await h.question({ community: 'a', title: 'Grinder makes a squeaking noise', body: 'Since last week.' });
+      for (const t of ['Grinder retention', 'Grinder static', 'Cleaning the grinder chute']) await h.question({ community: 'a', title: t, body: 'Any tips for this grinder?' });
+      // The words are evidence, not filters from the end: "grinder" says least about which question is meant.
+      const ids = (await search('grinder burr alignment')).hits.map((x) => x.id);
+      expect(ids.slice(0, 2)).toEqual([all, rare]);
+      expect(ids.indexOf(common)).not.toBe(1);
+    });
+
     it('pages through results', async () => {
       for (let i = 1; i <= 7; i++) await h.question({ community: 'a', title: `Filter paper question ${i}`, body: 'paper' });
       const p1 = await search('paper', { hitsPerPage: 3 });
@@ -391,6 +412,50 @@ export function searchLogContract(name: string, make: () => Promise<SearchLogHar
       expect(siteWide.noResults.map((x) => [x.query, x.searches, x.users])).toEqual([['coffee', 2, 2]]);
       // The default still counts both halves together.
       expect((await h.log.report(h.communities.a, 0, 10)).noResults.map((x) => x.query)).toEqual(['coffee', 'lens cap']);
+    });
+
+    it('pairs a search that found nothing with the same browser\'s next clicked search within the window (suggested synonyms)', async () => {
+      const clicked = async (query: string, over: Partial<Parameters<SearchLogRepository['record']>[0]>) => {
+        const id = await h.log.record(entry(query, over));
+        await h.log.recordClick(id, 'question-1', 1, (over.now ?? 0) + 1);
+      };
+      const WINDOW = 300_000;
+      // Browser b1: "fog" found nothing, "condensation" one minute later was clicked.
+      await h.log.record(entry('Fog', { hitCount: 0, browserHash: 'b1', now: 10_000 }));
+      await clicked('Condensation', { browserHash: 'b1', now: 70_000 });
+      // Browser b2 went the same way site-wide, spelled differently: one pair, two browsers.
+      await h.log.record(entry('fog', { communityId: null, hitCount: 0, browserHash: 'b2', now: 20_000 }));
+      await clicked('condensation', { communityId: null, browserHash: 'b2', now: 90_000 });
+      // Not pairs: another browser's click, a click after the window, a search not clicked,
+      // a search without a browser, the same query again, another community.
+      await h.log.record(entry('mist', { hitCount: 0, browserHash: 'b3', now: 30_000 }));
+      await clicked('haze', { browserHash: 'b4', now: 40_000 });
+      await clicked('steam', { browserHash: 'b3', now: 30_000 + WINDOW + 1 });
+      await h.log.record(entry('vapour', { browserHash: 'b3', now: 50_000 }));
+      await h.log.record(entry('droplets', { hitCount: 0, browserHash: null, now: 30_000 }));
+      await clicked('droplets', { now: 40_000 });
+      await h.log.record(entry('wet', { hitCount: 0, browserHash: 'b5', now: 30_000 }));
+      await clicked('wet', { browserHash: 'b5', now: 40_000 });
+      await h.log.record(entry('tripod', { communityId: h.communities.b, hitCount: 0, browserHash: 'b6', now: 30_000 }));
+      await clicked('stand', { communityId: h.communities.b, browserHash: 'b6', now: 40_000 });
+      // An older pair, one browser, before `since` once the period starts later.
+      await h.log.record(entry('blurry', { hitCount: 0, browserHash: 'b7', now: 5_000 }));
+      await clicked('out of focus', { browserHash: 'b7', now: 6_000 });
+
+      const pairs = await h.log.synonymSuggestions(h.communities.a, 0, WINDOW, 10);
+      expect(pairs.map((p) => [p.from.toLowerCase(), p.to.toLowerCase(), p.browsers])).toEqual([
+        ['fog', 'condensation', 2],
+        ['blurry', 'out of focus', 1],
+      ]);
+      expect(pairs[0]!.latest).toBe(90_000);
+      expect((await h.log.synonymSuggestions(h.communities.a, 8_000, WINDOW, 10)).map((p) => p.from.toLowerCase())).toEqual(['fog']);
+      expect(await h.log.synonymSuggestions(h.communities.a, 0, WINDOW, 1)).toHaveLength(1);
+      // Site-wide searches count in every community, as in the report.
+      expect((await h.log.synonymSuggestions(h.communities.b, 0, WINDOW, 10)).map((p) => [p.from, p.to, p.browsers])).toEqual([
+        ['fog', 'condensation', 1],
+        ['tripod', 'stand', 1],
+      ]);
+      expect(await h.log.synonymSuggestions('not-an-id', 0, WINDOW, 10)).toEqual([]);
     });
   });
 }

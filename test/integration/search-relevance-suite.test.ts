@@ -139,11 +139,11 @@ describe.skipIf(!dir)('search relevance on real data, against plain BM25 in the 
     expect(a.filter((o) => o.faqFirst).length / a.length).toBeGreaterThanOrEqual(0.9);
   });
 
-  // The issue asks 9 of 10 in English too; measured 8 of 10 (one paraphrase shares no word
-  // with its question), held here so it does not get worse.
-  it('faq-en: a paraphrase of a promoted question shows its FAQ entry first (8 of 10 so far)', () => {
+  // One English paraphrase shares no meaningful word with its question ("cooled close to 0
+  // kelvin" for "kept near absolute zero"): 9 of 10 is the most words can reach.
+  it('faq-en: a paraphrase of a promoted question shows its FAQ entry first (9 of 10)', () => {
     const a = of('faq-en').app;
     expect(a.length).toBeGreaterThanOrEqual(10);
-    expect(a.filter((o) => o.faqFirst).length / a.length).toBeGreaterThanOrEqual(0.8);
+    expect(a.filter((o) => o.faqFirst).length / a.length).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -23,7 +23,9 @@ describe('Meilisearch query translation', () => {
       attributesToHighlight: ['title', 'body'],
       attributesToCrop: ['body'],
       cropMarker: '…',
-      matchingStrategy: 'last',
+      // Words missing from a document are dropped most frequent first, as the embedded engine
+      // weighs coverage by rarity (test/contract: "missing the query's most frequent word").
+      matchingStrategy: 'frequency',
     });
     expect(params.cropLength).toBeGreaterThanOrEqual(20);
     expect(params.cropLength).toBeLessThanOrEqual(40);

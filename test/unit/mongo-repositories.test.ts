@@ -503,4 +503,28 @@ describe('search log', () => {
     expect(await h.storage.searchLog.recordClick('1', 'q:1', 0, 2)).toBe(true);
     expect(h.transactions()).toBe(0);
   });
+
+  it('keeps the browser hash and pairs empty searches with the same browser\'s later clicked ones (suggested synonyms)', async () => {
+    await h.storage.searchLog.record({ query: 'fog', normalized: 'fog', communityId: '4', filters: '', hitCount: 0, userHash: 'u', browserHash: 'b1', now: 1 });
+    expect(h.sent()[0]!.docs![0]).toMatchObject({ browserHash: 'b1' });
+    const empty = [
+      { query: 'Fog', normalized: 'fog', createdAt: 1_000, browserHash: 'b1' },
+      { query: 'fog', normalized: 'fog', createdAt: 2_000, browserHash: 'b2' },
+      { query: 'mist', normalized: 'mist', createdAt: 3_000, browserHash: 'b3' },
+    ];
+    const clicked = [
+      { query: 'condensation', normalized: 'condensation', createdAt: 1_500, browserHash: 'b1' },
+      { query: 'Condensation', normalized: 'condensation', createdAt: 2_500, browserHash: 'b2' },
+      // After b3's window, and the same query again: not pairs.
+      { query: 'steam', normalized: 'steam', createdAt: 3_000 + 301_000, browserHash: 'b3' },
+      { query: 'mist', normalized: 'mist', createdAt: 3_500, browserHash: 'b3' },
+    ];
+    // The first read asks for the searches that found nothing, the second for the clicked ones.
+    h.when('SearchLog', 'find', (call: { filter?: Record<string, unknown> }) => (call.filter?.hitCount === 0 ? empty : clicked));
+    expect(await h.storage.searchLog.synonymSuggestions('4', 0, 300_000, 10)).toEqual([{ from: 'fog', to: 'Condensation', browsers: 2, latest: 2_500 }]);
+    const [emptyRead, clickedRead] = h.sent().slice(-2);
+    expect(emptyRead).toMatchObject({ filter: { communityId: { $in: [4, null] }, hitCount: 0, browserHash: { $type: 'string' } } });
+    expect(clickedRead).toMatchObject({ filter: { browserHash: { $in: ['b1', 'b2', 'b3'] }, createdAt: { $gt: 1_000, $lte: 303_000 }, clickCount: { $gt: 0 } } });
+    expect(await h.storage.searchLog.synonymSuggestions('x', 0, 300_000, 10)).toEqual([]);
+  });
 });

@@ -42,6 +42,14 @@ export const en = {
 
   'synonyms.gaps.add': 'Add a synonym',
   'synonyms.gaps.hint': 'Some of these may use other words than the existing answers do: a site admin can add search synonyms for them.',
+  'synonyms.suggested.heading': 'Suggested synonyms',
+  'synonyms.suggested.hint': 'Someone searched for the first query, found nothing, and within a few minutes searched for the second one and opened a result. The two probably mean the same here.',
+  'synonyms.suggested.from': 'Found nothing',
+  'synonyms.suggested.to': 'Then searched and clicked',
+  'synonyms.suggested.browsers': 'Browsers',
+  'synonyms.suggested.accept': 'Accept as synonyms',
+  'synonyms.suggested.none': 'No suggestions in the last {days} days.',
+  'synonyms.suggested.adminOnly': 'A site admin can accept these as search synonyms.',
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -87,4 +95,12 @@ export const zhCN: Record<keyof typeof en, string> = {
 
   'synonyms.gaps.add': '添加同义词',
   'synonyms.gaps.hint': '其中一些搜索可能与已有答案用词不同：站点管理员可以为它们添加搜索同义词。',
+  'synonyms.suggested.heading': '建议的同义词',
+  'synonyms.suggested.hint': '有人搜索第一个词语没有找到结果，几分钟内又搜索了第二个词语并打开了结果。在这里两者很可能是同一个意思。',
+  'synonyms.suggested.from': '没有结果的搜索',
+  'synonyms.suggested.to': '随后搜索并点击',
+  'synonyms.suggested.browsers': '浏览器数',
+  'synonyms.suggested.accept': '接受为同义词',
+  'synonyms.suggested.none': '最近 {days} 天没有建议。',
+  'synonyms.suggested.adminOnly': '站点管理员可以把它们接受为搜索同义词。',
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { queryString, safeRedirectPath, wantsJson } from '../../http/form.js';
 import { redirectToLogin } from '../../http/guards.js';
+import { ensureBrowserId } from '../../http/browser-id.js';
 import { ForbiddenError } from '../../domain/errors.js';
 import type { SearchParams } from '../../services/search/search-service.js';
 import { parseSearchDocId } from '../../search/port.js';
@@ -12,13 +13,16 @@ const PARAMS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort',
  * Site search. Every parameter is read leniently (a repeated, nested or unknown value is
  * left out), so any query string gives a results or no-results page, never an error.
  */
-const searchRoutes: FastifyPluginAsync = async (app) => {
+const searchRoutes: FastifyPluginAsync<{ secureCookies: boolean }> = async (app, opts) => {
   const { search, communities } = app.services;
 
   app.get('/search', async (request, reply) => {
     const params: SearchParams = {};
     for (const name of PARAMS) params[name] = queryString(request.query, name);
-    const outcome = await search.search(params, { user: request.user, ip: request.ip });
+    // The browser id links a search that found nothing to the next one whose result was
+    // clicked (suggested synonyms in the FAQ gaps report); it is stored only as a salted hash.
+    const browserId = params.q?.trim() ? ensureBrowserId(request, reply, opts.secureCookies) : null;
+    const outcome = await search.search(params, { user: request.user, ip: request.ip, browserId });
     const view = searchPageView(outcome, request.t, request.locale);
     const q = outcome.params.q;
     // Result pages are for people: crawlers follow the links but do not index the page.

@@ -71,9 +71,10 @@ export function toMeiliSearchParams(query: SearchQuery, terms: readonly string[]
     cropMarker: '…',
     highlightPreTag: HIGHLIGHT_PRE,
     highlightPostTag: HIGHLIGHT_POST,
-    // Meilisearch's default, stated so a server default cannot change results: documents with
-    // all the words first, then those missing the last ones.
-    matchingStrategy: 'last',
+    // As the embedded engine scores coverage by each word's rarity: documents with all the
+    // words first, then those missing the most frequent ones (not simply the last typed), so
+    // a document with the rare words is never below one with only a common word.
+    matchingStrategy: 'frequency',
     locales: [...CONTENT_LOCALES],
   };
   const filter = toMeiliFilter(query.filters);

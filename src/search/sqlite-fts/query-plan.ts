@@ -26,8 +26,14 @@ import { cjkBigrams } from '../bigrams.js';
  */
 
 /** Which kind of match an alternative is; its quality scales the document's score for the term. */
-export type MatchKind = 'exact' | 'stem' | 'prefix' | 'typo1' | 'typo2';
-export const MATCH_QUALITY: Record<MatchKind, number> = { exact: 1, stem: 0.85, prefix: 0.8, typo1: 0.55, typo2: 0.4 };
+export type MatchKind = 'exact' | 'stem' | 'prefix' | 'completion' | 'typo1' | 'typo2';
+/**
+ * 'prefix': the last word is not a word of the index, so it is being typed and its completions
+ * are what is meant. 'completion': the last word is a whole indexed word ("math"), and a longer
+ * word starting with it ("mathematical") is weak evidence; several such completions in one
+ * document must not outweigh the words it was asked for (measured on the relevance suite).
+ */
+export const MATCH_QUALITY: Record<MatchKind, number> = { exact: 1, stem: 0.85, prefix: 0.8, completion: 0.3, typo1: 0.55, typo2: 0.4 };
 
 export interface TermAlternative {
   kind: MatchKind;
@@ -180,7 +186,7 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
       // A prefix with few completions is searched as those words: FTS5 reads a handful of
       // exact terms much faster than it scans a prefix range.
       const expr = expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS ? or(expansions.map((e) => quote(e.term))) : `${quote(token)}*`;
-      if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: 'prefix', expr, bound: Math.max(bound, 1) });
+      if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: own.df > 0 ? 'completion' : 'prefix', expr, bound: Math.max(bound, 1) });
     }
     const formSet = new Set(forms.map((f) => f.term));
     const variants = cjk || phrase ? [] : vocab.typoVariants(token).filter((v) => !formSet.has(v.term));

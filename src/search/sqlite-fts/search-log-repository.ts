@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportRow, SearchReportScope } from '../../db/ports.js';
+import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportRow, SearchReportScope, SynonymSuggestionRow } from '../../db/ports.js';
 
 type Db = Database.Database;
 
@@ -39,8 +39,8 @@ export class SqliteSearchLogRepository implements SearchLogRepository {
 
   async record(entry: SearchLogEntry): Promise<string> {
     const info = this.db
-      .prepare('INSERT INTO search_log (query, normalized, community_id, filters, hit_count, user_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.query, entry.normalized, entry.communityId === null ? null : rowId(entry.communityId), entry.filters, entry.hitCount, entry.userHash, entry.now);
+      .prepare('INSERT INTO search_log (query, normalized, community_id, filters, hit_count, user_hash, browser_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.query, entry.normalized, entry.communityId === null ? null : rowId(entry.communityId), entry.filters, entry.hitCount, entry.userHash, entry.browserHash ?? null, entry.now);
     return String(info.lastInsertRowid);
   }
 
@@ -89,5 +89,24 @@ export class SqliteSearchLogRepository implements SearchLogRepository {
       noResults: grouped('AND hit_count = 0').map(toReportRow),
       noClicks: grouped('AND hit_count > 0', 'HAVING sum(click_count) = 0').map(toReportRow),
     };
+  }
+
+  async synonymSuggestions(communityId: string, since: number, windowMs: number, limit: number): Promise<SynonymSuggestionRow[]> {
+    const cid = rowId(communityId);
+    if (cid === null) return [];
+    // The searches that found nothing (a) are few; each is joined to the same browser's later
+    // clicked searches (b) through the search_log_browser index. The bare query columns come
+    // from the row holding max(b.created_at): the latest spelling of each side.
+    const rows = this.db
+      .prepare(
+        `SELECT a.query AS from_query, b.query AS to_query, count(DISTINCT a.browser_hash) AS browsers, max(b.created_at) AS latest
+         FROM search_log a JOIN search_log b
+           ON b.browser_hash = a.browser_hash AND b.created_at > a.created_at AND b.created_at <= a.created_at + ?
+         WHERE a.browser_hash IS NOT NULL AND a.hit_count = 0 AND a.normalized <> '' AND a.created_at >= ? AND ${SCOPES.both.replace(/community_id/g, 'a.community_id')}
+           AND b.click_count > 0 AND b.hit_count > 0 AND b.normalized <> '' AND b.normalized <> a.normalized AND ${SCOPES.both.replace(/community_id/g, 'b.community_id')}
+         GROUP BY a.normalized, b.normalized ORDER BY browsers DESC, latest DESC, a.normalized, b.normalized LIMIT ?`,
+      )
+      .all(windowMs, since, cid, cid, limit) as Array<{ from_query: string; to_query: string; browsers: number; latest: number }>;
+    return rows.map((r) => ({ from: r.from_query, to: r.to_query, browsers: r.browsers, latest: r.latest }));
   }
 }

@@ -1,4 +1,5 @@
-import type { SearchLogRepository, SearchReportRow } from '../../db/ports.js';
+import type { SearchLogRepository, SearchReportRow, SynonymRepository, SynonymSuggestionRow } from '../../db/ports.js';
+import { checkSynonymTerms, splitSynonymInput } from '../../domain/synonym-rules.js';
 
 /*
  * The FAQ gaps report: what people searched for in a community and did not find (no
@@ -17,6 +18,9 @@ export type GapPeriod = (typeof GAP_PERIODS)[number];
 export const DEFAULT_GAP_PERIOD: GapPeriod = 30;
 
 const ROWS_PER_GROUP = 50;
+/** How soon after a search that found nothing the next (clicked) search counts as its rewording. */
+export const SUGGESTION_WINDOW_MS = 5 * 60_000;
+const SUGGESTIONS_SHOWN = 20;
 const DAY_MS = 86_400_000;
 
 export interface FaqGapRow {
@@ -36,6 +40,30 @@ export interface FaqGapReport {
   noClicks: FaqGapRow[];
   /** Site-wide searches (no community filter) in the period that found nothing. */
   siteWide: { searches: number; noResults: FaqGapRow[] };
+  /**
+   * Suggested synonyms: a query that found nothing and the query the same browser searched
+   * next (within SUGGESTION_WINDOW_MS) and clicked a result of. Only pairs that can be a
+   * synonym group as they stand (two valid terms, neither in a group yet).
+   */
+  suggestions: SynonymSuggestion[];
+}
+
+export interface SynonymSuggestion extends SynonymSuggestionRow {
+  /** The two folded terms, as the synonym form's "terms" field takes them. */
+  terms: string;
+}
+
+/** The pair as a synonym group's form input, or null when it could not be one. */
+export function suggestionTerms(row: Pick<SynonymSuggestionRow, 'from' | 'to'>, taken: ReadonlySet<string>): string | null {
+  const typed = [row.from, row.to].map((q) => q.replace(/\s+/g, ' ').trim());
+  // A query holding a separator would become several terms: not the pair that was searched.
+  if (typed.some((q) => splitSynonymInput(q).length !== 1)) return null;
+  try {
+    const terms = checkSynonymTerms(typed.join(', '));
+    return terms.length === 2 && !terms.some((t) => taken.has(t)) ? typed.join(', ') : null;
+  } catch {
+    return null;
+  }
 }
 
 export function gapPeriod(raw: string | undefined): GapPeriod {
@@ -74,13 +102,30 @@ export function groupGapRows(rows: SearchReportRow[]): FaqGapRow[] {
 
 export class FaqGaps {
   constructor(
-    private readonly log: Pick<SearchLogRepository, 'report'>,
+    private readonly log: Pick<SearchLogRepository, 'report' | 'synonymSuggestions'>,
     private readonly now: () => number = Date.now,
+    private readonly synonyms: Pick<SynonymRepository, 'list'> | null = null,
   ) {}
+
+  /** Suggested pairs, without those an admin already grouped (either term taken). */
+  private async suggestions(communityId: string, since: number): Promise<SynonymSuggestion[]> {
+    const [rows, groups] = await Promise.all([this.log.synonymSuggestions(communityId, since, SUGGESTION_WINDOW_MS, SUGGESTIONS_SHOWN * 2), this.synonyms?.list() ?? []]);
+    const taken = new Set(groups.flatMap((g) => g.terms));
+    const out: SynonymSuggestion[] = [];
+    for (const row of rows) {
+      const terms = suggestionTerms(row, taken);
+      if (terms !== null) out.push({ ...row, terms });
+    }
+    return out.slice(0, SUGGESTIONS_SHOWN);
+  }
 
   async report(communityId: string, days: GapPeriod): Promise<FaqGapReport> {
     const since = this.now() - days * DAY_MS;
-    const [report, siteWide] = await Promise.all([this.log.report(communityId, since, ROWS_PER_GROUP, 'community'), this.log.report(communityId, since, ROWS_PER_GROUP, 'siteWide')]);
+    const [report, siteWide, suggestions] = await Promise.all([
+      this.log.report(communityId, since, ROWS_PER_GROUP, 'community'),
+      this.log.report(communityId, since, ROWS_PER_GROUP, 'siteWide'),
+      this.suggestions(communityId, since),
+    ]);
     return {
       days,
       searches: report.searches,
@@ -89,6 +134,7 @@ export class FaqGaps {
       noResults: groupGapRows(report.noResults),
       noClicks: groupGapRows(report.noClicks),
       siteWide: { searches: siteWide.searches, noResults: groupGapRows(siteWide.noResults) },
+      suggestions,
     };
   }
 }

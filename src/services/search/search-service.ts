@@ -38,6 +38,8 @@ export interface SearchParams {
 export interface Searcher {
   user: User | null;
   ip: string;
+  /** The browser id cookie (src/http/browser-id.ts), when known. */
+  browserId?: string | null;
 }
 
 export interface ParsedSearch {
@@ -192,6 +194,11 @@ export class SearchService {
     return createHash('sha256').update(`${this.salt}\u0000search-log\u0000${who}`).digest('hex').slice(0, 24);
   }
 
+  /** Salted like userHash, and kept apart from it: the log never holds the cookie's value. */
+  browserHash(browserId: string): string {
+    return createHash('sha256').update(`${this.salt}\u0000search-log\u0000browser:${browserId}`).digest('hex').slice(0, 24);
+  }
+
   async search(params: SearchParams, searcher: Searcher): Promise<SearchOutcome> {
     const parsed = await this.parse(params);
     const communities = await this.communityMap();
@@ -261,6 +268,7 @@ export class SearchService {
           filters: extra,
           hitCount: result.estimatedTotalHits,
           userHash: this.userHash(searcher),
+          browserHash: searcher.browserId ? this.browserHash(searcher.browserId) : null,
           now: this.now(),
         });
       }

@@ -20,6 +20,8 @@ export interface SearchLogDoc {
   hitCount: number;
   clickCount: number;
   userHash: string;
+  /** Salted hash of the browser id cookie (null when the browser had none, or before it was kept). */
+  browserHash?: string | null;
   clicks: SearchClickDoc[];
   createdAt: number;
 }
@@ -47,6 +49,7 @@ export const searchLogSchema = new Schema<SearchLogDoc>(
     hitCount: { ...countField, min: 0 },
     clickCount: countField,
     userHash: textField,
+    browserHash: { type: String, default: null },
     clicks: { type: [clickSchema], default: [] },
     createdAt: timeField,
   },
@@ -55,3 +58,5 @@ export const searchLogSchema = new Schema<SearchLogDoc>(
 
 searchLogSchema.index({ communityId: 1, createdAt: 1 }, { name: 'search_log_community' });
 searchLogSchema.index({ createdAt: 1 }, { name: 'search_log_time' });
+// Suggested synonyms: a browser's searches in time order.
+searchLogSchema.index({ browserHash: 1, createdAt: 1 }, { name: 'search_log_browser', partialFilterExpression: { browserHash: { $type: 'string' } } });

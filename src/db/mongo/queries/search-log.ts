@@ -1,6 +1,6 @@
-import type { SearchLogEntry, SearchReport, SearchReportRow, SearchReportScope } from '../../ports.js';
+import type { SearchLogEntry, SearchReport, SearchReportRow, SearchReportScope, SynonymSuggestionRow } from '../../ports.js';
 import { SEARCH_CLICKS_KEPT, type SearchLogDoc } from '../models/search-log.js';
-import { count, text, type Pipeline, type UpdateSpec } from './spec.js';
+import { count, text, type FindSpec, type Pipeline, type UpdateSpec } from './spec.js';
 
 export function newSearchLogDoc(id: number, entry: SearchLogEntry, communityId: number | null): SearchLogDoc {
   return {
@@ -12,6 +12,7 @@ export function newSearchLogDoc(id: number, entry: SearchLogEntry, communityId: 
     hitCount: entry.hitCount,
     clickCount: 0,
     userHash: text(entry.userHash),
+    browserHash: entry.browserHash ? text(entry.browserHash) : null,
     clicks: [],
     createdAt: entry.now,
   };
@@ -118,4 +119,50 @@ export function searchReportFrom(facets: SearchReportFacets | undefined): Search
     noResults: (facets?.noResults ?? []).map(toRow),
     noClicks: (facets?.noClicks ?? []).map(toRow),
   };
+}
+
+/** At most this many searches that found nothing are read for the suggestions (newest first). */
+export const SUGGESTION_SEARCHES_READ = 2000;
+
+type SuggestionDoc = Pick<SearchLogDoc, 'query' | 'normalized' | 'createdAt'> & { browserHash: string };
+
+/** The searches in the community (or site-wide) since `since` that found nothing, from a known browser. */
+export function emptySearchesQuery(communityId: number, since: number): FindSpec {
+  return {
+    filter: { communityId: { $in: [communityId, null] }, createdAt: { $gte: since }, hitCount: 0, normalized: { $ne: '' }, browserHash: { $type: 'string' } },
+    sort: { createdAt: -1, _id: -1 },
+    limit: SUGGESTION_SEARCHES_READ,
+    projection: { query: 1, normalized: 1, createdAt: 1, browserHash: 1 },
+  };
+}
+
+/** The clicked searches of those browsers in the window after the first empty one. */
+export function clickedSearchesQuery(communityId: number, browsers: string[], from: number, to: number): FindSpec {
+  return {
+    filter: { communityId: { $in: [communityId, null] }, browserHash: { $in: browsers }, createdAt: { $gt: from, $lte: to }, clickCount: { $gt: 0 }, hitCount: { $gt: 0 }, normalized: { $ne: '' } },
+    sort: { createdAt: 1, _id: 1 },
+    projection: { query: 1, normalized: 1, createdAt: 1, browserHash: 1 },
+  };
+}
+
+/** Joins the two reads as SQLite's self-join does: same browser, later within the window, another query. */
+export function suggestionsFrom(empty: SuggestionDoc[], clicked: SuggestionDoc[], windowMs: number, limit: number): SynonymSuggestionRow[] {
+  const byBrowser = new Map<string, SuggestionDoc[]>();
+  for (const c of clicked) byBrowser.set(c.browserHash, [...(byBrowser.get(c.browserHash) ?? []), c]);
+  const groups = new Map<string, { row: SynonymSuggestionRow; browsers: Set<string> }>();
+  for (const a of empty) {
+    for (const b of byBrowser.get(a.browserHash) ?? []) {
+      if (b.createdAt <= a.createdAt || b.createdAt > a.createdAt + windowMs || b.normalized === a.normalized) continue;
+      const key = JSON.stringify([a.normalized, b.normalized]);
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { row: { from: a.query, to: b.query, browsers: 0, latest: b.createdAt }, browsers: new Set() }));
+      g.browsers.add(a.browserHash);
+      if (b.createdAt > g.row.latest) Object.assign(g.row, { from: a.query, to: b.query, latest: b.createdAt });
+    }
+  }
+  return [...groups.entries()]
+    .map(([key, g]) => ({ key, row: { ...g.row, browsers: g.browsers.size } }))
+    .sort((x, y) => y.row.browsers - x.row.browsers || y.row.latest - x.row.latest || (x.key < y.key ? -1 : 1))
+    .slice(0, limit)
+    .map((x) => x.row);
 }

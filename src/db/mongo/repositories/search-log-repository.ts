@@ -1,7 +1,7 @@
-import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportScope } from '../../ports.js';
+import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportScope, SynonymSuggestionRow } from '../../ports.js';
 import { parseId, SEQUENCES } from '../ids.js';
-import { newSearchLogDoc, recordClickQuery, searchReportFrom, searchReportPipeline, type SearchReportFacets } from '../queries/search-log.js';
-import { aggregate, insert, updateOne, type MongoContext } from './context.js';
+import { clickedSearchesQuery, emptySearchesQuery, newSearchLogDoc, recordClickQuery, searchReportFrom, searchReportPipeline, suggestionsFrom, type SearchReportFacets } from '../queries/search-log.js';
+import { aggregate, findMany, insert, updateOne, type MongoContext } from './context.js';
 
 /** The search log in MongoDB: one document per search, its clicks embedded. */
 export class MongoSearchLogRepository implements SearchLogRepository {
@@ -26,5 +26,18 @@ export class MongoSearchLogRepository implements SearchLogRepository {
     if (c === null) return searchReportFrom(undefined);
     const [facets] = await aggregate<SearchReportFacets>(this.ctx.models.searchLog, searchReportPipeline(c, since, limit, scope));
     return searchReportFrom(facets);
+  }
+
+  /** Two indexed reads joined here (the same pairs as SQLite's self-join). */
+  async synonymSuggestions(communityId: string, since: number, windowMs: number, limit: number): Promise<SynonymSuggestionRow[]> {
+    const c = parseId(communityId);
+    if (c === null) return [];
+    type Row = { query: string; normalized: string; createdAt: number; browserHash: string };
+    const empty = await findMany<Row>(this.ctx.models.searchLog as never, emptySearchesQuery(c, since));
+    if (empty.length === 0) return [];
+    const first = Math.min(...empty.map((e) => e.createdAt));
+    const last = Math.max(...empty.map((e) => e.createdAt));
+    const clicked = await findMany<Row>(this.ctx.models.searchLog as never, clickedSearchesQuery(c, [...new Set(empty.map((e) => e.browserHash))], first, last + windowMs));
+    return suggestionsFrom(empty, clicked, windowMs, limit);
   }
 }
