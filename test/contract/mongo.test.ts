@@ -16,6 +16,7 @@ import * as faqQueries from '../../src/db/mongo/queries/faq.js';
 import { runImportContract } from './import-contract.js';
 import { runModerationContract } from './moderation-contract.js';
 import { runSupportContract } from './support-contract.js';
+import { runDigestContract } from './digest-contract.js';
 import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
 
 /*
@@ -133,6 +134,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runMailContract(`mongo (${dbName})`, freshStorage);
   runAccountMailContract(`mongo (${dbName})`, freshStorage);
   runSupportContract(`mongo (${dbName})`, freshStorage);
+  runDigestContract(`mongo (${dbName})`, freshStorage);
   runNotificationContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();

@@ -10,6 +10,7 @@ import { runFaqContract } from '../contract/faq-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 import { runModerationContract } from '../contract/moderation-contract.js';
 import { runSupportContract } from '../contract/support-contract.js';
+import { runDigestContract } from '../contract/digest-contract.js';
 
 /*
  * The shared contracts, run offline against the real MongoDB repositories: every collection is
@@ -36,3 +37,4 @@ runAccountMailContract(NAME, offlineStorage);
 runSupportContract(NAME, offlineStorage);
 runNotificationContract(NAME, offlineStorage);
 runModerationContract(NAME, offlineStorage);
+runDigestContract(NAME, offlineStorage);

@@ -41,6 +41,7 @@ import { AUDIT_LOG_MODEL, auditLogSchema, CLOSE_VOTE_MODEL, closeVoteSchema, FLA
 import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-queue.js';
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
 import { NOTIFICATION_MODEL, notificationSchema, WATCH_MODEL, watchSchema, type NotificationDoc, type WatchDoc } from './notification.js';
+import { COMMUNITY_NEWS_MODEL, communityNewsSchema, DIGEST_SUBSCRIPTION_MODEL, digestSubscriptionSchema, NEWSLETTER_MODEL, newsletterSchema, type CommunityNewsDoc, type DigestSubscriptionDoc, type NewsletterDoc } from './digest.js';
 import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
@@ -85,6 +86,9 @@ export interface Models {
   notifications: Model<NotificationDoc>;
   watches: Model<WatchDoc>;
   suspensions: Model<SuspensionDoc>;
+  digestSubscriptions: Model<DigestSubscriptionDoc>;
+  newsletters: Model<NewsletterDoc>;
+  communityNews: Model<CommunityNewsDoc>;
 }
 
 /**
@@ -137,6 +141,9 @@ export function createModels(conn: Connection): Models {
     notifications: model(NOTIFICATION_MODEL, notificationSchema),
     watches: model(WATCH_MODEL, watchSchema),
     suspensions: model(SUSPENSION_MODEL, suspensionSchema),
+    digestSubscriptions: model(DIGEST_SUBSCRIPTION_MODEL, digestSubscriptionSchema),
+    newsletters: model(NEWSLETTER_MODEL, newsletterSchema),
+    communityNews: model(COMMUNITY_NEWS_MODEL, communityNewsSchema),
   };
 }
 
@@ -195,4 +202,7 @@ export type {
   NotificationDoc,
   WatchDoc,
   SuspensionDoc,
+  DigestSubscriptionDoc,
+  NewsletterDoc,
+  CommunityNewsDoc,
 };
