@@ -12,12 +12,13 @@ import * as mail from './messages/mail.js';
 import * as accountMail from './messages/account-mail.js';
 import * as support from './messages/support.js';
 import * as notifications from './messages/notifications.js';
+import * as digest from './messages/digest.js';
 
 /*
  * The message catalogue is split by area (one file each in ./messages, every file holding
  * both languages) so that features add their strings without touching each other's files.
  */
-const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod, synonyms, imports, moderation, mail, accountMail, support, notifications];
+const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod, synonyms, imports, moderation, mail, accountMail, support, notifications, digest];
 
 const catalogues: Record<Locale, Record<string, string>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)),

@@ -9,7 +9,7 @@ import type { MailComposer } from '../mail/compose.js';
 /** What happened, as shown in the inbox; each maps to the preference kind that decides delivery. */
 export const EVENTS = ['answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
 export type NotificationEvent = (typeof EVENTS)[number];
-const DELIVERY_KIND: Record<NotificationEvent, NotificationKind> = {
+export const DELIVERY_KIND: Record<NotificationEvent, NotificationKind> = {
   answer: 'answer',
   answer_watched: 'watched',
   comment: 'comment',
