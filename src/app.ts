@@ -36,6 +36,7 @@ import adminMailRoutes from './routes/admin/mail.js';
 import unsubscribeRoutes from './routes/mail/unsubscribe.js';
 import accountMailRoutes from './routes/account/mail.js';
 import notificationRoutes from './routes/notifications/index.js';
+import newsRoutes from './routes/news/index.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -95,6 +96,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(supportRoutes);
   await app.register(notificationRoutes);
+  await app.register(newsRoutes);
   await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSettingsRoutes);
 

@@ -88,6 +88,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         feedUrl: `/c/${c.slug}/feed.atom`,
         justJoined: Boolean(list.membership) && queryString(request.query, 'joined') === '1',
         supportCount: await app.services.support.queue.countFor(request.user, c),
+        canWriteNews: await app.services.newsletters.canWrite(request.user, c),
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,

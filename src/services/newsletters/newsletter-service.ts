@@ -170,6 +170,11 @@ export class NewsletterService {
     );
   }
 
+  /** How many members would receive it now (opted in and still members). */
+  async audience(community: Community): Promise<number> {
+    return (await this.newsletters.subscribers(community.id)).length;
+  }
+
   /* ---------- opt-ins ---------- */
 
   /** The business communities the member belongs to, with their news choice. */
