@@ -96,7 +96,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(supportRoutes);
   await app.register(notificationRoutes);
-  await app.register(newsRoutes);
+  await app.register(newsRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSettingsRoutes);
 

@@ -29,8 +29,10 @@ function parseSendAt(raw: string): number {
 
 const utc = (at: number) => `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-const newsRoutes: FastifyPluginAsync = async (app) => {
+const newsRoutes: FastifyPluginAsync<{ postRateLimitPerMinute: number }> = async (app, opts) => {
   const { newsletters } = app.services;
+  // Every action may queue mail (a test to oneself at least): limited like posting.
+  const postLimit = { rateLimit: { max: opts.postRateLimitPerMinute, timeWindow: '1 minute' } };
 
   const summary = (n: Newsletter, c: Community, locale: FastifyRequest['locale']) => ({
     id: n.id,
@@ -133,8 +135,8 @@ const newsRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect(`/c/${community.slug}/news/${result.value.id}?done=${DONE[action]}`, 303);
   }
 
-  app.post<{ Params: { community: string } }>('/c/:community/news', act);
-  app.post<{ Params: { community: string; id: string } }>('/c/:community/news/:id', async (request, reply) => {
+  app.post<{ Params: { community: string } }>('/c/:community/news', { config: postLimit }, act);
+  app.post<{ Params: { community: string; id: string } }>('/c/:community/news/:id', { config: postLimit }, async (request, reply) => {
     if (!/^[1-9]\d{0,15}$/.test(request.params.id)) throw new NotFoundError();
     return act(request, reply);
   });
