@@ -93,6 +93,13 @@ describe('community newsletters', () => {
     const staff = await person('stan', { role: 'staff' });
     const mod = await person('moe', { role: 'moderator' });
     expect((await staff.client.get('/c/acme/news/new')).status).toBe(200);
+    // bad input is a 400, never a 500
+    expect((await staff.client.post('/c/acme/news', { subject: 'x', body: 'y', action: 'explode' })).status).toBe(400);
+    expect((await staff.client.post('/c/acme/news', { subject: ['x', 'y'], body: 'y', action: 'preview' })).status).toBe(400);
+    const empty = await staff.client.post('/c/acme/news', { subject: ' ', body: '', action: 'preview' });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain('Give the newsletter a subject.');
+    expect((await staff.client.post('/c/acme/news/99999', { subject: 'x', body: 'y', action: 'preview' })).status).toBe(404);
     const id = await write(mod.client, 'From the moderators');
     // a member cannot act on an existing draft either, nor see it
     expect((await member.client.post(`/c/acme/news/${id}`, { subject: 'x', body: 'y', action: 'send' })).status).toBe(403);
