@@ -147,6 +147,10 @@ describe('community newsletters', () => {
     expect((await ann.client.get('/c/acme')).text).toContain('Also send me this community’s news by e-mail');
     expect((await ann.client.post('/c/acme/join', { news: '1' })).status).toBe(303);
     expect((await ben.client.post('/c/acme/join', {})).status).toBe(303);
+    // the Join button on the ask form asks too
+    const eve = await person('eve', { role: null });
+    expect((await eve.client.get('/c/acme/ask')).text).toMatch(/<input type="checkbox" id="join-news" name="news" value="1" form="ask-form">/);
+    expect((await eve.client.post('/c/acme/ask', { title: 'Draft', body: 'kept', tags: '', action: 'join', news: '1' })).status).toBe(200);
     // changed in the settings: li opts in there (and reads Chinese); dan opts in but is unverified
     const li = await person('lilei', { locale: 'zh-CN' });
     const settings = await li.client.get('/settings/notifications');
@@ -166,7 +170,7 @@ describe('community newsletters', () => {
     await app.services.newsletters.deliverDue();
     await app.services.newsletters.deliverDue();
     const mails = await received();
-    expect(mails.map(to).sort()).toEqual([ann.user.email, li.user.email].sort());
+    expect(mails.map(to).sort()).toEqual([ann.user.email, eve.user.email, li.user.email].sort());
     const zh = mails.find((m) => to(m) === li.user.email)!;
     expect(zh.subject).toBe('[社区互助] Acme Support: Version 2 is here');
     expect(zh.text).toContain('来自Acme Support的新闻邮件。');
@@ -187,7 +191,7 @@ describe('community newsletters', () => {
     expect(again.status).toBe(400);
     expect(again.text).toContain('This newsletter was already sent.');
     await app.services.newsletters.deliverDue();
-    expect(await received()).toHaveLength(2);
+    expect(await received()).toHaveLength(3);
   });
 
   it('one click on List-Unsubscribe stops this community\u2019s news only', async () => {

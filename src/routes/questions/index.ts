@@ -121,7 +121,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     return reply.page(
       'questions/ask',
       {
-        community: { slug: c.slug, name: c.name, url: `/c/${c.slug}` },
+        community: { slug: c.slug, name: c.name, url: `/c/${c.slug}`, kind: c.kind },
         supportPromise: promise ? { targetHours: promise.targetHours, urgentHours: promise.urgentHours } : null,
         tagSuggestions: await questions.tagSuggestions(c.id),
         pageScripts: ['/static/js/tags.js'],
@@ -145,11 +145,13 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   app.post<CommunityParams>('/c/:community/ask', { config: postLimit }, async (request, reply) => {
     const user = requireUser(request);
-    const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason'] as const);
+    const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason', 'news'] as const);
     const slug = request.params.community;
     // "Join" on the ask form submits the draft with it: join, then give the form back as it was.
     if (form.action === 'join') {
       const community = await communities.join(slug, user);
+      // A business community asks about its news beside the Join button (off unless ticked).
+      if (form.news === '1' && community.kind === 'business') await app.services.newsletters.setOptIn(user, community, true);
       return renderAsk(request, reply, slug, { values: form, errors: {}, joined: community.name });
     }
     // Checking for similar questions is a look-up, not a submission: only the title counts.
