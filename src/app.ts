@@ -39,6 +39,7 @@ import accountMailRoutes from './routes/account/mail.js';
 import notificationRoutes from './routes/notifications/index.js';
 import inboundEmailRoutes from './routes/inbound/email.js';
 import inboundConfirmRoutes from './routes/inbound/confirm.js';
+import newsRoutes from './routes/news/index.js';
 
 export interface BuildOptions {
   /** Use this storage instead of opening the configured one (tests share one in-memory db). */
@@ -99,6 +100,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(supportRoutes);
   await app.register(notificationRoutes);
+  await app.register(newsRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSettingsRoutes);
   await app.register(inboundEmailRoutes, { secret: config.inbound.secret, maxBytes: config.inbound.maxBytes });

@@ -4,6 +4,7 @@ import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, Vote
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
 import type { SearchDocument } from '../search/port.js';
 import type { ModerationRepository } from './moderation-port.js';
+import type { DigestRepository, NewsletterRepository } from './digest-port.js';
 
 export type { ModerationRepository } from './moderation-port.js';
 
@@ -109,6 +110,9 @@ export interface Storage extends QaStorage {
   moderation: ModerationRepository;
   /** Outbound mail queue and mail preferences (issue 11). */
   mail: MailStorage;
+  /** E-mail digests and community newsletters (issue 11). */
+  digests: DigestRepository;
+  newsletters: NewsletterRepository;
   support: SupportRepository;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;

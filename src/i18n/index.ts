@@ -13,12 +13,13 @@ import * as accountMail from './messages/account-mail.js';
 import * as support from './messages/support.js';
 import * as notifications from './messages/notifications.js';
 import * as inbound from './messages/inbound.js';
+import * as digest from './messages/digest.js';
 
 /*
  * The message catalogue is split by area (one file each in ./messages, every file holding
  * both languages) so that features add their strings without touching each other's files.
  */
-const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod, synonyms, imports, moderation, mail, accountMail, support, notifications, inbound];
+const areas: Array<{ en: Record<string, string>; zhCN: Record<string, string> }> = [core, search, qa, faq, faqMod, synonyms, imports, moderation, mail, accountMail, support, notifications, inbound, digest];
 
 const catalogues: Record<Locale, Record<string, string>> = {
   en: Object.assign({}, ...areas.map((a) => a.en)),

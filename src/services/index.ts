@@ -39,6 +39,10 @@ import { RatingService } from './support/rating-service.js';
 import { InboundService } from './inbound/inbound-service.js';
 import { InboundAddresses } from './inbound/addresses.js';
 import { InboundMatcher } from './inbound/matcher.js';
+import { DigestService } from './digest/digest-service.js';
+import { digestJob } from './digest/digest-job.js';
+import { NewsletterService } from './newsletters/newsletter-service.js';
+import { newsletterJob } from './newsletters/newsletter-job.js';
 import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
 
 export interface Services {
@@ -66,6 +70,10 @@ export interface Services {
   notifications: NotificationService;
   /** Support e-mail in (issue 11): SMTP listener and POST /inbound/email feed it. */
   inbound: InboundService;
+  /** Daily and weekly e-mail digests (issue 11). */
+  digests: DigestService;
+  /** Business communities' newsletters and members' news opt-ins (issue 11). */
+  newsletters: NewsletterService;
   moderationNav: ModerationNavService;
   /** The Q&A service's moderation gate (the demo seed pauses its trust limits). */
   qaGate: ModerationGate;
@@ -131,9 +139,11 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     overrides.log ?? null,
   );
   const composer = new MailComposer(config.baseUrl, config.cookieSecret);
-  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now);
+  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now, { digests: storage.digests, newsletters: storage.newsletters, communities: storage.communities });
   const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
   const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  const digests = new DigestService(storage.digests, storage.mail, storage.users, storage.communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  const newsletters = new NewsletterService(storage.newsletters, storage.memberships, storage.users, storage.mail, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   notifications.answerAuthor = async (answerId) => (await storage.posts.findPost(answerId))?.authorId ?? null;
   notifications.isStaff = (community, userId) => staff.isStaff(community, userId);
   notifications.targetExists = async (type, targetId) => {
@@ -184,6 +194,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     [
       sessionSweepJob(storage.sessions, now),
       escalationJob(storage.support, overrides.supportNotifier ?? loggingNotifier(overrides.log ?? null), now),
+      digestJob(digests),
+      newsletterJob(newsletters),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),
     Date.now,
     overrides.log ?? null,
@@ -193,6 +205,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     mail,
     accountMail,
     notifications,
+    digests,
+    newsletters,
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),

@@ -17,6 +17,7 @@ import { runImportContract } from './import-contract.js';
 import { runModerationContract } from './moderation-contract.js';
 import { runSupportContract } from './support-contract.js';
 import { runInboundContract } from './inbound-contract.js';
+import { runDigestContract } from './digest-contract.js';
 import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
 
 /*
@@ -134,6 +135,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runMailContract(`mongo (${dbName})`, freshStorage);
   runAccountMailContract(`mongo (${dbName})`, freshStorage);
   runSupportContract(`mongo (${dbName})`, freshStorage);
+  runDigestContract(`mongo (${dbName})`, freshStorage);
   runNotificationContract(`mongo (${dbName})`, freshStorage);
   runInboundContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {

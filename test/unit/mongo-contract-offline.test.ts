@@ -11,6 +11,7 @@ import type { Storage } from '../../src/db/ports.js';
 import { runModerationContract } from '../contract/moderation-contract.js';
 import { runSupportContract } from '../contract/support-contract.js';
 import { runInboundContract } from '../contract/inbound-contract.js';
+import { runDigestContract } from '../contract/digest-contract.js';
 
 /*
  * The shared contracts, run offline against the real MongoDB repositories: every collection is
@@ -38,3 +39,4 @@ runSupportContract(NAME, offlineStorage);
 runNotificationContract(NAME, offlineStorage);
 runModerationContract(NAME, offlineStorage);
 runInboundContract(NAME, offlineStorage);
+runDigestContract(NAME, offlineStorage);

@@ -54,6 +54,9 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   supportEvents: { _id: new Types.ObjectId(), questionId: 5, actorId: 2, kind: 'opened', detail: '', at: T },
   supportEscalations: { _id: '5:breach:1700000000000', questionId: 5, communityId: 1, level: 'breach', dueAt: T, at: T, notifiedAt: null },
   supportRatings: { _id: 5, communityId: 1, askerId: 2, score: 2, comment: 'slow', createdAt: T, updatedAt: T },
+  digestSubscriptions: { _id: 2, frequency: 'weekly', lastDigestAt: T, updatedAt: T },
+  newsletters: { _id: 1, communityId: 1, authorId: 2, subject: 'March news', bodyMd: '# Hi', bodyHtml: '<h1>Hi</h1>', bodyText: 'Hi', status: 'scheduled', scheduledAt: T, sentAt: null, recipientCount: 0, createdAt: T, updatedAt: T },
+  communityNews: { _id: '1:2', communityId: 1, userId: 2, createdAt: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -35,6 +35,9 @@ import { MongoLeaseRepository } from '../../src/db/mongo/repositories/lease-repo
 import { MongoSearchDocumentRepository } from '../../src/db/mongo/repositories/search-document-repository.js';
 import { MongoSynonymRepository } from '../../src/db/mongo/repositories/synonym-repository.js';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { SqliteDigestRepository } from '../../src/db/sqlite/digest/digest-repository.js';
+import { SqliteNewsletterRepository } from '../../src/db/sqlite/digest/newsletter-repository.js';
+import { MongoDigestRepository, MongoNewsletterRepository } from '../../src/db/mongo/repositories/digest-repositories.js';
 import { offline, type Call, type Offline } from './mongo-harness.js';
 import { MemoryCollection } from './mongo-memory.js';
 
@@ -69,6 +72,8 @@ const PAIRS: Array<[string, { prototype: object }, { prototype: object }]> = [
   ['leases', SqliteLeaseRepository, MongoLeaseRepository],
   ['searchDocuments', SqliteSearchDocumentRepository, MongoSearchDocumentRepository],
   ['synonyms', SqliteSynonymRepository, MongoSynonymRepository],
+  ['digests', SqliteDigestRepository, MongoDigestRepository],
+  ['newsletters', SqliteNewsletterRepository, MongoNewsletterRepository],
 ];
 
 describe('mongo repositories implement every port method the SQLite ones do', () => {

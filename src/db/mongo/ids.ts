@@ -70,6 +70,7 @@ export const SEQUENCES = {
   suspensions: 'suspensions',
   mail: 'mail',
   notifications: 'notifications',
+  newsletters: 'newsletters',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

@@ -26,6 +26,7 @@ import { createMongoMailStorage } from './repositories/mail-repositories.js';
 import { MongoInboundRepository } from './repositories/inbound-repository.js';
 import { MongoSupportRepository } from './repositories/support-repository.js';
 import { MongoNotificationRepository, MongoWatchRepository } from './repositories/notification-repositories.js';
+import { MongoDigestRepository, MongoNewsletterRepository } from './repositories/digest-repositories.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -63,6 +64,8 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     moderation: new MongoModerationRepository(ctx),
     mail: createMongoMailStorage(ctx, { notifications: new MongoNotificationRepository(ctx), watches: new MongoWatchRepository(ctx), inbound: new MongoInboundRepository(ctx) }),
     support: new MongoSupportRepository(ctx),
+    digests: new MongoDigestRepository(ctx),
+    newsletters: new MongoNewsletterRepository(ctx),
     async close() {
       await connection.close();
     },

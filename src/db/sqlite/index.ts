@@ -22,6 +22,7 @@ import { SqliteModerationRepository } from './moderation-repository.js';
 import { SqliteSupportRepository } from './support-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 import { createSqliteMailStorage } from './mail/index.js';
+import { createSqliteDigestStorage } from './digest/index.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -69,6 +70,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     synonyms: new SqliteSynonymRepository(db),
     moderation: new SqliteModerationRepository(db),
     mail: createSqliteMailStorage(db),
+    ...createSqliteDigestStorage(db),
     support: new SqliteSupportRepository(db),
     async close() {
       if (db.open) db.close();

@@ -15,6 +15,7 @@ import * as m016 from './migrations/016-mail-notifications.js';
 import * as m017 from './migrations/017-support.js';
 import * as m019 from './migrations/019-search-browser.js';
 import * as m020 from './migrations/020-inbound-held.js';
+import * as m021 from './migrations/021-digests-newsletters.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -45,6 +46,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 17, ...m017 },
   { version: 19, ...m019 },
   { version: 20, ...m020 },
+  { version: 21, ...m021 },
 ];
 
 /**

@@ -3,13 +3,15 @@ import { requireUser } from '../../http/guards.js';
 import { formFields, safeRedirectPath, wantsJson } from '../../http/form.js';
 
 const communityRoutes: FastifyPluginAsync = async (app) => {
-  const { communities } = app.services;
+  const { communities, newsletters } = app.services;
 
   // GET /c/:community (the question list) lives in routes/questions.
   app.post<{ Params: { community: string } }>('/c/:community/join', async (request, reply) => {
     const user = requireUser(request);
-    const { next } = formFields(request.body, ['next'] as const);
+    const { next, news } = formFields(request.body, ['next', 'news'] as const);
     const community = await communities.join(request.params.community, user);
+    // The join form of a business community asks about its news (off unless ticked).
+    if (news === '1' && community.kind === 'business') await newsletters.setOptIn(user, community, true);
     if (wantsJson(request.headers.accept)) return reply.send({ joined: true, community: community.slug });
     // Back where the Join button was (a thread: its answer form), else the community page,
     // which says so (?joined=1).

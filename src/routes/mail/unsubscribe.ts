@@ -8,13 +8,17 @@ import type { FastifyPluginAsync } from 'fastify';
  */
 const unsubscribeRoutes: FastifyPluginAsync = async (app) => {
   const { mail } = app.services;
-  const kindLabel = (t: (k: string) => string, scope: string) => t(`notify.kind.${scope}`);
+  const kindLabel = (t: (k: string, p?: Record<string, string>) => string, target: { scope: string; communityName?: string }) =>
+    target.scope === 'digest' ? t('digest.kind') : target.scope.startsWith('news:') ? t('news.kind', { community: target.communityName ?? '' }) : t(`notify.kind.${target.scope}`);
+  // Community news is not a notification: the usual "you will still see them on the site" does not apply.
+  const text = (t: (k: string, p?: Record<string, string>) => string, target: { scope: string; username: string; communityName?: string }, done: boolean) =>
+    target.scope.startsWith('news:') ? t(done ? 'unsubscribe.done.news' : 'unsubscribe.confirm.news', { username: target.username, community: target.communityName ?? '' }) : null;
 
   app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (request, reply) => {
     const target = await mail.unsubscribeTarget(request.params.token);
     return reply.page(
       'mail/unsubscribe',
-      { done: false, all: target.scope === '*', username: target.username, kind: kindLabel(request.t, target.scope), action: `/unsubscribe/${request.params.token}` },
+      { done: false, all: target.scope === '*', username: target.username, kind: kindLabel(request.t, target), text: text(request.t, target, false), action: `/unsubscribe/${request.params.token}` },
       { title: request.t('unsubscribe.title') },
     );
   });
@@ -31,7 +35,7 @@ const unsubscribeRoutes: FastifyPluginAsync = async (app) => {
       const target = await mail.unsubscribe(request.params.token);
       return reply.page(
         'mail/unsubscribe',
-        { done: true, all: target.scope === '*', username: target.username, kind: kindLabel(request.t, target.scope), action: '' },
+        { done: true, all: target.scope === '*', username: target.username, kind: kindLabel(request.t, target), text: text(request.t, target, true), action: '' },
         { title: request.t('unsubscribe.done.title') },
       );
     },

@@ -7,6 +7,7 @@ import { formFields, queryString, safeRedirectPath } from '../../http/form.js';
 import { tryForm } from '../../http/form-view.js';
 import { redirectToLogin, requireUser } from '../../http/guards.js';
 import { timeView } from '../../presenters/time.js';
+import { DIGEST_FREQUENCIES, type DigestFrequency } from '../../db/digest-port.js';
 
 /*
  * The in-site inbox (/notifications), notification settings (/settings/notifications) and
@@ -17,7 +18,7 @@ const ID = /^[1-9]\d{0,15}$/;
 const WATCH_TYPES: readonly WatchTarget[] = ['community', 'tag', 'question'];
 
 const notificationRoutes: FastifyPluginAsync = async (app) => {
-  const { notifications, accountMail } = app.services;
+  const { notifications, accountMail, digests, newsletters } = app.services;
 
   app.get('/notifications', async (request, reply) => {
     if (!request.user) return redirectToLogin(request, reply);
@@ -57,11 +58,23 @@ const notificationRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect('/notifications', 303);
   });
 
-  async function prefsPage(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, errors: Record<string, string> = {}, status = 200) {
+  /** `form` refills the page after a refused save, so the member's choices are not lost. */
+  async function prefsPage(request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply, errors: Record<string, string> = {}, status = 200, form: Record<string, unknown> | null = null) {
     const user = requireUser(request);
+    const values: Record<string, string> = { ...(await notifications.preferences(user)) };
+    const optIns = await newsletters.optIns(user);
+    let digest: string = await digests.frequency(user);
+    if (form) {
+      for (const k of NOTIFICATION_KINDS) if (typeof form[k] === 'string') values[k] = form[k];
+      if (typeof form.digest === 'string') digest = form.digest;
+    }
     return reply.page(
       'notifications/settings',
-      { values: await notifications.preferences(user), kinds: NOTIFICATION_KINDS, deliveries: DELIVERIES, errors, saved: status === 200 && queryString(request.query, 'saved') === '1', verified: await accountMail.isVerified(user) },
+      {
+        values, kinds: NOTIFICATION_KINDS, deliveries: DELIVERIES, errors, saved: status === 200 && queryString(request.query, 'saved') === '1', verified: await accountMail.isVerified(user),
+        digest, frequencies: DIGEST_FREQUENCIES,
+        news: optIns.map((o) => ({ id: o.community.id, name: o.community.name, slug: o.community.slug, on: form ? form[`news_${o.community.id}`] === '1' : o.on })),
+      },
       { title: request.t('notify.prefs.title'), status },
     );
   }
@@ -73,9 +86,19 @@ const notificationRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/settings/notifications', async (request, reply) => {
     const user = requireUser(request);
-    const form = formFields(request.body, NOTIFICATION_KINDS);
-    const result = await tryForm(request.t, () => notifications.setPreferences(user, form));
-    if (!result.ok) return prefsPage(request, reply, result.errors, 400);
+    const form = formFields(request.body, [...NOTIFICATION_KINDS, 'digest'] as const);
+    const news = await newsletters.optIns(user);
+    const newsForm = formFields(request.body, news.map((o) => `news_${o.community.id}`));
+    // A form without the digest field (an older page, a script) leaves the digest as it was.
+    const digest = form.digest === '' ? await digests.frequency(user) : form.digest;
+    const result = await tryForm(request.t, async () => {
+      // Checked before anything is saved, so a refused form changes nothing.
+      digests.checkFrequency(digest, NOTIFICATION_KINDS.filter((k) => form[k] === 'digest'));
+      await notifications.setPreferences(user, form);
+      await digests.setFrequency(user, digest as DigestFrequency);
+      await newsletters.setOptIns(user, newsForm);
+    });
+    if (!result.ok) return prefsPage(request, reply, result.errors, 400, { ...form, ...newsForm });
     return reply.redirect('/settings/notifications?saved=1', 303);
   });
 

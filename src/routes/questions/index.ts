@@ -99,6 +99,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
         supportCount: await app.services.support.queue.countFor(request.user, c),
         communityWatch: await watchFor(request, 'community', c.id, c.name, list.tag ? `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}` : `/c/${c.slug}`),
         tagWatch: list.tag ? await watchFor(request, 'tag', tagWatchTarget(c.id, list.tag.name), list.tag.name, `/c/${c.slug}/tags/${encodeURIComponent(list.tag.name)}`) : null,
+        canWriteNews: await app.services.newsletters.canWrite(request.user, c),
       },
       {
         title: list.tag ? `${list.tag.name} · ${c.name}` : c.name,
@@ -131,7 +132,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     return reply.page(
       'questions/ask',
       {
-        community: { slug: c.slug, name: c.name, url: `/c/${c.slug}` },
+        community: { slug: c.slug, name: c.name, url: `/c/${c.slug}`, kind: c.kind },
         supportPromise: promise ? { targetHours: promise.targetHours, urgentHours: promise.urgentHours } : null,
         tagSuggestions: await questions.tagSuggestions(c.id),
         pageScripts: ['/static/js/tags.js'],
@@ -155,11 +156,13 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   app.post<CommunityParams>('/c/:community/ask', { config: postLimit }, async (request, reply) => {
     const user = requireUser(request);
-    const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason'] as const);
+    const form = formFields(request.body, ['title', 'body', 'tags', 'action', 'urgent', 'urgentReason', 'news'] as const);
     const slug = request.params.community;
     // "Join" on the ask form submits the draft with it: join, then give the form back as it was.
     if (form.action === 'join') {
       const community = await communities.join(slug, user);
+      // A business community asks about its news beside the Join button (off unless ticked).
+      if (form.news === '1' && community.kind === 'business') await app.services.newsletters.setOptIn(user, community, true);
       return renderAsk(request, reply, slug, { values: form, errors: {}, joined: community.name });
     }
     // Checking for similar questions is a look-up, not a submission: only the title counts.

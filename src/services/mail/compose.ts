@@ -21,14 +21,31 @@ export interface MailContent {
   quote?: string;
   /** Where a reply goes (a signed per-thread inbound address), when replies can be posted by mail. */
   replyTo?: string;
+  /** Lists of links (a digest's new questions, FAQ entries), after the paragraphs. */
+  sections?: MailSection[];
+  /** Newsletter body: HTML already sanitized like a post, and its plain text. */
+  body?: { html: string; text: string };
+}
+
+export interface MailSection {
+  title: string;
+  items: Array<{ text: string; url: string; note?: string }>;
 }
 
 export const UNSUBSCRIBE_PURPOSE = 'unsubscribe';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-/** The scope a mail's unsubscribe link turns off: its own notification kind, or all notification mail. */
+/** A newsletter's mail kind (and unsubscribe scope): the community's news. */
+export const newsKind = (communityId: string) => `news:${communityId}`;
+export const DIGEST_KIND = 'digest';
+
+/**
+ * The scope a mail's unsubscribe link turns off: its own notification kind, the digest, one
+ * community's news, or all notification mail.
+ */
 export function unsubscribeScope(kind: string): string {
+  if (kind === DIGEST_KIND || /^news:\d{1,16}$/.test(kind)) return kind;
   return isNotificationKind(kind) ? kind : ALL_MAIL;
 }
 
@@ -57,11 +74,15 @@ export class MailComposer {
     headers['Auto-Submitted'] = 'auto-generated';
     if (content.replyTo) headers['Reply-To'] = content.replyTo;
 
+    const abs = (url: string) => (url.startsWith('/') ? this.baseUrl + url : url);
+    const sections = content.sections ?? [];
     const text = [
       content.heading,
       '',
       ...content.paragraphs.flatMap((p) => [p, '']),
+      ...(content.body ? [content.body.text, ''] : []),
       ...(content.quote ? [...content.quote.split('\n').map((l) => `> ${l}`), ''] : []),
+      ...sections.flatMap((s) => [s.title, ...s.items.flatMap((i) => [`- ${i.text}${i.note ? ` (${i.note})` : ''}`, `  ${abs(i.url)}`]), '']),
       `${content.action.label}: ${actionUrl}`,
       '',
       '-- ',
@@ -78,6 +99,15 @@ export class MailComposer {
 <tr><td style="padding:24px;line-height:1.6;">
 <h1 style="font-size:20px;margin:0 0 16px;">${esc(content.heading)}</h1>
 ${content.paragraphs.map((p) => `<p style="margin:0 0 12px;">${esc(p)}</p>`).join('\n')}
+${content.body ? `<div>${content.body.html}</div>` : ''}
+${sections
+  .map(
+    (s) =>
+      `<h2 style="font-size:16px;margin:20px 0 8px;">${esc(s.title)}</h2><ul style="margin:0 0 12px;padding-left:20px;">${s.items
+        .map((i) => `<li style="margin:0 0 6px;"><a href="${esc(abs(i.url))}" style="color:#0969da;">${esc(i.text)}</a>${i.note ? ` <span style="color:#57606a;font-size:13px;">${esc(i.note)}</span>` : ''}</li>`)
+        .join('')}</ul>`,
+  )
+  .join('\n')}
 ${content.quote ? `<blockquote style="margin:0 0 16px;padding:8px 12px;border-left:3px solid #d0d7de;color:#57606a;">${esc(content.quote).replace(/\n/g, '<br>')}</blockquote>` : ''}
 <p style="margin:16px 0;"><a href="${esc(actionUrl)}" style="display:inline-block;padding:10px 16px;background:#0969da;color:#ffffff;text-decoration:none;border-radius:6px;">${esc(content.action.label)}</a></p>
 <p style="margin:0;font-size:13px;color:#57606a;word-break:break-all;">${esc(actionUrl)}</p>

@@ -1,8 +1,9 @@
-import type { MailQueueCounts, MailStorage, QueuedMail, UserRepository } from '../../db/ports.js';
+import type { CommunityRepository, MailQueueCounts, MailStorage, QueuedMail, UserRepository } from '../../db/ports.js';
+import type { DigestRepository, NewsletterRepository } from '../../db/digest-port.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { ALL_MAIL, isNotificationKind } from '../../domain/notification-kinds.js';
 import type { User } from '../../domain/types.js';
-import { MailComposer, UNSUBSCRIBE_PURPOSE, type MailContent } from './compose.js';
+import { DIGEST_KIND, MailComposer, UNSUBSCRIBE_PURPOSE, type MailContent } from './compose.js';
 import { verifyToken } from './signed-token.js';
 
 export const ADMIN_MAIL_PAGE_SIZE = 30;
@@ -10,8 +11,17 @@ export const ADMIN_MAIL_PAGE_SIZE = 30;
 export interface UnsubscribeTarget {
   userId: string;
   username: string;
-  /** A notification kind, or '*' for every notification mail. */
+  /** A notification kind, 'digest', 'news:<communityId>', or '*' for every notification mail. */
   scope: string;
+  /** The community whose news the link stops (scope 'news:<id>'). */
+  communityName?: string;
+}
+
+/** The mailing lists beside notification mail: the digest and each community's news. */
+export interface MailingLists {
+  digests: DigestRepository;
+  newsletters: NewsletterRepository;
+  communities: CommunityRepository;
 }
 
 /**
@@ -26,6 +36,7 @@ export class MailService {
     private readonly secret: string,
     private readonly wake: () => void,
     private readonly now: () => number = Date.now,
+    private readonly lists: MailingLists | null = null,
   ) {}
 
   /** Queues one mail (once per idempotency key); returns whether it was new. */
@@ -50,9 +61,16 @@ export class MailService {
   async unsubscribeTarget(token: unknown): Promise<UnsubscribeTarget> {
     const payload = verifyToken(this.secret, UNSUBSCRIBE_PURPOSE, token);
     const m = payload ? /^(\d+):(.+)$/.exec(payload) : null;
-    if (!m || !(m[2] === ALL_MAIL || isNotificationKind(m[2]!))) throw new NotFoundError();
+    const news = m ? /^news:(\d{1,16})$/.exec(m[2]!) : null;
+    const isList = Boolean(this.lists && m && (m[2] === DIGEST_KIND || news));
+    if (!m || !(m[2] === ALL_MAIL || isNotificationKind(m[2]!) || isList)) throw new NotFoundError();
     const user: User | null = await this.users.findById(m[1]!);
     if (!user) throw new NotFoundError();
+    if (news) {
+      const community = await this.lists!.communities.findById(news[1]!);
+      if (!community) throw new NotFoundError();
+      return { userId: user.id, username: user.username, scope: m[2]!, communityName: community.name };
+    }
     return { userId: user.id, username: user.username, scope: m[2]! };
   }
 
@@ -63,6 +81,14 @@ export class MailService {
    */
   async unsubscribe(token: unknown): Promise<UnsubscribeTarget> {
     const target = await this.unsubscribeTarget(token);
+    if (target.scope === DIGEST_KIND) {
+      await this.lists!.digests.setFrequency(target.userId, 'off', this.now());
+      return target;
+    }
+    if (target.scope.startsWith('news:')) {
+      await this.lists!.newsletters.setOptIn(target.userId, target.scope.slice('news:'.length), false, this.now());
+      return target;
+    }
     await this.mail.prefs.set(target.userId, target.scope, target.scope === ALL_MAIL ? 'off' : 'inbox', this.now());
     return target;
   }

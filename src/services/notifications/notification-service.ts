@@ -11,7 +11,7 @@ import type { FaqPublishListener } from '../faq/faq-service.js';
 /** What happened, as shown in the inbox; each maps to the preference kind that decides delivery. */
 export const EVENTS = ['answer', 'staff_answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
 export type NotificationEvent = (typeof EVENTS)[number];
-const DELIVERY_KIND: Record<NotificationEvent, NotificationKind> = {
+export const DELIVERY_KIND: Record<NotificationEvent, NotificationKind> = {
   answer: 'answer',
   staff_answer: 'staff_answer',
   answer_watched: 'watched',

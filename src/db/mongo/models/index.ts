@@ -42,6 +42,7 @@ import { MAIL_QUEUE_MODEL, mailQueueSchema, type MailQueueDoc } from './mail-que
 import { NOTIFICATION_PREF_MODEL, notificationPrefSchema, type NotificationPrefDoc } from './notification-pref.js';
 import { NOTIFICATION_MODEL, notificationSchema, WATCH_MODEL, watchSchema, type NotificationDoc, type WatchDoc } from './notification.js';
 import { INBOUND_HELD_MODEL, inboundHeldSchema, type InboundHeldDoc } from './inbound-held.js';
+import { COMMUNITY_NEWS_MODEL, communityNewsSchema, DIGEST_SUBSCRIPTION_MODEL, digestSubscriptionSchema, NEWSLETTER_MODEL, newsletterSchema, type CommunityNewsDoc, type DigestSubscriptionDoc, type NewsletterDoc } from './digest.js';
 import { ACCOUNT_TOKEN_MODEL, accountTokenSchema, MAIL_PROFILE_MODEL, mailProfileSchema, type AccountTokenDoc, type MailProfileDoc } from './account-mail.js';
 
 export interface Models {
@@ -87,6 +88,9 @@ export interface Models {
   notifications: Model<NotificationDoc>;
   watches: Model<WatchDoc>;
   suspensions: Model<SuspensionDoc>;
+  digestSubscriptions: Model<DigestSubscriptionDoc>;
+  newsletters: Model<NewsletterDoc>;
+  communityNews: Model<CommunityNewsDoc>;
 }
 
 /**
@@ -140,6 +144,9 @@ export function createModels(conn: Connection): Models {
     notifications: model(NOTIFICATION_MODEL, notificationSchema),
     watches: model(WATCH_MODEL, watchSchema),
     suspensions: model(SUSPENSION_MODEL, suspensionSchema),
+    digestSubscriptions: model(DIGEST_SUBSCRIPTION_MODEL, digestSubscriptionSchema),
+    newsletters: model(NEWSLETTER_MODEL, newsletterSchema),
+    communityNews: model(COMMUNITY_NEWS_MODEL, communityNewsSchema),
   };
 }
 
@@ -198,4 +205,7 @@ export type {
   NotificationDoc,
   WatchDoc,
   SuspensionDoc,
+  DigestSubscriptionDoc,
+  NewsletterDoc,
+  CommunityNewsDoc,
 };

@@ -1,0 +1,4 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runDigestContract } from './digest-contract.js';
+
+runDigestContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
