@@ -80,7 +80,11 @@ export interface MembershipRepository {
   /** Leaves; returns false when the user was not a member. */
   remove(communityId: string, userId: string): Promise<boolean>;
   find(communityId: string, userId: string): Promise<Membership | null>;
-  listForUser(userId: string): Promise<Array<{ membership: Membership; community: Community }>>;
+  /**
+   * The user's memberships with their communities, by community name. `staffOnly`: only roles
+   * above member (the moderation menu, read on every page a member sees, needs no more).
+   */
+  listForUser(userId: string, options?: { staffOnly?: boolean }): Promise<Array<{ membership: Membership; community: Community }>>;
   listStaff(communityId: string): Promise<MemberWithUser[]>;
 }
 

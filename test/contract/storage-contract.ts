@@ -383,6 +383,12 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
         expect(list[1]!.membership.role).toBe('moderator');
         expect(list[1]!.community).toEqual(await storage.communities.findById(zeta.id));
         expect(await storage.memberships.listForUser('not-an-id')).toEqual([]);
+        // Only the roles above member, for the moderation menu.
+        const staff = await storage.memberships.listForUser(u.id, { staffOnly: true });
+        expect(staff.map((m) => [m.community.slug, m.membership.role])).toEqual([['zeta', 'moderator']]);
+        const plain = await storage.users.create(newUser());
+        await storage.memberships.upsert(alpha.id, plain.id, 'member');
+        expect(await storage.memberships.listForUser(plain.id, { staffOnly: true })).toEqual([]);
       });
 
       it('listStaff returns moderators and staff but not plain members, with their users', async () => {

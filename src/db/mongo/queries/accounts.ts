@@ -123,7 +123,8 @@ export function upsertMembershipQuery(communityId: number, userId: number, role:
   };
 }
 
-export const membershipsOfUserQuery = (userId: number): FindSpec => ({ filter: { userId } });
+/** staffOnly: only roles above member (the moderation menu). */
+export const membershipsOfUserQuery = (userId: number, staffOnly = false): FindSpec => ({ filter: staffOnly ? { userId, role: { $ne: 'member' } } : { userId } });
 export const staffOfCommunityQuery = (communityId: number): FindSpec => ({ filter: { communityId, role: { $in: ['staff', 'moderator'] } } });
 
 /* ---------- rate limits ---------- */
