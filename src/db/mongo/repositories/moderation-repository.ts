@@ -175,10 +175,13 @@ export class MongoModerationRepository implements ModerationRepository {
     return doc ? mapPost(doc) : null;
   }
 
-  async deletedAnswers(questionId: string): Promise<Answer[]> {
+  async deletedAnswers(questionId: string, authorId?: string): Promise<Answer[]> {
     const q = parseId(questionId);
     if (q === null) return [];
-    const docs = await this.m.posts.find({ questionId: q, type: 'answer', deletedAt: { $ne: null } }).sort({ createdAt: 1, _id: 1 }).lean<PostDoc[]>().exec();
+    const a = authorId === undefined ? undefined : parseId(authorId);
+    if (a === null) return [];
+    const filter = { questionId: q, type: 'answer', deletedAt: { $ne: null }, ...(a === undefined ? {} : { authorId: a }) };
+    const docs = await this.m.posts.find(filter).sort({ createdAt: 1, _id: 1 }).lean<PostDoc[]>().exec();
     return docs.map((d) => mapPost(d) as Answer);
   }
 
