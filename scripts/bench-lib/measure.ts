@@ -35,9 +35,10 @@ function percentile(sorted: Float64Array, p: number): number {
  * already queued, so a separate warm-up run would not help: the measured run would ramp up
  * again and its p99 would describe connection set-up, not pages. Here one instance runs for
  * warm-up + measured time (+1 s, so the window also ends under full load) on the same
- * keep-alive connections, and only responses inside the window count: their latencies
- * (percentiles computed here; autocannon reports p97.5 but not p95), their number (req/s) and
- * the server CPU used meanwhile (`cpu`, read from /proc at both ends of the window).
+ * keep-alive connections, and only responses inside the window count: their number (req/s),
+ * the server CPU used meanwhile (`cpu`, read from /proc at both ends of the window) and the
+ * latencies of those sent inside it (percentiles computed here; autocannon reports p97.5 but
+ * not p95).
  * `next` supplies every request, so a run can cycle through many URLs or users.
  */
 export function runLoad(opts: {
@@ -52,6 +53,7 @@ export function runLoad(opts: {
   return new Promise((resolve, reject) => {
     let latencies = new Float64Array(1 << 16);
     let count = 0;
+    let timed = 0;
     let measuring = false;
     const statuses: Record<string, number> = {};
     let window: { t0: number; cpu0: number; t1: number; cpu1: number } | null = null;
@@ -85,7 +87,7 @@ export function runLoad(opts: {
         if (measuring) close(); // the run ended early (e.g. the server went away)
         const w = window ?? { t0: 0, t1: 0, cpu0: NaN, cpu1: NaN };
         const seconds = (w.t1 - w.t0) / 1000;
-        const sorted = latencies.subarray(0, count).sort();
+        const sorted = latencies.subarray(0, timed).sort();
         const badStatuses = Object.entries(statuses).reduce((n, [code, k]) => n + (Number(code) >= 400 ? k : 0), 0);
         resolve({
           requests: count,
@@ -102,13 +104,17 @@ export function runLoad(opts: {
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       if (!measuring) return;
-      if (count === latencies.length) {
+      count++;
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      // Latency only of requests sent inside the window: one sent during the warm-up and
+      // answered later would charge the warm-up's queueing to the measured pages.
+      if (window && performance.now() - responseTime < window.t0) return;
+      if (timed === latencies.length) {
         const bigger = new Float64Array(latencies.length * 2);
         bigger.set(latencies);
         latencies = bigger;
       }
-      latencies[count++] = responseTime;
-      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      latencies[timed++] = responseTime;
     });
   });
 }
