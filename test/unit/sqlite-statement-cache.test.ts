@@ -68,6 +68,16 @@ describe('SQLite statement cache (one compiled statement per SQL text and connec
     expect(() => db.prepare('DELETE FROM t WHERE id = ?').pluck()).toThrow(/only for statements that return data/);
   });
 
+  it('follows schema changes (a cached SELECT * sees added columns and a rebuilt table)', () => {
+    const db = numbers();
+    expect(db.prepare('SELECT * FROM t WHERE id = 1').get()).toEqual({ id: 1, name: 'n1' });
+    db.exec("ALTER TABLE t ADD COLUMN extra TEXT NOT NULL DEFAULT 'e'");
+    expect(db.prepare('SELECT * FROM t WHERE id = 1').get()).toEqual({ id: 1, name: 'n1', extra: 'e' });
+    db.exec('DROP TABLE t');
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, other TEXT); INSERT INTO t VALUES (1, 'o')");
+    expect(db.prepare('SELECT * FROM t WHERE id = 1').get()).toEqual({ id: 1, other: 'o' });
+  });
+
   it('is bounded: the least recently used statement is dropped', () => {
     const db = numbers(2);
     const a = db.prepare('SELECT 1');
