@@ -15,8 +15,11 @@ export interface ModerationRepository {
 
   /** A post whether or not it is deleted (moderators and the author still see deleted posts). */
   findPostAny(postId: string): Promise<Post | null>;
-  /** A question's deleted (or hidden) answers, oldest first. */
-  deletedAnswers(questionId: string): Promise<Answer[]>;
+  /**
+   * A question's deleted (or hidden) answers, oldest first; with `authorId`, only that author's
+   * (a member sees their own, so the page never reads other members' deleted bodies).
+   */
+  deletedAnswers(questionId: string, authorId?: string): Promise<Answer[]>;
   /** The moderation state of each of these posts that has one (missing ids have none). */
   states(postIds: string[]): Promise<Map<string, PostModeration>>;
 

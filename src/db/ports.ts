@@ -1,7 +1,7 @@
 import type { EscalationLevel, QueueFilter, SupportEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../domain/support-types.js';
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
-import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
+import type { AuthorProfile, Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
 import type { SearchDocument } from '../search/port.js';
 import type { ModerationRepository } from './moderation-port.js';
 import type { DigestRepository, NewsletterRepository } from './digest-port.js';
@@ -33,6 +33,8 @@ export interface UserRepository {
   findByUsernameSkeleton(username: string): Promise<User | null>;
   findByEmail(email: string): Promise<User | null>;
   findManyByIds(ids: string[]): Promise<User[]>;
+  /** The displayed fields of these users (known ones once each; malformed or unknown ids skipped). */
+  authorsByIds(ids: string[]): Promise<AuthorProfile[]>;
   /** Replaces the hash and deletes every session of the user in one step. */
   updatePasswordAndRevokeSessions(userId: string, passwordHash: string): Promise<void>;
   setAdmin(userId: string, isAdmin: boolean): Promise<void>;
@@ -79,7 +81,11 @@ export interface MembershipRepository {
   /** Leaves; returns false when the user was not a member. */
   remove(communityId: string, userId: string): Promise<boolean>;
   find(communityId: string, userId: string): Promise<Membership | null>;
-  listForUser(userId: string): Promise<Array<{ membership: Membership; community: Community }>>;
+  /**
+   * The user's memberships with their communities, by community name. `staffOnly`: only roles
+   * above member (the moderation menu, read on every page a member sees, needs no more).
+   */
+  listForUser(userId: string, options?: { staffOnly?: boolean }): Promise<Array<{ membership: Membership; community: Community }>>;
   listStaff(communityId: string): Promise<MemberWithUser[]>;
 }
 

@@ -119,9 +119,18 @@ export function candidateEvidence(row: Pick<FaqCandidateRow, 'upVotes' | 'downVo
   );
 }
 
+/**
+ * What one view, helpful vote, duplicate closed into the source question and search click add
+ * to an entry's ask frequency. The stores keep the sum on the entry so the FAQ home reads it by
+ * index: MongoDB increments it by these weights, SQLite generates it (migration 018, which
+ * must change with them; the FAQ contract test compares both with askFrequency).
+ */
+export const ASK_FREQUENCY_WEIGHTS = { views: 1, helpfulYes: 5, duplicates: 20, searchClicks: 3 } as const;
+
 /** How often an entry is asked for: views, helpful votes, duplicates and search clicks. */
 export function askFrequency(e: Pick<FaqEntry, 'viewCount' | 'helpfulYes' | 'duplicateCount' | 'searchClicks'>): number {
-  return e.viewCount + 5 * e.helpfulYes + 20 * e.duplicateCount + 3 * e.searchClicks;
+  const w = ASK_FREQUENCY_WEIGHTS;
+  return w.views * e.viewCount + w.helpfulYes * e.helpfulYes + w.duplicates * e.duplicateCount + w.searchClicks * e.searchClicks;
 }
 
 /** Pinned entries first (by pin position), then the most frequently asked, then newest. */

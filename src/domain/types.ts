@@ -18,6 +18,12 @@ export interface User {
   createdAt: number;
 }
 
+/**
+ * What pages show of a post's author: read by question pages and lists instead of the whole
+ * user, so no page loads e-mail addresses or password hashes it never shows.
+ */
+export type AuthorProfile = Pick<User, 'id' | 'username' | 'displayName' | 'reputation'>;
+
 export interface Session {
   id: string;
   userId: string;

@@ -1,5 +1,5 @@
 import type { Answer, Comment, Question, VoteValue } from '../domain/qa-types.js';
-import type { Community, Locale, User } from '../domain/types.js';
+import type { AuthorProfile, Community, Locale, User } from '../domain/types.js';
 import { excerpt } from '../markdown/render.js';
 import { questionPageUrl, questionUrl } from '../services/qa/question-service.js';
 import type { QuestionList, QuestionPage } from '../services/qa/question-service.js';
@@ -17,7 +17,7 @@ export interface AuthorView {
   staff: StaffBadge | null;
 }
 
-export function authorView(user: User | undefined, badges: StaffBadges = NO_BADGES): AuthorView {
+export function authorView(user: AuthorProfile | undefined, badges: StaffBadges = NO_BADGES): AuthorView {
   if (!user) return { username: '—', url: '#', reputation: 0, avatarUrl: null, staff: null };
   return { username: user.username, url: `/u/${encodeURIComponent(user.username)}`, reputation: user.reputation, avatarUrl: avatarUrl(user.username), staff: badges.get(user.id) ?? null };
 }
@@ -26,7 +26,7 @@ export function tagUrl(communitySlug: string, tag: string): string {
   return `/c/${communitySlug}/tags/${encodeURIComponent(tag)}`;
 }
 
-export function questionRow(community: Community, q: Question, authors: Map<string, User>, locale: Locale) {
+export function questionRow(community: Community, q: Question, authors: ReadonlyMap<string, AuthorProfile>, locale: Locale) {
   return {
     id: q.id,
     title: q.title,
@@ -58,7 +58,7 @@ export function questionListView(list: QuestionList, locale: Locale) {
   };
 }
 
-function commentViews(comments: Comment[] | undefined, authors: Map<string, User>, locale: Locale, badges: StaffBadges) {
+function commentViews(comments: Comment[] | undefined, authors: ReadonlyMap<string, AuthorProfile>, locale: Locale, badges: StaffBadges) {
   return (comments ?? []).map((c) => ({ id: c.id, bodyHtml: c.bodyHtml, author: authorView(authors.get(c.authorId), badges), at: timeView(c.createdAt, locale) }));
 }
 

@@ -107,5 +107,73 @@ export function runFaqContract(name: string, makeStorage: () => Promise<Storage>
       expect((await storage.faq.topEntries(f.community.id, 100)).entries.map((e) => e.id)).toEqual(all.map((e) => e.id));
       expect(await storage.faq.topEntries('999999999', 5)).toEqual({ entries: [], total: 0 });
     });
+
+    it('keeps the top-entry order equal to the ranking rule through every write that changes an input', async () => {
+      // Four source questions (two entries share one), two entries written from scratch.
+      const questions = [await f.ask(), await f.ask(), await f.ask(), await f.ask()];
+      const entries: Array<{ id: string; source: string | null }> = [];
+      for (const [i, q] of [questions[0], questions[0], questions[1], questions[2], questions[3], null, null].entries()) {
+        const source = q ?? null;
+        const answer = source === null ? null : await f.answer(source);
+        entries.push({ id: (await f.faqEntry({ title: `Ranked ${i}`, sourceQuestionId: source, sourceAnswerId: answer })).id, source });
+      }
+      // What the ranking reads, tracked by the test itself (the "old definition": views,
+      // helpful yes, search clicks, and the source question's duplicates closed into it).
+      const want = new Map(entries.map((e) => [e.id, { viewCount: 0, helpfulYes: 0, searchClicks: 0, duplicateCount: 0 }]));
+      const closed: Array<{ dup: string; original: string }> = [];
+      const votes = new Map<string, boolean>();
+      // A fixed pseudo-random sequence of writes (mulberry32), the same on every backend.
+      let seed = 7;
+      const next = (n: number) => {
+        seed = (seed + 0x6d2b79f5) | 0;
+        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+        return ((t ^ (t >>> 14)) >>> 0) % n;
+      };
+      const check = async (step: string) => {
+        const listed = await storage.faq.listEntries(f.community.id, { status: 'published' });
+        for (const e of listed) {
+          const w = want.get(e.id)!;
+          expect({ viewCount: e.viewCount, helpfulYes: e.helpfulYes, searchClicks: e.searchClicks, duplicateCount: e.duplicateCount }, `${step}: entry ${e.id}`).toEqual(w);
+        }
+        const expected = [...listed].sort(compareEntries).map((e) => e.id);
+        expect((await storage.faq.topEntries(f.community.id, 100)).entries.map((e) => e.id), step).toEqual(expected);
+        expect((await storage.faq.topEntries(f.community.id, 3)).entries.map((e) => e.id), step).toEqual(expected.slice(0, 3));
+      };
+      await check('created');
+      for (let step = 0; step < 40; step++) {
+        const e = entries[next(entries.length)]!;
+        const w = want.get(e.id)!;
+        const op = next(6);
+        if (op === 0) {
+          const n = 1 + next(30);
+          await storage.faq.addViews(new Map([[e.id, n]]));
+          w.viewCount += n;
+        } else if (op === 1) {
+          const voter = `voter-${next(4)}`;
+          const yes = next(2) === 0;
+          await storage.faq.recordHelpful(e.id, voter, yes, T0 + step);
+          // Recount from the votes the test cast: one per voter, the last one counts.
+          votes.set(`${e.id}/${voter}`, yes);
+          w.helpfulYes = [...votes].filter(([k, v]) => k.startsWith(`${e.id}/`) && v).length;
+        } else if (op === 2) {
+          await storage.faq.addSearchClick(e.id);
+          w.searchClicks += 1;
+        } else if (op === 3 && e.source !== null) {
+          const dup = await f.ask();
+          await storage.moderation.close({ questionId: dup, actorId: f.dave.id, reason: 'duplicate', duplicateOf: e.source, note: '', now: T0 + step });
+          closed.push({ dup, original: e.source });
+          for (const x of entries) if (x.source === e.source) want.get(x.id)!.duplicateCount += 1;
+        } else if (op === 4 && closed.length > 0) {
+          const { dup, original } = closed.splice(next(closed.length), 1)[0]!;
+          await storage.moderation.reopen(dup, f.dave.id, 'not the same', T0 + step);
+          for (const x of entries) if (x.source === original) want.get(x.id)!.duplicateCount -= 1;
+        } else if (op === 5) {
+          const entry = await storage.faq.findEntry(e.id);
+          await storage.faq.setPinned(e.id, !entry!.pinned);
+        }
+        await check(`step ${step} (operation ${op})`);
+      }
+    });
   });
 }

@@ -120,6 +120,10 @@ export function runModerationContract(name: string, makeStorage: () => Promise<S
       expect(await storage.posts.findPost(a)).toBeNull();
       expect((await storage.moderation.findPostAny(a))!.deletedAt).toBe(T0 + 1);
       expect((await storage.moderation.deletedAnswers(q)).map((x) => x.id)).toEqual([a]);
+      // Only the given author's (what a member may see of a thread's deleted answers).
+      expect((await storage.moderation.deletedAnswers(q, f.bob.id)).map((x) => x.id)).toEqual([a]);
+      expect(await storage.moderation.deletedAnswers(q, f.carol.id)).toEqual([]);
+      expect(await storage.moderation.deletedAnswers(q, 'bogus')).toEqual([]);
       expect((await storage.moderation.states([a])).get(a)).toMatchObject({ deletedBy: f.dave.id, deleteReason: 'spam', hiddenAt: null });
       await expect(storage.moderation.softDelete(a, f.dave.id, 'spam', T0 + 2)).rejects.toBeInstanceOf(ConflictError);
       // The recompute script agrees with the write path: deleted posts' votes do not count.

@@ -125,6 +125,20 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
         expect(await storage.users.findManyByIds(MALFORMED_IDS)).toEqual([]);
       });
 
+      it('authorsByIds gives what pages show of each author, and never their e-mail or password hash', async () => {
+        const a = await storage.users.create(newUser());
+        const b = await storage.users.create(newUser());
+        const found = await storage.users.authorsByIds([b.id, ...MALFORMED_IDS, a.id, b.id, '999999999']);
+        const full = new Map((await storage.users.findManyByIds([a.id, b.id])).map((u) => [u.id, u]));
+        expect(found.map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
+        for (const author of found) {
+          const user = full.get(author.id)!;
+          expect(author).toEqual({ id: user.id, username: user.username, displayName: user.displayName, reputation: user.reputation });
+        }
+        expect(await storage.users.authorsByIds([])).toEqual([]);
+        expect(await storage.users.authorsByIds(MALFORMED_IDS)).toEqual([]);
+      });
+
       it('updatePasswordAndRevokeSessions replaces the hash and removes every session of that user only', async () => {
         const alice = await storage.users.create(newUser());
         const bob = await storage.users.create(newUser());
@@ -369,6 +383,12 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
         expect(list[1]!.membership.role).toBe('moderator');
         expect(list[1]!.community).toEqual(await storage.communities.findById(zeta.id));
         expect(await storage.memberships.listForUser('not-an-id')).toEqual([]);
+        // Only the roles above member, for the moderation menu.
+        const staff = await storage.memberships.listForUser(u.id, { staffOnly: true });
+        expect(staff.map((m) => [m.community.slug, m.membership.role])).toEqual([['zeta', 'moderator']]);
+        const plain = await storage.users.create(newUser());
+        await storage.memberships.upsert(alpha.id, plain.id, 'member');
+        expect(await storage.memberships.listForUser(plain.id, { staffOnly: true })).toEqual([]);
       });
 
       it('listStaff returns moderators and staff but not plain members, with their users', async () => {

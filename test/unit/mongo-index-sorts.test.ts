@@ -42,6 +42,7 @@ const SORTING_QUERIES: Record<string, { model: keyof Models; specs: () => FindSp
   },
   entryEventsQuery: { model: 'faqEntryEvents', specs: () => [faq.entryEventsQuery(1)] },
   lastPinQuery: { model: 'faqEntries', specs: () => [faq.lastPinQuery(1)] },
+  topEntriesQuery: { model: 'faqEntries', specs: () => [faq.topEntriesQuery(1, 10)] },
   lastSiblingQuery: { model: 'faqCategories', specs: () => [faq.lastSiblingQuery(1, null), faq.lastSiblingQuery(1, 2)] },
   neighbourQuery: {
     model: 'faqCategories',
@@ -75,7 +76,7 @@ const SORTING_QUERIES: Record<string, { model: keyof Models; specs: () => FindSp
  * Aggregations that sort on a value computed per document (a score from a $lookup, a group
  * count): no index can hold it. Each is bounded by a $match on an indexed prefix first.
  */
-const COMPUTED_SORTS = new Set(['candidatePipeline', 'topEntriesPipeline', 'searchReportPipeline']);
+const COMPUTED_SORTS = new Set(['candidatePipeline', 'searchReportPipeline']);
 
 /** A filter value that pins the field to one value (an $in is expanded into one scan per value and merged). */
 function pinned(value: unknown): boolean {

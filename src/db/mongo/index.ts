@@ -21,6 +21,7 @@ import { MongoSearchDocumentRepository } from './repositories/search-document-re
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { MongoImportRepository } from './repositories/import-repository.js';
 import { backfillUsernameSkeletons } from './backfill-username-skeletons.js';
+import { backfillFaqRank } from './backfill-faq-rank.js';
 import { MongoModerationRepository } from './repositories/moderation-repository.js';
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
 import { MongoInboundRepository } from './repositories/inbound-repository.js';
@@ -83,6 +84,7 @@ export async function createMongoStorage(uri: string, options: MongoStorageOptio
     const models = createModels(connection);
     await ensureCollectionsAndIndexes(models);
     await backfillUsernameSkeletons(models.users);
+    await backfillFaqRank(models.faqEntries, models.posts);
     return mongoStorageFromConnection(connection, models);
   } catch (err) {
     await connection.close().catch(() => {});

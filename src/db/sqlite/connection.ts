@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
+import { installStatementCache } from './statement-cache.js';
 
 export type Db = Database.Database;
 
 /**
  * Opens the database file (creating its folder), sets the pragmas that make SQLite a good
  * server store (WAL so readers never wait for the writer, a busy timeout instead of
- * immediate SQLITE_BUSY, foreign keys on), then applies pending migrations.
+ * immediate SQLITE_BUSY, foreign keys on), applies pending migrations, and caches compiled
+ * statements per connection (statement-cache.ts).
  */
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -18,6 +20,7 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db);
+  installStatementCache(db);
   return db;
 }
 

@@ -120,8 +120,14 @@ const mapCandidate = (r: CandidateSqlRow): FaqCandidateRow => ({
   dismissal: r.dismissed_score === null ? null : { scoreAtDismissal: r.dismissed_score, reason: r.dismissed_reason ?? '' },
 });
 
-/** Entries carry their source question's duplicate count for ranking. */
-const ENTRY_SELECT = `SELECT e.*, q.duplicate_count AS duplicate_count FROM faq_entries e LEFT JOIN posts q ON q.id = e.source_question_id`;
+/** Entries carry their source question's duplicate count for ranking (kept on the entry by migration 018's triggers). */
+const ENTRY_SELECT = `SELECT e.*, e.source_duplicates AS duplicate_count FROM faq_entries e`;
+
+/** A community's published entries in display order (community id, limit). Exported for the query-plan test. */
+export const TOP_ENTRIES_SQL = `${ENTRY_SELECT} INDEXED BY faq_entries_rank
+  WHERE e.community_id = ? AND e.status = 'published'
+  ORDER BY e.pinned DESC, e.pin_order, e.ask_frequency DESC, e.created_at DESC, e.id DESC
+  LIMIT ?`;
 
 const CANDIDATE_SELECT = `
   SELECT a.id AS answer_id, q.id AS question_id, a.community_id, q.title AS question_title, a.body_text, a.body_md,
@@ -371,25 +377,13 @@ export class SqliteFaqRepository implements FaqRepository {
   async topEntries(communityId: string, limit: number): Promise<{ entries: FaqEntry[]; total: number }> {
     const c = toRowId(communityId);
     if (c === null) return { entries: [], total: 0 };
-    // The same order as compareEntries in faq-rules (kept in step by the contract suite).
-    // Ids first: sorting narrow rows, then reading only the winners' bodies.
-    const ids = this.db
-      .prepare<[number, number], { id: number }>(
-        `SELECT e.id FROM faq_entries e LEFT JOIN posts q ON q.id = e.source_question_id
-         WHERE e.community_id = ? AND e.status = 'published'
-         ORDER BY e.pinned DESC, CASE WHEN e.pinned = 1 THEN e.pin_position ELSE 0 END,
-           e.view_count + 5 * e.helpful_yes + 20 * coalesce(q.duplicate_count, 0) + 3 * e.search_clicks DESC, e.created_at DESC, e.id DESC
-         LIMIT ?`,
-      )
+    // The same order as compareEntries in faq-rules (kept in step by the contract suite). The
+    // faq_entries_rank index yields entries in exactly this order (migration 018), so SQLite
+    // reads the first `limit` rows and sorts nothing.
+    const entries = this.db
+      .prepare<[number, number], EntryRow>(TOP_ENTRIES_SQL)
       .all(c, Math.max(0, Math.floor(limit)))
-      .map((r) => r.id);
-    const rows = new Map(
-      this.db
-        .prepare<[string], EntryRow>(`${ENTRY_SELECT} WHERE e.id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(ids))
-        .map((r) => [r.id, r]),
-    );
-    const entries = ids.map((id) => mapEntry(rows.get(id)!));
+      .map(mapEntry);
     const total = this.db.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM faq_entries WHERE community_id = ? AND status = 'published'`).get(c)!.n;
     return { entries, total };
   }

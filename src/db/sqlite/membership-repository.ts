@@ -57,7 +57,7 @@ export class SqliteMembershipRepository implements MembershipRepository {
     return row ? mapMembership(row) : null;
   }
 
-  async listForUser(userId: string): Promise<Array<{ membership: Membership; community: Community }>> {
+  async listForUser(userId: string, options: { staffOnly?: boolean } = {}): Promise<Array<{ membership: Membership; community: Community }>> {
     const u = toRowId(userId);
     if (u === null) return [];
     const rows = this.db
@@ -67,7 +67,7 @@ export class SqliteMembershipRepository implements MembershipRepository {
            'default_locale', c.default_locale, 'member_count', c.member_count, 'question_count', c.question_count,
            'promotion_threshold', c.promotion_threshold, 'created_at', c.created_at, 'updated_at', c.updated_at) AS c_json
          FROM memberships m JOIN communities c ON c.id = m.community_id
-         WHERE m.user_id = ? ORDER BY c.name COLLATE NOCASE`,
+         WHERE m.user_id = ?${options.staffOnly ? " AND m.role != 'member'" : ''} ORDER BY c.name COLLATE NOCASE`,
       )
       .all(u);
     return rows.map((row) => ({ membership: mapMembership(row), community: mapCommunity(JSON.parse(row.c_json) as CommunityRow) }));

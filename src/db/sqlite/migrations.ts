@@ -13,6 +13,7 @@ import * as m013 from './migrations/013-imports.js';
 import * as m015 from './migrations/015-moderation.js';
 import * as m016 from './migrations/016-mail-notifications.js';
 import * as m017 from './migrations/017-support.js';
+import * as m018 from './migrations/018-faq-rank.js';
 import * as m019 from './migrations/019-search-browser.js';
 import * as m020 from './migrations/020-inbound-held.js';
 import * as m021 from './migrations/021-digests-newsletters.js';
@@ -44,6 +45,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 15, ...m015 },
   { version: 16, ...m016 },
   { version: 17, ...m017 },
+  { version: 18, ...m018 },
   { version: 19, ...m019 },
   { version: 20, ...m020 },
   { version: 21, ...m021 },

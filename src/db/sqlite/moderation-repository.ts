@@ -215,9 +215,17 @@ export class SqliteModerationRepository implements ModerationRepository {
     return row ? mapPost(row) : null;
   }
 
-  async deletedAnswers(questionId: string): Promise<Answer[]> {
+  async deletedAnswers(questionId: string, authorId?: string): Promise<Answer[]> {
     const rowId = toRowId(questionId);
     if (rowId === null) return [];
+    if (authorId !== undefined) {
+      const a = toRowId(authorId);
+      if (a === null) return [];
+      return this.db
+        .prepare<[number, number], PostRow>("SELECT * FROM posts WHERE question_id = ? AND author_id = ? AND type = 'answer' AND deleted_at IS NOT NULL ORDER BY created_at, id")
+        .all(rowId, a)
+        .map((r) => mapPost(r) as Answer);
+    }
     return this.db
       .prepare<[number], PostRow>("SELECT * FROM posts WHERE question_id = ? AND type = 'answer' AND deleted_at IS NOT NULL ORDER BY created_at, id")
       .all(rowId)

@@ -1,5 +1,5 @@
 import type { NewUser, UserRepository } from '../ports.js';
-import type { User } from '../../domain/types.js';
+import type { AuthorProfile, User } from '../../domain/types.js';
 import { type Db, toRowId } from './connection.js';
 import { ConflictError } from '../../domain/errors.js';
 import { usernameSkeleton } from '../../domain/username-skeleton.js';
@@ -87,6 +87,17 @@ export class SqliteUserRepository implements UserRepository {
   async findByEmail(email: string): Promise<User | null> {
     const row = this.byEmail.get(email);
     return row ? mapUser(row) : null;
+  }
+
+  async authorsByIds(ids: string[]): Promise<AuthorProfile[]> {
+    const rowIds = [...new Set(ids.map(toRowId).filter((x): x is number => x !== null))];
+    if (rowIds.length === 0) return [];
+    return this.db
+      .prepare<[string], { id: number; username: string; display_name: string; reputation: number }>(
+        'SELECT id, username, display_name, reputation FROM users WHERE id IN (SELECT value FROM json_each(?))',
+      )
+      .all(JSON.stringify(rowIds))
+      .map((r) => ({ id: String(r.id), username: r.username, displayName: r.display_name, reputation: r.reputation }));
   }
 
   async findManyByIds(ids: string[]): Promise<User[]> {

@@ -43,7 +43,8 @@ export class ModerationNavService {
   }
 
   async nav(user: User): Promise<ModerationNav | null> {
-    const mine = (await this.memberships.listForUser(user.id)).filter((m) => m.membership.role !== 'member');
+    // Read on every page a member sees: only the memberships the menu is about.
+    const mine = await this.memberships.listForUser(user.id, { staffOnly: true });
     if (!user.isAdmin && mine.length === 0) return null;
     const flags = await this.repo.openFlagCounts();
     const looked: Array<{ community: Community; canAct: boolean }> = mine.map((m) => ({ community: m.community, canAct: m.membership.role === 'moderator' || user.isAdmin }));

@@ -489,8 +489,8 @@ export class ModerationService {
   async deletedAnswersFor(viewer: User | null, question: Question): Promise<Array<{ answer: Answer; state: PostModeration | null }>> {
     if (!viewer) return [];
     const access = await this.access(viewer, question.communityId);
-    const all = await this.repo.deletedAnswers(question.id);
-    const visible = all.filter((a) => access.moderator || a.authorId === viewer.id);
+    // A member sees only their own: read only those (not every deleted body of the thread).
+    const visible = await this.repo.deletedAnswers(question.id, access.moderator ? undefined : viewer.id);
     const states = await this.repo.states(visible.map((a) => a.id));
     return visible.map((answer) => ({ answer, state: states.get(answer.id) ?? null }));
   }

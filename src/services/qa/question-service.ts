@@ -1,7 +1,7 @@
 import type { CommentRepository, MembershipRepository, PostRepository, TagRepository, UserRepository, VoteRepository, VoteResult } from '../../db/ports.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../../domain/qa-types.js';
-import type { Community, Membership, User } from '../../domain/types.js';
+import type { AuthorProfile, Community, Membership, User } from '../../domain/types.js';
 import { canPostIn, isModerator } from '../../domain/permissions.js';
 import { checkBody, checkComment, checkReason, checkTags, checkTitle, normaliseTags } from '../../domain/qa-rules.js';
 import { slugify } from '../../domain/slug.js';
@@ -43,7 +43,7 @@ export interface QuestionPage {
   page: number;
   pageCount: number;
   comments: Map<string, Comment[]>;
-  authors: Map<string, User>;
+  authors: Map<string, AuthorProfile>;
   myVotes: Map<string, VoteValue>;
   membership: Membership | null;
   canModerate: boolean;
@@ -54,7 +54,7 @@ export interface QuestionPage {
 export interface QuestionList {
   community: Community;
   questions: Question[];
-  authors: Map<string, User>;
+  authors: Map<string, AuthorProfile>;
   hasMore: boolean;
   page: number;
   sort: QuestionSort;
@@ -217,7 +217,7 @@ export class QuestionService implements RecentActivitySource {
     return { post: saved, question, community };
   }
 
-  async revisions(postId: string): Promise<{ post: Post; question: Question; community: Community; revisions: Revision[]; authors: Map<string, User> }> {
+  async revisions(postId: string): Promise<{ post: Post; question: Question; community: Community; revisions: Revision[]; authors: Map<string, AuthorProfile> }> {
     const post = await this.requirePost(postId);
     const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
     const revisions = await this.posts.listRevisions(post.id);
@@ -402,8 +402,9 @@ export class QuestionService implements RecentActivitySource {
     return c;
   }
 
-  private async authorsOf(ids: string[]): Promise<Map<string, User>> {
-    const users = await this.users.findManyByIds([...new Set(ids)]);
+  /** Only what pages show of the authors: no e-mail addresses or password hashes are read for a page. */
+  private async authorsOf(ids: string[]): Promise<Map<string, AuthorProfile>> {
+    const users = await this.users.authorsByIds([...new Set(ids)]);
     return new Map(users.map((u) => [u.id, u]));
   }
 }

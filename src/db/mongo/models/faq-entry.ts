@@ -25,6 +25,14 @@ export interface FaqEntryDoc {
   helpfulYes: number;
   helpfulNo: number;
   searchClicks: number;
+  /**
+   * The source question's duplicate count and the entry's ask frequency (askFrequency in
+   * faq-rules), kept on the entry by every write that changes an input so the FAQ home reads
+   * its top entries by the faq_entries_rank index. Entries from before these fields get them
+   * at startup (backfill-faq-rank.ts).
+   */
+  sourceDuplicates: number;
+  askFrequency: number;
   needsReview: boolean;
   reviewReason: FaqReviewReason | null;
   revisionCount: number;
@@ -55,6 +63,8 @@ export const faqEntrySchema = new Schema<FaqEntryDoc>(
     helpfulYes: countField,
     helpfulNo: countField,
     searchClicks: countField,
+    sourceDuplicates: countField,
+    askFrequency: countField,
     needsReview: { type: Boolean, default: false },
     reviewReason: { type: String, enum: ['source_edited', 'overtaken', null], default: null },
     revisionCount: { ...countField, default: 1 },
@@ -70,6 +80,12 @@ export const faqEntrySchema = new Schema<FaqEntryDoc>(
 // index serves the published, archived and all-status lists alike.
 faqEntrySchema.index({ categoryId: 1, _id: 1 }, { name: 'faq_entries_category_id' });
 faqEntrySchema.index({ communityId: 1, _id: 1 }, { name: 'faq_entries_community_id' });
+// The FAQ home: a community's published entries in display order (pinned by pin position, which
+// is 0 for unpinned entries, then ask frequency, then newest), so the top ten are read, not sorted.
+faqEntrySchema.index(
+  { communityId: 1, status: 1, pinned: -1, pinPosition: 1, askFrequency: -1, createdAt: -1, _id: -1 },
+  { name: 'faq_entries_rank' },
+);
 // The last pin position of a community (a new pin goes after it).
 faqEntrySchema.index({ communityId: 1, pinned: 1, pinPosition: 1 }, { name: 'faq_entries_pins' });
 // One FAQ entry per source answer. Partial, because entries written from scratch have no

@@ -29,6 +29,8 @@ export const userByUsernameQuery = (username: string): FindSpec => ({ filter: { 
 export const userBySkeletonQuery = (username: string): FindSpec => ({ filter: { usernameSkeleton: usernameSkeleton(text(username)) } });
 export const userByEmailQuery = (email: string): FindSpec => ({ filter: { emailKey: foldKey(text(email)) } });
 export const usersByIdsQuery = (ids: number[]): FindSpec => ({ filter: { _id: { $in: ids } }, sort: { _id: 1 } });
+/** Only what pages show of an author (no e-mail, no password hash). */
+export const authorsByIdsQuery = (ids: number[]): FindSpec => ({ ...usersByIdsQuery(ids), projection: { _id: 1, username: 1, displayName: 1, reputation: 1 } });
 
 export const setPasswordQuery = (userId: number, passwordHash: string): UpdateSpec => ({
   filter: { _id: userId },
@@ -121,7 +123,8 @@ export function upsertMembershipQuery(communityId: number, userId: number, role:
   };
 }
 
-export const membershipsOfUserQuery = (userId: number): FindSpec => ({ filter: { userId } });
+/** staffOnly: only roles above member (the moderation menu). */
+export const membershipsOfUserQuery = (userId: number, staffOnly = false): FindSpec => ({ filter: staffOnly ? { userId, role: { $ne: 'member' } } : { userId } });
 export const staffOfCommunityQuery = (communityId: number): FindSpec => ({ filter: { communityId, role: { $in: ['staff', 'moderator'] } } });
 
 /* ---------- rate limits ---------- */

@@ -1,7 +1,9 @@
 import type { FaqAutoPublish, FaqEntryEdit, NewFaqEntry } from '../../ports.js';
 import type { FaqDismissal, FaqReviewReason } from '../../../domain/faq-types.js';
 import type { FaqCategoryDoc, FaqEntryDoc, FaqEntryRevisionDoc } from '../models/index.js';
+import { ASK_FREQUENCY_WEIGHTS as W } from '../../../domain/faq-rules.js';
 import { count, text, type FindSpec, type Pipeline, type UpdateSpec } from './spec.js';
+import type { BulkUpdateOne } from './qa.js';
 
 /* ---------- categories ---------- */
 
@@ -74,6 +76,7 @@ export function newFaqEntryDoc(
   id: number,
   ids: { communityId: number; categoryId: number; createdBy: number; sourceQuestionId: number | null; sourceAnswerId: number | null },
   input: Pick<NewFaqEntry, 'title' | 'slug' | 'bodyMd' | 'bodyHtml' | 'bodyText' | 'now'>,
+  sourceDuplicates = 0,
 ): FaqEntryDoc {
   return {
     _id: id,
@@ -93,6 +96,8 @@ export function newFaqEntryDoc(
     helpfulYes: 0,
     helpfulNo: 0,
     searchClicks: 0,
+    sourceDuplicates,
+    askFrequency: W.duplicates * sourceDuplicates,
     needsReview: false,
     reviewReason: null,
     revisionCount: 1,
@@ -146,29 +151,29 @@ export function entriesQuery(communityId: number, options: { categoryId?: number
 
 /**
  * The FAQ home's top entries, in the order of compareEntries (faq-rules): pinned by pin
- * position, then asked frequency (which needs the source question's duplicate count, hence
- * the lookup), then newest. Matched on the faq_entries_community_id index.
+ * position (0 when unpinned), then ask frequency as stored on the entry, then newest. The
+ * faq_entries_rank index yields exactly this order.
  */
-export function topEntriesPipeline(communityId: number, limit: number): Pipeline {
-  return [
-    { $match: { communityId, status: 'published' } },
-    { $lookup: { from: 'posts', localField: 'sourceQuestionId', foreignField: '_id', pipeline: [{ $project: { _id: 0, duplicateCount: 1 } }], as: 'source' } },
-    {
-      $addFields: {
-        duplicateCount: { $ifNull: [{ $first: '$source.duplicateCount' }, 0] },
-        pinOrder: { $cond: ['$pinned', '$pinPosition', 0] },
-      },
-    },
-    {
-      $addFields: {
-        frequency: { $add: ['$viewCount', { $multiply: [5, '$helpfulYes'] }, { $multiply: [20, '$duplicateCount'] }, { $multiply: [3, '$searchClicks'] }] },
-      },
-    },
-    { $sort: { pinned: -1, pinOrder: 1, frequency: -1, createdAt: -1, _id: -1 } },
-    { $limit: Math.max(0, Math.floor(limit)) },
-    { $project: { source: 0, pinOrder: 0, frequency: 0 } },
-  ];
+export const topEntriesQuery = (communityId: number, limit: number): FindSpec => ({
+  filter: { communityId, status: 'published' },
+  sort: { pinned: -1, pinPosition: 1, askFrequency: -1, createdAt: -1, _id: -1 },
+  limit: Math.max(0, Math.floor(limit)),
+});
+
+/** Views counted in memory and flushed in batches; each also counts towards the ask frequency. */
+export function addEntryViewsOps(counts: Iterable<[number, number]>): BulkUpdateOne[] {
+  const ops: BulkUpdateOne[] = [];
+  for (const [id, n] of counts) {
+    if (Number.isSafeInteger(n) && n > 0) ops.push({ updateOne: { filter: { _id: id }, update: { $inc: { viewCount: n, askFrequency: W.views * n } } } });
+  }
+  return ops;
 }
+
+/** A duplicate closed into (delta 1) or reopened out of (-1) a question counts on every entry sourced from it. */
+export const sourceDuplicatesChangeQuery = (questionId: number, delta: 1 | -1): UpdateSpec => ({
+  filter: { sourceQuestionId: questionId },
+  update: { $inc: { sourceDuplicates: delta, askFrequency: W.duplicates * delta } },
+});
 
 export const publishedEntryCountQuery = (communityId: number): FindSpec => ({ filter: { communityId, status: 'published' } });
 
@@ -213,7 +218,7 @@ export const setPinnedQuery = (id: number, pinned: boolean, pinPosition: number)
 });
 
 export const setStatusQuery = (id: number, status: 'published' | 'archived'): UpdateSpec => ({ filter: { _id: id }, update: { $set: { status } } });
-export const addSearchClickQuery = (id: number): UpdateSpec => ({ filter: { _id: id }, update: { $inc: { searchClicks: 1 } } });
+export const addSearchClickQuery = (id: number): UpdateSpec => ({ filter: { _id: id }, update: { $inc: { searchClicks: 1, askFrequency: W.searchClicks } } });
 
 /* ---------- search outbox: which entries a change touches ---------- */
 
@@ -245,7 +250,7 @@ export const upsertHelpfulVoteQuery = (entryId: number, voterKey: string, helpfu
 
 export const helpfulCountsQuery = (entryId: number, change: { helpfulYes: number; helpfulNo: number }): UpdateSpec => ({
   filter: { _id: entryId },
-  update: { $inc: change },
+  update: { $inc: { ...change, askFrequency: W.helpfulYes * change.helpfulYes } },
   options: { returnDocument: 'after', projection: { helpfulYes: 1, helpfulNo: 1 } },
 });
 

@@ -37,7 +37,8 @@ import {
   nextPosition,
   overtakenEntryIds,
   publishedEntryCountQuery,
-  topEntriesPipeline,
+  topEntriesQuery,
+  addEntryViewsOps,
   relatedEntriesQuery,
   entryIdsInCommunityQuery,
   relatedLinkQueries,
@@ -54,7 +55,6 @@ import {
   upsertHelpfulVoteQuery,
   validRelatedIds,
 } from '../queries/faq.js';
-import { addViewsOps } from '../queries/qa.js';
 import { aggregate, bulk, countDocuments, deleteOne, findMany, findOne, findOneAndUpdate, insert, updateMany, updateOne, type MongoContext } from './context.js';
 
 /** A duplicate slug among siblings is a conflict the moderator can fix; any other duplicate is a bug. */
@@ -264,7 +264,9 @@ export class MongoFaqRepository implements FaqRepository {
       return await this.ctx.tx(async (session) => {
         const category = await findOne<FaqCategoryDoc>(this.ctx.models.faqCategories, { filter: { _id: ids.categoryId }, projection: { _id: 1 } }, session);
         if (!category) throw new NotFoundError('faq.notFound');
-        await insert(this.ctx.models.faqEntries, [newFaqEntryDoc(entryId, ids, input)], session);
+        // The source question's duplicates start the entry's ask frequency (ranking reads it from the entry).
+        const source = ids.sourceQuestionId === null ? null : await findOne<PostDoc>(this.ctx.models.posts, { filter: { _id: ids.sourceQuestionId }, projection: { duplicateCount: 1 } }, session);
+        await insert(this.ctx.models.faqEntries, [newFaqEntryDoc(entryId, ids, input, source?.duplicateCount ?? 0)], session);
         await insert(this.ctx.models.faqEntryRevisions, [newFaqRevisionDoc(revisionId, entryId, 1, ids.createdBy, ids.categoryId, { ...input, reason: '' })], session);
         await this.setRelated(entryId, input.relatedIds, session);
         await this.ctx.enqueueSearch([searchDocIdOf('faq', entryId)], session);
@@ -324,10 +326,10 @@ export class MongoFaqRepository implements FaqRepository {
     const c = parseId(communityId);
     if (c === null) return { entries: [], total: 0 };
     const [docs, total] = await Promise.all([
-      aggregate<FaqEntryDoc & { duplicateCount: number }>(this.ctx.models.faqEntries, topEntriesPipeline(c, limit)),
+      findMany<FaqEntryDoc>(this.ctx.models.faqEntries, topEntriesQuery(c, limit)),
       countDocuments(this.ctx.models.faqEntries, publishedEntryCountQuery(c)),
     ]);
-    return { entries: docs.map(({ duplicateCount, ...doc }) => mapFaqEntry(doc as FaqEntryDoc, duplicateCount ?? 0)), total };
+    return { entries: docs.map((doc) => mapFaqEntry(doc, doc.sourceDuplicates ?? 0)), total };
   }
 
   async relatedEntries(entryId: string): Promise<FaqEntry[]> {
@@ -402,7 +404,7 @@ export class MongoFaqRepository implements FaqRepository {
       const p = parseId(id);
       if (p !== null) parsed.push([p, n]);
     }
-    await bulk(this.ctx.models.faqEntries, addViewsOps(parsed));
+    await bulk(this.ctx.models.faqEntries, addEntryViewsOps(parsed));
   }
 
   async addSearchClick(entryId: string): Promise<void> {

@@ -51,10 +51,10 @@ export class MongoMembershipRepository implements MembershipRepository {
     return doc ? mapMembership(doc) : null;
   }
 
-  async listForUser(userId: string): Promise<Array<{ membership: Membership; community: Community }>> {
+  async listForUser(userId: string, options: { staffOnly?: boolean } = {}): Promise<Array<{ membership: Membership; community: Community }>> {
     const u = parseId(userId);
     if (u === null) return [];
-    const memberships = await findMany<MembershipDoc>(this.ctx.models.memberships, membershipsOfUserQuery(u));
+    const memberships = await findMany<MembershipDoc>(this.ctx.models.memberships, membershipsOfUserQuery(u, options.staffOnly === true));
     if (memberships.length === 0) return [];
     const communities = await findMany<CommunityDoc>(this.ctx.models.communities, communitiesByIdsQuery(memberships.map((m) => m.communityId)));
     const byId = new Map(communities.map((c) => [c._id, mapCommunity(c)]));

@@ -29,6 +29,7 @@ import { mapPost } from '../mappers.js';
 import type { AuditLogDoc, FlagDoc, PostDoc, PostStateDoc, SuspensionDoc, VoteDoc } from '../models/index.js';
 import { isDuplicateKeyError } from '../connection.js';
 import type { MongoContext } from './context.js';
+import { sourceDuplicatesChangeQuery } from '../queries/faq.js';
 
 const EMPTY_STATE: Omit<PostStateDoc, '_id'> = {
   closedAt: null,
@@ -174,10 +175,13 @@ export class MongoModerationRepository implements ModerationRepository {
     return doc ? mapPost(doc) : null;
   }
 
-  async deletedAnswers(questionId: string): Promise<Answer[]> {
+  async deletedAnswers(questionId: string, authorId?: string): Promise<Answer[]> {
     const q = parseId(questionId);
     if (q === null) return [];
-    const docs = await this.m.posts.find({ questionId: q, type: 'answer', deletedAt: { $ne: null } }).sort({ createdAt: 1, _id: 1 }).lean<PostDoc[]>().exec();
+    const a = authorId === undefined ? undefined : parseId(authorId);
+    if (a === null) return [];
+    const filter = { questionId: q, type: 'answer', deletedAt: { $ne: null }, ...(a === undefined ? {} : { authorId: a }) };
+    const docs = await this.m.posts.find(filter).sort({ createdAt: 1, _id: 1 }).lean<PostDoc[]>().exec();
     return docs.map((d) => mapPost(d) as Answer);
   }
 
@@ -194,6 +198,12 @@ export class MongoModerationRepository implements ModerationRepository {
     return out;
   }
 
+  /** The FAQ entries sourced from the question keep its duplicate count (their ranking input) in the same transaction. */
+  private async countOnFaqEntries(questionId: number, delta: 1 | -1, session: ClientSession): Promise<void> {
+    const q = sourceDuplicatesChangeQuery(questionId, delta);
+    await this.m.faqEntries.updateMany(q.filter, q.update, { session }).exec();
+  }
+
   private async closeNow(q: PostDoc, input: CloseInput | SystemCloseInput, via: 'moderator' | 'votes' | 'import', session: ClientSession, auditId: number): Promise<void> {
     const state = await this.state(q._id, session);
     if (state.closedAt !== null) throw new ConflictError('mod.alreadyClosed');
@@ -203,6 +213,7 @@ export class MongoModerationRepository implements ModerationRepository {
       if (original._id === q._id) throw new ConflictError('mod.duplicateOfItself');
       duplicateOf = original._id;
       await this.m.posts.updateOne({ _id: original._id }, { $inc: { duplicateCount: 1 } }, { session }).exec();
+      await this.countOnFaqEntries(original._id, 1, session);
     }
     await this.setState(q._id, { closedAt: input.now, closedBy: input.actorId === null ? null : parseId(input.actorId), closeReason: input.reason, closeNote: input.note, duplicateOf }, session);
     await this.m.closeVotes.deleteMany({ questionId: q._id, kind: 'close' }, { session }).exec();
@@ -225,7 +236,10 @@ export class MongoModerationRepository implements ModerationRepository {
   private async reopenNow(q: PostDoc, actorId: string, reason: string, now: number, via: 'moderator' | 'votes', session: ClientSession, auditId: number): Promise<void> {
     const state = await this.state(q._id, session);
     if (state.closedAt === null) throw new ConflictError('mod.notClosed');
-    if (state.duplicateOf !== null) await this.m.posts.updateOne({ _id: state.duplicateOf, duplicateCount: { $gt: 0 } }, { $inc: { duplicateCount: -1 } }, { session }).exec();
+    if (state.duplicateOf !== null) {
+      const res = await this.m.posts.updateOne({ _id: state.duplicateOf, duplicateCount: { $gt: 0 } }, { $inc: { duplicateCount: -1 } }, { session }).exec();
+      if (res.modifiedCount > 0) await this.countOnFaqEntries(state.duplicateOf, -1, session);
+    }
     await this.setState(q._id, { closedAt: null, closedBy: null, closeReason: null, closeNote: '', duplicateOf: null }, session);
     await this.m.closeVotes.deleteMany({ questionId: q._id, kind: 'reopen' }, { session }).exec();
     await this.audit(

@@ -1,11 +1,11 @@
 import type { NewUser, UserRepository } from '../../ports.js';
-import type { User } from '../../../domain/types.js';
+import type { AuthorProfile, User } from '../../../domain/types.js';
 import { ConflictError } from '../../../domain/errors.js';
-import { parseId, parseIds, SEQUENCES } from '../ids.js';
+import { idString, parseId, parseIds, SEQUENCES } from '../ids.js';
 import { duplicateKeyFields, isDuplicateKeyError } from '../connection.js';
 import { mapUser } from '../mappers.js';
 import type { UserDoc } from '../models/index.js';
-import { newUserDoc, sessionsOfUserQuery, setAdminQuery, setPasswordQuery, userByEmailQuery, userBySkeletonQuery, userByUsernameQuery, usersByIdsQuery } from '../queries/accounts.js';
+import { newUserDoc, sessionsOfUserQuery, setAdminQuery, setPasswordQuery, userByEmailQuery, userBySkeletonQuery, userByUsernameQuery, usersByIdsQuery, authorsByIdsQuery } from '../queries/accounts.js';
 import { countDocuments, deleteMany, findMany, findOne, insert, updateOne, type MongoContext } from './context.js';
 
 export class MongoUserRepository implements UserRepository {
@@ -45,6 +45,17 @@ export class MongoUserRepository implements UserRepository {
   async findByEmail(email: string): Promise<User | null> {
     const doc = await findOne<UserDoc>(this.ctx.models.users, userByEmailQuery(email));
     return doc ? mapUser(doc) : null;
+  }
+
+  async authorsByIds(ids: string[]): Promise<AuthorProfile[]> {
+    const n = parseIds(ids);
+    if (n.length === 0) return [];
+    return (await findMany<UserDoc>(this.ctx.models.users, authorsByIdsQuery(n))).map((d) => ({
+      id: idString(d._id),
+      username: d.username,
+      displayName: d.displayName,
+      reputation: d.reputation ?? 0,
+    }));
   }
 
   async findManyByIds(ids: string[]): Promise<User[]> {
