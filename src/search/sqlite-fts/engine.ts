@@ -230,6 +230,14 @@ export class SqliteFtsEngine implements SearchEngine {
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
+    // The typo and prefix vocabulary loads in the background from startup, a page per
+    // event-loop turn; a failure here is retried by the first search.
+    this.state.ready().catch(() => undefined);
+  }
+
+  /** Resolves when the vocabulary is loaded (searches wait for it themselves). */
+  ready(): Promise<void> {
+    return this.state.ready();
   }
 
   plan(q: string, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
@@ -309,6 +317,7 @@ export class SqliteFtsEngine implements SearchEngine {
     // Popular searches repeat; a result stays valid until the index changes.
     const key = JSON.stringify([query.q, query.filters, query.sort, query.page, query.hitsPerPage, query.facets ?? [], query.distinct ?? false, query.explain ?? false]);
     const synonyms = await this.synonyms.current();
+    await this.state.ready();
     const version = `${this.state.version()}|${synonyms.version}`;
     const cached = this.cache.get(key);
     if (cached && cached.version === version) {
