@@ -36,6 +36,7 @@ import { ModerationNotifications } from './notifications/moderation-notifier.js'
 import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
 import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
+import { BufferedSearchLog } from './search/buffered-search-log.js';
 
 export interface Services {
   sessions: SessionService;
@@ -49,6 +50,8 @@ export interface Services {
   faqViewCounter: ViewCounter;
   faqGaps: FaqGaps;
   search: SearchService;
+  /** The search log, written in batches (flushed on shutdown; tests flush it before reading the table). */
+  searchLog: BufferedSearchLog;
   sitemaps: SitemapService;
   synonyms: SynonymService;
   /** CC BY-SA attribution of posts imported from a data dump. */
@@ -88,6 +91,8 @@ export interface ServiceOverrides {
   now?: () => number;
   /** 0 disables the timer: tests flush views explicitly. */
   viewFlushMs?: number;
+  /** How long a logged search may wait to be written in a batch (default 1 s). */
+  searchLogFlushMs?: number;
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
@@ -107,6 +112,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   );
   const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users);
+  // One buffer for everything that writes or reads the search log, so reads see every search.
+  const searchLog = new BufferedSearchLog(storage.searchLog, { flushMs: overrides.searchLogFlushMs ?? 1000, log: overrides.log ?? null });
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now);
@@ -157,8 +164,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     viewCounter,
     faq,
     faqViewCounter,
-    faqGaps: new FaqGaps(storage.searchLog, now),
-    search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
+    faqGaps: new FaqGaps(searchLog, now),
+    search: new SearchService(engine, searchLog, storage.communities, config.cookieSecret, now),
+    searchLog,
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
