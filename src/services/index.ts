@@ -180,6 +180,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       search: searchRuntime,
       mail: mailWorker,
       start() {
+        // The search vocabulary loads in the background; a failure is retried by the first search.
+        engine.warmUp?.().catch((err: unknown) => overrides.log?.error({ err }, 'search engine warm-up failed'));
         jobs.start();
         searchRuntime.start();
         mailWorker.start();
