@@ -6,8 +6,8 @@
  *
  *   npx tsx scripts/search-cpu.ts bench-data/small [queries per kind, default 300]
  *
- * The database is opened as the server opens it (it is not written to by searching, apart
- * from nothing: the search log is not involved here).
+ * The database is opened as the server opens it; searching does not write to it (the
+ * search log belongs to the search service, which is not involved here).
  */
 import path from 'node:path';
 import { createSqliteStorage } from '../src/db/sqlite/index.js';
