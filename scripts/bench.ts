@@ -38,7 +38,7 @@ import {
 import { probe, runLoad, type Measurement, type RequestShape } from './bench-lib/measure.js';
 import { cpuSeconds, serverMemory, startServer, type ServerHandle } from './bench-lib/server.js';
 import { login, type BenchSession } from './bench-lib/session.js';
-import { EN_ADJECTIVES, EN_NOUNS, EN_TAGS, EN_VERBS, ZH_NOUNS, ZH_TAGS, ZH_VERBS } from './bench-lib/words.js';
+import { searchMix } from './bench-lib/search-mix.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GROUPS = ['trivial', 'home', 'community', 'tag', 'question', 'faq', 'vote', 'search'] as const;
@@ -320,45 +320,28 @@ function buildRoutes(t: BenchTargets, sessions: () => BenchSession[]): RouteSpec
       { needsSessions: true },
     );
   }
-  const queries: Array<[string, string]> = [
-    ['search-en-common-1', 'device'],
-    ['search-en-common-2', 'install device'],
-    ['search-en-rare-1', 'zebrafirmware'],
-    ['search-en-rare-2', 'zebrafirmware quokkaboot'],
-    ['search-zh-common-1', '设备'],
-    ['search-zh-common-2', '设备 安装'],
-    ['search-zh-rare-1', '稀有词'],
-    ['search-zh-rare-2', '稀有词 鸭嘴兽'],
-  ];
-  for (const [name, q] of queries) {
-    const p = `/search?q=${encodeURIComponent(q)}`;
-    add('search', name, `GET /search?q=${q}`, () => ({ path: p }), { connections: searchConnections });
-  }
-  // Many distinct queries, so the result cache does not answer them: 1 to 4 words of the
-  // generator's vocabulary (common and rare, English and Chinese), a new combination each time.
+  // Uncached searches: every request of a route is a query the server has not answered
+  // before in the run (thousands of distinct queries, more than the engine's result cache
+  // holds), so the figures describe real searches. One route per kind of query, then all
+  // kinds interleaved; the cached repeat of one query is measured apart.
   const mix = searchMix();
-  let m = 0;
-  add('search', 'search-mix', `GET /search?q=<${mix.length} distinct queries, 1-4 words, en+zh>`, () => ({ path: `/search?q=${encodeURIComponent(mix[m++ % mix.length]!)}` }), {
+  const kinds: Array<[string, string, string[]]> = [
+    ['search-common', 'common words, en+zh, 1-3 words', mix.common],
+    ['search-rare', 'rare and made-up words, alone or with a common word', mix.rare],
+    ['search-zh', 'Chinese, unspaced, 1-4 words', mix.zh],
+    ['search-typo', 'English with one typo in a word of 5+ letters', mix.typo],
+    ['search-mix', 'all kinds interleaved, incl. 4-6 word queries', mix.all],
+  ];
+  for (const [name, what, list] of kinds) {
+    const next = cycle(list);
+    add('search', name, `GET /search?q=<${list.length} distinct queries: ${what}>`, () => ({ path: `/search?q=${encodeURIComponent(next())}` }), {
+      connections: searchConnections,
+    });
+  }
+  add('search', 'search-cached', 'GET /search?q=install device (the same query repeated: result-cache hits)', () => ({ path: '/search?q=install+device' }), {
     connections: searchConnections,
   });
   return routes;
-}
-
-function searchMix(): string[] {
-  const en = [...EN_NOUNS, ...EN_VERBS, ...EN_ADJECTIVES, ...EN_TAGS];
-  const zh = [...ZH_NOUNS, ...ZH_VERBS, ...ZH_TAGS];
-  const out: string[] = [];
-  let seed = 12345;
-  const next = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
-  };
-  for (let i = 0; i < 5000; i++) {
-    const words = i % 2 === 0 ? en : zh;
-    const n = 1 + next(4);
-    out.push(Array.from({ length: n }, () => words[next(words.length)]!).join(i % 2 === 0 ? ' ' : ''));
-  }
-  return [...new Set(out)];
 }
 
 /** The relevance table the suite last wrote (test/integration/search-relevance-suite.test.ts), printed beside the timings. */

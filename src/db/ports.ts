@@ -428,6 +428,13 @@ export type SearchReportScope = 'community' | 'siteWide' | 'both';
 export interface SearchLogRepository {
   /** Returns the id that click-throughs refer to. */
   record(entry: SearchLogEntry): Promise<string>;
+  /**
+   * Ids for searches written later with recordMany (the search page links clicks to its id
+   * before the row is written): unique across processes, never reused.
+   */
+  reserveIds(n: number): Promise<string[]>;
+  /** Writes searches under ids from reserveIds, in one batch. */
+  recordMany(entries: ReadonlyArray<SearchLogEntry & { id: string }>): Promise<void>;
   /** Adds a click to a logged search; false when there is no such search. */
   recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean>;
   /**

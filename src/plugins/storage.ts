@@ -20,6 +20,8 @@ export default fp(
       // Pending view counts are written before the database closes, so none are lost.
       await opts.services.viewCounter.flush();
       await opts.services.faqViewCounter.flush();
+      // Searches waiting for their batch are written too.
+      await opts.services.searchLog.close();
       await opts.storage.close();
     });
   },

@@ -137,6 +137,11 @@ export interface ReindexReport {
 export interface SearchEngine {
   readonly name: 'sqlite-fts' | 'meili';
   search(query: SearchQuery): Promise<SearchResult>;
+  /**
+   * Loads what searches need in memory (the embedded engine's typo vocabulary) without
+   * blocking requests; called at startup, so the first search does not pay for it.
+   */
+  warmUp?(): Promise<void>;
   /** Adds or replaces documents. */
   index(docs: SearchDocument[]): Promise<void>;
   delete(ids: SearchDocId[]): Promise<void>;

@@ -49,12 +49,28 @@ export class Vocabulary {
   private readonly stems = new Map<string, string[]>();
 
   constructor(entries: Iterable<[string, number]> = []) {
+    this.addLoaded(entries);
+    this.finishLoading();
+  }
+
+  /**
+   * Adds terms read from the index (a loader calls this once per page, between event-loop
+   * turns); finishLoading() then makes them prefix candidates.
+   */
+  addLoaded(entries: Iterable<readonly [string, number]>): void {
     for (const [term, n] of entries) {
+      if (!this.df.has(term)) {
+        this.addToBucket(term);
+        this.addStem(term);
+      }
       this.df.set(term, n);
-      this.addToBucket(term);
-      this.addStem(term);
     }
+  }
+
+  finishLoading(): void {
+    // The index gives its terms in order, so this sort is a single pass (TimSort).
     this.sorted = [...this.df.keys()].sort();
+    this.recent = [];
   }
 
   get size(): number {
@@ -109,10 +125,24 @@ export class Vocabulary {
       this.addStem(t);
       this.recent.push(t);
     }
-    if (this.recent.length > 5000) {
-      this.sorted = [...this.df.keys()].sort();
-      this.recent = [];
-    }
+    if (this.recent.length > 5000) this.mergeRecent();
+  }
+
+  /**
+   * Moves the recently added terms into the sorted list by merging (this runs inside an
+   * index write: re-sorting the whole vocabulary there would stall the request).
+   */
+  private mergeRecent(): void {
+    const add = this.recent.sort();
+    const merged: string[] = new Array<string>(this.sorted.length + add.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < this.sorted.length && j < add.length) merged[k++] = this.sorted[i]! <= add[j]! ? this.sorted[i++]! : add[j++]!;
+    while (i < this.sorted.length) merged[k++] = this.sorted[i++]!;
+    while (j < add.length) merged[k++] = add[j++]!;
+    this.sorted = merged;
+    this.recent = [];
   }
 
   docFrequency(term: string): number {

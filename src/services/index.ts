@@ -44,6 +44,7 @@ import { digestJob } from './digest/digest-job.js';
 import { NewsletterService } from './newsletters/newsletter-service.js';
 import { newsletterJob } from './newsletters/newsletter-job.js';
 import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
+import { BufferedSearchLog } from './search/buffered-search-log.js';
 
 export interface Services {
   sessions: SessionService;
@@ -57,6 +58,8 @@ export interface Services {
   faqViewCounter: ViewCounter;
   faqGaps: FaqGaps;
   search: SearchService;
+  /** The search log, written in batches (flushed on shutdown; tests flush it before reading the table). */
+  searchLog: BufferedSearchLog;
   sitemaps: SitemapService;
   synonyms: SynonymService;
   /** CC BY-SA attribution of posts imported from a data dump. */
@@ -104,6 +107,8 @@ export interface ServiceOverrides {
   now?: () => number;
   /** 0 disables the timer: tests flush views explicitly. */
   viewFlushMs?: number;
+  /** How long a logged search may wait to be written in a batch (default 1 s). */
+  searchLogFlushMs?: number;
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
@@ -124,6 +129,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
   const contentGeneration = new ContentGeneration();
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration);
+  // One buffer for everything that writes or reads the search log, so reads see every search.
+  const searchLog = new BufferedSearchLog(storage.searchLog, { flushMs: overrides.searchLogFlushMs ?? 1000, log: overrides.log ?? null });
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const staff = new StaffDirectory(storage.memberships);
@@ -215,8 +222,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     viewCounter,
     faq,
     faqViewCounter,
-    faqGaps: new FaqGaps(storage.searchLog, now, storage.synonyms),
-    search: new SearchService(engine, storage.searchLog, storage.communities, config.cookieSecret, now),
+    faqGaps: new FaqGaps(searchLog, now, storage.synonyms),
+    search: new SearchService(engine, searchLog, storage.communities, config.cookieSecret, now),
+    searchLog,
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
@@ -232,6 +240,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       search: searchRuntime,
       mail: mailWorker,
       start() {
+        // The search vocabulary loads in the background; a failure is retried by the first search.
+        engine.warmUp?.().catch((err: unknown) => overrides.log?.error({ err }, 'search engine warm-up failed'));
         jobs.start();
         searchRuntime.start();
         mailWorker.start();

@@ -349,6 +349,23 @@ export function searchLogContract(name: string, make: () => Promise<SearchLogHar
       expect(report).toMatchObject({ searches: 1, noResultSearches: 0, clickedSearches: 1 });
     });
 
+    it('writes batches under reserved ids, which are never handed out twice', async () => {
+      const ids = await h.log.reserveIds(3);
+      const more = await h.log.reserveIds(2);
+      const single = await h.log.record(entry('kettle', { now: 2_000 }));
+      expect(new Set([...ids, ...more, single]).size).toBe(6);
+      await h.log.recordMany([
+        { ...entry('grinder', { now: 3_000 }), id: ids[1]! },
+        { ...entry('Grinder', { now: 3_100, userHash: 'u2' }), id: ids[0]! },
+      ]);
+      expect(await h.log.recordClick(ids[1]!, 'question-1', 1, 3_200)).toBe(true);
+      // Reserved but never written (a search lost with its process): no such search.
+      expect(await h.log.recordClick(ids[2]!, 'question-1', 1, 3_200)).toBe(false);
+      const r = await h.log.report(h.communities.a, 1_000, 10);
+      expect(r).toMatchObject({ searches: 3, clickedSearches: 1 });
+      expect(r.top[0]).toMatchObject({ query: 'Grinder', searches: 2, users: 2, clickedSearches: 1 });
+    });
+
     it('groups by normalized query within the community and period: top, no results, no clicks', async () => {
       await h.log.record(entry('Milk Foam', { userHash: 'u1', hitCount: 0, now: 2_000 }));
       await h.log.record(entry('milk  foam', { userHash: 'u2', hitCount: 0, now: 3_000 }));

@@ -268,6 +268,8 @@ describe('search log, clicks and the moderators\' report', () => {
 
   it('logs who searched only as a salted hash', async () => {
     await app.inject({ url: '/search?q=boiler', remoteAddress: '203.0.113.9' });
+    // The log is written in batches; the table is read directly here.
+    await app.services.searchLog.flush();
     const db = (app.storage as unknown as { db: import('better-sqlite3').Database }).db;
     const row = db.prepare("SELECT * FROM search_log WHERE query = 'boiler' ORDER BY id DESC").get() as { user_hash: string; hit_count: number };
     expect(row.user_hash).toMatch(/^[0-9a-f]{24}$/);

@@ -532,4 +532,16 @@ describe('search log', () => {
     expect(clickedRead).toMatchObject({ filter: { browserHash: { $in: ['b1', 'b2', 'b3'] }, createdAt: { $gt: 1_000, $lte: 303_000 }, clickCount: { $gt: 0 } } });
     expect(await h.storage.searchLog.synonymSuggestions('x', 0, 300_000, 10)).toEqual([]);
   });
+
+  it('reserves a block of ids from the counter in one call and writes a batch in one insert', async () => {
+    const ids = await h.storage.searchLog.reserveIds(3);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+    const before = h.sent().length;
+    const entry = { query: 'q', normalized: 'q', communityId: '4', filters: '', hitCount: 2, userHash: 'u', now: 1 };
+    await h.storage.searchLog.recordMany([{ ...entry, id: ids[0]! }, { ...entry, communityId: null, id: ids[2]! }, { ...entry, id: 'bad' }]);
+    const inserts = h.sent().slice(before);
+    expect(inserts).toHaveLength(1);
+    expect(inserts[0]!.docs!.map((d) => [(d as { _id: number })._id, (d as { communityId: number | null }).communityId])).toEqual([[Number(ids[0]), 4], [Number(ids[2]), null]]);
+  });
 });

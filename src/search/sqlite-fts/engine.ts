@@ -19,7 +19,7 @@ import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POS
 import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
-import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type DocAttributes, type Evidence, type Ranked } from './ranking.js';
+import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type DocAttributes, type Ranked } from './ranking.js';
 
 type Db = Database.Database;
 
@@ -32,14 +32,16 @@ const bm25 = () => `bm25(search_fts, ${RANKING.columns.map((w) => w.toFixed(2)).
 /**
  * Work is bounded by counts, never by time, so a query gives the same results at any load.
  * A match expression with at most EXACT_LIMIT documents (by the vocabulary) is read whole;
- * a broader one (a very common word) is read from its most recent SAMPLE matches, its most
- * recent SAMPLE title and tag matches, and every FAQ entry (up to FAQ_LIMIT, newest first:
- * curated, at most a few thousand per community, and always considered); its counts are
- * then estimated.
+ * a broader one (a common word) is read from its most recent SAMPLE matches, its most
+ * recent SAMPLE title and tag matches, and its newest FAQ entries (up to FAQ_LIMIT:
+ * curated and always considered); its counts are then estimated. Computing bm25 for each
+ * matching row is most of a search's cost (about 4 µs a row), so these bounds are what
+ * keeps an uncached search of common words within a few milliseconds on a large forum.
+ * (EXACT_LIMIT 1,000 or 2,000 cost recall on the relevance suite's English paraphrases.)
  */
 const EXACT_LIMIT = 3000;
 const SAMPLE = 400;
-const FAQ_LIMIT = 3000;
+const FAQ_LIMIT = 1000;
 /** A word in more than this share of all documents is a stop word beside meaningful ones. */
 const STOP_SHARE = 0.25;
 /** Results kept for repeated searches (least recently used dropped first). */
@@ -52,10 +54,91 @@ const CACHE_SIZE = 256;
  */
 const MIN_COVERAGE_SHARE = 0.4;
 
-/** One matching document as FTS5 and search_meta give it (never read from posts). */
-interface MatchRow extends DocAttributes {
+/** A search_meta row as read (raw, in column order). */
+type MetaRow = [id: number, kind: DocAttributes['kind'], community_id: number, thread_id: number | null, score: number, accepted: number, answer_count: number, created_at: number, tags: string];
+
+/**
+ * One candidate document, created once with every field ranking sets, so thousands of them
+ * share one object shape and ranking fills them in place.
+ */
+class Candidate implements Ranked {
   id: number;
-  r: number;
+  kind: DocAttributes['kind'];
+  community_id: number;
+  thread_id: number | null;
+  score: number;
+  accepted: number;
+  answer_count: number;
+  created_at: number;
+  tags: string;
+  termScore: number[] = [];
+  termQuality: number[] = [];
+  final = 0;
+  coverage = 0;
+  relevance = 0;
+  boost = 0;
+  constructor(row: MetaRow) {
+    [this.id, this.kind, this.community_id, this.thread_id, this.score, this.accepted, this.answer_count, this.created_at, this.tags] = row;
+  }
+}
+
+/**
+ * Per document and term, the best quality-scaled bm25 and that match's quality, in flat
+ * typed arrays (a broad search collects thousands of documents; objects per document made
+ * garbage collection a large share of a search).
+ */
+class EvidenceTable {
+  readonly ids: number[] = [];
+  private readonly slots = new Map<number, number>();
+  private scores: Float64Array;
+  private qualities: Float64Array;
+  constructor(private readonly terms: number) {
+    this.scores = new Float64Array(Math.max(1, terms) * 256);
+    this.qualities = new Float64Array(Math.max(1, terms) * 256);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  add(id: number, term: number, score: number, quality: number): void {
+    let slot = this.slots.get(id);
+    if (slot === undefined) {
+      slot = this.ids.length;
+      this.ids.push(id);
+      this.slots.set(id, slot);
+      if ((slot + 1) * this.terms > this.scores.length) {
+        const grow = (a: Float64Array) => {
+          const b = new Float64Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.scores = grow(this.scores);
+        this.qualities = grow(this.qualities);
+      }
+    }
+    const at = slot * this.terms + term;
+    if (score > this.scores[at]!) this.scores[at] = score;
+    if (quality > this.qualities[at]!) this.qualities[at] = quality;
+  }
+
+  /** Each document's weighted share of the query's terms (in slot order). */
+  coverages(weights: readonly number[], totalWeight: number): Float64Array {
+    const out = new Float64Array(this.ids.length);
+    if (totalWeight <= 0) return out;
+    for (let slot = 0, at = 0; slot < this.ids.length; slot++) {
+      let c = 0;
+      for (let i = 0; i < this.terms; i++, at++) c += weights[i]! * this.qualities[at]!;
+      out[slot] = c / totalWeight;
+    }
+    return out;
+  }
+
+  copyInto(doc: Candidate): void {
+    const at = this.slots.get(doc.id)! * this.terms;
+    doc.termScore = Array.from(this.scores.subarray(at, at + this.terms));
+    doc.termQuality = Array.from(this.qualities.subarray(at, at + this.terms));
+  }
 }
 
 export { qualityBoost } from './ranking.js';
@@ -91,28 +174,40 @@ function inTitles(expr: string): string {
 }
 
 class FacetCounter {
-  readonly out: FacetDistribution = {};
-  constructor(private readonly facets: readonly SearchFacet[]) {
-    for (const f of facets) this.out[f] = {};
-  }
-  add(rows: ReadonlyArray<Omit<MatchRow, "r">>, weight: (row: Omit<MatchRow, "r">) => number): void {
-    const inc = (facet: SearchFacet, value: string, w: number) => {
-      const dist = this.out[facet]!;
-      dist[value] = (dist[value] ?? 0) + w;
-    };
+  private readonly communities = new Map<number, number>();
+  private readonly kinds = new Map<string, number>();
+  /** Weight per distinct tags string: a thread's answers carry its tags, split once at the end. */
+  private readonly tagLists = new Map<string, number>();
+  constructor(private readonly facets: readonly SearchFacet[]) {}
+  add(rows: readonly DocAttributes[], weight: (row: DocAttributes) => number): void {
+    const community = this.facets.includes('community');
+    const kind = this.facets.includes('kind');
+    const tag = this.facets.includes('tag');
+    const inc = <K>(map: Map<K, number>, key: K, w: number) => map.set(key, (map.get(key) ?? 0) + w);
     for (const row of rows) {
       const w = weight(row);
-      if (this.out.community) inc('community', String(row.community_id), w);
-      if (this.out.kind) inc('kind', row.kind, w);
-      if (this.out.tag) for (const tag of splitTags(row.tags)) inc('tag', tag, w);
+      if (community) inc(this.communities, row.community_id, w);
+      if (kind) inc(this.kinds, row.kind, w);
+      if (tag && row.tags !== '') inc(this.tagLists, row.tags, w);
     }
   }
   result(): FacetDistribution {
+    const out: FacetDistribution = {};
+    const round = (entries: Iterable<[string, number]>) => {
+      const dist: Record<string, number> = {};
+      for (const [k, v] of entries) dist[k] = Math.round(v);
+      return dist;
+    };
     for (const f of this.facets) {
-      const dist = this.out[f]!;
-      for (const [k, v] of Object.entries(dist)) dist[k] = Math.round(v);
+      if (f === 'community') out.community = round([...this.communities].map(([id, w]) => [String(id), w]));
+      else if (f === 'kind') out.kind = round(this.kinds);
+      else {
+        const tags = new Map<string, number>();
+        for (const [list, w] of this.tagLists) for (const t of splitTags(list)) tags.set(t, (tags.get(t) ?? 0) + w);
+        out.tag = round(tags);
+      }
     }
-    return this.out;
+    return out;
   }
 }
 
@@ -137,6 +232,18 @@ export class SqliteFtsEngine implements SearchEngine {
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
+  }
+
+  /**
+   * Loads the typo and prefix vocabulary, a page per event-loop turn (the server calls
+   * this at startup; searches wait for it themselves). Resolves when it is in place.
+   */
+  ready(): Promise<void> {
+    return this.state.ready();
+  }
+
+  warmUp(): Promise<void> {
+    return this.state.ready();
   }
 
   plan(q: string, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
@@ -196,14 +303,17 @@ export class SqliteFtsEngine implements SearchEngine {
     return { rows: [...entries, ...titles, ...recent], estimate };
   }
 
-  /** The attributes ranking, filters and facets need, for these documents. */
-  private meta(ids: number[]): Map<number, MatchRow> {
-    const out = new Map<number, MatchRow>();
+  /**
+   * The candidates as ranking, filters and facets need them: their attribute rows, in one
+   * object shape each (raw rows, no intermediate objects: a broad search has thousands).
+   */
+  private candidates(ids: number[]): Candidate[] {
+    const out: Candidate[] = [];
     const read = this.statement(
-      'SELECT id, 0 AS r, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags FROM search_meta WHERE id IN (SELECT value FROM json_each(?))',
+      'SELECT id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags FROM search_meta WHERE id IN (SELECT value FROM json_each(?))',
     );
     for (let i = 0; i < ids.length; i += 5000) {
-      for (const row of read.all(JSON.stringify(ids.slice(i, i + 5000))) as MatchRow[]) out.set(row.id, row);
+      for (const row of read.raw().all(JSON.stringify(ids.slice(i, i + 5000))) as MetaRow[]) out.push(new Candidate(row));
     }
     return out;
   }
@@ -213,6 +323,7 @@ export class SqliteFtsEngine implements SearchEngine {
     // Popular searches repeat; a result stays valid until the index changes.
     const key = JSON.stringify([query.q, query.filters, query.sort, query.page, query.hitsPerPage, query.facets ?? [], query.distinct ?? false, query.explain ?? false]);
     const synonyms = await this.synonyms.current();
+    await this.state.ready();
     const version = `${this.state.version()}|${synonyms.version}`;
     const cached = this.cache.get(key);
     if (cached && cached.version === version) {
@@ -242,7 +353,7 @@ export class SqliteFtsEngine implements SearchEngine {
 
     // Candidates: every document matching any alternative of any term, each alternative read
     // within the count bounds. A document keeps, per term, its best quality-scaled bm25.
-    const evidence = new Map<number, { termScore: number[]; termQuality: number[] }>();
+    const evidence = new EvidenceTable(n);
     let estimate: number | null = null;
     plan.words.forEach((word, i) => {
       if (weights[i] === 0) return;
@@ -250,37 +361,22 @@ export class SqliteFtsEngine implements SearchEngine {
         const found = this.collect(alt.expr, alt.bound, query.filters);
         if (found.estimate !== null) estimate = Math.max(estimate ?? 0, found.estimate);
         const quality = MATCH_QUALITY[alt.kind];
-        for (const [id, r] of found.rows) {
-          let ev = evidence.get(id);
-          if (!ev) {
-            ev = { termScore: new Array<number>(n).fill(0), termQuality: new Array<number>(n).fill(0) };
-            evidence.set(id, ev);
-          }
-          const s = -r * quality;
-          if (s > ev.termScore[i]!) ev.termScore[i] = s;
-          if (quality > ev.termQuality[i]!) ev.termQuality[i] = quality;
-        }
+        for (const [id, r] of found.rows) evidence.add(id, i, -r * quality, quality);
       }
     });
     // Coverage first (it needs no attributes): documents far below the best coverage are
     // weak partial matches (one common word of a long question) and are left out.
-    const coverageOf = (ev: { termQuality: number[] }) => {
-      let c = 0;
-      for (let i = 0; i < n; i++) c += weights[i]! * ev.termQuality[i]!;
-      return totalWeight > 0 ? c / totalWeight : 0;
-    };
+    const coverage = evidence.coverages(weights, totalWeight);
     let best = 0;
-    for (const ev of evidence.values()) best = Math.max(best, coverageOf(ev));
-    const kept = [...evidence.entries()].filter(([, ev]) => coverageOf(ev) >= MIN_COVERAGE_SHARE * best);
-    const metaOf = this.meta(kept.map(([id]) => id));
-    const docs: Evidence[] = [];
-    for (const [id, ev] of kept) {
-      const m = metaOf.get(id);
-      if (m) docs.push({ ...m, ...ev });
-    }
+    for (const c of coverage) if (c > best) best = c;
+    const keptSlots: number[] = [];
+    for (let slot = 0; slot < coverage.length; slot++) if (coverage[slot]! >= MIN_COVERAGE_SHARE * best) keptSlots.push(slot);
+    const docs = this.candidates(keptSlots.map((slot) => evidence.ids[slot]!));
+    for (const doc of docs) evidence.copyInto(doc);
 
-    let rows = docs.map((ev) => rank(ev, weights, totalWeight));
-    const posts = rows.filter((r) => r.kind !== 'faq').length;
+    let rows: Ranked[] = docs.map((ev) => rank(ev, weights, totalWeight));
+    let posts = 0;
+    for (const r of rows) if (r.kind !== 'faq') posts++;
     const scale = estimate !== null && posts > 0 ? Math.max(1, estimate / posts) : 1;
 
     if (query.sort === 'newest') rows.sort((a, b) => b.created_at - a.created_at || byRelevance(a, b));
@@ -315,19 +411,17 @@ export class SqliteFtsEngine implements SearchEngine {
     type EntryText = { id: number; title: string; slug: string; body_text: string; category_id: number; source_question_id: number | null };
     const posts = new Map<number, PostText>();
     if (postIds.length) {
-      const list = this.db
-        .prepare(
-          `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author
-           FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN users u ON u.id = p.author_id WHERE p.id IN (${postIds.map(() => '?').join(',')})`,
-        )
-        .all(...postIds) as PostText[];
+      const list = this.statement(
+        `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author
+         FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN users u ON u.id = p.author_id WHERE p.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(postIds)) as PostText[];
       for (const p of list) posts.set(p.id, p);
     }
     const entries = new Map<number, EntryText>();
     if (entryIds.length) {
-      const list = this.db
-        .prepare(`SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e WHERE e.id IN (${entryIds.map(() => '?').join(',')})`)
-        .all(...entryIds) as EntryText[];
+      const list = this.statement(
+        'SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e WHERE e.id IN (SELECT value FROM json_each(?))',
+      ).all(JSON.stringify(entryIds)) as EntryText[];
       for (const e of list) entries.set(e.id, e);
     }
     const hits: SearchHit[] = [];
@@ -381,7 +475,7 @@ export class SqliteFtsEngine implements SearchEngine {
   /** Category names from the root of the FAQ tree down to the entry's category (at most four). */
   private categoryPath(categoryId: number): string[] {
     const names: string[] = [];
-    const parentOf = this.db.prepare<[number], { name: string; parent_id: number | null }>('SELECT name, parent_id FROM faq_categories WHERE id = ?');
+    const parentOf = this.statement('SELECT name, parent_id FROM faq_categories WHERE id = ?') as Database.Statement<[number], { name: string; parent_id: number | null }>;
     for (let id: number | null = categoryId, depth = 0; id !== null && depth < 4; depth++) {
       const c = parentOf.get(id);
       if (!c) break;

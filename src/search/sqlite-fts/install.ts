@@ -24,32 +24,47 @@ const VERSION_KEY = 'search_fts_version';
 /**
  * Another process (a second instance, the import script) may have written words this
  * connection's vocabulary has not seen: when SQLite's data_version says the file changed
- * elsewhere, the vocabulary is re-read after the current request (never inside it), at most
- * this often. Words written through this connection are added as they are indexed.
+ * elsewhere, the vocabulary is read again in the background (the current one stays in use
+ * until the new one is complete), at most this often. Words written through this connection
+ * are added as they are indexed.
  */
 const FOREIGN_RELOAD_MS = 30_000;
+/**
+ * Terms read per event-loop turn while the vocabulary loads: fts5vocab counts documents by
+ * walking each term's postings, so the whole vocabulary of a large index takes hundreds of
+ * milliseconds, which must not block requests in one piece.
+ */
+const LOAD_PAGE = 2000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Per-connection state: the in-memory vocabulary used for typo tolerance and prefixes. */
 export class FtsState {
   private vocab: Vocabulary | null = null;
+  private loading: Promise<Vocabulary> | null = null;
+  /** Texts indexed while a load runs: noted into the new vocabulary when it is complete. */
+  private noted: string[][] | null = null;
   private loadedAt = 0;
   private dataVersion = -1;
-  private reloadScheduled = false;
   private documents: number | null = null;
   /** Bumped by every trigger that changes the index: cached results older than this are stale. */
   private generation = 0;
+  /** Bumped by invalidate(): a load that started before is not installed. */
+  private epoch = 0;
 
   constructor(private readonly db: Db) {}
 
   /** Called by the index functions for every indexed text: new words are typo and prefix candidates at once. */
   noteIndexed(tokens: string[]): void {
     this.vocab?.note(tokens);
+    this.noted?.push(tokens);
   }
 
   invalidate(): void {
     this.vocab = null;
     this.documents = null;
     this.generation++;
+    this.epoch++;
   }
 
   indexChanged(): void {
@@ -68,7 +83,54 @@ export class FtsState {
     return this.documents;
   }
 
-  private load(): Vocabulary {
+  /**
+   * Starts loading the vocabulary in the background (at startup), and resolves when a
+   * vocabulary is in place: searches wait for it rather than run without typo tolerance,
+   * so a query gives the same results from the first request on.
+   */
+  async ready(): Promise<void> {
+    // A reindex during the load makes it stale (it is not installed): load once more.
+    for (let attempt = 0; attempt < 2 && !this.vocab; attempt++) await this.load();
+  }
+
+  /** One load at a time; the vocabulary in use (if any) is replaced when the new one is complete. */
+  private load(): Promise<Vocabulary> {
+    if (this.loading) return this.loading;
+    const epoch = this.epoch;
+    this.noted = [];
+    this.loading = this.readInPages()
+      .then((vocab) => {
+        for (const tokens of this.noted ?? []) vocab.note(tokens);
+        if (epoch === this.epoch) this.vocab = vocab;
+        return vocab;
+      })
+      .finally(() => {
+        this.loading = null;
+        this.noted = null;
+      });
+    return this.loading;
+  }
+
+  private async readInPages(): Promise<Vocabulary> {
+    const page = this.db.prepare<[string], [string, number]>(`SELECT term, doc FROM temp.search_vocab WHERE term > ? ORDER BY term LIMIT ${LOAD_PAGE}`);
+    const vocab = new Vocabulary();
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    for (let after = ''; ; ) {
+      if (!this.db.open) throw new Error('the database was closed while the search vocabulary loaded');
+      const rows = page.raw().all(after) as Array<[string, number]>;
+      vocab.addLoaded(rows);
+      if (rows.length < LOAD_PAGE) break;
+      after = rows[rows.length - 1]![0];
+      await nextTurn();
+    }
+    vocab.finishLoading();
+    this.loadedAt = Date.now();
+    this.dataVersion = dataVersion;
+    return vocab;
+  }
+
+  /** Loads synchronously (only for callers that plan a query without waiting for ready()). */
+  private loadNow(): Vocabulary {
     const rows = this.db.prepare('SELECT term, doc FROM temp.search_vocab').raw().all() as Array<[string, number]>;
     this.vocab = new Vocabulary(rows);
     this.loadedAt = Date.now();
@@ -77,18 +139,13 @@ export class FtsState {
   }
 
   vocabulary(): Vocabulary {
-    if (!this.vocab) return this.load();
+    if (!this.vocab) return this.loadNow();
     const version = this.db.pragma('data_version', { simple: true }) as number;
-    if (version !== this.dataVersion && !this.reloadScheduled && Date.now() - this.loadedAt > FOREIGN_RELOAD_MS) {
-      this.reloadScheduled = true;
-      setImmediate(() => {
-        this.reloadScheduled = false;
-        try {
-          if (this.db.open) this.load();
-        } catch {
-          // The next search schedules another attempt; the current vocabulary stays in use.
-        }
-      });
+    if (version !== this.dataVersion && !this.loading && Date.now() - this.loadedAt > FOREIGN_RELOAD_MS) {
+      // The next load starts the clock again whatever its outcome; a failed one is retried
+      // after the interval by a later search.
+      this.loadedAt = Date.now();
+      this.load().catch(() => undefined);
     }
     return this.vocab;
   }

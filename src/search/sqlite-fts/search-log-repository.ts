@@ -33,15 +33,51 @@ const toReportRow = (r: GroupRow): SearchReportRow => ({
   clickedSearches: r.clicked,
 });
 
+/** The meta row holding the next search log id to hand out. */
+const NEXT_ID_KEY = 'search_log_next_id';
+
 /** The search log in the SQLite file (tables from migration 003). */
 export class SqliteSearchLogRepository implements SearchLogRepository {
   constructor(private readonly db: Db) {}
 
   async record(entry: SearchLogEntry): Promise<string> {
-    const info = this.db
-      .prepare('INSERT INTO search_log (query, normalized, community_id, filters, hit_count, user_hash, browser_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.query, entry.normalized, entry.communityId === null ? null : rowId(entry.communityId), entry.filters, entry.hitCount, entry.userHash, entry.browserHash ?? null, entry.now);
-    return String(info.lastInsertRowid);
+    // Through a reserved id too: a plain insert would take max(id) + 1, which may be an id
+    // reserved for a search still waiting in a buffer.
+    const [id] = await this.reserveIds(1);
+    await this.recordMany([{ ...entry, id: id! }]);
+    return id!;
+  }
+
+  /**
+   * Ids come from a counter in the meta table, moved in a write transaction, so two
+   * processes on the same file never get the same id; it never falls behind the table.
+   */
+  async reserveIds(n: number): Promise<string[]> {
+    const count = Math.max(1, Math.floor(n));
+    const first = this.db.transaction(() => {
+      const row = this.db
+        .prepare(
+          `INSERT INTO meta (key, value) VALUES (@key, (SELECT coalesce(max(id), 0) + 1 + @n FROM search_log))
+           ON CONFLICT(key) DO UPDATE SET value = max(CAST(meta.value AS INTEGER), (SELECT coalesce(max(id), 0) + 1 FROM search_log)) + @n
+           RETURNING CAST(value AS INTEGER) - @n AS first`,
+        )
+        .get({ key: NEXT_ID_KEY, n: count }) as { first: number };
+      return row.first;
+    }).immediate();
+    return Array.from({ length: count }, (_, i) => String(first + i));
+  }
+
+  async recordMany(entries: ReadonlyArray<SearchLogEntry & { id: string }>): Promise<void> {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO search_log (id, query, normalized, community_id, filters, hit_count, user_hash, browser_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      for (const e of entries) {
+        const id = rowId(e.id);
+        if (id === null) continue;
+        insert.run(id, e.query, e.normalized, e.communityId === null ? null : rowId(e.communityId), e.filters, e.hitCount, e.userHash, e.browserHash ?? null, e.now);
+      }
+    })();
   }
 
   async recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean> {

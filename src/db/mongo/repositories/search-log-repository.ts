@@ -14,6 +14,20 @@ export class MongoSearchLogRepository implements SearchLogRepository {
     return String(doc._id);
   }
 
+  async reserveIds(n: number): Promise<string[]> {
+    return (await this.ctx.reserveIds(SEQUENCES.searchLog, Math.max(1, Math.floor(n)))).map(String);
+  }
+
+  async recordMany(entries: ReadonlyArray<SearchLogEntry & { id: string }>): Promise<void> {
+    const docs = [];
+    for (const e of entries) {
+      const id = parseId(e.id);
+      if (id === null) continue;
+      docs.push(newSearchLogDoc(id, e, e.communityId === null ? null : parseId(e.communityId)));
+    }
+    if (docs.length > 0) await insert(this.ctx.models.searchLog, docs);
+  }
+
   /** One single-document update (count + click detail): atomic without a transaction. */
   async recordClick(searchId: string, docId: string, position: number, now: number): Promise<boolean> {
     const id = parseId(searchId);

@@ -1,0 +1,51 @@
+/*
+ * CPU per uncached search, in one process, without HTTP: steadier than req/s on a shared
+ * machine. Runs the bench's search mix (scripts/bench-lib/search-mix.ts) against the
+ * embedded engine of a generated database, as the search page asks (20 hits, facets, one
+ * result per thread), every query once, so the result cache never answers.
+ *
+ *   npx tsx scripts/search-cpu.ts bench-data/small [queries per kind, default 300]
+ *
+ * The database is opened as the server opens it; searching does not write to it (the
+ * search log belongs to the search service, which is not involved here).
+ */
+import path from 'node:path';
+import { createSqliteStorage } from '../src/db/sqlite/index.js';
+import { SqliteFtsEngine } from '../src/search/sqlite-fts/engine.js';
+import { refuseProduction } from './bench-lib/cli.js';
+import { searchMix } from './bench-lib/search-mix.js';
+
+refuseProduction(false, 'measure search CPU');
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: npx tsx scripts/search-cpu.ts DATA_DIR [queries per kind]');
+  process.exit(2);
+}
+const perKind = Number(process.argv[3] ?? 300);
+const storage = createSqliteStorage(path.join(path.resolve(dir), 'forum.sqlite'));
+const engine = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms });
+
+const loadStart = performance.now();
+// The vocabulary loads in the background from startup; the first search waits for it.
+await (engine as { ready?: () => Promise<void> }).ready?.();
+await engine.search({ q: 'warm up', filters: {}, sort: 'relevance', page: 1, hitsPerPage: 20 });
+console.log(`vocabulary ready and first search done in ${(performance.now() - loadStart).toFixed(0)} ms`);
+
+const mix = searchMix();
+const rows: string[] = ['| kind | queries | CPU ms/search (mean) | wall p50 ms | wall p95 ms | max ms |', '|---|---:|---:|---:|---:|---:|'];
+for (const [kind, list] of Object.entries(mix)) {
+  const queries = list.slice(0, perKind);
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (const q of queries) {
+    const t0 = performance.now();
+    await engine.search({ q, filters: {}, sort: 'relevance', page: 1, hitsPerPage: 20, facets: ['community', 'kind', 'tag'], distinct: true });
+    times.push(performance.now() - t0);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  rows.push(`| ${kind} | ${queries.length} | ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(2)} | ${at(0.5).toFixed(2)} | ${at(0.95).toFixed(2)} | ${times[times.length - 1]!.toFixed(2)} |`);
+}
+console.log(rows.join('\n'));
+await storage.close();
