@@ -53,6 +53,8 @@ const SORTING_QUERIES: Record<string, { model: keyof Models; specs: () => FindSp
   claimCandidatesQuery: { model: 'searchOutbox', specs: () => [outbox.claimCandidatesQuery(1000, 200)] },
   listFailedQuery: { model: 'searchOutbox', specs: () => [outbox.listFailedQuery(10)] },
   oldestPendingQuery: { model: 'searchOutbox', specs: () => [outbox.oldestPendingQuery()] },
+  emptySearchesQuery: { model: 'searchLog', specs: () => [searchLog.emptySearchesQuery(1, 0)] },
+  clickedSearchesQuery: { model: 'searchLog', specs: () => [searchLog.clickedSearchesQuery(1, ['b1', 'b2'], 0, 10)] },
   answersQuery: { model: 'posts', specs: () => [qa.answersQuery(1), qa.answersQuery(1, { offset: 30, limit: 30 })] },
   commentsForQuery: { model: 'comments', specs: () => [qa.commentsForQuery([1, 2, 3])] },
   popularTagsQuery: { model: 'tags', specs: () => [qa.popularTagsQuery(1, 20)] },
@@ -76,7 +78,8 @@ const SORTING_QUERIES: Record<string, { model: keyof Models; specs: () => FindSp
  * Aggregations that sort on a value computed per document (a score from a $lookup, a group
  * count): no index can hold it. Each is bounded by a $match on an indexed prefix first.
  */
-const COMPUTED_SORTS = new Set(['candidatePipeline', 'searchReportPipeline']);
+// suggestionsFrom orders the joined pairs of two indexed reads in memory (at most a page of rows), not a query.
+const COMPUTED_SORTS = new Set(['candidatePipeline', 'searchReportPipeline', 'suggestionsFrom']);
 
 /** A filter value that pins the field to one value (an $in is expanded into one scan per value and merged). */
 function pinned(value: unknown): boolean {

@@ -57,6 +57,8 @@ export const searchLogSchema = new Schema<SearchLogDoc>(
 );
 
 searchLogSchema.index({ communityId: 1, createdAt: 1 }, { name: 'search_log_community' });
+// Suggested synonyms: a community's empty searches newest first, with the _id tie-break (no in-memory sort).
+searchLogSchema.index({ communityId: 1, createdAt: 1, _id: 1 }, { name: 'search_log_community_time_id' });
 searchLogSchema.index({ createdAt: 1 }, { name: 'search_log_time' });
 // Suggested synonyms: a browser's searches in time order.
-searchLogSchema.index({ browserHash: 1, createdAt: 1 }, { name: 'search_log_browser', partialFilterExpression: { browserHash: { $type: 'string' } } });
+searchLogSchema.index({ browserHash: 1, createdAt: 1, _id: 1 }, { name: 'search_log_browser', partialFilterExpression: { browserHash: { $type: 'string' } } });
