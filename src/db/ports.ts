@@ -868,6 +868,10 @@ export interface SupportRepository {
    */
   recordEscalation(questionId: string, level: EscalationLevel, dueAt: number, now: number): Promise<boolean>;
   listEscalations(questionId: string): Promise<SupportEscalation[]>;
+  /** Sets notified_at on the escalation (once the notifier has recorded its notifications). */
+  markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void>;
+  /** Open tickets whose clock runs and whose due time has passed: "overdue" in the staff header. */
+  countOverdue(communityId: string, now: number): Promise<number>;
   saveRating(rating: SupportRating): Promise<void>;
   findRating(questionId: string): Promise<SupportRating | null>;
 }

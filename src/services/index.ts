@@ -35,7 +35,8 @@ import { NotifyingQuestionService } from './notifications/notifying-question-ser
 import { ModerationNotifications } from './notifications/moderation-notifier.js';
 import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
-import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
+import { escalationJob, type SupportNotifier } from './support/escalation-job.js';
+import { SupportNotifications } from './notifications/support-notifier.js';
 
 export interface Services {
   sessions: SessionService;
@@ -91,7 +92,7 @@ export interface ServiceOverrides {
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
-  /** Receives support escalations (issue 12); the default logs them until notifications are wired. */
+  /** Receives support escalations (issue 12) instead of the notifications (tests that only count them). */
   supportNotifier?: SupportNotifier;
 }
 
@@ -133,13 +134,15 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   // Flaggers hear the outcome of their flags, warned authors the warning (after the action is saved).
   const moderationNotifier = new ModerationNotifications(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null);
+  // Escalations reach staff and moderators, low ratings the moderators (issue 12).
+  const supportNotifications = new SupportNotifications(storage.mail, storage.users, storage.memberships, storage.posts, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
   const jobs = new JobRunner(
     storage.leases,
     owner,
     [
       sessionSweepJob(storage.sessions, now),
-      escalationJob(storage.support, overrides.supportNotifier ?? loggingNotifier(overrides.log ?? null), now),
+      escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
     Date.now,
     overrides.log ?? null,
@@ -163,9 +166,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
-    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) },
+    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now, supportNotifications) },
     qaGate,
-    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
+    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,
