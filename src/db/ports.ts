@@ -4,6 +4,7 @@ import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, Vote
 import type { Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
 import type { SearchDocument } from '../search/port.js';
 import type { ModerationRepository } from './moderation-port.js';
+import type { SupportMetricsRepository } from './support-metrics-port.js';
 
 export type { ModerationRepository } from './moderation-port.js';
 
@@ -110,6 +111,8 @@ export interface Storage extends QaStorage {
   /** Outbound mail queue and mail preferences (issue 11). */
   mail: MailStorage;
   support: SupportRepository;
+  /** The support dashboard's facts and daily aggregates (issue 12). */
+  supportMetrics: SupportMetricsRepository;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;

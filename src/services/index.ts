@@ -37,6 +37,9 @@ import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
 import { escalationJob, type SupportNotifier } from './support/escalation-job.js';
 import { SupportNotifications } from './notifications/support-notifier.js';
+import { SupportDashboardService } from './support/dashboard-service.js';
+import { supportDailyJob } from './support/daily-job.js';
+import { SelfServiceLog } from './support/self-service-log.js';
 
 export interface Services {
   sessions: SessionService;
@@ -73,6 +76,8 @@ export interface SupportServices {
   service: SupportService;
   queue: QueueService;
   ratings: RatingService;
+  dashboard: SupportDashboardService;
+  selfService: SelfServiceLog;
 }
 
 export interface BackgroundWork {
@@ -143,6 +148,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     [
       sessionSweepJob(storage.sessions, now),
       escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
+      supportDailyJob(storage.supportMetrics, now),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])],
     Date.now,
     overrides.log ?? null,
@@ -166,7 +172,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     attributions: new AttributionService(storage.imports),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
-    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now, supportNotifications) },
+    support: { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now, supportNotifications), dashboard: new SupportDashboardService(storage.supportMetrics, communities, storage.memberships, storage.users, now), selfService: new SelfServiceLog(storage.supportMetrics, now) },
     qaGate,
     moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),

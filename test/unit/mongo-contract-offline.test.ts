@@ -10,6 +10,7 @@ import { runFaqContract } from '../contract/faq-contract.js';
 import type { Storage } from '../../src/db/ports.js';
 import { runModerationContract } from '../contract/moderation-contract.js';
 import { runSupportContract } from '../contract/support-contract.js';
+import { runSupportMetricsContract } from '../contract/support-metrics-contract.js';
 
 /*
  * The shared contracts, run offline against the real MongoDB repositories: every collection is
@@ -34,5 +35,6 @@ runImportContract(NAME, offlineStorage);
 runMailContract(NAME, offlineStorage);
 runAccountMailContract(NAME, offlineStorage);
 runSupportContract(NAME, offlineStorage);
+runSupportMetricsContract(NAME, offlineStorage);
 runNotificationContract(NAME, offlineStorage);
 runModerationContract(NAME, offlineStorage);

@@ -53,6 +53,8 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   supportEvents: { _id: new Types.ObjectId(), questionId: 5, actorId: 2, kind: 'opened', detail: '', at: T },
   supportEscalations: { _id: '5:breach:1700000000000', questionId: 5, communityId: 1, level: 'breach', dueAt: T, at: T, notifiedAt: null },
   supportRatings: { _id: 5, communityId: 1, askerId: 2, score: 2, comment: 'slow', createdAt: T, updatedAt: T },
+  supportDaily: { _id: '1:2026-11-30:frt:', communityId: 1, day: '2026-11-30', metric: 'frt', dim: '', value: 2, detail: [60000, 120000] },
+  supportSelfService: { _id: new Types.ObjectId(), kind: 'search', browserId: 'abcdefghijklmnop', communityId: null, at: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -25,6 +25,7 @@ import { MongoModerationRepository } from './repositories/moderation-repository.
 import { createMongoMailStorage } from './repositories/mail-repositories.js';
 import { MongoSupportRepository } from './repositories/support-repository.js';
 import { MongoNotificationRepository, MongoWatchRepository } from './repositories/notification-repositories.js';
+import { MongoSupportMetricsRepository } from './repositories/support-metrics-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -62,6 +63,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     moderation: new MongoModerationRepository(ctx),
     mail: createMongoMailStorage(ctx, { notifications: new MongoNotificationRepository(ctx), watches: new MongoWatchRepository(ctx) }),
     support: new MongoSupportRepository(ctx),
+    supportMetrics: new MongoSupportMetricsRepository(ctx),
     async close() {
       await connection.close();
     },

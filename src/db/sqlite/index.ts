@@ -22,6 +22,7 @@ import { SqliteModerationRepository } from './moderation-repository.js';
 import { SqliteSupportRepository } from './support-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 import { createSqliteMailStorage } from './mail/index.js';
+import { SqliteSupportMetricsRepository } from './support-metrics-repository.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -70,6 +71,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     moderation: new SqliteModerationRepository(db),
     mail: createSqliteMailStorage(db),
     support: new SqliteSupportRepository(db),
+    supportMetrics: new SqliteSupportMetricsRepository(db),
     async close() {
       if (db.open) db.close();
     },

@@ -13,6 +13,7 @@ import * as m013 from './migrations/013-imports.js';
 import * as m015 from './migrations/015-moderation.js';
 import * as m016 from './migrations/016-mail-notifications.js';
 import * as m017 from './migrations/017-support.js';
+import * as m022 from './migrations/022-support-dashboard.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -41,6 +42,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 15, ...m015 },
   { version: 16, ...m016 },
   { version: 17, ...m017 },
+  { version: 22, ...m022 },
 ];
 
 /**

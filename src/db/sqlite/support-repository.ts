@@ -35,7 +35,7 @@ function toColumn(kind: 'id' | 'bool' | 'plain', value: unknown): number | strin
   return value as number | string;
 }
 
-function mapTicket(row: Row): SupportTicket {
+export function mapTicket(row: Row): SupportTicket {
   const t: Record<string, unknown> = {};
   for (const [field, column, kind] of TICKET_COLUMNS) {
     const v = row[column];

@@ -5,6 +5,7 @@ import { BadInputError, formFields, queryString, wantsJson } from '../../http/fo
 import { faqCategoryView, faqEntryJsonLd, faqEntryView, faqHomeView } from '../../presenters/faq.js';
 import { faqEntryUrl } from '../../services/faq/faq-service.js';
 import { ensureBrowserId } from '../../http/browser-id.js';
+import { readBrowserId } from '../../http/browser-id.js';
 
 type CommunityParams = { Params: { community: string } };
 type EntryParams = { Params: { community: string; id: string; slug?: string } };
@@ -57,6 +58,7 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
     const requested = `/c/${request.params.community}/faq/e/${request.params.id}/${encodeURIComponent(request.params.slug ?? '')}`;
     if (requested !== canonical) return reply.redirect(canonical + queryPart(request.url), 301);
     faq.countView(data.entry.id);
+    app.services.support.selfService.record(queryString(request.query, 'from') === 'similar' ? 'similar_click' : 'faq_view', readBrowserId(request), data.community.id, request.log);
     const view = faqEntryView(data, request.locale, { voted: queryString(request.query, 'voted') === '1' });
     const e = data.entry;
     return reply.page(

@@ -15,6 +15,7 @@ import { similarTitleLongEnough } from '../../services/search/search-service.js'
 import { questionModerationView } from '../../presenters/moderation.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
 import { promiseView, staffPanelView } from '../../presenters/support.js';
+import { readBrowserId } from '../../http/browser-id.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -168,6 +169,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       return asked;
     });
     if (!result.ok) return renderAsk(request, reply, slug, { values: form, errors: result.errors }, 400);
+    app.services.support.selfService.record('question_posted', readBrowserId(request), result.value.community.id, request.log);
     return reply.redirect(questionUrl(result.value.community.slug, result.value.question), 303);
   });
 
@@ -245,6 +247,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const page = await questions.questionPage(located, request.user, pageNumber);
     // One visit, one view: paging through a long thread is not a new visit for each page.
     if (pageNumber === 1) questions.countView(question.id);
+    // Opened from the similar-questions box of the ask page (self-service metric, issue 12).
+    if (queryString(request.query, 'from') === 'similar') app.services.support.selfService.record('similar_click', readBrowserId(request), community.id, request.log);
     return renderQuestion(request, reply, page);
   });
 

@@ -9,7 +9,7 @@ import { Types, type ClientSession } from 'mongoose';
 
 const ID_FIELDS = new Set(['assigneeId', 'firstStaffResponderId']);
 
-function ticketOf(d: SupportTicketDoc): SupportTicket {
+export function ticketOf(d: SupportTicketDoc): SupportTicket {
   return {
     questionId: idString(d._id),
     communityId: idString(d.communityId),
