@@ -80,7 +80,6 @@ export function dashboardTables(d: Dashboard, t: T, baseUrl: string): DashTable[
   const query = `from=${d.range.from}&to=${d.range.to}`;
   const table = (id: string, head: string[], rows: string[][]): DashTable => ({ id, caption: t(`support.dash.table.${id}`), head, rows, csvUrl: `${baseUrl}?${query}&format=csv&table=${id}` });
   return [
-    table('daily', [t('support.dash.day'), t('support.dash.opened'), t('support.dash.resolved'), t('support.dash.medianShort')], d.daily.map((r) => [r.day, String(r.opened), String(r.resolved), hours(r.responseMedianMs, t)])),
     table('response', period, cmp.response!),
     table('staff', [t('support.dash.staffMember'), t('support.dash.answeredShort'), t('support.dash.medianShort'), t('support.dash.p90Short'), t('support.dash.withinShort')], d.staff.map((s) => [s.name, String(s.stats.count), hours(s.stats.medianMs, t), hours(s.stats.p90Ms, t), pct(s.stats.withinShare)])),
     table('resolution', period, cmp.resolution!),
@@ -89,6 +88,7 @@ export function dashboardTables(d: Dashboard, t: T, baseUrl: string): DashTable[
     table('selfService', period, cmp.selfService!),
     table('contribution', period, cmp.contribution!),
     table('top', [t('support.dash.member'), t('support.dash.answers')], d.top.map((c) => [c.name, String(c.answers)])),
+    table('daily', [t('support.dash.day'), t('support.dash.opened'), t('support.dash.resolved'), t('support.dash.medianShort')], d.daily.map((r) => [r.day, String(r.opened), String(r.resolved), hours(r.responseMedianMs, t)])),
   ];
 }
 
@@ -108,7 +108,8 @@ export async function dashboardView(d: Dashboard, t: T, baseUrl: string, title: 
       ]),
       t('support.dash.questions'),
     ),
-    lineChart(d.daily.map((r) => ({ label: short(r.day), value: r.responseMedianMs === null ? 0 : Math.round(r.responseMedianMs / 360_000) / 10 })), t('support.dash.hoursAxis')),
+    // Days without a first response have no median: they are left out, not drawn as 0.
+    lineChart(d.daily.flatMap((r) => (r.responseMedianMs === null ? [] : [{ label: short(r.day), value: Math.round(r.responseMedianMs / 360_000) / 10 }])), t('support.dash.hoursAxis')),
     barChart(
       [1, 2, 3, 4, 5].flatMap((s) => [
         { label: String(s), value: d.current.distribution[s - 1]!, series: t('support.dash.thisPeriod') },

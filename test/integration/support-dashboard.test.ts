@@ -9,7 +9,7 @@ const DAY = '2026-11-30';
 
 /** The cells of one dashboard table, row by row, as a reader sees them. */
 function table(html: string, id: string): string[][] {
-  const section = new RegExp(`<section class="dash-table" id="table-${id}">([\\s\\S]*?)</section>`).exec(decodeHtml(html))?.[1];
+  const section = new RegExp(`<section class="dash-table[^"]*" id="table-${id}">([\\s\\S]*?)</section>`).exec(decodeHtml(html))?.[1];
   if (!section) throw new Error(`no table ${id}`);
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(section)![1]!;
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((c) => c[1]!.trim()));

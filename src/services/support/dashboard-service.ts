@@ -39,7 +39,7 @@ export interface PeriodMetrics {
   ratingAverage: number | null;
   /** Count per score 1..5. */
   distribution: [number, number, number, number, number];
-  /** Ratings / resolved questions. */
+  /** Ratings / resolved questions (at most 1). */
   ratingResponseRate: number | null;
   searches: number;
   searchesWithoutAsking: number;
@@ -130,7 +130,8 @@ export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
     ratings,
     ratingAverage: ratings > 0 ? distribution.reduce((n, c, i) => n + c * (i + 1), 0) / ratings : null,
     distribution,
-    ratingResponseRate: resolved > 0 ? ratings / resolved : null,
+    // A question reopened by its rating is no longer resolved, so the share is capped at 100 %.
+    ratingResponseRate: resolved > 0 ? Math.min(1, ratings / resolved) : null,
     searches: sum(rows, 'ss_search'),
     searchesWithoutAsking: sum(rows, 'ss_search', 'no_ask'),
     faqViews: sum(rows, 'ss_faq_view'),
