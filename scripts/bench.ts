@@ -55,6 +55,9 @@ const { values } = parseArgs({
     search: { type: 'boolean', default: false },
     regenerate: { type: 'boolean', default: false },
     import: { type: 'boolean', default: false },
+    dashboard: { type: 'boolean', default: false },
+    questions: { type: 'string' },
+    runs: { type: 'string' },
     dir: { type: 'string' },
     json: { type: 'string' },
     force: { type: 'boolean', default: false },
@@ -77,12 +80,20 @@ if (values.help) {
                           (the trivial route is always measured: it is the baseline)
   --warmup S              unmeasured seconds before each route (default 1)
   --json FILE             also write the results as JSON
+  --dashboard             instead: support dashboard p95 over a year of daily aggregates (--questions N, default 100k; --runs N, default 50)
   --import                instead: import throughput of a Stack Exchange dump (--dir DIR, default the shared one)
   --force                 run even with NODE_ENV=production in this shell`);
   process.exit(0);
 }
 
 refuseProduction(values.force, 'run the benchmark');
+
+if (values.dashboard) {
+  const { benchDashboard } = await import('./bench-lib/dashboard-bench.js');
+  const result = await benchDashboard({ questions: positiveInt('questions', values.questions, 100_000, 365), runs: positiveInt('runs', values.runs, 50, 1) });
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify({ dashboard: result }, null, 2));
+  process.exit(0);
+}
 
 if (values.import) {
   const { benchImport } = await import('./bench-import.js');

@@ -11,19 +11,19 @@ const HOUR_DAYS = 1 / 24;
 
 /** Answered and rated support questions: [asker, title, urgent, days ago, hours to the staff reply, rating]. */
 const ANSWERED: Array<[string, string, boolean, number, number, number]> = [
-  ['alice', 'Lumen X2 will not charge over USB-C after the update', false, 26, 3, 5],
-  ['李雷', '固件 2.3 更新后 Wi-Fi 传输很慢', false, 22, 20, 4],
-  ['bob', 'Warranty claim: cracked LCD on arrival', true, 18, 2, 5],
-  ['韩梅梅', '夜景模式拍出来有很多噪点，正常吗？', false, 13, 30, 3],
-  ['alice', 'Lens cap does not fit the new hood', false, 9, 6, 2],
-  ['李雷', '电池显示 100% 但十分钟就关机', true, 6, 1, 4],
+  ['alice', 'Lumen X2 will not charge over USB-C after the update', false, 26.3, 3, 5],
+  ['李雷', '固件 2.3 更新后 Wi-Fi 传输很慢', false, 22.4, 20, 4],
+  ['bob', 'Warranty claim: cracked LCD on arrival', true, 18.2, 2, 5],
+  ['韩梅梅', '夜景模式拍出来有很多噪点，正常吗？', false, 13.6, 30, 3],
+  ['alice', 'Lens cap does not fit the new hood', false, 9.35, 6, 2],
+  ['李雷', '电池显示 100% 但十分钟就关机', true, 6.45, 1, 4],
 ];
 
 /** Questions nobody on staff has answered yet, most of them past the promise. */
 const WAITING: Array<[string, string, boolean, number]> = [
-  ['bob', 'Bluetooth remote disconnects every few minutes', false, 5],
-  ['韩梅梅', '相机在零下温度无法开机', true, 3],
-  ['alice', 'Where can I download the old firmware 2.1?', false, 0.1],
+  ['bob', 'Bluetooth remote disconnects every few minutes', false, 5.15],
+  ['韩梅梅', '相机在零下温度无法开机', true, 3.25],
+  ['alice', 'Where can I download the old firmware 2.1?', false, 1.1],
 ];
 
 /**

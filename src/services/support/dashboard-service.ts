@@ -102,43 +102,68 @@ function mergeSorted(lists: number[][]): number[] {
   return lists.flat().sort((a, b) => a - b);
 }
 
-function responseStats(rows: DailyAggregate[], dim: string): ResponseStats {
-  const frt = rows.filter((r) => r.metric === 'frt' && r.dim === dim);
-  const within = rows.filter((r) => r.metric === 'frt_within' && r.dim === dim).reduce((n, r) => n + r.value, 0);
-  const values = mergeSorted(frt.map((r) => r.detail));
-  const count = frt.reduce((n, r) => n + r.value, 0);
-  return { count, medianMs: quantile(values, 0.5), p90Ms: quantile(values, 0.9), withinShare: count > 0 ? within / count : null };
+/** Rows grouped by metric and dimension, so each figure is one lookup instead of a scan. */
+class Index {
+  private readonly byKey = new Map<string, DailyAggregate[]>();
+  /** Dimensions seen per metric. */
+  readonly dims = new Map<string, Set<string>>();
+  constructor(rows: DailyAggregate[]) {
+    for (const r of rows) {
+      const key = `${r.metric}\u0000${r.dim}`;
+      const list = this.byKey.get(key);
+      if (list) list.push(r);
+      else this.byKey.set(key, [r]);
+      let d = this.dims.get(r.metric);
+      if (!d) this.dims.set(r.metric, (d = new Set()));
+      d.add(r.dim);
+    }
+  }
+  rows(metric: string, dim = ''): DailyAggregate[] {
+    return this.byKey.get(`${metric}\u0000${dim}`) ?? [];
+  }
+  sum(metric: string, dim = ''): number {
+    let n = 0;
+    for (const r of this.rows(metric, dim)) n += r.value;
+    return n;
+  }
 }
 
-const sum = (rows: DailyAggregate[], metric: string, dim = '') => rows.filter((r) => r.metric === metric && r.dim === dim).reduce((n, r) => n + r.value, 0);
+function responseStats(ix: Index, dim: string): ResponseStats {
+  const frt = ix.rows('frt', dim);
+  const values = mergeSorted(frt.map((r) => r.detail));
+  const count = ix.sum('frt', dim);
+  return { count, medianMs: quantile(values, 0.5), p90Ms: quantile(values, 0.9), withinShare: count > 0 ? ix.sum('frt_within', dim) / count : null };
+}
 
 export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
-  const opened = sum(rows, 'opened');
-  const resolvedRows = rows.filter((r) => r.metric === 'resolved');
-  const resolved = resolvedRows.reduce((n, r) => n + r.value, 0);
-  const distribution = [1, 2, 3, 4, 5].map((s) => sum(rows, 'rating', `score:${s}`)) as PeriodMetrics['distribution'];
+  const ix = new Index(rows);
+  const opened = ix.sum('opened');
+  const resolved = ix.sum('resolved');
+  const distribution = [1, 2, 3, 4, 5].map((s) => ix.sum('rating', `score:${s}`)) as PeriodMetrics['distribution'];
   const ratings = distribution.reduce((a, b) => a + b, 0);
-  const authors = new Set(rows.filter((r) => r.metric === 'answers').map((r) => r.dim));
+  const authors = ix.dims.get('answers') ?? new Set<string>();
+  let answers = 0;
+  for (const dim of authors) answers += ix.sum('answers', dim);
   return {
-    response: responseStats(rows, ''),
-    urgent: responseStats(rows, 'urgent'),
+    response: responseStats(ix, ''),
+    urgent: responseStats(ix, 'urgent'),
     opened,
     resolved,
     resolutionRate: opened > 0 ? resolved / opened : null,
-    resolutionMedianMs: quantile(mergeSorted(resolvedRows.map((r) => r.detail)), 0.5),
-    reopened: sum(rows, 'reopened'),
+    resolutionMedianMs: quantile(mergeSorted(ix.rows('resolved').map((r) => r.detail)), 0.5),
+    reopened: ix.sum('reopened'),
     ratings,
     ratingAverage: ratings > 0 ? distribution.reduce((n, c, i) => n + c * (i + 1), 0) / ratings : null,
     distribution,
     // A question reopened by its rating is no longer resolved, so the share is capped at 100 %.
     ratingResponseRate: resolved > 0 ? Math.min(1, ratings / resolved) : null,
-    searches: sum(rows, 'ss_search'),
-    searchesWithoutAsking: sum(rows, 'ss_search', 'no_ask'),
-    faqViews: sum(rows, 'ss_faq_view'),
-    faqViewsWithoutAsking: sum(rows, 'ss_faq_view', 'no_ask'),
-    similarClicks: sum(rows, 'ss_similar'),
-    similarClicksWithoutPosting: sum(rows, 'ss_similar', 'no_ask'),
-    answers: rows.filter((r) => r.metric === 'answers').reduce((n, r) => n + r.value, 0),
+    searches: ix.sum('ss_search'),
+    searchesWithoutAsking: ix.sum('ss_search', 'no_ask'),
+    faqViews: ix.sum('ss_faq_view'),
+    faqViewsWithoutAsking: ix.sum('ss_faq_view', 'no_ask'),
+    similarClicks: ix.sum('ss_similar'),
+    similarClicksWithoutPosting: ix.sum('ss_similar', 'no_ask'),
+    answers,
     activeMembers: authors.size,
   };
 }
@@ -176,16 +201,18 @@ export class SupportDashboardService {
     const rows = await this.repo.readDaily(community?.id ?? null, previous.from, range.to);
     const current = rows.filter((r) => r.day >= range.from);
     const before = rows.filter((r) => r.day <= previous.to);
-    const staffIds = [...new Set(current.filter((r) => r.metric === 'frt' && r.dim.startsWith('staff:')).map((r) => r.dim.slice(6)))];
-    const answerCounts = new Map<string, number>();
-    for (const r of current) if (r.metric === 'answers') answerCounts.set(r.dim.slice(5), (answerCounts.get(r.dim.slice(5)) ?? 0) + r.value);
-    const topIds = [...answerCounts.entries()].sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, TOP_CONTRIBUTORS);
+    const ix = new Index(current);
+    const staffIds = [...(ix.dims.get('frt') ?? [])].filter((d) => d.startsWith('staff:')).map((d) => d.slice(6));
+    const answerCounts = [...(ix.dims.get('answers') ?? [])].map((dim) => [dim.slice(5), ix.sum('answers', dim)] as const);
+    const topIds = answerCounts.sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, TOP_CONTRIBUTORS);
     const names = new Map((await this.users.findManyByIds([...new Set([...staffIds, ...topIds.map(([id]) => id)])])).map((u) => [u.id, u.username]));
+    const byDay = new Map<string, DailyAggregate[]>();
+    for (const r of current) if (r.metric === 'opened' || r.metric === 'resolved' || (r.metric === 'frt' && r.dim === '')) (byDay.get(r.day) ?? byDay.set(r.day, []).get(r.day)!).push(r);
     const daily: DailyRow[] = [];
     for (let t = dayStart(range.from); t <= dayStart(range.to); t += DAY_MS) {
       const day = dayOf(t);
-      const of = current.filter((r) => r.day === day);
-      daily.push({ day, opened: sum(of, 'opened'), resolved: sum(of, 'resolved'), responseMedianMs: responseStats(of, '').medianMs });
+      const of = new Index(byDay.get(day) ?? []);
+      daily.push({ day, opened: of.sum('opened'), resolved: of.sum('resolved'), responseMedianMs: responseStats(of, '').medianMs });
     }
     return {
       community,
@@ -194,7 +221,7 @@ export class SupportDashboardService {
       current: periodMetrics(current),
       before: periodMetrics(before),
       staff: staffIds
-        .map((id) => ({ userId: id, name: names.get(id) ?? '?', stats: responseStats(current, `staff:${id}`) }))
+        .map((id) => ({ userId: id, name: names.get(id) ?? '?', stats: responseStats(ix, `staff:${id}`) }))
         .sort((a, b) => b.stats.count - a.stats.count || a.name.localeCompare(b.name)),
       top: topIds.map(([id, answers]) => ({ userId: id, name: names.get(id) ?? '?', answers })),
       daily,
