@@ -31,6 +31,25 @@ export interface DayFacts {
   selfService: SelfServiceEvent[];
 }
 
+/**
+ * Answers per member are packed into one row per community and day (detail: member id,
+ * count, member id, count, ...): a year of a busy community is then 365 rows instead of one
+ * row per member and day, which kept long ranges slow.
+ */
+export const ANSWERS_BY_MEMBER = 'answers_by';
+const PACKED = new Set([ANSWERS_BY_MEMBER]);
+
+/** The member id -> answers pairs of packed rows, summed. */
+export function unpackCounts(rows: readonly DailyAggregate[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of rows)
+    for (let i = 0; i + 1 < r.detail.length; i += 2) {
+      const id = String(r.detail[i]);
+      out.set(id, (out.get(id) ?? 0) + r.detail[i + 1]!);
+    }
+  return out;
+}
+
 class Acc {
   private readonly rows = new Map<string, DailyAggregate>();
   constructor(private readonly day: string) {}
@@ -41,8 +60,15 @@ class Acc {
     row.value += value;
     if (duration !== undefined) row.detail.push(Math.max(0, Math.round(duration)));
   }
+  /** Appends raw numbers (pairs, kept in order) to a row's detail. */
+  pack(communityId: string, metric: string, values: number[]): void {
+    const key = `${communityId}\u0000${metric}\u0000`;
+    let row = this.rows.get(key);
+    if (!row) this.rows.set(key, (row = { communityId, day: this.day, metric, dim: '', value: 0, detail: [] }));
+    row.detail.push(...values);
+  }
   list(): DailyAggregate[] {
-    return [...this.rows.values()].map((r) => ({ ...r, detail: [...r.detail].sort((a, b) => a - b) }));
+    return [...this.rows.values()].map((r) => ({ ...r, detail: PACKED.has(r.metric) ? r.detail : [...r.detail].sort((a, b) => a - b) }));
   }
 }
 
@@ -71,7 +97,10 @@ export function aggregateDay(f: DayFacts): DailyAggregate[] {
   }
   for (const e of f.reopened) if (inDay(e.at)) acc.add(e.communityId, 'reopened', '', 1);
   for (const r of f.ratings) if (inDay(r.createdAt)) acc.add(r.communityId, 'rating', `score:${r.score}`, 1);
-  for (const a of f.answers) acc.add(a.communityId, 'answers', `user:${a.authorId}`, a.count);
+  for (const a of f.answers) {
+    acc.add(a.communityId, 'answers', '', a.count);
+    acc.pack(a.communityId, ANSWERS_BY_MEMBER, [Number(a.authorId), a.count]);
+  }
   selfService(f.selfService, start, end, acc);
   return acc.list();
 }

@@ -1,7 +1,7 @@
 import type { MembershipRepository, UserRepository } from '../../db/ports.js';
 import type { DailyAggregate, SupportMetricsRepository } from '../../db/support-metrics-port.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
-import { DAY_MS, dayOf, dayStart, quantile } from '../../domain/support-metrics.js';
+import { ANSWERS_BY_MEMBER, DAY_MS, dayOf, dayStart, quantile, unpackCounts } from '../../domain/support-metrics.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { canServe } from './support-service.js';
@@ -141,9 +141,8 @@ export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
   const resolved = ix.sum('resolved');
   const distribution = [1, 2, 3, 4, 5].map((s) => ix.sum('rating', `score:${s}`)) as PeriodMetrics['distribution'];
   const ratings = distribution.reduce((a, b) => a + b, 0);
-  const authors = ix.dims.get('answers') ?? new Set<string>();
-  let answers = 0;
-  for (const dim of authors) answers += ix.sum('answers', dim);
+  const authors = unpackCounts(ix.rows(ANSWERS_BY_MEMBER));
+  const answers = ix.sum('answers');
   return {
     response: responseStats(ix, ''),
     urgent: responseStats(ix, 'urgent'),
@@ -203,7 +202,7 @@ export class SupportDashboardService {
     const before = rows.filter((r) => r.day <= previous.to);
     const ix = new Index(current);
     const staffIds = [...(ix.dims.get('frt') ?? [])].filter((d) => d.startsWith('staff:')).map((d) => d.slice(6));
-    const answerCounts = [...(ix.dims.get('answers') ?? [])].map((dim) => [dim.slice(5), ix.sum('answers', dim)] as const);
+    const answerCounts = [...unpackCounts(ix.rows(ANSWERS_BY_MEMBER))];
     const topIds = answerCounts.sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, TOP_CONTRIBUTORS);
     const names = new Map((await this.users.findManyByIds([...new Set([...staffIds, ...topIds.map(([id]) => id)])])).map((u) => [u.id, u.username]));
     const byDay = new Map<string, DailyAggregate[]>();
