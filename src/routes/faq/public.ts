@@ -61,10 +61,14 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
     app.services.support.selfService.record(queryString(request.query, 'from') === 'similar' ? 'similar_click' : 'faq_view', readBrowserId(request), data.community.id, request.log);
     const view = faqEntryView(data, request.locale, { voted: queryString(request.query, 'voted') === '1' });
     const e = data.entry;
+    // A staff answer behind the entry carries the Staff badge here too (issue 12).
+    const sourceAuthor = e.sourceAnswerId ? await app.services.questions.requirePost(e.sourceAnswerId).then((p) => p.authorId, () => null) : null;
+    const sourceStaff = sourceAuthor ? ((await app.services.support.staff.badges(data.community)).get(sourceAuthor) ?? null) : null;
     return reply.page(
       'faq/entry',
       {
         ...view,
+        sourceStaff,
         jsonLd: faqEntryJsonLd(data, opts.baseUrl, request.t('faq.link')),
         og: { title: e.title, description: e.bodyText.slice(0, 200), url: opts.baseUrl + canonical },
         pageScripts: ['/static/js/faq.js'],
