@@ -60,6 +60,9 @@ const { values } = parseArgs({
     mail: { type: 'boolean', default: false },
     inbound: { type: 'boolean', default: false },
     messages: { type: 'string' },
+    dashboard: { type: 'boolean', default: false },
+    questions: { type: 'string' },
+    runs: { type: 'string' },
     dir: { type: 'string' },
     json: { type: 'string' },
     force: { type: 'boolean', default: false },
@@ -85,6 +88,7 @@ if (values.help) {
   --mail                  instead: mail queue throughput (messages/s to the file transport; scripts/bench-lib/mail-bench.ts)
   --inbound               instead: inbound support mail over SMTP, messages/s and message-to-question time
                           (--messages N, default 200; --connections N, default 4)
+  --dashboard             instead: support dashboard p95 over a year of daily aggregates (--questions N, default 100k; --runs N, default 50)
   --import                instead: import throughput of a Stack Exchange dump (--dir DIR, default the shared one)
   --force                 run even with NODE_ENV=production in this shell`);
   process.exit(0);
@@ -99,6 +103,12 @@ if (values.mail) {
 if (values.inbound) {
   const { benchInbound } = await import('./bench-lib/inbound-bench.js');
   process.exit(await benchInbound({ messages: positiveInt('messages', values.messages, 200, 1), connections: positiveInt('connections', values.connections, 4, 1), json: values.json }));
+}
+if (values.dashboard) {
+  const { benchDashboard } = await import('./bench-lib/dashboard-bench.js');
+  const result = await benchDashboard({ questions: positiveInt('questions', values.questions, 100_000, 365), runs: positiveInt('runs', values.runs, 50, 1) });
+  if (values.json) fs.writeFileSync(values.json, JSON.stringify({ dashboard: result }, null, 2));
+  process.exit(0);
 }
 
 if (values.import) {

@@ -23,6 +23,7 @@ import adminSynonymRoutes from './routes/admin/synonyms.js';
 import searchRoutes from './routes/search/index.js';
 import questionRoutes from './routes/questions/index.js';
 import supportRoutes from './routes/support/index.js';
+import supportDashboardRoutes from './routes/support/dashboard.js';
 import faqPublicRoutes from './routes/faq/public.js';
 import faqModeratorRoutes from './routes/faq/moderator.js';
 import feedRoutes from './routes/feeds/index.js';
@@ -99,6 +100,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(unsubscribeRoutes);
   await app.register(accountMailRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(supportRoutes);
+  await app.register(supportDashboardRoutes);
   await app.register(notificationRoutes);
   await app.register(newsRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });
   await app.register(moderationSuspensionRoutes, { postRateLimitPerMinute: config.postRateLimitPerMinute });

@@ -5,6 +5,7 @@ import type { AuthorProfile, Community, CommunityKind, CommunityRole, Locale, Me
 import type { SearchDocument } from '../search/port.js';
 import type { ModerationRepository } from './moderation-port.js';
 import type { DigestRepository, NewsletterRepository } from './digest-port.js';
+import type { SupportMetricsRepository } from './support-metrics-port.js';
 
 export type { ModerationRepository } from './moderation-port.js';
 
@@ -120,6 +121,8 @@ export interface Storage extends QaStorage {
   digests: DigestRepository;
   newsletters: NewsletterRepository;
   support: SupportRepository;
+  /** The support dashboard's facts and daily aggregates (issue 12). */
+  supportMetrics: SupportMetricsRepository;
   searchLog: SearchLogRepository;
   synonyms: SynonymRepository;
   faq: FaqRepository;
@@ -946,6 +949,10 @@ export interface SupportRepository {
    */
   recordEscalation(questionId: string, level: EscalationLevel, dueAt: number, now: number): Promise<boolean>;
   listEscalations(questionId: string): Promise<SupportEscalation[]>;
+  /** Sets notified_at on the escalation (once the notifier has recorded its notifications). */
+  markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void>;
+  /** Open tickets whose clock runs and whose due time has passed: "overdue" in the staff header. */
+  countOverdue(communityId: string, now: number): Promise<number>;
   saveRating(rating: SupportRating): Promise<void>;
   findRating(questionId: string): Promise<SupportRating | null>;
 }

@@ -5,7 +5,7 @@ import type { NotificationDelivery } from '../db/ports.js';
  * otherwise. Answers to one's own question matter most (that is why people ask), so they come
  * by mail at once; the rest stay in the site's inbox until the member asks for more.
  */
-export const NOTIFICATION_KINDS = ['answer', 'comment', 'accepted', 'mention', 'staff_answer', 'faq_promoted', 'watched', 'moderation'] as const;
+export const NOTIFICATION_KINDS = ['answer', 'comment', 'accepted', 'mention', 'staff_answer', 'faq_promoted', 'watched', 'moderation', 'support_escalation', 'support_low_rating'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const DEFAULT_DELIVERY: Record<NotificationKind, NotificationDelivery> = {
@@ -18,6 +18,9 @@ export const DEFAULT_DELIVERY: Record<NotificationKind, NotificationDelivery> = 
   watched: 'inbox',
   // What became of my flags, warnings from moderators: worth knowing, not worth a mail.
   moderation: 'inbox',
+  // Staff and moderators must act on these within business hours: a mail at once.
+  support_escalation: 'email',
+  support_low_rating: 'email',
 };
 
 export const DELIVERIES: readonly NotificationDelivery[] = ['off', 'inbox', 'email', 'digest'];

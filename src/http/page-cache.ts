@@ -1,4 +1,8 @@
+import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+
+/** Work repeated each time a page is served (a view counted for the browser asking). */
+export type ServeEffect = (request: FastifyRequest) => void;
 
 /*
  * The store behind the anonymous page cache (plugins/page-cache.ts): rendered pages by key,
@@ -17,7 +21,7 @@ export interface CachedPage {
   readonly generation: number;
   readonly storedAt: number;
   /** What must happen every time the page is served (view counts), replayed on each hit. */
-  readonly effects: readonly (() => void)[];
+  readonly effects: readonly ServeEffect[];
 }
 
 export interface PageCacheOptions {
@@ -38,7 +42,7 @@ export interface PageCacheStats {
 export interface RenderTicket {
   readonly key: string;
   readonly generation: number;
-  readonly effects: (() => void)[];
+  readonly effects: ServeEffect[];
   /** Ends the render: hands the page (or null: not cacheable) to the waiting requests. Idempotent. */
   settle(page: CachedPage | null): void;
 }

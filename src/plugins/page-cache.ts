@@ -35,7 +35,7 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     /** Work to do every time this page is served, from the cache too (counting a view). Runs now. */
-    onEveryServe(effect: () => void): void;
+    onEveryServe(effect: (request: FastifyRequest) => void): void;
   }
   interface FastifyInstance {
     pageCache: PageCacheRuntime;
@@ -98,7 +98,7 @@ export default fp(
 
     /** Sends a page from the cache (or a render meant for it) with this browser's token and headers. */
     function serve(request: FastifyRequest, reply: FastifyReply, page: CachedPage, source: 'hit' | 'shared' | 'miss'): FastifyReply {
-      if (source !== 'miss') for (const effect of page.effects) effect();
+      if (source !== 'miss') for (const effect of page.effects) effect(request);
       // Private: the HTML holds this browser's CSRF token, so no shared cache may keep it; no-cache:
       // the browser asks every time, and a 304 answers when nothing changed.
       reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie, Accept-Language').header('x-page-cache', source);
@@ -131,8 +131,8 @@ export default fp(
     };
     app.decorate('pageCache', runtime);
 
-    app.decorateReply('onEveryServe', function (this: FastifyReply, effect: () => void) {
-      effect();
+    app.decorateReply('onEveryServe', function (this: FastifyReply, effect: (request: FastifyRequest) => void) {
+      effect(this.request);
       this.request.pageCacheRender?.effects.push(effect);
     });
 

@@ -5,7 +5,7 @@ export interface ModerationHeaderView {
   nav: {
     total: number;
     siteFlags: number | null;
-    communities: Array<{ name: string; flags: number; faqCandidates: number; faqReview: number; reviewUrl: string; candidatesUrl: string; faqUrl: string; logUrl: string; canAct: boolean }>;
+    communities: Array<{ name: string; flags: number; faqCandidates: number; faqReview: number; overdue: number | null; supportUrl: string; dashboardUrl: string; reviewUrl: string; candidatesUrl: string; faqUrl: string; logUrl: string; canAct: boolean }>;
   } | null;
   suspensions: Array<{ reason: string; until: string | null; siteWide: boolean }>;
 }
@@ -29,6 +29,9 @@ export async function moderationHeader(service: ModerationNavService, request: F
           flags: c.flags,
           faqCandidates: c.faqCandidates,
           faqReview: c.faqReview,
+          overdue: c.overdue,
+          supportUrl: `/c/${c.slug}/support`,
+          dashboardUrl: `/c/${c.slug}/support/dashboard`,
           canAct: c.canAct,
           reviewUrl: `/c/${c.slug}/review`,
           candidatesUrl: `/mod/c/${c.slug}/faq/candidates`,

@@ -7,6 +7,7 @@ import { demoCommunities, demoUsers, demoVoters, DEMO_PASSWORD } from './demo-da
 import { demoQuestions } from './demo-questions.js';
 import { seedDemoFaq } from './demo-faq.js';
 import { seedDemoModeration } from './demo-moderation.js';
+import { seedDemoSupport } from './demo-support.js';
 
 const SEEDED_KEY = 'demo_seeded_at';
 
@@ -94,4 +95,5 @@ async function seedDemoContent(storage: Storage, services: Services, clock: Retu
 
   await seedDemoFaq(services, admin);
   await seedDemoModeration(storage, services, user);
+  await seedDemoSupport(storage, services, user, clock);
 }

@@ -43,8 +43,12 @@ import { DigestService } from './digest/digest-service.js';
 import { digestJob } from './digest/digest-job.js';
 import { NewsletterService } from './newsletters/newsletter-service.js';
 import { newsletterJob } from './newsletters/newsletter-job.js';
-import { escalationJob, loggingNotifier, type SupportNotifier } from './support/escalation-job.js';
 import { BufferedSearchLog } from './search/buffered-search-log.js';
+import { escalationJob, type SupportNotifier } from './support/escalation-job.js';
+import { SupportNotifications } from './notifications/support-notifier.js';
+import { SupportDashboardService } from './support/dashboard-service.js';
+import { supportDailyJob } from './support/daily-job.js';
+import { SelfServiceLog } from './support/self-service-log.js';
 
 export interface Services {
   sessions: SessionService;
@@ -91,6 +95,8 @@ export interface SupportServices {
   service: SupportService;
   queue: QueueService;
   ratings: RatingService;
+  dashboard: SupportDashboardService;
+  selfService: SelfServiceLog;
 }
 
 export interface BackgroundWork {
@@ -112,7 +118,7 @@ export interface ServiceOverrides {
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
-  /** Receives support escalations (issue 12); the default logs them until notifications are wired. */
+  /** Receives support escalations (issue 12) instead of the notifications (tests that only count them). */
   supportNotifier?: SupportNotifier;
 }
 
@@ -165,7 +171,16 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
   const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
-  const supportServices = { staff, service: supportService, queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now), ratings: new RatingService(storage.support, storage.posts, communities, supportService, now) };
+  // Escalations reach staff and moderators, low ratings the moderators (issue 12).
+  const supportNotifications = new SupportNotifications(storage.mail, storage.users, storage.memberships, storage.posts, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  const supportServices = {
+    staff,
+    service: supportService,
+    queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now),
+    ratings: new RatingService(storage.support, storage.posts, communities, supportService, now, supportNotifications),
+    dashboard: new SupportDashboardService(storage.supportMetrics, communities, storage.memberships, storage.users, now),
+    selfService: new SelfServiceLog(storage.supportMetrics, now),
+  };
   const inboundAddresses = new InboundAddresses(config.inbound.addressTemplate, config.inbound.domain, config.cookieSecret);
   // Notification mails carry a reply address only where replies can arrive.
   if (config.inbound.smtpPort !== undefined || config.inbound.secret !== undefined) notifications.replyAddress = (userId, questionId) => inboundAddresses.replyAddress(userId, questionId);
@@ -200,7 +215,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     owner,
     [
       sessionSweepJob(storage.sessions, now),
-      escalationJob(storage.support, overrides.supportNotifier ?? loggingNotifier(overrides.log ?? null), now),
+      escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
+      supportDailyJob(storage.supportMetrics, now),
       digestJob(digests),
       newsletterJob(newsletters),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),
@@ -233,7 +249,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     inbound,
     qaGate,
     contentGeneration,
-    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now),
+    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -114,6 +114,24 @@ export function runSupportContract(name: string, makeStorage: () => Promise<Stor
       ]);
       expect((await s.listEvents(a)).map((e) => e.kind)).toEqual(['opened', 'escalated-warning', 'escalated-breach']);
       expect(await s.dueForEscalation(T0 + 250, 10)).toEqual([]);
+      await s.markEscalationNotified(a, 'warning', T0 + 200, T0 + 260);
+      await s.markEscalationNotified(a, 'warning', T0 + 200, T0 + 999);
+      expect((await s.listEscalations(a)).map((e) => [e.level, e.notifiedAt])).toEqual([['warning', T0 + 260], ['breach', null]]);
+    });
+
+    it('counts the overdue questions: open, no reply, due time passed', async () => {
+      f = await contentFixture(await makeStorage());
+      const s = f.storage.support;
+      const [a, b, c, d] = [await f.ask(), await f.ask(), await f.ask(), await f.ask()];
+      await s.openTicket(ticket(a, { dueAt: T0 + 100 }), { actorId: null, kind: 'opened', at: T0 });
+      await s.openTicket(ticket(b, { dueAt: T0 + 100, respondedAt: T0 + 50 }), { actorId: null, kind: 'opened', at: T0 });
+      await s.openTicket(ticket(c, { dueAt: T0 + 100, status: 'waiting' }), { actorId: null, kind: 'opened', at: T0 });
+      await s.openTicket(ticket(d, { dueAt: T0 + 500 }), { actorId: null, kind: 'opened', at: T0 });
+      expect(await s.countOverdue(f.community.id, T0 + 99)).toBe(0);
+      expect(await s.countOverdue(f.community.id, T0 + 100)).toBe(1);
+      expect(await s.countOverdue(f.community.id, T0 + 500)).toBe(2);
+      expect(await s.countOverdue(f.other.id, T0 + 500)).toBe(0);
+      expect(await s.countOverdue('nope', T0 + 500)).toBe(0);
     });
 
     it('keeps one rating per question, changeable, with its first time', async () => {

@@ -146,7 +146,7 @@ describe('notifications', () => {
   it('preferences: off means nothing, in-site means no mail; watching a community tells of new questions', async () => {
     const asker = await person('kate');
     const watcher = await person('leo');
-    expect((await asker.client.post('/settings/notifications', { answer: 'off', comment: 'inbox', accepted: 'email', mention: 'email', staff_answer: 'email', faq_promoted: 'email', watched: 'inbox', moderation: 'inbox' })).status).toBe(303);
+    expect((await asker.client.post('/settings/notifications', { answer: 'off', comment: 'inbox', accepted: 'email', mention: 'email', staff_answer: 'email', faq_promoted: 'email', watched: 'inbox', moderation: 'inbox', support_escalation: 'email', support_low_rating: 'email' })).status).toBe(303);
     expect((await asker.client.get('/settings/notifications?saved=1')).text).toContain('Your notification settings were saved.');
     expect((await asker.client.post('/settings/notifications', { answer: 'loud' })).status).toBe(400);
     expect((await watcher.client.post('/watch', { type: 'community', target: community.id, on: '1', back: '/c/coffee' })).status).toBe(303);

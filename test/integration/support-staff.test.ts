@@ -73,4 +73,27 @@ describe('support: staff are visible', () => {
     expect(rows.find((r) => r.includes('Camera does not start'))).toContain('Staff · Lumen Support');
     expect(rows.find((r) => r.includes('night sky'))).not.toContain('Staff ·');
   });
+
+  it('marks an FAQ entry whose source is a staff answer, and not one from a customer', async () => {
+    const mona = (await w.app.storage.users.findByUsername('mona'))!;
+    const html = (await w.cathy.get(q.url)).text;
+    const answerIds = [...html.matchAll(/<article class="answer[^"]*" id="a(\d+)"/g)].map((m) => m[1]!);
+    const authors = await Promise.all(answerIds.map(async (id) => [id, (await w.app.storage.posts.findPost(id))!.authorId] as const));
+    const samId = (await w.app.storage.users.findByUsername('sam'))!.id;
+    const staffAnswer = authors.find(([, a]) => a === samId)![0];
+    const customerAnswer = authors.find(([, a]) => a !== samId)![0];
+    const cat = await w.app.services.faq.createCategory('lumen', mona, { name: 'Firmware', parentId: '' });
+    const community = (await w.app.storage.communities.findBySlug('lumen'))!;
+    // Written through the storage port: promotion would need the answer to reach the vote threshold first.
+    const entryFrom = async (answerId: string, title: string) => ({
+      entry: await w.app.storage.faq.createEntry({ communityId: community.id, categoryId: cat.id, title, slug: 'entry', bodyMd: title, bodyHtml: `<p>${title}</p>`, bodyText: title, sourceQuestionId: q.id, sourceAnswerId: answerId, relatedIds: [], createdBy: mona.id, now: Date.now() }),
+    });
+    const fromStaff = await entryFrom(staffAnswer, 'Camera does not start after an update');
+    const fromCustomer = await entryFrom(customerAnswer, 'Camera does not power on');
+    const source = (page: string) => /<div class="faq-source">([\s\S]*?)<\/div>/.exec(decodeHtml(page))![1]!;
+    const followed = (await w.cathy.get(`/c/lumen/faq/e/${fromStaff.entry.id}/entry`)).text;
+    expect(source(followed)).toContain('Staff · Lumen Support');
+    expect(source(followed)).toContain('Staff of Lumen Support');
+    expect(source((await w.cathy.get(`/c/lumen/faq/e/${fromCustomer.entry.id}/entry`)).text)).not.toContain('staff-badge');
+  });
 });

@@ -12,6 +12,7 @@ import { runModerationContract } from '../contract/moderation-contract.js';
 import { runSupportContract } from '../contract/support-contract.js';
 import { runInboundContract } from '../contract/inbound-contract.js';
 import { runDigestContract } from '../contract/digest-contract.js';
+import { runSupportMetricsContract } from '../contract/support-metrics-contract.js';
 
 /*
  * The shared contracts, run offline against the real MongoDB repositories: every collection is
@@ -36,6 +37,7 @@ runImportContract(NAME, offlineStorage);
 runMailContract(NAME, offlineStorage);
 runAccountMailContract(NAME, offlineStorage);
 runSupportContract(NAME, offlineStorage);
+runSupportMetricsContract(NAME, offlineStorage);
 runNotificationContract(NAME, offlineStorage);
 runModerationContract(NAME, offlineStorage);
 runInboundContract(NAME, offlineStorage);

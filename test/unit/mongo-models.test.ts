@@ -57,6 +57,8 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   digestSubscriptions: { _id: 2, frequency: 'weekly', lastDigestAt: T, updatedAt: T },
   newsletters: { _id: 1, communityId: 1, authorId: 2, subject: 'March news', bodyMd: '# Hi', bodyHtml: '<h1>Hi</h1>', bodyText: 'Hi', status: 'scheduled', scheduledAt: T, sentAt: null, recipientCount: 0, createdAt: T, updatedAt: T },
   communityNews: { _id: '1:2', communityId: 1, userId: 2, createdAt: T },
+  supportDaily: { _id: '1:2026-11-30:frt:', communityId: 1, day: '2026-11-30', metric: 'frt', dim: '', value: 2, detail: [60000, 120000] },
+  supportSelfService: { _id: new Types.ObjectId(), kind: 'search', browserId: 'abcdefghijklmnop', communityId: null, at: T },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -28,6 +28,7 @@ import { MongoInboundRepository } from './repositories/inbound-repository.js';
 import { MongoSupportRepository } from './repositories/support-repository.js';
 import { MongoNotificationRepository, MongoWatchRepository } from './repositories/notification-repositories.js';
 import { MongoDigestRepository, MongoNewsletterRepository } from './repositories/digest-repositories.js';
+import { MongoSupportMetricsRepository } from './repositories/support-metrics-repository.js';
 
 export interface MongoStorage extends Storage {
   readonly backend: 'mongo';
@@ -67,6 +68,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     support: new MongoSupportRepository(ctx),
     digests: new MongoDigestRepository(ctx),
     newsletters: new MongoNewsletterRepository(ctx),
+    supportMetrics: new MongoSupportMetricsRepository(ctx),
     async close() {
       await connection.close();
     },

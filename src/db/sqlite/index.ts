@@ -23,6 +23,7 @@ import { SqliteSupportRepository } from './support-repository.js';
 import { installOutboxTriggers, removeOutboxTriggers } from './outbox-triggers.js';
 import { createSqliteMailStorage } from './mail/index.js';
 import { createSqliteDigestStorage } from './digest/index.js';
+import { SqliteSupportMetricsRepository } from './support-metrics-repository.js';
 
 export interface SqliteStorage extends Storage {
   /** Exposed for the embedded search engine, which shares the file and its transactions. */
@@ -72,6 +73,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     mail: createSqliteMailStorage(db),
     ...createSqliteDigestStorage(db),
     support: new SqliteSupportRepository(db),
+    supportMetrics: new SqliteSupportMetricsRepository(db),
     async close() {
       if (db.open) db.close();
     },

@@ -17,6 +17,7 @@ import * as m018 from './migrations/018-faq-rank.js';
 import * as m019 from './migrations/019-search-browser.js';
 import * as m020 from './migrations/020-inbound-held.js';
 import * as m021 from './migrations/021-digests-newsletters.js';
+import * as m022 from './migrations/022-support-dashboard.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -49,6 +50,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 19, ...m019 },
   { version: 20, ...m020 },
   { version: 21, ...m021 },
+  { version: 22, ...m022 },
 ];
 
 /**

@@ -35,7 +35,7 @@ function toColumn(kind: 'id' | 'bool' | 'plain', value: unknown): number | strin
   return value as number | string;
 }
 
-function mapTicket(row: Row): SupportTicket {
+export function mapTicket(row: Row): SupportTicket {
   const t: Record<string, unknown> = {};
   for (const [field, column, kind] of TICKET_COLUMNS) {
     const v = row[column];
@@ -173,6 +173,24 @@ export class SqliteSupportRepository implements SupportRepository {
       )
       .get(c);
     return r?.n ?? 0;
+  }
+
+  async countOverdue(communityId: string, now: number): Promise<number> {
+    const c = toRowId(communityId);
+    if (c === null) return 0;
+    const r = this.db
+      .prepare<[number, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM support_tickets t JOIN posts p ON p.id = t.question_id AND p.deleted_at IS NULL
+         WHERE t.community_id = ? AND t.status = 'open' AND t.responded_at IS NULL AND t.due_at <= ?`,
+      )
+      .get(c, now);
+    return r?.n ?? 0;
+  }
+
+  async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {
+    const q = toRowId(questionId);
+    if (q === null) return;
+    this.db.prepare('UPDATE support_escalations SET notified_at = ? WHERE question_id = ? AND level = ? AND due_at = ? AND notified_at IS NULL').run(at, q, level, dueAt);
   }
 
   async dueForEscalation(now: number, limit: number): Promise<SupportTicket[]> {

@@ -47,6 +47,8 @@ export const en: Record<string, string> = {
   'notify.kind.faq_promoted': 'my answer added to the FAQ',
   'notify.kind.watched': 'new questions in communities or tags I watch, new answers on questions I watch',
   'notify.kind.moderation': 'what became of my flags, and moderators\' warnings',
+  'notify.kind.support_escalation': 'support questions close to or past their response target (staff)',
+  'notify.kind.support_low_rating': 'low satisfaction ratings to follow up (moderators)',
   'notify.kind.*': 'all notifications',
 };
 
@@ -98,5 +100,7 @@ export const zhCN: Record<string, string> = {
   'notify.kind.faq_promoted': '我的回答被收入常见问题',
   'notify.kind.watched': '我关注的社区或标签有新问题，或我关注的问题有新回答',
   'notify.kind.moderation': '我的举报的处理结果，以及版主的警告',
+  'notify.kind.support_escalation': '客服问题即将或已经超出响应时限（工作人员）',
+  'notify.kind.support_low_rating': '需要跟进的低满意度评价（版主）',
   'notify.kind.*': '所有通知',
 };

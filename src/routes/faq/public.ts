@@ -5,6 +5,7 @@ import { BadInputError, formFields, queryString, wantsJson } from '../../http/fo
 import { faqCategoryView, faqEntryJsonLd, faqEntryView, faqHomeView } from '../../presenters/faq.js';
 import { faqEntryUrl } from '../../services/faq/faq-service.js';
 import { ensureBrowserId } from '../../http/browser-id.js';
+import { readBrowserId } from '../../http/browser-id.js';
 
 type CommunityParams = { Params: { community: string } };
 type EntryParams = { Params: { community: string; id: string; slug?: string } };
@@ -58,12 +59,18 @@ const faqPublicRoutes: FastifyPluginAsync<{ baseUrl: string; secureCookies: bool
     if (requested !== canonical) return reply.redirect(canonical + queryPart(request.url), 301);
     // Counted for pages served from the anonymous page cache too.
     reply.onEveryServe(() => faq.countView(data.entry.id));
+    // Per serve, with the browser asking: a cached page is a self-service visit too (issue 12).
+    reply.onEveryServe((req) => app.services.support.selfService.record(queryString(req.query, 'from') === 'similar' ? 'similar_click' : 'faq_view', readBrowserId(req), data.community.id, req.log));
     const view = faqEntryView(data, request.locale, { voted: queryString(request.query, 'voted') === '1' });
     const e = data.entry;
+    // A staff answer behind the entry carries the Staff badge here too (issue 12).
+    const sourceAuthor = e.sourceAnswerId ? await app.services.questions.requirePost(e.sourceAnswerId).then((p) => p.authorId, () => null) : null;
+    const sourceStaff = sourceAuthor ? ((await app.services.support.staff.badges(data.community)).get(sourceAuthor) ?? null) : null;
     return reply.page(
       'faq/entry',
       {
         ...view,
+        sourceStaff,
         jsonLd: faqEntryJsonLd(data, opts.baseUrl, request.t('faq.link')),
         og: { title: e.title, description: e.bodyText.slice(0, 200), url: opts.baseUrl + canonical },
         pageScripts: ['/static/js/faq.js'],

@@ -17,6 +17,7 @@ import { renderDeletedQuestion } from '../moderation/deleted-question.js';
 import { promiseView, staffPanelView } from '../../presenters/support.js';
 import { tagWatchTarget, watchView, type WatchView } from '../../presenters/watch.js';
 import type { WatchTarget } from '../../db/ports.js';
+import { readBrowserId } from '../../http/browser-id.js';
 
 type CommunityParams = { Params: { community: string } };
 type IdParams = { Params: { id: string } };
@@ -182,6 +183,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       return asked;
     });
     if (!result.ok) return renderAsk(request, reply, slug, { values: form, errors: result.errors }, 400);
+    app.services.support.selfService.record('question_posted', readBrowserId(request), result.value.community.id, request.log);
     return reply.redirect(questionUrl(result.value.community.slug, result.value.question), 303);
   });
 
@@ -261,6 +263,8 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     // One visit, one view: paging through a long thread is not a new visit for each page.
     // Counted for pages served from the anonymous page cache too.
     if (pageNumber === 1) reply.onEveryServe(() => questions.countView(question.id));
+    // Opened from the similar-questions box of the ask page (self-service metric, issue 12).
+    if (queryString(request.query, 'from') === 'similar') app.services.support.selfService.record('similar_click', readBrowserId(request), community.id, request.log);
     return renderQuestion(request, reply, page);
   });
 

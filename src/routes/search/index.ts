@@ -6,6 +6,7 @@ import { ForbiddenError } from '../../domain/errors.js';
 import type { SearchParams } from '../../services/search/search-service.js';
 import { parseSearchDocId } from '../../search/port.js';
 import { REPORT_PERIODS, reportView, searchPageView, similarView } from './view.js';
+import { readBrowserId } from '../../http/browser-id.js';
 
 const PARAMS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sort', 'page', 'sid', 'explain'] as const;
 
@@ -25,6 +26,7 @@ const searchRoutes: FastifyPluginAsync<{ secureCookies: boolean }> = async (app,
     const outcome = await search.search(params, { user: request.user, ip: request.ip, browserId });
     const view = searchPageView(outcome, request.t, request.locale);
     const q = outcome.params.q;
+    if (q) app.services.support.selfService.record('search', readBrowserId(request), outcome.params.community?.id ?? null, request.log);
     // Result pages are for people: crawlers follow the links but do not index the page.
     reply.header('x-robots-tag', 'noindex, follow');
     return reply.page('search/index', view, {

@@ -57,6 +57,7 @@ const supportRoutes: FastifyPluginAsync = async (app) => {
         nextUrl: page.hasMore ? link(page.filter, page.page + 1) : null,
         clearTagUrl: page.tag ? `${base}?filter=${page.filter}` : null,
         settingsUrl: `${base}/settings`,
+        dashboardUrl: `${base}/dashboard`,
         backUrl: request.url,
       },
       { title: request.t('support.queue.title', { name: c.name }) },

@@ -1,4 +1,4 @@
-import type { FaqRepository, MembershipRepository, ModerationRepository } from '../../db/ports.js';
+import type { FaqRepository, MembershipRepository, ModerationRepository, SupportRepository } from '../../db/ports.js';
 import { isCandidate } from '../../domain/faq-rules.js';
 import type { Suspension } from '../../domain/moderation-types.js';
 import type { Community, User } from '../../domain/types.js';
@@ -16,6 +16,8 @@ export interface ModerationNavCommunity {
   flags: number;
   faqCandidates: number;
   faqReview: number;
+  /** Support questions past their response target; null outside business communities. */
+  overdue: number | null;
 }
 
 export interface ModerationNav {
@@ -36,6 +38,7 @@ export class ModerationNavService {
     private readonly memberships: MembershipRepository,
     private readonly communities: CommunityService,
     private readonly now: () => number = Date.now,
+    private readonly support: SupportRepository | null = null,
   ) {}
 
   async suspensions(user: User): Promise<Suspension[]> {
@@ -55,9 +58,10 @@ export class ModerationNavService {
     }
     const communities = await Promise.all(
       looked.slice(0, MAX_COMMUNITIES).map(async ({ community, canAct }) => {
-        const [rows, review] = await Promise.all([
+        const [rows, review, overdue] = await Promise.all([
           this.faq.candidateRows(community.id, community.promotionThreshold, COUNT_CAP),
           this.faq.listEntries(community.id, { needsReview: true, status: 'published' }),
+          community.kind === 'business' && this.support ? this.support.countOverdue(community.id, this.now()) : Promise.resolve(null),
         ]);
         return {
           slug: community.slug,
@@ -66,11 +70,12 @@ export class ModerationNavService {
           flags: flags.get(community.id) ?? 0,
           faqCandidates: rows.filter((r) => isCandidate(r, community.promotionThreshold)).length,
           faqReview: review.length,
+          overdue,
         };
       }),
     );
     const siteFlags = user.isAdmin ? [...flags.values()].reduce((a, b) => a + b, 0) : null;
-    const total = communities.reduce((n, c) => n + c.flags + c.faqCandidates + c.faqReview, 0);
+    const total = communities.reduce((n, c) => n + c.flags + c.faqCandidates + c.faqReview + (c.overdue ?? 0), 0);
     return { total, siteFlags, communities };
   }
 }

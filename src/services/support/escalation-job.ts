@@ -14,20 +14,11 @@ export interface EscalationEvent {
 }
 
 /**
- * Sends "escalated" notifications. The notification and mail module is built separately;
- * until it is wired in, the default only logs. The escalation rows (support_escalations,
- * notified_at null) are the record either way.
+ * Sends "escalated" notifications (SupportNotifications in the app). The escalation rows
+ * (support_escalations) are the record; notified_at is set once the notifier returned.
  */
 export interface SupportNotifier {
   escalated(event: EscalationEvent): Promise<void>;
-}
-
-export function loggingNotifier(log: { info(obj: object, msg: string): void } | null): SupportNotifier {
-  return {
-    async escalated(event) {
-      log?.info({ ...event }, 'support question escalated');
-    },
-  };
 }
 
 const BATCH = 200;
@@ -53,6 +44,7 @@ export function escalationJob(repo: SupportRepository, notifier: SupportNotifier
           if (!(await repo.recordEscalation(ticket.questionId, level, ticket.dueAt, at))) continue;
           escalated += 1;
           await notifier.escalated({ questionId: ticket.questionId, communityId: ticket.communityId, level, assigneeId: ticket.assigneeId, dueAt: ticket.dueAt, at });
+          await repo.markEscalationNotified(ticket.questionId, level, ticket.dueAt, now());
         }
       }
       return escalated;

@@ -17,6 +17,22 @@ export function canRate(ticket: SupportTicket, rating: SupportRating | null, now
   return ticket.status === 'resolved';
 }
 
+/** A rating of 1 or 2 that sent the question back to staff. */
+export interface LowRatingEvent {
+  questionId: string;
+  communityId: string;
+  score: number;
+  comment: string;
+  at: number;
+}
+
+/** Hears service-recovery events (the moderators are told); never throws. */
+export interface RecoveryNotifier {
+  lowRating(event: LowRatingEvent): Promise<void>;
+}
+
+export const silentRecovery: RecoveryNotifier = { lowRating: async () => {} };
+
 /**
  * Satisfaction and service recovery (issue 12): the asker rates the help once a question is
  * resolved; a 1 or 2, or "still not solved", reopens the question for staff with a fresh
@@ -29,6 +45,7 @@ export class RatingService {
     private readonly communities: CommunityService,
     private readonly support: SupportService,
     private readonly now: () => number = Date.now,
+    private readonly recovery: RecoveryNotifier = silentRecovery,
   ) {}
 
   private async askerTicket(user: User, questionId: string): Promise<{ ticket: SupportTicket; question: Question; community: Community }> {
@@ -55,6 +72,7 @@ export class RatingService {
     const wasLow = existing !== null && existing.score <= 2;
     if (score <= 2 && !wasLow && ticket.status === 'resolved') {
       await this.reopen(ticket, user.id, now, `rating ${score}${comment ? `: ${comment}` : ''}`);
+      await this.recovery.lowRating({ questionId, communityId: community.id, score, comment, at: now });
       return { question, community, reopened: true };
     }
     await this.repo.updateTicket(questionId, { updatedAt: now }, { actorId: user.id, kind: 'rated', detail: String(score), at: now });

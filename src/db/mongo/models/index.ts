@@ -25,6 +25,7 @@ import {
   supportEscalationSchema, supportEventSchema, supportRatingSchema, supportSettingsSchema, supportTicketSchema,
   type SupportEscalationDoc, type SupportEventDoc, type SupportRatingDoc, type SupportSettingsDoc, type SupportTicketDoc,
 } from './support.js';
+import { SUPPORT_DAILY_MODEL, SUPPORT_SELF_SERVICE_MODEL, supportDailySchema, supportSelfServiceSchema, type SupportDailyDoc, type SupportSelfServiceDoc } from './support-metrics.js';
 import { SEARCH_SYNONYM_MODEL, searchSynonymSchema, type SearchSynonymDoc } from './search-synonym.js';
 import {
   IMPORT_SOURCE_MODEL,
@@ -85,6 +86,8 @@ export interface Models {
   supportEvents: Model<SupportEventDoc>;
   supportEscalations: Model<SupportEscalationDoc>;
   supportRatings: Model<SupportRatingDoc>;
+  supportDaily: Model<SupportDailyDoc>;
+  supportSelfService: Model<SupportSelfServiceDoc>;
   notifications: Model<NotificationDoc>;
   watches: Model<WatchDoc>;
   suspensions: Model<SuspensionDoc>;
@@ -141,6 +144,8 @@ export function createModels(conn: Connection): Models {
     supportEvents: model(SUPPORT_EVENT_MODEL, supportEventSchema),
     supportEscalations: model(SUPPORT_ESCALATION_MODEL, supportEscalationSchema),
     supportRatings: model(SUPPORT_RATING_MODEL, supportRatingSchema),
+    supportDaily: model(SUPPORT_DAILY_MODEL, supportDailySchema),
+    supportSelfService: model(SUPPORT_SELF_SERVICE_MODEL, supportSelfServiceSchema),
     notifications: model(NOTIFICATION_MODEL, notificationSchema),
     watches: model(WATCH_MODEL, watchSchema),
     suspensions: model(SUSPENSION_MODEL, suspensionSchema),
@@ -202,6 +207,8 @@ export type {
   SupportEventDoc,
   SupportEscalationDoc,
   SupportRatingDoc,
+  SupportDailyDoc,
+  SupportSelfServiceDoc,
   NotificationDoc,
   WatchDoc,
   SuspensionDoc,

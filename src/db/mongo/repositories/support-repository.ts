@@ -9,7 +9,7 @@ import { Types, type ClientSession } from 'mongoose';
 
 const ID_FIELDS = new Set(['assigneeId', 'firstStaffResponderId']);
 
-function ticketOf(d: SupportTicketDoc): SupportTicket {
+export function ticketOf(d: SupportTicketDoc): SupportTicket {
   return {
     questionId: idString(d._id),
     communityId: idString(d.communityId),
@@ -140,6 +140,18 @@ export class MongoSupportRepository implements SupportRepository {
     const c = parseId(communityId);
     if (c === null) return 0;
     return countDocuments(this.m.supportTickets, { filter: queueFilter(c, 'needs-reply', null, null) });
+  }
+
+  async countOverdue(communityId: string, now: number): Promise<number> {
+    const c = parseId(communityId);
+    if (c === null) return 0;
+    return countDocuments(this.m.supportTickets, { filter: { ...queueFilter(c, 'needs-reply', null, null), dueAt: { $lte: now } } });
+  }
+
+  async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {
+    const q = parseId(questionId);
+    if (q === null) return;
+    await updateOne(this.m.supportEscalations, { filter: { _id: `${q}:${level}:${dueAt}`, notifiedAt: null }, update: { $set: { notifiedAt: at } } });
   }
 
   async dueForEscalation(now: number, limit: number): Promise<SupportTicket[]> {

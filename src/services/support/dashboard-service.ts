@@ -1,0 +1,229 @@
+import type { MembershipRepository, UserRepository } from '../../db/ports.js';
+import type { DailyAggregate, SupportMetricsRepository } from '../../db/support-metrics-port.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ANSWERS_BY_MEMBER, DAY_MS, dayOf, dayStart, quantile, unpackCounts } from '../../domain/support-metrics.js';
+import type { Community, User } from '../../domain/types.js';
+import type { CommunityService } from '../communities/community-service.js';
+import { canServe } from './support-service.js';
+
+export const DEFAULT_RANGE_DAYS = 30;
+export const MAX_RANGE_DAYS = 366;
+const TOP_CONTRIBUTORS = 10;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface DateRange {
+  from: string;
+  to: string;
+  days: number;
+}
+
+export interface ResponseStats {
+  count: number;
+  medianMs: number | null;
+  p90Ms: number | null;
+  /** Share answered within the target, 0..1; null when nothing was answered. */
+  withinShare: number | null;
+}
+
+/** One period's numbers. */
+export interface PeriodMetrics {
+  response: ResponseStats;
+  urgent: ResponseStats;
+  opened: number;
+  resolved: number;
+  /** Resolved / opened in the period; null without questions. */
+  resolutionRate: number | null;
+  resolutionMedianMs: number | null;
+  reopened: number;
+  ratings: number;
+  ratingAverage: number | null;
+  /** Count per score 1..5. */
+  distribution: [number, number, number, number, number];
+  /** Ratings / resolved questions (at most 1). */
+  ratingResponseRate: number | null;
+  searches: number;
+  searchesWithoutAsking: number;
+  faqViews: number;
+  faqViewsWithoutAsking: number;
+  similarClicks: number;
+  similarClicksWithoutPosting: number;
+  answers: number;
+  activeMembers: number;
+}
+
+export interface StaffRow {
+  userId: string;
+  name: string;
+  stats: ResponseStats;
+}
+
+export interface DailyRow {
+  day: string;
+  opened: number;
+  resolved: number;
+  responseMedianMs: number | null;
+}
+
+export interface Dashboard {
+  community: Community | null;
+  range: DateRange;
+  previous: DateRange;
+  current: PeriodMetrics;
+  before: PeriodMetrics;
+  staff: StaffRow[];
+  top: Array<{ userId: string; name: string; answers: number }>;
+  daily: DailyRow[];
+}
+
+/** Parses the from/to query (YYYY-MM-DD, inclusive); default: the last 30 days up to today. */
+export function parseRange(fromRaw: string | undefined, toRaw: string | undefined, now: number): DateRange {
+  const today = dayOf(now);
+  const to = toRaw || today;
+  const from = fromRaw || dayOf(dayStart(to) - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
+  const valid = (d: string) => DAY.test(d) && !Number.isNaN(dayStart(d)) && dayOf(dayStart(d)) === d;
+  const errors: Record<string, { key: string; params?: Record<string, number> }> = {};
+  if (!valid(from)) errors.from = { key: 'support.dash.badDate' };
+  if (!valid(to)) errors.to = { key: 'support.dash.badDate' };
+  if (Object.keys(errors).length === 0) {
+    const days = Math.round((dayStart(to) - dayStart(from)) / DAY_MS) + 1;
+    if (days < 1) errors.to = { key: 'support.dash.toBeforeFrom' };
+    else if (days > MAX_RANGE_DAYS) errors.to = { key: 'support.dash.tooLong', params: { max: MAX_RANGE_DAYS } };
+    else return { from, to, days };
+  }
+  throw new ValidationError(errors);
+}
+
+export function previousRange(r: DateRange): DateRange {
+  const to = dayOf(dayStart(r.from) - DAY_MS);
+  return { from: dayOf(dayStart(to) - (r.days - 1) * DAY_MS), to, days: r.days };
+}
+
+function mergeSorted(lists: number[][]): number[] {
+  return lists.flat().sort((a, b) => a - b);
+}
+
+/** Rows grouped by metric and dimension, so each figure is one lookup instead of a scan. */
+class Index {
+  private readonly byKey = new Map<string, DailyAggregate[]>();
+  /** Dimensions seen per metric. */
+  readonly dims = new Map<string, Set<string>>();
+  constructor(rows: DailyAggregate[]) {
+    for (const r of rows) {
+      const key = `${r.metric}\u0000${r.dim}`;
+      const list = this.byKey.get(key);
+      if (list) list.push(r);
+      else this.byKey.set(key, [r]);
+      let d = this.dims.get(r.metric);
+      if (!d) this.dims.set(r.metric, (d = new Set()));
+      d.add(r.dim);
+    }
+  }
+  rows(metric: string, dim = ''): DailyAggregate[] {
+    return this.byKey.get(`${metric}\u0000${dim}`) ?? [];
+  }
+  sum(metric: string, dim = ''): number {
+    let n = 0;
+    for (const r of this.rows(metric, dim)) n += r.value;
+    return n;
+  }
+}
+
+function responseStats(ix: Index, dim: string): ResponseStats {
+  const frt = ix.rows('frt', dim);
+  const values = mergeSorted(frt.map((r) => r.detail));
+  const count = ix.sum('frt', dim);
+  return { count, medianMs: quantile(values, 0.5), p90Ms: quantile(values, 0.9), withinShare: count > 0 ? ix.sum('frt_within', dim) / count : null };
+}
+
+export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
+  const ix = new Index(rows);
+  const opened = ix.sum('opened');
+  const resolved = ix.sum('resolved');
+  const distribution = [1, 2, 3, 4, 5].map((s) => ix.sum('rating', `score:${s}`)) as PeriodMetrics['distribution'];
+  const ratings = distribution.reduce((a, b) => a + b, 0);
+  const authors = unpackCounts(ix.rows(ANSWERS_BY_MEMBER));
+  const answers = ix.sum('answers');
+  return {
+    response: responseStats(ix, ''),
+    urgent: responseStats(ix, 'urgent'),
+    opened,
+    resolved,
+    resolutionRate: opened > 0 ? resolved / opened : null,
+    resolutionMedianMs: quantile(mergeSorted(ix.rows('resolved').map((r) => r.detail)), 0.5),
+    reopened: ix.sum('reopened'),
+    ratings,
+    ratingAverage: ratings > 0 ? distribution.reduce((n, c, i) => n + c * (i + 1), 0) / ratings : null,
+    distribution,
+    // A question reopened by its rating is no longer resolved, so the share is capped at 100 %.
+    ratingResponseRate: resolved > 0 ? Math.min(1, ratings / resolved) : null,
+    searches: ix.sum('ss_search'),
+    searchesWithoutAsking: ix.sum('ss_search', 'no_ask'),
+    faqViews: ix.sum('ss_faq_view'),
+    faqViewsWithoutAsking: ix.sum('ss_faq_view', 'no_ask'),
+    similarClicks: ix.sum('ss_similar'),
+    similarClicksWithoutPosting: ix.sum('ss_similar', 'no_ask'),
+    answers,
+    activeMembers: authors.size,
+  };
+}
+
+/**
+ * The customer-service dashboard (issue 12): reads only the daily aggregates (support_daily),
+ * never tickets, so a range costs the same at 100 or 100k questions. Per community for its
+ * staff and moderators; site-wide for admins.
+ */
+export class SupportDashboardService {
+  constructor(
+    private readonly repo: SupportMetricsRepository,
+    private readonly communities: CommunityService,
+    private readonly memberships: MembershipRepository,
+    private readonly users: UserRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async forCommunity(user: User, slug: string, query: { from?: string; to?: string }): Promise<Dashboard> {
+    const community = await this.communities.getBySlug(slug);
+    if (community.kind !== 'business') throw new NotFoundError('support.notBusiness');
+    const role = (await this.memberships.find(community.id, user.id))?.role ?? null;
+    if (!canServe(user, role)) throw new ForbiddenError('support.queue.forbidden');
+    return this.build(community, query);
+  }
+
+  async siteWide(user: User, query: { from?: string; to?: string }): Promise<Dashboard> {
+    if (!user.isAdmin) throw new ForbiddenError();
+    return this.build(null, query);
+  }
+
+  private async build(community: Community | null, query: { from?: string; to?: string }): Promise<Dashboard> {
+    const range = parseRange(query.from, query.to, this.now());
+    const previous = previousRange(range);
+    const rows = await this.repo.readDaily(community?.id ?? null, previous.from, range.to);
+    const current = rows.filter((r) => r.day >= range.from);
+    const before = rows.filter((r) => r.day <= previous.to);
+    const ix = new Index(current);
+    const staffIds = [...(ix.dims.get('frt') ?? [])].filter((d) => d.startsWith('staff:')).map((d) => d.slice(6));
+    const answerCounts = [...unpackCounts(ix.rows(ANSWERS_BY_MEMBER))];
+    const topIds = answerCounts.sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, TOP_CONTRIBUTORS);
+    const names = new Map((await this.users.findManyByIds([...new Set([...staffIds, ...topIds.map(([id]) => id)])])).map((u) => [u.id, u.username]));
+    const byDay = new Map<string, DailyAggregate[]>();
+    for (const r of current) if (r.metric === 'opened' || r.metric === 'resolved' || (r.metric === 'frt' && r.dim === '')) (byDay.get(r.day) ?? byDay.set(r.day, []).get(r.day)!).push(r);
+    const daily: DailyRow[] = [];
+    for (let t = dayStart(range.from); t <= dayStart(range.to); t += DAY_MS) {
+      const day = dayOf(t);
+      const of = new Index(byDay.get(day) ?? []);
+      daily.push({ day, opened: of.sum('opened'), resolved: of.sum('resolved'), responseMedianMs: responseStats(of, '').medianMs });
+    }
+    return {
+      community,
+      range,
+      previous,
+      current: periodMetrics(current),
+      before: periodMetrics(before),
+      staff: staffIds
+        .map((id) => ({ userId: id, name: names.get(id) ?? '?', stats: responseStats(ix, `staff:${id}`) }))
+        .sort((a, b) => b.stats.count - a.stats.count || a.name.localeCompare(b.name)),
+      top: topIds.map(([id, answers]) => ({ userId: id, name: names.get(id) ?? '?', answers })),
+      daily,
+    };
+  }
+}

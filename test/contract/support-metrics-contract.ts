@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Storage } from '../../src/db/ports.js';
+import type { SupportTicket } from '../../src/domain/support-types.js';
+import { contentFixture, T0, type ContentFixture } from './content-fixture.js';
+
+const ALL = [0, Number.MAX_SAFE_INTEGER] as const;
+
+/*
+ * The support dashboard's storage (issue 12) as every backend must implement it: the facts
+ * the daily job reads by time range, self-service events, and daily aggregates replaced a
+ * day at a time.
+ */
+export function runSupportMetricsContract(name: string, makeStorage: () => Promise<Storage>): void {
+  describe(`support metrics storage contract: ${name}`, () => {
+    let f: ContentFixture;
+    afterEach(async () => {
+      await f?.storage.close();
+    });
+
+    const ticket = (questionId: string, over: Partial<SupportTicket> = {}): SupportTicket => ({
+      questionId, communityId: f.community.id, askerId: f.alice.id, urgent: false, urgentReason: '', status: 'open', assigneeId: null, openedAt: T0,
+      warnAt: null, dueAt: null, pausedRemainingMs: null, respondedAt: null, responseKind: null, firstStaffResponseAt: null, firstStaffResponderId: null,
+      resolvedAt: null, reopenCount: 0, warnedAt: null, breachedAt: null, updatedAt: T0, ...over,
+    });
+
+    it('replaces a day of aggregates at once and reads a range, per community or all', async () => {
+      f = await contentFixture(await makeStorage());
+      const m = f.storage.supportMetrics;
+      expect(await m.latestDay()).toBeNull();
+      const row = (communityId: string, day: string, metric: string, dim: string, value: number, detail: number[] = []) => ({ communityId, day, metric, dim, value, detail });
+      await m.replaceDay('2026-11-30', [row(f.community.id, '2026-11-30', 'frt', '', 2, [60000, 120000]), row(f.other.id, '2026-11-30', 'opened', '', 1), row('0', '2026-11-30', 'ss_search', '', 4)]);
+      await m.replaceDay('2026-12-01', [row(f.community.id, '2026-12-01', 'frt', `staff:${f.bob.id}`, 1, [5000])]);
+      await m.replaceDay('2026-11-30', [row(f.community.id, '2026-11-30', 'frt', '', 3, [1, 2, 3])]);
+      expect(await m.readDaily(f.community.id, '2026-11-01', '2026-12-31')).toEqual([
+        row(f.community.id, '2026-11-30', 'frt', '', 3, [1, 2, 3]),
+        row(f.community.id, '2026-12-01', 'frt', `staff:${f.bob.id}`, 1, [5000]),
+      ]);
+      expect(await m.readDaily(null, '2026-12-01', '2026-12-01')).toHaveLength(1);
+      expect(await m.readDaily(f.other.id, '2026-11-01', '2026-12-31')).toEqual([]);
+      expect(await m.latestDay()).toBe('2026-12-01');
+    });
+
+    it('keeps self-service events in time order and finds them by range', async () => {
+      f = await contentFixture(await makeStorage());
+      const m = f.storage.supportMetrics;
+      await m.recordSelfService({ kind: 'search', browserId: 'browser-aaaaaaaaaaaa', communityId: null, at: T0 + 10 });
+      await m.recordSelfService({ kind: 'question_posted', browserId: 'browser-aaaaaaaaaaaa', communityId: f.community.id, at: T0 + 20 });
+      await m.recordSelfService({ kind: 'faq_view', browserId: 'browser-bbbbbbbbbbbb', communityId: f.other.id, at: T0 + 5 });
+      expect(await m.selfServiceBetween(T0, T0 + 20)).toEqual([
+        { kind: 'faq_view', browserId: 'browser-bbbbbbbbbbbb', communityId: f.other.id, at: T0 + 5 },
+        { kind: 'search', browserId: 'browser-aaaaaaaaaaaa', communityId: null, at: T0 + 10 },
+      ]);
+    });
+
+    it('finds tickets opened, first answered or resolved in a range, events, ratings and answers', async () => {
+      f = await contentFixture(await makeStorage());
+      const s = f.storage.support;
+      const m = f.storage.supportMetrics;
+      const [a, b, c] = [await f.ask(), await f.ask(), await f.ask()];
+      await s.openTicket(ticket(a, { openedAt: T0 }), { actorId: null, kind: 'opened', at: T0 });
+      await s.openTicket(ticket(b, { openedAt: T0 - 5000, firstStaffResponseAt: T0 + 100, firstStaffResponderId: f.bob.id }), { actorId: null, kind: 'opened', at: T0 - 5000 });
+      await s.openTicket(ticket(c, { openedAt: T0 - 9000, resolvedAt: T0 + 9000 }), { actorId: null, kind: 'opened', at: T0 - 9000 });
+      expect((await m.ticketsTouchedBetween(T0, T0 + 1000)).map((t) => t.questionId).sort()).toEqual([a, b].sort());
+      expect((await m.ticketsTouchedBetween(T0 + 8000, T0 + 10000)).map((t) => [t.questionId, t.resolvedAt])).toEqual([[c, T0 + 9000]]);
+      expect(await m.earliestTicket()).toBe(T0 - 9000);
+      await s.updateTicket(a, { status: 'open' }, { actorId: f.alice.id, kind: 'reopened', at: T0 + 50 });
+      expect(await m.eventsBetween(['reopened'], T0, T0 + 100)).toEqual([{ questionId: a, communityId: f.community.id, kind: 'reopened', at: T0 + 50 }]);
+      expect(await m.eventsBetween(['reopened'], T0 + 51, T0 + 100)).toEqual([]);
+      await s.saveRating({ questionId: a, communityId: f.community.id, askerId: f.alice.id, score: 2, comment: '', createdAt: T0 + 60, updatedAt: T0 + 60 });
+      expect((await m.ratingsBetween(T0, T0 + 100)).map((r) => [r.questionId, r.score])).toEqual([[a, 2]]);
+      expect(await m.ratingsBetween(T0 + 61, T0 + 100)).toEqual([]);
+      await f.answer(a, 'one', f.bob);
+      await f.answer(b, 'two', f.bob);
+      await f.answer(b, 'three', f.carol);
+      expect(await m.answersBetween(...ALL)).toEqual([
+        { communityId: f.community.id, authorId: f.bob.id, count: 2 },
+        { communityId: f.community.id, authorId: f.carol.id, count: 1 },
+      ]);
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runSupportMetricsContract } from './support-metrics-contract.js';
+
+runSupportMetricsContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
