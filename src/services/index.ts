@@ -178,7 +178,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     service: supportService,
     queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now),
     ratings: new RatingService(storage.support, storage.posts, communities, supportService, now, supportNotifications),
-    dashboard: new SupportDashboardService(storage.supportMetrics, communities, storage.memberships, storage.users, now),
+    dashboard: new SupportDashboardService(storage.supportMetrics, communities, storage.memberships, storage.users, now, contentGeneration),
     selfService: new SelfServiceLog(storage.supportMetrics, now),
   };
   const inboundAddresses = new InboundAddresses(config.inbound.addressTemplate, config.inbound.domain, config.cookieSecret);

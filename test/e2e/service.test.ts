@@ -5,7 +5,8 @@ import { launchBrowser, loginAsDemo, newLocaleContext, shot, startServer, unique
 /*
  * Issue 12 in a real browser, in both languages: a customer asks an urgent question and sees
  * the promise; staff assign it to themselves from the queue and answer; the customer accepts
- * and rates 2, which puts the question back in the staff queue with the rating for staff.
+ * and rates 2, which puts the question back in the staff queue with the rating for staff, tells
+ * the community's moderators (their bell), and counts on the service dashboard.
  */
 describe('customer service (browser)', () => {
   let server: RunningServer;
@@ -19,7 +20,23 @@ describe('customer service (browser)', () => {
     await server?.stop();
   });
 
-  const text = { en: { promise: 'Staff usually reply within 4 business hours', rating: 'How satisfied are you with the help you got?', assign: 'Assign to me', post: 'Post your answer' }, 'zh-CN': { promise: '官方人员通常在 4 个工作小时内回复', rating: '您对得到的帮助满意吗？', assign: '分配给我', post: '发布回答' } };
+  const text = {
+    en: { promise: 'Staff usually reply within 4 business hours', rating: 'How satisfied are you with the help you got?', assign: 'Assign to me', post: 'Post your answer', reopened: 'Reopened (service recovery)', recovery: 'Service recovery: a customer rated the help 1 or 2' },
+    'zh-CN': { promise: '官方人员通常在 4 个工作小时内回复', rating: '您对得到的帮助满意吗？', assign: '分配给我', post: '发布回答', reopened: '重新打开（服务补救）', recovery: '服务补救：一位客户给出了 1 或 2 分的评价' },
+  };
+
+  /** This period's figure in the dashboard row headed `label` (optionally inside one table). */
+  async function dashboardFigure(page: Page, label: string, table = ''): Promise<number> {
+    await page.goto('/c/lumen-support/support/dashboard');
+    const row = page.locator(`${table} tr`).filter({ has: page.locator('th', { hasText: new RegExp(`^${label.replace(/[()（）]/g, '.')}$`) }) });
+    return Number(await row.first().locator('td').first().innerText());
+  }
+
+  /** The moderator's unread notification texts. */
+  async function inboxTexts(page: Page): Promise<string[]> {
+    await page.goto('/notifications');
+    return page.locator('li.unread').allInnerTexts();
+  }
 
   for (const locale of ['en', 'zh-CN'] as UiLocale[]) {
     it(`urgent question, promise, assignment, answer, acceptance and a low rating (${locale})`, async () => {
@@ -62,6 +79,11 @@ describe('customer service (browser)', () => {
       await customer.goto(questionUrl);
       expect(await customer.locator('.official-answer').count()).toBe(1);
       expect(await customer.locator('#support-rating-question').innerText()).toBe(t.rating);
+      const reopenedBefore = await dashboardFigure(staff, t.reopened);
+      const twosBefore = await dashboardFigure(staff, '2', '#table-distribution');
+      const moderatorCtx = await newLocaleContext(browser, server.baseUrl, locale);
+      const moderator = await loginAsDemo(moderatorCtx, '陈版主');
+      const recoveryBefore = (await inboxTexts(moderator)).filter((x) => x.includes(t.recovery)).length;
       await customer.locator('input[name="score"][value="2"]').check();
       await customer.locator('#support-rating-comment').fill(locale === 'en' ? 'It opened again an hour later.' : '一小时后又开了。');
       await Promise.all([customer.waitForLoadState('load'), customer.locator('form.support-rating button[type="submit"]').click()]);
@@ -75,6 +97,16 @@ describe('customer service (browser)', () => {
       await shot(staff, `service-staff-panel-${locale}-1280`);
       await staff.setViewportSize({ width: 390, height: 800 });
       await shot(staff, `service-staff-panel-${locale}-390`);
+      await staff.setViewportSize({ width: 1280, height: 800 });
+
+      // Service recovery: the moderators are told, and the dashboard counts the reopening and the 2.
+      expect((await inboxTexts(moderator)).filter((x) => x.includes(t.recovery)).length).toBe(recoveryBefore + 1);
+      expect(await dashboardFigure(staff, t.reopened)).toBe(reopenedBefore + 1);
+      expect(await dashboardFigure(staff, '2', '#table-distribution')).toBe(twosBefore + 1);
+      await shot(staff, `service-dashboard-${locale}-1280`);
+      await staff.setViewportSize({ width: 390, height: 800 });
+      await shot(staff, `service-dashboard-${locale}-390`);
+      await moderatorCtx.close();
       expect(watch.problems).toEqual([]);
       await customerCtx.close();
       await staffCtx.close();

@@ -149,6 +149,12 @@ describe('notifications', () => {
     expect((await asker.client.post('/settings/notifications', { answer: 'off', comment: 'inbox', accepted: 'email', mention: 'email', staff_answer: 'email', faq_promoted: 'email', watched: 'inbox', moderation: 'inbox', support_escalation: 'email', support_low_rating: 'email' })).status).toBe(303);
     expect((await asker.client.get('/settings/notifications?saved=1')).text).toContain('Your notification settings were saved.');
     expect((await asker.client.post('/settings/notifications', { answer: 'loud' })).status).toBe(400);
+    // A form from before a kind existed (it lacks that field) saves what it has and keeps the rest.
+    expect((await asker.client.post('/settings/notifications', { comment: 'email' })).status).toBe(303);
+    const settings = (await asker.client.get('/settings/notifications')).text;
+    const chosen = (kind: string) => /<option value="(\w+)" selected/.exec(new RegExp(`<select[^>]*name="${kind}"[^>]*>([\\s\\S]*?)</select>`).exec(settings)![1]!)![1];
+    expect([chosen('answer'), chosen('comment')]).toEqual(['off', 'email']);
+    expect((await asker.client.post('/settings/notifications', { answer: 'off', comment: 'inbox' })).status).toBe(303);
     expect((await watcher.client.post('/watch', { type: 'community', target: community.id, on: '1', back: '/c/coffee' })).status).toBe(303);
 
     const q = await ask(asker.client, 'Does water hardness matter?');

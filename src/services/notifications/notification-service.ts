@@ -199,9 +199,12 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
 
   async setPreferences(user: User, form: Record<string, string | undefined>): Promise<void> {
     const errors: Record<string, { key: string }> = {};
-    for (const k of NOTIFICATION_KINDS) if (!(DELIVERIES as readonly string[]).includes(form[k] ?? '')) errors[k] = { key: 'notify.prefs.invalid' };
+    // A kind the form does not carry (a page opened before that kind existed, a script) keeps
+    // its setting; a value that is not a delivery is refused.
+    const given = NOTIFICATION_KINDS.filter((k) => (form[k] ?? '') !== '');
+    for (const k of given) if (!(DELIVERIES as readonly string[]).includes(form[k]!)) errors[k] = { key: 'notify.prefs.invalid' };
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-    for (const k of NOTIFICATION_KINDS) await this.mail.prefs.set(user.id, k, form[k] as NotificationDelivery, this.now());
+    for (const k of given) await this.mail.prefs.set(user.id, k, form[k] as NotificationDelivery, this.now());
     // Saving the page is an explicit choice: it also lifts a one-click "no mail at all".
     await this.mail.prefs.set(user.id, '*', 'email', this.now());
   }

@@ -5,6 +5,7 @@ import { ANSWERS_BY_MEMBER, DAY_MS, dayOf, dayStart, quantile, unpackCounts } fr
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { canServe } from './support-service.js';
+import { recomputeDay } from './daily-job.js';
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 366;
@@ -172,6 +173,9 @@ export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
  * never tickets, so a range costs the same at 100 or 100k questions. Per community for its
  * staff and moderators; site-wide for admins.
  */
+/** How old today's aggregates may be when nothing was written through this instance (other instances' writes). */
+const TODAY_REFRESH_MS = 60_000;
+
 export class SupportDashboardService {
   constructor(
     private readonly repo: SupportMetricsRepository,
@@ -179,7 +183,35 @@ export class SupportDashboardService {
     private readonly memberships: MembershipRepository,
     private readonly users: UserRepository,
     private readonly now: () => number = Date.now,
+    /** Moves on every write this instance serves (services/content-generation.ts). */
+    private readonly changes: { readonly value: number } | null = null,
   ) {}
+
+  /** The day and change counter today's aggregates were last recomputed at, and the recompute in flight. */
+  private refreshedAt: { day: string; generation: number } | null = null;
+  private todayRefresh: Promise<void> | null = null;
+  private lastRefreshMs = 0;
+
+  /**
+   * The daily job runs every 10 minutes; a staff member who just answered or a customer who
+   * just rated expects today's figures to show it, so a range that ends today recomputes today
+   * first (one day's facts) when anything was written since the last recompute here, one
+   * recompute at a time. Writes served by other instances show within the TTL below.
+   */
+  private async refreshToday(today: string): Promise<void> {
+    const generation = this.changes?.value ?? 0;
+    const last = this.refreshedAt;
+    if (last && last.day === today && last.generation === generation && this.now() - this.lastRefreshMs < TODAY_REFRESH_MS) return;
+    this.todayRefresh ??= recomputeDay(this.repo, today)
+      .then(() => {
+        this.refreshedAt = { day: today, generation };
+        this.lastRefreshMs = this.now();
+      })
+      .finally(() => {
+        this.todayRefresh = null;
+      });
+    await this.todayRefresh;
+  }
 
   async forCommunity(user: User, slug: string, query: { from?: string; to?: string }): Promise<Dashboard> {
     const community = await this.communities.getBySlug(slug);
@@ -196,6 +228,8 @@ export class SupportDashboardService {
 
   private async build(community: Community | null, query: { from?: string; to?: string }): Promise<Dashboard> {
     const range = parseRange(query.from, query.to, this.now());
+    const today = dayOf(this.now());
+    if (range.to >= today) await this.refreshToday(today);
     const previous = previousRange(range);
     const rows = await this.repo.readDaily(community?.id ?? null, previous.from, range.to);
     const current = rows.filter((r) => r.day >= range.from);
