@@ -74,6 +74,20 @@ describe('support: staff are visible', () => {
     expect(rows.find((r) => r.includes('night sky'))).not.toContain('Staff ·');
   });
 
+  it('marks a staff answer in search results, and not a customer answer', async () => {
+    const hit = async (q: string) => {
+      const html = decodeHtml((await w.cathy.get(`/search?q=${encodeURIComponent(q)}&community=lumen&kind=answer`)).text);
+      return /<li class="search-hit search-hit-answer">([\s\S]*?)<\/li>/.exec(html)?.[1] ?? '';
+    };
+    const staffHit = await hit('reinstall firmware');
+    expect(staffHit).toContain('Matched in an answer by sam');
+    expect(staffHit).toContain('Staff · Lumen Support');
+    expect(staffHit).toContain('Staff of Lumen Support');
+    const customerHit = await hit('holding the power button');
+    expect(customerHit).toContain('Matched in an answer by bob');
+    expect(customerHit).not.toContain('staff-badge');
+  });
+
   it('marks an FAQ entry whose source is a staff answer, and not one from a customer', async () => {
     const mona = (await w.app.storage.users.findByUsername('mona'))!;
     const html = (await w.cathy.get(q.url)).text;

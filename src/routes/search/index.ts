@@ -24,7 +24,8 @@ const searchRoutes: FastifyPluginAsync<{ secureCookies: boolean }> = async (app,
     // clicked (suggested synonyms in the FAQ gaps report); it is stored only as a salted hash.
     const browserId = params.q?.trim() ? ensureBrowserId(request, reply, opts.secureCookies) : null;
     const outcome = await search.search(params, { user: request.user, ip: request.ip, browserId });
-    const view = searchPageView(outcome, request.t, request.locale);
+    const staffOf = await app.services.support.staff.badgesForAnswerHits(outcome.hits, outcome.communities);
+    const view = searchPageView(outcome, request.t, request.locale, staffOf);
     const q = outcome.params.q;
     if (q) app.services.support.selfService.record('search', readBrowserId(request), outcome.params.community?.id ?? null, request.log);
     // Result pages are for people: crawlers follow the links but do not index the page.

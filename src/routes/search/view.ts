@@ -2,6 +2,7 @@ import type { Locale } from '../../domain/types.js';
 import type { Translate } from '../../i18n/index.js';
 import type { SearchReport } from '../../db/ports.js';
 import type { SearchOutcome, SimilarItem } from '../../services/search/search-service.js';
+import type { StaffBadge } from '../../services/support/staff-directory.js';
 
 /* Plain view models for the search templates: every URL and label is computed here. */
 
@@ -48,7 +49,7 @@ function linkBuilder(current: LinkParams) {
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
 
-export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
+export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, staffOf: (communityId: string, username: string) => StaffBadge | null = () => null) {
   const p = o.params;
   const current: LinkParams = {
     q: p.q,
@@ -85,6 +86,8 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale) {
       faqPath: h.faqPath ?? [],
       // One result stands for its thread: say when the words were found in an answer.
       matchedIn: h.kind === 'answer' && h.answerAuthor ? t('search.meta.matchedInAnswer', { name: h.answerAuthor }) : null,
+      // A staff answer carries the company's badge here as on the thread (issue 12).
+      staff: h.kind === 'answer' && h.answerAuthor ? staffOf(h.communityId, h.answerAuthor) : null,
       explain: h.explain ? Object.entries(h.explain).map(([name, value]) => ({ name, value: Number.isInteger(value) ? String(value) : value.toFixed(3) })) : null,
     };
   });

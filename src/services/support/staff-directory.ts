@@ -24,6 +24,24 @@ export class StaffDirectory {
     return new Map(staff.filter((s) => s.membership.role === 'staff').map((s) => [s.user.id, { community: community.name }]));
   }
 
+  /**
+   * Badges for the answers among search hits, by community and author name (a hit names its
+   * answer's author, not the id): one staff read per business community on the page.
+   */
+  async badgesForAnswerHits(
+    hits: ReadonlyArray<{ kind: string; communityId: string; answerAuthor?: string }>,
+    communities: ReadonlyMap<string, Pick<Community, 'id' | 'kind' | 'name'>>,
+  ): Promise<(communityId: string, username: string) => StaffBadge | null> {
+    const byCommunity = new Map<string, Map<string, StaffBadge>>();
+    for (const id of new Set(hits.filter((h) => h.kind === 'answer' && h.answerAuthor).map((h) => h.communityId))) {
+      const community = communities.get(id);
+      if (!community || community.kind !== 'business') continue;
+      const staff = await this.memberships.listStaff(community.id);
+      byCommunity.set(id, new Map(staff.filter((s) => s.membership.role === 'staff').map((s) => [s.user.username, { community: community.name }])));
+    }
+    return (communityId, username) => byCommunity.get(communityId)?.get(username) ?? null;
+  }
+
   async isStaff(community: Pick<Community, 'id' | 'kind'>, userId: string): Promise<boolean> {
     if (community.kind !== 'business') return false;
     return (await this.memberships.find(community.id, userId))?.role === 'staff';
