@@ -9,6 +9,7 @@ import type { Community, User } from '../../src/domain/types.js';
 import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { clientFor, createCommunity, storageUser } from '../helpers/qa.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { prepareMailMember } from '../helpers/mail-member.js';
 import type { TestClient } from '../helpers/app.js';
 
 /*
@@ -45,16 +46,10 @@ afterEach(async () => {
   await app.close();
 });
 
-let n = 0;
 async function person(name: string, options: { role?: CommunityRole | null; verified?: boolean; locale?: 'en' | 'zh-CN' } = {}): Promise<{ user: User; client: TestClient }> {
   const role = options.role === undefined ? 'member' : options.role;
   const user = await storageUser(app.storage, name, role ? [{ community: biz, role }] : []);
-  await app.storage.mail.accounts.setLocale(user.id, options.locale ?? 'en');
-  if (options.verified !== false) {
-    const hash = (++n).toString(16).padStart(64, 'c');
-    await app.storage.mail.accounts.issueToken({ hash, userId: user.id, purpose: 'verify', email: user.email, now: clock, expiresAt: clock + 60_000 }, { idempotencyKey: `test-verify:${hash}`, to: user.email, userId: user.id, kind: 'verify', locale: 'en', subject: 'test verify', html: '', text: 'x', headers: {}, now: clock });
-    await app.storage.mail.accounts.consumeVerify(hash, clock);
-  }
+  await prepareMailMember(app.storage, user, { verified: options.verified, locale: options.locale, now: clock });
   return { user, client: await clientFor(app, user) };
 }
 

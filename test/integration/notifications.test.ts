@@ -7,6 +7,7 @@ import type { Community, User } from '../../src/domain/types.js';
 import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { clientFor, createCommunity, storageUser } from '../helpers/qa.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { prepareMailMember } from '../helpers/mail-member.js';
 import type { TestClient } from '../helpers/app.js';
 
 /*
@@ -39,16 +40,10 @@ afterEach(async () => {
   await app.close();
 });
 
-let n = 0;
 /** A member of the community, logged in, with a verified address unless told otherwise, mail in `locale`. */
 async function person(name: string, options: { verified?: boolean; locale?: 'en' | 'zh-CN' } = {}): Promise<{ user: User; client: TestClient }> {
   const user = await storageUser(app.storage, name, [{ community }]);
-  await app.storage.mail.accounts.setLocale(user.id, options.locale ?? 'en');
-  if (options.verified !== false) {
-    const hash = (++n).toString(16).padStart(64, 'a');
-    await app.storage.mail.accounts.issueToken({ hash, userId: user.id, purpose: 'verify', email: user.email, now: Date.now(), expiresAt: Date.now() + 60_000 }, { idempotencyKey: `test-verify:${hash}`, to: user.email, userId: user.id, kind: 'verify', locale: 'en', subject: 'test verify', html: '', text: 'x', headers: {}, now: Date.now() });
-    await app.storage.mail.accounts.consumeVerify(hash, Date.now());
-  }
+  await prepareMailMember(app.storage, user, { verified: options.verified, locale: options.locale });
   return { user, client: await clientFor(app, user) };
 }
 

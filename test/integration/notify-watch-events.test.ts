@@ -7,6 +7,7 @@ import type { Community, CommunityRole, User } from '../../src/domain/types.js';
 import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { clientFor, createCommunity, storageUser } from '../helpers/qa.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { prepareMailMember } from '../helpers/mail-member.js';
 import { TestClient } from '../helpers/app.js';
 
 /*
@@ -45,10 +46,7 @@ let n = 0;
 /** A logged-in member of both communities with a verified address and mail in `locale`. */
 async function person(name: string, options: { role?: CommunityRole; locale?: 'en' | 'zh-CN' } = {}): Promise<{ user: User; client: TestClient }> {
   const user = await storageUser(app.storage, name, [{ community: coffee, role: options.role }, { community: shop, role: options.role }]);
-  await app.storage.mail.accounts.setLocale(user.id, options.locale ?? 'en');
-  const hash = (++n).toString(16).padStart(64, 'b');
-  await app.storage.mail.accounts.issueToken({ hash, userId: user.id, purpose: 'verify', email: user.email, now: Date.now(), expiresAt: Date.now() + 60_000 }, { idempotencyKey: `test-verify:${hash}`, to: user.email, userId: user.id, kind: 'verify', locale: 'en', subject: 'test verify', html: '', text: 'x', headers: {}, now: Date.now() });
-  await app.storage.mail.accounts.consumeVerify(hash, Date.now());
+  await prepareMailMember(app.storage, user, { locale: options.locale });
   return { user, client: await clientFor(app, user) };
 }
 
