@@ -114,6 +114,8 @@ describe('support e-mail in over SMTP', () => {
     expect(ack.text).toContain('24 个工作小时内回复');
     expect(ack.text).toContain(`http://forum.test/c/coffee/q/${asked.id}/`);
     expect(ack.text).toContain('Grinder makes a loud clicking noise');
+    // The best match is a link in the HTML part, under the "may already answer you" heading.
+    expect(ack.html).toMatch(/以下内容也许已经能解答你的问题：<\/h2><ul[^>]*><li[^>]*><a href="http:\/\/forum\.test\/c\/coffee\/[^"]+"[^>]*>Grinder makes a loud clicking noise/);
     expect(ack.headers.get('auto-submitted')).toBe('auto-generated');
   });
 

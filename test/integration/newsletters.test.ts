@@ -168,6 +168,9 @@ describe('community newsletters', () => {
     expect(mails.map(to).sort()).toEqual([ann.user.email, eve.user.email, li.user.email].sort());
     const zh = mails.find((m) => to(m) === li.user.email)!;
     expect(zh.subject).toBe('[社区互助] Acme Support: Version 2 is here');
+    // A list's mail: clients can file it by its List-Id, and auto-responders do not answer bulk mail.
+    expect(zh.headerLines.find((h) => h.key === 'list-id')?.line).toMatch(/^List-Id: <news-\d+\.forum\.test>$/i);
+    expect(zh.headers.get('precedence')).toBe('bulk');
     expect(zh.text).toContain('来自Acme Support的新闻邮件。');
     expect(zh.text).toContain(`http://forum.test/c/acme/news/${id}`);
 

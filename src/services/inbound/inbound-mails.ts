@@ -45,10 +45,6 @@ export function ackMail(input: {
   } else {
     paragraphs.push(t('inbound.ack.noPromise', { community: input.community.name }));
   }
-  if (input.matches.length > 0) {
-    paragraphs.push(t('inbound.ack.matches'));
-    for (const m of input.matches) paragraphs.push(`• ${m.title}: ${m.url}`);
-  }
   paragraphs.push(t('inbound.ack.replyHint'));
   return {
     to: input.to,
@@ -59,6 +55,8 @@ export function ackMail(input: {
     subject: t('inbound.ack.subject', { title: input.title }),
     heading: t('inbound.ack.heading', { name: input.name }),
     paragraphs,
+    // "This may already answer you": real links in the HTML part, title and URL in the text part.
+    ...(input.matches.length > 0 ? { sections: [{ title: t('inbound.ack.matches'), items: input.matches.map((m) => ({ text: m.title, url: m.url })) }] } : {}),
     action: { url: input.link, label: t('inbound.ack.open') },
   };
 }

@@ -25,6 +25,8 @@ export interface MailContent {
   sections?: MailSection[];
   /** Newsletter body: HTML already sanitized like a post, and its plain text. */
   body?: { html: string; text: string };
+  /** A mailing list's mail (a newsletter): List-Id and Precedence: bulk, so clients file it and auto-responders stay quiet. */
+  list?: { key: string };
 }
 
 export interface MailSection {
@@ -73,6 +75,12 @@ export class MailComposer {
     }
     headers['Auto-Submitted'] = 'auto-generated';
     if (content.replyTo) headers['Reply-To'] = content.replyTo;
+    if (content.list) {
+      // RFC 2919 <list-label.domain>, ASCII (the label is an id). The optional phrase is left out:
+      // the transport would encode a phrase as one encoded word, which list filters cannot read.
+      headers['List-Id'] = `<${content.list.key}.${new URL(this.baseUrl).hostname}>`;
+      headers['Precedence'] = 'bulk';
+    }
 
     const abs = (url: string) => (url.startsWith('/') ? this.baseUrl + url : url);
     const sections = content.sections ?? [];

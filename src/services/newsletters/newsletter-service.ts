@@ -164,6 +164,7 @@ export class NewsletterService {
         heading: n.subject,
         paragraphs: [t('news.mail.from', { community: community.name })],
         body: { html: n.bodyHtml, text: n.bodyText },
+        list: { key: `news-${community.id}` },
         action: { url: `/c/${community.slug}/news/${n.id}`, label: t('news.mail.open') },
       },
       now,
