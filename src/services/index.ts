@@ -33,6 +33,8 @@ import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { NotifyingQuestionService } from './notifications/notifying-question-service.js';
+import { EventWorker } from './notifications/event-worker.js';
+import { qaEventHandler } from './notifications/qa-event-handler.js';
 import { ModerationNotifications } from './notifications/moderation-notifier.js';
 import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
@@ -104,6 +106,8 @@ export interface BackgroundWork {
   search: SearchRuntime;
   /** Sends queued mail (started with the rest; tests drain it directly). */
   mail: MailWorker;
+  /** Turns recorded Q&A events into notifications; kicked by each posting request (tests await idle()). */
+  events: EventWorker;
   start(): void;
   stop(): Promise<void>;
 }
@@ -146,7 +150,13 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     storage.mail.queue,
     createMailTransport(config.mail),
     owner,
-    { from: config.mail.from, messageIdHost: new URL(config.baseUrl).hostname, maxAttempts: config.mail.maxAttempts },
+    {
+      from: config.mail.from,
+      messageIdHost: new URL(config.baseUrl).hostname,
+      maxAttempts: config.mail.maxAttempts,
+      // Events being turned into notifications may be queueing mail: send those too.
+      beforeDrain: () => eventWorker.idle(),
+    },
     // The same clock as the services that queue mail: a mail is due when its event happened.
     now,
     overrides.log ?? null,
@@ -168,8 +178,17 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   };
   // The FAQ tells the notifier when an answer is published into it (its author hears of it).
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, notifications);
-  // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
-  const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
+  // Posting records its event with the post; the event worker (kicked after the commit, and
+  // polling for what a crashed process left) turns it into notifications and mail.
+  const eventWorker = new EventWorker(
+    storage.events,
+    qaEventHandler({ posts: storage.posts, comments: storage.comments, users: storage.users, communities: storage.communities }, notifications),
+    owner,
+    {},
+    now,
+    overrides.log ?? null,
+  );
+  const questions = new NotifyingQuestionService(() => eventWorker.kick(), storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
   // Escalations reach staff and moderators, low ratings the moderators (issue 12).
   const supportNotifications = new SupportNotifications(storage.mail, storage.users, storage.memberships, storage.posts, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
@@ -255,14 +274,18 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       jobs,
       search: searchRuntime,
       mail: mailWorker,
+      events: eventWorker,
       start() {
         // The search vocabulary loads in the background; a failure is retried by the first search.
         engine.warmUp?.().catch((err: unknown) => overrides.log?.error({ err }, 'search engine warm-up failed'));
         jobs.start();
         searchRuntime.start();
+        eventWorker.start();
         mailWorker.start();
       },
       async stop() {
+        // Events first: a drain in progress may still queue mail.
+        await eventWorker.stop();
         await Promise.all([jobs.stop(), searchRuntime.stop(), mailWorker.stop()]);
       },
     },

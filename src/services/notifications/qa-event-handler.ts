@@ -1,0 +1,45 @@
+import type { CommentRepository, CommunityRepository, PostRepository, UserRepository } from '../../db/ports.js';
+import type { QueuedEvent } from '../../db/event-port.js';
+import type { QaNotifier } from './notification-service.js';
+
+export interface QaEventSources {
+  posts: PostRepository;
+  comments: CommentRepository;
+  users: UserRepository;
+  communities: CommunityRepository;
+}
+
+/**
+ * Turns one stored Q&A event into the notifier's call, reading the current state by the
+ * event's ids. Something gone since (a post deleted by a moderator, a comment removed) notifies
+ * nobody: the event is done. Errors reach the worker, which retries.
+ */
+export function qaEventHandler(sources: QaEventSources, notifier: QaNotifier): (event: QueuedEvent) => Promise<void> {
+  return async (event) => {
+    const p = event.payload;
+    const [actor, question] = await Promise.all([sources.users.findById(p.actorId), sources.posts.findQuestion(p.questionId)]);
+    if (!actor || !question) return;
+    const community = await sources.communities.findById(question.communityId);
+    if (!community) return;
+    switch (event.kind) {
+      case 'asked':
+        return notifier.asked(actor, question, community, event.createdAt);
+      case 'answered': {
+        const answer = p.answerId ? await sources.posts.findPost(p.answerId) : null;
+        if (answer?.type !== 'answer') return;
+        return notifier.answered(actor, question, answer, community, event.createdAt);
+      }
+      case 'commented': {
+        const post = p.postId ? await sources.posts.findPost(p.postId) : null;
+        if (!post) return;
+        const comment = (await sources.comments.listFor([post.id])).find((c) => c.id === p.commentId);
+        if (!comment) return;
+        return notifier.commented(actor, post, comment, question, community, event.createdAt);
+      }
+      case 'accepted':
+        // Withdrawn (or moved to another answer) before the worker ran: nothing to tell.
+        if (!p.answerId || question.acceptedAnswerId !== p.answerId) return;
+        return notifier.accepted(actor, question, p.answerId, community, event.createdAt);
+    }
+  };
+}
