@@ -68,6 +68,8 @@ export interface EventOutboxRepository {
   counts(): Promise<EventOutboxCounts>;
   /** The most recent events that failed for good, newest first. */
   listFailed(limit: number): Promise<QueuedEvent[]>;
+  /** Deletes done events finished before `before` (failed ones stay for inspection); returns how many. */
+  prune(before: number): Promise<number>;
 }
 
 /** What each kind's payload holds and its key, from the ids the write produced. */

@@ -22,7 +22,7 @@ import { ModerationGate } from './moderation/qa-gate.js';
 import { ModerationNavService } from './moderation/moderation-nav.js';
 import { JobRunner, type Job } from './jobs/job-runner.js';
 import { ContentGeneration } from './content-generation.js';
-import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
+import { eventOutboxPruneJob, outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
 import { MailWorker } from './mail/mail-worker.js';
@@ -234,6 +234,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     owner,
     [
       sessionSweepJob(storage.sessions, now),
+      // Done events carry the services' clock (the event's own time), so the cut-off does too.
+      eventOutboxPruneJob(storage.events, now),
       escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
       supportDailyJob(storage.supportMetrics, now),
       digestJob(digests),

@@ -122,6 +122,18 @@ export function runEventOutboxContract(name: string, makeStorage: () => Promise<
       expect(failed!.lastError!.length).toBe(1000);
     });
 
+    it('prunes done events finished before a time; pending and failed ones stay', async () => {
+      const q = await storage.posts.createQuestion(question(T0), { actorId: f.alice.id });
+      const a = await storage.posts.createAnswer(newAnswer(q.id, f.bob.id, T0 + 1), { actorId: f.bob.id });
+      await storage.comments.add(a.id, f.carol.id, 'Thanks, that works', 'Thanks, that works', T0 + 2, { actorId: f.carol.id });
+      const [asked, answered] = await storage.events.claim('w', 2, T0 + 10, LEASE);
+      await storage.events.complete('w', asked!.id, T0 + 100);
+      await storage.events.retry('w', answered!.id, 'broken', T0 + 100, true);
+      expect(await storage.events.prune(T0 + 100)).toBe(0);
+      expect(await storage.events.prune(T0 + 101)).toBe(1);
+      expect(await storage.events.counts()).toEqual({ pending: 1, done: 0, failed: 1 });
+    });
+
     it('the same event handled twice gives one notification and one mail', async () => {
       const q = await storage.posts.createQuestion(question(T0), { actorId: f.alice.id });
       await storage.posts.createAnswer(newAnswer(q.id, f.bob.id, T0 + 1), { actorId: f.bob.id });

@@ -85,4 +85,8 @@ export class SqliteEventOutboxRepository implements EventOutboxRepository {
       .all(Math.max(0, Math.floor(limit)))
       .map(toEvent);
   }
+
+  async prune(before: number): Promise<number> {
+    return this.db.prepare("DELETE FROM event_outbox WHERE status = 'done' AND done_at < ?").run(before).changes;
+  }
 }

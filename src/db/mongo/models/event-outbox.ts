@@ -52,3 +52,5 @@ eventOutboxSchema.index({ key: 1 }, { unique: true, name: 'event_outbox_key_uniq
 eventOutboxSchema.index({ status: 1, nextAttemptAt: 1, _id: 1 }, { name: 'event_outbox_claim' });
 // listFailed: newest failures first.
 eventOutboxSchema.index({ status: 1, createdAt: -1, _id: -1 }, { name: 'event_outbox_status_created' });
+// prune: done events finished before a time.
+eventOutboxSchema.index({ status: 1, doneAt: 1 }, { name: 'event_outbox_prune' });

@@ -67,3 +67,5 @@ export const eventRetryQuery = (owner: string, id: number, error: string, retryA
 export const eventStatusCountQuery = (status: string): FindSpec => ({ filter: { status } });
 
 export const failedEventsQuery = (limit: number): FindSpec => ({ filter: { status: 'failed' }, sort: { createdAt: -1, _id: -1 }, limit: count(limit) });
+
+export const pruneEventsQuery = (before: number): FindSpec => ({ filter: { status: 'done', doneAt: { $lt: before } } });

@@ -12,9 +12,10 @@ import {
   eventRetryQuery,
   eventStatusCountQuery,
   failedEventsQuery,
+  pruneEventsQuery,
   recordEventQuery,
 } from '../queries/events.js';
-import { countDocuments, findMany, updateMany, updateOne, type MongoContext } from './context.js';
+import { countDocuments, deleteMany, findMany, updateMany, updateOne, type MongoContext } from './context.js';
 
 const toEvent = (d: EventOutboxDoc): QueuedEvent => ({
   id: String(d._id),
@@ -74,5 +75,9 @@ export class MongoEventOutboxRepository implements EventOutboxRepository {
 
   async listFailed(limit: number): Promise<QueuedEvent[]> {
     return (await findMany<EventOutboxDoc>(this.ctx.models.eventOutbox, failedEventsQuery(limit))).map(toEvent);
+  }
+
+  async prune(before: number): Promise<number> {
+    return (await deleteMany(this.ctx.models.eventOutbox, pruneEventsQuery(before))).deletedCount;
   }
 }

@@ -27,4 +27,5 @@ export const sql = `
   );
   CREATE INDEX event_outbox_due ON event_outbox(next_attempt_at, id) WHERE status = 'pending';
   CREATE INDEX event_outbox_status ON event_outbox(status, created_at);
+  CREATE INDEX event_outbox_done ON event_outbox(done_at) WHERE status = 'done';
 `;
