@@ -10,25 +10,29 @@
  * second run adds nothing.
  */
 
-export type QaEventKind = 'asked' | 'answered' | 'commented' | 'accepted';
-export const QA_EVENT_KINDS: readonly QaEventKind[] = ['asked', 'answered', 'commented', 'accepted'];
+/** 'faq_published': an answer became an FAQ entry (a moderator's promotion, or auto-publish by score). */
+export type QaEventKind = 'asked' | 'answered' | 'commented' | 'accepted' | 'faq_published';
+export const QA_EVENT_KINDS: readonly QaEventKind[] = ['asked', 'answered', 'commented', 'accepted', 'faq_published'];
 
 export type EventStatus = 'pending' | 'done' | 'failed';
 
 /** Ids only: the worker reads the current state when it runs (a post deleted meanwhile notifies nobody). */
 export interface QaEventPayload {
-  actorId: string;
+  /** Null when nobody acted (an answer auto-published into the FAQ by its score). */
+  actorId: string | null;
   questionId: string;
   /** answered, accepted: the answer; commented on an answer: that answer too. */
   answerId?: string;
   /** commented: the post commented on and the comment. */
   postId?: string;
   commentId?: string;
+  /** faq_published: the new entry. */
+  entryId?: string;
 }
 
 /** Passed to a Q&A write to make it record its event (who acted). */
 export interface EventRequest {
-  actorId: string;
+  actorId: string | null;
 }
 
 export interface QueuedEvent {
@@ -73,7 +77,7 @@ export interface EventOutboxRepository {
 }
 
 /** What each kind's payload holds and its key, from the ids the write produced. */
-export function qaEvent(kind: QaEventKind, actorId: string, ids: { questionId: string; answerId?: string; postId?: string; commentId?: string }): { key: string; payload: QaEventPayload } {
+export function qaEvent(kind: QaEventKind, actorId: string | null, ids: { questionId: string; answerId?: string; postId?: string; commentId?: string; entryId?: string }): { key: string; payload: QaEventPayload } {
   const payload: QaEventPayload = { actorId, ...ids };
   switch (kind) {
     case 'asked':
@@ -84,6 +88,9 @@ export function qaEvent(kind: QaEventKind, actorId: string, ids: { questionId: s
       return { key: `commented:${ids.commentId}`, payload };
     case 'accepted':
       return { key: `accepted:${ids.answerId}`, payload };
+    case 'faq_published':
+      // One entry per source answer (a unique index in both backends): one event.
+      return { key: `faq:${ids.answerId}`, payload };
   }
 }
 

@@ -307,6 +307,8 @@ export interface NewFaqEntry {
   relatedIds: string[];
   createdBy: string;
   now: number;
+  /** With a source answer: records the 'faq_published' event (its author hears of it) in the same atomic step. */
+  event?: EventRequest;
 }
 
 export interface FaqEntryEdit {

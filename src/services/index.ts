@@ -176,18 +176,18 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     const at = targetId.indexOf(':');
     return at > 0 && (await storage.tags.find(targetId.slice(0, at), targetId.slice(at + 1))) !== null;
   };
-  // The FAQ tells the notifier when an answer is published into it (its author hears of it).
-  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, notifications);
   // Posting records its event with the post; the event worker (kicked after the commit, and
   // polling for what a crashed process left) turns it into notifications and mail.
   const eventWorker = new EventWorker(
     storage.events,
-    qaEventHandler({ posts: storage.posts, comments: storage.comments, users: storage.users, communities: storage.communities }, notifications),
+    qaEventHandler({ posts: storage.posts, comments: storage.comments, users: storage.users, communities: storage.communities, faq: storage.faq }, notifications),
     owner,
     {},
     now,
     overrides.log ?? null,
   );
+  // An answer published into the FAQ is stored with its event (its author hears of it): wake the worker.
+  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, { answerPublished: async () => eventWorker.kick() });
   const questions = new NotifyingQuestionService(() => eventWorker.kick(), storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
   // Escalations reach staff and moderators, low ratings the moderators (issue 12).

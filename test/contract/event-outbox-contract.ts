@@ -68,6 +68,24 @@ export function runEventOutboxContract(name: string, makeStorage: () => Promise<
       ]);
     });
 
+    it('an entry published from an answer records faq_published with it (actor or none); other entries record nothing', async () => {
+      const q = await storage.posts.createQuestion(question(T0), undefined);
+      const a = await storage.posts.createAnswer(newAnswer(q.id, f.bob.id, T0 + 1), undefined);
+      const b = await storage.posts.createAnswer(newAnswer(q.id, f.carol.id, T0 + 2, 'Replace the thermostat.'), undefined);
+      const top = await storage.faq.createCategory({ communityId: f.community.id, parentId: null, name: 'Kettles', slug: 'kettles', depth: 1, now: T0 });
+      const entry = (answerId: string | null, now: number) => ({
+        communityId: f.community.id, categoryId: top.id, title: `Kettle stops early ${now}`, slug: 'kettle-stops-early', bodyMd: 'Descale it.', bodyHtml: '<p>Descale it.</p>', bodyText: 'Descale it.',
+        sourceQuestionId: answerId === null ? null : q.id, sourceAnswerId: answerId, relatedIds: [], createdBy: f.alice.id, now,
+      });
+      const promoted = await storage.faq.createEntry({ ...entry(a.id, T0 + 3), event: { actorId: f.dave.id } });
+      const auto = await storage.faq.createEntry({ ...entry(b.id, T0 + 4), event: { actorId: null } });
+      await storage.faq.createEntry({ ...entry(null, T0 + 5), event: { actorId: f.dave.id } });
+      expect((await claimAll()).map((e) => [e.kind, e.key, e.payload])).toEqual([
+        ['faq_published', `faq:${a.id}`, { actorId: f.dave.id, questionId: q.id, answerId: a.id, entryId: promoted.id }],
+        ['faq_published', `faq:${b.id}`, { actorId: null, questionId: q.id, answerId: b.id, entryId: auto.id }],
+      ]);
+    });
+
     it('a write that fails records no event', async () => {
       const q = await storage.posts.createQuestion(question(T0), undefined);
       const a = await storage.posts.createAnswer(newAnswer(q.id, f.bob.id, T0 + 1), undefined);

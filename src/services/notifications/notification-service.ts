@@ -6,7 +6,6 @@ import type { Community, Locale, User } from '../../domain/types.js';
 import { translate } from '../../i18n/index.js';
 import type { FaqEntry } from '../../domain/faq-types.js';
 import type { MailComposer } from '../mail/compose.js';
-import type { FaqPublishListener } from '../faq/faq-service.js';
 
 /** What happened, as shown in the inbox; each maps to the preference kind that decides delivery. */
 export const EVENTS = ['answer', 'staff_answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
@@ -45,6 +44,8 @@ export interface QaNotifier {
   answered(actor: User, question: Question, answer: Answer, community: Community, at: number): Promise<void>;
   commented(actor: User, post: Post, comment: Comment, question: Question, community: Community, at: number): Promise<void>;
   accepted(actor: User, question: Question, answerId: string, community: Community, at: number): Promise<void>;
+  /** An answer became an FAQ entry; no actor when auto-published by its score. */
+  faqPublished(actor: User | null, community: Community, entry: FaqEntry, at: number): Promise<void>;
 }
 
 interface Recipient {
@@ -83,13 +84,12 @@ export function mentionedUsernames(text: string): string[] {
 }
 
 /*
- * Turns Q&A events into notifications: who hears of what, by which way (the member's
+ * Turns Q&A and FAQ events into notifications: who hears of what, by which way (the member's
  * preferences), in their language. Each event's notifications and mails are written in one
- * atomic step (NotificationRepository.record). The Q&A events come from the event worker,
- * which retries a failure; the FAQ's "published" event is still heard right after the FAQ
- * change, and a failure there is logged and swallowed (it must never fail the change).
+ * atomic step (NotificationRepository.record). The events come from the event worker
+ * (event-worker.ts), which retries a failure, so these methods throw rather than log.
  */
-export class NotificationService implements QaNotifier, FaqPublishListener {
+export class NotificationService implements QaNotifier {
   constructor(
     private readonly mail: MailStorage,
     private readonly users: UserRepository,
@@ -142,14 +142,12 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
     await this.deliver([{ userId: author, event: 'accepted', key: `accepted:${answerId}` }], { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answerId}`, excerpt: '', at });
   }
 
-  async answerPublished(actor: User | null, community: Community, entry: FaqEntry): Promise<void> {
-    await this.safely('faq_promoted', async () => {
-      if (!entry.sourceAnswerId || !entry.sourceQuestionId) return;
-      const author = await this.answerAuthor(entry.sourceAnswerId);
-      if (!author) return;
-      const link = `/c/${community.slug}/faq/e/${entry.id}/${encodeURIComponent(entry.slug)}`;
-      await this.deliver([{ userId: author, event: 'faq_promoted', key: `faq:${entry.sourceAnswerId}` }], { actor, thread: { id: entry.sourceQuestionId, title: entry.title }, community, link, excerpt: '', at: this.now() });
-    });
+  async faqPublished(actor: User | null, community: Community, entry: FaqEntry, at: number): Promise<void> {
+    if (!entry.sourceAnswerId || !entry.sourceQuestionId) return;
+    const author = await this.answerAuthor(entry.sourceAnswerId);
+    if (!author) return;
+    const link = `/c/${community.slug}/faq/e/${entry.id}/${encodeURIComponent(entry.slug)}`;
+    await this.deliver([{ userId: author, event: 'faq_promoted', key: `faq:${entry.sourceAnswerId}` }], { actor, thread: { id: entry.sourceQuestionId, title: entry.title }, community, link, excerpt: '', at });
   }
 
   /** Set by the composition root: reads an answer's author (the notifier holds no post repository). */
@@ -228,14 +226,6 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
       if (u) out.push({ userId: u.id, event: 'mention', key });
     }
     return out;
-  }
-
-  private async safely(what: string, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.log?.error({ event: what, err: err instanceof Error ? err.message : String(err) }, 'notification not recorded');
-    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { CommentRepository, CommunityRepository, PostRepository, UserRepository } from '../../db/ports.js';
+import type { CommentRepository, CommunityRepository, FaqRepository, PostRepository, UserRepository } from '../../db/ports.js';
 import type { QueuedEvent } from '../../db/event-port.js';
 import type { QaNotifier } from './notification-service.js';
 
@@ -7,17 +7,25 @@ export interface QaEventSources {
   comments: CommentRepository;
   users: UserRepository;
   communities: CommunityRepository;
+  faq: FaqRepository;
 }
 
 /**
- * Turns one stored Q&A event into the notifier's call, reading the current state by the
- * event's ids. Something gone since (a post deleted by a moderator, a comment removed) notifies
- * nobody: the event is done. Errors reach the worker, which retries.
+ * Turns one stored event into the notifier's call, reading the current state by the event's
+ * ids. Something gone since (a post deleted by a moderator, a comment removed, an entry
+ * deleted) notifies nobody: the event is done. Errors reach the worker, which retries.
  */
 export function qaEventHandler(sources: QaEventSources, notifier: QaNotifier): (event: QueuedEvent) => Promise<void> {
   return async (event) => {
     const p = event.payload;
-    const [actor, question] = await Promise.all([sources.users.findById(p.actorId), sources.posts.findQuestion(p.questionId)]);
+    const actor = p.actorId === null ? null : await sources.users.findById(p.actorId);
+    if (event.kind === 'faq_published') {
+      const entry = p.entryId ? await sources.faq.findEntry(p.entryId) : null;
+      const community = entry ? await sources.communities.findById(entry.communityId) : null;
+      if (!entry || !community || (p.actorId !== null && !actor)) return;
+      return notifier.faqPublished(actor, community, entry, event.createdAt);
+    }
+    const question = await sources.posts.findQuestion(p.questionId);
     if (!actor || !question) return;
     const community = await sources.communities.findById(question.communityId);
     if (!community) return;

@@ -13,7 +13,7 @@ export const name = 'event outbox: Q&A events written with their posts';
 export const sql = `
   CREATE TABLE event_outbox (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('asked', 'answered', 'commented', 'accepted')),
+    kind TEXT NOT NULL CHECK (kind IN ('asked', 'answered', 'commented', 'accepted', 'faq_published')),
     idempotency_key TEXT NOT NULL UNIQUE,
     payload TEXT NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'failed')),
