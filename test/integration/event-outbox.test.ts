@@ -12,6 +12,7 @@ import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { clientFor, createCommunity, storageUser } from '../helpers/qa.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { prepareMailMember } from '../helpers/mail-member.js';
+import { makeAdmin } from '../helpers/app.js';
 
 /*
  * The event outbox as a member relies on it: an answer that was saved reaches the asker (bell,
@@ -185,5 +186,18 @@ describe('event outbox', () => {
     expect(logged.filter((l) => l.msg === 'event failed for good, nobody was notified')).toHaveLength(1);
     expect(logged.filter((l) => l.msg === 'event not delivered, will retry')).toHaveLength(7);
     expect(await app.services.notifications.unreadCount(asker)).toBe(0);
+    // Admins see it on /admin/mail, in their language.
+    await makeAdmin(app, 'bob');
+    const admin = await clientFor(app, helper);
+    const en = await admin.get('/admin/mail');
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('0 waiting · 1 failed for good');
+    expect(en.text).toContain('1 failed for good');
+    expect(en.text).toContain('Events that failed for good (nobody was notified)');
+    expect(en.text).toContain(`<code>${failed!.key}</code>`);
+    expect(en.text).toContain('notifications unavailable');
+    const zh = await admin.get('/admin/mail', { 'Accept-Language': 'zh-CN' });
+    expect(zh.text).toContain('等待 0 · 最终失败 1');
+    expect(zh.text).toContain('最终失败的事件（没有通知任何人）');
   });
 });
