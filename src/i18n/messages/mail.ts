@@ -9,7 +9,7 @@ export const en: Record<string, string> = {
   'admin.mail.intro.file': 'No SMTP server is configured: every message is written as an .eml file to {dir} instead of being sent. Set SMTP_URL to send real mail.',
   'admin.mail.intro.smtp': 'Mail is sent through the SMTP server in SMTP_URL.',
   'admin.mail.counts': '{queued} queued · {sent} sent · {failed} failed',
-  'admin.mail.events': 'Notification events (posts, answers, comments, acceptances, FAQ promotions): {pending} waiting · {failed} failed for good',
+  'admin.mail.events': 'Notification events (questions, answers, comments, acceptances, FAQ promotions): {pending} waiting · {failed} failed for good',
   'admin.mail.events.failedHeading': 'Events that failed for good (nobody was notified)',
   'admin.mail.events.col.event': 'Event',
   'admin.mail.events.col.error': 'Last error',
