@@ -164,7 +164,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const composer = new MailComposer(config.baseUrl, config.cookieSecret);
   const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now, { digests: storage.digests, newsletters: storage.newsletters, communities: storage.communities }, storage.events);
   const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
-  const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now);
   const digests = new DigestService(storage.digests, storage.mail, storage.users, storage.communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const newsletters = new NewsletterService(storage.newsletters, storage.memberships, storage.users, storage.mail, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   notifications.answerAuthor = async (answerId) => (await storage.posts.findPost(answerId))?.authorId ?? null;

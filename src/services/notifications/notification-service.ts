@@ -97,7 +97,6 @@ export class NotificationService implements QaNotifier {
     private readonly composer: MailComposer,
     private readonly wake: () => void,
     private readonly now: () => number = Date.now,
-    private readonly log: NotificationLog | null = null,
   ) {}
 
   async asked(actor: User, question: Question, community: Community, at: number): Promise<void> {
