@@ -42,6 +42,9 @@ async function main(): Promise<number> {
     storage = await createStorageAsync(config);
     const services = createServices(storage, config);
     const seeded = await seedIfEmpty(storage, services, config);
+    // The demo posts' notifications are made by the event worker they kicked: let it finish
+    // before the storage closes (what it leaves would wait for the server's worker).
+    await services.background.events.stop();
     if (seeded) {
       console.log(`Seeded demo content into ${where}.`);
       console.log(`Demo accounts (password "${DEMO_PASSWORD}"; change it before exposing this site): ${demoUsers.map((u) => u.username).join(', ')}`);

@@ -6,8 +6,10 @@ import type { SearchDocument } from '../search/port.js';
 import type { ModerationRepository } from './moderation-port.js';
 import type { DigestRepository, NewsletterRepository } from './digest-port.js';
 import type { SupportMetricsRepository } from './support-metrics-port.js';
+import type { EventOutboxRepository, EventRequest } from './event-port.js';
 
 export type { ModerationRepository } from './moderation-port.js';
+export type { EventOutboxRepository, EventRequest } from './event-port.js';
 
 /*
  * Storage ports. Services depend on these interfaces only; each backend (src/db/sqlite,
@@ -128,6 +130,8 @@ export interface Storage extends QaStorage {
   faq: FaqRepository;
   imports: ImportRepository;
   outbox: OutboxRepository;
+  /** Q&A events written with their posts, turned into notifications by a leased worker (event-port.ts). */
+  events: EventOutboxRepository;
   leases: LeaseRepository;
   searchDocuments: SearchDocumentRepository;
   readonly backend: 'sqlite' | 'mongo';
@@ -214,10 +218,13 @@ export interface ActivityEntry {
 }
 
 export interface PostRepository {
-  /** Question, its tags (created on first use), revision 1 and the community counter, atomically. */
-  createQuestion(input: NewQuestion): Promise<Question>;
-  /** Answer, revision 1, the question's answer count and last activity, atomically. */
-  createAnswer(input: NewAnswer): Promise<Answer>;
+  /**
+   * Question, its tags (created on first use), revision 1 and the community counter, atomically;
+   * with `event`, the 'asked' event too (event-port.ts), in the same atomic step.
+   */
+  createQuestion(input: NewQuestion, event?: EventRequest): Promise<Question>;
+  /** Answer, revision 1, the question's answer count and last activity, atomically; with `event`, the 'answered' event too. */
+  createAnswer(input: NewAnswer, event?: EventRequest): Promise<Answer>;
   findPost(id: string): Promise<Post | null>;
   findQuestion(id: string): Promise<Question | null>;
   /** The live questions among these ids, in one query (a profile lists the questions of many answers); unknown ids are left out. */
@@ -242,8 +249,11 @@ export interface PostRepository {
   /** New text (and title/tags for questions) plus a revision row, atomically. */
   editPost(edit: PostEdit): Promise<Post>;
   listRevisions(postId: string): Promise<Revision[]>;
-  /** Sets or clears the accepted answer and moves the reputation that goes with it, atomically. */
-  setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void>;
+  /**
+   * Sets or clears the accepted answer and moves the reputation that goes with it, atomically;
+   * with `event`, setting an answer (not clearing, not an unchanged one) records 'accepted' too.
+   */
+  setAcceptedAnswer(questionId: string, answerId: string | null, now: number, event?: EventRequest): Promise<void>;
   addViews(counts: Map<string, number>): Promise<void>;
   countQuestions(): Promise<number>;
 }
@@ -264,7 +274,8 @@ export interface VoteRepository {
 }
 
 export interface CommentRepository {
-  add(postId: string, authorId: string, body: string, bodyHtml: string, now: number): Promise<Comment>;
+  /** The comment, the post's count and the thread's activity, atomically; with `event`, the 'commented' event too. */
+  add(postId: string, authorId: string, body: string, bodyHtml: string, now: number, event?: EventRequest): Promise<Comment>;
   listFor(postIds: string[]): Promise<Comment[]>;
 }
 
@@ -296,6 +307,8 @@ export interface NewFaqEntry {
   relatedIds: string[];
   createdBy: string;
   now: number;
+  /** With a source answer: records the 'faq_published' event (its author hears of it) in the same atomic step. */
+  event?: EventRequest;
 }
 
 export interface FaqEntryEdit {

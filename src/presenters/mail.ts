@@ -1,4 +1,5 @@
 import type { QueuedMail } from '../db/ports.js';
+import type { QueuedEvent } from '../db/event-port.js';
 import type { Locale } from '../domain/types.js';
 import { timeView } from './time.js';
 
@@ -16,6 +17,11 @@ export function mailRowView(m: QueuedMail, locale: Locale) {
     sent: m.sentAt === null ? null : timeView(m.sentAt, locale),
     nextAttempt: m.status === 'queued' && m.attempts > 0 ? timeView(m.nextAttemptAt, locale) : null,
   };
+}
+
+/** A notification event that failed for good, as /admin/mail lists it. */
+export function failedEventView(e: QueuedEvent, locale: Locale) {
+  return { key: e.key, kind: e.kind, attempts: e.attempts, lastError: e.lastError ?? '', created: timeView(e.createdAt, locale) };
 }
 
 export function mailDetailView(m: QueuedMail, locale: Locale) {

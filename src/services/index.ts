@@ -22,7 +22,7 @@ import { ModerationGate } from './moderation/qa-gate.js';
 import { ModerationNavService } from './moderation/moderation-nav.js';
 import { JobRunner, type Job } from './jobs/job-runner.js';
 import { ContentGeneration } from './content-generation.js';
-import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
+import { eventOutboxPruneJob, outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
 import { MailWorker } from './mail/mail-worker.js';
@@ -33,6 +33,8 @@ import { StaffDirectory } from './support/staff-directory.js';
 import { SupportService } from './support/support-service.js';
 import { NotificationService } from './notifications/notification-service.js';
 import { NotifyingQuestionService } from './notifications/notifying-question-service.js';
+import { EventWorker } from './notifications/event-worker.js';
+import { qaEventHandler } from './notifications/qa-event-handler.js';
 import { ModerationNotifications } from './notifications/moderation-notifier.js';
 import { QueueService } from './support/queue-service.js';
 import { RatingService } from './support/rating-service.js';
@@ -104,6 +106,8 @@ export interface BackgroundWork {
   search: SearchRuntime;
   /** Sends queued mail (started with the rest; tests drain it directly). */
   mail: MailWorker;
+  /** Turns recorded Q&A events into notifications; kicked by each posting request (tests await idle()). */
+  events: EventWorker;
   start(): void;
   stop(): Promise<void>;
 }
@@ -146,15 +150,21 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     storage.mail.queue,
     createMailTransport(config.mail),
     owner,
-    { from: config.mail.from, messageIdHost: new URL(config.baseUrl).hostname, maxAttempts: config.mail.maxAttempts },
+    {
+      from: config.mail.from,
+      messageIdHost: new URL(config.baseUrl).hostname,
+      maxAttempts: config.mail.maxAttempts,
+      // Events being turned into notifications may be queueing mail: send those too.
+      beforeDrain: () => eventWorker.idle(),
+    },
     // The same clock as the services that queue mail: a mail is due when its event happened.
     now,
     overrides.log ?? null,
   );
   const composer = new MailComposer(config.baseUrl, config.cookieSecret);
-  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now, { digests: storage.digests, newsletters: storage.newsletters, communities: storage.communities });
+  const mail = new MailService(storage.mail, storage.users, composer, config.cookieSecret, () => mailWorker.kick(), now, { digests: storage.digests, newsletters: storage.newsletters, communities: storage.communities }, storage.events);
   const accountMail = new AccountMailService(storage.users, storage.mail.accounts, storage.rateLimits, composer, hasher, () => mailWorker.kick(), now, overrides.log ?? null);
-  const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
+  const notifications = new NotificationService(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now);
   const digests = new DigestService(storage.digests, storage.mail, storage.users, storage.communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   const newsletters = new NewsletterService(storage.newsletters, storage.memberships, storage.users, storage.mail, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
   notifications.answerAuthor = async (answerId) => (await storage.posts.findPost(answerId))?.authorId ?? null;
@@ -166,10 +176,19 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     const at = targetId.indexOf(':');
     return at > 0 && (await storage.tags.find(targetId.slice(0, at), targetId.slice(at + 1))) !== null;
   };
-  // The FAQ tells the notifier when an answer is published into it (its author hears of it).
-  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, notifications);
-  // The Q&A service tells the notifier what was saved (a subclass: the Q&A code is unchanged).
-  const questions = new NotifyingQuestionService(notifications, storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
+  // Posting records its event with the post; the event worker (kicked after the commit, and
+  // polling for what a crashed process left) turns it into notifications and mail.
+  const eventWorker = new EventWorker(
+    storage.events,
+    qaEventHandler({ posts: storage.posts, comments: storage.comments, users: storage.users, communities: storage.communities, faq: storage.faq }, notifications),
+    owner,
+    {},
+    now,
+    overrides.log ?? null,
+  );
+  // An answer published into the FAQ is stored with its event (its author hears of it): wake the worker.
+  const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, { answerPublished: async () => eventWorker.kick() });
+  const questions = new NotifyingQuestionService(() => eventWorker.kick(), storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
   const engine = createSearchEngine(config, storage);
   // Escalations reach staff and moderators, low ratings the moderators (issue 12).
   const supportNotifications = new SupportNotifications(storage.mail, storage.users, storage.memberships, storage.posts, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
@@ -215,6 +234,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     owner,
     [
       sessionSweepJob(storage.sessions, now),
+      // Done events carry the services' clock (the event's own time), so the cut-off does too.
+      eventOutboxPruneJob(storage.events, now),
       escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
       supportDailyJob(storage.supportMetrics, now),
       digestJob(digests),
@@ -255,14 +276,18 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       jobs,
       search: searchRuntime,
       mail: mailWorker,
+      events: eventWorker,
       start() {
         // The search vocabulary loads in the background; a failure is retried by the first search.
         engine.warmUp?.().catch((err: unknown) => overrides.log?.error({ err }, 'search engine warm-up failed'));
         jobs.start();
         searchRuntime.start();
+        eventWorker.start();
         mailWorker.start();
       },
       async stop() {
+        // Events first: a drain in progress may still queue mail.
+        await eventWorker.stop();
         await Promise.all([jobs.stop(), searchRuntime.stop(), mailWorker.stop()]);
       },
     },

@@ -19,6 +19,7 @@ import { runSupportContract } from './support-contract.js';
 import { runInboundContract } from './inbound-contract.js';
 import { runDigestContract } from './digest-contract.js';
 import { runAccountMailContract, runMailContract, runNotificationContract } from './mail-contract.js';
+import { runEventOutboxContract } from './event-outbox-contract.js';
 
 /*
  * The storage, Q&A, search outbox, search document and synonym contracts against a real MongoDB, only when MONGODB_URI is set (a replica set:
@@ -138,6 +139,7 @@ describe.skipIf(!mongoUri)('MongoDB backend (needs MONGODB_URI)', () => {
   runDigestContract(`mongo (${dbName})`, freshStorage);
   runNotificationContract(`mongo (${dbName})`, freshStorage);
   runInboundContract(`mongo (${dbName})`, freshStorage);
+  runEventOutboxContract(`mongo (${dbName})`, freshStorage);
   searchLogContract(`mongo (${dbName})`, async () => {
     const storage = await freshStorage();
     const mk = (slug: string) => storage.communities.create({ slug, name: slug, kind: 'interest', descriptionMd: '', descriptionHtml: '', defaultLocale: 'en' });

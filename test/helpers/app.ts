@@ -30,7 +30,17 @@ export class TestClient {
     this.agent = request.agent(app.server);
   }
 
+  /**
+   * A posting request kicks the event worker and returns without waiting for it (the
+   * notifications come in the background); a person's next click comes later than that, so
+   * before each request the client waits until the worker is idle, as the next click would.
+   */
+  private settle(): Promise<void> {
+    return this.app.services.background.events.idle();
+  }
+
   async get(path: string, headers: Record<string, string> = {}) {
+    await this.settle();
     const res = await this.agent.get(path).set(headers);
     if (typeof res.text === 'string' && res.text.includes('name="csrf-token"')) this.token = csrfFrom(res.text);
     return res;
@@ -43,6 +53,7 @@ export class TestClient {
 
   /** Posts a form with the current CSRF token (pass _csrf yourself to override or omit it). */
   async post(path: string, form: Record<string, string | string[]> = {}, options: { csrf?: boolean; headers?: Record<string, string> } = {}) {
+    await this.settle();
     const body: Record<string, string | string[]> = { ...form };
     if (options.csrf !== false && body._csrf === undefined) body._csrf = await this.csrf();
     const res = await this.agent.post(path).type('form').set(options.headers ?? {}).send(body);

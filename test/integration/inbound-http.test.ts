@@ -68,6 +68,8 @@ describe('POST /inbound/email', () => {
       const other = await storageUser(app.storage, 'answerer', [{ community: tea }]);
       const q = await app.services.questions.ask(member, 'tea', { title: 'Kettle switches off early', body: 'My kettle switches off before the water boils.', tags: 'kettle' });
       await app.services.questions.answer(other, q.question.id, 'Descale it: lime makes the sensor trip early.');
+      // The answer's notification is made by the event worker the answer kicked.
+      await app.services.background.events.idle();
       const note = (await app.storage.mail.queue.list(0, 10)).find((m) => m.kind === 'answer' && m.to === member.email)!;
       if ('INBOUND_SECRET' in env) expect(note.headers['Reply-To']).toMatch(new RegExp(`^reply\\+${member.id}-${q.question.id}-[0-9a-f]{20}@forum\\.test$`));
       else expect(note.headers['Reply-To']).toBeUndefined();

@@ -13,6 +13,7 @@ import { runSupportContract } from '../contract/support-contract.js';
 import { runInboundContract } from '../contract/inbound-contract.js';
 import { runDigestContract } from '../contract/digest-contract.js';
 import { runSupportMetricsContract } from '../contract/support-metrics-contract.js';
+import { runEventOutboxContract } from '../contract/event-outbox-contract.js';
 
 /*
  * The shared contracts, run offline against the real MongoDB repositories: every collection is
@@ -42,3 +43,4 @@ runNotificationContract(NAME, offlineStorage);
 runModerationContract(NAME, offlineStorage);
 runInboundContract(NAME, offlineStorage);
 runDigestContract(NAME, offlineStorage);
+runEventOutboxContract(NAME, offlineStorage);

@@ -33,6 +33,7 @@ const valid: { [K in keyof Models]: Record<string, unknown> } = {
   searchLog: { _id: 1, query: '咖啡 grinder', normalized: '咖啡 grinder', communityId: null, filters: 'kind=answer', hitCount: 0, clickCount: 0, userHash: 'h', clicks: [{ docId: 'q:1', position: 0, createdAt: T }], createdAt: T },
   searchOutbox: { _id: 'question-12', version: 3, status: 'pending', attempts: 0, changedAt: T, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, doneAt: null, lastError: null },
   jobLeases: { _id: 'outbox-prune', owner: 'web-1:4242', until: T + 60_000 },
+  eventOutbox: { _id: 1, kind: 'answered', key: 'answered:12', payload: '{"actorId":"2","questionId":"11","answerId":"12"}', status: 'pending', attempts: 0, nextAttemptAt: T, leaseOwner: null, leaseUntil: 0, lastError: null, createdAt: T, doneAt: null },
   searchSynonyms: { _id: 1, terms: ['wifi', 'wi fi', '无线 网'], createdBy: 1, createdAt: T, updatedAt: T },
   importSources: { communityId: 1, kind: 'post', sourceId: '18', localId: 12 },
   postAttributions: { _id: 12, sourceUrl: 'https://quantumcomputing.stackexchange.com/a/18', authorName: 'Ada', authorUrl: null, licence: 'CC BY-SA 3.0' },

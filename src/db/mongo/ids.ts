@@ -71,6 +71,7 @@ export const SEQUENCES = {
   mail: 'mail',
   notifications: 'notifications',
   newsletters: 'newsletters',
+  events: 'events',
 } as const;
 
 export type SequenceName = (typeof SEQUENCES)[keyof typeof SEQUENCES];

@@ -17,6 +17,7 @@ import { MongoFaqRepository } from './repositories/faq-repository.js';
 import { MongoSearchLogRepository } from './repositories/search-log-repository.js';
 import { MongoOutboxRepository } from './repositories/outbox-repository.js';
 import { MongoLeaseRepository } from './repositories/lease-repository.js';
+import { MongoEventOutboxRepository } from './repositories/event-outbox-repository.js';
 import { MongoSearchDocumentRepository } from './repositories/search-document-repository.js';
 import { MongoSynonymRepository } from './repositories/synonym-repository.js';
 import { MongoImportRepository } from './repositories/import-repository.js';
@@ -60,6 +61,7 @@ export function mongoStorageFromConnection(connection: Connection, models: Model
     imports: new MongoImportRepository(ctx),
     searchLog: new MongoSearchLogRepository(ctx),
     outbox: new MongoOutboxRepository(ctx),
+    events: new MongoEventOutboxRepository(ctx),
     leases: new MongoLeaseRepository(ctx),
     searchDocuments: new MongoSearchDocumentRepository(ctx),
     synonyms: new MongoSynonymRepository(ctx),

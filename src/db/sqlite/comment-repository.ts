@@ -1,4 +1,5 @@
-import type { CommentRepository } from '../ports.js';
+import type { CommentRepository, EventRequest } from '../ports.js';
+import { recordEvent } from './event-outbox-repository.js';
 import type { Comment } from '../../domain/qa-types.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { type Db, toRowId } from './connection.js';
@@ -24,7 +25,7 @@ const mapComment = (r: CommentRow): Comment => ({
 export class SqliteCommentRepository implements CommentRepository {
   constructor(private readonly db: Db) {}
 
-  async add(postId: string, authorId: string, body: string, bodyHtml: string, now: number): Promise<Comment> {
+  async add(postId: string, authorId: string, body: string, bodyHtml: string, now: number, event?: EventRequest): Promise<Comment> {
     const pId = toRowId(postId);
     const aId = toRowId(authorId);
     if (pId === null || aId === null) throw new NotFoundError();
@@ -34,6 +35,10 @@ export class SqliteCommentRepository implements CommentRepository {
       const info = this.db.prepare('INSERT INTO comments (post_id, author_id, body, body_html, created_at) VALUES (?, ?, ?, ?, ?)').run(pId, aId, body, bodyHtml, now);
       this.db.prepare('UPDATE posts SET comment_count = comment_count + 1 WHERE id = ?').run(pId);
       const questionId = post.type === 'question' ? pId : post.question_id!;
+      if (event) {
+        const ids = { questionId: String(questionId), postId: String(pId), commentId: String(info.lastInsertRowid) };
+        recordEvent(this.db, 'commented', event, post.type === 'answer' ? { ...ids, answerId: String(pId) } : ids, now);
+      }
       this.db.prepare("UPDATE posts SET last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'comment' WHERE id = ?").run(now, aId, questionId);
       this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(now, questionId);
       return mapComment(this.db.prepare<[number], CommentRow>('SELECT * FROM comments WHERE id = ?').get(Number(info.lastInsertRowid))!);

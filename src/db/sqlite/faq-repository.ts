@@ -2,6 +2,7 @@ import type { FaqActor, FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryAction, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../../domain/faq-types.js';
 import { ConflictError, NotFoundError } from '../../domain/errors.js';
 import { type Db, toRowId } from './connection.js';
+import { recordEvent as recordOutboxEvent } from './event-outbox-repository.js';
 
 interface CategoryRow {
   id: number;
@@ -302,6 +303,9 @@ export class SqliteFaqRepository implements FaqRepository {
           )
           .run(c, category, input.title, input.slug, input.bodyMd, input.bodyHtml, input.bodyText, question, answer, author, input.now, input.now);
         const entryId = Number(info.lastInsertRowid);
+        if (input.event && question !== null && answer !== null) {
+          recordOutboxEvent(this.db, 'faq_published', input.event, { questionId: String(question), answerId: String(answer), entryId: String(entryId) }, input.now);
+        }
         this.db
           .prepare('INSERT INTO faq_entry_revisions (entry_id, revision, author_id, title, body_md, category_id, reason, created_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?)')
           .run(entryId, author, input.title, input.bodyMd, category, '', input.now);

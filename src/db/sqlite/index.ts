@@ -15,6 +15,7 @@ import { SqliteSearchLogRepository } from '../../search/sqlite-fts/search-log-re
 import { SqliteFaqRepository } from './faq-repository.js';
 import { SqliteOutboxRepository } from './outbox-repository.js';
 import { SqliteLeaseRepository } from './lease-repository.js';
+import { SqliteEventOutboxRepository } from './event-outbox-repository.js';
 import { SqliteSearchDocumentRepository } from './search-document-repository.js';
 import { SqliteSynonymRepository } from './synonym-repository.js';
 import { SqliteImportRepository } from './import-repository.js';
@@ -66,6 +67,7 @@ export function createSqliteStorage(file: string, options: SqliteStorageOptions 
     faq: new SqliteFaqRepository(db),
     imports: new SqliteImportRepository(db),
     outbox: new SqliteOutboxRepository(db),
+    events: new SqliteEventOutboxRepository(db),
     leases: new SqliteLeaseRepository(db),
     searchDocuments: new SqliteSearchDocumentRepository(db),
     synonyms: new SqliteSynonymRepository(db),

@@ -1,4 +1,5 @@
-import { SUMMARY_TEXT_CHARS, type AnswerRange, type NewAnswer, type NewQuestion, type PostEdit, type PostRepository, type QuestionListQuery } from '../ports.js';
+import { SUMMARY_TEXT_CHARS, type AnswerRange, type EventRequest, type NewAnswer, type NewQuestion, type PostEdit, type PostRepository, type QuestionListQuery } from '../ports.js';
+import { recordEvent } from './event-outbox-repository.js';
 import type { Answer, Post, Question, Revision } from '../../domain/qa-types.js';
 import { REPUTATION } from '../../domain/reputation.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -80,7 +81,7 @@ export class SqlitePostRepository implements PostRepository {
     this.db.prepare('DELETE FROM question_tags WHERE question_id = ?').run(questionId);
   }
 
-  async createQuestion(input: NewQuestion): Promise<Question> {
+  async createQuestion(input: NewQuestion, event?: EventRequest): Promise<Question> {
     const communityId = toRowId(input.communityId);
     const authorId = toRowId(input.authorId);
     if (communityId === null || authorId === null) throw new NotFoundError();
@@ -93,6 +94,7 @@ export class SqlitePostRepository implements PostRepository {
         )
         .run(communityId, authorId, input.title, input.slug, input.bodyMd, input.bodyHtml, input.bodyText, tags, input.now, input.now, authorId);
       const id = Number(info.lastInsertRowid);
+      if (event) recordEvent(this.db, 'asked', event, { questionId: String(id) }, input.now);
       this.attachTags(id, communityId, input.tags, { last: input.now, created: input.now, score: 0, answers: 0 });
       this.insertRevision(id, 1, authorId, input.title, input.bodyMd, tags, '', input.now);
       this.db.prepare('UPDATE communities SET question_count = question_count + 1 WHERE id = ?').run(communityId);
@@ -100,7 +102,7 @@ export class SqlitePostRepository implements PostRepository {
     })();
   }
 
-  async createAnswer(input: NewAnswer): Promise<Answer> {
+  async createAnswer(input: NewAnswer, event?: EventRequest): Promise<Answer> {
     const questionId = toRowId(input.questionId);
     const authorId = toRowId(input.authorId);
     if (questionId === null || authorId === null) throw new NotFoundError();
@@ -114,6 +116,7 @@ export class SqlitePostRepository implements PostRepository {
         )
         .run(question.community_id, questionId, authorId, input.bodyMd, input.bodyHtml, input.bodyText, input.now, input.now);
       const id = Number(info.lastInsertRowid);
+      if (event) recordEvent(this.db, 'answered', event, { questionId: String(questionId), answerId: String(id) }, input.now);
       this.insertRevision(id, 1, authorId, null, input.bodyMd, '', '', input.now);
       this.db
         .prepare("UPDATE posts SET answer_count = answer_count + 1, last_activity_at = ?, last_activity_user_id = ?, last_activity_kind = 'answer' WHERE id = ?")
@@ -290,7 +293,7 @@ export class SqlitePostRepository implements PostRepository {
       }));
   }
 
-  async setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void> {
+  async setAcceptedAnswer(questionId: string, answerId: string | null, now: number, event?: EventRequest): Promise<void> {
     const qId = toRowId(questionId);
     const aId = answerId === null ? null : toRowId(answerId);
     if (qId === null || (answerId !== null && aId === null)) throw new NotFoundError();
@@ -317,6 +320,7 @@ export class SqlitePostRepository implements PostRepository {
         if (!answer || answer.type !== 'answer' || answer.question_id !== qId || answer.deleted_at !== null) throw new NotFoundError();
         this.db.prepare('UPDATE posts SET is_accepted = 1 WHERE id = ?').run(aId);
         moveReputation(answer.author_id, 1);
+        if (event) recordEvent(this.db, 'accepted', event, { questionId: String(qId), answerId: String(aId) }, now);
       }
       this.db.prepare('UPDATE posts SET accepted_answer_id = ?, last_activity_at = ? WHERE id = ?').run(aId, now, qId);
       this.db.prepare('UPDATE question_tags SET last_activity_at = ? WHERE question_id = ?').run(now, qId);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { NotFoundError } from '../../domain/errors.js';
 import { queryString } from '../../http/form.js';
 import { adminPageAccess, redirectToLogin } from '../../http/guards.js';
-import { mailDetailView, mailRowView } from '../../presenters/mail.js';
+import { failedEventView, mailDetailView, mailRowView } from '../../presenters/mail.js';
 
 /*
  * /admin/mail: what the forum sent or would send (the embedded transport only writes files).
@@ -28,6 +28,7 @@ const adminMailRoutes: FastifyPluginAsync<{ mailDir: string; transport: 'file' |
       {
         mails: data.mails.map((m) => mailRowView(m, request.locale)),
         counts: data.counts,
+        events: data.events ? { counts: data.events.counts, failed: data.events.failed.map((e) => failedEventView(e, request.locale)) } : null,
         transport: opts.transport,
         mailDir: opts.mailDir,
         newer: page > 1 ? (page === 2 ? '/admin/mail' : `/admin/mail?page=${page - 1}`) : null,

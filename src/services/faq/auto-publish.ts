@@ -1,4 +1,4 @@
-import type { FaqAutoPublish, FaqRepository } from '../../db/ports.js';
+import type { EventRequest, FaqAutoPublish, FaqRepository } from '../../db/ports.js';
 import { ConflictError } from '../../domain/errors.js';
 import type { FaqCandidateRow, FaqCategory, FaqEntry } from '../../domain/faq-types.js';
 import { slugify } from '../../domain/slug.js';
@@ -23,7 +23,7 @@ export function qualifiesForAutoPublish(row: FaqCandidateRow, settings: FaqAutoP
  * recorded, so the entry stays credited to the answer's author and the history says it was
  * published automatically. Returns the entry, or null when another request published it first.
  */
-export async function publishRow(faq: FaqRepository, category: FaqCategory, row: FaqCandidateRow, now: number): Promise<FaqEntry | null> {
+export async function publishRow(faq: FaqRepository, category: FaqCategory, row: FaqCandidateRow, now: number, event?: EventRequest): Promise<FaqEntry | null> {
   const { html, text } = renderMarkdown(row.answerBodyMd);
   try {
     return await faq.createEntry({
@@ -39,6 +39,8 @@ export async function publishRow(faq: FaqRepository, category: FaqCategory, row:
       relatedIds: [],
       createdBy: row.answerAuthorId,
       now,
+      // Only a vote's auto-publish notifies; switching the setting on publishes silently.
+      ...(event ? { event } : {}),
     });
   } catch (err) {
     // Two requests racing past the score: the unique source index lets only one publish.

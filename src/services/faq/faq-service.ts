@@ -1,4 +1,4 @@
-import type { FaqRepository, PostRepository, UserRepository } from '../../db/ports.js';
+import type { EventRequest, FaqRepository, PostRepository, UserRepository } from '../../db/ports.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
 import { FAQ_MAX_DEPTH, type FaqCandidateRow, type FaqCategory, type FaqEntry, type FaqEntryRevision } from '../../domain/faq-types.js';
 import { candidateEvidence, checkCreateDepth, checkDeleteTarget, checkMoveDepth, compareEntries, isCandidate, RESERVED_CATEGORY_SLUGS } from '../../domain/faq-rules.js';
@@ -46,7 +46,11 @@ export interface EntryInput {
   reason?: string;
 }
 
-/** Told when an answer becomes an FAQ entry: by a moderator's promotion (actor) or by auto-publish (no actor). */
+/**
+ * Told when an answer became an FAQ entry (by a moderator's promotion, or by auto-publish with
+ * no actor). The entry was stored with its 'faq_published' event (src/db/event-port.ts), so
+ * the listener only has to wake whoever delivers events; it must not throw.
+ */
 export interface FaqPublishListener {
   answerPublished(actor: User | null, community: Community, entry: FaqEntry): Promise<void>;
 }
@@ -468,13 +472,13 @@ export class FaqService implements QaChangeListener {
   async promote(communitySlug: string, user: User | null, answerId: string, input: EntryInput): Promise<{ community: Community; entry: FaqEntry }> {
     const ctx = await this.requireModerator(communitySlug, user);
     const candidate = await this.liveCandidate(ctx.community, answerId);
-    const result = await this.publish(ctx.community, ctx.user, input, { questionId: candidate.questionId, answerId: candidate.answerId });
+    const result = await this.publish(ctx.community, ctx.user, input, { questionId: candidate.questionId, answerId: candidate.answerId }, { actorId: ctx.user.id });
     await this.published?.answerPublished(ctx.user, result.community, result.entry);
     return result;
   }
 
   /** Checks the form, resolves (or creates) the category and stores the entry with revision 1. */
-  private async publish(community: Community, author: User, input: EntryInput, source: { questionId: string; answerId: string } | null) {
+  private async publish(community: Community, author: User, input: EntryInput, source: { questionId: string; answerId: string } | null, event?: EventRequest) {
     const { title, body } = this.checkEntry(input);
     const category = await this.resolveCategory(community, input);
     const entry = await this.faq.createEntry({
@@ -488,6 +492,7 @@ export class FaqService implements QaChangeListener {
       relatedIds: await this.relatedIn(community, input.relatedIds, null),
       createdBy: author.id,
       now: this.now(),
+      ...(event ? { event } : {}),
     });
     return { community, entry };
   }
@@ -625,7 +630,8 @@ export class FaqService implements QaChangeListener {
     if (!row || !qualifiesForAutoPublish(row, settings)) return;
     const category = await this.faq.findCategory(settings.categoryId);
     if (!category) return;
-    const entry = await publishRow(this.faq, category, row, this.now());
+    // Nobody acted: the answer's author hears that the score published it.
+    const entry = await publishRow(this.faq, category, row, this.now(), { actorId: null });
     const community = entry ? await this.communities.byId(entry.communityId) : null;
     if (entry && community) await this.published?.answerPublished(null, community, entry);
   }

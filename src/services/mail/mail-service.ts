@@ -1,5 +1,6 @@
 import type { CommunityRepository, MailQueueCounts, MailStorage, QueuedMail, UserRepository } from '../../db/ports.js';
 import type { DigestRepository, NewsletterRepository } from '../../db/digest-port.js';
+import type { EventOutboxCounts, EventOutboxRepository, QueuedEvent } from '../../db/event-port.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { ALL_MAIL, isNotificationKind } from '../../domain/notification-kinds.js';
 import type { User } from '../../domain/types.js';
@@ -7,6 +8,8 @@ import { DIGEST_KIND, MailComposer, UNSUBSCRIBE_PURPOSE, type MailContent } from
 import { verifyToken } from './signed-token.js';
 
 export const ADMIN_MAIL_PAGE_SIZE = 30;
+/** Failed notification events listed on /admin/mail (newest first). */
+export const ADMIN_FAILED_EVENTS = 10;
 
 export interface UnsubscribeTarget {
   userId: string;
@@ -37,6 +40,8 @@ export class MailService {
     private readonly wake: () => void,
     private readonly now: () => number = Date.now,
     private readonly lists: MailingLists | null = null,
+    /** The event outbox, so the admin page shows events that wait or failed (no mail comes of them). */
+    private readonly events: EventOutboxRepository | null = null,
   ) {}
 
   /** Queues one mail (once per idempotency key); returns whether it was new. */
@@ -46,9 +51,10 @@ export class MailService {
     return created;
   }
 
-  async adminPage(page: number): Promise<{ mails: QueuedMail[]; counts: MailQueueCounts; hasNext: boolean }> {
+  async adminPage(page: number): Promise<{ mails: QueuedMail[]; counts: MailQueueCounts; hasNext: boolean; events: { counts: EventOutboxCounts; failed: QueuedEvent[] } | null }> {
     const rows = await this.mail.queue.list((page - 1) * ADMIN_MAIL_PAGE_SIZE, ADMIN_MAIL_PAGE_SIZE + 1);
-    return { mails: rows.slice(0, ADMIN_MAIL_PAGE_SIZE), counts: await this.mail.queue.counts(), hasNext: rows.length > ADMIN_MAIL_PAGE_SIZE };
+    const events = this.events ? { counts: await this.events.counts(), failed: await this.events.listFailed(ADMIN_FAILED_EVENTS) } : null;
+    return { mails: rows.slice(0, ADMIN_MAIL_PAGE_SIZE), counts: await this.mail.queue.counts(), hasNext: rows.length > ADMIN_MAIL_PAGE_SIZE, events };
   }
 
   async get(id: string): Promise<QueuedMail> {

@@ -12,6 +12,8 @@ export interface MailWorkerOptions {
   batchSize?: number;
   leaseMs?: number;
   pollMs?: number;
+  /** Awaited before each drain (the event worker may be queueing mail at that moment). */
+  beforeDrain?: () => Promise<void>;
 }
 
 export interface MailWorkerLog {
@@ -69,6 +71,7 @@ export class MailWorker {
   /** Claims and sends what is due, batch after batch, until nothing is left. */
   async drain(): Promise<DrainResult> {
     const total: DrainResult = { sent: 0, retried: 0, failed: 0 };
+    await this.options.beforeDrain?.();
     for (;;) {
       const batch = await this.queue.claim(this.owner, this.batchSize, this.now(), this.leaseMs);
       if (batch.length === 0) return total;

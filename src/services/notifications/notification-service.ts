@@ -6,7 +6,6 @@ import type { Community, Locale, User } from '../../domain/types.js';
 import { translate } from '../../i18n/index.js';
 import type { FaqEntry } from '../../domain/faq-types.js';
 import type { MailComposer } from '../mail/compose.js';
-import type { FaqPublishListener } from '../faq/faq-service.js';
 
 /** What happened, as shown in the inbox; each maps to the preference kind that decides delivery. */
 export const EVENTS = ['answer', 'staff_answer', 'answer_watched', 'comment', 'accepted', 'mention', 'new_question', 'faq_promoted'] as const;
@@ -35,12 +34,18 @@ export interface NotificationLog {
 /** Which watch targets exist (a tag is "<communityId>:<tag>"); set by the composition root. */
 export type WatchTargetCheck = (type: WatchTarget, targetId: string) => Promise<boolean>;
 
-/** The Q&A events the notifier hears (called after the change is saved). */
+/**
+ * The Q&A events the notifier hears, from the event worker (src/services/notifications/
+ * event-worker.ts), each with the time the event happened. They throw on failure, so that the
+ * worker retries the event; running one twice records nothing new (the keys are unique).
+ */
 export interface QaNotifier {
-  asked(actor: User, question: Question, community: Community): Promise<void>;
-  answered(actor: User, question: Question, answer: Answer, community: Community): Promise<void>;
-  commented(actor: User, post: Post, comment: Comment, question: Question, community: Community): Promise<void>;
-  accepted(actor: User, question: Question, answerId: string, community: Community): Promise<void>;
+  asked(actor: User, question: Question, community: Community, at: number): Promise<void>;
+  answered(actor: User, question: Question, answer: Answer, community: Community, at: number): Promise<void>;
+  commented(actor: User, post: Post, comment: Comment, question: Question, community: Community, at: number): Promise<void>;
+  accepted(actor: User, question: Question, answerId: string, community: Community, at: number): Promise<void>;
+  /** An answer became an FAQ entry; no actor when auto-published by its score. */
+  faqPublished(actor: User | null, community: Community, entry: FaqEntry, at: number): Promise<void>;
 }
 
 interface Recipient {
@@ -59,6 +64,8 @@ interface EventContext {
   link: string;
   /** Excerpt of what was written. */
   excerpt: string;
+  /** When it happened: the notifications' time and the mail batching window count from here. */
+  at: number;
 }
 
 export function questionPath(community: Community, question: Pick<Question, 'id' | 'slug'>): string {
@@ -77,12 +84,12 @@ export function mentionedUsernames(text: string): string[] {
 }
 
 /*
- * Turns Q&A events into notifications: who hears of what, by which way (the member's
+ * Turns Q&A and FAQ events into notifications: who hears of what, by which way (the member's
  * preferences), in their language. Each event's notifications and mails are written in one
- * atomic step (NotificationRepository.record). A failure here is logged and swallowed: a
- * notification must never make posting fail, and no promise is left uncaught.
+ * atomic step (NotificationRepository.record). The events come from the event worker
+ * (event-worker.ts), which retries a failure, so these methods throw rather than log.
  */
-export class NotificationService implements QaNotifier, FaqPublishListener {
+export class NotificationService implements QaNotifier {
   constructor(
     private readonly mail: MailStorage,
     private readonly users: UserRepository,
@@ -90,67 +97,56 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
     private readonly composer: MailComposer,
     private readonly wake: () => void,
     private readonly now: () => number = Date.now,
-    private readonly log: NotificationLog | null = null,
   ) {}
 
-  async asked(actor: User, question: Question, community: Community): Promise<void> {
-    await this.safely('asked', async () => {
-      await this.mail.watches.watch(actor.id, 'question', question.id, this.now());
-      const watchers = new Set(await this.mail.watches.watchers('community', community.id));
-      for (const tag of question.tags) for (const w of await this.mail.watches.watchers('tag', `${community.id}:${tag}`)) watchers.add(w);
-      const recipients: Recipient[] = [
-        ...(await this.mentions(question.bodyText, `mention:q${question.id}`)),
-        ...[...watchers].map((userId) => ({ userId, event: 'new_question' as const, key: `question:${question.id}` })),
-      ];
-      await this.deliver(recipients, { actor, thread: question, community, link: questionPath(community, question), excerpt: question.bodyText });
-    });
+  async asked(actor: User, question: Question, community: Community, at: number): Promise<void> {
+    await this.mail.watches.watch(actor.id, 'question', question.id, at);
+    const watchers = new Set(await this.mail.watches.watchers('community', community.id));
+    for (const tag of question.tags) for (const w of await this.mail.watches.watchers('tag', `${community.id}:${tag}`)) watchers.add(w);
+    const recipients: Recipient[] = [
+      ...(await this.mentions(question.bodyText, `mention:q${question.id}`)),
+      ...[...watchers].map((userId) => ({ userId, event: 'new_question' as const, key: `question:${question.id}` })),
+    ];
+    await this.deliver(recipients, { actor, thread: question, community, link: questionPath(community, question), excerpt: question.bodyText, at });
   }
 
-  async answered(actor: User, question: Question, answer: Answer, community: Community): Promise<void> {
-    await this.safely('answered', async () => {
-      // Answerers follow the thread from now on, as the asker does.
-      await this.mail.watches.watch(actor.id, 'question', question.id, this.now());
-      const watchers = await this.mail.watches.watchers('question', question.id);
-      // A staff reply in a business community is what the customer waits for: it says so
-      // (its own kind, so it can be mailed even when plain answers are not), instead of, not
-      // besides, "answered your question".
-      const staff = await this.isStaff(community, actor.id);
-      const recipients: Recipient[] = [
-        { userId: question.authorId, event: staff ? 'staff_answer' : 'answer', key: `answer:${answer.id}` },
-        ...(await this.mentions(answer.bodyText, `mention:a${answer.id}`)),
-        ...watchers.map((userId) => ({ userId, event: 'answer_watched' as const, key: `answer:${answer.id}` })),
-      ];
-      await this.deliver(recipients, { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answer.id}`, excerpt: answer.bodyText });
-    });
+  async answered(actor: User, question: Question, answer: Answer, community: Community, at: number): Promise<void> {
+    // Answerers follow the thread from now on, as the asker does.
+    await this.mail.watches.watch(actor.id, 'question', question.id, at);
+    const watchers = await this.mail.watches.watchers('question', question.id);
+    // A staff reply in a business community is what the customer waits for: it says so
+    // (its own kind, so it can be mailed even when plain answers are not), instead of, not
+    // besides, "answered your question".
+    const staff = await this.isStaff(community, actor.id);
+    const recipients: Recipient[] = [
+      { userId: question.authorId, event: staff ? 'staff_answer' : 'answer', key: `answer:${answer.id}` },
+      ...(await this.mentions(answer.bodyText, `mention:a${answer.id}`)),
+      ...watchers.map((userId) => ({ userId, event: 'answer_watched' as const, key: `answer:${answer.id}` })),
+    ];
+    await this.deliver(recipients, { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answer.id}`, excerpt: answer.bodyText, at });
   }
 
-  async commented(actor: User, post: Post, comment: Comment, question: Question, community: Community): Promise<void> {
-    await this.safely('commented', async () => {
-      const link = post.type === 'answer' ? `${questionPath(community, question)}?a=${post.id}` : questionPath(community, question);
-      const recipients: Recipient[] = [
-        { userId: post.authorId, event: 'comment', key: `comment:${comment.id}` },
-        ...(await this.mentions(comment.body, `mention:c${comment.id}`)),
-      ];
-      await this.deliver(recipients, { actor, thread: question, community, link, excerpt: comment.body });
-    });
+  async commented(actor: User, post: Post, comment: Comment, question: Question, community: Community, at: number): Promise<void> {
+    const link = post.type === 'answer' ? `${questionPath(community, question)}?a=${post.id}` : questionPath(community, question);
+    const recipients: Recipient[] = [
+      { userId: post.authorId, event: 'comment', key: `comment:${comment.id}` },
+      ...(await this.mentions(comment.body, `mention:c${comment.id}`)),
+    ];
+    await this.deliver(recipients, { actor, thread: question, community, link, excerpt: comment.body, at });
   }
 
-  async accepted(actor: User, question: Question, answerId: string, community: Community): Promise<void> {
-    await this.safely('accepted', async () => {
-      const author = await this.answerAuthor(answerId);
-      if (!author) return;
-      await this.deliver([{ userId: author, event: 'accepted', key: `accepted:${answerId}` }], { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answerId}`, excerpt: '' });
-    });
+  async accepted(actor: User, question: Question, answerId: string, community: Community, at: number): Promise<void> {
+    const author = await this.answerAuthor(answerId);
+    if (!author) return;
+    await this.deliver([{ userId: author, event: 'accepted', key: `accepted:${answerId}` }], { actor, thread: question, community, link: `${questionPath(community, question)}?a=${answerId}`, excerpt: '', at });
   }
 
-  async answerPublished(actor: User | null, community: Community, entry: FaqEntry): Promise<void> {
-    await this.safely('faq_promoted', async () => {
-      if (!entry.sourceAnswerId || !entry.sourceQuestionId) return;
-      const author = await this.answerAuthor(entry.sourceAnswerId);
-      if (!author) return;
-      const link = `/c/${community.slug}/faq/e/${entry.id}/${encodeURIComponent(entry.slug)}`;
-      await this.deliver([{ userId: author, event: 'faq_promoted', key: `faq:${entry.sourceAnswerId}` }], { actor, thread: { id: entry.sourceQuestionId, title: entry.title }, community, link, excerpt: '' });
-    });
+  async faqPublished(actor: User | null, community: Community, entry: FaqEntry, at: number): Promise<void> {
+    if (!entry.sourceAnswerId || !entry.sourceQuestionId) return;
+    const author = await this.answerAuthor(entry.sourceAnswerId);
+    if (!author) return;
+    const link = `/c/${community.slug}/faq/e/${entry.id}/${encodeURIComponent(entry.slug)}`;
+    await this.deliver([{ userId: author, event: 'faq_promoted', key: `faq:${entry.sourceAnswerId}` }], { actor, thread: { id: entry.sourceQuestionId, title: entry.title }, community, link, excerpt: '', at });
   }
 
   /** Set by the composition root: reads an answer's author (the notifier holds no post repository). */
@@ -231,14 +227,6 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
     return out;
   }
 
-  private async safely(what: string, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.log?.error({ event: what, err: err instanceof Error ? err.message : String(err) }, 'notification not recorded');
-    }
-  }
-
   /**
    * One notification per member (the first, most specific event wins: the asker hears
    * "answered your question", not also "a question you watch"); none for the actor.
@@ -249,7 +237,7 @@ export class NotificationService implements QaNotifier, FaqPublishListener {
     if (unique.length === 0) return;
     const users = new Map((await this.users.findManyByIds(unique.map((r) => r.userId))).map((u) => [u.id, u]));
     const profiles = await this.mail.accounts.profiles(unique.map((r) => r.userId));
-    const now = this.now();
+    const now = ctx.at;
     const writes: NotificationWrite[] = [];
     for (const r of unique) {
       const user = users.get(r.userId);

@@ -64,7 +64,11 @@ export interface QuestionList {
   canModerate: boolean;
 }
 
-/** Questions, answers, comments, votes, acceptance and edits: the Q&A core. */
+/**
+ * Questions, answers, comments, votes, acceptance and edits: the Q&A core. Asking, answering,
+ * commenting and accepting record their event in the same atomic step as the write
+ * (src/db/event-port.ts); the notifications are made from it later by the event worker.
+ */
 export class QuestionService implements RecentActivitySource {
   constructor(
     private readonly posts: PostRepository,
@@ -117,7 +121,7 @@ export class QuestionService implements RecentActivitySource {
       bodyText: rendered.text,
       tags,
       now: this.now(),
-    });
+    }, { actorId: user.id });
     return { community, question };
   }
 
@@ -130,7 +134,7 @@ export class QuestionService implements RecentActivitySource {
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     await this.gate?.beforeAnswer(user, question, text);
     const rendered = renderMarkdown(text);
-    const answer = await this.posts.createAnswer({ questionId: question.id, authorId: user.id, bodyMd: text, bodyHtml: rendered.html, bodyText: rendered.text, now: this.now() });
+    const answer = await this.posts.createAnswer({ questionId: question.id, authorId: user.id, bodyMd: text, bodyHtml: rendered.html, bodyText: rendered.text, now: this.now() }, { actorId: user.id });
     const community = await this.requireCommunity(question.communityId);
     return { question, answer, community };
   }
@@ -141,7 +145,7 @@ export class QuestionService implements RecentActivitySource {
     const text = checkComment(body);
     const question = post.type === 'question' ? post : await this.requireQuestion(post.questionId);
     await this.gate?.beforeComment(user, post, question);
-    const comment = await this.comments.add(post.id, user.id, text, renderPlainWithLinks(text), this.now());
+    const comment = await this.comments.add(post.id, user.id, text, renderPlainWithLinks(text), this.now(), { actorId: user.id });
     return { post, comment, question, community: await this.requireCommunity(post.communityId) };
   }
 
@@ -165,7 +169,7 @@ export class QuestionService implements RecentActivitySource {
     const answer = await this.posts.findPost(answerId);
     if (!answer || answer.type !== 'answer' || answer.questionId !== question.id) throw new NotFoundError('qa.answerNotFound');
     const withdraw = question.acceptedAnswerId === answer.id;
-    await this.posts.setAcceptedAnswer(question.id, withdraw ? null : answer.id, this.now());
+    await this.posts.setAcceptedAnswer(question.id, withdraw ? null : answer.id, this.now(), { actorId: user.id });
     return { question, community: await this.requireCommunity(question.communityId), accepted: !withdraw };
   }
 

@@ -20,6 +20,7 @@ import { FAQ_ENTRY_EVENT_MODEL, faqEntryEventSchema, type FaqEntryEventDoc } fro
 import { SEARCH_LOG_MODEL, searchLogSchema, type SearchLogDoc } from './search-log.js';
 import { SEARCH_OUTBOX_MODEL, searchOutboxSchema, type SearchOutboxDoc } from './search-outbox.js';
 import { JOB_LEASE_MODEL, jobLeaseSchema, type JobLeaseDoc } from './job-lease.js';
+import { EVENT_OUTBOX_MODEL, eventOutboxSchema, type EventOutboxDoc } from './event-outbox.js';
 import {
   SUPPORT_ESCALATION_MODEL, SUPPORT_EVENT_MODEL, SUPPORT_RATING_MODEL, SUPPORT_SETTINGS_MODEL, SUPPORT_TICKET_MODEL,
   supportEscalationSchema, supportEventSchema, supportRatingSchema, supportSettingsSchema, supportTicketSchema,
@@ -68,6 +69,7 @@ export interface Models {
   searchLog: Model<SearchLogDoc>;
   searchOutbox: Model<SearchOutboxDoc>;
   jobLeases: Model<JobLeaseDoc>;
+  eventOutbox: Model<EventOutboxDoc>;
   searchSynonyms: Model<SearchSynonymDoc>;
   importSources: Model<ImportSourceDoc>;
   postAttributions: Model<PostAttributionDoc>;
@@ -126,6 +128,7 @@ export function createModels(conn: Connection): Models {
     searchLog: model(SEARCH_LOG_MODEL, searchLogSchema),
     searchOutbox: model(SEARCH_OUTBOX_MODEL, searchOutboxSchema),
     jobLeases: model(JOB_LEASE_MODEL, jobLeaseSchema),
+    eventOutbox: model(EVENT_OUTBOX_MODEL, eventOutboxSchema),
     searchSynonyms: model(SEARCH_SYNONYM_MODEL, searchSynonymSchema),
     importSources: model(IMPORT_SOURCE_MODEL, importSourceSchema),
     postAttributions: model(POST_ATTRIBUTION_MODEL, postAttributionSchema),
@@ -169,6 +172,7 @@ export async function ensureCollectionsAndIndexes(models: Models): Promise<void>
 }
 
 export type {
+  EventOutboxDoc,
   CounterDoc,
   UserDoc,
   SessionDoc,

@@ -1,4 +1,5 @@
-import type { CommentRepository } from '../../ports.js';
+import type { CommentRepository, EventRequest } from '../../ports.js';
+import { recordMongoEvent } from './event-outbox-repository.js';
 import type { Comment } from '../../../domain/qa-types.js';
 import { NotFoundError } from '../../../domain/errors.js';
 import { parseId, parseIds, SEQUENCES } from '../ids.js';
@@ -12,9 +13,10 @@ export class MongoCommentRepository implements CommentRepository {
 
   /**
    * Transaction: the comment, the post's comment count and the question's activity. No
-   * search outbox entry: comments are not part of any search document.
+   * search outbox entry: comments are not part of any search document. With `event`, the
+   * 'commented' event too.
    */
-  async add(postId: string, authorId: string, body: string, bodyHtml: string, now: number): Promise<Comment> {
+  async add(postId: string, authorId: string, body: string, bodyHtml: string, now: number, event?: EventRequest): Promise<Comment> {
     const p = parseId(postId);
     const a = parseId(authorId);
     if (p === null || a === null) throw new NotFoundError();
@@ -26,6 +28,10 @@ export class MongoCommentRepository implements CommentRepository {
       await updateOne(this.ctx.models.posts, commentAddedQuery(p), session);
       const questionId = post.type === 'question' ? p : post.questionId!;
       await updateOne(this.ctx.models.posts, questionActivityQuery(questionId, a, now, 'comment'), session);
+      if (event) {
+        const ids = { questionId: String(questionId), postId: String(p), commentId: String(doc._id) };
+        await recordMongoEvent(this.ctx, 'commented', event, post.type === 'answer' ? { ...ids, answerId: String(p) } : ids, now, session);
+      }
     });
     return mapComment(doc);
   }

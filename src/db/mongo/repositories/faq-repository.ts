@@ -1,4 +1,5 @@
 import { Types, type ClientSession } from 'mongoose';
+import { recordMongoEvent } from './event-outbox-repository.js';
 import type { FaqActor, FaqAutoPublish, FaqEntryEdit, FaqRepository, NewFaqEntry } from '../../ports.js';
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryAction, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../../../domain/faq-types.js';
 import { ConflictError, NotFoundError } from '../../../domain/errors.js';
@@ -270,6 +271,9 @@ export class MongoFaqRepository implements FaqRepository {
         await insert(this.ctx.models.faqEntryRevisions, [newFaqRevisionDoc(revisionId, entryId, 1, ids.createdBy, ids.categoryId, { ...input, reason: '' })], session);
         await this.setRelated(entryId, input.relatedIds, session);
         await this.ctx.enqueueSearch([searchDocIdOf('faq', entryId)], session);
+        if (input.event && ids.sourceQuestionId !== null && ids.sourceAnswerId !== null) {
+          await recordMongoEvent(this.ctx, 'faq_published', input.event, { questionId: String(ids.sourceQuestionId), answerId: String(ids.sourceAnswerId), entryId: String(entryId) }, input.now, session);
+        }
         return (await this.entryById(entryId, session))!;
       });
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { ClientSession } from 'mongoose';
-import type { AnswerRange, NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
+import type { AnswerRange, EventRequest, NewAnswer, NewQuestion, PostEdit, PostRepository, QuestionListQuery } from '../../ports.js';
+import { recordMongoEvent } from './event-outbox-repository.js';
 import type { Answer, Post, Question, Revision } from '../../../domain/qa-types.js';
 import { NotFoundError } from '../../../domain/errors.js';
 import { editSnapshot } from '../../../domain/edit-audit.js';
@@ -62,9 +63,10 @@ export class MongoPostRepository implements PostRepository {
 
   /**
    * Transaction: the question, its tag counts (tags created on first use), revision 1, the
-   * community's question count and its search outbox entry are written together or not at all.
+   * community's question count, its search outbox entry and (with `event`) its 'asked' event
+   * are written together or not at all.
    */
-  async createQuestion(input: NewQuestion): Promise<Question> {
+  async createQuestion(input: NewQuestion, event?: EventRequest): Promise<Question> {
     const communityId = parseId(input.communityId);
     const authorId = parseId(input.authorId);
     if (communityId === null || authorId === null) throw new NotFoundError();
@@ -76,6 +78,7 @@ export class MongoPostRepository implements PostRepository {
       const community = await updateOne(this.ctx.models.communities, addCommunityCountQuery(communityId, 'questionCount', 1), session);
       if (community.matchedCount === 0) throw new NotFoundError();
       await insert(this.ctx.models.posts, [doc], session);
+      if (event) await recordMongoEvent(this.ctx, 'asked', event, { questionId: String(doc._id) }, input.now, session);
       await bulk(this.ctx.models.tags, tagCountOps(communityId, tags, [], await this.newTagIds(communityId, tags, session)), session);
       await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, doc._id, 1, authorId, { title: input.title, bodyMd: input.bodyMd, tags, reason: '' }, input.now)], session);
       await this.ctx.enqueueSearch([searchDocIdOf('question', doc._id)], session);
@@ -85,9 +88,10 @@ export class MongoPostRepository implements PostRepository {
 
   /**
    * Transaction: the answer, revision 1, the question's answer count and activity, and the
-   * outbox entries of the answer and of the question (whose document holds the answer count).
+   * outbox entries of the answer and of the question (whose document holds the answer count),
+   * and with `event` the 'answered' event.
    */
-  async createAnswer(input: NewAnswer): Promise<Answer> {
+  async createAnswer(input: NewAnswer, event?: EventRequest): Promise<Answer> {
     const questionId = parseId(input.questionId);
     const authorId = parseId(input.authorId);
     if (questionId === null || authorId === null) throw new NotFoundError();
@@ -98,6 +102,7 @@ export class MongoPostRepository implements PostRepository {
       if (!question) throw new NotFoundError();
       const doc = newAnswerDoc(postId, question, authorId, input);
       await insert(this.ctx.models.posts, [doc], session);
+      if (event) await recordMongoEvent(this.ctx, 'answered', event, { questionId: String(questionId), answerId: String(postId) }, input.now, session);
       await insert(this.ctx.models.revisions, [newRevisionDoc(revisionId, postId, 1, authorId, { title: null, bodyMd: input.bodyMd, tags: [], reason: '' }, input.now)], session);
       await updateOne(this.ctx.models.posts, answerAddedQuery(questionId, authorId, input.now), session);
       await this.ctx.enqueueSearch([searchDocIdOf('answer', postId), searchDocIdOf('question', questionId)], session);
@@ -228,7 +233,7 @@ export class MongoPostRepository implements PostRepository {
    * the reputation of answerer and asker, and the outbox entries of the question and of both
    * answers move together (DESIGN.md: one atomic repository call). No change, no entries.
    */
-  async setAcceptedAnswer(questionId: string, answerId: string | null, now: number): Promise<void> {
+  async setAcceptedAnswer(questionId: string, answerId: string | null, now: number, event?: EventRequest): Promise<void> {
     const qId = parseId(questionId);
     const aId = answerId === null ? null : parseId(answerId);
     if (qId === null || (answerId !== null && aId === null)) throw new NotFoundError();
@@ -253,6 +258,7 @@ export class MongoPostRepository implements PostRepository {
         await updateOne(this.ctx.models.posts, setIsAcceptedQuery(aId, true), session);
         moves.push(...acceptanceReputation(question.authorId, answer.authorId, 1));
         changed.push(searchDocIdOf('answer', aId));
+        if (event) await recordMongoEvent(this.ctx, 'accepted', event, { questionId: String(qId), answerId: String(aId) }, now, session);
       }
       for (const m of moves) await updateOne(this.ctx.models.users, addReputationQuery(m.userId, m.delta), session);
       await updateOne(this.ctx.models.posts, setAcceptedAnswerIdQuery(qId, aId, now), session);

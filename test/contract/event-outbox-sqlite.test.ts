@@ -1,0 +1,4 @@
+import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { runEventOutboxContract } from './event-outbox-contract.js';
+
+runEventOutboxContract('sqlite (:memory:)', async () => createSqliteStorage(':memory:'));
