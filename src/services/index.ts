@@ -24,6 +24,7 @@ import { JobRunner, type Job } from './jobs/job-runner.js';
 import { ContentGeneration } from './content-generation.js';
 import { ViewerSuspensions } from './moderation/viewer-suspensions.js';
 import { ThreadReader } from './qa/thread-reader.js';
+import { GenerationCache } from './generation-cache.js';
 import { outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
@@ -240,7 +241,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(communities, storage.memberships, questions),
+    home: new HomeService(communities, storage.memberships, questions, new GenerationCache(contentGeneration, config.threadCache, now)),
     questions,
     viewCounter,
     faq,

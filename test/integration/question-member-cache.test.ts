@@ -182,3 +182,15 @@ describe('one thread read by several members in turn', () => {
     expect(html).toContain(`href="/login?next=`);
   });
 });
+
+describe('the home page of a member', () => {
+  it('lists a question another member just asked, and the reader\'s own communities', async () => {
+    const before = await page(alice, '/');
+    const asked = await askQuestion(bob.client, community.slug, { title: 'Which charger fits the older model?' });
+    const after = await page(alice, '/');
+    expect(before).not.toContain('Which charger fits the older model?');
+    expect(after).toContain('Which charger fits the older model?');
+    expect(after).toContain(`href="${asked.url}"`);
+    expect(after).toContain('class="nav-user">alice_c');
+  });
+});

@@ -64,9 +64,9 @@ export async function renderThread(
   const { community, question, answers } = shared.page;
   const viewer = request.user;
   const canonical = questionPageUrl(community.slug, question, shared.page.page);
-  const [mine, modState, supportState, watching] = await Promise.all([
-    questions.viewerOfPage(shared.page, viewer),
-    moderation.viewerModeration(viewer, community, question, answers, shared.moderation),
+  const mine = await questions.viewerOfPage(shared.page, viewer);
+  const [modState, supportState, watching] = await Promise.all([
+    moderation.viewerModeration(viewer, community, question, answers, shared.moderation, { membership: mine.membership }),
     support.service.questionState(community, question, viewer),
     viewer ? notifications.isWatching(viewer, 'question', question.id) : Promise.resolve(null),
   ]);

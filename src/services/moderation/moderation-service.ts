@@ -115,9 +115,10 @@ export class ModerationService {
     return settings;
   }
 
-  async access(user: User | null, communityId: string): Promise<Access> {
+  /** `known.membership`: the user's membership of the community when the caller has just read it. */
+  async access(user: User | null, communityId: string, known?: { membership: Membership | null }): Promise<Access> {
     if (!user) return { membership: null, moderator: false, staff: false, suspended: false };
-    const [membership, active] = await Promise.all([this.memberships.find(communityId, user.id), this.viewerSuspensions.of(user)]);
+    const [membership, active] = await Promise.all([known ? known.membership : this.memberships.find(communityId, user.id), this.viewerSuspensions.of(user)]);
     const suspended = active.some((s) => s.communityId === null || s.communityId === communityId);
     // A suspended moderator keeps reading but acts as nobody until the suspension ends.
     return { membership, moderator: isModerator(user, membership) && !suspended, staff: isStaff(membership), suspended };
@@ -256,9 +257,16 @@ export class ModerationService {
   }
 
   /** The viewer's side of a thread's moderation: their role, close votes, flags and own deleted answers. */
-  async viewerModeration(viewer: User | null, community: Community, question: Question, answers: Answer[], thread: ThreadModeration): Promise<QuestionModeration> {
+  async viewerModeration(
+    viewer: User | null,
+    community: Community,
+    question: Question,
+    answers: Answer[],
+    thread: ThreadModeration,
+    known?: { membership: Membership | null },
+  ): Promise<QuestionModeration> {
     const postIds = [question.id, ...answers.map((a) => a.id)];
-    const access = await this.access(viewer, community.id);
+    const access = await this.access(viewer, community.id, known);
     // A moderator sees every deleted answer of the thread, a member only their own (as deletedAnswersFor).
     const deletedAnswers = !viewer ? [] : access.moderator ? thread.deleted : thread.deleted.filter((d) => d.answer.authorId === viewer.id);
     const [votes, flagged] = await Promise.all([
