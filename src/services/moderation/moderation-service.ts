@@ -269,11 +269,12 @@ export class ModerationService {
     const access = await this.access(viewer, community.id, known);
     // A moderator sees every deleted answer of the thread, a member only their own (as deletedAnswersFor).
     const deletedAnswers = !viewer ? [] : access.moderator ? thread.deleted : thread.deleted.filter((d) => d.answer.authorId === viewer.id);
+    const canVoteClose = Boolean(viewer && !access.moderator && !access.suspended && access.membership && viewer.reputation >= thread.settings.closeVoteReputation);
     const [votes, flagged] = await Promise.all([
-      this.repo.closeVotes(question.id, viewer?.id ?? null),
+      // The close-vote counts show only to those who may vote or close (mod-post-tools.eta).
+      access.moderator || canVoteClose ? this.repo.closeVotes(question.id, viewer?.id ?? null) : Promise.resolve({ close: 0, reopen: 0, mine: [] }),
       viewer ? this.repo.flaggedBy(viewer.id, postIds) : Promise.resolve(new Set<string>()),
     ]);
-    const canVoteClose = Boolean(viewer && !access.moderator && !access.suspended && access.membership && viewer.reputation >= thread.settings.closeVoteReputation);
     return {
       question: thread.question,
       answers: thread.answers,
