@@ -41,6 +41,12 @@ export interface AppConfig {
   mail: MailConfig;
   /** The anonymous page cache (plugins/page-cache.ts): PAGE_CACHE=off turns it off. */
   pageCache: PageCacheConfig;
+  /**
+   * What every member's question page shares (thread data, rendered thread HTML), kept while
+   * nothing is written and THREAD_CACHE_TTL_MS at most (services/qa/thread-reader.ts);
+   * THREAD_CACHE=off turns it off.
+   */
+  threadCache: { ttlMs: number; maxEntries: number };
   /** Support e-mail in (issue 11): the SMTP listener and POST /inbound/email, both off unless configured. */
   inbound: InboundConfig;
 }
@@ -205,6 +211,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<AppConfig>
       enabled: boolFrom(env, 'PAGE_CACHE', true, problems),
       ttlMs: intFrom(env, 'PAGE_CACHE_TTL_MS', 5000, 100, 300_000, problems),
       maxBytes: intFrom(env, 'PAGE_CACHE_MAX_MB', 64, 1, 4096, problems) * 1024 * 1024,
+    },
+    threadCache: {
+      ttlMs: boolFrom(env, 'THREAD_CACHE', true, problems) ? intFrom(env, 'THREAD_CACHE_TTL_MS', 10_000, 100, 300_000, problems) : 0,
+      maxEntries: intFrom(env, 'THREAD_CACHE_ENTRIES', 2000, 10, 1_000_000, problems),
     },
     ...overrides,
   };

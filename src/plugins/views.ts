@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import view from '@fastify/view';
 import { Eta } from 'eta';
@@ -48,6 +49,12 @@ export interface PageOptions {
 declare module 'fastify' {
   interface FastifyReply {
     page(template: string, viewModel: Record<string, unknown>, options: PageOptions): Promise<FastifyReply>;
+    /**
+     * A part of a page rendered so that it can be shared between readers: the HTML around
+     * each CSRF token, to be joined with the token of whoever it is sent to (`parts.join(token)`).
+     * Its templates may use ctx.t, ctx.tHtml, ctx.locale, ctx.user and ctx.csrfToken only.
+     */
+    fragment(template: string, viewModel: Record<string, unknown>): Promise<string[]>;
   }
 }
 
@@ -64,6 +71,21 @@ export default fp(
     const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false });
     memoizeTemplatePaths(eta);
     await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
+
+    // Not a secret: it only marks where each reader's own token goes in a shared fragment.
+    const fragmentToken = `csrf-${randomBytes(12).toString('hex')}`;
+    app.decorateReply('fragment', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>) {
+      const request: FastifyRequest = this.request;
+      const ctx: Pick<PageContext, 't' | 'tHtml' | 'locale' | 'user' | 'csrfToken'> = {
+        t: request.t,
+        tHtml: (key, params, html) => translateHtml(request.locale, key, params, html),
+        locale: request.locale,
+        user: publicUser(request.user),
+        csrfToken: fragmentToken,
+      };
+      const html: string = await this.viewAsync(template, { ...viewModel, ctx });
+      return html.split(fragmentToken);
+    });
 
     app.decorateReply('page', async function (this: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions) {
       const request: FastifyRequest = this.request;

@@ -2,7 +2,7 @@ import type { Answer, Comment, Question, VoteValue } from '../domain/qa-types.js
 import type { AuthorProfile, Community, Locale, User } from '../domain/types.js';
 import { excerpt } from '../markdown/render.js';
 import { questionPageUrl, questionUrl } from '../services/qa/question-service.js';
-import type { QuestionList, QuestionPage } from '../services/qa/question-service.js';
+import type { QuestionList, QuestionPage, SharedQuestionPage } from '../services/qa/question-service.js';
 import { timeView } from './time.js';
 import { avatarUrl } from './avatar.js';
 import { NO_BADGES, type StaffBadge, type StaffBadges } from '../services/support/staff-directory.js';
@@ -144,7 +144,7 @@ export function questionPageView(page: QuestionPage, viewer: User | null, locale
 }
 
 /** schema.org QAPage structured data, serialised safely for a <script type="application/ld+json">. */
-export function qaPageJsonLd(page: QuestionPage, baseUrl: string): string {
+export function qaPageJsonLd(page: SharedQuestionPage, baseUrl: string): string {
   const q = page.question;
   const pageUrl = baseUrl + questionPageUrl(page.community.slug, q, page.page);
   const answer = (a: Answer, url: string) => ({

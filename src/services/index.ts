@@ -22,6 +22,9 @@ import { ModerationGate } from './moderation/qa-gate.js';
 import { ModerationNavService } from './moderation/moderation-nav.js';
 import { JobRunner, type Job } from './jobs/job-runner.js';
 import { ContentGeneration } from './content-generation.js';
+import { ViewerSuspensions } from './moderation/viewer-suspensions.js';
+import { ThreadReader } from './qa/thread-reader.js';
+import { GenerationCache } from './generation-cache.js';
 import { eventOutboxPruneJob, outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
@@ -70,6 +73,8 @@ export interface Services {
   synonyms: SynonymService;
   /** CC BY-SA attribution of posts imported from a data dump. */
   attributions: AttributionService;
+  /** The question page's shared reads, kept while nothing is written. */
+  threads: ThreadReader;
   health: HealthService;
   moderation: ModerationService;
   mail: MailService;
@@ -224,10 +229,13 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   );
   // Flaggers hear the outcome of their flags, warned authors the warning (after the action is saved).
   const moderationNotifier = new ModerationNotifications(storage.mail, storage.users, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
-  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null);
+  // One memo of the requesting member's suspensions, shared by the page's header and its moderation reads.
+  const viewerSuspensions = new ViewerSuspensions(storage.moderation, now);
+  const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null, viewerSuspensions);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
   // A job may change what pages show (an escalation marks a question overdue): after each run,
   // pages rendered before it are no longer served from the page cache.
+  const attributions = new AttributionService(storage.imports);
   const bumpingAfter = (job: Job): Job => ({ ...job, run: () => job.run().finally(() => contentGeneration.bump()) });
   const jobs = new JobRunner(
     storage.leases,
@@ -254,7 +262,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(communities, storage.memberships, questions),
+    home: new HomeService(communities, storage.memberships, questions, new GenerationCache(contentGeneration, config.threadCache, now)),
     questions,
     viewCounter,
     faq,
@@ -263,14 +271,15 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     search: new SearchService(engine, searchLog, storage.communities, config.cookieSecret, now),
     searchLog,
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
-    attributions: new AttributionService(storage.imports),
+    attributions,
+    threads: new ThreadReader(questions, moderation, attributions, staff, contentGeneration, config.threadCache, now),
     sitemaps: new SitemapService(storage.posts, storage.faq, () => communities.list()),
     moderation,
     support: supportServices,
     inbound,
     qaGate,
     contentGeneration,
-    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support),
+    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support, viewerSuspensions),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

@@ -6,15 +6,15 @@ import { parseVoteValue } from '../../domain/qa-rules.js';
 import { QUESTION_SORTS, type QuestionSort } from '../../domain/qa-types.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { excerpt, renderMarkdown, textOfSafeHtml } from '../../markdown/render.js';
-import { qaPageJsonLd, questionListView, questionPageView } from '../../presenters/questions.js';
-import { answerPageCount, answerPermalink, questionPageUrl, questionUrl, type QuestionPage } from '../../services/qa/question-service.js';
+import { questionListView } from '../../presenters/questions.js';
+import { answerPageCount, answerPermalink, questionPageUrl, questionUrl } from '../../services/qa/question-service.js';
 import { diffText } from '../../services/qa/revision-diff.js';
+import type { Located } from '../../services/qa/thread-reader.js';
+import { renderThread, type ThreadExtras } from './thread-view.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
-import { questionModerationView } from '../../presenters/moderation.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
-import { promiseView, staffPanelView } from '../../presenters/support.js';
 import { tagWatchTarget, watchView, type WatchView } from '../../presenters/watch.js';
 import type { WatchTarget } from '../../db/ports.js';
 import { readBrowserId } from '../../http/browser-id.js';
@@ -203,35 +203,13 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
 
   /* ----- reading ----- */
 
-  /** A question page, or its form coming back with messages (400), shown with the page's view model. */
-  async function renderQuestion(request: FastifyRequest, reply: FastifyReply, page: QuestionPage, extra: { answerForm?: { body: string; errors: Record<string, unknown> }; commentError?: unknown; status?: number } = {}) {
-    // Imported posts show where they came from (CC BY-SA); others have no attribution.
-    const attributions = await app.services.attributions.forPosts([page.question.id, ...page.answers.map((a) => a.id)]);
-    const moderation = questionModerationView(await app.services.moderation.questionModeration(request.user, page.community, page.question, page.answers), page.question.id, request.locale);
-    const badges = await app.services.support.staff.badges(page.community);
-    const supportState = await support.questionState(page.community, page.question, request.user);
-    const canonical = questionPageUrl(page.community.slug, page.question, page.page);
-    const title = page.page > 1 ? request.t('qa.titleWithPage', { title: page.question.title, page: page.page }) : page.question.title;
-    return reply.page(
-      'questions/show',
-      {
-        ...questionPageView(page, request.user, request.locale, badges),
-        attributions,
-        jsonLd: qaPageJsonLd(page, opts.baseUrl),
-        og: extra.status ? null : { title: page.question.title, description: Array.from(page.question.bodyText).slice(0, 200).join(''), url: opts.baseUrl + canonical },
-        answerForm: extra.answerForm ?? { body: '', errors: {} },
-        supportPromise: supportState ? promiseView(supportState, request.locale) : null,
-        supportPanel: supportState ? staffPanelView(supportState, page.question.id, request.locale) : null,
-        ...(extra.commentError ? { commentError: extra.commentError } : {}),
-        moderation,
-        watch: await watchFor(request, 'question', page.question.id, page.question.title, canonical),
-      },
-      { title, canonicalUrl: canonical, description: Array.from(page.question.bodyText).slice(0, 160).join(''), searchCommunity: page.community.slug, ...(extra.status ? { status: extra.status } : {}) },
-    );
+  /** A question page, or its form coming back with messages (400). */
+  function renderQuestion(request: FastifyRequest, reply: FastifyReply, located: Located, pageNumber: number, extra: ThreadExtras = {}) {
+    return renderThread(app, request, reply, located, pageNumber, opts.baseUrl, extra);
   }
 
   app.get<{ Params: { community: string; id: string; slug?: string } }>('/c/:community/q/:id/:slug?', { config: { pageCache: { query: ['page'] } } }, async (request, reply) => {
-    const located = await questions.locate(postId(request.params.id)).catch(async (err: unknown) => {
+    const located = await app.services.threads.locate(postId(request.params.id)).catch(async (err: unknown) => {
       // A deleted question is still there for its author and the moderators (issue 13).
       const deleted = err instanceof NotFoundError ? await app.services.moderation.deletedQuestionFor(request.user, request.params.id) : null;
       if (!deleted) throw err;
@@ -259,13 +237,12 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     if (requested !== canonical || requestedPage === 1) {
       return reply.redirect(canonical + queryWithout(request.url, requestedPage === 1 ? ['page'] : []), 301);
     }
-    const page = await questions.questionPage(located, request.user, pageNumber);
     // One visit, one view: paging through a long thread is not a new visit for each page.
     // Counted for pages served from the anonymous page cache too.
     if (pageNumber === 1) reply.onEveryServe(() => questions.countView(question.id));
     // Opened from the similar-questions box of the ask page (self-service metric, issue 12).
     if (queryString(request.query, 'from') === 'similar') app.services.support.selfService.record('similar_click', readBrowserId(request), community.id, request.log);
-    return renderQuestion(request, reply, page);
+    return renderQuestion(request, reply, located, pageNumber);
   });
 
   /* ----- writing ----- */
@@ -277,8 +254,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
     const result = await tryForm(request.t, () => questions.answer(user, id, form.body));
     if (!result.ok) {
       // The form is on every page; the first page shows it with its messages.
-      const page = await questions.questionPage(await questions.locate(id), request.user, 1);
-      return renderQuestion(request, reply, page, { answerForm: { body: form.body, errors: result.errors }, status: 400 });
+      return renderQuestion(request, reply, await questions.locate(id), 1, { answerForm: { body: form.body, errors: result.errors }, status: 400 });
     }
     const { community, question, answer } = result.value;
     await supportHook(request, () => support.afterReply(user, question, 'answer'));
@@ -316,8 +292,7 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
       const question = post.type === 'question' ? post : await questions.requireQuestion(post.questionId);
       // The message shows under the post it is about, so on the page that holds that answer.
       const pageNumber = post.type === 'answer' ? ((await questions.answerPage(question.id, post.id)) ?? 1) : 1;
-      const page = await questions.questionPage(await questions.locate(question.id), request.user, pageNumber);
-      return renderQuestion(request, reply, page, { commentError: { postId: id, message: result.errors.comment, value: form.comment }, status: 400 });
+      return renderQuestion(request, reply, await questions.locate(question.id), pageNumber, { commentError: { postId: id, message: result.errors.comment, value: form.comment }, status: 400 });
     }
     const { community, question, post, comment } = result.value;
     await supportHook(request, () => support.afterReply(user, question, 'comment'));

@@ -1,6 +1,7 @@
 import type { ActivityKind } from '../../domain/qa-types.js';
 import type { MembershipRepository, CommunityRepository } from '../../db/ports.js';
 import type { Community, User } from '../../domain/types.js';
+import type { GenerationCache } from '../generation-cache.js';
 
 export interface RecentActivityItem {
   kind: ActivityKind;
@@ -23,20 +24,33 @@ export interface HomeOverview {
   recent: RecentActivityItem[];
 }
 
+const RECENT_ITEMS = 15;
+
 export class HomeService {
   constructor(
     /** The community list (the community service, which reuses it between changes). */
     private readonly communities: Pick<CommunityRepository, 'list'>,
     private readonly memberships: MembershipRepository,
     private readonly activity: RecentActivitySource | null,
+    /**
+     * The latest activity is the same for every reader: kept until the next write (a member's
+     * home page then reads only their memberships). Times stay timestamps, formatted per request.
+     */
+    private readonly recentCache: GenerationCache<RecentActivityItem[]> | null = null,
   ) {}
 
   async overview(user: User | null): Promise<HomeOverview> {
     const [communities, mine, recent] = await Promise.all([
       this.communities.list(),
       user ? this.memberships.listForUser(user.id) : Promise.resolve([]),
-      this.activity ? this.activity.recentActivity(15) : Promise.resolve([]),
+      this.recent(),
     ]);
     return { communities, joined: new Set(mine.map((m) => m.community.id)), recent };
+  }
+
+  private recent(): Promise<RecentActivityItem[]> {
+    const activity = this.activity;
+    if (!activity) return Promise.resolve([]);
+    return this.recentCache ? this.recentCache.load('recent', () => activity.recentActivity(RECENT_ITEMS)) : activity.recentActivity(RECENT_ITEMS);
   }
 }

@@ -3,6 +3,7 @@ import { isCandidate } from '../../domain/faq-rules.js';
 import type { Suspension } from '../../domain/moderation-types.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
+import { ViewerSuspensions } from './viewer-suspensions.js';
 
 /** Communities listed in the header menu at most; a site admin of a large forum uses the site-wide queue. */
 const MAX_COMMUNITIES = 12;
@@ -39,10 +40,12 @@ export class ModerationNavService {
     private readonly communities: CommunityService,
     private readonly now: () => number = Date.now,
     private readonly support: SupportRepository | null = null,
+    /** Shared with the moderation service, so a page reads a member's suspensions once. */
+    private readonly viewerSuspensions: ViewerSuspensions = new ViewerSuspensions(repo, now),
   ) {}
 
   async suspensions(user: User): Promise<Suspension[]> {
-    return this.repo.activeSuspensions(user.id, this.now());
+    return this.viewerSuspensions.of(user);
   }
 
   async nav(user: User): Promise<ModerationNav | null> {

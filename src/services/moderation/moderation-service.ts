@@ -8,6 +8,7 @@ import type { Community, Membership, User } from '../../domain/types.js';
 import type { SearchEngine } from '../../search/port.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { assertNotSuspended, SETTINGS_META_KEY } from './qa-gate.js';
+import { ViewerSuspensions } from './viewer-suspensions.js';
 
 export const SETTINGS_KEY = SETTINGS_META_KEY;
 export const AUDIT_PAGE_SIZE = 50;
@@ -71,6 +72,8 @@ export class ModerationService {
     private readonly now: () => number = Date.now,
     private readonly notifier: ModerationNotifier | null = null,
     private readonly log: { error(obj: object, msg: string): void } | null = null,
+    /** Shared with the header's notice (ModerationNavService), so a request reads them once. */
+    private readonly viewerSuspensions: ViewerSuspensions = new ViewerSuspensions(repo, now),
   ) {}
 
   /**
@@ -112,9 +115,10 @@ export class ModerationService {
     return settings;
   }
 
-  async access(user: User | null, communityId: string): Promise<Access> {
+  /** `known.membership`: the user's membership of the community when the caller has just read it. */
+  async access(user: User | null, communityId: string, known?: { membership: Membership | null }): Promise<Access> {
     if (!user) return { membership: null, moderator: false, staff: false, suspended: false };
-    const [membership, active] = await Promise.all([this.memberships.find(communityId, user.id), this.repo.activeSuspensions(user.id, this.now())]);
+    const [membership, active] = await Promise.all([known ? known.membership : this.memberships.find(communityId, user.id), this.viewerSuspensions.of(user)]);
     const suspended = active.some((s) => s.communityId === null || s.communityId === communityId);
     // A suspended moderator keeps reading but acts as nobody until the suspension ends.
     return { membership, moderator: isModerator(user, membership) && !suspended, staff: isStaff(membership), suspended };
@@ -176,6 +180,7 @@ export class ModerationService {
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     const now = this.now();
     const suspension = await this.repo.suspend({ userId: target.id, communityId, reason, endsAt: days === null ? null : now + days! * 86_400_000, actorId: user.id, now });
+    this.viewerSuspensions.forget();
     if (/^[1-9]\d{0,15}$/.test(input.postId)) {
       const post = await this.repo.findPostAny(input.postId);
       if (post && post.authorId === target.id && (communityId === null || post.communityId === communityId)) {
@@ -191,6 +196,7 @@ export class ModerationService {
     if (!s) throw new NotFoundError('mod.suspension.notFound');
     if (s.communityId === null ? !user.isAdmin : !(await this.access(user, s.communityId)).moderator) throw new ForbiddenError('mod.onlyModerators');
     await this.repo.unsuspend(s.id, user.id, checkReason(reason, false), this.now());
+    this.viewerSuspensions.forget();
     const target = await this.users.findById(s.userId);
     if (!target) throw new NotFoundError('user.notFound');
     return { target };
@@ -198,7 +204,7 @@ export class ModerationService {
 
   /** The viewer's own suspensions in force (shown to them on every page). */
   async activeSuspensions(user: User): Promise<Suspension[]> {
-    return this.repo.activeSuspensions(user.id, this.now());
+    return this.viewerSuspensions.of(user);
   }
 
   /** Any post (deleted ones too); a malformed or unknown id is not found. */
@@ -223,24 +229,64 @@ export class ModerationService {
   }
 
   async questionModeration(viewer: User | null, community: Community, question: Question, answers: Answer[]): Promise<QuestionModeration> {
-    const postIds = [question.id, ...answers.map((a) => a.id)];
-    const [states, access, settings, votes, deletedAnswers, flagged] = await Promise.all([
-      this.repo.states(postIds),
-      this.access(viewer, community.id),
+    return this.viewerModeration(viewer, community, question, answers, await this.threadModeration(community, question, answers));
+  }
+
+  /**
+   * What a thread's moderation looks like for everybody (post states, the duplicate's original,
+   * the close-vote settings). The same for every viewer, so the question page may keep it
+   * while nothing is written (src/services/qa/thread-reader.ts).
+   */
+  async threadModeration(community: Community, question: Question, answers: Answer[]): Promise<ThreadModeration> {
+    const [states, settings, deleted] = await Promise.all([
+      this.repo.states([question.id, ...answers.map((a) => a.id)]),
       this.settings(),
-      this.repo.closeVotes(question.id, viewer?.id ?? null),
-      this.deletedAnswersFor(viewer, question),
-      viewer ? this.repo.flaggedBy(viewer.id, postIds) : Promise.resolve(new Set<string>()),
+      // All of them, once for every reader: each reader is shown only those they may see.
+      this.repo.deletedAnswers(question.id),
     ]);
+    const deletedStates = await this.repo.states(deleted.map((a) => a.id));
     const state = states.get(question.id) ?? null;
     let original: QuestionModeration['original'] = null;
     if (state?.duplicateOf) {
       const q = await this.posts.findQuestion(state.duplicateOf);
       if (q) original = { id: q.id, title: q.title, url: `/c/${community.slug}/q/${q.id}/${encodeURIComponent(q.slug)}` };
     }
-    const canVoteClose = Boolean(viewer && !access.moderator && !access.suspended && access.membership && viewer.reputation >= settings.closeVoteReputation);
-    states.delete(question.id);
-    return { question: state, answers: states, original, access, canVoteClose, votes, votesNeeded: settings.closeVotesNeeded, deletedAnswers, flagged, canFlag: canPostIn(viewer, access.membership) && !access.suspended };
+    const answerStates = new Map(states);
+    answerStates.delete(question.id);
+    return { question: state, answers: answerStates, original, settings, deleted: deleted.map((answer) => ({ answer, state: deletedStates.get(answer.id) ?? null })) };
+  }
+
+  /** The viewer's side of a thread's moderation: their role, close votes, flags and own deleted answers. */
+  async viewerModeration(
+    viewer: User | null,
+    community: Community,
+    question: Question,
+    answers: Answer[],
+    thread: ThreadModeration,
+    known?: { membership: Membership | null },
+  ): Promise<QuestionModeration> {
+    const postIds = [question.id, ...answers.map((a) => a.id)];
+    const access = await this.access(viewer, community.id, known);
+    // A moderator sees every deleted answer of the thread, a member only their own (as deletedAnswersFor).
+    const deletedAnswers = !viewer ? [] : access.moderator ? thread.deleted : thread.deleted.filter((d) => d.answer.authorId === viewer.id);
+    const canVoteClose = Boolean(viewer && !access.moderator && !access.suspended && access.membership && viewer.reputation >= thread.settings.closeVoteReputation);
+    const [votes, flagged] = await Promise.all([
+      // The close-vote counts show only to those who may vote or close (mod-post-tools.eta).
+      access.moderator || canVoteClose ? this.repo.closeVotes(question.id, viewer?.id ?? null) : Promise.resolve({ close: 0, reopen: 0, mine: [] }),
+      viewer ? this.repo.flaggedBy(viewer.id, postIds) : Promise.resolve(new Set<string>()),
+    ]);
+    return {
+      question: thread.question,
+      answers: thread.answers,
+      original: thread.original,
+      access,
+      canVoteClose,
+      votes,
+      votesNeeded: thread.settings.closeVotesNeeded,
+      deletedAnswers,
+      flagged,
+      canFlag: canPostIn(viewer, access.membership) && !access.suspended,
+    };
   }
 
   /* ----- flags and the review queue ----- */
@@ -488,7 +534,10 @@ export class ModerationService {
   /** Deleted answers of a question, for the people who may still see them (moderators, each author). */
   async deletedAnswersFor(viewer: User | null, question: Question): Promise<Array<{ answer: Answer; state: PostModeration | null }>> {
     if (!viewer) return [];
-    const access = await this.access(viewer, question.communityId);
+    return this.deletedAnswersWith(viewer, await this.access(viewer, question.communityId), question);
+  }
+
+  private async deletedAnswersWith(viewer: User, access: Access, question: Question): Promise<Array<{ answer: Answer; state: PostModeration | null }>> {
     // A member sees only their own: read only those (not every deleted body of the thread).
     const visible = await this.repo.deletedAnswers(question.id, access.moderator ? undefined : viewer.id);
     const states = await this.repo.states(visible.map((a) => a.id));
@@ -558,6 +607,15 @@ function checkReason(text: string, required: boolean): string {
 }
 
 /** What a question page needs from moderation: banners, the viewer's tools, deleted answers. */
+export interface ThreadModeration {
+  question: PostModeration | null;
+  answers: Map<string, PostModeration>;
+  original: { id: string; title: string; url: string } | null;
+  settings: ModerationSettings;
+  /** Every deleted answer of the thread with its state, oldest first. */
+  deleted: Array<{ answer: Answer; state: PostModeration | null }>;
+}
+
 export interface QuestionModeration {
   question: PostModeration | null;
   answers: Map<string, PostModeration>;

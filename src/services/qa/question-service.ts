@@ -33,7 +33,7 @@ export interface QuestionDraft {
   tags: string;
 }
 
-export interface QuestionPage {
+export interface SharedQuestionPage {
   community: Community;
   question: Question;
   /** This page's answers only. */
@@ -44,12 +44,17 @@ export interface QuestionPage {
   pageCount: number;
   comments: Map<string, Comment[]>;
   authors: Map<string, AuthorProfile>;
+}
+
+export interface ViewerOfPage {
   myVotes: Map<string, VoteValue>;
   membership: Membership | null;
   canModerate: boolean;
   canAccept: boolean;
   canParticipate: boolean;
 }
+
+export type QuestionPage = SharedQuestionPage & ViewerOfPage;
 
 export interface QuestionList {
   community: Community;
@@ -242,20 +247,26 @@ export class QuestionService implements RecentActivitySource {
    * because fewer answers are live than counted is not found either).
    */
   async questionPage(located: { question: Question; community: Community }, viewer: User | null, page = 1): Promise<QuestionPage> {
+    const shared = await this.sharedPage(located, page);
+    return { ...shared, ...(await this.viewerOfPage(shared, viewer)) };
+  }
+
+  /**
+   * The part of a question page that is the same for every reader: the page's answers, their
+   * comments and authors, the accepted answer. Nothing here depends on who reads it, so the
+   * question page may keep it while nothing is written (src/services/qa/thread-reader.ts).
+   */
+  async sharedPage(located: { question: Question; community: Community }, page = 1): Promise<SharedQuestionPage> {
     const { question, community } = located;
     const pageCount = answerPageCount(question.answerCount);
     if (!Number.isSafeInteger(page) || page < 1 || page > pageCount) throw new NotFoundError('qa.pageNotFound');
-    const [answers, membership] = await Promise.all([
-      this.posts.listAnswers(question.id, { offset: (page - 1) * ANSWERS_PER_PAGE, limit: ANSWERS_PER_PAGE }),
-      viewer ? this.memberships.find(community.id, viewer.id) : Promise.resolve(null),
-    ]);
+    const answers = await this.posts.listAnswers(question.id, { offset: (page - 1) * ANSWERS_PER_PAGE, limit: ANSWERS_PER_PAGE });
     if (page > 1 && answers.length === 0) throw new NotFoundError('qa.pageNotFound');
     const postIds = [question.id, ...answers.map((a) => a.id)];
     const onPage = answers.find((a) => a.isAccepted) ?? null;
-    const [commentList, acceptedAnswer, myVotes] = await Promise.all([
+    const [commentList, acceptedAnswer] = await Promise.all([
       question.commentCount + answers.reduce((n, a) => n + a.commentCount, 0) > 0 ? this.comments.listFor(postIds) : Promise.resolve([]),
       onPage ?? this.acceptedAnswerOf(question),
-      viewer ? this.votes.votesBy(viewer.id, postIds) : Promise.resolve(new Map<string, VoteValue>()),
     ]);
     const comments = new Map<string, Comment[]>();
     for (const c of commentList) {
@@ -269,20 +280,23 @@ export class QuestionService implements RecentActivitySource {
       ...(acceptedAnswer ? [acceptedAnswer.authorId] : []),
       ...commentList.map((c) => c.authorId),
     ]);
+    return { community, question, answers, acceptedAnswer, page, pageCount, comments, authors };
+  }
+
+  /** What one reader may do on a page, and how they voted on its posts (two small indexed reads). */
+  async viewerOfPage(shared: Pick<SharedQuestionPage, 'community' | 'question' | 'answers'>, viewer: User | null): Promise<ViewerOfPage> {
+    const { question, community, answers } = shared;
+    if (!viewer) return { myVotes: new Map(), membership: null, canModerate: false, canAccept: false, canParticipate: canPostIn(null, null) };
+    const [membership, myVotes] = await Promise.all([
+      this.memberships.find(community.id, viewer.id),
+      this.votes.votesBy(viewer.id, [question.id, ...answers.map((a) => a.id)]),
+    ]);
     const canModerate = isModerator(viewer, membership);
     return {
-      community,
-      question,
-      answers,
-      acceptedAnswer,
-      page,
-      pageCount,
-      comments,
-      authors,
       myVotes,
       membership,
       canModerate,
-      canAccept: Boolean(viewer && (viewer.id === question.authorId || canModerate)),
+      canAccept: viewer.id === question.authorId || canModerate,
       canParticipate: canPostIn(viewer, membership),
     };
   }
