@@ -19,6 +19,7 @@ import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POS
 import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
+import { META_COLUMNS, type MetaRow } from './attributes.js';
 import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type DocAttributes, type Ranked } from './ranking.js';
 
 type Db = Database.Database;
@@ -54,8 +55,6 @@ const CACHE_SIZE = 256;
  */
 const MIN_COVERAGE_SHARE = 0.4;
 
-/** A search_meta row as read (raw, in column order). */
-type MetaRow = [id: number, kind: DocAttributes['kind'], community_id: number, thread_id: number | null, score: number, accepted: number, answer_count: number, created_at: number, tags: string];
 
 /**
  * One candidate document, created once with every field ranking sets, so thousands of them
@@ -242,8 +241,9 @@ export class SqliteFtsEngine implements SearchEngine {
     return this.state.ready();
   }
 
-  warmUp(): Promise<void> {
-    return this.state.ready();
+  /** Loads the vocabulary and the in-memory attribute copy (searches before that read the table). */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.state.ready(), this.state.attributes.whenLoaded()]);
   }
 
   plan(q: string, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
@@ -308,12 +308,14 @@ export class SqliteFtsEngine implements SearchEngine {
    * object shape each (raw rows, no intermediate objects: a broad search has thousands).
    */
   private candidates(ids: number[]): Candidate[] {
+    // In id order whichever way they are read, so facets come out the same either way.
+    const sorted = Float64Array.from(ids).sort();
+    const copied = this.state.attributes.rows(sorted);
+    if (copied) return copied.map((row) => new Candidate(row));
     const out: Candidate[] = [];
-    const read = this.statement(
-      'SELECT id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags FROM search_meta WHERE id IN (SELECT value FROM json_each(?))',
-    );
-    for (let i = 0; i < ids.length; i += 5000) {
-      for (const row of read.raw().all(JSON.stringify(ids.slice(i, i + 5000))) as MetaRow[]) out.push(new Candidate(row));
+    const read = this.statement(`SELECT ${META_COLUMNS} FROM search_meta WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
+    for (let i = 0; i < sorted.length; i += 5000) {
+      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(new Candidate(row));
     }
     return out;
   }
@@ -501,6 +503,7 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const doc of docs) {
         if (!/^\d{1,16}$/.test(doc.id)) continue;
         const id = Number(doc.id);
+        this.state.attributes.rowChanged(doc.kind === 'faq' ? -id : id);
         if (doc.kind === 'faq') {
           if (!faq) continue;
           removeText.run(-id);
@@ -526,6 +529,7 @@ export class SqliteFtsEngine implements SearchEngine {
         const parsed = parseSearchDocId(raw);
         if (!parsed) continue;
         const rowid = parsed.kind === 'faq' ? -Number(parsed.id) : Number(parsed.id);
+        this.state.attributes.rowChanged(rowid);
         removeText.run(rowid);
         removeMeta.run(rowid);
       }
