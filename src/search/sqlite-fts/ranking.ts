@@ -25,8 +25,8 @@ export interface DocAttributes {
 export interface Evidence extends DocAttributes {
   id: number;
   /** Per term: the best bm25 contribution (positive, quality applied), and that match's quality. */
-  termScore: number[];
-  termQuality: number[];
+  termScore: ArrayLike<number>;
+  termQuality: ArrayLike<number>;
 }
 
 export interface Ranked extends Evidence {
