@@ -14,6 +14,15 @@ const LOAD_PAGE = 20_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * PRAGMA data_version through one prepared statement: db.pragma() prepares a statement on
+ * every call, and every search asks (result cache, vocabulary, this copy).
+ */
+export function dataVersionOf(db: Db): () => number {
+  const read = db.prepare('PRAGMA data_version').pluck();
+  return () => read.get() as number;
+}
+
 /** Growable typed columns for one sign of id (posts: positive ids, FAQ entries: negative). */
 class Columns {
   kind = new Uint8Array(0);
@@ -68,7 +77,11 @@ export class AttributeCopy {
   /** Bumped by reset(): a load that started before it is not installed. */
   private epoch = 0;
 
-  constructor(private readonly db: Db) {}
+  private readonly dataVersionNow: () => number;
+
+  constructor(private readonly db: Db) {
+    this.dataVersionNow = dataVersionOf(db);
+  }
 
   rowChanged(id: number): void {
     this.dirtyRows.add(id);
@@ -104,13 +117,13 @@ export class AttributeCopy {
   }
 
   private current(): boolean {
-    return this.dataVersion === (this.db.pragma('data_version', { simple: true }) as number);
+    return this.dataVersion === this.dataVersionNow();
   }
 
   private async load(epoch: number): Promise<void> {
     this.ready = false;
     const page = this.db.prepare(`SELECT ${META_COLUMNS} FROM main.search_meta WHERE id > ? ORDER BY id LIMIT ${LOAD_PAGE}`).raw();
-    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const dataVersion = this.dataVersionNow();
     // Rows written through this connection during the load are read again at the end.
     this.dirtyRows.clear();
     this.dirtyThreads.clear();
@@ -118,7 +131,7 @@ export class AttributeCopy {
     this.neg.kind.fill(0);
     for (let after = -Number.MAX_SAFE_INTEGER; ; ) {
       if (!this.db.open || epoch !== this.epoch) return;
-      if ((this.db.pragma('data_version', { simple: true }) as number) !== dataVersion) return;
+      if (this.dataVersionNow() !== dataVersion) return;
       const rows = page.all(after) as MetaRow[];
       for (const row of rows) this.put(row);
       if (rows.length < LOAD_PAGE) break;

@@ -154,8 +154,20 @@ class EvidenceTable {
 
 export { qualityBoost } from './ranking.js';
 
+/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded cache). */
+const splitCache = new Map<string, readonly string[]>();
+function tagList(tags: string | null): readonly string[] {
+  if (!tags) return [];
+  let list = splitCache.get(tags);
+  if (!list) {
+    list = tags.split(' ').filter((t) => t !== '');
+    if (splitCache.size >= 50_000) splitCache.clear();
+    splitCache.set(tags, list);
+  }
+  return list;
+}
 function splitTags(tags: string | null): string[] {
-  return tags ? tags.split(' ').filter((t) => t !== '') : [];
+  return [...tagList(tags)];
 }
 
 function filterSql(filters: SearchFilters, params: unknown[]): string {
@@ -214,7 +226,7 @@ class FacetCounter {
       else if (f === 'kind') out.kind = round(this.kinds);
       else {
         const tags = new Map<string, number>();
-        for (const [list, w] of this.tagLists) for (const t of splitTags(list)) tags.set(t, (tags.get(t) ?? 0) + w);
+        for (const [list, w] of this.tagLists) for (const t of tagList(list)) tags.set(t, (tags.get(t) ?? 0) + w);
         out.tag = round(tags);
       }
     }

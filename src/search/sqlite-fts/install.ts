@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { tokenize } from '../text.js';
 import { Vocabulary } from '../vocabulary.js';
 import { cjkBigrams } from '../bigrams.js';
-import { AttributeCopy } from './attributes.js';
+import { AttributeCopy, dataVersionOf } from './attributes.js';
 
 type Db = Database.Database;
 
@@ -58,8 +58,11 @@ export class FtsState {
   /** search_meta in memory, kept current by the triggers (attributes.ts). */
   readonly attributes: AttributeCopy;
 
+  private readonly dataVersionNow: () => number;
+
   constructor(private readonly db: Db) {
     this.attributes = new AttributeCopy(db);
+    this.dataVersionNow = dataVersionOf(db);
   }
 
   /** Called by the index functions for every indexed text: new words are typo and prefix candidates at once. */
@@ -83,7 +86,7 @@ export class FtsState {
 
   /** Changes whenever the index may have changed, here or (data_version) in another process. */
   version(): string {
-    return `${this.generation}:${this.db.pragma('data_version', { simple: true }) as number}`;
+    return `${this.generation}:${this.dataVersionNow()}`;
   }
 
   /** Indexed documents (for term weights), counted again after a change. */
@@ -124,7 +127,7 @@ export class FtsState {
   private async readInPages(): Promise<Vocabulary> {
     const page = this.db.prepare<[string], [string, number]>(`SELECT term, doc FROM temp.search_vocab WHERE term > ? ORDER BY term LIMIT ${LOAD_PAGE}`);
     const vocab = new Vocabulary();
-    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const dataVersion = this.dataVersionNow();
     for (let after = ''; ; ) {
       if (!this.db.open) throw new Error('the database was closed while the search vocabulary loaded');
       const rows = page.raw().all(after) as Array<[string, number]>;
@@ -144,13 +147,13 @@ export class FtsState {
     const rows = this.db.prepare('SELECT term, doc FROM temp.search_vocab').raw().all() as Array<[string, number]>;
     this.vocab = new Vocabulary(rows);
     this.loadedAt = Date.now();
-    this.dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    this.dataVersion = this.dataVersionNow();
     return this.vocab;
   }
 
   vocabulary(): Vocabulary {
     if (!this.vocab) return this.loadNow();
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = this.dataVersionNow();
     if (version !== this.dataVersion && !this.loading && Date.now() - this.loadedAt > FOREIGN_RELOAD_MS) {
       // The next load starts the clock again whatever its outcome; a failed one is retried
       // after the interval by a later search.
