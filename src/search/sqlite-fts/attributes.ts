@@ -9,8 +9,8 @@ export const META_COLUMNS = 'id, kind, community_id, thread_id, score, accepted,
 
 const KINDS = ['', 'question', 'answer', 'faq'] as const;
 const KIND_CODE: Record<string, number> = { question: 1, answer: 2, faq: 3 };
-/** Rows read per event-loop turn while the copy loads (a full forum has hundreds of thousands). */
-const LOAD_PAGE = 20_000;
+/** Rows read per event-loop turn while the copy loads (a full forum has hundreds of thousands; a page takes a few ms). */
+const LOAD_PAGE = 5_000;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -154,14 +154,14 @@ class EvidenceTable {
 
 export { qualityBoost } from './ranking.js';
 
-/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded cache). */
+/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list). */
 const splitCache = new Map<string, readonly string[]>();
 function tagList(tags: string | null): readonly string[] {
   if (!tags) return [];
   let list = splitCache.get(tags);
   if (!list) {
     list = tags.split(' ').filter((t) => t !== '');
-    if (splitCache.size >= 50_000) splitCache.clear();
+    if (splitCache.size >= 200_000) splitCache.clear();
     splitCache.set(tags, list);
   }
   return list;
