@@ -91,6 +91,26 @@ describe('in-memory copy of the search attributes', () => {
     expect(table(storage).length).toBeGreaterThan(4);
   });
 
+  it('a value beyond the copy\'s 32-bit columns leaves the copy unused, never a wrong result', async () => {
+    const storage = storageAt(':memory:');
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+    const seed = new SearchSeeder(storage);
+    const user = await seed.user();
+    const community = await seed.community('coffee');
+    const q = await seed.question(community, user, 'Burr alignment', 'burr alignment', ['grinder']);
+    await engine.warmUp?.();
+    expect(copy(storage)).toEqual(table(storage));
+    storage.db.prepare('UPDATE posts SET score = ? WHERE id = ?').run(3_000_000_000, q.id);
+    expect((await engine.search({ ...query, q: 'burr' })).hits[0]).toMatchObject({ score: 3_000_000_000 });
+    expect(copy(storage)).toBeNull();
+    // A rebuild of the index starts afresh (and gives up again on the same value).
+    storage.db.prepare('UPDATE posts SET score = 2 WHERE id = ?').run(q.id);
+    await engine.reindexAll?.();
+    expect((await engine.search({ ...query, q: 'alignment' })).hits[0]).toMatchObject({ score: 2 });
+    await ftsState(storage.db).attributes.whenLoaded();
+    expect(copy(storage)).toEqual(table(storage));
+  });
+
   it('a write by another process is seen at once (the table is read until a fresh copy is loaded)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-copy-'));
     dirs.push(dir);

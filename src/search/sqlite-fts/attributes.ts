@@ -12,6 +12,8 @@ const KIND_CODE: Record<string, number> = { question: 1, answer: 2, faq: 3 };
 /** Rows read per event-loop turn while the copy loads (a full forum has hundreds of thousands; a page takes a few ms). */
 const LOAD_PAGE = 5_000;
 
+const fits = (n: number) => (n | 0) === n;
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -26,11 +28,11 @@ export function dataVersionOf(db: Db): () => number {
 /** Growable typed columns for one sign of id (posts: positive ids, FAQ entries: negative). */
 class Columns {
   kind = new Uint8Array(0);
-  community = new Float64Array(0);
-  thread = new Float64Array(0);
-  score = new Float64Array(0);
+  community = new Int32Array(0);
+  thread = new Int32Array(0);
+  score = new Int32Array(0);
   accepted = new Uint8Array(0);
-  answers = new Float64Array(0);
+  answers = new Int32Array(0);
   created = new Float64Array(0);
   tags = new Int32Array(0);
 
@@ -43,11 +45,11 @@ class Columns {
       return b;
     };
     this.kind = grow(this.kind, (n) => new Uint8Array(n));
-    this.community = grow(this.community, (n) => new Float64Array(n));
-    this.thread = grow(this.thread, (n) => new Float64Array(n));
-    this.score = grow(this.score, (n) => new Float64Array(n));
+    this.community = grow(this.community, (n) => new Int32Array(n));
+    this.thread = grow(this.thread, (n) => new Int32Array(n));
+    this.score = grow(this.score, (n) => new Int32Array(n));
     this.accepted = grow(this.accepted, (n) => new Uint8Array(n));
-    this.answers = grow(this.answers, (n) => new Float64Array(n));
+    this.answers = grow(this.answers, (n) => new Int32Array(n));
     this.created = grow(this.created, (n) => new Float64Array(n));
     this.tags = grow(this.tags, (n) => new Int32Array(n));
   }
@@ -70,6 +72,8 @@ export class AttributeCopy {
   private readonly tagStrings: string[] = [];
   private readonly tagIndex = new Map<string, number>();
   private ready = false;
+  /** Set when a row did not fit the copy's columns: it is not used (reset() tries again). */
+  private unusable = false;
   private loading: Promise<void> | null = null;
   private dataVersion = -1;
   private readonly dirtyRows = new Set<number>();
@@ -94,6 +98,7 @@ export class AttributeCopy {
   /** Forgets everything (after a rebuild of the index); the next use loads it again. */
   reset(): void {
     this.ready = false;
+    this.unusable = false;
     this.epoch++;
     this.dirtyRows.clear();
     this.dirtyThreads.clear();
@@ -101,10 +106,14 @@ export class AttributeCopy {
 
   /** Starts loading in the background if no usable copy exists; never throws. */
   start(): void {
-    if (this.loading || (this.ready && this.current())) return;
+    if (this.unusable || this.loading || (this.ready && this.current())) return;
     const epoch = this.epoch;
     this.loading = this.load(epoch)
-      .catch(() => undefined)
+      .catch(() => {
+        // A value the copy cannot hold: searches read the table from now on (until a rebuild).
+        this.unusable = true;
+        this.ready = false;
+      })
       .finally(() => {
         this.loading = null;
       });
@@ -145,6 +154,9 @@ export class AttributeCopy {
 
   private put(row: MetaRow): void {
     const [id, kind, community, thread, score, accepted, answers, created, tags] = row;
+    // 32-bit columns keep the copy small (about 30 bytes a document); a value beyond them
+    // (never in practice) leaves the copy unused rather than wrong.
+    if (!fits(id) || !fits(community) || !fits(thread ?? 0) || !fits(score) || !fits(answers)) throw new RangeError('search attribute outside 32 bits');
     const cols = id >= 0 ? this.pos : this.neg;
     const at = Math.abs(id);
     cols.ensure(at);
@@ -173,6 +185,16 @@ export class AttributeCopy {
   /** Reads the rows the triggers named since the last call; false when the copy cannot be used. */
   private sync(): boolean {
     if (!this.ready) return false;
+    try {
+      return this.readChanged();
+    } catch {
+      this.unusable = true;
+      this.ready = false;
+      return false;
+    }
+  }
+
+  private readChanged(): boolean {
     if (!this.current()) {
       this.ready = false;
       return false;

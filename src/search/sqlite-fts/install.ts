@@ -37,7 +37,7 @@ const FOREIGN_RELOAD_MS = 30_000;
  */
 const LOAD_PAGE = 2000;
 /** SQLite page cache of the connection, in KiB (see installSqliteFts). */
-const SEARCH_CACHE_KIB = 65_536;
+const SEARCH_CACHE_KIB = 32_768;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -396,7 +396,8 @@ export function installSqliteFts(db: Db): FtsState {
   states.set(db, state);
   // A search walks postings of common words and hydrates scattered posts: with SQLite's
   // default 2 MB page cache most of those pages were copied in from the OS again on every
-  // search. 64 MB holds the hot part of a 400k-post index (measured: search CPU -20-30 %).
+  // search. 32 MB holds the hot postings and posts of a 400k-post index (search CPU -20 %)
+  // within the memory target (peak RSS < 400 MB with the attribute copy).
   db.pragma(`cache_size = -${SEARCH_CACHE_KIB}`);
 
   db.function('search_changed', { deterministic: false }, () => {
