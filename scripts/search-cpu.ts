@@ -27,7 +27,7 @@ const engine = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms });
 
 const loadStart = performance.now();
 // The vocabulary loads in the background from startup; the first search waits for it.
-await (engine as { ready?: () => Promise<void> }).ready?.();
+await engine.warmUp();
 await engine.search({ q: 'warm up', filters: {}, sort: 'relevance', page: 1, hitsPerPage: 20 });
 console.log(`vocabulary ready and first search done in ${(performance.now() - loadStart).toFixed(0)} ms`);
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../src/search/index.js';
+import { SqliteFtsEngine } from '../../src/search/sqlite-fts/engine.js';
 import type { SearchEngine } from '../../src/search/port.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +46,9 @@ beforeAll(async () => {
   const en: SourceQuestion[] = readCorpus('en-extra.json');
   const started = performance.now();
   storage = createSqliteStorage(':memory:');
-  engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+  // SEARCH_EXACT_LIMIT=100 makes the engine sample broad words as it does on a large forum.
+  const exactLimit = Number(process.env.SEARCH_EXACT_LIMIT) || undefined;
+  engine = exactLimit ? new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms, exactLimit }) : createSearchEngine({ search: 'sqlite-fts' }, storage);
   corpus = await loadCorpus(storage, [...en, ...se.questions, ...zh], promotedQuestions(), { qc: 'Quantum Computing', 'en-support': 'Camera support', 'zh-support': '客户服务' });
   const loaded = performance.now();
   baseline = new Bm25Baseline(corpus.documents);

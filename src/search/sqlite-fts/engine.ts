@@ -19,6 +19,7 @@ import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POS
 import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
+import { META_COLUMNS, type MetaRow } from './attributes.js';
 import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type DocAttributes, type Ranked } from './ranking.js';
 
 type Db = Database.Database;
@@ -38,10 +39,21 @@ const bm25 = () => `bm25(search_fts, ${RANKING.columns.map((w) => w.toFixed(2)).
  * matching row is most of a search's cost (about 4 µs a row), so these bounds are what
  * keeps an uncached search of common words within a few milliseconds on a large forum.
  * (EXACT_LIMIT 1,000 or 2,000 cost recall on the relevance suite's English paraphrases.)
+ *
+ * A broad expression's samples are read as row ids only, without bm25: FTS5's bm25 first
+ * counts every document of each phrase (its idf) in each statement, and for a word in tens
+ * of thousands of documents those counts, three times per word (recent, titles, FAQ), were
+ * most of a search's CPU. The sampled documents are scored with the same bm25 formula for
+ * one occurrence in a document of average length (broadScores): a title or tag match
+ * (field weight 8) above a body match, the idf from the vocabulary's document count. For a
+ * word that common, term frequency and length say little; the rarer words of the query,
+ * read whole with FTS5's bm25, decide the order.
  */
 const EXACT_LIMIT = 3000;
 const SAMPLE = 400;
 const FAQ_LIMIT = 1000;
+/** bm25's k1 (FTS5's constant), for the scores of sampled broad words. */
+const BM25_K1 = 1.2;
 /** A word in more than this share of all documents is a stop word beside meaningful ones. */
 const STOP_SHARE = 0.25;
 /** Results kept for repeated searches (least recently used dropped first). */
@@ -54,8 +66,6 @@ const CACHE_SIZE = 256;
  */
 const MIN_COVERAGE_SHARE = 0.4;
 
-/** A search_meta row as read (raw, in column order). */
-type MetaRow = [id: number, kind: DocAttributes['kind'], community_id: number, thread_id: number | null, score: number, accepted: number, answer_count: number, created_at: number, tags: string];
 
 /**
  * One candidate document, created once with every field ranking sets, so thousands of them
@@ -71,8 +81,8 @@ class Candidate implements Ranked {
   answer_count: number;
   created_at: number;
   tags: string;
-  termScore: number[] = [];
-  termQuality: number[] = [];
+  termScore: ArrayLike<number> = [];
+  termQuality: ArrayLike<number> = [];
   final = 0;
   coverage = 0;
   relevance = 0;
@@ -136,15 +146,28 @@ class EvidenceTable {
 
   copyInto(doc: Candidate): void {
     const at = this.slots.get(doc.id)! * this.terms;
-    doc.termScore = Array.from(this.scores.subarray(at, at + this.terms));
-    doc.termQuality = Array.from(this.qualities.subarray(at, at + this.terms));
+    // Views, not copies: the table is complete by now and thousands of candidates share it.
+    doc.termScore = this.scores.subarray(at, at + this.terms);
+    doc.termQuality = this.qualities.subarray(at, at + this.terms);
   }
 }
 
 export { qualityBoost } from './ranking.js';
 
+/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list). */
+const splitCache = new Map<string, readonly string[]>();
+function tagList(tags: string | null): readonly string[] {
+  if (!tags) return [];
+  let list = splitCache.get(tags);
+  if (!list) {
+    list = tags.split(' ').filter((t) => t !== '');
+    if (splitCache.size >= 200_000) splitCache.clear();
+    splitCache.set(tags, list);
+  }
+  return list;
+}
 function splitTags(tags: string | null): string[] {
-  return tags ? tags.split(' ').filter((t) => t !== '') : [];
+  return [...tagList(tags)];
 }
 
 function filterSql(filters: SearchFilters, params: unknown[]): string {
@@ -203,7 +226,7 @@ class FacetCounter {
       else if (f === 'kind') out.kind = round(this.kinds);
       else {
         const tags = new Map<string, number>();
-        for (const [list, w] of this.tagLists) for (const t of splitTags(list)) tags.set(t, (tags.get(t) ?? 0) + w);
+        for (const [list, w] of this.tagLists) for (const t of tagList(list)) tags.set(t, (tags.get(t) ?? 0) + w);
         out.tag = round(tags);
       }
     }
@@ -215,6 +238,7 @@ export class SqliteFtsEngine implements SearchEngine {
   readonly name = 'sqlite-fts' as const;
   private readonly state: FtsState;
   private readonly maxTotalHits: number;
+  private readonly exactLimit: number;
   private readonly maxRowid;
   private readonly termDocs;
   private readonly cache = new Map<string, { version: string; result: SearchResult }>();
@@ -222,8 +246,14 @@ export class SqliteFtsEngine implements SearchEngine {
 
   constructor(
     private readonly db: Db,
-    options: { maxTotalHits?: number; synonyms?: SynonymSource } = {},
+    options: {
+      maxTotalHits?: number;
+      synonyms?: SynonymSource;
+      /** Expressions matching more documents than this are sampled (default EXACT_LIMIT; the relevance suite lowers it to test sampling on its small corpus). */
+      exactLimit?: number;
+    } = {},
   ) {
+    this.exactLimit = options.exactLimit ?? EXACT_LIMIT;
     this.state = ftsState(db);
     this.maxTotalHits = options.maxTotalHits ?? MAX_TOTAL_HITS;
     // Read through the storage port and cached by its version, so a group an admin changes
@@ -242,8 +272,9 @@ export class SqliteFtsEngine implements SearchEngine {
     return this.state.ready();
   }
 
-  warmUp(): Promise<void> {
-    return this.state.ready();
+  /** Loads the vocabulary and the in-memory attribute copy (searches before that read the table). */
+  async warmUp(): Promise<void> {
+    await Promise.all([this.state.ready(), this.state.attributes.whenLoaded()]);
   }
 
   plan(q: string, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
@@ -258,19 +289,29 @@ export class SqliteFtsEngine implements SearchEngine {
    * FAQ entries (negative rowids, up to FAQ_LIMIT). search_meta is joined only to filter.
    */
   private fetch(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): Array<[number, number]> {
+    return this.read(match, filters, options, true) as Array<[number, number]>;
+  }
+
+  /** The same reads as fetch(), row ids only (no bm25, so no per-statement document counts). */
+  private fetchIds(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): number[] {
+    return (this.read(match, filters, options, false) as Array<[number]>).map((r) => r[0]);
+  }
+
+  private read(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean }, scored: boolean): unknown[] {
     const params: unknown[] = [match];
     const where = filterSql(filters, params);
     const { recent, faqOnly } = options;
-    let sql = `SELECT f.rowid, ${bm25()} FROM search_fts f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE search_fts MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
+    let sql = `SELECT f.rowid${scored ? `, ${bm25()}` : ''} FROM search_fts f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE search_fts MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
     if (recent !== undefined) {
       sql += ' ORDER BY f.rowid DESC LIMIT ?';
       params.push(recent);
     } else if (faqOnly) {
       sql += ` ORDER BY f.rowid LIMIT ${FAQ_LIMIT}`;
     }
-    return this.statement(sql).raw().all(...params) as Array<[number, number]>;
+    return this.statement(sql).raw().all(...params);
   }
 
+  private paths: { version: string; byCategory: Map<number, string[]> } = { version: '', byCategory: new Map() };
   private readonly statements = new Map<string, Database.Statement>();
   /** Prepared once per shape of query (filters and options; the match text is a parameter). */
   private statement(sql: string): Database.Statement {
@@ -289,18 +330,41 @@ export class SqliteFtsEngine implements SearchEngine {
    */
   private collect(expr: string, bound: number, filters: SearchFilters): { rows: Array<[number, number]>; estimate: number | null } {
     const faqOnly = filters.kind === 'faq';
-    if (bound <= EXACT_LIMIT || faqOnly) return { rows: this.fetch(expr, filters, { faqOnly }), estimate: null };
-    const recent = this.fetch(expr, filters, { recent: SAMPLE });
-    // A sample that ends early, or reaches the FAQ entries' negative rowids, holds every post match.
-    if (recent.length < SAMPLE || recent[SAMPLE - 1]![0] < 0) return { rows: recent.length < SAMPLE ? recent : this.fetch(expr, filters), estimate: null };
-    const entries = filters.kind ? [] : this.fetch(expr, filters, { faqOnly: true });
-    const titles = this.fetch(inTitles(expr), filters, { recent: SAMPLE });
+    if (bound <= this.exactLimit || faqOnly) return { rows: this.fetch(expr, filters, { faqOnly }), estimate: null };
+    const recent = this.fetchIds(expr, filters, { recent: SAMPLE });
+    // A sample that ends early, or reaches the FAQ entries' negative rowids, holds every
+    // post match: read whole, with bm25 (few documents after all).
+    if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return { rows: this.fetch(expr, filters), estimate: null };
+    const titled = inTitles(expr);
+    const entries = filters.kind ? [] : this.fetchIds(expr, filters, { faqOnly: true });
+    const titledEntries = entries.length > 0 ? new Set(this.fetchIds(titled, filters, { faqOnly: true })) : new Set<number>();
+    const titles = this.fetchIds(titled, filters, { recent: SAMPLE });
+    const { title, body } = this.broadScores(expr, bound);
+    const rows: Array<[number, number]> = [];
+    for (const id of entries) rows.push([id, titledEntries.has(id) ? title : body]);
+    for (const id of titles) rows.push([id, title]);
+    // A document in both samples keeps its better (title) score: evidence keeps the best.
+    for (const id of recent) rows.push([id, body]);
     // Post counts are extrapolated from how far back the recent sample reaches, assuming
     // matches are spread evenly over time.
     const top = this.maxRowid.get()!.n ?? 1;
-    const oldest = recent[SAMPLE - 1]![0];
+    const oldest = recent[SAMPLE - 1]!;
     const estimate = Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
-    return { rows: [...entries, ...titles, ...recent], estimate };
+    return { rows, estimate };
+  }
+
+  /**
+   * FTS5's bm25 (negative, as it returns it) for one occurrence of a broad expression in a
+   * document of average length, in a title (weight RANKING.columns[0]) or only in the body
+   * (weight 1); the idf from `df`, the vocabulary's bound on its documents. A Chinese word is
+   * matched as a word and as bigrams (two phrases), and FTS5 sums bm25 over phrases.
+   */
+  private broadScores(expr: string, df: number): { title: number; body: number } {
+    const total = this.state.documentCount();
+    const idf = Math.max(1e-6, Math.log((total - df + 0.5) / (df + 0.5)));
+    const phrases = expr.includes('{cjk_') ? 2 : 1;
+    const tf = (freq: number) => (freq * (BM25_K1 + 1)) / (freq + BM25_K1);
+    return { title: -idf * phrases * tf(RANKING.columns[0]!), body: -idf * phrases * tf(1) };
   }
 
   /**
@@ -308,12 +372,14 @@ export class SqliteFtsEngine implements SearchEngine {
    * object shape each (raw rows, no intermediate objects: a broad search has thousands).
    */
   private candidates(ids: number[]): Candidate[] {
+    // In id order whichever way they are read, so facets come out the same either way.
+    const sorted = Float64Array.from(ids).sort();
+    const copied = this.state.attributes.rows(sorted);
+    if (copied) return copied.map((row) => new Candidate(row));
     const out: Candidate[] = [];
-    const read = this.statement(
-      'SELECT id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags FROM search_meta WHERE id IN (SELECT value FROM json_each(?))',
-    );
-    for (let i = 0; i < ids.length; i += 5000) {
-      for (const row of read.raw().all(JSON.stringify(ids.slice(i, i + 5000))) as MetaRow[]) out.push(new Candidate(row));
+    const read = this.statement(`SELECT ${META_COLUMNS} FROM search_meta WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
+    for (let i = 0; i < sorted.length; i += 5000) {
+      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(new Candidate(row));
     }
     return out;
   }
@@ -474,6 +540,11 @@ export class SqliteFtsEngine implements SearchEngine {
 
   /** Category names from the root of the FAQ tree down to the entry's category (at most four). */
   private categoryPath(categoryId: number): string[] {
+    // Category names change rarely and every change bumps the index version: cached per version.
+    const version = this.state.version();
+    if (this.paths.version !== version) this.paths = { version, byCategory: new Map() };
+    const known = this.paths.byCategory.get(categoryId);
+    if (known) return [...known];
     const names: string[] = [];
     const parentOf = this.statement('SELECT name, parent_id FROM faq_categories WHERE id = ?') as Database.Statement<[number], { name: string; parent_id: number | null }>;
     for (let id: number | null = categoryId, depth = 0; id !== null && depth < 4; depth++) {
@@ -482,7 +553,8 @@ export class SqliteFtsEngine implements SearchEngine {
       names.unshift(c.name);
       id = c.parent_id;
     }
-    return names;
+    this.paths.byCategory.set(categoryId, names);
+    return [...names];
   }
 
   /**
@@ -501,6 +573,7 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const doc of docs) {
         if (!/^\d{1,16}$/.test(doc.id)) continue;
         const id = Number(doc.id);
+        this.state.attributes.rowChanged(doc.kind === 'faq' ? -id : id);
         if (doc.kind === 'faq') {
           if (!faq) continue;
           removeText.run(-id);
@@ -526,6 +599,7 @@ export class SqliteFtsEngine implements SearchEngine {
         const parsed = parseSearchDocId(raw);
         if (!parsed) continue;
         const rowid = parsed.kind === 'faq' ? -Number(parsed.id) : Number(parsed.id);
+        this.state.attributes.rowChanged(rowid);
         removeText.run(rowid);
         removeMeta.run(rowid);
       }

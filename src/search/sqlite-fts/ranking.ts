@@ -25,8 +25,8 @@ export interface DocAttributes {
 export interface Evidence extends DocAttributes {
   id: number;
   /** Per term: the best bm25 contribution (positive, quality applied), and that match's quality. */
-  termScore: number[];
-  termQuality: number[];
+  termScore: ArrayLike<number>;
+  termQuality: ArrayLike<number>;
 }
 
 export interface Ranked extends Evidence {
@@ -100,10 +100,11 @@ export function byRelevance(a: Ranked, b: Ranked): number {
  * an FAQ entry is its own hit. Keeps the given order.
  */
 export function onePerThread(rows: Ranked[]): Ranked[] {
-  const seen = new Set<string>();
+  // FAQ entries by their (negative) id, threads by their (positive) id: numbers, no key strings.
+  const seen = new Set<number>();
   const out: Ranked[] = [];
   for (const r of rows) {
-    const key = r.kind === 'faq' ? `f${r.id}` : `t${r.thread_id ?? r.id}`;
+    const key = r.kind === 'faq' ? -Math.abs(r.id) : (r.thread_id ?? r.id);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(r);

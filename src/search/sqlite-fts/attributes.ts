@@ -1,0 +1,243 @@
+import type Database from 'better-sqlite3';
+
+type Db = Database.Database;
+
+/** A search_meta row as read (raw, in column order). */
+export type MetaRow = [id: number, kind: 'question' | 'answer' | 'faq', community_id: number, thread_id: number | null, score: number, accepted: number, answer_count: number, created_at: number, tags: string];
+
+export const META_COLUMNS = 'id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags';
+
+const KINDS = ['', 'question', 'answer', 'faq'] as const;
+const KIND_CODE: Record<string, number> = { question: 1, answer: 2, faq: 3 };
+/** Rows read per event-loop turn while the copy loads (a full forum has hundreds of thousands; a page takes a few ms). */
+const LOAD_PAGE = 5_000;
+
+const fits = (n: number) => (n | 0) === n;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * PRAGMA data_version through one prepared statement: db.pragma() prepares a statement on
+ * every call, and every search asks (result cache, vocabulary, this copy).
+ */
+export function dataVersionOf(db: Db): () => number {
+  const read = db.prepare('PRAGMA data_version').pluck();
+  return () => read.get() as number;
+}
+
+/** Growable typed columns for one sign of id (posts: positive ids, FAQ entries: negative). */
+class Columns {
+  kind = new Uint8Array(0);
+  community = new Int32Array(0);
+  thread = new Int32Array(0);
+  score = new Int32Array(0);
+  accepted = new Uint8Array(0);
+  answers = new Int32Array(0);
+  created = new Float64Array(0);
+  tags = new Int32Array(0);
+
+  ensure(index: number): void {
+    if (index < this.kind.length) return;
+    const size = Math.max(1024, index + 1, this.kind.length * 2);
+    const grow = <T extends Uint8Array | Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.kind = grow(this.kind, (n) => new Uint8Array(n));
+    this.community = grow(this.community, (n) => new Int32Array(n));
+    this.thread = grow(this.thread, (n) => new Int32Array(n));
+    this.score = grow(this.score, (n) => new Int32Array(n));
+    this.accepted = grow(this.accepted, (n) => new Uint8Array(n));
+    this.answers = grow(this.answers, (n) => new Int32Array(n));
+    this.created = grow(this.created, (n) => new Float64Array(n));
+    this.tags = grow(this.tags, (n) => new Int32Array(n));
+  }
+}
+
+/**
+ * An in-memory copy of search_meta (the attributes ranking, filters and facets read for
+ * every candidate). Reading thousands of candidates' rows from the table was a fifth of an
+ * uncached search's CPU (scattered B-tree pages); from typed arrays it is a few hundred
+ * microseconds. The copy is an optimisation, never a source of truth:
+ * - the triggers (install.ts) name every row and thread they change (search_row_changed,
+ *   search_thread_changed), and those are read again from the table before the next search;
+ * - a write by another connection (PRAGMA data_version) makes the copy unusable until a
+ *   fresh one is loaded in the background: meanwhile searches read the table, so results
+ *   are the same with or without the copy.
+ */
+export class AttributeCopy {
+  private readonly pos = new Columns();
+  private readonly neg = new Columns();
+  private readonly tagStrings: string[] = [];
+  private readonly tagIndex = new Map<string, number>();
+  private ready = false;
+  /** Set when a row did not fit the copy's columns: it is not used (reset() tries again). */
+  private unusable = false;
+  private loading: Promise<void> | null = null;
+  private dataVersion = -1;
+  private readonly dirtyRows = new Set<number>();
+  private readonly dirtyThreads = new Set<number>();
+  /** Bumped by reset(): a load that started before it is not installed. */
+  private epoch = 0;
+
+  private readonly dataVersionNow: () => number;
+
+  constructor(private readonly db: Db) {
+    this.dataVersionNow = dataVersionOf(db);
+  }
+
+  rowChanged(id: number): void {
+    this.dirtyRows.add(id);
+  }
+
+  threadChanged(thread: number): void {
+    this.dirtyThreads.add(thread);
+  }
+
+  /** Forgets everything (after a rebuild of the index); the next use loads it again. */
+  reset(): void {
+    this.ready = false;
+    this.unusable = false;
+    this.epoch++;
+    this.dirtyRows.clear();
+    this.dirtyThreads.clear();
+  }
+
+  /** Starts loading in the background if no usable copy exists; never throws. */
+  start(): void {
+    if (this.unusable || this.loading || (this.ready && this.current())) return;
+    const epoch = this.epoch;
+    this.loading = this.load(epoch)
+      .catch(() => {
+        // A value the copy cannot hold: searches read the table from now on (until a rebuild).
+        this.unusable = true;
+        this.ready = false;
+      })
+      .finally(() => {
+        this.loading = null;
+      });
+  }
+
+  /** Resolves when a load started now (or running) has finished. */
+  async whenLoaded(): Promise<void> {
+    this.start();
+    await this.loading;
+  }
+
+  private current(): boolean {
+    return this.dataVersion === this.dataVersionNow();
+  }
+
+  private async load(epoch: number): Promise<void> {
+    this.ready = false;
+    const page = this.db.prepare(`SELECT ${META_COLUMNS} FROM main.search_meta WHERE id > ? ORDER BY id LIMIT ${LOAD_PAGE}`).raw();
+    const dataVersion = this.dataVersionNow();
+    // Rows written through this connection during the load are read again at the end.
+    this.dirtyRows.clear();
+    this.dirtyThreads.clear();
+    this.pos.kind.fill(0);
+    this.neg.kind.fill(0);
+    for (let after = -Number.MAX_SAFE_INTEGER; ; ) {
+      if (!this.db.open || epoch !== this.epoch) return;
+      if (this.dataVersionNow() !== dataVersion) return;
+      const rows = page.all(after) as MetaRow[];
+      for (const row of rows) this.put(row);
+      if (rows.length < LOAD_PAGE) break;
+      after = rows[rows.length - 1]![0];
+      await nextTurn();
+    }
+    if (epoch !== this.epoch) return;
+    this.dataVersion = dataVersion;
+    this.ready = true;
+  }
+
+  private put(row: MetaRow): void {
+    const [id, kind, community, thread, score, accepted, answers, created, tags] = row;
+    // 32-bit columns keep the copy small (about 30 bytes a document); a value beyond them
+    // (never in practice) leaves the copy unused rather than wrong.
+    if (!fits(id) || !fits(community) || !fits(thread ?? 0) || !fits(score) || !fits(answers)) throw new RangeError('search attribute outside 32 bits');
+    const cols = id >= 0 ? this.pos : this.neg;
+    const at = Math.abs(id);
+    cols.ensure(at);
+    cols.kind[at] = KIND_CODE[kind] ?? 0;
+    cols.community[at] = community;
+    cols.thread[at] = thread ?? -1;
+    cols.score[at] = score;
+    cols.accepted[at] = accepted;
+    cols.answers[at] = answers;
+    cols.created[at] = created;
+    let t = this.tagIndex.get(tags);
+    if (t === undefined) {
+      t = this.tagStrings.length;
+      this.tagStrings.push(tags);
+      this.tagIndex.set(tags, t);
+    }
+    cols.tags[at] = t;
+  }
+
+  private clear(id: number): void {
+    const cols = id >= 0 ? this.pos : this.neg;
+    const at = Math.abs(id);
+    if (at < cols.kind.length) cols.kind[at] = 0;
+  }
+
+  /** Reads the rows the triggers named since the last call; false when the copy cannot be used. */
+  private sync(): boolean {
+    if (!this.ready) return false;
+    try {
+      return this.readChanged();
+    } catch {
+      this.unusable = true;
+      this.ready = false;
+      return false;
+    }
+  }
+
+  private readChanged(): boolean {
+    if (!this.current()) {
+      this.ready = false;
+      return false;
+    }
+    if (this.dirtyThreads.size > 0) {
+      const threads = this.dirtyThreads;
+      // Rows that left a thread are not in the table any more: clear the thread, read it back.
+      for (const cols of [this.pos, this.neg]) {
+        for (let at = 0; at < cols.kind.length; at++) if (cols.kind[at] !== 0 && threads.has(cols.thread[at]!)) cols.kind[at] = 0;
+      }
+      const read = this.db.prepare(`SELECT ${META_COLUMNS} FROM main.search_meta WHERE thread_id IN (SELECT value FROM json_each(?))`).raw();
+      for (const row of read.all(JSON.stringify([...threads])) as MetaRow[]) this.put(row);
+      threads.clear();
+    }
+    if (this.dirtyRows.size > 0) {
+      const ids = [...this.dirtyRows];
+      for (const id of ids) this.clear(id);
+      const read = this.db.prepare(`SELECT ${META_COLUMNS} FROM main.search_meta WHERE id IN (SELECT value FROM json_each(?))`).raw();
+      for (const row of read.all(JSON.stringify(ids)) as MetaRow[]) this.put(row);
+      this.dirtyRows.clear();
+    }
+    return true;
+  }
+
+  /**
+   * The rows of these ids (those that exist), in the given order, or null when the copy
+   * is not usable right now (the caller reads the table).
+   */
+  rows(ids: Iterable<number>): MetaRow[] | null {
+    if (!this.sync()) {
+      this.start();
+      return null;
+    }
+    const out: MetaRow[] = [];
+    for (const id of ids) {
+      const cols = id >= 0 ? this.pos : this.neg;
+      const at = Math.abs(id);
+      if (at >= cols.kind.length) continue;
+      const kind = cols.kind[at]!;
+      if (kind === 0) continue;
+      const thread = cols.thread[at]!;
+      out.push([id, KINDS[kind] as MetaRow[1], cols.community[at]!, thread === -1 ? null : thread, cols.score[at]!, cols.accepted[at]!, cols.answers[at]!, cols.created[at]!, this.tagStrings[cols.tags[at]!]!]);
+    }
+    return out;
+  }
+}
