@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageCacheConfig } from '../config.js';
-import { PageStore, type CachedPage, type RenderTicket } from '../http/page-cache.js';
+import { PageStore, pageBody, type CachedPage, type RenderTicket } from '../http/page-cache.js';
 import { readBrowserId } from '../http/browser-id.js';
 
 /*
@@ -107,7 +107,7 @@ export default fp(
         reply.header('etag', etag);
         if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       }
-      return reply.code(200).type('text/html; charset=utf-8').send(page.parts.join(reply.csrfToken()));
+      return reply.code(200).type('text/html; charset=utf-8').send(pageBody(page, reply.csrfToken()));
     }
 
     const runtime: PageCacheRuntime = {

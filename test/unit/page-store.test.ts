@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PageStore } from '../../src/http/page-cache.js';
+import { PageStore, pageBody } from '../../src/http/page-cache.js';
 
 /* The store behind the anonymous page cache: validity, memory bound, one render per key. */
 describe('PageStore', () => {
@@ -21,7 +21,10 @@ describe('PageStore', () => {
   it('serves a page only at the generation it was rendered at and within the TTL', () => {
     const { store, put, advance } = setup();
     put('en /', `<p>${PH}</p>`);
-    expect(store.get('en /', 0)?.parts).toEqual(['<p>', '</p>']);
+    const page = store.get('en /', 0)!;
+    expect(page.parts.map(String)).toEqual(['<p>', '</p>']);
+    // Each response gets the page's bytes with its own token where the placeholder was.
+    expect(pageBody(page, 'tok-é').toString('utf8')).toBe('<p>tok-é</p>');
     expect(store.get('en /', 1)).toBeNull();
     // Dropped once seen invalid, even at its old generation.
     expect(store.get('en /', 0)).toBeNull();
