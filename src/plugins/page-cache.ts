@@ -92,7 +92,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 export default fp(
   async (app, opts: { config: PageCacheConfig }) => {
-    const store = new PageStore({ ttlMs: opts.config.ttlMs, maxBytes: opts.config.maxBytes });
+    const store = new PageStore({ ttlMs: opts.config.ttlMs, maxBytes: opts.config.maxBytes, spread: 0.25 });
     const generation = app.services.contentGeneration;
     const placeholder = `csrf${randomBytes(12).toString('hex')}`;
 
