@@ -66,7 +66,7 @@ export default fp(
     await app.register(rateLimit, { global: false });
 
     // The form body is parsed only after onRequest, so the token check runs in preHandler.
-    app.addHook('preHandler', (request, reply, done) => {
+    app.addHook('preHandler', (request, _reply, done) => {
       if (request.method !== 'POST' || request.skipCsrf) return done();
       const verdict = csrf.check(request);
       if (verdict === 'ok') return done();
