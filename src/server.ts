@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { seedIfEmpty } from './seed/demo-content.js';
-import { startInboundSmtp, type InboundSmtp } from './services/inbound/smtp-listener.js';
+import type { InboundSmtp } from './services/inbound/smtp-listener.js';
 
 async function main(): Promise<void> {
   let config;
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
   // Leased jobs and (with Meilisearch) the outbox worker; app.close() stops them.
   app.services.background.start();
   if (config.inbound.smtpPort !== undefined) {
+    // Imported only when configured: the SMTP server library is not loaded by instances without it.
+    const { startInboundSmtp } = await import('./services/inbound/smtp-listener.js');
     inboundSmtp = await startInboundSmtp(app.services.inbound, { host: config.inbound.smtpHost, port: config.inbound.smtpPort, log: app.log });
     app.log.info(`Inbound SMTP listening on ${config.inbound.smtpHost}:${inboundSmtp.port} (support addresses like ${app.services.inbound.addresses.communityAddress('<community>')})`);
   }

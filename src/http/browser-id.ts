@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomId } from './random-pool.js';
 
 /*
  * A random id for this browser, in a signed httpOnly cookie, for what a visitor does before
@@ -9,6 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export const BROWSER_COOKIE = 'fid';
 const BROWSER_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
+const ATTRIBUTES = `; Max-Age=${BROWSER_COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax`;
+const SECURE_ATTRIBUTES = `; Max-Age=${BROWSER_COOKIE_MAX_AGE}; Path=/; HttpOnly; Secure; SameSite=Lax`;
 const ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 declare module 'fastify' {
@@ -31,8 +33,12 @@ export function readBrowserId(request: FastifyRequest): string | null {
 export function ensureBrowserId(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
   const existing = readBrowserId(request);
   if (existing) return existing;
-  const id = randomBytes(16).toString('base64url');
+  const id = randomId(16);
   request.newBrowserId = id;
-  reply.setCookie(BROWSER_COOKIE, id, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: BROWSER_COOKIE_MAX_AGE });
+  // Written directly rather than through reply.setCookie: it goes out with every cookie-less
+  // visit (crawlers, first pages), and its attributes never change. Fastify appends it to any
+  // other Set-Cookie of the response; the format is the cookie library's (Max-Age, Path,
+  // HttpOnly, Secure, SameSite, value URI-encoded), so @fastify/cookie reads it back.
+  reply.header('set-cookie', `${BROWSER_COOKIE}=${encodeURIComponent(reply.signCookie(id))}${secure ? SECURE_ATTRIBUTES : ATTRIBUTES}`);
   return id;
 }

@@ -13,13 +13,19 @@ export type ServeEffect = (request: FastifyRequest) => void;
  */
 
 export interface CachedPage {
-  /** The HTML split at the CSRF token placeholder: joined with each browser's own token. */
-  readonly parts: readonly string[];
+  /**
+   * The HTML split at the CSRF token placeholder, already UTF-8 encoded: joined with each
+   * browser's own token (pageBody). Encoding a 20-70 KB page on every response was the
+   * largest cost of a cache hit; copying bytes is a fraction of it.
+   */
+  readonly parts: readonly Buffer[];
   readonly bytes: number;
   /** A digest of the HTML, the content part of the ETag. */
   readonly hash: string;
   readonly generation: number;
   readonly storedAt: number;
+  /** When it stops being served: within the TTL of storedAt (spread, see PageCacheOptions). */
+  readonly expiresAt: number;
   /** What must happen every time the page is served (view counts), replayed on each hit. */
   readonly effects: readonly ServeEffect[];
 }
@@ -27,7 +33,16 @@ export interface CachedPage {
 export interface PageCacheOptions {
   ttlMs: number;
   maxBytes: number;
+  /**
+   * Each page lives a random share of the TTL between (1 - spread) and 1. Pages rendered
+   * together (a crawler's or a benchmark's first pass over 200 threads) would otherwise all
+   * expire together and be rendered again in one burst, each render holding up the requests
+   * behind it; spread over a quarter of the TTL, the re-renders interleave with hits. The TTL
+   * stays the upper bound of what a page may show late. 0 (the default) in tests.
+   */
+  spread?: number;
   now?: () => number;
+  random?: () => number;
 }
 
 export interface PageCacheStats {
@@ -45,6 +60,19 @@ export interface RenderTicket {
   readonly effects: ServeEffect[];
   /** Ends the render: hands the page (or null: not cacheable) to the waiting requests. Idempotent. */
   settle(page: CachedPage | null): void;
+}
+
+/** The bytes of a cached page for one response: its parts joined with this browser's token. */
+export function pageBody(page: CachedPage, token: string): Buffer {
+  const { parts } = page;
+  if (parts.length === 1) return parts[0]!;
+  const tokenBytes = Buffer.from(token, 'utf8');
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) chunks.push(tokenBytes);
+    chunks.push(parts[i]!);
+  }
+  return Buffer.concat(chunks, parts.reduce((n, part) => n + part.length, 0) + tokenBytes.length * (parts.length - 1));
 }
 
 export class PageStore {
@@ -68,7 +96,7 @@ export class PageStore {
 
   /** Whether a page rendered at `generation` may still be served now. */
   fresh(page: CachedPage, generation: number): boolean {
-    return page.generation === generation && this.now() - page.storedAt < this.options.ttlMs;
+    return page.generation === generation && this.now() < page.expiresAt;
   }
 
   /** The page for the key if it is still valid at this generation (and marks it recently used). */
@@ -117,21 +145,38 @@ export class PageStore {
   /** A rendered page for the ticket's key; `keep` decides whether later requests get it. */
   build(ticket: RenderTicket, html: string, placeholder: string): CachedPage {
     this.stats.renders++;
+    const parts = html.split(placeholder).map((part) => Buffer.from(part, 'utf8'));
+    const storedAt = this.now();
+    const spread = this.options.spread ?? 0;
+    const life = this.options.ttlMs * (1 - spread * (this.options.random ?? Math.random)());
     return {
-      parts: html.split(placeholder),
-      bytes: Buffer.byteLength(html) + ticket.key.length,
+      parts,
+      bytes: parts.reduce((n, part) => n + part.length, 0) + ticket.key.length,
       hash: createHash('sha1').update(html).digest('base64url').slice(0, 22),
       generation: ticket.generation,
-      storedAt: this.now(),
+      storedAt,
+      expiresAt: storedAt + life,
       effects: [...ticket.effects],
     };
   }
 
-  /** Keeps a page (unless it alone is larger than the whole budget), evicting the least recently used. */
+  /**
+   * Keeps a page (unless it alone is larger than the whole budget), evicting the least
+   * recently used. Pages past their TTL at the front of that order are dropped first: a page
+   * not asked for since it expired would otherwise hold memory until the budget is full
+   * (a crawler walking every thread fills it with pages nobody asks for again), so what is
+   * held stays near what was rendered within one TTL.
+   */
   keep(key: string, page: CachedPage): void {
     if (page.bytes > this.options.maxBytes) return;
     const old = this.pages.get(key);
     if (old) this.drop(key, old);
+    const now = this.now();
+    for (const [oldestKey, oldest] of this.pages) {
+      // In order of last use; a page used within the TTL may follow an expired one, so stop at the first live page.
+      if (now < oldest.expiresAt) break;
+      this.drop(oldestKey, oldest);
+    }
     this.pages.set(key, page);
     this.totalBytes += page.bytes;
     for (const [oldestKey, oldest] of this.pages) {

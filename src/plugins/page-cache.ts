@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageCacheConfig } from '../config.js';
-import { PageStore, type CachedPage, type RenderTicket } from '../http/page-cache.js';
+import { PageStore, pageBody, type CachedPage, type RenderTicket } from '../http/page-cache.js';
 import { readBrowserId } from '../http/browser-id.js';
+import type { Csrf } from '../http/csrf.js';
 
 /*
  * The anonymous page cache (issue 15). Most readers of a help forum are logged out and arrive
@@ -52,7 +53,6 @@ export interface PageCacheRuntime {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const CSRF_COOKIE = '_csrf';
 
 /** The cache key of a request, or null when it must not use the cache. */
 function cacheKey(request: FastifyRequest): string | null {
@@ -69,15 +69,15 @@ function cacheKey(request: FastifyRequest): string | null {
 
 /**
  * The ETag of a cached page for this browser: the page's content and what its CSRF token is
- * bound to (the browser id and the token secret cookie). A browser revalidating a copy whose
- * token no longer fits its cookies gets the page again, never a 304 that keeps a dead token.
- * Null when the browser has no such cookies yet: its response creates them.
+ * made from (the browser id, and the `_csrf` cookie's secret of a browser that still has one:
+ * http/csrf.ts). A browser revalidating a copy whose token no longer fits its cookies gets
+ * the page again, never a 304 that keeps a dead token. Null when the browser has no id yet:
+ * its response creates one.
  */
-function etagFor(request: FastifyRequest, page: CachedPage): string | null {
+function etagFor(request: FastifyRequest, page: CachedPage, csrf: Csrf): string | null {
   const browser = readBrowserId(request);
-  const secret = request.cookies[CSRF_COOKIE];
-  if (!browser || request.newBrowserId || !secret || !request.unsignCookie(secret).valid) return null;
-  const binding = createHash('sha1').update(`${browser}\n${secret}`).digest('base64url').slice(0, 16);
+  if (!browser || request.newBrowserId) return null;
+  const binding = createHash('sha1').update(`${browser}\n${csrf.cookieSecret(request) ?? ''}`).digest('base64url').slice(0, 16);
   // Weak: each response carries a different token, so the bytes differ while the page is the same.
   return `W/"${page.hash}.${binding}"`;
 }
@@ -92,7 +92,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 
 export default fp(
   async (app, opts: { config: PageCacheConfig }) => {
-    const store = new PageStore({ ttlMs: opts.config.ttlMs, maxBytes: opts.config.maxBytes });
+    const store = new PageStore({ ttlMs: opts.config.ttlMs, maxBytes: opts.config.maxBytes, spread: 0.25 });
     const generation = app.services.contentGeneration;
     const placeholder = `csrf${randomBytes(12).toString('hex')}`;
 
@@ -102,12 +102,12 @@ export default fp(
       // Private: the HTML holds this browser's CSRF token, so no shared cache may keep it; no-cache:
       // the browser asks every time, and a 304 answers when nothing changed.
       reply.header('cache-control', 'private, no-cache').header('vary', 'Cookie, Accept-Language').header('x-page-cache', source);
-      const etag = etagFor(request, page);
+      const etag = etagFor(request, page, app.csrf);
       if (etag) {
         reply.header('etag', etag);
         if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
       }
-      return reply.code(200).type('text/html; charset=utf-8').send(page.parts.join(reply.csrfToken()));
+      return reply.code(200).type('text/html; charset=utf-8').send(pageBody(page, reply.csrfToken()));
     }
 
     const runtime: PageCacheRuntime = {

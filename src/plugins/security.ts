@@ -1,12 +1,11 @@
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import csrf from '@fastify/csrf-protection';
 import rateLimit from '@fastify/rate-limit';
-import { createHmac } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { AppConfig } from '../config.js';
-import { ensureBrowserId, readBrowserId } from '../http/browser-id.js';
+import { ensureBrowserId } from '../http/browser-id.js';
+import { createCsrf, csrfError, type Csrf } from '../http/csrf.js';
 import { helmetHeaders } from '../http/helmet-headers.js';
 
 declare module 'fastify' {
@@ -18,17 +17,9 @@ declare module 'fastify' {
     /** The CSRF token for this page, bound to the session (or, before login, to this browser). */
     csrfToken(): string;
   }
-}
-
-/**
- * What a CSRF token is bound to: the session when logged in, else the browser id. A token
- * and `_csrf` cookie an attacker obtained for themselves (and tossed into a victim's
- * browser) are bound to the attacker's session or browser, so they fail for the victim's.
- * The value is hashed into the token with an HMAC, never shown.
- */
-function csrfUserInfo(request: FastifyRequest): string {
-  if (request.session) return `s:${request.session.id}`;
-  return `b:${readBrowserId(request) ?? ''}`;
+  interface FastifyInstance {
+    csrf: Csrf;
+  }
 }
 
 export default fp(
@@ -64,24 +55,23 @@ export default fp(
     });
     await app.register(cookie, { secret: config.cookieSecret });
     await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
-    await app.register(csrf, {
-      sessionPlugin: '@fastify/cookie',
-      cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
-      getUserInfo: csrfUserInfo,
-      // A key of its own, derived from the cookie secret, for the token's HMAC over the binding.
-      csrfOpts: { hmacKey: createHmac('sha256', config.cookieSecret).update('csrf-user-info').digest() },
-    });
+    // Tokens bound to the session or browser (http/csrf.ts); a visitor's secret comes from the browser id.
+    const csrf = createCsrf({ cookieSecret: config.cookieSecret, secure: config.secureCookies });
+    app.decorate('csrf', csrf);
     app.decorateReply('csrfToken', function (this: FastifyReply) {
       // A visitor gets a browser id with their first page, so the token has something to bind to.
       if (!this.request.session) ensureBrowserId(this.request, this, config.secureCookies);
-      return this.generateCsrf({ userInfo: csrfUserInfo(this.request) });
+      return csrf.token(this.request, this);
     });
     await app.register(rateLimit, { global: false });
 
     // The form body is parsed only after onRequest, so the token check runs in preHandler.
-    app.addHook('preHandler', (request, reply, done) => {
+    app.addHook('preHandler', (request, _reply, done) => {
       if (request.method !== 'POST' || request.skipCsrf) return done();
-      app.csrfProtection(request, reply, done);
+      const verdict = csrf.check(request);
+      if (verdict === 'ok') return done();
+      request.log.warn(verdict === 'invalid' ? 'Invalid csrf token' : 'Missing csrf secret');
+      done(csrfError(verdict));
     });
   },
   { name: 'security' },

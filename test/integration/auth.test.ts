@@ -68,12 +68,13 @@ describe('registration', () => {
     const httpsApp = await createTestApp({}, { BASE_URL: 'https://forum.example' });
     try {
       const form = await httpsApp.inject({ url: '/register' });
-      const csrfCookie = cookieNamed(form, '_csrf')!;
+      // Over https the browser id (the visitor's CSRF secret comes from it) is Secure too.
+      expect(cookieNamed(form, 'fid')).toMatch(/;\s*Secure/i);
       const res = await httpsApp.inject({
         method: 'POST',
         url: '/register',
         // the token is bound to the browser id the form came with
-        headers: { cookie: `_csrf=${cookieValue(csrfCookie)}; fid=${cookieValue(cookieNamed(form, 'fid')!)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { cookie: `fid=${cookieValue(cookieNamed(form, 'fid')!)}`, 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ _csrf: csrfFrom(form.body), username: 'secure', email: 'secure@example.test', password: PASSWORD }).toString(),
       });
       expect(res.statusCode).toBe(303);

@@ -34,7 +34,8 @@ const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).map(([
 
 /**
  * What an attacker holds after using the site themselves (as a visitor, or logged in to their
- * own account): their `_csrf` cookie and a token that matches it.
+ * own account): a token and the cookies its secret comes from (a visitor's secret is derived
+ * from the browser id `fid`; a member's is the `_csrf` cookie).
  */
 async function attackerKit(account?: string) {
   const jar: Record<string, string> = {};
@@ -48,7 +49,7 @@ async function attackerKit(account?: string) {
     page = await request(app.server).get('/').set('Cookie', cookieHeader(jar));
     Object.assign(jar, cookiesSet(page));
   }
-  return { token: csrfFrom(page.text), csrf: jar._csrf ?? '' };
+  return { token: csrfFrom(page.text), csrf: jar._csrf ?? '', fid: jar.fid ?? '' };
 }
 
 /** A victim with a session; returns the raw session cookie value. */
@@ -62,10 +63,10 @@ describe('CSRF tokens are bound to the session', () => {
   it('refuses a victim\'s session with an attacker\'s own _csrf cookie and token (403 page), and nothing changes', async () => {
     const { victim, session } = await victimSession('csrf_victim');
     for (const kit of [await attackerKit(), await attackerKit('csrf_attacker')]) {
-      expect(kit.csrf).not.toBe('');
+      expect(kit.fid).not.toBe('');
       const res = await request(app.server)
         .post('/logout')
-        .set('Cookie', `session=${session}; _csrf=${kit.csrf}`)
+        .set('Cookie', `session=${session}; fid=${kit.fid}${kit.csrf ? `; _csrf=${kit.csrf}` : ''}`)
         .type('form')
         .send({ _csrf: kit.token });
       expect(res.status).toBe(403);
@@ -84,7 +85,7 @@ describe('CSRF tokens are bound to the session', () => {
     const kit = await attackerKit();
     const res = await request(app.server)
       .post('/login')
-      .set('Cookie', `fid=${visitorFid}; _csrf=${kit.csrf}`)
+      .set('Cookie', `fid=${visitorFid}${kit.csrf ? `; _csrf=${kit.csrf}` : ''}`)
       .type('form')
       .send({ _csrf: kit.token, identifier: 'csrf_login_target', password: PASSWORD });
     expect(res.status).toBe(403);
@@ -121,11 +122,38 @@ describe('CSRF tokens are bound to the session', () => {
     const visitor = new TestClient(app);
     const page = await visitor.agent.get('/');
     const token = csrfFrom(page.text);
-    const csrf = cookieValue(cookieNamed(page, '_csrf')!);
+    // A visitor gets one cookie, the browser id; the token's secret is derived from it.
+    expect(cookieNamed(page, '_csrf')).toBeUndefined();
     const fid = cookieValue(cookieNamed(page, 'fid')!);
-    const ok = await request(app.server).post('/prefs/language').set('Cookie', `_csrf=${csrf}; fid=${fid}`).type('form').send({ _csrf: token, locale: 'en', next: '/' });
+    const ok = await request(app.server).post('/prefs/language').set('Cookie', `fid=${fid}`).type('form').send({ _csrf: token, locale: 'en', next: '/' });
     expect(ok.status).toBe(303);
-    const other = await request(app.server).post('/prefs/language').set('Cookie', `_csrf=${csrf}`).type('form').send({ _csrf: token, locale: 'en', next: '/' });
+    const without = await request(app.server).post('/prefs/language').type('form').send({ _csrf: token, locale: 'en', next: '/' });
+    expect(without.status).toBe(403);
+    const otherFid = cookieValue(cookieNamed(await request(app.server).get('/'), 'fid')!);
+    const other = await request(app.server).post('/prefs/language').set('Cookie', `fid=${otherFid}`).type('form').send({ _csrf: token, locale: 'en', next: '/' });
     expect(other.status).toBe(403);
+    // A forged browser id (not signed by the server) gives no secret either.
+    const forged = await request(app.server).post('/prefs/language').set('Cookie', `fid=${fid.split('.')[0]}.AAAA`).type('form').send({ _csrf: token, locale: 'en', next: '/' });
+    expect(forged.status).toBe(403);
+  });
+
+  it('a member\'s secret is a random value in the _csrf cookie, set with the first page after login', async () => {
+    await victimSession('csrf_member_cookie');
+    const form = await request(app.server).get('/login');
+    const fid = cookieValue(cookieNamed(form, 'fid')!);
+    const login = await request(app.server).post('/login').set('Cookie', `fid=${fid}`).type('form')
+      .send({ _csrf: csrfFrom(form.text), identifier: 'csrf_member_cookie', password: PASSWORD });
+    expect(login.status).toBe(303);
+    expect(cookieNamed(login, '_csrf')).toBeUndefined();
+    const session = cookieValue(cookieNamed(login, 'session')!);
+    const page = await request(app.server).get('/').set('Cookie', `fid=${fid}; session=${session}`);
+    // The page asks for its token more than once (header meta and forms): one secret, one cookie.
+    const csrfCookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).filter((c) => c.startsWith('_csrf='));
+    expect(csrfCookies).toHaveLength(1);
+    const csrf = cookieValue(csrfCookies[0]!);
+    const cookies = `fid=${fid}; session=${session}; _csrf=${csrf}`;
+    expect((await request(app.server).post('/prefs/language').set('Cookie', cookies).type('form').send({ _csrf: csrfFrom(page.text), locale: 'en', next: '/' })).status).toBe(303);
+    // Without the cookie the member's token has no secret to match.
+    expect((await request(app.server).post('/prefs/language').set('Cookie', `fid=${fid}; session=${session}`).type('form').send({ _csrf: csrfFrom(page.text), locale: 'en', next: '/' })).status).toBe(403);
   });
 });

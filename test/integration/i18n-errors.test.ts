@@ -473,10 +473,11 @@ describe('security headers and page structure', () => {
     }
   });
 
-  it('sets the session and CSRF cookies httpOnly', async () => {
+  it('sets the browser id (a visitor\'s CSRF secret comes from it) httpOnly', async () => {
     const res = await app.inject({ url: '/login' });
-    expect(cookieNamed(res, '_csrf')).toMatch(/HttpOnly/i);
-    expect(cookieNamed(res, '_csrf')).toMatch(/SameSite=Lax/i);
+    expect(cookieNamed(res, 'fid')).toMatch(/HttpOnly/i);
+    expect(cookieNamed(res, 'fid')).toMatch(/SameSite=Lax/i);
+    expect(cookieNamed(res, 'fid')).not.toMatch(/Secure/i);
   });
 
   const visitorPages = ['/', '/login', '/register', '/c/tea', '/u/walt', '/no-such-page', '/c/NOPE'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PageStore } from '../../src/http/page-cache.js';
+import { PageStore, pageBody } from '../../src/http/page-cache.js';
 
 /* The store behind the anonymous page cache: validity, memory bound, one render per key. */
 describe('PageStore', () => {
@@ -21,7 +21,10 @@ describe('PageStore', () => {
   it('serves a page only at the generation it was rendered at and within the TTL', () => {
     const { store, put, advance } = setup();
     put('en /', `<p>${PH}</p>`);
-    expect(store.get('en /', 0)?.parts).toEqual(['<p>', '</p>']);
+    const page = store.get('en /', 0)!;
+    expect(page.parts.map(String)).toEqual(['<p>', '</p>']);
+    // Each response gets the page's bytes with its own token where the placeholder was.
+    expect(pageBody(page, 'tok-é').toString('utf8')).toBe('<p>tok-é</p>');
     expect(store.get('en /', 1)).toBeNull();
     // Dropped once seen invalid, even at its old generation.
     expect(store.get('en /', 0)).toBeNull();
@@ -51,6 +54,46 @@ describe('PageStore', () => {
     put('huge', 'h'.repeat(5_000));
     expect(store.get('huge', 0)).toBeNull();
     expect(store.size).toBe(3);
+  });
+
+  it('drops pages past their TTL when it keeps a new one, so memory holds about one TTL of renders', () => {
+    const { store, put, advance } = setup(1_000_000, 5000);
+    for (let i = 0; i < 50; i++) put(`thread ${i}`, 'x'.repeat(1000));
+    expect(store.size).toBe(50);
+    advance(3000);
+    put('fresh', 'y'.repeat(1000));
+    // Nothing has expired yet: all kept.
+    expect(store.size).toBe(51);
+    advance(2000);
+    put('later', 'z'.repeat(1000));
+    // The 50 pages rendered 5 s ago are gone without being asked for; the two recent ones stay.
+    expect(store.size).toBe(2);
+    expect(store.bytes).toBeLessThan(2_100);
+    expect(store.get('fresh', 0)).not.toBeNull();
+    expect(store.get('later', 0)).not.toBeNull();
+    expect(store.stats.evictions).toBe(0);
+  });
+
+  it('spreads the expiry of pages rendered together over the last quarter of the TTL, never past it', () => {
+    let now = 0;
+    let r = 0;
+    // Random draws 0, 0.5 and 1 (just under): lives of 5000, 4375 and 3750 ms.
+    const draws = [0, 0.5, 0.9999];
+    const store = new PageStore({ ttlMs: 5000, maxBytes: 1_000_000, spread: 0.25, now: () => now, random: () => draws[r++]! });
+    for (const key of ['a', 'b', 'c']) {
+      const ticket = store.begin(key, 0);
+      store.keep(key, store.build(ticket, key, PH));
+      ticket.settle(null);
+    }
+    now = 3749;
+    expect(['a', 'b', 'c'].map((k) => store.get(k, 0) !== null)).toEqual([true, true, true]);
+    now = 3751;
+    expect(store.get('c', 0)).toBeNull();
+    now = 4376;
+    expect(store.get('b', 0)).toBeNull();
+    expect(store.get('a', 0)).not.toBeNull();
+    now = 5000;
+    expect(store.get('a', 0)).toBeNull();
   });
 
   it('hands the one render in flight to the requests that missed meanwhile, and forgets it once settled', async () => {

@@ -1,4 +1,4 @@
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 
 /** What the forum reads of an inbound message. */
 export interface InboundMessage {
@@ -41,6 +41,9 @@ export async function parseMessage(raw: Buffer): Promise<InboundMessage> {
   if (!/^[\x21-\x39\x3b-\x7e]+:/.test(head)) throw new MalformedMessageError('no header block');
   let parsed;
   try {
+    // Loaded with the first message, not at startup: mailparser and its MIME libraries take
+    // a third of a second of CPU to load, and most instances receive mail rarely or never.
+    const { simpleParser } = await import('mailparser');
     parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
     throw new MalformedMessageError(`unreadable MIME: ${err instanceof Error ? err.message : String(err)}`);
