@@ -14,7 +14,7 @@ import { Rng } from './prng.js';
 /*
  * The support dashboard at scale (issue 12): `npm run bench -- --dashboard [--questions N]`.
  * Builds a year of daily aggregates for N support questions (default 100k) in one business
- * community with 20 staff and 5k answering members, the way the daily job writes them
+ * community with 20 staff and 5k members who ask and answer, the way the daily job writes them
  * (aggregateDay over each day's facts, replaceDay through the port), then times what a
  * dashboard request does: read the aggregates, compute the period and the previous one,
  * build the tables and render the SVG charts. Charts are cached by their data, so both a
@@ -82,8 +82,22 @@ export async function benchDashboard(options: { questions: number; runs: number;
         const author = String(Math.floor(rand() * MEMBERS) + 1000);
         answers.set(author, (answers.get(author) ?? 0) + 1);
       }
+      // Askers (a third returning), members active that day (askers and answerers), FAQ votes, accepted answers.
+      const askers = new Map<string, { count: number; askedBefore: boolean }>();
+      for (let i = 0; i < perDay; i++) {
+        const id = String(Math.floor(rand() * MEMBERS) + 1000);
+        askers.set(id, { count: (askers.get(id)?.count ?? 0) + 1, askedBefore: rand() < 0.33 });
+      }
+      const active = new Set([...answers.keys(), ...askers.keys()]);
+      const accepted = tickets.filter((t) => t.resolvedAt !== null).map((t) => ({ communityId: community.id, questionId: t.questionId, byStaff: rand() < 0.6 }));
       const day = dayOf(start);
-      const aggregates = aggregateDay({ day, tickets, reopened: [], ratings, answers: [...answers].map(([authorId, count]) => ({ communityId: community.id, authorId, count })), selfService });
+      const aggregates = aggregateDay({
+        day, tickets, reopened: [], ratings, answers: [...answers].map(([authorId, count]) => ({ communityId: community.id, authorId, count })), selfService,
+        helpful: [{ communityId: community.id, helpful: true, count: Math.round(perDay * 0.8) }, { communityId: community.id, helpful: false, count: Math.round(perDay * 0.2) }],
+        accepted,
+        active: [...active].map((userId) => ({ communityId: community.id, userId })),
+        askers: [...askers].map(([userId, a]) => ({ communityId: community.id, userId, ...a })),
+      });
       await storage.supportMetrics.replaceDay(day, aggregates);
       rows += aggregates.length;
     }

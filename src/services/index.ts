@@ -216,7 +216,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     [
       sessionSweepJob(storage.sessions, now),
       escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
-      supportDailyJob(storage.supportMetrics, now),
+      supportDailyJob(storage.supportMetrics, storage.meta, now),
       digestJob(digests),
       newsletterJob(newsletters),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),

@@ -18,6 +18,7 @@ import * as m019 from './migrations/019-search-browser.js';
 import * as m020 from './migrations/020-inbound-held.js';
 import * as m021 from './migrations/021-digests-newsletters.js';
 import * as m022 from './migrations/022-support-dashboard.js';
+import * as m024 from './migrations/024-support-dashboard-loyalty.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -51,6 +52,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 20, ...m020 },
   { version: 21, ...m021 },
   { version: 22, ...m022 },
+  { version: 24, ...m024 },
 ];
 
 /**
