@@ -29,9 +29,15 @@ export interface DailyAggregate {
   /** '' or a breakdown such as 'staff:12', 'score:3', 'user:7'. */
   dim: string;
   value: number;
-  /** Durations in ms (first response, resolution), so percentiles over any range are exact. */
-  detail: number[];
+  /** Durations in ms (first response, resolution), so percentiles over any range are exact; or packed member ids. */
+  detail: Detail;
 }
+
+/**
+ * A detail list as a backend returns it: an array, or (SQLite) a Float64Array over the stored
+ * bytes, which a year's dashboard reads by the million without building JS arrays.
+ */
+export type Detail = readonly number[] | Float64Array;
 
 export const SITE_COMMUNITY = '0';
 

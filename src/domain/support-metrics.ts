@@ -1,4 +1,4 @@
-import type { AcceptedAnswer, ActiveMember, AnswerCount, Asker, DailyAggregate, HelpfulCount, SelfServiceEvent, SupportFactEvent } from '../db/support-metrics-port.js';
+import type { AcceptedAnswer, ActiveMember, AnswerCount, Asker, DailyAggregate, Detail, HelpfulCount, SelfServiceEvent, SupportFactEvent } from '../db/support-metrics-port.js';
 import { SITE_COMMUNITY } from '../db/support-metrics-port.js';
 import type { SupportRating, SupportTicket } from './support-types.js';
 
@@ -53,6 +53,41 @@ export const ACTIVE_MEMBERS = 'active_by';
  */
 export const ASKERS = 'askers_by';
 const PACKED = new Set([ANSWERS_BY_MEMBER, ACTIVE_MEMBERS, ASKERS]);
+export const PACKED_METRICS = [ANSWERS_BY_MEMBER, ACTIVE_MEMBERS, ASKERS] as const;
+/** Every other metric aggregateDay writes (the dashboard reads these day by day). */
+export const DAILY_METRICS = ['opened', 'frt', 'frt_within', 'resolved', 'reopened', 'rating', 'answers', 'ss_search', 'ss_faq_view', 'ss_similar', 'faq_helpful', 'accepted'] as const;
+
+/*
+ * Monthly roll-ups of the packed member lists. A member list grows with the days it covers
+ * (a year of a busy community is millions of ids, most of them repeats), so each calendar month
+ * also gets one row per community and packed metric with the month's members merged: a range
+ * reads the roll-ups of the months it covers whole and day rows only for the months it cuts.
+ * They are stored under the day key "YYYY-MM-00", which sorts just before the month's first day
+ * and is never a real day, with their own metric names, so day reads never meet them.
+ */
+export const MONTHLY_METRIC: Readonly<Record<(typeof PACKED_METRICS)[number], string>> = { [ANSWERS_BY_MEMBER]: 'answers_by_m', [ACTIVE_MEMBERS]: 'active_by_m', [ASKERS]: 'askers_by_m' };
+export const monthKey = (month: string): string => `${month}-00`;
+
+/** The roll-up rows of one month from its days' packed rows (all communities). */
+export function rollupMonth(month: string, rows: readonly DailyAggregate[]): DailyAggregate[] {
+  const by = new Map<string, DailyAggregate[]>();
+  for (const r of rows) {
+    if (!PACKED.has(r.metric)) continue;
+    const key = `${r.communityId}\u0000${r.metric}`;
+    (by.get(key) ?? by.set(key, []).get(key)!).push(r);
+  }
+  const out: DailyAggregate[] = [];
+  for (const group of by.values()) {
+    const { communityId, metric } = group[0]!;
+    let detail: number[];
+    if (metric === ACTIVE_MEMBERS) detail = [...unpackIds(group)].sort((a, b) => a - b);
+    else if (metric === ASKERS) detail = [...unpackAskerFlags(group)].sort((a, b) => a[0] - b[0]).flat();
+    else detail = [...unpackCounts(group)].sort((a, b) => a[0] - b[0]).flat();
+    const value = metric === ACTIVE_MEMBERS ? detail.length : detail.length / 2;
+    out.push({ communityId, day: monthKey(month), metric: MONTHLY_METRIC[metric as (typeof PACKED_METRICS)[number]], dim: '', value, detail });
+  }
+  return out;
+}
 
 /** The member id -> answers pairs of packed rows, summed (numeric keys: a year is ~200k pairs). */
 export function unpackCounts(rows: readonly DailyAggregate[]): Map<number, number> {
@@ -71,22 +106,28 @@ export function unpackIds(rows: readonly DailyAggregate[]): Set<number> {
   return out;
 }
 
-/** Distinct askers of ASKERS rows, and those of them who were returning on any day. */
-export function unpackAskers(rows: readonly DailyAggregate[]): { askers: number; returning: number } {
-  const all = new Set<number>();
-  const returning = new Set<number>();
+/** Each asker of ASKERS rows with 1 when returning on any of the days, else 0. */
+function unpackAskerFlags(rows: readonly DailyAggregate[]): Map<number, number> {
+  const out = new Map<number, number>();
   for (const r of rows) {
     const d = r.detail;
-    for (let i = 0; i + 1 < d.length; i += 2) {
-      all.add(d[i]!);
-      if (d[i + 1] === 1) returning.add(d[i]!);
-    }
+    for (let i = 0; i + 1 < d.length; i += 2) if (d[i + 1] === 1 || !out.has(d[i]!)) out.set(d[i]!, d[i + 1] === 1 ? 1 : 0);
   }
-  return { askers: all.size, returning: returning.size };
+  return out;
 }
 
+/** Distinct askers of ASKERS rows, and those of them who were returning on any day. */
+export function unpackAskers(rows: readonly DailyAggregate[]): { askers: number; returning: number } {
+  const flags = unpackAskerFlags(rows);
+  let returning = 0;
+  for (const f of flags.values()) returning += f;
+  return { askers: flags.size, returning };
+}
+
+type BuildingRow = Omit<DailyAggregate, 'detail'> & { detail: number[] };
+
 class Acc {
-  private readonly rows = new Map<string, DailyAggregate>();
+  private readonly rows = new Map<string, BuildingRow>();
   constructor(private readonly day: string) {}
   add(communityId: string, metric: string, dim: string, value: number, duration?: number): void {
     const key = `${communityId}\u0000${metric}\u0000${dim}`;
@@ -171,7 +212,7 @@ function selfService(events: SelfServiceEvent[], start: number, end: number, acc
  * A year is 365 lists of a few hundred durations; merging and sorting them was the dashboard's
  * largest cost for long ranges.
  */
-export function quantileOfLists(lists: ReadonlyArray<readonly number[]>, q: number): number | null {
+export function quantileOfLists(lists: ReadonlyArray<Detail>, q: number): number | null {
   let n = 0;
   let lo = Infinity;
   let hi = -Infinity;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Storage } from '../../src/db/ports.js';
+import type { DailyAggregate } from '../../src/db/support-metrics-port.js';
 import type { SupportTicket } from '../../src/domain/support-types.js';
 import { contentFixture, T0, type ContentFixture } from './content-fixture.js';
 
@@ -25,7 +26,10 @@ export function runSupportMetricsContract(name: string, makeStorage: () => Promi
 
     it('replaces a day of aggregates at once and reads a range, per community or all', async () => {
       f = await contentFixture(await makeStorage());
-      const m = f.storage.supportMetrics;
+      const store = f.storage.supportMetrics;
+      // A backend may hand a detail list back as an array or a Float64Array: compare the numbers.
+      const plain = (rows: DailyAggregate[]) => rows.map((r) => ({ ...r, detail: Array.from(r.detail) }));
+      const m = { ...store, replaceDay: store.replaceDay.bind(store), latestDay: store.latestDay.bind(store), readDaily: async (...a: Parameters<typeof store.readDaily>) => plain(await store.readDaily(...a)) };
       expect(await m.latestDay()).toBeNull();
       const row = (communityId: string, day: string, metric: string, dim: string, value: number, detail: number[] = []) => ({ communityId, day, metric, dim, value, detail });
       await m.replaceDay('2026-11-30', [row(f.community.id, '2026-11-30', 'frt', '', 2, [60000, 120000]), row(f.other.id, '2026-11-30', 'opened', '', 1), row('0', '2026-11-30', 'ss_search', '', 4)]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateDay, quantile, quantileOfLists, unpackAskers, unpackCounts, unpackIds } from '../../src/domain/support-metrics.js';
+import { aggregateDay, DAILY_METRICS, PACKED_METRICS, quantile, quantileOfLists, rollupMonth, unpackAskers, unpackCounts, unpackIds } from '../../src/domain/support-metrics.js';
 import { parseRange, previousRange } from '../../src/services/support/dashboard-service.js';
 import { ValidationError } from '../../src/domain/errors.js';
 
@@ -52,6 +52,30 @@ describe('support metrics: daily aggregates and ranges', () => {
     expect(unpackAskers(rows.filter((r) => r.metric === 'askers_by'))).toEqual({ askers: 3, returning: 3 });
     expect(unpackAskers(rows.filter((r) => r.metric === 'askers_by' && r.day === '2026-11-30'))).toEqual({ askers: 2, returning: 1 });
     expect([...unpackIds(rows.filter((r) => r.metric === 'active_by'))].sort()).toEqual([7, 8, 9]);
+  });
+
+  it('rolls a month of packed member lists up into one row each, with the same totals', () => {
+    const day = (d: string, answers: Array<[string, number]>, askers: Array<[string, number, boolean]>) =>
+      aggregateDay({ day: d, tickets: [], reopened: [], ratings: [], selfService: [], answers: answers.map(([authorId, count]) => ({ communityId: '1', authorId, count })), askers: askers.map(([userId, count, askedBefore]) => ({ communityId: '1', userId, count, askedBefore })), active: [...answers, ...askers].map(([userId]) => ({ communityId: '1', userId })) });
+    const days = [...day('2026-11-03', [['7', 2]], [['8', 1, false]]), ...day('2026-11-20', [['7', 1], ['9', 4]], [['8', 1, true], ['10', 1, false]])];
+    const month = rollupMonth('2026-11', days);
+    const of = (metric: string) => month.filter((r) => r.metric === metric);
+    expect(month.every((r) => r.day === '2026-11-00')).toBe(true);
+    expect([...unpackCounts(of('answers_by_m'))]).toEqual([...unpackCounts(days.filter((r) => r.metric === 'answers_by'))]);
+    expect([...unpackIds(of('active_by_m'))]).toEqual([7, 8, 9, 10]);
+    expect(unpackAskers(of('askers_by_m'))).toEqual({ askers: 2, returning: 1 });
+  });
+
+  it('names every metric a day can have among the day metrics or the packed ones', () => {
+    const rows = aggregateDay({
+      day: '2026-11-30', reopened: [{ questionId: '1', communityId: '1', kind: 'reopened', at: DAY0 + H }], ratings: [{ questionId: '1', communityId: '1', askerId: '2', score: 4, comment: '', createdAt: DAY0 + H, updatedAt: DAY0 + H }],
+      tickets: [{ questionId: '1', communityId: '1', askerId: '2', urgent: true, urgentReason: 'x', status: 'resolved', assigneeId: null, openedAt: DAY0, warnAt: null, dueAt: null, pausedRemainingMs: null, respondedAt: DAY0 + H, responseKind: 'staff-answer', firstStaffResponseAt: DAY0 + H, firstStaffResponderId: '3', resolvedAt: DAY0 + 2 * H, reopenCount: 0, warnedAt: null, breachedAt: null, updatedAt: DAY0 }],
+      answers: [{ communityId: '1', authorId: '3', count: 1 }], selfService: [{ kind: 'search', browserId: 'b', communityId: '1', at: DAY0 }, { kind: 'faq_view', browserId: 'b', communityId: '1', at: DAY0 }, { kind: 'similar_click', browserId: 'b', communityId: '1', at: DAY0 }],
+      helpful: [{ communityId: '1', helpful: true, count: 1 }], accepted: [{ communityId: '1', questionId: '1', byStaff: true }], active: [{ communityId: '1', userId: '2' }], askers: [{ communityId: '1', userId: '2', count: 1, askedBefore: false }],
+    });
+    const known = new Set<string>([...DAILY_METRICS, ...PACKED_METRICS]);
+    expect(new Set(rows.map((r) => r.metric)).size).toBe(DAILY_METRICS.length + PACKED_METRICS.length);
+    expect(rows.filter((r) => !known.has(r.metric))).toEqual([]);
   });
 
   it('defaults to the last 30 days and compares with the 30 before; refuses bad ranges', () => {

@@ -1,9 +1,29 @@
-import type { AcceptedAnswer, ActiveMember, AnswerCount, Asker, DailyAggregate, HelpfulCount, SelfServiceEvent, SelfServiceKind, SupportFactEvent, SupportMetricsRepository } from '../support-metrics-port.js';
+import type { AcceptedAnswer, ActiveMember, AnswerCount, Asker, DailyAggregate, Detail, HelpfulCount, SelfServiceEvent, SelfServiceKind, SupportFactEvent, SupportMetricsRepository } from '../support-metrics-port.js';
 import type { SupportRating, SupportTicket } from '../../domain/support-types.js';
 import { type Db, toRowId } from './connection.js';
 import { mapTicket } from './support-repository.js';
 
 type Row = Record<string, number | string | null>;
+
+/*
+ * A detail list (durations, packed member ids) is stored as a BLOB of float64 values and read
+ * back as a Float64Array over those bytes: a year's dashboard reads a few million of them, and
+ * parsing text or building arrays of that size was most of its time. Rows written before
+ * migration 024 hold comma-separated text; both are read.
+ */
+function packDetail(detail: Detail): Buffer | string {
+  return detail.length === 0 ? '' : Buffer.from(Float64Array.from(detail).buffer);
+}
+
+function unpackDetail(stored: string | Buffer | null): Detail {
+  if (!stored) return [];
+  if (typeof stored === 'string') return JSON.parse(`[${stored}]`) as number[];
+  // A view over the bytes, no copy; it needs an 8-byte aligned offset, which a pooled Buffer may not have.
+  if (stored.byteOffset % 8 === 0) return new Float64Array(stored.buffer, stored.byteOffset, stored.byteLength / 8);
+  const values = new Float64Array(stored.byteLength / 8);
+  new Uint8Array(values.buffer).set(stored);
+  return values;
+}
 
 export class SqliteSupportMetricsRepository implements SupportMetricsRepository {
   constructor(private readonly db: Db) {}
@@ -115,7 +135,7 @@ export class SqliteSupportMetricsRepository implements SupportMetricsRepository 
     const insert = this.db.prepare('INSERT INTO support_daily (community_id, day, metric, dim, value, detail) VALUES (?, ?, ?, ?, ?, ?)');
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM support_daily WHERE day = ?').run(day);
-      for (const r of rows) insert.run(toRowId(r.communityId) ?? 0, day, r.metric, r.dim, r.value, r.detail.length > 0 ? r.detail.join(',') : '');
+      for (const r of rows) insert.run(toRowId(r.communityId) ?? 0, day, r.metric, r.dim, r.value, packDetail(r.detail));
     })();
   }
 
@@ -131,16 +151,20 @@ export class SqliteSupportMetricsRepository implements SupportMetricsRepository 
       where.push(`metric IN (${metrics.map(() => '?').join(', ')})`);
       params.push(...metrics);
     }
-    const rows = this.db.prepare<Array<string | number>, Row>(`SELECT * FROM support_daily WHERE ${where.join(' AND ')} ORDER BY day, community_id, metric, dim`).all(...params);
-    return rows.map((r) => ({
-      communityId: String(r.community_id),
-      day: r.day as string,
-      metric: r.metric as string,
-      dim: r.dim as string,
-      value: r.value as number,
-      // JSON.parse reads a long list of numbers several times faster than split(',').map(Number).
-      detail: r.detail ? (JSON.parse(`[${r.detail as string}]`) as number[]) : [],
-    }));
+    // Rows as arrays (raw): a year with its previous period is some 25k rows, and building an
+    // object per row was a large share of the dashboard's time.
+    const rows = this.db
+      .prepare<Array<string | number>, [number, string, string, string, number, string | Buffer]>(
+        `SELECT community_id, day, metric, dim, value, detail FROM support_daily WHERE ${where.join(' AND ')} ORDER BY day, community_id, metric, dim`,
+      )
+      .raw(true)
+      .all(...params);
+    const out: DailyAggregate[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = { communityId: String(r[0]), day: r[1], metric: r[2], dim: r[3], value: r[4], detail: unpackDetail(r[5]) };
+    }
+    return out;
   }
 
   async latestDay(): Promise<string | null> {

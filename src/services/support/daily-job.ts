@@ -1,6 +1,6 @@
 import type { MetaRepository } from '../../db/ports.js';
 import type { SupportMetricsRepository } from '../../db/support-metrics-port.js';
-import { aggregateDay, DAY_MS, dayOf, dayStart, SELF_SERVICE_WINDOW_MS } from '../../domain/support-metrics.js';
+import { aggregateDay, DAY_MS, dayOf, dayStart, monthKey, PACKED_METRICS, rollupMonth, SELF_SERVICE_WINDOW_MS } from '../../domain/support-metrics.js';
 import type { Job } from '../jobs/job-runner.js';
 
 /** A first backfill is done in chunks of this many days per run, so one run stays short. */
@@ -39,6 +39,12 @@ export async function recomputeDay(repo: SupportMetricsRepository, day: string):
   return rows.length;
 }
 
+/** Recomputes one calendar month's roll-ups of the packed member lists from its day rows. */
+export async function recomputeMonth(repo: SupportMetricsRepository, month: string): Promise<void> {
+  const rows = await repo.readDaily(null, `${month}-01`, `${month}-31`, PACKED_METRICS);
+  await repo.replaceDay(monthKey(month), rollupMonth(month, rows));
+}
+
 /**
  * Keeps support_daily current (issue 12): every run recomputes yesterday and today (facts of
  * a day can still change until the next day ends: a search's look-ahead, a late resolution);
@@ -55,7 +61,9 @@ export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaReposi
       let from: number;
       if (current) {
         const latest = await repo.latestDay();
-        from = latest === null ? today - DAY_MS : Math.min(dayStart(latest), today - DAY_MS);
+        // A month roll-up's key ("YYYY-MM-00") is no day; its month's days are always written first.
+        const latestDay = latest === null ? NaN : dayStart(latest);
+        from = Number.isNaN(latestDay) ? today - DAY_MS : Math.min(latestDay, today - DAY_MS);
       } else {
         const cursor = await meta.get(CURSOR_KEY);
         const earliest = cursor ? null : await repo.earliestTicket();
@@ -64,16 +72,17 @@ export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaReposi
       from = Math.max(from, today - BACKFILL_MAX_DAYS * DAY_MS);
       const until = Math.min(today, from + (BACKFILL_DAYS_PER_RUN - 1) * DAY_MS);
       let days = 0;
-      for (let t = from; t <= until; t += DAY_MS) {
+      const months = new Set<string>();
+      const recompute = async (t: number) => {
         await recomputeDay(repo, dayOf(t));
+        months.add(dayOf(t).slice(0, 7));
         days += 1;
-      }
+      };
+      for (let t = from; t <= until; t += DAY_MS) await recompute(t);
+      // A rebuild takes several runs: yesterday and today stay current meanwhile.
+      if (!current) for (let t = Math.max(until + DAY_MS, today - DAY_MS); t <= today; t += DAY_MS) await recompute(t);
+      for (const month of months) await recomputeMonth(repo, month);
       if (!current) {
-        // A rebuild takes several runs: yesterday and today stay current meanwhile.
-        for (let t = Math.max(until + DAY_MS, today - DAY_MS); t <= today; t += DAY_MS) {
-          await recomputeDay(repo, dayOf(t));
-          days += 1;
-        }
         if (until >= today) {
           await meta.set(VERSION_KEY, AGGREGATES_VERSION);
           await meta.set(CURSOR_KEY, '');

@@ -1,11 +1,11 @@
 import type { MembershipRepository, UserRepository } from '../../db/ports.js';
 import type { DailyAggregate, SupportMetricsRepository } from '../../db/support-metrics-port.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
-import { ACTIVE_MEMBERS, ANSWERS_BY_MEMBER, ASKERS, DAY_MS, dayOf, dayStart, quantile, quantileOfLists, unpackAskers, unpackCounts, unpackIds } from '../../domain/support-metrics.js';
+import { ACTIVE_MEMBERS, ANSWERS_BY_MEMBER, ASKERS, DAILY_METRICS, DAY_MS, dayOf, dayStart, MONTHLY_METRIC, monthKey, PACKED_METRICS, quantileOfLists, unpackAskers, unpackCounts, unpackIds } from '../../domain/support-metrics.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { canServe } from './support-service.js';
-import { recomputeDay } from './daily-job.js';
+import { recomputeDay, recomputeMonth } from './daily-job.js';
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 366;
@@ -226,6 +226,7 @@ export class SupportDashboardService {
     const last = this.refreshedAt;
     if (last && last.day === today && last.generation === generation && this.now() - this.lastRefreshMs < TODAY_REFRESH_MS) return;
     this.todayRefresh ??= recomputeDay(this.repo, today)
+      .then(() => recomputeMonth(this.repo, today.slice(0, 7)))
       .then(() => {
         this.refreshedAt = { day: today, generation };
         this.lastRefreshMs = this.now();
@@ -254,9 +255,14 @@ export class SupportDashboardService {
     const today = dayOf(this.now());
     if (range.to >= today) await this.refreshToday(today);
     const previous = previousRange(range);
-    const rows = await this.repo.readDaily(community?.id ?? null, previous.from, range.to);
-    const current = rows.filter((r) => r.day >= range.from);
-    const before = rows.filter((r) => r.day <= previous.to);
+    const communityId = community?.id ?? null;
+    const [rows, currentPacked, beforePacked] = await Promise.all([
+      this.repo.readDaily(communityId, previous.from, range.to, DAILY_METRICS),
+      this.packedRows(communityId, range),
+      this.packedRows(communityId, previous),
+    ]);
+    const current = [...rows.filter((r) => r.day >= range.from), ...currentPacked];
+    const before = [...rows.filter((r) => r.day <= previous.to), ...beforePacked];
     const ix = new Index(current);
     const staffIds = [...(ix.dims.get('frt') ?? [])].filter((d) => d.startsWith('staff:')).map((d) => d.slice(6));
     const answerCounts = [...unpackCounts(ix.rows(ANSWERS_BY_MEMBER))];
@@ -289,6 +295,24 @@ export class SupportDashboardService {
   }
 
   /**
+   * The packed member lists of a range: the monthly roll-ups of the calendar months it covers
+   * whole, the day rows of the months it cuts; returned under the day metrics' names.
+   */
+  private async packedRows(communityId: string | null, r: DateRange): Promise<DailyAggregate[]> {
+    const wholeFrom = r.from.endsWith('-01') ? r.from.slice(0, 7) : nextMonth(r.from.slice(0, 7));
+    const lastOfTo = dayOf(dayStart(r.to) + DAY_MS).endsWith('-01');
+    const wholeTo = lastOfTo ? r.to.slice(0, 7) : previousMonth(r.to.slice(0, 7));
+    if (wholeFrom > wholeTo) return this.repo.readDaily(communityId, r.from, r.to, PACKED_METRICS);
+    const base = new Map(PACKED_METRICS.map((m) => [MONTHLY_METRIC[m], m]));
+    const [head, months, tail] = await Promise.all([
+      r.from < `${wholeFrom}-01` ? this.repo.readDaily(communityId, r.from, dayOf(dayStart(`${wholeFrom}-01`) - DAY_MS), PACKED_METRICS) : [],
+      this.repo.readDaily(communityId, monthKey(wholeFrom), monthKey(wholeTo), [...base.keys()]),
+      lastOfTo ? [] : this.repo.readDaily(communityId, `${r.to.slice(0, 7)}-01`, r.to, PACKED_METRICS),
+    ]);
+    return [...head, ...months.map((m) => ({ ...m, metric: base.get(m.metric)! })), ...tail];
+  }
+
+  /**
    * Monthly cohorts: for each calendar month the range touches, the members active that month
    * (the whole month, also outside the range) and how many of them were active in the next.
    * Reads only the packed active-member rows of those months and the one after.
@@ -298,8 +322,8 @@ export class SupportDashboardService {
     const months: string[] = [];
     for (let m = range.from.slice(0, 7); m <= range.to.slice(0, 7); m = nextMonth(m)) months.push(m);
     const after = nextMonth(months[months.length - 1]!);
-    const lastDay = dayOf(dayStart(`${nextMonth(after)}-01`) - DAY_MS);
-    const rows = await this.repo.readDaily(community?.id ?? null, `${months[0]}-01`, lastDay < today ? lastDay : today, [ACTIVE_MEMBERS]);
+    // The roll-ups of those months (the job keeps the current month's up to date).
+    const rows = await this.repo.readDaily(community?.id ?? null, monthKey(months[0]!), monthKey(after), [MONTHLY_METRIC[ACTIVE_MEMBERS]]);
     const byMonth = new Map<string, Set<number>>();
     for (const r of rows) {
       const m = r.day.slice(0, 7);
@@ -317,6 +341,12 @@ export class SupportDashboardService {
       return { month, active: active.size, retained };
     });
   }
+}
+
+/** "2027-01" -> "2026-12". */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
 /** "2026-12" -> "2027-01". */

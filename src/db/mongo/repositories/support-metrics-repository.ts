@@ -142,7 +142,7 @@ export class MongoSupportMetricsRepository implements SupportMetricsRepository {
           this.m.supportDaily,
           rows.map((r) => {
             const c = r.communityId === '0' ? 0 : (parseId(r.communityId) ?? 0);
-            return { _id: `${c}:${day}:${r.metric}:${r.dim}`, communityId: c, day, metric: r.metric, dim: r.dim, value: r.value, detail: r.detail };
+            return { _id: `${c}:${day}:${r.metric}:${r.dim}`, communityId: c, day, metric: r.metric, dim: r.dim, value: r.value, detail: Array.from(r.detail) };
           }),
           session,
         );
