@@ -12,6 +12,7 @@ import { diffText } from '../../services/qa/revision-diff.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
+import { similarView } from '../search/view.js';
 import { questionModerationView } from '../../presenters/moderation.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
 import { promiseView, staffPanelView } from '../../presenters/support.js';
@@ -190,7 +191,9 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   /** Likely duplicates for the no-JS "check similar questions" step. */
   async function similarFor(slug: string, title: string): Promise<unknown[]> {
     const community = await communities.getBySlug(slug);
-    return app.services.search.similarQuestions(community.id, title, 5);
+    const found = await app.services.search.similarQuestions(community.id, title, 5);
+    // A question with a staff answer carries the company's badge here as in search results (issue 12).
+    return similarView(found, await app.services.support.staff.questionsAnsweredByStaff(community, found.flatMap((s) => (s.kind === 'question' && s.questionId ? [s.questionId] : []))));
   }
 
   /** Markdown preview for the live preview script (same renderer as saving). */
