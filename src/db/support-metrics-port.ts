@@ -29,9 +29,15 @@ export interface DailyAggregate {
   /** '' or a breakdown such as 'staff:12', 'score:3', 'user:7'. */
   dim: string;
   value: number;
-  /** Durations in ms (first response, resolution), so percentiles over any range are exact. */
-  detail: number[];
+  /** Durations in ms (first response, resolution), so percentiles over any range are exact; or packed member ids. */
+  detail: Detail;
 }
+
+/**
+ * A detail list as a backend returns it: an array, or (SQLite) a Float64Array over the stored
+ * bytes, which a year's dashboard reads by the million without building JS arrays.
+ */
+export type Detail = readonly number[] | Float64Array;
 
 export const SITE_COMMUNITY = '0';
 
@@ -48,6 +54,34 @@ export interface AnswerCount {
   count: number;
 }
 
+/** FAQ "was this helpful?" votes given in a range, per community and yes/no. */
+export interface HelpfulCount {
+  communityId: string;
+  helpful: boolean;
+  count: number;
+}
+
+/** A question resolved in a range with an accepted answer: was that answer written by staff? */
+export interface AcceptedAnswer {
+  communityId: string;
+  questionId: string;
+  byStaff: boolean;
+}
+
+/** A member who posted (asked, answered or commented) in a community in a range. */
+export interface ActiveMember {
+  communityId: string;
+  userId: string;
+}
+
+/** A member who asked in a range: how many questions, and whether they had asked in that community before. */
+export interface Asker {
+  communityId: string;
+  userId: string;
+  count: number;
+  askedBefore: boolean;
+}
+
 export interface SupportMetricsRepository {
   recordSelfService(event: SelfServiceEvent): Promise<void>;
   /** Oldest first. */
@@ -60,10 +94,18 @@ export interface SupportMetricsRepository {
   ratingsBetween(from: number, to: number): Promise<SupportRating[]>;
   /** Live answers written in [from, to), counted per community and author. */
   answersBetween(from: number, to: number): Promise<AnswerCount[]>;
+  /** FAQ helpful votes given in [from, to), counted per community and yes/no. */
+  faqHelpfulBetween(from: number, to: number): Promise<HelpfulCount[]>;
+  /** Tickets resolved in [from, to) whose question has a live accepted answer, with who wrote it. */
+  acceptedBetween(from: number, to: number): Promise<AcceptedAnswer[]>;
+  /** Distinct members who posted a live question, answer or comment in [from, to), per community. */
+  activeMembersBetween(from: number, to: number): Promise<ActiveMember[]>;
+  /** Members who asked (live questions) in [from, to), per community, and whether they had asked there before. */
+  askersBetween(from: number, to: number): Promise<Asker[]>;
   /** Replaces every aggregate of one day at once (all communities). */
   replaceDay(day: string, rows: DailyAggregate[]): Promise<void>;
-  /** Aggregates of days fromDay..toDay inclusive; one community, or all when null. */
-  readDaily(communityId: string | null, fromDay: string, toDay: string): Promise<DailyAggregate[]>;
+  /** Aggregates of days fromDay..toDay inclusive; one community, or all when null; only the given metrics when named. */
+  readDaily(communityId: string | null, fromDay: string, toDay: string, metrics?: readonly string[]): Promise<DailyAggregate[]>;
   /** The latest day that has aggregates, if any. */
   latestDay(): Promise<string | null>;
   /** When the first support ticket was opened, if any (where a first backfill starts). */

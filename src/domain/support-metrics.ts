@@ -1,4 +1,4 @@
-import type { AnswerCount, DailyAggregate, SelfServiceEvent, SupportFactEvent } from '../db/support-metrics-port.js';
+import type { AcceptedAnswer, ActiveMember, AnswerCount, Asker, DailyAggregate, Detail, HelpfulCount, SelfServiceEvent, SupportFactEvent } from '../db/support-metrics-port.js';
 import { SITE_COMMUNITY } from '../db/support-metrics-port.js';
 import type { SupportRating, SupportTicket } from './support-types.js';
 
@@ -29,6 +29,14 @@ export interface DayFacts {
   answers: AnswerCount[];
   /** Events of the day and the following SELF_SERVICE_WINDOW_MS (for the look-ahead). */
   selfService: SelfServiceEvent[];
+  /** FAQ helpful votes of the day. */
+  helpful?: HelpfulCount[];
+  /** Questions resolved on the day with an accepted answer. */
+  accepted?: AcceptedAnswer[];
+  /** Members who asked, answered or commented on the day. */
+  active?: ActiveMember[];
+  /** Members who asked on the day. */
+  askers?: Asker[];
 }
 
 /**
@@ -37,21 +45,89 @@ export interface DayFacts {
  * row per member and day, which kept long ranges slow.
  */
 export const ANSWERS_BY_MEMBER = 'answers_by';
-const PACKED = new Set([ANSWERS_BY_MEMBER]);
+/** Members active (asked, answered or commented) on the day, packed: detail is their ids. */
+export const ACTIVE_MEMBERS = 'active_by';
+/**
+ * Members who asked on the day, packed as pairs (member id, 1 when returning: they had asked
+ * in the community before that day or asked more than once that day, else 0).
+ */
+export const ASKERS = 'askers_by';
+const PACKED = new Set([ANSWERS_BY_MEMBER, ACTIVE_MEMBERS, ASKERS]);
+export const PACKED_METRICS = [ANSWERS_BY_MEMBER, ACTIVE_MEMBERS, ASKERS] as const;
+/** Every other metric aggregateDay writes (the dashboard reads these day by day). */
+export const DAILY_METRICS = ['opened', 'frt', 'frt_within', 'resolved', 'reopened', 'rating', 'answers', 'ss_search', 'ss_faq_view', 'ss_similar', 'faq_helpful', 'accepted'] as const;
 
-/** The member id -> answers pairs of packed rows, summed. */
-export function unpackCounts(rows: readonly DailyAggregate[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of rows)
-    for (let i = 0; i + 1 < r.detail.length; i += 2) {
-      const id = String(r.detail[i]);
-      out.set(id, (out.get(id) ?? 0) + r.detail[i + 1]!);
-    }
+/*
+ * Monthly roll-ups of the packed member lists. A member list grows with the days it covers
+ * (a year of a busy community is millions of ids, most of them repeats), so each calendar month
+ * also gets one row per community and packed metric with the month's members merged: a range
+ * reads the roll-ups of the months it covers whole and day rows only for the months it cuts.
+ * They are stored under the day key "YYYY-MM-00", which sorts just before the month's first day
+ * and is never a real day, with their own metric names, so day reads never meet them.
+ */
+export const MONTHLY_METRIC: Readonly<Record<(typeof PACKED_METRICS)[number], string>> = { [ANSWERS_BY_MEMBER]: 'answers_by_m', [ACTIVE_MEMBERS]: 'active_by_m', [ASKERS]: 'askers_by_m' };
+export const monthKey = (month: string): string => `${month}-00`;
+
+/** The roll-up rows of one month from its days' packed rows (all communities). */
+export function rollupMonth(month: string, rows: readonly DailyAggregate[]): DailyAggregate[] {
+  const by = new Map<string, DailyAggregate[]>();
+  for (const r of rows) {
+    if (!PACKED.has(r.metric)) continue;
+    const key = `${r.communityId}\u0000${r.metric}`;
+    (by.get(key) ?? by.set(key, []).get(key)!).push(r);
+  }
+  const out: DailyAggregate[] = [];
+  for (const group of by.values()) {
+    const { communityId, metric } = group[0]!;
+    let detail: number[];
+    if (metric === ACTIVE_MEMBERS) detail = [...unpackIds(group)].sort((a, b) => a - b);
+    else if (metric === ASKERS) detail = [...unpackAskerFlags(group)].sort((a, b) => a[0] - b[0]).flat();
+    else detail = [...unpackCounts(group)].sort((a, b) => a[0] - b[0]).flat();
+    const value = metric === ACTIVE_MEMBERS ? detail.length : detail.length / 2;
+    out.push({ communityId, day: monthKey(month), metric: MONTHLY_METRIC[metric as (typeof PACKED_METRICS)[number]], dim: '', value, detail });
+  }
   return out;
 }
 
+/** The member id -> answers pairs of packed rows, summed (numeric keys: a year is ~200k pairs). */
+export function unpackCounts(rows: readonly DailyAggregate[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const d = r.detail;
+    for (let i = 0; i + 1 < d.length; i += 2) out.set(d[i]!, (out.get(d[i]!) ?? 0) + d[i + 1]!);
+  }
+  return out;
+}
+
+/** The distinct member ids of ACTIVE_MEMBERS rows. */
+export function unpackIds(rows: readonly DailyAggregate[]): Set<number> {
+  const out = new Set<number>();
+  for (const r of rows) for (const id of r.detail) out.add(id);
+  return out;
+}
+
+/** Each asker of ASKERS rows with 1 when returning on any of the days, else 0. */
+function unpackAskerFlags(rows: readonly DailyAggregate[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const d = r.detail;
+    for (let i = 0; i + 1 < d.length; i += 2) if (d[i + 1] === 1 || !out.has(d[i]!)) out.set(d[i]!, d[i + 1] === 1 ? 1 : 0);
+  }
+  return out;
+}
+
+/** Distinct askers of ASKERS rows, and those of them who were returning on any day. */
+export function unpackAskers(rows: readonly DailyAggregate[]): { askers: number; returning: number } {
+  const flags = unpackAskerFlags(rows);
+  let returning = 0;
+  for (const f of flags.values()) returning += f;
+  return { askers: flags.size, returning };
+}
+
+type BuildingRow = Omit<DailyAggregate, 'detail'> & { detail: number[] };
+
 class Acc {
-  private readonly rows = new Map<string, DailyAggregate>();
+  private readonly rows = new Map<string, BuildingRow>();
   constructor(private readonly day: string) {}
   add(communityId: string, metric: string, dim: string, value: number, duration?: number): void {
     const key = `${communityId}\u0000${metric}\u0000${dim}`;
@@ -101,6 +177,16 @@ export function aggregateDay(f: DayFacts): DailyAggregate[] {
     acc.add(a.communityId, 'answers', '', a.count);
     acc.pack(a.communityId, ANSWERS_BY_MEMBER, [Number(a.authorId), a.count]);
   }
+  for (const h of f.helpful ?? []) acc.add(h.communityId, 'faq_helpful', h.helpful ? 'yes' : 'no', h.count);
+  for (const a of f.accepted ?? []) acc.add(a.communityId, 'accepted', a.byStaff ? 'staff' : 'customer', 1);
+  for (const m of f.active ?? []) {
+    acc.add(m.communityId, ACTIVE_MEMBERS, '', 1);
+    acc.pack(m.communityId, ACTIVE_MEMBERS, [Number(m.userId)]);
+  }
+  for (const a of f.askers ?? []) {
+    acc.add(a.communityId, ASKERS, '', 1);
+    acc.pack(a.communityId, ASKERS, [Number(a.userId), a.askedBefore || a.count > 1 ? 1 : 0]);
+  }
   selfService(f.selfService, start, end, acc);
   return acc.list();
 }
@@ -118,6 +204,47 @@ function selfService(events: SelfServiceEvent[], start: number, end: number, acc
     acc.add(c, metric, '', 1);
     if (!asked) acc.add(c, metric, 'no_ask', 1);
   }
+}
+
+/**
+ * The value at quantile q (0..1) of several sorted lists taken together (nearest rank), without
+ * merging them: a binary search over the value, counting with a binary search in each list.
+ * A year is 365 lists of a few hundred durations; merging and sorting them was the dashboard's
+ * largest cost for long ranges.
+ */
+export function quantileOfLists(lists: ReadonlyArray<Detail>, q: number): number | null {
+  let n = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of lists) {
+    if (l.length === 0) continue;
+    n += l.length;
+    if (l[0]! < lo) lo = l[0]!;
+    if (l[l.length - 1]! > hi) hi = l[l.length - 1]!;
+  }
+  if (n === 0) return null;
+  const rank = Math.min(n, Math.max(1, Math.ceil(q * n)));
+  const atMost = (v: number) => {
+    let c = 0;
+    for (const l of lists) {
+      let a = 0;
+      let b = l.length;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (l[mid]! <= v) a = mid + 1;
+        else b = mid;
+      }
+      c += a;
+    }
+    return c;
+  };
+  // Durations are whole milliseconds: the smallest v with rank values at most v is a value of the lists.
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (atMost(mid) >= rank) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** The value at quantile q (0..1) of sorted values, by the nearest-rank method; null when empty. */

@@ -64,11 +64,22 @@ function comparisons(c: PeriodMetrics, b: PeriodMetrics, t: T): Record<string, s
       [t('support.dash.faqViewsWithoutAsking'), share(c.faqViewsWithoutAsking, c.faqViews), share(b.faqViewsWithoutAsking, b.faqViews)],
       [t('support.dash.similarClicks'), String(c.similarClicks), String(b.similarClicks)],
       [t('support.dash.similarWithoutPosting'), share(c.similarClicksWithoutPosting, c.similarClicks), share(b.similarClicksWithoutPosting, b.similarClicks)],
+      [t('support.dash.faqVotes'), String(c.faqHelpful + c.faqNotHelpful), String(b.faqHelpful + b.faqNotHelpful)],
+      [t('support.dash.faqHelpfulShare'), share(c.faqHelpful, c.faqHelpful + c.faqNotHelpful), share(b.faqHelpful, b.faqHelpful + b.faqNotHelpful)],
     ],
     contribution: [
       [t('support.dash.answers'), String(c.answers), String(b.answers)],
-      [t('support.dash.activeMembers'), String(c.activeMembers), String(b.activeMembers)],
+      [t('support.dash.activeMembers'), String(c.answeringMembers), String(b.answeringMembers)],
+      [t('support.dash.activeMembersAll'), String(c.activeMembers), String(b.activeMembers)],
       [t('support.dash.answersPerMember'), num(c.activeMembers > 0 ? c.answers / c.activeMembers : null, 1), num(b.activeMembers > 0 ? b.answers / b.activeMembers : null, 1)],
+      [t('support.dash.acceptedByCustomers'), String(c.acceptedByCustomers), String(b.acceptedByCustomers)],
+      [t('support.dash.acceptedByStaff'), String(c.acceptedByStaff), String(b.acceptedByStaff)],
+      [t('support.dash.customerAcceptedShare'), share(c.acceptedByCustomers, c.acceptedByCustomers + c.acceptedByStaff), share(b.acceptedByCustomers, b.acceptedByCustomers + b.acceptedByStaff)],
+    ],
+    loyalty: [
+      [t('support.dash.askers'), String(c.askers), String(b.askers)],
+      [t('support.dash.returningAskers'), String(c.returningAskers), String(b.returningAskers)],
+      [t('support.dash.returningShare'), share(c.returningAskers, c.askers), share(b.returningAskers, b.askers)],
     ],
   };
 }
@@ -88,6 +99,12 @@ export function dashboardTables(d: Dashboard, t: T, baseUrl: string): DashTable[
     table('selfService', period, cmp.selfService!),
     table('contribution', period, cmp.contribution!),
     table('top', [t('support.dash.member'), t('support.dash.answers')], d.top.map((c) => [c.name, String(c.answers)])),
+    table('loyalty', period, cmp.loyalty!),
+    table(
+      'cohorts',
+      [t('support.dash.month'), t('support.dash.cohortActive'), t('support.dash.cohortRetained'), t('support.dash.cohortShare')],
+      d.cohorts.map((c) => [c.month, String(c.active), c.retained === null ? '–' : String(c.retained), c.retained === null ? t('support.dash.cohortPending') : pct(c.active > 0 ? c.retained / c.active : null)]),
+    ),
     table('daily', [t('support.dash.day'), t('support.dash.opened'), t('support.dash.resolved'), t('support.dash.medianShort')], d.daily.map((r) => [r.day, String(r.opened), String(r.resolved), hours(r.responseMedianMs, t)])),
   ];
 }

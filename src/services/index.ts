@@ -148,7 +148,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const searchLog = new BufferedSearchLog(storage.searchLog, { flushMs: overrides.searchLogFlushMs ?? 1000, log: overrides.log ?? null });
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
-  const staff = new StaffDirectory(storage.memberships);
+  const staff = new StaffDirectory(storage.memberships, storage.posts);
   const supportService = new SupportService(storage.support, communities, storage.memberships, storage.users, now);
   const owner = overrides.instanceId ?? instanceId();
   const mailWorker = new MailWorker(
@@ -245,7 +245,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       // Done events carry the services' clock (the event's own time), so the cut-off does too.
       eventOutboxPruneJob(storage.events, now),
       escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
-      supportDailyJob(storage.supportMetrics, now),
+      supportDailyJob(storage.supportMetrics, storage.meta, now),
       digestJob(digests),
       newsletterJob(newsletters),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),

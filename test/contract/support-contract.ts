@@ -134,6 +134,22 @@ export function runSupportContract(name: string, makeStorage: () => Promise<Stor
       expect(await s.countOverdue('nope', T0 + 500)).toBe(0);
     });
 
+    it('leaves a deleted question out of the queue, the needs-reply count and the overdue count', async () => {
+      f = await contentFixture(await makeStorage());
+      const s = f.storage.support;
+      const [kept, gone] = [await f.ask(), await f.ask()];
+      await s.openTicket(ticket(kept, { dueAt: T0 + 100 }), { actorId: null, kind: 'opened', at: T0 });
+      await s.openTicket(ticket(gone, { dueAt: T0 + 100 }), { actorId: null, kind: 'opened', at: T0 });
+      expect(await s.countNeedsReply(f.community.id)).toBe(2);
+      expect(await s.countOverdue(f.community.id, T0 + 500)).toBe(2);
+      await f.storage.moderation.softDelete(gone, f.dave.id, 'spam', T0 + 200);
+      expect(await s.countNeedsReply(f.community.id)).toBe(1);
+      expect(await s.countOverdue(f.community.id, T0 + 500)).toBe(1);
+      const queue = await s.listQueue({ communityId: f.community.id, filter: 'needs-reply', viewerId: f.bob.id, offset: 0, limit: 20 });
+      expect(queue.map((t) => t.questionId)).toEqual([kept]);
+      expect((await s.listQueue({ communityId: f.community.id, filter: 'needs-reply', viewerId: f.bob.id, offset: 0, limit: 20, tag: 'general' })).map((t) => t.questionId)).toEqual([kept]);
+    });
+
     it('keeps one rating per question, changeable, with its first time', async () => {
       f = await contentFixture(await makeStorage());
       const s = f.storage.support;

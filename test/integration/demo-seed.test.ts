@@ -58,4 +58,17 @@ describe('demo content on a fresh install', () => {
     // Days that have a thread: spread out, not bunched into one afternoon.
     expect(new Set(times.map((t) => Math.floor(t / DAY))).size).toBeGreaterThan(5);
   });
+
+  it('gives each support question its own staff answer, in the asker\'s language, and rolls up the dashboard months', async () => {
+    const amy = (await app.storage.users.findByUsername('amy_support'))!;
+    const answers = (await app.storage.posts.listByAuthor(amy.id, 50)).filter((p) => p.type === 'answer');
+    expect(answers.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(answers.map((a) => a.bodyMd)).size).toBe(answers.length);
+    // The Chinese askers' answers are written in Chinese (with the steps in English too).
+    expect(answers.filter((a) => /[\u4e00-\u9fff]/.test(a.bodyMd)).length).toBeGreaterThanOrEqual(3);
+    const lumen = (await app.storage.communities.findBySlug('lumen-support'))!;
+    // The month of the latest demo question (asked 1.1 days ago).
+    const month = new Date(started - 1.2 * DAY).toISOString().slice(0, 7);
+    expect((await app.storage.supportMetrics.readDaily(lumen.id, `${month}-00`, `${month}-00`, ['active_by_m']))[0]?.value).toBeGreaterThan(0);
+  });
 });

@@ -85,7 +85,8 @@ describe('support: dashboard', () => {
     expect(row(self, 'Searches not followed by a question within a day')?.[1]).toBe('50 %');
     expect(row(self, 'Similar questions opened from the ask page')?.[1]).toBe('1');
     expect(row(self, 'Similar-question clicks not followed by posting')?.[1]).toBe('0 %');
-    expect(row(table(html, 'contribution'), 'Answers per active member')?.[1]).toBe('1.0');
+    // Two answers among four active members (cathy and bob asked, sam and sue answered).
+    expect(row(table(html, 'contribution'), 'Answers per active member')?.[1]).toBe('0.5');
     expect(table(html, 'top')).toEqual([['sam', '1'], ['sue', '1']]);
   });
 

@@ -14,6 +14,7 @@ import { renderThread, type ThreadExtras } from './thread-view.js';
 import { timeView } from '../../presenters/time.js';
 import { authorView } from '../../presenters/questions.js';
 import { similarTitleLongEnough } from '../../services/search/search-service.js';
+import { similarView } from '../search/view.js';
 import { renderDeletedQuestion } from '../moderation/deleted-question.js';
 import { tagWatchTarget, watchView, type WatchView } from '../../presenters/watch.js';
 import type { WatchTarget } from '../../db/ports.js';
@@ -190,7 +191,9 @@ const questionRoutes: FastifyPluginAsync<{ baseUrl: string; postRateLimitPerMinu
   /** Likely duplicates for the no-JS "check similar questions" step. */
   async function similarFor(slug: string, title: string): Promise<unknown[]> {
     const community = await communities.getBySlug(slug);
-    return app.services.search.similarQuestions(community.id, title, 5);
+    const found = await app.services.search.similarQuestions(community.id, title, 5);
+    // A question with a staff answer carries the company's badge here as in search results (issue 12).
+    return similarView(found, await app.services.support.staff.questionsAnsweredByStaff(community, found.flatMap((s) => (s.kind === 'question' && s.questionId ? [s.questionId] : []))));
   }
 
   /** Markdown preview for the live preview script (same renderer as saving). */

@@ -43,7 +43,10 @@ const searchRoutes: FastifyPluginAsync<{ secureCookies: boolean }> = async (app,
     const slug = queryString(request.query, 'community') ?? '';
     let items: ReturnType<typeof similarView> = [];
     const community = slug ? await communities.getBySlug(slug).catch(() => null) : null;
-    if (community && q.trim() !== '') items = similarView(await search.similarQuestions(community.id, q, 5));
+    if (community && q.trim() !== '') {
+      const found = await search.similarQuestions(community.id, q, 5);
+      items = similarView(found, await app.services.support.staff.questionsAnsweredByStaff(community, found.flatMap((s) => (s.kind === 'question' && s.questionId ? [s.questionId] : []))));
+    }
     // The box is rendered here, in the reader's language, so the script only has to insert it.
     const html = await reply.viewAsync('partials/similar-questions', { similar: items, ctx: { t: request.t } });
     if (wantsJson(request.headers.accept)) {

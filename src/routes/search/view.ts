@@ -176,8 +176,12 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   };
 }
 
-export function similarView(items: SimilarItem[]) {
-  return items.map((s) => ({ kind: s.kind, title: s.title, url: s.url, score: s.score, answerCount: s.answerCount, accepted: s.accepted, answered: s.answered }));
+/** Likely duplicates for the ask form; `staff`: the questions with an answer by the community's staff. */
+export function similarView(items: SimilarItem[], staff: ReadonlyMap<string, StaffBadge> = new Map()) {
+  return items.map((s) => ({
+    kind: s.kind, title: s.title, url: s.url, score: s.score, answerCount: s.answerCount, accepted: s.accepted, answered: s.answered,
+    staff: s.kind === 'question' && s.questionId ? (staff.get(s.questionId) ?? null) : null,
+  }));
 }
 
 export const REPORT_PERIODS = [7, 30, 90] as const;

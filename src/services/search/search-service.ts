@@ -81,6 +81,8 @@ export interface SearchOutcome {
 
 export interface SimilarItem {
   kind: 'question' | 'faq';
+  /** The thread's question (an FAQ entry's source question, when it has one). */
+  questionId: string | null;
   title: string;
   url: string;
   score: number;
@@ -311,6 +313,7 @@ export class SearchService {
     const [questions, faq] = await Promise.all([lookup('question', limit), lookup('faq', 3)]);
     const item = (hit: SearchHit): SimilarItem => ({
       kind: hit.kind === 'faq' ? 'faq' : 'question',
+      questionId: hit.kind === 'faq' ? hit.questionId : hit.id,
       title: hit.title,
       url: hitUrl(community.slug, hit),
       score: hit.score,

@@ -1,51 +1,92 @@
+import type { MetaRepository } from '../../db/ports.js';
 import type { SupportMetricsRepository } from '../../db/support-metrics-port.js';
-import { aggregateDay, DAY_MS, dayOf, dayStart, SELF_SERVICE_WINDOW_MS } from '../../domain/support-metrics.js';
+import { aggregateDay, DAY_MS, dayOf, dayStart, monthKey, PACKED_METRICS, rollupMonth, SELF_SERVICE_WINDOW_MS } from '../../domain/support-metrics.js';
 import type { Job } from '../jobs/job-runner.js';
 
 /** A first backfill is done in chunks of this many days per run, so one run stays short. */
 const BACKFILL_DAYS_PER_RUN = 62;
+/** No backfill reaches further back than this (the dashboard's longest range and its previous period). */
+const BACKFILL_MAX_DAYS = 400;
+
+/**
+ * What the aggregates hold. Raised when aggregateDay learns a new metric (2: FAQ helpful votes,
+ * accepted answers by staff or customers, active members, askers), so that the days already
+ * aggregated are recomputed once, a chunk per run, from the earliest ticket; until then the
+ * older days show the metrics they had. Kept in meta, so it works the same on both backends.
+ */
+export const AGGREGATES_VERSION = '2';
+const VERSION_KEY = 'support_daily.version';
+/** The next day of an unfinished rebuild. */
+const CURSOR_KEY = 'support_daily.rebuild_from';
 
 /** Recomputes one UTC day's aggregates from that day's facts and replaces them. */
 export async function recomputeDay(repo: SupportMetricsRepository, day: string): Promise<number> {
   const start = dayStart(day);
   const end = start + DAY_MS;
-  const [tickets, reopened, ratings, answers, selfService] = await Promise.all([
+  const [tickets, reopened, ratings, answers, selfService, helpful, accepted, active, askers] = await Promise.all([
     repo.ticketsTouchedBetween(start, end),
     repo.eventsBetween(['reopened'], start, end),
     repo.ratingsBetween(start, end),
     repo.answersBetween(start, end),
     repo.selfServiceBetween(start, end + SELF_SERVICE_WINDOW_MS),
+    repo.faqHelpfulBetween(start, end),
+    repo.acceptedBetween(start, end),
+    repo.activeMembersBetween(start, end),
+    repo.askersBetween(start, end),
   ]);
-  const rows = aggregateDay({ day, tickets, reopened, ratings, answers, selfService });
+  const rows = aggregateDay({ day, tickets, reopened, ratings, answers, selfService, helpful, accepted, active, askers });
   await repo.replaceDay(day, rows);
   return rows.length;
+}
+
+/** Recomputes one calendar month's roll-ups of the packed member lists from its day rows. */
+export async function recomputeMonth(repo: SupportMetricsRepository, month: string): Promise<void> {
+  const rows = await repo.readDaily(null, `${month}-01`, `${month}-31`, PACKED_METRICS);
+  await repo.replaceDay(monthKey(month), rollupMonth(month, rows));
 }
 
 /**
  * Keeps support_daily current (issue 12): every run recomputes yesterday and today (facts of
  * a day can still change until the next day ends: a search's look-ahead, a late resolution);
- * a fresh install first backfills from its earliest ticket, a chunk per run. Leased by the
- * JobRunner so one instance writes.
+ * a fresh install, or aggregates of an older AGGREGATES_VERSION, are first (re)built from the
+ * earliest ticket, a chunk per run. Leased by the JobRunner so one instance writes.
  */
-export function supportDailyJob(repo: SupportMetricsRepository, now: () => number, intervalMs = 10 * 60_000): Job {
+export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaRepository, now: () => number, intervalMs = 10 * 60_000): Job {
   return {
     name: 'support-daily',
     intervalMs,
     async run() {
       const today = dayStart(dayOf(now()));
-      const latest = await repo.latestDay();
+      const current = (await meta.get(VERSION_KEY)) === AGGREGATES_VERSION;
       let from: number;
-      if (latest !== null) from = Math.min(dayStart(latest), today - DAY_MS);
-      else {
-        const earliest = await repo.earliestTicket();
-        from = earliest === null ? today - DAY_MS : dayStart(dayOf(earliest));
+      if (current) {
+        const latest = await repo.latestDay();
+        // A month roll-up's key ("YYYY-MM-00") is no day; its month's days are always written first.
+        const latestDay = latest === null ? NaN : dayStart(latest);
+        from = Number.isNaN(latestDay) ? today - DAY_MS : Math.min(latestDay, today - DAY_MS);
+      } else {
+        const cursor = await meta.get(CURSOR_KEY);
+        const earliest = cursor ? null : await repo.earliestTicket();
+        from = cursor ? dayStart(cursor) : earliest === null ? today - DAY_MS : dayStart(dayOf(earliest));
       }
-      from = Math.max(from, today - 400 * DAY_MS);
+      from = Math.max(from, today - BACKFILL_MAX_DAYS * DAY_MS);
       const until = Math.min(today, from + (BACKFILL_DAYS_PER_RUN - 1) * DAY_MS);
       let days = 0;
-      for (let t = from; t <= until; t += DAY_MS) {
+      const months = new Set<string>();
+      const recompute = async (t: number) => {
         await recomputeDay(repo, dayOf(t));
+        months.add(dayOf(t).slice(0, 7));
         days += 1;
+      };
+      for (let t = from; t <= until; t += DAY_MS) await recompute(t);
+      // A rebuild takes several runs: yesterday and today stay current meanwhile.
+      if (!current) for (let t = Math.max(until + DAY_MS, today - DAY_MS); t <= today; t += DAY_MS) await recompute(t);
+      for (const month of months) await recomputeMonth(repo, month);
+      if (!current) {
+        if (until >= today) {
+          await meta.set(VERSION_KEY, AGGREGATES_VERSION);
+          await meta.set(CURSOR_KEY, '');
+        } else await meta.set(CURSOR_KEY, dayOf(until + DAY_MS));
       }
       return days;
     },

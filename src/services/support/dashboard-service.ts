@@ -1,11 +1,11 @@
 import type { MembershipRepository, UserRepository } from '../../db/ports.js';
 import type { DailyAggregate, SupportMetricsRepository } from '../../db/support-metrics-port.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.js';
-import { ANSWERS_BY_MEMBER, DAY_MS, dayOf, dayStart, quantile, unpackCounts } from '../../domain/support-metrics.js';
+import { ACTIVE_MEMBERS, ANSWERS_BY_MEMBER, ASKERS, DAILY_METRICS, DAY_MS, dayOf, dayStart, MONTHLY_METRIC, monthKey, PACKED_METRICS, quantileOfLists, unpackAskers, unpackCounts, unpackIds } from '../../domain/support-metrics.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { canServe } from './support-service.js';
-import { recomputeDay } from './daily-job.js';
+import { recomputeDay, recomputeMonth } from './daily-job.js';
 
 export const DEFAULT_RANGE_DAYS = 30;
 export const MAX_RANGE_DAYS = 366;
@@ -49,7 +49,26 @@ export interface PeriodMetrics {
   similarClicks: number;
   similarClicksWithoutPosting: number;
   answers: number;
+  /** Members who answered. */
+  answeringMembers: number;
+  /** Members who asked, answered or commented. */
   activeMembers: number;
+  faqHelpful: number;
+  faqNotHelpful: number;
+  /** Questions resolved with an accepted answer, by who wrote that answer. */
+  acceptedByStaff: number;
+  acceptedByCustomers: number;
+  /** Distinct members who asked, and those of them who had asked before or asked again. */
+  askers: number;
+  returningAskers: number;
+}
+
+/** Members active (asked, answered or commented) in a calendar month, and how many of them also in the next. */
+export interface CohortRow {
+  month: string;
+  active: number;
+  /** Null while the next month has not begun. */
+  retained: number | null;
 }
 
 export interface StaffRow {
@@ -74,6 +93,7 @@ export interface Dashboard {
   staff: StaffRow[];
   top: Array<{ userId: string; name: string; answers: number }>;
   daily: DailyRow[];
+  cohorts: CohortRow[];
 }
 
 /** Parses the from/to query (YYYY-MM-DD, inclusive); default: the last 30 days up to today. */
@@ -97,10 +117,6 @@ export function parseRange(fromRaw: string | undefined, toRaw: string | undefine
 export function previousRange(r: DateRange): DateRange {
   const to = dayOf(dayStart(r.from) - DAY_MS);
   return { from: dayOf(dayStart(to) - (r.days - 1) * DAY_MS), to, days: r.days };
-}
-
-function mergeSorted(lists: number[][]): number[] {
-  return lists.flat().sort((a, b) => a - b);
 }
 
 /** Rows grouped by metric and dimension, so each figure is one lookup instead of a scan. */
@@ -130,10 +146,9 @@ class Index {
 }
 
 function responseStats(ix: Index, dim: string): ResponseStats {
-  const frt = ix.rows('frt', dim);
-  const values = mergeSorted(frt.map((r) => r.detail));
+  const lists = ix.rows('frt', dim).map((r) => r.detail);
   const count = ix.sum('frt', dim);
-  return { count, medianMs: quantile(values, 0.5), p90Ms: quantile(values, 0.9), withinShare: count > 0 ? ix.sum('frt_within', dim) / count : null };
+  return { count, medianMs: quantileOfLists(lists, 0.5), p90Ms: quantileOfLists(lists, 0.9), withinShare: count > 0 ? ix.sum('frt_within', dim) / count : null };
 }
 
 export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
@@ -144,13 +159,14 @@ export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
   const ratings = distribution.reduce((a, b) => a + b, 0);
   const authors = unpackCounts(ix.rows(ANSWERS_BY_MEMBER));
   const answers = ix.sum('answers');
+  const askers = unpackAskers(ix.rows(ASKERS));
   return {
     response: responseStats(ix, ''),
     urgent: responseStats(ix, 'urgent'),
     opened,
     resolved,
     resolutionRate: opened > 0 ? resolved / opened : null,
-    resolutionMedianMs: quantile(mergeSorted(ix.rows('resolved').map((r) => r.detail)), 0.5),
+    resolutionMedianMs: quantileOfLists(ix.rows('resolved').map((r) => r.detail), 0.5),
     reopened: ix.sum('reopened'),
     ratings,
     ratingAverage: ratings > 0 ? distribution.reduce((n, c, i) => n + c * (i + 1), 0) / ratings : null,
@@ -164,7 +180,14 @@ export function periodMetrics(rows: DailyAggregate[]): PeriodMetrics {
     similarClicks: ix.sum('ss_similar'),
     similarClicksWithoutPosting: ix.sum('ss_similar', 'no_ask'),
     answers,
-    activeMembers: authors.size,
+    answeringMembers: authors.size,
+    activeMembers: unpackIds(ix.rows(ACTIVE_MEMBERS)).size,
+    faqHelpful: ix.sum('faq_helpful', 'yes'),
+    faqNotHelpful: ix.sum('faq_helpful', 'no'),
+    acceptedByStaff: ix.sum('accepted', 'staff'),
+    acceptedByCustomers: ix.sum('accepted', 'customer'),
+    askers: askers.askers,
+    returningAskers: askers.returning,
   };
 }
 
@@ -203,6 +226,7 @@ export class SupportDashboardService {
     const last = this.refreshedAt;
     if (last && last.day === today && last.generation === generation && this.now() - this.lastRefreshMs < TODAY_REFRESH_MS) return;
     this.todayRefresh ??= recomputeDay(this.repo, today)
+      .then(() => recomputeMonth(this.repo, today.slice(0, 7)))
       .then(() => {
         this.refreshedAt = { day: today, generation };
         this.lastRefreshMs = this.now();
@@ -231,13 +255,21 @@ export class SupportDashboardService {
     const today = dayOf(this.now());
     if (range.to >= today) await this.refreshToday(today);
     const previous = previousRange(range);
-    const rows = await this.repo.readDaily(community?.id ?? null, previous.from, range.to);
-    const current = rows.filter((r) => r.day >= range.from);
-    const before = rows.filter((r) => r.day <= previous.to);
+    const communityId = community?.id ?? null;
+    const [rows, currentPacked, beforePacked] = await Promise.all([
+      this.repo.readDaily(communityId, previous.from, range.to, DAILY_METRICS),
+      this.packedRows(communityId, range),
+      this.packedRows(communityId, previous),
+    ]);
+    const current = [...rows.filter((r) => r.day >= range.from), ...currentPacked];
+    const before = [...rows.filter((r) => r.day <= previous.to), ...beforePacked];
     const ix = new Index(current);
     const staffIds = [...(ix.dims.get('frt') ?? [])].filter((d) => d.startsWith('staff:')).map((d) => d.slice(6));
     const answerCounts = [...unpackCounts(ix.rows(ANSWERS_BY_MEMBER))];
-    const topIds = answerCounts.sort((a, b) => b[1] - a[1] || Number(a[0]) - Number(b[0])).slice(0, TOP_CONTRIBUTORS);
+    const topIds = answerCounts
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, TOP_CONTRIBUTORS)
+      .map(([id, n]) => [String(id), n] as const);
     const names = new Map((await this.users.findManyByIds([...new Set([...staffIds, ...topIds.map(([id]) => id)])])).map((u) => [u.id, u.username]));
     const byDay = new Map<string, DailyAggregate[]>();
     for (const r of current) if (r.metric === 'opened' || r.metric === 'resolved' || (r.metric === 'frt' && r.dim === '')) (byDay.get(r.day) ?? byDay.set(r.day, []).get(r.day)!).push(r);
@@ -258,6 +290,67 @@ export class SupportDashboardService {
         .sort((a, b) => b.stats.count - a.stats.count || a.name.localeCompare(b.name)),
       top: topIds.map(([id, answers]) => ({ userId: id, name: names.get(id) ?? '?', answers })),
       daily,
+      cohorts: await this.cohorts(community, range),
     };
   }
+
+  /**
+   * The packed member lists of a range: the monthly roll-ups of the calendar months it covers
+   * whole, the day rows of the months it cuts; returned under the day metrics' names.
+   */
+  private async packedRows(communityId: string | null, r: DateRange): Promise<DailyAggregate[]> {
+    const wholeFrom = r.from.endsWith('-01') ? r.from.slice(0, 7) : nextMonth(r.from.slice(0, 7));
+    const lastOfTo = dayOf(dayStart(r.to) + DAY_MS).endsWith('-01');
+    const wholeTo = lastOfTo ? r.to.slice(0, 7) : previousMonth(r.to.slice(0, 7));
+    if (wholeFrom > wholeTo) return this.repo.readDaily(communityId, r.from, r.to, PACKED_METRICS);
+    const base = new Map(PACKED_METRICS.map((m) => [MONTHLY_METRIC[m], m]));
+    const [head, months, tail] = await Promise.all([
+      r.from < `${wholeFrom}-01` ? this.repo.readDaily(communityId, r.from, dayOf(dayStart(`${wholeFrom}-01`) - DAY_MS), PACKED_METRICS) : [],
+      this.repo.readDaily(communityId, monthKey(wholeFrom), monthKey(wholeTo), [...base.keys()]),
+      lastOfTo ? [] : this.repo.readDaily(communityId, `${r.to.slice(0, 7)}-01`, r.to, PACKED_METRICS),
+    ]);
+    return [...head, ...months.map((m) => ({ ...m, metric: base.get(m.metric)! })), ...tail];
+  }
+
+  /**
+   * Monthly cohorts: for each calendar month the range touches, the members active that month
+   * (the whole month, also outside the range) and how many of them were active in the next.
+   * Reads only the packed active-member rows of those months and the one after.
+   */
+  private async cohorts(community: Community | null, range: DateRange): Promise<CohortRow[]> {
+    const today = dayOf(this.now());
+    const months: string[] = [];
+    for (let m = range.from.slice(0, 7); m <= range.to.slice(0, 7); m = nextMonth(m)) months.push(m);
+    const after = nextMonth(months[months.length - 1]!);
+    // The roll-ups of those months (the job keeps the current month's up to date).
+    const rows = await this.repo.readDaily(community?.id ?? null, monthKey(months[0]!), monthKey(after), [MONTHLY_METRIC[ACTIVE_MEMBERS]]);
+    const byMonth = new Map<string, Set<number>>();
+    for (const r of rows) {
+      const m = r.day.slice(0, 7);
+      let ids = byMonth.get(m);
+      if (!ids) byMonth.set(m, (ids = new Set()));
+      for (const id of r.detail) ids.add(id);
+    }
+    return months.map((month) => {
+      const active = byMonth.get(month) ?? new Set<number>();
+      const next = nextMonth(month);
+      if (`${next}-01` > today) return { month, active: active.size, retained: null };
+      const later = byMonth.get(next) ?? new Set<number>();
+      let retained = 0;
+      for (const id of active) if (later.has(id)) retained += 1;
+      return { month, active: active.size, retained };
+    });
+  }
+}
+
+/** "2027-01" -> "2026-12". */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** "2026-12" -> "2027-01". */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }

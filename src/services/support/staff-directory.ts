@@ -1,4 +1,4 @@
-import type { MembershipRepository } from '../../db/ports.js';
+import type { MembershipRepository, PostRepository } from '../../db/ports.js';
 import type { Community } from '../../domain/types.js';
 
 /** What a page needs to show a "Staff" badge: the company (community) the person speaks for. */
@@ -16,7 +16,10 @@ export const NO_BADGES: StaffBadges = new Map();
  * be able to tell an official reply from a fellow customer's.
  */
 export class StaffDirectory {
-  constructor(private readonly memberships: MembershipRepository) {}
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly posts: Pick<PostRepository, 'listAnswers'> | null = null,
+  ) {}
 
   async badges(community: Pick<Community, 'id' | 'kind' | 'name'>): Promise<StaffBadges> {
     if (community.kind !== 'business') return NO_BADGES;
@@ -40,6 +43,23 @@ export class StaffDirectory {
       byCommunity.set(id, new Map(staff.filter((s) => s.membership.role === 'staff').map((s) => [s.user.username, { community: community.name }])));
     }
     return (communityId, username) => byCommunity.get(communityId)?.get(username) ?? null;
+  }
+
+  /**
+   * The badge for each listed question of a business community that has a live answer by its
+   * staff (the similar-questions box of the ask page: an official reply is already there).
+   * One staff read, then one answer read per question; the box lists at most a handful.
+   */
+  async questionsAnsweredByStaff(community: Pick<Community, 'id' | 'kind' | 'name'>, questionIds: readonly string[]): Promise<Map<string, StaffBadge>> {
+    const out = new Map<string, StaffBadge>();
+    if (community.kind !== 'business' || questionIds.length === 0 || !this.posts) return out;
+    const staff = await this.badges(community);
+    if (staff.size === 0) return out;
+    for (const id of new Set(questionIds)) {
+      const answers = await this.posts.listAnswers(id);
+      if (answers.some((a) => staff.has(a.authorId))) out.set(id, { community: community.name });
+    }
+    return out;
   }
 
   async isStaff(community: Pick<Community, 'id' | 'kind'>, userId: string): Promise<boolean> {

@@ -27,3 +27,5 @@ export const commentSchema = new Schema<CommentDoc>(
 );
 
 commentSchema.index({ postId: 1, createdAt: 1, _id: 1 }, { name: 'comments_post_id' });
+// The support dashboard's daily job reads a day's comments (active members).
+commentSchema.index({ createdAt: 1 }, { name: 'comments_created' });

@@ -23,3 +23,5 @@ export const faqHelpfulVoteSchema = new Schema<FaqHelpfulVoteDoc>(
 );
 
 faqHelpfulVoteSchema.index({ entryId: 1, voterKey: 1 }, { unique: true, name: 'faq_helpful_votes_unique' });
+// The support dashboard's daily job reads a day's votes (the FAQ "helpful" share).
+faqHelpfulVoteSchema.index({ createdAt: 1 }, { name: 'faq_helpful_votes_created' });

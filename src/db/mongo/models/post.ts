@@ -120,3 +120,7 @@ postSchema.index(
 // FAQ candidates: a community's answers by score.
 postSchema.index({ communityId: 1, type: 1, score: -1 }, { name: 'posts_answers_by_score' });
 postSchema.index({ authorId: 1, createdAt: -1, _id: 1 }, { name: 'posts_author_id' });
+// A community's deleted questions (the support queue leaves them out): only deleted posts are indexed.
+postSchema.index({ communityId: 1, type: 1, deletedAt: 1 }, { name: 'posts_deleted', partialFilterExpression: { deletedAt: { $gt: 0 } } });
+// The support dashboard's daily job reads a day's posts (active members, askers).
+postSchema.index({ createdAt: 1 }, { name: 'posts_created' });

@@ -86,6 +86,8 @@ export const supportTicketSchema = new Schema<SupportTicketDoc>(
 );
 supportTicketSchema.index({ communityId: 1, status: 1, dueAt: 1 }, { name: 'support_tickets_queue' });
 supportTicketSchema.index({ status: 1, warnAt: 1 }, { name: 'support_tickets_clock' });
+// The support dashboard's daily job: questions resolved on a day (accepted answers by staff or customers).
+supportTicketSchema.index({ resolvedAt: 1 }, { name: 'support_tickets_resolved' });
 
 export interface SupportEventDoc {
   _id: Types.ObjectId;

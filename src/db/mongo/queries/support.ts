@@ -3,7 +3,12 @@ import { count, text, type FindSpec, type Filter } from './spec.js';
 
 /* Customer-service queries (issue 12); every user value reaches a filter as a number or text(). */
 
-export function queueFilter(communityId: number, filter: QueueFilter, viewerId: number | null, questionIds: number[] | null): Filter {
+/**
+ * Tickets do not carry their question's deletion, so the ids of the community's deleted
+ * questions (few) are excluded by the caller's list: the queue and its counts then agree
+ * with SQLite, which joins posts.
+ */
+export function queueFilter(communityId: number, filter: QueueFilter, viewerId: number | null, questionIds: number[] | null, deletedIds: number[] = []): Filter {
   const f: Filter = { communityId };
   if (filter === 'waiting') f.status = 'waiting';
   else {
@@ -13,7 +18,10 @@ export function queueFilter(communityId: number, filter: QueueFilter, viewerId: 
   if (filter === 'urgent') f.urgent = true;
   if (filter === 'mine') f.assigneeId = viewerId ?? -1;
   if (filter === 'unassigned') f.assigneeId = null;
-  if (questionIds !== null) f._id = { $in: questionIds };
+  const ids: Record<string, number[]> = {};
+  if (questionIds !== null) ids.$in = questionIds;
+  if (deletedIds.length > 0) ids.$nin = deletedIds;
+  if (Object.keys(ids).length > 0) f._id = ids;
   return f;
 }
 
@@ -26,6 +34,12 @@ export const queueQuery = (filter: Filter, offset: number, limit: number): FindS
 
 export const questionsWithTagQuery = (communityId: number, tag: string): FindSpec => ({
   filter: { communityId, type: 'question', tags: text(tag), deletedAt: null },
+  projection: { _id: 1 },
+});
+
+export const deletedQuestionsQuery = (communityId: number): FindSpec => ({
+  // $gt rather than $ne: null, so the partial index posts_deleted serves it.
+  filter: { communityId, type: 'question', deletedAt: { $gt: 0 } },
   projection: { _id: 1 },
 });
 

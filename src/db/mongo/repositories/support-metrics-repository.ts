@@ -1,4 +1,4 @@
-import type { AnswerCount, DailyAggregate, SelfServiceEvent, SelfServiceKind, SupportFactEvent, SupportMetricsRepository } from '../../support-metrics-port.js';
+import type { AcceptedAnswer, ActiveMember, AnswerCount, Asker, DailyAggregate, HelpfulCount, SelfServiceEvent, SelfServiceKind, SupportFactEvent, SupportMetricsRepository } from '../../support-metrics-port.js';
 import type { SupportRating, SupportTicket } from '../../../domain/support-types.js';
 import { idString, parseId } from '../ids.js';
 import { deleteMany, findMany, insert, type MongoContext } from './context.js';
@@ -61,6 +61,79 @@ export class MongoSupportMetricsRepository implements SupportMetricsRepository {
     return [...counts.values()].sort((a, b) => Number(a.communityId) - Number(b.communityId) || Number(a.authorId) - Number(b.authorId));
   }
 
+  async faqHelpfulBetween(from: number, to: number): Promise<HelpfulCount[]> {
+    const votes = await findMany(this.m.faqHelpfulVotes, { filter: { createdAt: { $gte: from, $lt: to } }, projection: { entryId: 1, helpful: 1 } });
+    if (votes.length === 0) return [];
+    const entries = new Map((await findMany(this.m.faqEntries, { filter: { _id: { $in: [...new Set(votes.map((v) => v.entryId))] } }, projection: { _id: 1, communityId: 1 } })).map((e) => [e._id as unknown as number, e.communityId]));
+    const counts = new Map<string, HelpfulCount>();
+    for (const v of votes) {
+      const c = entries.get(v.entryId);
+      if (c === undefined) continue;
+      const key = `${c}:${v.helpful}`;
+      const row = counts.get(key) ?? { communityId: idString(c), helpful: v.helpful, count: 0 };
+      row.count += 1;
+      counts.set(key, row);
+    }
+    return [...counts.values()].sort((a, b) => Number(a.communityId) - Number(b.communityId) || Number(a.helpful) - Number(b.helpful));
+  }
+
+  async acceptedBetween(from: number, to: number): Promise<AcceptedAnswer[]> {
+    const tickets = await findMany(this.m.supportTickets, { filter: { resolvedAt: { $gte: from, $lt: to } }, projection: { _id: 1, communityId: 1 }, sort: { _id: 1 } });
+    if (tickets.length === 0) return [];
+    const questions = await findMany(this.m.posts, { filter: { _id: { $in: tickets.map((t) => t._id) }, deletedAt: null }, projection: { _id: 1, acceptedAnswerId: 1 } });
+    const acceptedOf = new Map(questions.filter((q) => q.acceptedAnswerId != null).map((q) => [q._id, q.acceptedAnswerId!]));
+    if (acceptedOf.size === 0) return [];
+    const authors = new Map((await findMany(this.m.posts, { filter: { _id: { $in: [...acceptedOf.values()] }, deletedAt: null }, projection: { _id: 1, authorId: 1 } })).map((a) => [a._id, a.authorId]));
+    const staff = await findMany(this.m.memberships, {
+      filter: { communityId: { $in: [...new Set(tickets.map((t) => t.communityId))] }, userId: { $in: [...new Set(authors.values())] }, role: 'staff' },
+      projection: { communityId: 1, userId: 1 },
+    });
+    const isStaff = new Set(staff.map((m) => `${m.communityId}:${m.userId}`));
+    return tickets.flatMap((t) => {
+      const answer = acceptedOf.get(t._id);
+      const author = answer === undefined ? undefined : authors.get(answer);
+      return author === undefined ? [] : [{ communityId: idString(t.communityId), questionId: idString(t._id), byStaff: isStaff.has(`${t.communityId}:${author}`) }];
+    });
+  }
+
+  async activeMembersBetween(from: number, to: number): Promise<ActiveMember[]> {
+    const range = { $gte: from, $lt: to };
+    const posts = await findMany(this.m.posts, { filter: { createdAt: range, deletedAt: null }, projection: { communityId: 1, authorId: 1 } });
+    const comments = await findMany(this.m.comments, { filter: { createdAt: range, deletedAt: null }, projection: { postId: 1, authorId: 1 } });
+    const commented = comments.length === 0 ? [] : await findMany(this.m.posts, { filter: { _id: { $in: [...new Set(comments.map((c) => c.postId))] }, deletedAt: null }, projection: { _id: 1, communityId: 1 } });
+    const communityOf = new Map(commented.map((p) => [p._id, p.communityId]));
+    const pairs = new Map<string, ActiveMember>();
+    const add = (communityId: number, userId: number) => pairs.set(`${communityId}:${userId}`, { communityId: idString(communityId), userId: idString(userId) });
+    for (const p of posts) add(p.communityId, p.authorId);
+    for (const c of comments) {
+      const community = communityOf.get(c.postId);
+      if (community !== undefined) add(community, c.authorId);
+    }
+    return [...pairs.values()].sort((a, b) => Number(a.communityId) - Number(b.communityId) || Number(a.userId) - Number(b.userId));
+  }
+
+  async askersBetween(from: number, to: number): Promise<Asker[]> {
+    const questions = await findMany(this.m.posts, { filter: { type: 'question', createdAt: { $gte: from, $lt: to }, deletedAt: null }, projection: { communityId: 1, authorId: 1 } });
+    if (questions.length === 0) return [];
+    const askers = new Map<string, Asker>();
+    for (const q of questions) {
+      const key = `${q.communityId}:${q.authorId}`;
+      const a = askers.get(key) ?? { communityId: idString(q.communityId), userId: idString(q.authorId), count: 0, askedBefore: false };
+      a.count += 1;
+      askers.set(key, a);
+    }
+    // "Before" is before `from`: nothing of theirs lies between `from` and their first question in the range.
+    const earlier = await findMany(this.m.posts, {
+      filter: { type: 'question', authorId: { $in: [...new Set(questions.map((q) => q.authorId))] }, createdAt: { $lt: from }, deletedAt: null },
+      projection: { communityId: 1, authorId: 1 },
+    });
+    for (const e of earlier) {
+      const a = askers.get(`${e.communityId}:${e.authorId}`);
+      if (a) a.askedBefore = true;
+    }
+    return [...askers.values()].sort((a, b) => Number(a.communityId) - Number(b.communityId) || Number(a.userId) - Number(b.userId));
+  }
+
   async replaceDay(day: string, rows: DailyAggregate[]): Promise<void> {
     await this.ctx.tx(async (session) => {
       await deleteMany(this.m.supportDaily, { filter: { day } }, session);
@@ -69,15 +142,17 @@ export class MongoSupportMetricsRepository implements SupportMetricsRepository {
           this.m.supportDaily,
           rows.map((r) => {
             const c = r.communityId === '0' ? 0 : (parseId(r.communityId) ?? 0);
-            return { _id: `${c}:${day}:${r.metric}:${r.dim}`, communityId: c, day, metric: r.metric, dim: r.dim, value: r.value, detail: r.detail };
+            return { _id: `${c}:${day}:${r.metric}:${r.dim}`, communityId: c, day, metric: r.metric, dim: r.dim, value: r.value, detail: Array.from(r.detail) };
           }),
           session,
         );
     });
   }
 
-  async readDaily(communityId: string | null, fromDay: string, toDay: string): Promise<DailyAggregate[]> {
+  async readDaily(communityId: string | null, fromDay: string, toDay: string, metrics?: readonly string[]): Promise<DailyAggregate[]> {
+    if (metrics && metrics.length === 0) return [];
     const filter: Record<string, unknown> = { day: { $gte: fromDay, $lte: toDay } };
+    if (metrics) filter.metric = { $in: [...metrics] };
     if (communityId !== null) filter.communityId = communityId === '0' ? 0 : (parseId(communityId) ?? -1);
     const docs = await findMany(this.m.supportDaily, { filter, sort: { day: 1, communityId: 1, metric: 1, dim: 1 } });
     return docs.map((d) => ({ communityId: String(d.communityId), day: d.day, metric: d.metric, dim: d.dim ?? '', value: d.value, detail: d.detail ?? [] }));

@@ -3,7 +3,7 @@ import type { EscalationLevel, ResponseKind, SupportEscalation, SupportEvent, Su
 import { idOrNull, idString, parseId } from '../ids.js';
 import { isDuplicateKeyError } from '../connection.js';
 import type { SupportTicketDoc } from '../models/index.js';
-import { dueForEscalationQuery, queueFilter, queueQuery, questionsWithTagQuery } from '../queries/support.js';
+import { deletedQuestionsQuery, dueForEscalationQuery, queueFilter, queueQuery, questionsWithTagQuery } from '../queries/support.js';
 import { countDocuments, findMany, findOne, findOneAndUpdate, insert, updateOne, type MongoContext } from './context.js';
 import { Types, type ClientSession } from 'mongoose';
 
@@ -132,20 +132,25 @@ export class MongoSupportRepository implements SupportRepository {
     if (c === null) return [];
     let ids: number[] | null = null;
     if (query.tag !== undefined) ids = (await findMany(this.m.posts, questionsWithTagQuery(c, query.tag))).map((d) => (d as { _id: number })._id);
-    const docs = await findMany(this.m.supportTickets, queueQuery(queueFilter(c, query.filter, parseId(query.viewerId), ids), query.offset, query.limit));
+    const docs = await findMany(this.m.supportTickets, queueQuery(queueFilter(c, query.filter, parseId(query.viewerId), ids, await this.deletedQuestions(c)), query.offset, query.limit));
     return docs.map(ticketOf);
   }
 
   async countNeedsReply(communityId: string): Promise<number> {
     const c = parseId(communityId);
     if (c === null) return 0;
-    return countDocuments(this.m.supportTickets, { filter: queueFilter(c, 'needs-reply', null, null) });
+    return countDocuments(this.m.supportTickets, { filter: queueFilter(c, 'needs-reply', null, null, await this.deletedQuestions(c)) });
   }
 
   async countOverdue(communityId: string, now: number): Promise<number> {
     const c = parseId(communityId);
     if (c === null) return 0;
-    return countDocuments(this.m.supportTickets, { filter: { ...queueFilter(c, 'needs-reply', null, null), dueAt: { $lte: now } } });
+    return countDocuments(this.m.supportTickets, { filter: { ...queueFilter(c, 'needs-reply', null, null, await this.deletedQuestions(c)), dueAt: { $lte: now } } });
+  }
+
+  /** The community's deleted questions: their tickets leave the queue and its counts. */
+  private async deletedQuestions(communityId: number): Promise<number[]> {
+    return (await findMany(this.m.posts, deletedQuestionsQuery(communityId))).map((d) => (d as { _id: number })._id);
   }
 
   async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {
