@@ -4,6 +4,7 @@ import type { Vocabulary } from '../vocabulary.js';
 import type { HighlightTerms } from '../highlight.js';
 import { SynonymSet } from '../synonyms.js';
 import { cjkBigrams } from '../bigrams.js';
+import { isFunctionWord } from '../function-words.js';
 
 /*
  * Turns what a person typed into the evidence the embedded engine scores. Query words are
@@ -56,6 +57,8 @@ export interface PlannedWord {
   prefix: boolean;
   /** The other terms of the word's synonym group that were searched for. */
   synonyms: string[];
+  /** A particle, pronoun or question word ("的", "does"): weighed at a fraction of its idf. */
+  functionWord: boolean;
 }
 
 export interface QueryPlan {
@@ -209,6 +212,7 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
       forms: [...formSet],
       prefix,
       synonyms: synonymTerms,
+      functionWord: isFunctionWord(token),
     });
   });
 
