@@ -74,6 +74,12 @@ export const RANKING = {
   titleShare: 1,
   /** ... and by up to this share when the query's neighbouring words stand together in it. */
   proximityShare: 0.5,
+  /**
+   * An answer's relevance counts this share: an answer explains with many words beyond what
+   * was asked, so its body matching the query says less about what its thread is about than
+   * the question's own text (measured: duplicates and English paraphrases both halves better).
+   */
+  answerWeight: 0.8,
   /** A Chinese function word's share of its idf weight and of its bm25 (function-words.ts). */
   functionWordWeight: 0.5,
   /** How many of the best candidates are judged by their title (a count: the same work at any load). */
@@ -93,7 +99,7 @@ export function rank(ev: Evidence, weights: readonly number[], totalWeight: numb
     covered += weights[i]! * ev.termQuality[i]!;
   }
   const coverage = totalWeight > 0 ? covered / totalWeight : 0;
-  const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower;
+  const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower * (ev.kind === 'answer' ? RANKING.answerWeight : 1);
   const boost = qualityBoost(ev);
   return Object.assign(ev, { coverage, relevance, boost, final: relevance * (1 + RANKING.qualityShare * boost), titleCoverage: 0, proximity: 0 });
 }

@@ -44,7 +44,10 @@ function rankOf(threads: string[], expected: Set<string>, exclude: string | unde
 const app: Ranked[] = [];
 const base: Ranked[] = [];
 const lines: string[] = [];
+const seenOfKind = new Map<string, number>();
 for (const query of queries) {
+  const position = seenOfKind.get(query.kind) ?? 0;
+  seenOfKind.set(query.kind, position + 1);
   const expected = new Set(query.expected.map((k) => corpus.threadOf.get(k)!).filter(Boolean));
   const exclude = query.exclude ? corpus.threadOf.get(query.exclude) : undefined;
   const entries = new Set(query.expected.map((k) => corpus.entryOf.get(k)).filter(Boolean).map((id) => `faq-${id}`));
@@ -56,7 +59,7 @@ for (const query of queries) {
   const baseRank = rankOf(hits.map((h) => h.thread), expected, exclude);
   base.push({ kind: query.kind, rank: baseRank !== null && baseRank <= 10 ? baseRank : null, zero: hits.length === 0, faqFirst: entries.has(hits[0]?.doc ?? '') });
   if (show.has(query.kind) && (rank === null || rank > 5)) {
-    lines.push(`\nMISS ${query.kind} app=${rank} bm25=${baseRank}  "${query.q}"`);
+    lines.push(`\nMISS ${query.kind} ${position % 2 === 0 ? 'even' : 'odd'} app=${rank} bm25=${baseRank}  "${query.q}"`);
     for (const e of expected) lines.push(`  want: ${titleOf.get(e)}`);
     for (const h of result.hits.filter((h) => (h.questionId ?? h.docId) !== exclude).slice(0, 5)) {
       const parts = Object.entries(h.explain ?? {})
