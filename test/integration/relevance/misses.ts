@@ -7,11 +7,12 @@
  *
  *   npx tsx test/integration/relevance/misses.ts [kind ...]
  *
- * RANKING='{"qualityShare":0.3}' overrides ranking constants for a run (see ranking.ts).
+ * RANKING='{"qualityShare":0.3}' and MATCH_QUALITY='{"char":0.2}' override ranking constants for a run.
  */
 import { createSqliteStorage } from '../../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../../src/search/index.js';
 import { RANKING } from '../../../src/search/sqlite-fts/ranking.js';
+import { MATCH_QUALITY } from '../../../src/search/sqlite-fts/query-plan.js';
 import { datasetDir, readCorpus, readStackExchange, type SourceQuestion } from './dataset.js';
 import { loadCorpus } from './load.js';
 import { Bm25Baseline } from './baseline.js';
@@ -21,6 +22,7 @@ import { metrics, type Ranked } from './metrics.js';
 const dir = datasetDir();
 if (!dir) throw new Error('../shared/datasets/quantumcomputing.stackexchange/Posts.xml is absent');
 if (process.env.RANKING) Object.assign(RANKING, JSON.parse(process.env.RANKING) as object);
+if (process.env.MATCH_QUALITY) Object.assign(MATCH_QUALITY, JSON.parse(process.env.MATCH_QUALITY) as object);
 const show = new Set(process.argv.slice(2));
 
 const se = readStackExchange(dir);
@@ -45,13 +47,16 @@ const app: Ranked[] = [];
 const base: Ranked[] = [];
 const lines: string[] = [];
 const seenOfKind = new Map<string, number>();
+const timeOf = new Map<string, number>();
 for (const query of queries) {
   const position = seenOfKind.get(query.kind) ?? 0;
   seenOfKind.set(query.kind, position + 1);
   const expected = new Set(query.expected.map((k) => corpus.threadOf.get(k)!).filter(Boolean));
   const exclude = query.exclude ? corpus.threadOf.get(query.exclude) : undefined;
   const entries = new Set(query.expected.map((k) => corpus.entryOf.get(k)).filter(Boolean).map((id) => `faq-${id}`));
+  const t0 = process.cpuUsage().user / 1000;
   const result = await engine.search({ q: query.q, filters: {}, sort: 'relevance', page: 1, hitsPerPage: 100, distinct: true, explain: show.size > 0 });
+  timeOf.set(query.kind, (timeOf.get(query.kind) ?? 0) + process.cpuUsage().user / 1000 - t0);
   const threads = result.hits.map((h) => h.questionId ?? h.docId);
   const rank = rankOf(threads, expected, exclude);
   app.push({ kind: query.kind, rank: rank !== null && rank <= 10 ? rank : null, zero: result.hits.length === 0, faqFirst: entries.has(result.hits[0]?.docId ?? '') });
@@ -71,7 +76,7 @@ for (const query of queries) {
 }
 console.log(lines.join('\n'));
 const f = (x: number) => x.toFixed(3);
-console.log('\n| kind | n | R@5 app / bm25 | even half | odd half | R@10 app / bm25 | MRR app / bm25 | zero |');
+console.log('\n| kind | n | R@5 app / bm25 | even half | odd half | R@10 app / bm25 | MRR app / bm25 | zero | CPU ms/query |');
 for (const kind of QUERY_KINDS) {
   const a = app.filter((o) => o.kind === kind);
   const b = base.filter((o) => o.kind === kind);
@@ -81,7 +86,7 @@ for (const kind of QUERY_KINDS) {
   const ma = metrics(a);
   const mb = metrics(b);
   const faq = kind.startsWith('faq') ? ` first ${a.filter((o) => o.faqFirst).length}/${a.length}` : '';
-  console.log(`| ${kind} | ${a.length} | ${f(ma.r5)} / ${f(mb.r5)} | ${h(0)} | ${h(1)} | ${f(ma.r10)} / ${f(mb.r10)} | ${f(ma.mrr)} / ${f(mb.mrr)} | ${f(ma.zero)}${faq} |`);
+  console.log(`| ${kind} | ${a.length} | ${f(ma.r5)} / ${f(mb.r5)} | ${h(0)} | ${h(1)} | ${f(ma.r10)} / ${f(mb.r10)} | ${f(ma.mrr)} / ${f(mb.mrr)} | ${f(ma.zero)}${faq} | ${((timeOf.get(kind) ?? 0) / a.length).toFixed(1)} |`);
 }
 baseline.close();
 await storage.close();
