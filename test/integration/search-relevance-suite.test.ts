@@ -113,14 +113,21 @@ describe.skipIf(!dir)('search relevance on real data, against plain BM25 in the 
     });
   }
 
-  // The English support questions: BM25 already finds 97.5 % in the top 5, so + 0.05 is beyond
-  // 1; the floor is then half of what BM25 misses.
-  it('support-en: recall@5 at least plain BM25\'s + half its misses, and fewer than 2 % of queries find nothing', () => {
+  // The English support questions: plain BM25 already finds 97.5 % in the top 5 (+ 0.05 is
+  // beyond 1); held at least at its level.
+  it('support-en: recall@5 at least plain BM25\'s, and fewer than 2 % of queries find nothing', () => {
     const { app: a, base: b } = of('support-en');
     expect(a.length).toBeGreaterThanOrEqual(50);
-    const base5 = metrics(b).r5;
-    expect(metrics(a).r5).toBeGreaterThanOrEqual(Math.min(base5 + 0.05, base5 + (1 - base5) / 2));
+    expect(metrics(a).r5).toBeGreaterThanOrEqual(metrics(b).r5);
+    expect(metrics(a).r10).toBeGreaterThanOrEqual(metrics(b).r10 - 0.05);
     expect(metrics(a).zero).toBeLessThan(0.02);
+  });
+
+  // A duplicate's title finds its original at least as often as plain BM25 does, and higher.
+  it('duplicate: recall@5 and MRR at least plain BM25\'s', () => {
+    const { app: a, base: b } = of('duplicate');
+    expect(metrics(a).r5).toBeGreaterThanOrEqual(metrics(b).r5);
+    expect(metrics(a).mrr).toBeGreaterThanOrEqual(metrics(b).mrr);
   });
 
   it('typo: one typo in a title still finds it in the top 5 (recall@5 >= 0.98)', () => {

@@ -43,8 +43,14 @@ const bm25 = () => `bm25(search_fts, ${RANKING.columns.map((w) => w.toFixed(2)).
 const EXACT_LIMIT = 3000;
 const SAMPLE = 400;
 const FAQ_LIMIT = 1000;
-/** A word in more than this share of all documents is a stop word beside meaningful ones. */
-const STOP_SHARE = 0.25;
+/**
+ * A word in more than this share of all documents is a stop word beside meaningful ones. Half:
+ * beyond it bm25's idf is nil (FTS5 clamps it), so the word could add nothing but cost; below
+ * it, common words ("qubits", "how") are read (within the count bounds) and weigh their small
+ * idf: dropping them at a quarter made the app lose to plain bm25 on the duplicate titles, whose
+ * shared words are mostly common ones. Very common words still count in the title rerank.
+ */
+const STOP_SHARE = 0.5;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
