@@ -57,9 +57,21 @@ export function titleWords(words: readonly PlannedWord[], weights: readonly numb
  * then the tags (what the asker filed the question under), after a break that no neighbouring
  * pair spans.
  */
-export function titleText(title: string, tags = ''): { folded: string; tokens: string[] } {
+export function titleText(title: string, tags = ''): TitleText {
   const words = (text: string) => fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-  return { folded: `${fold(title)}\u0000\u0000\u0000${fold(tags)}`, tokens: [...words(title), '', '', ...words(tags)] };
+  const tokens = [...words(title), '', '', ...words(tags)];
+  // Where each token first stands: a word is looked up, not searched for, in each title.
+  const first = new Map<string, number>();
+  tokens.forEach((t, i) => {
+    if (t !== '' && !first.has(t)) first.set(t, i);
+  });
+  return { folded: `${fold(title)}\u0000\u0000\u0000${fold(tags)}`, tokens, first };
+}
+
+export interface TitleText {
+  folded: string;
+  tokens: string[];
+  first: Map<string, number>;
 }
 
 interface Found {
@@ -70,7 +82,7 @@ interface Found {
   cjk: boolean;
 }
 
-function findIn(word: TitleWord, title: { folded: string; tokens: string[] }): Found | null {
+function findIn(word: TitleWord, title: TitleText): Found | null {
   let best: Found | null = null;
   for (const s of word.substrings) {
     const at = title.folded.indexOf(s);
@@ -80,7 +92,14 @@ function findIn(word: TitleWord, title: { folded: string; tokens: string[] }): F
   for (const form of word.forms) {
     if (best && best.quality >= form.quality) continue;
     const n = form.tokens.length;
-    for (let i = 0; i + n <= tokens.length; i++) {
+    const at = title.first.get(form.tokens[0]!);
+    if (at === undefined) continue;
+    if (n === 1) {
+      best = { quality: form.quality, start: at, end: at + 1, cjk: false };
+      continue;
+    }
+    // A phrase: any place its first token stands, followed by the rest.
+    for (let i = at; i + n <= tokens.length; i++) {
       let ok = true;
       for (let j = 0; j < n && ok; j++) ok = tokens[i + j] === form.tokens[j];
       if (ok) {
@@ -96,7 +115,7 @@ function findIn(word: TitleWord, title: { folded: string; tokens: string[] }): F
   return best;
 }
 
-export function matchTitle(words: readonly TitleWord[], title: { folded: string; tokens: string[] }): TitleMatch {
+export function matchTitle(words: readonly TitleWord[], title: TitleText): TitleMatch {
   let total = 0;
   let covered = 0;
   const found = words.map((w) => {
