@@ -18,6 +18,8 @@ const RAW: readonly string[][] = [
   ['退款', '退钱'],
   ['手机号', '手机号码'],
   ['收不到', '没收到'],
+  ['多久', '多长时间'],
+  ['清理', '清洁', '清洗'],
   ['cannot', "can't", 'cant', 'unable to'],
   ["won't", 'will not'],
   ["doesn't", 'does not'],

@@ -159,7 +159,7 @@ export const queries: RelevanceQuery[] = [
  */
 export const synonymGroups: string[] = [
   'descale, decalcify, decalcification',
-  'fungus, mould, mold, 霉菌, 发霉',
+  'fungus, mould, mold, 真菌, 霉菌, 发霉',
   'decaf, decaffeinated, caffeine free, 低因',
   'milky way, galaxy, 银河',
   'mesh, 网状网络, 组网',
@@ -169,7 +169,7 @@ export const synonymGroups: string[] = [
 export const synonymQueries: RelevanceQuery[] = [
   { q: 'decalcify', expect: 'descale', kind: 'synonym' },
   { q: 'mould', expect: 'lens-fungus', kind: 'synonym' },
-  { q: '霉菌', expect: 'zh-fungus', kind: 'synonym' },
+  { q: '真菌', expect: 'zh-fungus', kind: 'synonym' },
   { q: '低因', expect: 'decaf', kind: 'synonym' },
   { q: 'galaxy', expect: 'night-sky', kind: 'synonym' },
   { q: '网状网络', expect: 'zh-mesh', kind: 'synonym' },

@@ -104,29 +104,34 @@ describe.skipIf(!dir)('search relevance on real data, against plain BM25 in the 
   });
 
   /*
-   * The issue's floor is plain BM25's recall@5 + 0.05; where BM25 already finds more than 95 %
-   * that is beyond 1, so the floor is then half of what BM25 misses.
+   * The issue's floor: plain BM25's recall@5 + 0.05 on the hand-written paraphrases, in English
+   * and in Chinese, and fewer than 2 % of queries without results.
    */
-  const paraphraseFloor = (base: number) => Math.min(base + 0.05, base + (1 - base) / 2);
-
-  it('paraphrase-zh: recall@5 at least plain BM25\'s + 0.05 (or half its misses), and fewer than 2 % of queries find nothing', () => {
-    const { app: a, base: b } = of('paraphrase-zh');
-    expect(a.length).toBeGreaterThanOrEqual(300);
-    expect(metrics(a).r5).toBeGreaterThanOrEqual(paraphraseFloor(metrics(b).r5));
-    expect(metrics(a).zero).toBeLessThan(0.02);
-  });
-
-  // Not yet at the issue's floor in English (see docs/decisions.md): held at least at plain
-  // BM25's level, with no query left without results.
-  for (const kind of ['paraphrase-en', 'support-en'] as const) {
-    it(`${kind}: recall@5 and recall@10 at least plain BM25's, and fewer than 2 % of queries find nothing`, () => {
+  for (const kind of ['paraphrase-en', 'paraphrase-zh'] as const) {
+    it(`${kind}: recall@5 at least plain BM25's + 0.05, and fewer than 2 % of queries find nothing`, () => {
       const { app: a, base: b } = of(kind);
-      expect(a.length).toBeGreaterThanOrEqual(kind === 'paraphrase-en' ? 100 : 50);
-      expect(metrics(a).r5).toBeGreaterThanOrEqual(metrics(b).r5);
-      expect(metrics(a).r10).toBeGreaterThanOrEqual(metrics(b).r10 - 0.05);
+      expect(a.length).toBeGreaterThanOrEqual(kind === 'paraphrase-en' ? 100 : 300);
+      expect(metrics(a).r5).toBeGreaterThanOrEqual(metrics(b).r5 + 0.05);
       expect(metrics(a).zero).toBeLessThan(0.02);
     });
   }
+
+  // The English support questions: plain BM25 already finds 97.5 % in the top 5 (+ 0.05 is
+  // beyond 1); held at least at its level.
+  it('support-en: recall@5 at least plain BM25\'s, and fewer than 2 % of queries find nothing', () => {
+    const { app: a, base: b } = of('support-en');
+    expect(a.length).toBeGreaterThanOrEqual(50);
+    expect(metrics(a).r5).toBeGreaterThanOrEqual(metrics(b).r5);
+    expect(metrics(a).r10).toBeGreaterThanOrEqual(metrics(b).r10 - 0.05);
+    expect(metrics(a).zero).toBeLessThan(0.02);
+  });
+
+  // A duplicate's title finds its original at least as often as plain BM25 does, and higher.
+  it('duplicate: recall@5 and MRR at least plain BM25\'s', () => {
+    const { app: a, base: b } = of('duplicate');
+    expect(metrics(a).r5).toBeGreaterThanOrEqual(metrics(b).r5);
+    expect(metrics(a).mrr).toBeGreaterThanOrEqual(metrics(b).mrr);
+  });
 
   it('typo: one typo in a title still finds it in the top 5 (recall@5 >= 0.98)', () => {
     expect(metrics(of('typo').app).r5).toBeGreaterThanOrEqual(0.98);

@@ -78,6 +78,9 @@ describe('GET /search', () => {
     expect(html).toContain('<details class="hit-explain small"><summary>Score parts (admins only)</summary>');
     expect(html).toMatch(/<dt>coverage<\/dt><dd>1<\/dd>/);
     expect(html).toMatch(/<dt>bm25 &quot;descale&quot; \(match 1\)<\/dt><dd>\d/);
+    // The title evidence of the rerank: both words in "How do I descale my espresso machine?", one word apart.
+    expect(html).toMatch(/<dt>title coverage<\/dt><dd>1<\/dd>/);
+    expect(html).toMatch(/<dt>proximity<\/dt><dd>1<\/dd>/);
     const member = new TestClient(app);
     await member.register('curious');
     expect((await member.get('/search?q=descale+espresso&explain=1')).text).not.toContain('hit-explain');

@@ -20,7 +20,8 @@ import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow } from './attributes.js';
-import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termWeight, type DocAttributes, type Ranked } from './ranking.js';
+import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
+import { matchTitle, titleText, titleWords } from './title-match.js';
 
 type Db = Database.Database;
 
@@ -54,8 +55,14 @@ const SAMPLE = 400;
 const FAQ_LIMIT = 1000;
 /** bm25's k1 (FTS5's constant), for the scores of sampled broad words. */
 const BM25_K1 = 1.2;
-/** A word in more than this share of all documents is a stop word beside meaningful ones. */
-const STOP_SHARE = 0.25;
+/**
+ * A word in more than this share of all documents is a stop word beside meaningful ones. Half:
+ * beyond it bm25's idf is nil (FTS5 clamps it), so the word could add nothing but cost; below
+ * it, common words ("qubits", "how") are read (within the count bounds) and weigh their small
+ * idf: dropping them at a quarter made the app lose to plain bm25 on the duplicate titles, whose
+ * shared words are mostly common ones. Very common words still count in the title rerank.
+ */
+const STOP_SHARE = 0.5;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
@@ -87,6 +94,8 @@ class Candidate implements Ranked {
   coverage = 0;
   relevance = 0;
   boost = 0;
+  titleCoverage = 0;
+  proximity = 0;
   constructor(row: MetaRow) {
     [this.id, this.kind, this.community_id, this.thread_id, this.score, this.accepted, this.answer_count, this.created_at, this.tags] = row;
   }
@@ -414,7 +423,8 @@ export class SqliteFtsEngine implements SearchEngine {
     // A word in most documents ("the", "的") says almost nothing about which one is meant:
     // beside meaningful words it is neither read nor scored, which also keeps the work small.
     const meaningful = plan.words.filter((w) => w.df <= STOP_SHARE * total);
-    const weights = plan.words.map((w) => (meaningful.length > 0 && w.df > STOP_SHARE * total ? 0 : termWeight(w.df, total)));
+    const scales = termScales(plan.words);
+    const weights = plan.words.map((w, i) => (meaningful.length > 0 && w.df > STOP_SHARE * total ? 0 : termWeight(w.df, total) * scales[i]!));
     const totalWeight = weights.reduce((a, b) => a + b, 0);
 
     // Candidates: every document matching any alternative of any term, each alternative read
@@ -440,14 +450,17 @@ export class SqliteFtsEngine implements SearchEngine {
     const docs = this.candidates(keptSlots.map((slot) => evidence.ids[slot]!));
     for (const doc of docs) evidence.copyInto(doc);
 
-    let rows: Ranked[] = docs.map((ev) => rank(ev, weights, totalWeight));
+    let rows: Ranked[] = docs.map((ev) => rank(ev, weights, totalWeight, scales));
     let posts = 0;
     for (const r of rows) if (r.kind !== 'faq') posts++;
     const scale = estimate !== null && posts > 0 ? Math.max(1, estimate / posts) : 1;
 
     if (query.sort === 'newest') rows.sort((a, b) => b.created_at - a.created_at || byRelevance(a, b));
     else if (query.sort === 'score') rows.sort((a, b) => b.score - a.score || byRelevance(a, b));
-    else rows.sort(byRelevance);
+    else {
+      rows.sort(byRelevance);
+      rows = this.rerankByTitle(rows, plan, plan.words.map((w, i) => termWeight(w.df, total) * scales[i]!));
+    }
     if (query.distinct) rows = onePerThread(rows);
     // Counts and facets describe what the list holds: every matching document, or every
     // thread when one result stands for each (estimated beyond a sample).
@@ -468,6 +481,40 @@ export class SqliteFtsEngine implements SearchEngine {
       totalPages: Math.ceil(reachable / hitsPerPage),
       ignoredWords: plan.ignored,
     };
+  }
+
+  /**
+   * The best RANKING.rerankDepth documents, judged also by their title (an answer by its
+   * question's), with every query word weighed by its idf, common ones included.
+   */
+  private rerankByTitle(rows: Ranked[], plan: QueryPlan, weights: number[]): Ranked[] {
+    if (plan.words.length === 0 || rows.length === 0) return rows;
+    const top = rows.slice(0, RANKING.rerankDepth);
+    const threadIds = [...new Set(top.filter((r) => r.kind !== 'faq').map((r) => r.thread_id ?? r.id))];
+    const entryIds = top.filter((r) => r.kind === 'faq').map((r) => -r.id);
+    const posts = new Map<number, string>();
+    const entries = new Map<number, string>();
+    if (threadIds.length) {
+      const read = this.statement('SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))').raw();
+      for (const [id, title] of read.all(JSON.stringify(threadIds)) as Array<[number, string | null]>) posts.set(id, title ?? '');
+    }
+    if (entryIds.length) {
+      const read = this.statement('SELECT id, title FROM faq_entries WHERE id IN (SELECT value FROM json_each(?))').raw();
+      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) entries.set(id, title);
+    }
+    const words = titleWords(plan.words, weights);
+    const texts = new Map<string, ReturnType<typeof titleText>>();
+    for (const r of top) {
+      const title = r.kind === 'faq' ? entries.get(-r.id) : posts.get(r.thread_id ?? r.id);
+      if (title === undefined || title === '') continue;
+      const key = `${title}\u0000${r.tags}`;
+      let text = texts.get(key);
+      if (!text) texts.set(key, (text = titleText(title, r.tags)));
+      const m = matchTitle(words, text);
+      withTitle(r, m.coverage, m.proximity);
+    }
+    top.sort(byRelevance);
+    return [...top, ...rows.slice(top.length)];
   }
 
   private hydrate(rows: Ranked[], plan: QueryPlan, explain: boolean): SearchHit[] {

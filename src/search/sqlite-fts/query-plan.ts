@@ -4,6 +4,7 @@ import type { Vocabulary } from '../vocabulary.js';
 import type { HighlightTerms } from '../highlight.js';
 import { SynonymSet } from '../synonyms.js';
 import { cjkBigrams } from '../bigrams.js';
+import { isFunctionWord } from '../function-words.js';
 
 /*
  * Turns what a person typed into the evidence the embedded engine scores. Query words are
@@ -26,14 +27,14 @@ import { cjkBigrams } from '../bigrams.js';
  */
 
 /** Which kind of match an alternative is; its quality scales the document's score for the term. */
-export type MatchKind = 'exact' | 'stem' | 'prefix' | 'completion' | 'typo1' | 'typo2';
+export type MatchKind = 'exact' | 'stem' | 'prefix' | 'completion' | 'typo1' | 'typo2' | 'char';
 /**
  * 'prefix': the last word is not a word of the index, so it is being typed and its completions
  * are what is meant. 'completion': the last word is a whole indexed word ("math"), and a longer
  * word starting with it ("mathematical") is weak evidence; several such completions in one
  * document must not outweigh the words it was asked for (measured on the relevance suite).
  */
-export const MATCH_QUALITY: Record<MatchKind, number> = { exact: 1, stem: 0.85, prefix: 0.8, completion: 0.3, typo1: 0.55, typo2: 0.4 };
+export const MATCH_QUALITY: Record<MatchKind, number> = { exact: 1, stem: 0.85, prefix: 0.8, completion: 0.3, typo1: 0.55, typo2: 0.4, char: 0.3 };
 
 export interface TermAlternative {
   kind: MatchKind;
@@ -56,6 +57,8 @@ export interface PlannedWord {
   prefix: boolean;
   /** The other terms of the word's synonym group that were searched for. */
   synonyms: string[];
+  /** A particle, pronoun or question word ("的", "does"): weighed at a fraction of its idf. */
+  functionWord: boolean;
 }
 
 export interface QueryPlan {
@@ -188,6 +191,13 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
       const expr = expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS ? or(expansions.map((e) => quote(e.term))) : `${quote(token)}*`;
       if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: own.df > 0 ? 'completion' : 'prefix', expr, bound: Math.max(bound, 1) });
     }
+    // A Chinese word's characters one by one: the typo tolerance of a script without spelling
+    // (发霉 and 长霉, 清理 and 清洁 share a character and most of a meaning).
+    if (cjk && !phrase && length >= 2) {
+      const chars = [...new Set(Array.from(token))];
+      const bound = chars.reduce((s, c) => s + docFrequency(c) + vocab.withPrefix(c, MAX_PREFIX_TERMS).reduce((t, e) => t + e.df, 0), 0);
+      if (bound > 0) alternatives.push({ kind: 'char', expr: or([...chars.map((c) => `${WORD_COLUMNS} : ${quote(c)}`), ...chars.map((c) => `${BIGRAM_COLUMNS} : ${quote(c)}*`)]), bound });
+    }
     const formSet = new Set(forms.map((f) => f.term));
     const variants = cjk || phrase ? [] : vocab.typoVariants(token).filter((v) => !formSet.has(v.term));
     for (const distance of [1, 2] as const) {
@@ -209,6 +219,7 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
       forms: [...formSet],
       prefix,
       synonyms: synonymTerms,
+      functionWord: isFunctionWord(token),
     });
   });
 

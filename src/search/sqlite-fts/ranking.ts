@@ -34,6 +34,9 @@ export interface Ranked extends Evidence {
   coverage: number;
   relevance: number;
   boost: number;
+  /** Title evidence (title-match.ts), set for the best candidates only (0 for the rest). */
+  titleCoverage: number;
+  proximity: number;
 }
 
 /** bm25's idf, from the documents holding a term among all documents. */
@@ -67,23 +70,54 @@ export const RANKING = {
   /** Coverage factor (base + coverage)^power: full coverage counts about twice half coverage at equal bm25. */
   coverageBase: 0.15,
   coveragePower: 1,
+  /** Relevance grows by up to this share when the title holds all of the query's weight ... */
+  titleShare: 1,
+  /** ... and by up to this share when the query's neighbouring words stand together in it. */
+  proximityShare: 0.5,
+  /**
+   * An answer's relevance counts this share: an answer explains with many words beyond what
+   * was asked, so its body matching the query says less about what its thread is about than
+   * the question's own text (measured: duplicates and English paraphrases both halves better).
+   */
+  answerWeight: 0.8,
+  /** A Chinese function word's share of its idf weight and of its bm25 (function-words.ts). */
+  functionWordWeight: 0.5,
+  /** How many of the best candidates are judged by their title (a count: the same work at any load). */
+  rerankDepth: 100,
 };
 
-export function rank(ev: Evidence, weights: readonly number[], totalWeight: number): Ranked {
+/** Per query word, the share of its weight and bm25 it counts with (function words less). */
+export function termScales(words: ReadonlyArray<{ functionWord: boolean }>): number[] {
+  return words.map((w) => (w.functionWord ? RANKING.functionWordWeight : 1));
+}
+
+export function rank(ev: Evidence, weights: readonly number[], totalWeight: number, scales?: readonly number[]): Ranked {
   let bm = 0;
   let covered = 0;
   for (let i = 0; i < weights.length; i++) {
-    bm += ev.termScore[i]!;
+    bm += ev.termScore[i]! * (scales ? scales[i]! : 1);
     covered += weights[i]! * ev.termQuality[i]!;
   }
   const coverage = totalWeight > 0 ? covered / totalWeight : 0;
-  const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower;
+  const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower * (ev.kind === 'answer' ? RANKING.answerWeight : 1);
   const boost = qualityBoost(ev);
-  return Object.assign(ev, { coverage, relevance, boost, final: relevance * (1 + RANKING.qualityShare * boost) });
+  return Object.assign(ev, { coverage, relevance, boost, final: relevance * (1 + RANKING.qualityShare * boost), titleCoverage: 0, proximity: 0 });
+}
+
+/**
+ * Adds the title evidence to a ranked document. The factor is at least 1, so a document
+ * judged by its title never falls below one that was not judged (those rank below it already).
+ */
+export function withTitle(r: Ranked, titleCoverage: number, proximity: number): Ranked {
+  r.titleCoverage = titleCoverage;
+  r.proximity = proximity;
+  r.relevance *= 1 + RANKING.titleShare * titleCoverage + RANKING.proximityShare * proximity;
+  r.final = r.relevance * (1 + RANKING.qualityShare * r.boost);
+  return r;
 }
 
 export function scoreParts(r: Ranked, words: readonly string[]): ScoreParts {
-  const parts: ScoreParts = { final: r.final, relevance: r.relevance, coverage: r.coverage, quality: r.boost };
+  const parts: ScoreParts = { final: r.final, relevance: r.relevance, coverage: r.coverage, 'title coverage': r.titleCoverage, proximity: r.proximity, quality: r.boost };
   words.forEach((w, i) => {
     if (r.termScore[i]! > 0) parts[`bm25 "${w}" (match ${r.termQuality[i]})`] = r.termScore[i]!;
   });

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { planQuery } from '../../src/search/sqlite-fts/query-plan.js';
+import { Vocabulary } from '../../src/search/vocabulary.js';
+import { matchTitle, titleText, titleWords } from '../../src/search/sqlite-fts/title-match.js';
+import { SynonymSet } from '../../src/search/synonyms.js';
+import { isFunctionWord } from '../../src/search/function-words.js';
+
+const vocab = new Vocabulary([
+  ['quantum', 400],
+  ['gates', 40],
+  ['gate', 60],
+  ['implemented', 20],
+  ['reality', 5],
+  ['镜头', 30],
+  ['起雾', 4],
+  ['怎么', 90],
+]);
+const df = (t: string) => vocab.docFrequency(t);
+
+function match(q: string, title: string, tags = '', synonyms = SynonymSet.EMPTY) {
+  const plan = planQuery(q, vocab, df, synonyms);
+  return matchTitle(titleWords(plan.words, plan.words.map((w) => 1 / Math.max(1, w.df))), titleText(title, tags));
+}
+
+describe('title evidence for the best candidates', () => {
+  it('a title holding every query word, side by side, scores full coverage and proximity', () => {
+    // Two of three words side by side: the near pair is the lighter one (pairs weigh as their lighter word).
+    const partly = match('quantum gates reality', 'Are quantum gates real? In reality, yes');
+    expect(partly.coverage).toBe(1);
+    expect(partly.proximity).toBeGreaterThan(0);
+    expect(partly.proximity).toBeLessThan(0.5);
+    const m = match('quantum gates', 'How are quantum gates realised?');
+    expect(m.coverage).toBe(1);
+    expect(m.proximity).toBe(1);
+  });
+
+  it('the same words far apart cover the title but are not near', () => {
+    const m = match('quantum gates', 'Gates, wires and other parts of a quantum computer');
+    expect(m.coverage).toBe(1);
+    expect(m.proximity).toBe(0);
+  });
+
+  it('a rare word weighs more than a common one in title coverage', () => {
+    const rare = match('quantum reality', 'Is reality deterministic?').coverage;
+    const common = match('quantum reality', 'Quantum walks explained').coverage;
+    expect(rare).toBeGreaterThan(0.9);
+    expect(common).toBeLessThan(0.1);
+    expect(common).toBeGreaterThan(0);
+  });
+
+  it('other forms of a word count for less than the word itself', () => {
+    const m = match('gates', 'Which gate is universal?');
+    expect(m.coverage).toBeGreaterThan(0.5);
+    expect(m.coverage).toBeLessThan(1);
+  });
+
+  it('tags count as title words, but no pair is near across the title and the tags', () => {
+    expect(match('quantum gates', 'How do they work?', 'quantum gates').coverage).toBe(1);
+    expect(match('quantum gates', 'What is quantum', 'gates').proximity).toBe(0);
+  });
+
+  it('Chinese words match inside the title, wherever the segmenter cut it, and their synonyms count', () => {
+    expect(match('镜头起雾', '相机镜头起雾了怎么办')).toEqual({ coverage: 1, proximity: 1 });
+    const synonyms = new SynonymSet([{ terms: ['怎么', '如何'] }]);
+    expect(match('如何', '镜头起雾怎么办', '', synonyms).coverage).toBe(1);
+  });
+
+  it('Chinese particles are function words; negations and meaningful words are not', () => {
+    for (const w of ['的', '了', '吗', '怎么']) expect(isFunctionWord(w)).toBe(true);
+    for (const w of ['不', '没有', '镜头', 'does']) expect(isFunctionWord(w)).toBe(false);
+  });
+});
