@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../helpers/app.js';
 import { decodeHtml } from './support.js';
 import { supportWorld, type SupportWorld } from './support-fixture.js';
+import { recentMonday10, utcDay } from './support-clock.js';
 
 const H = 3_600_000;
-const MONDAY_10 = Date.parse('2026-11-30T02:00:00Z'); // 10:00 in Shanghai, the default business zone
-const DAY = '2026-11-30';
+const MONDAY_10 = recentMonday10(); // 10:00 in Shanghai, the default business zone
+const DAY = utcDay(MONDAY_10);
 
 /** The cells of one dashboard table, row by row, as a reader sees them. */
 function table(html: string, id: string): string[][] {
@@ -67,7 +68,7 @@ describe('support: dashboard', () => {
       ['sam', '1', '1.0 h', '1.0 h', '100 %'],
       ['sue', '1', '3.0 h', '3.0 h', '100 %'],
     ]);
-    expect(decodeHtml(res.text)).toContain('Compared with the previous period of the same length, 2026-11-29 to 2026-11-29.');
+    expect(decodeHtml(res.text)).toContain(`Compared with the previous period of the same length, ${utcDay(MONDAY_10, -1)} to ${utcDay(MONDAY_10, -1)}.`);
   });
 
   it('shows resolution, recovery, satisfaction, self-service and contribution', async () => {
@@ -121,6 +122,6 @@ describe('support: dashboard', () => {
     expect((await w.sam.get('/c/lumen/support/dashboard?from=2020-01-01&to=2026-11-01')).status).toBe(400);
     expect((await w.sam.get('/c/lumen/support/dashboard?to=2026-11-31')).status).toBe(400);
     // The default is the last 30 days up to today.
-    expect(decodeHtml((await w.sam.get('/c/lumen/support/dashboard')).text)).toContain('value="2026-11-01"');
+    expect(decodeHtml((await w.sam.get('/c/lumen/support/dashboard')).text)).toContain(`value="${utcDay(MONDAY_10, -29)}"`);
   });
 });

@@ -3,9 +3,10 @@ import { JobRunner } from '../../src/services/jobs/job-runner.js';
 import { escalationJob, type EscalationEvent } from '../../src/services/support/escalation-job.js';
 import { decodeHtml, textOfId } from './support.js';
 import { supportWorld, type SupportWorld } from './support-fixture.js';
+import { recentMonday10 } from './support-clock.js';
 
 const H = 3_600_000;
-const MONDAY_10 = Date.parse('2026-11-30T02:00:00Z');
+const MONDAY_10 = recentMonday10(); // 10:00 in Shanghai, the default business zone
 
 /** Issue 12: the leased escalation job at 75 % of the target and at breach, recorded once and shown to staff. */
 describe('support: escalation', () => {

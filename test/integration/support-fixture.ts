@@ -4,12 +4,14 @@ import { loadConfig } from '../../src/config.js';
 import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { makeAdmin, TestClient } from '../helpers/app.js';
 import type { SupportNotifier } from '../../src/services/support/escalation-job.js';
+import { recentMonday10 } from './support-clock.js';
 
 /*
  * A business community "Lumen Support" with a customer (cathy), two staff (sam, sue), a
  * moderator (mona) and another customer (bob), plus an interest community where sam is
  * staff too (no badge there). Everything goes through the real routes but the app clock,
- * which the tests move (business hours depend on it).
+ * which the tests move (business hours depend on it). It starts near the real date because
+ * the test clients drop cookies by the real clock (see support-clock.ts).
  */
 export interface SupportWorld {
   app: FastifyInstance;
@@ -25,7 +27,7 @@ export interface SupportWorld {
 
 const form = { slug: '', name: '', kind: 'business', description: 'Support.', defaultLocale: 'en', promotionThreshold: '5' };
 
-export async function supportWorld(startAt = Date.parse('2026-11-30T02:00:00Z'), options: { notifier?: SupportNotifier } = {}): Promise<SupportWorld> {
+export async function supportWorld(startAt = recentMonday10(), options: { notifier?: SupportNotifier } = {}): Promise<SupportWorld> {
   const clock = { now: startAt };
   const config = loadConfig({ NODE_ENV: 'test' }, { sqlitePath: ':memory:', seedDemo: false });
   const app = await buildApp(config, { services: { hasher: new Argon2idHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }), now: () => clock.now, ...(options.notifier ? { supportNotifier: options.notifier } : {}) } });

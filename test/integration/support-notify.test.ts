@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHtml } from './support.js';
 import { supportWorld, type SupportWorld } from './support-fixture.js';
+import { recentMonday10 } from './support-clock.js';
 
 const H = 3_600_000;
-const MONDAY_10 = Date.parse('2026-11-30T02:00:00Z');
+const MONDAY_10 = recentMonday10(); // 10:00 in Shanghai, the default business zone
 
 /**
  * Issue 12: escalations and service recovery reach the right people through the real

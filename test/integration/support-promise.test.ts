@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../helpers/app.js';
 import { decodeHtml, textOfId } from './support.js';
 import { supportWorld, type SupportWorld } from './support-fixture.js';
+import { berlinOffset, deadlineEn, deadlineZhDate, DAY_MS, recentMonday10 } from './support-clock.js';
 
 const H = 3_600_000;
-/** Monday 30 November 2026, 10:00 in Shanghai (the default promise: Mon–Fri 09:00–18:00 Asia/Shanghai, 24 h, urgent 4 h). */
-const MONDAY_10 = Date.parse('2026-11-30T02:00:00Z');
+/** A recent Monday, 10:00 in Shanghai (the default promise: Mon–Fri 09:00–18:00 Asia/Shanghai, 24 h, urgent 4 h). */
+const MONDAY_10 = recentMonday10();
+/** Wednesday 16:00 in Shanghai, that week. */
+const WEDNESDAY_16 = MONDAY_10 + 2 * DAY_MS + 6 * H;
 
 describe('support: the promise and its clock', () => {
   let w: SupportWorld;
@@ -24,9 +27,11 @@ describe('support: the promise and its clock', () => {
     w.clock.now = MONDAY_10;
     const q = await w.ask(w.cathy, 'Lens error 42 after dropping the camera');
     // 8 h on Monday, 9 h on Tuesday, 7 h on Wednesday: Wednesday 16:00.
-    expect(await promiseOf(w.cathy, q.url)).toBe('Staff usually reply within 24 business hours — by Wednesday, Dec 2, 16:00 GMT+8');
+    expect(await promiseOf(w.cathy, q.url)).toBe(`Staff usually reply within 24 business hours — by ${deadlineEn(WEDNESDAY_16)}`);
+    expect(deadlineEn(WEDNESDAY_16)).toMatch(/^Wednesday, \w{3} \d{1,2}, 16:00 GMT\+8$/);
     const zh = await promiseOf(w.cathy, q.url, 'zh-CN');
-    expect(zh).toMatch(/^官方人员通常在 24 个工作小时内回复——最迟 12月2日星期三/);
+    expect(zh?.startsWith(`官方人员通常在 24 个工作小时内回复——最迟 ${deadlineZhDate(WEDNESDAY_16)}`)).toBe(true);
+    expect(deadlineZhDate(WEDNESDAY_16)).toMatch(/^\d{1,2}月\d{1,2}日星期三$/);
     expect(zh).toContain('16:00');
     // Only the asker is told; another customer sees no promise box.
     expect(await promiseOf(w.bob, q.url)).toBeNull();
@@ -39,20 +44,20 @@ describe('support: the promise and its clock', () => {
     expect(textOfId(bad.text, 'urgentReason-error')).toBe('Say in one line why this is urgent.');
     expect(bad.text).toContain('value="Shop cannot print receipts at all"');
     const q = await w.ask(w.cathy, 'Shop cannot print receipts at all', { urgent: '1', urgentReason: 'We cannot sell anything' });
-    expect(await promiseOf(w.cathy, q.url)).toBe('Staff usually reply within 4 business hours — by Monday, Nov 30, 14:00 GMT+8');
+    expect(await promiseOf(w.cathy, q.url)).toBe(`Staff usually reply within 4 business hours — by ${deadlineEn(MONDAY_10 + 4 * H)}`);
     expect(decodeHtml((await w.cathy.get(q.url)).text)).toContain('badge-urgent');
   });
 
   it('a question asked on Saturday starts its clock on Monday morning', async () => {
-    w.clock.now = Date.parse('2026-12-05T04:00:00Z'); // Saturday noon
+    w.clock.now = MONDAY_10 + 5 * DAY_MS + 2 * H; // Saturday noon
     const q = await w.ask(w.cathy, 'Weekend question about battery charging');
-    expect(await promiseOf(w.cathy, q.url)).toBe('Staff usually reply within 24 business hours — by Wednesday, Dec 9, 15:00 GMT+8');
+    expect(await promiseOf(w.cathy, q.url)).toBe(`Staff usually reply within 24 business hours — by ${deadlineEn(WEDNESDAY_16 + 7 * DAY_MS - H)}`); // 9 h Monday, 9 h Tuesday, 6 h Wednesday
   });
 
   it('says the question is late and escalated once the target passes without a reply', async () => {
     w.clock.now = MONDAY_10;
     const q = await w.ask(w.cathy, 'Flash does not fire in manual mode');
-    w.clock.now = Date.parse('2026-12-02T08:00:00Z') + 1; // just after Wednesday 16:00
+    w.clock.now = WEDNESDAY_16 + 1; // just after Wednesday 16:00
     expect(await promiseOf(w.cathy, q.url)).toMatch(/^Staff have not replied within the promised 24 business hours\. .*escalated/);
     expect(await promiseOf(w.cathy, q.url, 'zh-CN')).toContain('已超时，并已升级');
   });
@@ -103,10 +108,12 @@ describe('support: the promise settings', () => {
     const res = await w.mona.post('/c/lumen/support/settings', good);
     expect(res.status).toBe(303);
     expect((await w.mona.get(res.headers.location as string)).text).toContain('The service promise is saved.');
-    w.clock.now = MONDAY_10; // Monday 03:00 in Berlin: the clock starts at 08:00
+    w.clock.now = MONDAY_10; // Monday 03:00 (04:00 in summer) in Berlin: the clock starts at 08:00
+    const berlin = berlinOffset(MONDAY_10);
+    const monday16Berlin = MONDAY_10 - 2 * H + (16 - berlin) * H;
     const q = await w.ask(w.cathy, 'Strap lug came loose on the body');
     const html = decodeHtml((await w.cathy.get(q.url)).text);
-    expect(textOfId(html, 'support-promise-text')?.replace(/\s+/g, ' ')).toBe('Staff usually reply within 8 business hours — by Monday, Nov 30, 16:00 GMT+1');
+    expect(textOfId(html, 'support-promise-text')?.replace(/\s+/g, ' ')).toBe(`Staff usually reply within 8 business hours — by ${deadlineEn(monday16Berlin, berlin)}`);
     expect(html).toContain('Thanks, we got your question.');
     expect(decodeHtml((await w.cathy.get(q.url, { 'Accept-Language': 'zh-CN' })).text)).toContain('谢谢，我们已收到您的问题。');
   });

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../helpers/app.js';
 import { decodeHtml, textOfId } from './support.js';
 import { supportWorld, type SupportWorld } from './support-fixture.js';
+import { deadlineEn, DAY_MS, recentMonday10 } from './support-clock.js';
 
 const H = 3_600_000;
-const MONDAY_10 = Date.parse('2026-11-30T02:00:00Z');
+const MONDAY_10 = recentMonday10(); // 10:00 in Shanghai, the default business zone
 
 /** Issue 12, the staff queue: order, filters, assignment, states (with the clock paused while waiting), permissions. */
 describe('support: the staff queue', () => {
@@ -60,11 +61,11 @@ describe('support: the staff queue', () => {
     const panel = decodeHtml((await w.sam.get(later.url)).text);
     expect(textOfId(panel, 'support-status')).toBe('Open');
     // Tuesday 10:00 + 23 h: 8 h Tuesday, 9 h Wednesday, 6 h Thursday = Thursday 15:00.
-    expect(textOfId(panel, 'support-due')).toBe('Thursday, Dec 3, 15:00 GMT+8');
+    expect(textOfId(panel, 'support-due')).toBe(deadlineEn(MONDAY_10 + 3 * DAY_MS + 5 * H));
   });
 
   it('highlights overdue questions, and resolving takes a question off the queue', async () => {
-    w.clock.now = Date.parse('2026-12-02T08:00:00Z'); // Wednesday 16:00: the first question is due
+    w.clock.now = MONDAY_10 + 2 * DAY_MS + 6 * H; // Wednesday 16:00: the first question is due
     const html = await queue(w.sam);
     expect(/class="support-row overdue" id="ticket-(\d+)"/.exec(html)?.[1]).toBe(urgent.id);
     expect(html).toContain(`class="support-row overdue" id="ticket-${normal.id}"`);
@@ -78,7 +79,7 @@ describe('support: the staff queue', () => {
     expect(rowIds(await queue(w.sam, '?filter=urgent'))).toEqual([]);
     const html = decodeHtml((await w.sue.get(urgent.url)).text);
     // Asked Monday 11:00: on the normal 24-hour target it is due Wednesday 17:00.
-    expect(textOfId(html, 'support-due')).toContain('Wednesday, Dec 2, 17:00 GMT+8');
+    expect(textOfId(html, 'support-due')).toContain(deadlineEn(MONDAY_10 + 2 * DAY_MS + 7 * H));
     const history = /<details class="support-history small">([\s\S]*?)<\/details>/.exec(html)![1]!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
     expect(history).toContain('cathy · asked');
     expect(history).toContain('sue · urgency downgraded');
