@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { nextTurn } from './next-turn.js';
 
 type Db = Database.Database;
 
@@ -14,7 +15,6 @@ const LOAD_PAGE = 5_000;
 
 const fits = (n: number) => (n | 0) === n;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * PRAGMA data_version through one prepared statement: db.pragma() prepares a statement on

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { nextTurn } from './next-turn.js';
 import { tokenize } from '../text.js';
 import { Vocabulary } from '../vocabulary.js';
 import { cjkBigrams } from '../bigrams.js';
@@ -41,7 +42,6 @@ const LOAD_PAGE = 250;
 /** SQLite page cache of the connection, in KiB (see installSqliteFts). */
 const SEARCH_CACHE_KIB = 32_768;
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Per-connection state: the in-memory vocabulary used for typo tolerance and prefixes. */
 export class FtsState {
