@@ -98,8 +98,24 @@ describe('query plan', () => {
     // A prefix with few completions in the vocabulary is searched as those words.
     expect(kinds(plan, 2)).toEqual([['prefix', '"espresso"']]);
     const many = new Vocabulary(Array.from({ length: 20 }, (_, i) => [`espresso${i}`, 1] as [string, number]));
-    expect(planQuery('espr', many, (t) => many.docFrequency(t)).words[0]!.alternatives).toEqual([{ kind: 'prefix', expr: '"espr"*', bound: 9 }]);
+    expect(planQuery('espr', many, (t) => many.docFrequency(t)).words[0]!.alternatives).toEqual([{ kind: 'prefix', expr: '"espr"*', sampleExpr: '"espr"*', bound: 9 }]);
     expect(planQuery('espresso ', vocab, df).words[0]!.prefix).toBe(false);
+  });
+
+  it('samples a single Chinese character by its most frequent bigrams, and reads it whole by the bigram prefix', () => {
+    // Ten bigrams start with 豆; the eight most frequent are sampled, the prefix reads them all.
+    const grams = Array.from({ length: 10 }, (_, i) => [`豆${'一二三四五六七八九十'[i]}`, 20 - i] as [string, number]);
+    const beans = new Vocabulary([['豆', 5], ['豆浆机', 40], ...grams]);
+    const word = planQuery('豆', beans, (t) => beans.docFrequency(t)).words[0]!;
+    expect(word.alternatives[0]!.expr).toBe('({title tags path body} : "豆" OR {cjk_title cjk_body} : "豆"*)');
+    // A three-character word is not a bigram: it is left out of the bigram columns' terms.
+    const top = grams.slice(0, 8).map(([t]) => `"${t}"`).join(' OR ');
+    expect(word.alternatives[0]!.sampleExpr).toBe(`({title tags path body} : "豆" OR {cjk_title cjk_body} : (${top}))`);
+    // A character of a longer word, the same way.
+    const chars = planQuery('咖啡豆', beans, (t) => beans.docFrequency(t)).words[0]!.alternatives.find((a) => a.kind === 'char');
+    expect(chars?.expr).toContain('{cjk_title cjk_body} : "豆"*');
+    expect(chars?.sampleExpr).toContain(`{cjk_title cjk_body} : (${top})`);
+    expect(chars?.sampleExpr).not.toContain('*');
   });
 
   it('gives each word its exact match, its other forms, and its typo variants as separate evidence', () => {

@@ -15,8 +15,8 @@ import {
   type SearchResult,
 } from '../port.js';
 import { highlightAll, snippet } from '../highlight.js';
-import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, RESYNC_FAQ, type FtsState } from './install.js';
-import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
+import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, POST_TITLE, RESYNC_FAQ, type FtsState } from './install.js';
+import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow } from './attributes.js';
@@ -199,10 +199,13 @@ function filterSql(filters: SearchFilters, params: unknown[]): string {
   return parts.length ? ` AND ${parts.join(' AND ')}` : '';
 }
 
-/** The same expression, matched in titles and tags only (the title sample of a broad word). */
+/**
+ * The same expression for search_titles (the title sample of a broad word), whose one column
+ * holds a document's title and tag words and its title bigrams: the column filters go. Query
+ * words are quoted letters and digits, so a brace is only ever a column filter.
+ */
 function inTitles(expr: string): string {
-  if (expr.includes('{')) return expr.replace(/\{title tags path body\}/g, '{title tags}').replace(/\{cjk_title cjk_body\}/g, '{cjk_title}');
-  return `{title tags} : ${expr}`;
+  return expr.replace(/\{[a-z_ ]+\} : /g, '');
 }
 
 class FacetCounter {
@@ -302,15 +305,17 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** The same reads as fetch(), row ids only (no bm25, so no per-statement document counts). */
-  private fetchIds(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): number[] {
+  private fetchIds(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean; titles?: boolean } = {}): number[] {
     return (this.read(match, filters, options, false) as Array<[number]>).map((r) => r[0]);
   }
 
-  private read(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean }, scored: boolean): unknown[] {
+  /** From search_fts, or with `titles` from search_titles (row ids only: it has no bm25 columns). */
+  private read(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean; titles?: boolean }, scored: boolean): unknown[] {
     const params: unknown[] = [match];
     const where = filterSql(filters, params);
     const { recent, faqOnly } = options;
-    let sql = `SELECT f.rowid${scored ? `, ${bm25()}` : ''} FROM search_fts f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE search_fts MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
+    const table = options.titles ? 'search_titles' : 'search_fts';
+    let sql = `SELECT f.rowid${scored ? `, ${bm25()}` : ''} FROM ${table} f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE ${table} MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
     if (recent !== undefined) {
       sql += ' ORDER BY f.rowid DESC LIMIT ?';
       params.push(recent);
@@ -337,17 +342,20 @@ export class SqliteFtsEngine implements SearchEngine {
    * The documents one expression matches, read within the count bounds; for a broad
    * expression also an estimate of how many posts it matches in all.
    */
-  private collect(expr: string, bound: number, filters: SearchFilters): { rows: Array<[number, number]>; estimate: number | null } {
+  private collect(alt: TermAlternative, filters: SearchFilters): { rows: Array<[number, number]>; estimate: number | null } {
+    const { expr, bound } = alt;
     const faqOnly = filters.kind === 'faq';
     if (bound <= this.exactLimit || faqOnly) return { rows: this.fetch(expr, filters, { faqOnly }), estimate: null };
-    const recent = this.fetchIds(expr, filters, { recent: SAMPLE });
+    // The samples read the cheaper form of the expression (a character's most frequent bigrams).
+    const sample = alt.sampleExpr;
+    const recent = this.fetchIds(sample, filters, { recent: SAMPLE });
     // A sample that ends early, or reaches the FAQ entries' negative rowids, holds every
     // post match: read whole, with bm25 (few documents after all).
     if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return { rows: this.fetch(expr, filters), estimate: null };
-    const titled = inTitles(expr);
-    const entries = filters.kind ? [] : this.fetchIds(expr, filters, { faqOnly: true });
-    const titledEntries = entries.length > 0 ? new Set(this.fetchIds(titled, filters, { faqOnly: true })) : new Set<number>();
-    const titles = this.fetchIds(titled, filters, { recent: SAMPLE });
+    const titled = inTitles(sample);
+    const entries = filters.kind ? [] : this.fetchIds(sample, filters, { faqOnly: true });
+    const titledEntries = entries.length > 0 ? new Set(this.fetchIds(titled, filters, { faqOnly: true, titles: true })) : new Set<number>();
+    const titles = this.fetchIds(titled, filters, { recent: SAMPLE, titles: true });
     const { title, body } = this.broadScores(expr, bound);
     const rows: Array<[number, number]> = [];
     for (const id of entries) rows.push([id, titledEntries.has(id) ? title : body]);
@@ -434,7 +442,7 @@ export class SqliteFtsEngine implements SearchEngine {
     plan.words.forEach((word, i) => {
       if (weights[i] === 0) return;
       for (const alt of word.alternatives) {
-        const found = this.collect(alt.expr, alt.bound, query.filters);
+        const found = this.collect(alt, query.filters);
         if (found.estimate !== null) estimate = Math.max(estimate ?? 0, found.estimate);
         const quality = MATCH_QUALITY[alt.kind];
         for (const [id, r] of found.rows) evidence.add(id, i, -r * quality, quality);
@@ -611,8 +619,10 @@ export class SqliteFtsEngine implements SearchEngine {
    */
   async index(docs: SearchDocument[]): Promise<void> {
     const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
+    const removeTitle = this.db.prepare('DELETE FROM search_titles WHERE rowid = ?');
     const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
     const postText = this.db.prepare(POST_TEXT);
+    const postTitle = this.db.prepare(POST_TITLE);
     const postMeta = this.db.prepare(`INSERT INTO search_meta ${META_OF_POST} WHERE p.id = ? AND ${LIVE_POST}`);
     const faq = hasFaq(this.db);
     this.state.indexChanged();
@@ -624,12 +634,15 @@ export class SqliteFtsEngine implements SearchEngine {
         if (doc.kind === 'faq') {
           if (!faq) continue;
           removeText.run(-id);
+          removeTitle.run(-id);
           removeMeta.run(-id);
           for (const statement of RESYNC_FAQ) this.db.prepare(statement).run({ id });
         } else {
           removeText.run(id);
+          removeTitle.run(id);
           removeMeta.run(id);
           postText.run(id);
+          postTitle.run(id);
           postMeta.run(id);
         }
       }
@@ -639,6 +652,7 @@ export class SqliteFtsEngine implements SearchEngine {
   /** Takes documents out of the index (until they are written or reindexed again). */
   async delete(ids: SearchDocId[]): Promise<void> {
     const removeText = this.db.prepare('DELETE FROM search_fts WHERE rowid = ?');
+    const removeTitle = this.db.prepare('DELETE FROM search_titles WHERE rowid = ?');
     const removeMeta = this.db.prepare('DELETE FROM search_meta WHERE id = ?');
     this.state.indexChanged();
     this.db.transaction(() => {
@@ -648,6 +662,7 @@ export class SqliteFtsEngine implements SearchEngine {
         const rowid = parsed.kind === 'faq' ? -Number(parsed.id) : Number(parsed.id);
         this.state.attributes.rowChanged(rowid);
         removeText.run(rowid);
+        removeTitle.run(rowid);
         removeMeta.run(rowid);
       }
     })();
@@ -660,7 +675,7 @@ export class SqliteFtsEngine implements SearchEngine {
       this.db.exec(FILL_FROM_POSTS);
       if (hasFaq(this.db)) this.db.exec(FILL_FROM_FAQ);
     })();
-    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize')");
+    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize'); INSERT INTO search_titles (search_titles) VALUES ('optimize')");
     this.state.invalidate();
     const counts = this.db
       .prepare(

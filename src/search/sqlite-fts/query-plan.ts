@@ -42,6 +42,12 @@ export interface TermAlternative {
   expr: string;
   /** An upper bound on the documents it matches, from the vocabulary. */
   bound: number;
+  /**
+   * A cheaper expression for reading a sample of the most recent matches of a broad
+   * alternative (bound above the engine's exact limit): the same documents but for a
+   * character's rarest bigrams (charBigrams). Read whole, the alternative uses expr.
+   */
+  sampleExpr: string;
 }
 
 export interface PlannedWord {
@@ -71,6 +77,8 @@ const MAX_QUERY_CHARS = 500;
 const MAX_TOKEN_CHARS = 64;
 /** A prefix with at most this many completions in the vocabulary is searched as those words. */
 const MAX_PREFIX_TERMS = 8;
+/** A single Chinese character matches the bigrams it starts, at most this many (the most frequent). */
+const MAX_CHAR_BIGRAMS = 8;
 /** Word columns and bigram columns of the index. */
 const WORD_COLUMNS = '{title tags path body}';
 const BIGRAM_COLUMNS = '{cjk_title cjk_body}';
@@ -86,8 +94,35 @@ function or(exprs: string[]): string {
 
 interface Alternatives {
   exprs: string[];
+  /** The same, with a single character's bigrams as its most frequent ones (for samples). */
+  sampleExprs: string[];
   /** An upper bound on the documents the expressions match together. */
   df: number;
+}
+
+/**
+ * The character bigrams starting with one Chinese character, as an expression over the
+ * bigram columns: its MAX_CHAR_BIGRAMS most frequent bigrams in the vocabulary, as exact
+ * terms. Not the prefix query `"c"*`: FTS5 has no one-character prefix index, so it answers
+ * a prefix by merging the whole posting list of every term in the range before it returns
+ * a row (7-9 ms for a common character on 400k posts, whatever the LIMIT), while an OR of a
+ * few exact terms is merged lazily, newest first, and stops at the sample (about 1 ms).
+ * With at most MAX_CHAR_BIGRAMS bigrams this is the same set of documents; beyond, the
+ * most frequent ones hold most of the postings (about 90 % for common characters of the
+ * benchmark data) and the character still matches as a word. Used for the samples of a
+ * broad alternative only (TermAlternative.sampleExpr): one read whole keeps the prefix,
+ * which costs little for a rare character, and the top eight alone lost 0.4 points of
+ * paraphrase-zh recall@5 on the relevance suite, whose documents are all read whole.
+ * Null when none is indexed.
+ */
+function charBigrams(char: string, vocab: Vocabulary): string | null {
+  const terms: string[] = [];
+  for (const e of vocab.withPrefix(char, Number.MAX_SAFE_INTEGER)) {
+    if (codePointLength(e.term) === 2 && isCjkToken(e.term)) terms.push(quote(e.term));
+    if (terms.length === MAX_CHAR_BIGRAMS) break;
+  }
+  if (terms.length === 0) return null;
+  return `${BIGRAM_COLUMNS} : ${terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`}`;
 }
 
 /**
@@ -98,28 +133,32 @@ interface Alternatives {
 function cjkAlternatives(token: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
   const grams = cjkBigrams(token);
   const exprs = [`${WORD_COLUMNS} : ${quote(token)}`];
+  const sampleExprs = [...exprs];
   let df = docFrequency(token);
   if (codePointLength(token) === 1) {
     exprs.push(`${BIGRAM_COLUMNS} : ${quote(token)}*`);
+    const starting = charBigrams(token, vocab);
+    if (starting) sampleExprs.push(starting);
     df += vocab.withPrefix(token, MAX_PREFIX_TERMS).reduce((s, e) => s + e.df, 0);
   } else if (grams.length > 0) {
     exprs.push(`${BIGRAM_COLUMNS} : ${quote(grams.join(' '))}`);
+    sampleExprs.push(exprs[1]!);
     df = Math.max(df, Math.min(...grams.map((g) => docFrequency(g))));
   }
-  return { exprs, df };
+  return { exprs, sampleExprs, df };
 }
 
 /** How one word matches exactly: itself (Chinese also as bigrams). */
 function wordAlternatives(token: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
   if (isCjkToken(token)) return cjkAlternatives(token, vocab, docFrequency);
-  return { exprs: [quote(token)], df: docFrequency(token) };
+  return { exprs: [quote(token)], sampleExprs: [quote(token)], df: docFrequency(token) };
 }
 
 /** A phrase term ("wi fi", "借 钱"): its tokens next to each other; Chinese as the characters run together. */
 function phraseAlternatives(term: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
   const parts = term.split(' ');
   if (parts.every(isCjkToken)) return cjkAlternatives(parts.join(''), vocab, docFrequency);
-  return { exprs: [quote(term)], df: Math.min(...parts.map(docFrequency)) };
+  return { exprs: [quote(term)], sampleExprs: [quote(term)], df: Math.min(...parts.map(docFrequency)) };
 }
 
 function termAlternatives(term: string, vocab: Vocabulary, docFrequency: (term: string) => number): Alternatives {
@@ -171,39 +210,54 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
     const prefix = !phrase && !cjk && length >= 2 && index === tokens.length - 1 && endsInWord;
     const own = phrase ? phraseAlternatives(token, vocab, docFrequency) : wordAlternatives(token, vocab, docFrequency);
     const exprs = [...own.exprs];
+    const sampleExprs = [...own.sampleExprs];
     let df = own.df;
     const synonymTerms = synonyms.alternatives(token);
     for (const term of synonymTerms) {
       const alt = termAlternatives(term, vocab, docFrequency);
       exprs.push(...alt.exprs);
+      sampleExprs.push(...alt.sampleExprs);
       df += alt.df;
     }
     const alternatives: TermAlternative[] = [];
-    if (df > 0) alternatives.push({ kind: 'exact', expr: or(exprs), bound: df });
+    if (df > 0) alternatives.push({ kind: 'exact', expr: or(exprs), sampleExpr: or(sampleExprs), bound: df });
     // Other forms of an English word ("simulate" for "simulation"): people paraphrase with them.
     const forms = phrase || cjk ? [] : vocab.stemVariants(token);
-    if (forms.length > 0) alternatives.push({ kind: 'stem', expr: or(forms.map((f) => quote(f.term))), bound: forms.reduce((s, f) => s + f.df, 0) });
+    if (forms.length > 0) {
+      const expr = or(forms.map((f) => quote(f.term)));
+      alternatives.push({ kind: 'stem', expr, sampleExpr: expr, bound: forms.reduce((s, f) => s + f.df, 0) });
+    }
     if (prefix) {
       const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1).filter((e) => e.term !== token);
       const bound = expansions.reduce((sum, e) => sum + e.df, 0);
       // A prefix with few completions is searched as those words: FTS5 reads a handful of
       // exact terms much faster than it scans a prefix range.
       const expr = expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS ? or(expansions.map((e) => quote(e.term))) : `${quote(token)}*`;
-      if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: own.df > 0 ? 'completion' : 'prefix', expr, bound: Math.max(bound, 1) });
+      if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: own.df > 0 ? 'completion' : 'prefix', expr, sampleExpr: expr, bound: Math.max(bound, 1) });
     }
     // A Chinese word's characters one by one: the typo tolerance of a script without spelling
     // (发霉 and 长霉, 清理 and 清洁 share a character and most of a meaning).
     if (cjk && !phrase && length >= 2) {
       const chars = [...new Set(Array.from(token))];
       const bound = chars.reduce((s, c) => s + docFrequency(c) + vocab.withPrefix(c, MAX_PREFIX_TERMS).reduce((t, e) => t + e.df, 0), 0);
-      if (bound > 0) alternatives.push({ kind: 'char', expr: or([...chars.map((c) => `${WORD_COLUMNS} : ${quote(c)}`), ...chars.map((c) => `${BIGRAM_COLUMNS} : ${quote(c)}*`)]), bound });
+      const asWords = chars.map((c) => `${WORD_COLUMNS} : ${quote(c)}`);
+      const starting = chars.map((c) => charBigrams(c, vocab)).filter((e): e is string => e !== null);
+      if (bound > 0) {
+        alternatives.push({
+          kind: 'char',
+          expr: or([...asWords, ...chars.map((c) => `${BIGRAM_COLUMNS} : ${quote(c)}*`)]),
+          sampleExpr: or([...asWords, ...starting]),
+          bound,
+        });
+      }
     }
     const formSet = new Set(forms.map((f) => f.term));
     const variants = cjk || phrase ? [] : vocab.typoVariants(token).filter((v) => !formSet.has(v.term));
     for (const distance of [1, 2] as const) {
       const list = variants.filter((v) => v.distance === distance);
       if (list.length === 0) continue;
-      alternatives.push({ kind: distance === 1 ? 'typo1' : 'typo2', expr: or(list.map((v) => quote(v.term))), bound: list.reduce((s, v) => s + v.df, 0) });
+      const expr = or(list.map((v) => quote(v.term)));
+      alternatives.push({ kind: distance === 1 ? 'typo1' : 'typo2', expr, sampleExpr: expr, bound: list.reduce((s, v) => s + v.df, 0) });
     }
     if (alternatives.length === 0) {
       ignored.push(token);

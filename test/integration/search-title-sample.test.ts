@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
+import { SqliteFtsEngine } from '../../src/search/sqlite-fts/engine.js';
+import type { Community, User } from '../../src/domain/types.js';
+import { SearchSeeder, type SeededPost } from './search-fixtures.js';
+
+/*
+ * A broad word is read from samples: its most recent matches, and its most recent title and
+ * tag matches, which come from a table of titles and tags of their own (search_titles) kept
+ * by the same triggers as the main index. An old question that has the word only in its
+ * title lies outside the recent sample; it is found through the title sample, and that
+ * sample follows edits, deletions and restores at once. A single Chinese character is read
+ * in samples as its most frequent bigrams; the same documents are found.
+ *
+ * The engine's exact limit is lowered to 50 so that these few hundred posts are sampled as
+ * a common word of a large forum would be (the sample itself stays 400 rows).
+ */
+
+const BROAD = 450;
+let dir: string;
+let storage: SqliteStorage;
+let engine: SqliteFtsEngine;
+let seed: SearchSeeder;
+let user: User;
+let community: Community;
+let oldRouter: SeededPost;
+let oldChinese: SeededPost;
+let oldPlain: SeededPost;
+
+const ids = async (q: string) =>
+  (await engine.search({ q, filters: {}, sort: 'relevance', page: 1, hitsPerPage: 100 })).hits.map((h) => h.id);
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-titles-'));
+  storage = createSqliteStorage(path.join(dir, 'forum.sqlite'));
+  engine = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms, exactLimit: 50 });
+  seed = new SearchSeeder(storage);
+  user = await seed.user();
+  community = await seed.community('net');
+  // The oldest posts: the word in the title only, below hundreds of newer body matches.
+  oldRouter = await seed.question(community, user, 'Router keeps dropping', 'It stops every hour.', ['general']);
+  oldChinese = await seed.question(community, user, '路由器总是掉线', '每小时断一次。', ['general']);
+  oldPlain = await seed.question(community, user, 'Printer jams', 'The paper is stuck.', ['general']);
+  // Broad, not a stop word: in well under half of the documents (a single character counts
+  // twice, as a word and by its bigrams).
+  for (let i = 0; i < BROAD; i++) {
+    await seed.question(community, user, `Question number ${i}`, `My router and 路由器 were slow on day ${i}.`, ['general']);
+    for (let j = 0; j < 4; j++) await seed.question(community, user, `Other question ${i} ${j}`, `Something else entirely, ${i}.`, ['general']);
+  }
+  await engine.warmUp();
+}, 120_000);
+
+afterAll(async () => {
+  await storage?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the title sample of a broad word', () => {
+  it('finds an old question that has the word only in its title, in English and Chinese', async () => {
+    expect((await ids('router')).slice(0, 3)).toContain(oldRouter.id);
+    expect((await ids('路由器')).slice(0, 3)).toContain(oldChinese.id);
+    // A single character: read in the samples as its most frequent bigrams.
+    expect((await ids('路')).slice(0, 3)).toContain(oldChinese.id);
+    expect(await ids('router')).not.toContain(oldPlain.id);
+  });
+
+  it('follows a title edit at once: the old title no longer matches, the new one does', async () => {
+    await storage.posts.editPost({ postId: oldRouter.id, editorId: user.id, title: 'Modem keeps dropping', slug: 'modem', tags: ['general'], bodyMd: 'It stops every hour.', bodyHtml: '<p>It stops every hour.</p>', bodyText: 'It stops every hour.', reason: '', now: Date.now() });
+    await storage.posts.editPost({ postId: oldPlain.id, editorId: user.id, title: 'Printer behind the router jams', slug: 'printer', tags: ['general'], bodyMd: 'The paper is stuck.', bodyHtml: '<p>The paper is stuck.</p>', bodyText: 'The paper is stuck.', reason: '', now: Date.now() });
+    expect(await ids('router')).not.toContain(oldRouter.id);
+    expect((await ids('router')).slice(0, 3)).toContain(oldPlain.id);
+  });
+
+  it('finds a question by a tag that only old questions carry beside a broad word', async () => {
+    await storage.posts.editPost({ postId: oldRouter.id, editorId: user.id, title: 'Modem keeps dropping', slug: 'modem', tags: ['router'], bodyMd: 'It stops every hour.', bodyHtml: '<p>It stops every hour.</p>', bodyText: 'It stops every hour.', reason: '', now: Date.now() });
+    expect((await ids('router')).slice(0, 3)).toContain(oldRouter.id);
+  });
+
+  it('drops a deleted question and brings it back when it is restored', async () => {
+    await storage.moderation.softDelete(oldPlain.id, user.id, 'test', Date.now());
+    expect(await ids('router')).not.toContain(oldPlain.id);
+    await storage.moderation.undelete(oldPlain.id, user.id, 'test', Date.now());
+    expect((await ids('router')).slice(0, 3)).toContain(oldPlain.id);
+  });
+
+  it('is rebuilt with the index: a database without the titles table gets it on the next start', async () => {
+    const file = path.join(dir, 'forum.sqlite');
+    await storage.close();
+    // An index written before the titles table existed.
+    const older = createSqliteStorage(file);
+    older.db.exec("DROP TABLE search_titles; DELETE FROM meta WHERE key = 'search_titles_version'");
+    await older.close();
+    storage = createSqliteStorage(file);
+    engine = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms, exactLimit: 50 });
+    await engine.warmUp();
+    expect((await ids('router')).slice(0, 3)).toEqual(expect.arrayContaining([oldPlain.id, oldRouter.id]));
+    expect((await ids('路由器')).slice(0, 3)).toContain(oldChinese.id);
+  });
+});
