@@ -17,6 +17,7 @@ import {
 import { highlightAll, snippet } from '../highlight.js';
 import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, POST_TITLE, RESYNC_FAQ, type FtsState } from './install.js';
 import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from './query-plan.js';
+import { ReadCache, READ_CACHE_BYTES, type CollectedRows, type ReadCacheStats } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow } from './attributes.js';
@@ -251,6 +252,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly state: FtsState;
   private readonly maxTotalHits: number;
   private readonly exactLimit: number;
+  private readonly reads: ReadCache;
   private readonly maxRowid;
   private readonly termDocs;
   private readonly cache = new Map<string, { version: string; result: SearchResult }>();
@@ -263,9 +265,12 @@ export class SqliteFtsEngine implements SearchEngine {
       synonyms?: SynonymSource;
       /** Expressions matching more documents than this are sampled (default EXACT_LIMIT; the relevance suite lowers it to test sampling on its small corpus). */
       exactLimit?: number;
+      /** Bytes of index reads kept for later searches (read-cache.ts; default READ_CACHE_BYTES, 0: none). */
+      readCacheBytes?: number;
     } = {},
   ) {
     this.exactLimit = options.exactLimit ?? EXACT_LIMIT;
+    this.reads = new ReadCache(options.readCacheBytes ?? READ_CACHE_BYTES);
     this.state = ftsState(db);
     this.maxTotalHits = options.maxTotalHits ?? MAX_TOTAL_HITS;
     // Read through the storage port and cached by its version, so a group an admin changes
@@ -282,6 +287,11 @@ export class SqliteFtsEngine implements SearchEngine {
    */
   ready(): Promise<void> {
     return this.state.ready();
+  }
+
+  /** Hits and misses of the per-expression read cache (for benchmarks). */
+  readCacheStats(): ReadCacheStats {
+    return this.reads.stats();
   }
 
   /** Loads the vocabulary and the in-memory attribute copy (searches before that read the table). */
@@ -342,26 +352,36 @@ export class SqliteFtsEngine implements SearchEngine {
    * The documents one expression matches, read within the count bounds; for a broad
    * expression also an estimate of how many posts it matches in all.
    */
-  private collect(alt: TermAlternative, filters: SearchFilters): { rows: Array<[number, number]>; estimate: number | null } {
+  private collect(alt: TermAlternative, filters: SearchFilters): CollectedRows {
     const { expr, bound } = alt;
     const faqOnly = filters.kind === 'faq';
-    if (bound <= this.exactLimit || faqOnly) return { rows: this.fetch(expr, filters, { faqOnly }), estimate: null };
+    const whole = (pairs: Array<[number, number]>): CollectedRows => {
+      const rows = new Float64Array(pairs.length * 2);
+      for (let i = 0; i < pairs.length; i++) [rows[2 * i], rows[2 * i + 1]] = pairs[i]!;
+      return { rows, estimate: null };
+    };
+    if (bound <= this.exactLimit || faqOnly) return whole(this.fetch(expr, filters, { faqOnly }));
     // The samples read the cheaper form of the expression (a character's most frequent bigrams).
     const sample = alt.sampleExpr;
     const recent = this.fetchIds(sample, filters, { recent: SAMPLE });
     // A sample that ends early, or reaches the FAQ entries' negative rowids, holds every
     // post match: read whole, with bm25 (few documents after all).
-    if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return { rows: this.fetch(expr, filters), estimate: null };
+    if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return whole(this.fetch(expr, filters));
     const titled = inTitles(sample);
     const entries = filters.kind ? [] : this.fetchIds(sample, filters, { faqOnly: true });
     const titledEntries = entries.length > 0 ? new Set(this.fetchIds(titled, filters, { faqOnly: true, titles: true })) : new Set<number>();
     const titles = this.fetchIds(titled, filters, { recent: SAMPLE, titles: true });
     const { title, body } = this.broadScores(expr, bound);
-    const rows: Array<[number, number]> = [];
-    for (const id of entries) rows.push([id, titledEntries.has(id) ? title : body]);
-    for (const id of titles) rows.push([id, title]);
+    const rows = new Float64Array((entries.length + titles.length + recent.length) * 2);
+    let at = 0;
+    const push = (id: number, score: number) => {
+      rows[at++] = id;
+      rows[at++] = score;
+    };
+    for (const id of entries) push(id, titledEntries.has(id) ? title : body);
+    for (const id of titles) push(id, title);
     // A document in both samples keeps its better (title) score: evidence keeps the best.
-    for (const id of recent) rows.push([id, body]);
+    for (const id of recent) push(id, body);
     // Post counts are extrapolated from how far back the recent sample reaches, assuming
     // matches are spread evenly over time.
     const top = this.maxRowid.get()!.n ?? 1;
@@ -439,13 +459,18 @@ export class SqliteFtsEngine implements SearchEngine {
     // within the count bounds. A document keeps, per term, its best quality-scaled bm25.
     const evidence = new EvidenceTable(n);
     let estimate: number | null = null;
+    // Reads repeat across queries (shared words): kept per expression at this index version.
+    const indexVersion = this.state.version();
+    const filterKey = JSON.stringify(query.filters);
     plan.words.forEach((word, i) => {
       if (weights[i] === 0) return;
       for (const alt of word.alternatives) {
-        const found = this.collect(alt, query.filters);
+        const key = `${alt.bound}\u0000${filterKey}\u0000${alt.expr}\u0000${alt.sampleExpr}`;
+        const found = this.reads.through(key, indexVersion, () => this.collect(alt, query.filters));
         if (found.estimate !== null) estimate = Math.max(estimate ?? 0, found.estimate);
         const quality = MATCH_QUALITY[alt.kind];
-        for (const [id, r] of found.rows) evidence.add(id, i, -r * quality, quality);
+        const rows = found.rows;
+        for (let r = 0; r < rows.length; r += 2) evidence.add(rows[r]!, i, -rows[r + 1]! * quality, quality);
       }
     });
     // Coverage first (it needs no attributes): documents far below the best coverage are

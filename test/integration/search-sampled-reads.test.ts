@@ -8,12 +8,16 @@ import type { Community, User } from '../../src/domain/types.js';
 import { SearchSeeder, type SeededPost } from './search-fixtures.js';
 
 /*
+ * How the embedded engine reads a broad word, and keeps what it read.
+ *
  * A broad word is read from samples: its most recent matches, and its most recent title and
  * tag matches, which come from a table of titles and tags of their own (search_titles) kept
  * by the same triggers as the main index. An old question that has the word only in its
  * title lies outside the recent sample; it is found through the title sample, and that
  * sample follows edits, deletions and restores at once. A single Chinese character is read
- * in samples as its most frequent bigrams; the same documents are found.
+ * in samples as its most frequent bigrams; the same documents are found. Reads are kept per
+ * expression for later searches at the same index version (read-cache.ts): the results are
+ * the same as reading the index again, and a new post is found at once.
  *
  * The engine's exact limit is lowered to 50 so that these few hundred posts are sampled as
  * a common word of a large forum would be (the sample itself stays 400 rows).
@@ -84,6 +88,33 @@ describe('the title sample of a broad word', () => {
     expect(await ids('router')).not.toContain(oldPlain.id);
     await storage.moderation.undelete(oldPlain.id, user.id, 'test', Date.now());
     expect((await ids('router')).slice(0, 3)).toContain(oldPlain.id);
+  });
+
+  it('gives the same results from kept reads as from the index, and a new post at once', async () => {
+    // A second engine on the same connection that keeps no reads: every search reads the index.
+    const fresh = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms, exactLimit: 50, readCacheBytes: 0 });
+    const queries = ['router', 'router slow', 'slow router day', '路由器', '路由器 慢', '路', 'printer router', 'question router', 'routr'];
+    const page = (e: SqliteFtsEngine, q: string) => e.search({ q, filters: {}, sort: 'relevance', page: 1, hitsPerPage: 50, facets: ['kind', 'tag'], distinct: true });
+    const before = engine.readCacheStats();
+    for (const q of queries) {
+      const kept = await page(engine, q);
+      const read = await page(fresh, q);
+      expect(kept.hits.map((h) => h.id), q).toEqual(read.hits.map((h) => h.id));
+      expect(kept.estimatedTotalHits, q).toBe(read.estimatedTotalHits);
+      expect(kept.facetDistribution, q).toEqual(read.facetDistribution);
+    }
+    // The queries share their words: most of their reads were answered from kept ones.
+    const after = engine.readCacheStats();
+    expect(after.hits - before.hits).toBeGreaterThan(0);
+    expect(fresh.readCacheStats().hits).toBe(0);
+    // A post written after 'router' was read is found by the next search.
+    const post = await seed.question(community, user, 'Router on fire', 'Smoke comes out of it.', ['general']);
+    expect((await ids('router fire'))[0]).toBe(post.id);
+    expect((await ids('router')).slice(0, 5)).toContain(post.id);
+    // An edit that takes the word out: the kept read of 'router' no longer answers.
+    await storage.posts.editPost({ postId: post.id, editorId: user.id, title: 'Modem on fire', slug: 'modem-on-fire', tags: ['general'], bodyMd: 'Smoke comes out of it.', bodyHtml: '<p>Smoke comes out of it.</p>', bodyText: 'Smoke comes out of it.', reason: '', now: Date.now() });
+    expect(await ids('router')).not.toContain(post.id);
+    expect(await ids('router')).toEqual(await fresh.search({ q: 'router', filters: {}, sort: 'relevance', page: 1, hitsPerPage: 100 }).then((r) => r.hits.map((h) => h.id)));
   });
 
   it('is rebuilt with the index: a database without the titles table gets it on the next start', async () => {
