@@ -117,6 +117,31 @@ describe('the title sample of a broad word', () => {
     expect(await ids('router')).toEqual(await fresh.search({ q: 'router', filters: {}, sort: 'relevance', page: 1, hitsPerPage: 100 }).then((r) => r.hits.map((h) => h.id)));
   });
 
+  it('keeps its reads across a vote (the text is the same), and the vote still counts in the order', async () => {
+    const voter = await seed.user();
+    await ids('router slow day');
+    const before = engine.readCacheStats();
+    const page = await ids('router slow day');
+    const last = page[page.length - 1]!;
+    await storage.votes.castVote(last, voter.id, 1, Date.now());
+    const after = await ids('router slow day');
+    const stats = engine.readCacheStats();
+    expect(stats.misses).toBe(before.misses);
+    expect(stats.hits).toBeGreaterThan(before.hits);
+    // The voted question moved up: ranking reads votes afresh, only the matches were kept.
+    expect(after.indexOf(last)).toBeLessThan(page.indexOf(last));
+  });
+
+  it('reads again when a filter on acceptance depends on what changed', async () => {
+    const accepted = (q: string) => engine.search({ q, filters: { accepted: true }, sort: 'relevance', page: 1, hitsPerPage: 100 }).then((r) => r.hits.map((h) => h.id));
+    const target = (await ids('router'))[3]!;
+    const answer = await seed.answer(target, user, 'Move it away from the microwave.');
+    expect(await accepted('router')).not.toContain(target);
+    // Accepting changes only counts, not text: the filtered read must not be the kept one.
+    await storage.posts.setAcceptedAnswer(target, answer.id, Date.now());
+    expect(await accepted('router')).toContain(target);
+  });
+
   it('is rebuilt with the index: a database without the titles table gets it on the next start', async () => {
     const file = path.join(dir, 'forum.sqlite');
     await storage.close();

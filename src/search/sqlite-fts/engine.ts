@@ -459,8 +459,11 @@ export class SqliteFtsEngine implements SearchEngine {
     // within the count bounds. A document keeps, per term, its best quality-scaled bm25.
     const evidence = new EvidenceTable(n);
     let estimate: number | null = null;
-    // Reads repeat across queries (shared words): kept per expression at this index version.
-    const indexVersion = this.state.version();
+    // Reads repeat across queries (shared words): kept per expression while the indexed text
+    // stays the same (a vote does not change what an expression matches), or with a filter on
+    // answers or acceptance (read joined to those counts) while nothing changes.
+    const countsFiltered = query.filters.answered !== undefined || query.filters.accepted !== undefined;
+    const indexVersion = countsFiltered ? this.state.version() : this.state.textVersion();
     const filterKey = JSON.stringify(query.filters);
     plan.words.forEach((word, i) => {
       if (weights[i] === 0) return;

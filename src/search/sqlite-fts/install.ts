@@ -63,6 +63,11 @@ export class FtsState {
   private generation = 0;
   /** Bumped by invalidate(): a load that started before is not installed. */
   private epoch = 0;
+  /**
+   * Bumped only when indexed TEXT may have changed (not by a vote or an answer count): reads of
+   * the full-text tables kept by the engine (read-cache.ts) stay valid across the rest.
+   */
+  private textGeneration = 0;
 
   /** search_meta in memory, kept current by the triggers (attributes.ts). */
   readonly attributes: AttributeCopy;
@@ -85,17 +90,32 @@ export class FtsState {
     this.vocab = null;
     this.documents = null;
     this.generation++;
+    this.textGeneration++;
     this.epoch++;
   }
 
   indexChanged(): void {
     this.documents = null;
     this.generation++;
+    this.textGeneration++;
+  }
+
+  /** Only attributes changed (score, accepted, answer count): the indexed text did not. */
+  countsChanged(): void {
+    this.generation++;
   }
 
   /** Changes whenever the index may have changed, here or (data_version) in another process. */
   version(): string {
     return `${this.generation}:${this.dataVersionNow()}`;
+  }
+
+  /**
+   * Changes whenever the indexed text, the documents or their number may have changed, here or
+   * (data_version) in another process; not when only a document's counts did.
+   */
+  textVersion(): string {
+    return `${this.textGeneration}:${this.dataVersionNow()}`;
   }
 
   /** Indexed documents (for term weights), counted again after a change. */
@@ -344,7 +364,7 @@ const FAQ_TRIGGERS = `
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_votes AFTER UPDATE OF helpful_yes, helpful_no ON main.faq_entries
   BEGIN
-    SELECT search_changed(), search_row_changed(-NEW.id);
+    SELECT search_counts_changed(), search_row_changed(-NEW.id);
     UPDATE main.search_meta SET score = NEW.helpful_yes - NEW.helpful_no WHERE id = -NEW.id;
   END;
 
@@ -424,7 +444,7 @@ const TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_counts AFTER UPDATE OF score, is_accepted, accepted_answer_id, answer_count ON main.posts
   WHEN NEW.deleted_at IS NULL
   BEGIN
-    SELECT search_changed(), search_row_changed(NEW.id);
+    SELECT search_counts_changed(), search_row_changed(NEW.id);
     SELECT search_thread_changed(NEW.id) WHERE NEW.type = 'question' AND OLD.answer_count <> NEW.answer_count;
     UPDATE main.search_meta SET score = NEW.score,
       accepted = CASE WHEN NEW.type = 'question' THEN NEW.accepted_answer_id IS NOT NULL ELSE NEW.is_accepted END,
@@ -465,6 +485,10 @@ export function installSqliteFts(db: Db): FtsState {
 
   db.function('search_changed', { deterministic: false }, () => {
     state.indexChanged();
+    return null;
+  });
+  db.function('search_counts_changed', { deterministic: false }, () => {
+    state.countsChanged();
     return null;
   });
   // The triggers name the search_meta rows and threads they change, so the in-memory copy
