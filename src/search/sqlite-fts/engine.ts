@@ -17,7 +17,7 @@ import {
 import { highlightAll, snippet } from '../highlight.js';
 import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, POST_TITLE, RESYNC_FAQ, type FtsState } from './install.js';
 import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from './query-plan.js';
-import { ReadCache, READ_CACHE_BYTES, type CollectedRows, type ReadCacheStats } from './read-cache.js';
+import { ReadCache, READ_CACHE_BYTES, type CollectedRows, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow } from './attributes.js';
@@ -164,6 +164,18 @@ class EvidenceTable {
 
 export { qualityBoost } from './ranking.js';
 
+interface ReadOptions {
+  /** The most recent this many matches (by rowid, newest first). */
+  recent?: number;
+  /** Only FAQ entries (negative rowids), newest entry first, up to FAQ_LIMIT. */
+  faqOnly?: boolean;
+  /** From search_titles (titles and tags) instead of search_fts. */
+  titles?: boolean;
+  /** Only rowids above / below this one. */
+  above?: number;
+  below?: number;
+}
+
 /** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list). */
 const splitCache = new Map<string, readonly string[]>();
 function tagList(tags: string | null): readonly string[] {
@@ -254,6 +266,7 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly exactLimit: number;
   private readonly reads: ReadCache;
   private readonly maxRowid;
+  private readonly marks;
   private readonly termDocs;
   private readonly cache = new Map<string, { version: string; result: SearchResult }>();
   private readonly synonyms: CachedSynonyms;
@@ -279,6 +292,7 @@ export class SqliteFtsEngine implements SearchEngine {
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
+    this.marks = db.prepare<[], { top: number | null; bottom: number | null }>('SELECT max(id) AS top, min(id) AS bottom FROM search_meta');
   }
 
   /**
@@ -315,17 +329,19 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** The same reads as fetch(), row ids only (no bm25, so no per-statement document counts). */
-  private fetchIds(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean; titles?: boolean } = {}): number[] {
+  private fetchIds(match: string, filters: SearchFilters, options: ReadOptions = {}): number[] {
     return (this.read(match, filters, options, false) as Array<[number]>).map((r) => r[0]);
   }
 
   /** From search_fts, or with `titles` from search_titles (row ids only: it has no bm25 columns). */
-  private read(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean; titles?: boolean }, scored: boolean): unknown[] {
+  private read(match: string, filters: SearchFilters, options: ReadOptions, scored: boolean): unknown[] {
     const params: unknown[] = [match];
+    // Only documents added after a kept read (refreshed()): FTS5 seeks to the rowid.
+    const range = options.above !== undefined ? ` AND f.rowid > ${Math.trunc(options.above)}` : options.below !== undefined ? ` AND f.rowid < ${Math.trunc(options.below)}` : '';
     const where = filterSql(filters, params);
     const { recent, faqOnly } = options;
     const table = options.titles ? 'search_titles' : 'search_fts';
-    let sql = `SELECT f.rowid${scored ? `, ${bm25()}` : ''} FROM ${table} f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE ${table} MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${where}`;
+    let sql = `SELECT f.rowid${scored ? `, ${bm25()}` : ''} FROM ${table} f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE ${table} MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${range}${where}`;
     if (recent !== undefined) {
       sql += ' ORDER BY f.rowid DESC LIMIT ?';
       params.push(recent);
@@ -369,9 +385,17 @@ export class SqliteFtsEngine implements SearchEngine {
     if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return whole(this.fetch(expr, filters));
     const titled = inTitles(sample);
     const entries = filters.kind ? [] : this.fetchIds(sample, filters, { faqOnly: true });
-    const titledEntries = entries.length > 0 ? new Set(this.fetchIds(titled, filters, { faqOnly: true, titles: true })) : new Set<number>();
+    const titledEntries = entries.length > 0 ? this.fetchIds(titled, filters, { faqOnly: true, titles: true }) : [];
     const titles = this.fetchIds(titled, filters, { recent: SAMPLE, titles: true });
-    const { title, body } = this.broadScores(expr, bound);
+    const marks = this.marks.get()!;
+    return this.sampled(expr, { recent, titles, entries, titledEntries, postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound });
+  }
+
+  /** A broad expression's rows from its samples, scored as broadScores() says. */
+  private sampled(expr: string, sample: SampleLists): CollectedRows {
+    const { recent, titles, entries } = sample;
+    const titledEntries = new Set(sample.titledEntries);
+    const { title, body } = this.broadScores(expr, sample.bound);
     const rows = new Float64Array((entries.length + titles.length + recent.length) * 2);
     let at = 0;
     const push = (id: number, score: number) => {
@@ -387,7 +411,47 @@ export class SqliteFtsEngine implements SearchEngine {
     const top = this.maxRowid.get()!.n ?? 1;
     const oldest = recent[SAMPLE - 1]!;
     const estimate = Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
-    return { rows, estimate };
+    return { rows, estimate, sample };
+  }
+
+  /**
+   * A kept sample brought up to date when the only changes since it was read are new
+   * documents (FtsState.appendedSince): they have larger post ids (smaller FAQ ids) than any
+   * sampled one, so the newest matches now are the new matches followed by the kept ones,
+   * cut to the sample's size; exactly what reading the index again returns. Null when
+   * anything else changed, or the expression is no longer broad: read again.
+   */
+  private refreshed(alt: TermAlternative, filters: SearchFilters, old: CollectedRows, since: TextStamp): CollectedRows | null {
+    const kept = old.sample;
+    if (!kept || alt.bound <= this.exactLimit || filters.kind === 'faq') return null;
+    const added = this.state.appendedSince(since);
+    if (!added) return null;
+    let posts = false;
+    let faq = false;
+    for (const id of added) {
+      if (id > kept.postMark) posts = true;
+      else if (id < kept.faqMark && id < 0) faq = true;
+      else return null;
+    }
+    // A title sample short of its size reaches the FAQ entries (oldest first, after every
+    // post): a new entry would fall inside it, not before it.
+    if (faq && kept.titles.length < SAMPLE) return null;
+    const sample = alt.sampleExpr;
+    const titled = inTitles(sample);
+    const marks = this.marks.get()!;
+    const next: SampleLists = { ...kept, postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound: alt.bound };
+    if (posts) {
+      const above = { recent: SAMPLE, above: kept.postMark };
+      next.recent = [...this.fetchIds(sample, filters, above), ...kept.recent].slice(0, SAMPLE);
+      next.titles = [...this.fetchIds(titled, filters, { ...above, titles: true }), ...kept.titles].slice(0, SAMPLE);
+    }
+    if (faq && !filters.kind) {
+      const below = { faqOnly: true, below: kept.faqMark };
+      next.entries = [...this.fetchIds(sample, filters, below), ...kept.entries].slice(0, FAQ_LIMIT);
+      // As when read: titled entries are read only when the expression matches some entry.
+      next.titledEntries = next.entries.length > 0 ? [...this.fetchIds(titled, filters, { ...below, titles: true }), ...kept.titledEntries].slice(0, FAQ_LIMIT) : [];
+    }
+    return this.sampled(alt.expr, next);
   }
 
   /**
@@ -464,12 +528,16 @@ export class SqliteFtsEngine implements SearchEngine {
     // answers or acceptance (read joined to those counts) while nothing changes.
     const countsFiltered = query.filters.answered !== undefined || query.filters.accepted !== undefined;
     const indexVersion = countsFiltered ? this.state.version() : this.state.textVersion();
+    const stamp = this.state.textStamp();
     const filterKey = JSON.stringify(query.filters);
     plan.words.forEach((word, i) => {
       if (weights[i] === 0) return;
       for (const alt of word.alternatives) {
-        const key = `${alt.bound}\u0000${filterKey}\u0000${alt.expr}\u0000${alt.sampleExpr}`;
-        const found = this.reads.through(key, indexVersion, () => this.collect(alt, query.filters));
+        // Not the bound: it grows with every new document that has the word, and a kept sample
+        // takes new documents in (refreshed()); a read whole is read again when the text changes.
+        const key = `${filterKey}\u0000${alt.expr}\u0000${alt.sampleExpr}`;
+        const refresh = countsFiltered ? undefined : { stamp, update: (old: CollectedRows, since: TextStamp) => this.refreshed(alt, query.filters, old, since) };
+        const found = this.reads.through(key, indexVersion, () => this.collect(alt, query.filters), refresh);
         if (found.estimate !== null) estimate = Math.max(estimate ?? 0, found.estimate);
         const quality = MATCH_QUALITY[alt.kind];
         const rows = found.rows;

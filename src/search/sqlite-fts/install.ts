@@ -46,6 +46,8 @@ const FOREIGN_RELOAD_MS = 30_000;
  * listen, when the first requests arrive; a page of 250 for up to 180 ms, for the same total.
  */
 const LOAD_PAGE = 250;
+/** Text changes remembered for kept reads (FtsState.appendedSince); older ones make them read again. */
+const TEXT_LOG_SIZE = 4096;
 /** SQLite page cache of the connection, in KiB (see installSqliteFts). */
 const SEARCH_CACHE_KIB = 32_768;
 
@@ -68,6 +70,9 @@ export class FtsState {
    * the full-text tables kept by the engine (read-cache.ts) stay valid across the rest.
    */
   private textGeneration = 0;
+  /** What each text change since generation textLogBase was: a document's id when it only added that document, else null. */
+  private textLog: Array<number | null> = [];
+  private textLogBase = 0;
 
   /** search_meta in memory, kept current by the triggers (attributes.ts). */
   readonly attributes: AttributeCopy;
@@ -88,16 +93,48 @@ export class FtsState {
   invalidate(): void {
     this.attributes.reset();
     this.vocab = null;
-    this.documents = null;
-    this.generation++;
-    this.textGeneration++;
+    this.textChanged(null);
     this.epoch++;
   }
 
   indexChanged(): void {
+    this.textChanged(null);
+  }
+
+  /** A new document was indexed (nothing else changed): kept reads may add it (appendedSince). */
+  textAppended(id: number): void {
+    this.textChanged(id);
+  }
+
+  private textChanged(appended: number | null): void {
     this.documents = null;
     this.generation++;
     this.textGeneration++;
+    this.textLog.push(appended);
+    if (this.textLog.length > TEXT_LOG_SIZE) {
+      this.textLog.splice(0, TEXT_LOG_SIZE / 2);
+      this.textLogBase += TEXT_LOG_SIZE / 2;
+    }
+  }
+
+  /** The current text generation and data_version, for appendedSince(). */
+  textStamp(): { generation: number; dataVersion: number } {
+    return { generation: this.textGeneration, dataVersion: this.dataVersionNow() };
+  }
+
+  /**
+   * The ids of the documents added since `stamp` when additions are all that changed the
+   * indexed text since then (in this process); null when anything else may have changed.
+   */
+  appendedSince(stamp: { generation: number; dataVersion: number }): number[] | null {
+    if (stamp.dataVersion !== this.dataVersionNow() || stamp.generation < this.textLogBase) return null;
+    const ids: number[] = [];
+    for (let i = stamp.generation - this.textLogBase; i < this.textLog.length; i++) {
+      const id = this.textLog[i];
+      if (id === null || id === undefined) return null;
+      ids.push(id);
+    }
+    return ids;
   }
 
   /** Only attributes changed (score, accepted, answer count): the indexed text did not. */
@@ -331,7 +368,7 @@ const FAQ_TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_insert AFTER INSERT ON main.faq_entries
   WHEN NEW.status = 'published'
   BEGIN
-    SELECT search_changed(), search_row_changed(-NEW.id);
+    SELECT search_appended(-NEW.id), search_row_changed(-NEW.id);
     INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.id = NEW.id;
     INSERT INTO main.search_titles (rowid, text) ${TITLE_OF_FAQ} WHERE e.id = NEW.id;
     INSERT OR REPLACE INTO ${FAQ_COLUMNS} ${META_OF_FAQ} WHERE e.id = NEW.id;
@@ -394,7 +431,7 @@ const TRIGGERS = `
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_insert AFTER INSERT ON main.posts
   WHEN NEW.deleted_at IS NULL
   BEGIN
-    SELECT search_changed(), search_row_changed(NEW.id);
+    SELECT search_appended(NEW.id), search_row_changed(NEW.id);
     INSERT INTO main.search_fts (${FTS_COLUMNS})
     VALUES (${ftsValues('NEW.id', 'NEW.title', 'NEW.tags', communityName('NEW.community_id'), 'NEW.body_text')});
     INSERT INTO main.search_titles (rowid, text) ${titleRow('NEW.id', 'NEW.title', 'NEW.tags')};
@@ -485,6 +522,12 @@ export function installSqliteFts(db: Db): FtsState {
 
   db.function('search_changed', { deterministic: false }, () => {
     state.indexChanged();
+    return null;
+  });
+  // A new document (a post or a published FAQ entry): kept reads can add it instead of reading again.
+  db.function('search_appended', { deterministic: false }, (id: unknown) => {
+    if (typeof id === 'number' || typeof id === 'bigint') state.textAppended(Number(id));
+    else state.indexChanged();
     return null;
   });
   db.function('search_counts_changed', { deterministic: false }, () => {

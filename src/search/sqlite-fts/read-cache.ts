@@ -19,6 +19,31 @@ export interface CollectedRows {
   rows: Float64Array;
   /** For a sampled expression, how many posts it matches in all (estimated); null when read whole. */
   estimate: number | null;
+  /** For a sampled expression, the samples themselves (kept reads add new documents to them). */
+  sample?: SampleLists;
+}
+
+/** The row ids of a broad expression's samples, in the order they were read, and up to where. */
+export interface SampleLists {
+  /** Most recent post matches, newest first. */
+  recent: number[];
+  /** Most recent title and tag matches, newest first. */
+  titles: number[];
+  /** FAQ entry matches (negative ids), newest entry first. */
+  entries: number[];
+  /** FAQ entries matching in titles or tags. */
+  titledEntries: number[];
+  /** The largest post id and smallest FAQ id indexed when read: new documents lie beyond. */
+  postMark: number;
+  faqMark: number;
+  /** The vocabulary's bound on the expression's documents when read. */
+  bound: number;
+}
+
+/** When a read was made: the index's text generation and the file's data_version (FtsState.textStamp). */
+export interface TextStamp {
+  generation: number;
+  dataVersion: number;
 }
 
 /** Default bound: well within the server's memory target (peak RSS < 400 MB). */
@@ -26,6 +51,7 @@ export const READ_CACHE_BYTES = 16 * 1024 * 1024;
 
 interface Entry {
   version: string;
+  stamp: TextStamp | null;
   value: CollectedRows;
   bytes: number;
 }
@@ -33,8 +59,10 @@ interface Entry {
 export interface ReadCacheStats {
   hits: number;
   misses: number;
-  /** Milliseconds spent reading the index on misses. */
+  /** Milliseconds spent reading the index: misses, and bringing kept reads up to date. */
   missMs: number;
+  /** Kept reads brought up to date by adding the documents written since (counted in hits). */
+  refreshed: number;
   bytes: number;
   entries: number;
 }
@@ -45,11 +73,22 @@ export class ReadCache {
   private hits = 0;
   private misses = 0;
   private missMs = 0;
+  private refreshed = 0;
 
   constructor(private readonly maxBytes: number = READ_CACHE_BYTES) {}
 
-  /** The cached rows of `key` at `version`, or read() now (and kept when they fit). */
-  through(key: string, version: string, read: () => CollectedRows): CollectedRows {
+  /**
+   * The cached rows of `key` at `version`, or read() now (and kept when they fit). With
+   * `refresh`, a read kept at an older version is first offered to it with its stamp: it
+   * returns the rows as reading now would give them (adding what was written since), or null
+   * when only reading again can tell.
+   */
+  through(
+    key: string,
+    version: string,
+    read: () => CollectedRows,
+    refresh?: { stamp: TextStamp; update: (old: CollectedRows, since: TextStamp) => CollectedRows | null },
+  ): CollectedRows {
     const found = this.entries.get(key);
     if (found && found.version === version) {
       this.entries.delete(key);
@@ -58,14 +97,23 @@ export class ReadCache {
       return found.value;
     }
     const started = performance.now();
-    const value = read();
+    let value: CollectedRows | null = null;
+    if (found && found.stamp && refresh) {
+      value = refresh.update(found.value, found.stamp);
+      if (value) this.refreshed++;
+    }
+    if (value) this.hits++;
+    else {
+      value = read();
+      this.misses++;
+    }
     this.missMs += performance.now() - started;
-    this.misses++;
     if (found) this.remove(key, found);
     // Keys are about as long as the expression; a row is two doubles.
-    const bytes = value.rows.byteLength + key.length * 2 + 96;
+    const s = value.sample;
+    const bytes = value.rows.byteLength + key.length * 2 + 96 + (s ? (s.recent.length + s.titles.length + s.entries.length + s.titledEntries.length) * 8 : 0);
     if (this.maxBytes > 0 && bytes <= this.maxBytes / 8) {
-      this.entries.set(key, { version, value, bytes });
+      this.entries.set(key, { version, stamp: refresh?.stamp ?? null, value, bytes });
       this.bytes += bytes;
       for (const [oldKey, old] of this.entries) {
         if (this.bytes <= this.maxBytes) break;
@@ -76,7 +124,7 @@ export class ReadCache {
   }
 
   stats(): ReadCacheStats {
-    return { hits: this.hits, misses: this.misses, missMs: this.missMs, bytes: this.bytes, entries: this.entries.size };
+    return { hits: this.hits, misses: this.misses, missMs: this.missMs, refreshed: this.refreshed, bytes: this.bytes, entries: this.entries.size };
   }
 
   private remove(key: string, entry: Entry): void {
