@@ -292,7 +292,9 @@ export class SqliteFtsEngine implements SearchEngine {
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
-    this.marks = db.prepare<[], { top: number | null; bottom: number | null }>('SELECT max(id) AS top, min(id) AS bottom FROM search_meta');
+    // Two subqueries: SQLite answers a lone max() or min() from the primary key, both in one
+    // SELECT by scanning the table (400k rows).
+    this.marks = db.prepare<[], { top: number | null; bottom: number | null }>('SELECT (SELECT max(id) FROM search_meta) AS top, (SELECT min(id) FROM search_meta) AS bottom');
   }
 
   /**
