@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ReadCache, type CollectedRows } from '../../src/search/sqlite-fts/read-cache.js';
+import { idArray, ReadCache, type KeptRead } from '../../src/search/sqlite-fts/read-cache.js';
 
-const rowsOf = (...ids: number[]): CollectedRows => ({ rows: Float64Array.from(ids.flatMap((id) => [id, -1])), estimate: null });
+const rowsOf = (...ids: number[]): KeptRead => ({ ids: idArray(ids), scores: Float64Array.from(ids, () => -1) });
 
 describe('per-expression read cache', () => {
   it('answers a repeated read at the same index version without reading again, and reads again after a change', () => {
@@ -11,7 +11,7 @@ describe('per-expression read cache', () => {
       reads++;
       return rowsOf(1, 2, 3);
     };
-    expect(Array.from(cache.through('"router"', 'v1', read).rows)).toEqual([1, -1, 2, -1, 3, -1]);
+    expect(Array.from(cache.through('"router"', 'v1', read).ids!)).toEqual([1, 2, 3]);
     cache.through('"router"', 'v1', read);
     expect(reads).toBe(1);
     // The index changed: the kept rows may be stale, so they are read again.
@@ -21,20 +21,25 @@ describe('per-expression read cache', () => {
   });
 
   it('stays within its bytes, dropping the least recently used reads first', () => {
-    // Each entry: 10 rows of 16 bytes plus the key and its bookkeeping, 260 bytes: room for eight.
-    const cache = new ReadCache(2100);
+    // Each entry: 10 rows of 12 bytes plus the key and its bookkeeping, 284 bytes: room for eight.
+    const cache = new ReadCache(2300);
     const big = () => rowsOf(...Array.from({ length: 10 }, (_, i) => i));
     for (let i = 0; i < 8; i++) cache.through(`k${i}`, 'v', big);
     expect(cache.stats().entries).toBe(8);
     cache.through('k0', 'v', big); // k0 used again: k1 is now the oldest
     for (let i = 8; i < 10; i++) cache.through(`k${i}`, 'v', big);
-    expect(cache.stats().bytes).toBeLessThanOrEqual(2100);
+    expect(cache.stats().bytes).toBeLessThanOrEqual(2300);
     expect(cache.stats().entries).toBe(8);
     let read = false;
     cache.through('k0', 'v', () => ((read = true), big()));
     expect(read).toBe(false);
     cache.through('k1', 'v', () => ((read = true), big()));
     expect(read).toBe(true);
+  });
+
+  it('keeps row ids in 32 bits when they fit, in doubles when they do not', () => {
+    expect(idArray([1, -5, 400_000])).toBeInstanceOf(Int32Array);
+    expect(Array.from(idArray([1, 2 ** 40, -3]))).toEqual([1, 2 ** 40, -3]);
   });
 
   it('keeps nothing when its size is 0', () => {

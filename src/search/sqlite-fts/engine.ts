@@ -17,7 +17,7 @@ import {
 import { highlightAll, snippet } from '../highlight.js';
 import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, POST_TITLE, RESYNC_FAQ, type FtsState } from './install.js';
 import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from './query-plan.js';
-import { ReadCache, READ_CACHE_BYTES, type CollectedRows, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
+import { idArray, ReadCache, READ_CACHE_BYTES, type IdArray, type KeptRead, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow } from './attributes.js';
@@ -370,13 +370,13 @@ export class SqliteFtsEngine implements SearchEngine {
    * The documents one expression matches, read within the count bounds; for a broad
    * expression also an estimate of how many posts it matches in all.
    */
-  private collect(alt: TermAlternative, filters: SearchFilters): CollectedRows {
+  private collect(alt: TermAlternative, filters: SearchFilters): KeptRead {
     const { expr, bound } = alt;
     const faqOnly = filters.kind === 'faq';
-    const whole = (pairs: Array<[number, number]>): CollectedRows => {
-      const rows = new Float64Array(pairs.length * 2);
-      for (let i = 0; i < pairs.length; i++) [rows[2 * i], rows[2 * i + 1]] = pairs[i]!;
-      return { rows, estimate: null };
+    const whole = (pairs: Array<[number, number]>): KeptRead => {
+      const scores = new Float64Array(pairs.length);
+      for (let i = 0; i < pairs.length; i++) scores[i] = pairs[i]![1];
+      return { ids: idArray(pairs.map((p) => p[0])), scores };
     };
     if (bound <= this.exactLimit || faqOnly) return whole(this.fetch(expr, filters, { faqOnly }));
     // The samples read the cheaper form of the expression (a character's most frequent bigrams).
@@ -390,11 +390,11 @@ export class SqliteFtsEngine implements SearchEngine {
     const titledEntries = entries.length > 0 ? this.fetchIds(titled, filters, { faqOnly: true, titles: true }) : [];
     const titles = this.fetchIds(titled, filters, { recent: SAMPLE, titles: true });
     const marks = this.marks.get()!;
-    return this.sampled(expr, { recent, titles, entries, titledEntries, postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound });
+    return { sample: { recent: idArray(recent), titles: idArray(titles), entries: idArray(entries), titledEntries: idArray(titledEntries), postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound } };
   }
 
-  /** A broad expression's rows from its samples, scored as broadScores() says. */
-  private sampled(expr: string, sample: SampleLists): CollectedRows {
+  /** A broad expression's rows ([id, score] pairs, flat) from its samples, scored as broadScores() says; and its estimate. */
+  private sampled(expr: string, sample: SampleLists): { rows: Float64Array; estimate: number } {
     const { recent, titles, entries } = sample;
     const titledEntries = new Set(sample.titledEntries);
     const { title, body } = this.broadScores(expr, sample.bound);
@@ -413,7 +413,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const top = this.maxRowid.get()!.n ?? 1;
     const oldest = recent[SAMPLE - 1]!;
     const estimate = Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
-    return { rows, estimate, sample };
+    return { rows, estimate };
   }
 
   /**
@@ -423,7 +423,7 @@ export class SqliteFtsEngine implements SearchEngine {
    * cut to the sample's size; exactly what reading the index again returns. Null when
    * anything else changed, or the expression is no longer broad: read again.
    */
-  private refreshed(alt: TermAlternative, filters: SearchFilters, old: CollectedRows, since: TextStamp): CollectedRows | null {
+  private refreshed(alt: TermAlternative, filters: SearchFilters, old: KeptRead, since: TextStamp): KeptRead | null {
     const kept = old.sample;
     if (!kept || alt.bound <= this.exactLimit || filters.kind === 'faq') return null;
     const added = this.state.appendedSince(since);
@@ -442,18 +442,19 @@ export class SqliteFtsEngine implements SearchEngine {
     const titled = inTitles(sample);
     const marks = this.marks.get()!;
     const next: SampleLists = { ...kept, postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound: alt.bound };
+    const before = (added: number[], list: IdArray, limit: number) => idArray([...added, ...list.subarray(0, Math.max(0, limit - added.length))].slice(0, limit));
     if (posts) {
       const above = { recent: SAMPLE, above: kept.postMark };
-      next.recent = [...this.fetchIds(sample, filters, above), ...kept.recent].slice(0, SAMPLE);
-      next.titles = [...this.fetchIds(titled, filters, { ...above, titles: true }), ...kept.titles].slice(0, SAMPLE);
+      next.recent = before(this.fetchIds(sample, filters, above), kept.recent, SAMPLE);
+      next.titles = before(this.fetchIds(titled, filters, { ...above, titles: true }), kept.titles, SAMPLE);
     }
     if (faq && !filters.kind) {
       const below = { faqOnly: true, below: kept.faqMark };
-      next.entries = [...this.fetchIds(sample, filters, below), ...kept.entries].slice(0, FAQ_LIMIT);
+      next.entries = before(this.fetchIds(sample, filters, below), kept.entries, FAQ_LIMIT);
       // As when read: titled entries are read only when the expression matches some entry.
-      next.titledEntries = next.entries.length > 0 ? [...this.fetchIds(titled, filters, { ...below, titles: true }), ...kept.titledEntries].slice(0, FAQ_LIMIT) : [];
+      next.titledEntries = next.entries.length > 0 ? before(this.fetchIds(titled, filters, { ...below, titles: true }), kept.titledEntries, FAQ_LIMIT) : new Int32Array(0);
     }
-    return this.sampled(alt.expr, next);
+    return { sample: next };
   }
 
   /**
@@ -538,12 +539,17 @@ export class SqliteFtsEngine implements SearchEngine {
         // Not the bound: it grows with every new document that has the word, and a kept sample
         // takes new documents in (refreshed()); a read whole is read again when the text changes.
         const key = `${filterKey}\u0000${alt.expr}\u0000${alt.sampleExpr}`;
-        const refresh = countsFiltered ? undefined : { stamp, update: (old: CollectedRows, since: TextStamp) => this.refreshed(alt, query.filters, old, since) };
+        const refresh = countsFiltered ? undefined : { stamp, update: (old: KeptRead, since: TextStamp) => this.refreshed(alt, query.filters, old, since) };
         const found = this.reads.through(key, indexVersion, () => this.collect(alt, query.filters), refresh);
-        if (found.estimate !== null) estimate = Math.max(estimate ?? 0, found.estimate);
         const quality = MATCH_QUALITY[alt.kind];
-        const rows = found.rows;
-        for (let r = 0; r < rows.length; r += 2) evidence.add(rows[r]!, i, -rows[r + 1]! * quality, quality);
+        if (found.sample) {
+          const { rows, estimate: matches } = this.sampled(alt.expr, found.sample);
+          estimate = Math.max(estimate ?? 0, matches);
+          for (let r = 0; r < rows.length; r += 2) evidence.add(rows[r]!, i, -rows[r + 1]! * quality, quality);
+        } else {
+          const { ids, scores } = found;
+          for (let r = 0; r < ids.length; r++) evidence.add(ids[r]!, i, -scores[r]! * quality, quality);
+        }
       }
     });
     // Coverage first (it needs no attributes): documents far below the best coverage are

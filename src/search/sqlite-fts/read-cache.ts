@@ -14,25 +14,34 @@
  * misses took, so a benchmark can report first-use cost and hit share apart.
  */
 
-export interface CollectedRows {
-  /** [id, score] pairs, flat: documents and their quality-free bm25 (negative, as FTS5 gives it). */
-  rows: Float64Array;
-  /** For a sampled expression, how many posts it matches in all (estimated); null when read whole. */
-  estimate: number | null;
-  /** For a sampled expression, the samples themselves (kept reads add new documents to them). */
-  sample?: SampleLists;
+/**
+ * One expression's read, as kept: read whole, its documents and their bm25 (negative, as FTS5
+ * gives it); sampled, only the samples' row ids (their scores and the estimate are computed
+ * from them on use, cheaply, so a kept sample costs 4 bytes a row).
+ */
+/** Row ids: 32-bit when they fit (they do for any forum this size), else doubles. */
+export type IdArray = Int32Array | Float64Array;
+
+export function idArray(list: ArrayLike<number>): IdArray {
+  for (let i = 0; i < list.length; i++) {
+    const id = list[i]!;
+    if (id > 0x7fffffff || id < -0x80000000) return Float64Array.from(list);
+  }
+  return Int32Array.from(list);
 }
+
+export type KeptRead = { ids: IdArray; scores: Float64Array; sample?: undefined } | { sample: SampleLists; ids?: undefined; scores?: undefined };
 
 /** The row ids of a broad expression's samples, in the order they were read, and up to where. */
 export interface SampleLists {
   /** Most recent post matches, newest first. */
-  recent: number[];
+  recent: IdArray;
   /** Most recent title and tag matches, newest first. */
-  titles: number[];
+  titles: IdArray;
   /** FAQ entry matches (negative ids), newest entry first. */
-  entries: number[];
+  entries: IdArray;
   /** FAQ entries matching in titles or tags. */
-  titledEntries: number[];
+  titledEntries: IdArray;
   /** The largest post id and smallest FAQ id indexed when read: new documents lie beyond. */
   postMark: number;
   faqMark: number;
@@ -52,7 +61,7 @@ export const READ_CACHE_BYTES = 16 * 1024 * 1024;
 interface Entry {
   version: string;
   stamp: TextStamp | null;
-  value: CollectedRows;
+  value: KeptRead;
   bytes: number;
 }
 
@@ -86,9 +95,9 @@ export class ReadCache {
   through(
     key: string,
     version: string,
-    read: () => CollectedRows,
-    refresh?: { stamp: TextStamp; update: (old: CollectedRows, since: TextStamp) => CollectedRows | null },
-  ): CollectedRows {
+    read: () => KeptRead,
+    refresh?: { stamp: TextStamp; update: (old: KeptRead, since: TextStamp) => KeptRead | null },
+  ): KeptRead {
     const found = this.entries.get(key);
     if (found && found.version === version) {
       this.entries.delete(key);
@@ -97,7 +106,7 @@ export class ReadCache {
       return found.value;
     }
     const started = performance.now();
-    let value: CollectedRows | null = null;
+    let value: KeptRead | null = null;
     if (found && found.stamp && refresh) {
       value = refresh.update(found.value, found.stamp);
       if (value) this.refreshed++;
@@ -109,9 +118,10 @@ export class ReadCache {
     }
     this.missMs += performance.now() - started;
     if (found) this.remove(key, found);
-    // Keys are about as long as the expression; a row is two doubles.
+    // Keys are about as long as the expression; a row is 4 bytes sampled, 12 read whole.
     const s = value.sample;
-    const bytes = value.rows.byteLength + key.length * 2 + 96 + (s ? (s.recent.length + s.titles.length + s.entries.length + s.titledEntries.length) * 8 : 0);
+    const rows = s ? s.recent.byteLength + s.titles.byteLength + s.entries.byteLength + s.titledEntries.byteLength : value.ids.byteLength + value.scores.byteLength;
+    const bytes = rows + key.length * 2 + 160;
     if (this.maxBytes > 0 && bytes <= this.maxBytes / 8) {
       this.entries.set(key, { version, stamp: refresh?.stamp ?? null, value, bytes });
       this.bytes += bytes;
