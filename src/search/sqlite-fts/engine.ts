@@ -338,8 +338,16 @@ export class SqliteFtsEngine implements SearchEngine {
   /** From search_fts, or with `titles` from search_titles (row ids only: it has no bm25 columns). */
   private read(match: string, filters: SearchFilters, options: ReadOptions, scored: boolean): unknown[] {
     const params: unknown[] = [match];
-    // Only documents added after a kept read (refreshed()): FTS5 seeks to the rowid.
-    const range = options.above !== undefined ? ` AND f.rowid > ${Math.trunc(options.above)}` : options.below !== undefined ? ` AND f.rowid < ${Math.trunc(options.below)}` : '';
+    // Only documents added after a kept read (refreshed()): FTS5 seeks to the rowid. A
+    // parameter, so the statement is prepared once.
+    let range = '';
+    if (options.above !== undefined) {
+      range = ' AND f.rowid > ?';
+      params.push(options.above);
+    } else if (options.below !== undefined) {
+      range = ' AND f.rowid < ?';
+      params.push(options.below);
+    }
     const where = filterSql(filters, params);
     const { recent, faqOnly } = options;
     const table = options.titles ? 'search_titles' : 'search_fts';
