@@ -286,9 +286,15 @@ const FTS_COLUMNS = 'rowid, title, tags, path, body, cjk_title, cjk_body';
 function ftsValues(id: string, title: string, tags: string, path: string, body: string): string {
   return `${id}, search_segment(${title}), search_segment(${tags}), search_segment(${path}), search_segment(${body}), search_bigrams(${title}), search_bigrams(coalesce(${tags}, '') || ' ' || coalesce(${path}, '') || ' ' || coalesce(${body}, ''))`;
 }
+/**
+ * When a document has a row in search_titles: it has a title or tags. (Tested on the columns,
+ * not on search_title_text's result, which would segment the text twice per row.)
+ */
+const hasTitleText = (title: string, tags: string) => `(coalesce(${title}, '') <> '' OR coalesce(${tags}, '') <> '')`;
+
 /** A document's row of search_titles (nothing when it has neither title nor tags). */
 function titleRow(id: string, title: string, tags: string): string {
-  return `SELECT ${id}, search_title_text(${title}, ${tags}) WHERE search_title_text(${title}, ${tags}) <> ''`;
+  return `SELECT ${id}, search_title_text(${title}, ${tags}) WHERE ${hasTitleText(title, tags)}`;
 }
 const communityName = (id: string) => `coalesce((SELECT c.name FROM main.communities c WHERE c.id = ${id}), '')`;
 
@@ -309,12 +315,12 @@ export const POST_TEXT = `INSERT INTO main.search_fts (${FTS_COLUMNS})
 
 /** One post's titles row, as the triggers write it (for re-indexing a post by id). */
 export const POST_TITLE = `INSERT INTO main.search_titles (rowid, text)
-  SELECT p.id, search_title_text(p.title, p.tags) FROM main.posts p WHERE p.id = ? AND ${LIVE_POST} AND search_title_text(p.title, p.tags) <> ''`;
+  SELECT p.id, search_title_text(p.title, p.tags) FROM main.posts p WHERE p.id = ? AND ${LIVE_POST} AND ${hasTitleText('p.title', 'p.tags')}`;
 
 const FILL_TITLES_FROM_POSTS = `
   INSERT INTO main.search_titles (rowid, text)
   SELECT p.id, search_title_text(p.title, p.tags) FROM main.posts p
-  WHERE ${LIVE_POST} AND (coalesce(p.title, '') <> '' OR coalesce(p.tags, '') <> '') AND search_title_text(p.title, p.tags) <> '';`;
+  WHERE ${LIVE_POST} AND ${hasTitleText('p.title', 'p.tags')};`;
 
 /** Every live post, as the triggers would write it; used for the first build and reindex. */
 export const FILL_FROM_POSTS = `
@@ -473,7 +479,7 @@ const TRIGGERS = `
     INSERT INTO main.search_titles (rowid, text)
     SELECT a.id, search_title_text('', a.tags) FROM main.posts a
     WHERE NEW.deleted_at IS NULL AND OLD.deleted_at IS NOT NULL AND NEW.type = 'question'
-      AND a.question_id = NEW.id AND a.deleted_at IS NULL AND search_title_text('', a.tags) <> '';
+      AND a.question_id = NEW.id AND a.deleted_at IS NULL AND coalesce(a.tags, '') <> '';
     INSERT OR REPLACE INTO main.search_meta ${META_OF_POST}
     WHERE NEW.deleted_at IS NULL AND OLD.deleted_at IS NOT NULL AND (p.id = NEW.id OR p.question_id = NEW.id) AND ${LIVE_POST};
   END;
