@@ -35,16 +35,46 @@ function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
 }
 
-/** Builds /search?… from the current state with some values changed (null removes one). */
+/**
+ * Builds /search?… from the current state with some values changed (null removes one). A
+ * result page has about 150 links (tags, facets, sorts, pages): the current values are
+ * encoded once, only the changed ones per link.
+ */
 function linkBuilder(current: LinkParams) {
+  const encoded: Partial<Record<(typeof LINK_KEYS)[number], string>> = {};
+  for (const key of LINK_KEYS) {
+    const v = key === 'page' || key === 'sid' ? null : current[key];
+    if (v !== null && v !== undefined && v !== '') encoded[key] = formEncode(v);
+  }
   return (changes: LinkParams = {}) => {
     let qs = '';
     for (const key of LINK_KEYS) {
-      const v = key in changes ? changes[key] : key === 'page' || key === 'sid' ? null : current[key];
-      if (v !== null && v !== undefined && v !== '') qs += `${qs ? '&' : ''}${key}=${formEncode(v)}`;
+      let e: string | undefined;
+      if (key in changes) {
+        const v = changes[key];
+        e = v !== null && v !== undefined && v !== '' ? formEncode(v) : undefined;
+      } else e = encoded[key];
+      if (e !== undefined) qs += `${qs ? '&' : ''}${key}=${e}`;
     }
     return `/search?${qs}`;
   };
+}
+
+/**
+ * The first n entries by count, highest first, ties in the given order: what a stable sort
+ * then slice(0, n) gives, without sorting every tag of a broad search (hundreds) per page.
+ */
+export function topByCount<T extends { count: number }>(items: Iterable<T>, n: number): T[] {
+  const top: T[] = [];
+  for (const item of items) {
+    if (top.length === n && top[n - 1]!.count >= item.count) continue;
+    // After every entry with the same count or more: earlier entries win ties.
+    let at = top.length;
+    while (at > 0 && top[at - 1]!.count < item.count) at--;
+    top.splice(at, 0, item);
+    if (top.length > n) top.pop();
+  }
+  return top;
 }
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
@@ -63,23 +93,37 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   const link = linkBuilder(current);
   const offset = (p.page - 1) * 20;
 
+  // The same labels and tag links repeat across the 20 hits: each is made once per page.
+  const labels = new Map<string, string>();
+  const label = (key: string, count?: number) => {
+    const k = count === undefined ? key : `${key}\u0000${count}`;
+    let text = labels.get(k);
+    if (text === undefined) labels.set(k, (text = count === undefined ? t(key) : t(key, { count })));
+    return text;
+  };
+  const tagLinks = new Map<string, string>();
+  const tagLink = (tag: string) => {
+    let url = tagLinks.get(tag);
+    if (url === undefined) tagLinks.set(tag, (url = link({ tag })));
+    return url;
+  };
   const hits = o.hits.map((h, i) => {
     const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${formEncode(h.url)}${o.searchId ? `&sid=${o.searchId}` : ''}`;
     return {
       kind: h.kind,
-      kindLabel: t(`search.kind.${h.kind}`),
+      kindLabel: label(`search.kind.${h.kind}`),
       titleHtml: h.titleHtml,
       url: h.url,
       clickUrl,
       snippetHtml: h.snippetHtml,
       community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
-      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: link({ tag }) })),
+      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: tagLink(tag) })),
       score: h.score,
       votesText:
         h.kind === 'faq'
-          ? t(h.score === 1 ? 'search.meta.helpful.one' : 'search.meta.helpful', { count: h.score })
-          : t(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', { count: h.score }),
-      answersText: t(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', { count: h.answerCount }),
+          ? label(h.score === 1 ? 'search.meta.helpful.one' : 'search.meta.helpful', h.score)
+          : label(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', h.score),
+      answersText: label(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', h.answerCount),
       answerCount: h.answerCount,
       accepted: h.accepted,
       date: { iso: new Date(h.createdAt).toISOString(), text: formatDate(h.createdAt, locale) },
@@ -92,18 +136,22 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     };
   });
 
-  const facet = (name: 'community' | 'kind' | 'tag') => Object.entries(o.facets[name] ?? {}).sort((a, b) => b[1] - a[1]);
-  const communityFacet = facet('community')
-    .map(([id, count]) => ({ c: o.communities.get(id), count }))
-    .filter((x) => x.c)
-    .slice(0, 12)
-    .map(({ c, count }) => ({ label: c!.name, count, url: link({ community: c!.slug }), selected: p.community?.id === c!.id }));
+  const entries = function* (dist: Record<string, number> | undefined) {
+    for (const key in dist) yield { key, count: dist[key]! };
+  };
+  const communityFacet = topByCount(
+    (function* () {
+      for (const e of entries(o.facets.community)) {
+        const c = o.communities.get(e.key);
+        if (c) yield { c, count: e.count };
+      }
+    })(),
+    12,
+  ).map(({ c, count }) => ({ label: c.name, count, url: link({ community: c.slug }), selected: p.community?.id === c.id }));
   const kindFacet = (['question', 'answer', 'faq'] as const)
     .map((k) => ({ label: t(`search.kind.${k}.plural`), count: o.facets.kind?.[k] ?? 0, url: link({ kind: k }), selected: p.kind === k }))
     .filter((x) => x.count > 0 || x.selected);
-  const tagFacet = facet('tag')
-    .slice(0, 12)
-    .map(([tag, count]) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
+  const tagFacet = topByCount(entries(o.facets.tag), 12).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
 
   // Active filters, each with a link that removes it.
   const active: Array<{ label: string; removeUrl: string; community?: boolean }> = [];
