@@ -19,7 +19,7 @@ import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POS
 import { MATCH_QUALITY, planQuery, type QueryPlan } from './query-plan.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
-import { META_COLUMNS, type MetaRow } from './attributes.js';
+import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
 import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
 import { matchTitle, titleText, titleWords } from './title-match.js';
 
@@ -79,15 +79,6 @@ const MIN_COVERAGE_SHARE = 0.4;
  * share one object shape and ranking fills them in place.
  */
 class Candidate implements Ranked {
-  id: number;
-  kind: DocAttributes['kind'];
-  community_id: number;
-  thread_id: number | null;
-  score: number;
-  accepted: number;
-  answer_count: number;
-  created_at: number;
-  tags: string;
   termScore: ArrayLike<number> = [];
   termQuality: ArrayLike<number> = [];
   final = 0;
@@ -96,8 +87,68 @@ class Candidate implements Ranked {
   boost = 0;
   titleCoverage = 0;
   proximity = 0;
-  constructor(row: MetaRow) {
-    [this.id, this.kind, this.community_id, this.thread_id, this.score, this.accepted, this.answer_count, this.created_at, this.tags] = row;
+  constructor(
+    public id: number,
+    public kind: DocAttributes['kind'],
+    public community_id: number,
+    public thread_id: number | null,
+    public score: number,
+    public accepted: number,
+    public answer_count: number,
+    public created_at: number,
+    public tags: string,
+    /** The tags string's id in tagLists (the in-memory copy's dictionary), or -1 when read from the table. */
+    public tagsId = -1,
+    public tagLists: TagLists | null = null,
+  ) {}
+
+  static fromRow(row: MetaRow): Candidate {
+    return new Candidate(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
+  }
+}
+
+/**
+ * Document id -> slot, open addressing in typed arrays: a broad search adds tens of thousands
+ * of (document, term) pairs, and a Map lookup per pair was a large share of collecting them.
+ * Per table (per search), so concurrent searches never share it.
+ */
+class SlotMap {
+  private keys = new Float64Array(1024);
+  /** slot + 1; 0 marks a free place. */
+  private values = new Int32Array(1024);
+  private size = 0;
+
+  private static hash(id: number): number {
+    // Ids are integers (negative for FAQ entries); the high bits matter only beyond 2^32.
+    return Math.imul((id | 0) ^ ((id / 4294967296) | 0), 0x9e3779b1);
+  }
+
+  get(id: number): number {
+    const mask = this.keys.length - 1;
+    for (let at = SlotMap.hash(id) & mask; ; at = (at + 1) & mask) {
+      const v = this.values[at]!;
+      if (v === 0) return -1;
+      if (this.keys[at] === id) return v - 1;
+    }
+  }
+
+  set(id: number, slot: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let at = SlotMap.hash(id) & mask;
+    while (this.values[at] !== 0 && this.keys[at] !== id) at = (at + 1) & mask;
+    if (this.values[at] === 0) this.size++;
+    this.keys[at] = id;
+    this.values[at] = slot + 1;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (values[i] !== 0) this.set(keys[i]!, values[i]! - 1);
   }
 }
 
@@ -108,7 +159,7 @@ class Candidate implements Ranked {
  */
 class EvidenceTable {
   readonly ids: number[] = [];
-  private readonly slots = new Map<number, number>();
+  private readonly slots = new SlotMap();
   private scores: Float64Array;
   private qualities: Float64Array;
   constructor(private readonly terms: number) {
@@ -122,7 +173,7 @@ class EvidenceTable {
 
   add(id: number, term: number, score: number, quality: number): void {
     let slot = this.slots.get(id);
-    if (slot === undefined) {
+    if (slot === -1) {
       slot = this.ids.length;
       this.ids.push(id);
       this.slots.set(id, slot);
@@ -154,7 +205,7 @@ class EvidenceTable {
   }
 
   copyInto(doc: Candidate): void {
-    const at = this.slots.get(doc.id)! * this.terms;
+    const at = this.slots.get(doc.id) * this.terms;
     // Views, not copies: the table is complete by now and thousands of candidates share it.
     doc.termScore = this.scores.subarray(at, at + this.terms);
     doc.termQuality = this.qualities.subarray(at, at + this.terms);
@@ -210,6 +261,14 @@ class FacetCounter {
   private readonly kinds = new Map<string, number>();
   /** Weight per distinct tags string: a thread's answers carry its tags, split once at the end. */
   private readonly tagLists = new Map<string, number>();
+  /**
+   * Candidates from the in-memory copy carry their tags as numbers (attributes.ts TagLists):
+   * weight per tag, and the tags in order of first appearance (the order the string path
+   * gives, so ties in the facet list come out the same).
+   */
+  private tagCounts: Float64Array | null = null;
+  private tagOrder: number[] = [];
+  private dictionary: TagLists | null = null;
   constructor(private readonly facets: readonly SearchFacet[]) {}
   add(rows: readonly DocAttributes[], weight: (row: DocAttributes) => number): void {
     const community = this.facets.includes('community');
@@ -220,7 +279,22 @@ class FacetCounter {
       const w = weight(row);
       if (community) inc(this.communities, row.community_id, w);
       if (kind) inc(this.kinds, row.kind, w);
-      if (tag && row.tags !== '') inc(this.tagLists, row.tags, w);
+      if (!tag || row.tags === '') continue;
+      const c = row as Partial<Candidate>;
+      if (c.tagLists && c.tagsId !== undefined && c.tagsId >= 0) this.addTags(c.tagLists, c.tagsId, w);
+      else inc(this.tagLists, row.tags, w);
+    }
+  }
+  private addTags(dictionary: TagLists, list: number, w: number): void {
+    if (this.dictionary !== dictionary || !this.tagCounts) {
+      this.dictionary = dictionary;
+      this.tagCounts = new Float64Array(dictionary.tagCount);
+    }
+    const counts = this.tagCounts;
+    for (let at = dictionary.from(list), end = dictionary.to(list); at < end; at++) {
+      const t = dictionary.tagAt(at);
+      if (counts[t] === 0) this.tagOrder.push(t);
+      counts[t]! += w;
     }
   }
   result(): FacetDistribution {
@@ -235,6 +309,7 @@ class FacetCounter {
       else if (f === 'kind') out.kind = round(this.kinds);
       else {
         const tags = new Map<string, number>();
+        if (this.dictionary && this.tagCounts) for (const t of this.tagOrder) tags.set(this.dictionary.name(t), this.tagCounts[t]!);
         for (const [list, w] of this.tagLists) for (const t of tagList(list)) tags.set(t, (tags.get(t) ?? 0) + w);
         out.tag = round(tags);
       }
@@ -383,12 +458,16 @@ export class SqliteFtsEngine implements SearchEngine {
   private candidates(ids: number[]): Candidate[] {
     // In id order whichever way they are read, so facets come out the same either way.
     const sorted = Float64Array.from(ids).sort();
-    const copied = this.state.attributes.rows(sorted);
-    if (copied) return copied.map((row) => new Candidate(row));
     const out: Candidate[] = [];
+    const copy = this.state.attributes;
+    const dictionary = copy.tagLists;
+    const fromCopy = copy.visit(sorted, (id, kind, community, thread, score, accepted, answers, created, tags, tagsId) => {
+      out.push(new Candidate(id, kind, community, thread, score, accepted, answers, created, tags, tagsId, dictionary));
+    });
+    if (fromCopy) return out;
     const read = this.statement(`SELECT ${META_COLUMNS} FROM search_meta WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
     for (let i = 0; i < sorted.length; i += 5000) {
-      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(new Candidate(row));
+      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(Candidate.fromRow(row));
     }
     return out;
   }
