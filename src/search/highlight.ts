@@ -33,7 +33,76 @@ function isMatch(terms: HighlightTerms, span: WordSpan): boolean {
 
 /** Matched ranges in text order, overlapping and touching ones merged. */
 function matchRanges(text: string, spans: WordSpan[], terms: HighlightTerms): Range[] {
-  const ranges: Range[] = spans.filter((s) => isMatch(terms, s)).map((s) => ({ start: s.start, end: s.end }));
+  return merged(
+    text,
+    spans.filter((s) => isMatch(terms, s)).map((s) => ({ start: s.start, end: s.end })),
+    terms,
+  );
+}
+
+/*
+ * ASCII text (most English posts) is analysed without building a span per word: its words
+ * are the runs of ASCII letters and digits, each one folded token (its lower case), exactly
+ * what wordSpans() finds there. Snippets scan up to SCAN_LIMIT characters of up to 20 hits a
+ * page, and a span object per word was most of that work.
+ */
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_WORD = /[a-z0-9]+/g;
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function asciiRanges(text: string, terms: HighlightTerms): Range[] {
+  const lower = text.toLowerCase();
+  const ranges: Range[] = [];
+  ASCII_WORD.lastIndex = 0;
+  for (let m = ASCII_WORD.exec(lower); m !== null; m = ASCII_WORD.exec(lower)) {
+    const word = m[0];
+    let hit = terms.exact.has(word);
+    if (!hit) for (const p of terms.prefixes) if (word.startsWith(p)) hit = true;
+    if (hit) ranges.push({ start: m.index, end: m.index + word.length });
+  }
+  ASCII_WORD.lastIndex = 0;
+  return merged(text, ranges, terms);
+}
+
+/** The word analysis a text needs: the fast ASCII one, or the general one (segmenter, folding). */
+type Words = { ascii: true; text: string } | { ascii: false; spans: WordSpan[] };
+
+function analyse(text: string, general: boolean): Words {
+  return !general && ASCII_TEXT.test(text) ? { ascii: true, text } : { ascii: false, spans: wordSpans(text) };
+}
+
+function rangesOf(text: string, words: Words, terms: HighlightTerms): Range[] {
+  return words.ascii ? asciiRanges(text, terms) : matchRanges(text, words.spans, terms);
+}
+
+/** The start of the first word starting at or after `from`, or undefined. */
+function firstWordStart(words: Words, from: number): number | undefined {
+  if (!words.ascii) return words.spans.find((s) => s.start >= from)?.start;
+  const t = words.text;
+  for (let i = from; i < t.length; i++) if (isAsciiWordChar(t.charCodeAt(i)) && (i === 0 || !isAsciiWordChar(t.charCodeAt(i - 1)))) return i;
+  return undefined;
+}
+
+/** The end of the last word ending at or before `to` (and after `from`), else `from`. */
+function lastWordEnd(words: Words, from: number, to: number): number {
+  if (!words.ascii) {
+    let lastEnd = from;
+    for (const s of words.spans) {
+      if (s.start >= to) break;
+      if (s.end <= to) lastEnd = s.end;
+    }
+    return lastEnd;
+  }
+  const t = words.text;
+  for (let i = to; i > from; i--) if (isAsciiWordChar(t.charCodeAt(i - 1)) && (i === t.length || !isAsciiWordChar(t.charCodeAt(i)))) return i;
+  return from;
+}
+
+/** Adds the substring matches, then sorts and merges overlapping and touching ranges. */
+function merged(text: string, ranges: Range[], terms: HighlightTerms): Range[] {
   for (const sub of terms.substrings ?? []) {
     if (sub === '') continue;
     for (let at = text.indexOf(sub); at !== -1 && ranges.length < 2000; at = text.indexOf(sub, at + sub.length)) ranges.push({ start: at, end: at + sub.length });
@@ -64,19 +133,19 @@ function render(text: string, from: number, to: number, marks: Range[]): string 
   return html + squash(text.slice(at, to));
 }
 
-/** The whole (short) text with its matches marked, e.g. a title. */
-export function highlightAll(text: string, terms: HighlightTerms): string {
-  return render(text, 0, text.length, matchRanges(text, wordSpans(text), terms));
+/** The whole (short) text with its matches marked, e.g. a title. `general`: without the ASCII fast path (tests compare both). */
+export function highlightAll(text: string, terms: HighlightTerms, general = false): string {
+  return render(text, 0, text.length, rangesOf(text, analyse(text, general), terms));
 }
 
 /**
  * About maxChars of the text around the densest cluster of matches, matches marked, with
  * an ellipsis where the text was cut. Without a match it is the start of the text.
  */
-export function snippet(full: string, terms: HighlightTerms, maxChars = 200): string {
+export function snippet(full: string, terms: HighlightTerms, maxChars = 200, general = false): string {
   const text = full.length > SCAN_LIMIT ? full.slice(0, SCAN_LIMIT) : full;
-  const spans = wordSpans(text);
-  const marks = matchRanges(text, spans, terms);
+  const words = analyse(text, general);
+  const marks = rangesOf(text, words, terms);
   let start = 0;
   if (marks.length > 0) {
     // The window (starting a little before a match) holding the most distinct matched words.
@@ -97,17 +166,10 @@ export function snippet(full: string, terms: HighlightTerms, maxChars = 200): st
   // Use the whole width: a window running past the end moves back.
   start = Math.max(0, Math.min(start, text.length - maxChars));
   // Start and end on word boundaries so no word is cut in half.
-  if (start > 0) {
-    const first = spans.find((s) => s.start >= start);
-    start = first ? first.start : start;
-  }
+  if (start > 0) start = firstWordStart(words, start) ?? start;
   let end = Math.min(text.length, start + maxChars);
   if (end < text.length) {
-    let lastEnd = start;
-    for (const s of spans) {
-      if (s.start >= end) break;
-      if (s.end <= end) lastEnd = s.end;
-    }
+    const lastEnd = lastWordEnd(words, start, end);
     if (lastEnd > start) end = lastEnd;
     // A mark cut by the window is left out rather than shown in half.
   }

@@ -21,7 +21,7 @@ import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
 import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
-import { matchTitle, titleText, titleWords } from './title-match.js';
+import { matchTitle, titleText, titleWords, type TitleText } from './title-match.js';
 
 type Db = Database.Database;
 
@@ -63,6 +63,8 @@ const BM25_K1 = 1.2;
  * shared words are mostly common ones. Very common words still count in the title rerank.
  */
 const STOP_SHARE = 0.5;
+/** Titles kept for the title rerank (dropped all at once beyond this, and whenever the index changes). */
+const TITLE_CACHE_SIZE = 20_000;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
@@ -569,31 +571,48 @@ export class SqliteFtsEngine implements SearchEngine {
   private rerankByTitle(rows: Ranked[], plan: QueryPlan, weights: number[]): Ranked[] {
     if (plan.words.length === 0 || rows.length === 0) return rows;
     const top = rows.slice(0, RANKING.rerankDepth);
-    const threadIds = [...new Set(top.filter((r) => r.kind !== 'faq').map((r) => r.thread_id ?? r.id))];
-    const entryIds = top.filter((r) => r.kind === 'faq').map((r) => -r.id);
-    const posts = new Map<number, string>();
-    const entries = new Map<number, string>();
+    const cache = this.titleCache();
+    // Threads by their (positive) id, FAQ entries by their negative id.
+    const threadIds: number[] = [];
+    const entryIds: number[] = [];
+    for (const r of top) {
+      const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
+      if (cache.titles.has(key)) continue;
+      if (key < 0) entryIds.push(-key);
+      else threadIds.push(key);
+    }
     if (threadIds.length) {
       const read = this.statement('SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))').raw();
-      for (const [id, title] of read.all(JSON.stringify(threadIds)) as Array<[number, string | null]>) posts.set(id, title ?? '');
+      for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.titles.set(id, title ?? '');
     }
     if (entryIds.length) {
       const read = this.statement('SELECT id, title FROM faq_entries WHERE id IN (SELECT value FROM json_each(?))').raw();
-      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) entries.set(id, title);
+      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.titles.set(-id, title);
     }
     const words = titleWords(plan.words, weights);
-    const texts = new Map<string, ReturnType<typeof titleText>>();
     for (const r of top) {
-      const title = r.kind === 'faq' ? entries.get(-r.id) : posts.get(r.thread_id ?? r.id);
+      const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
+      const title = cache.titles.get(key);
       if (title === undefined || title === '') continue;
-      const key = `${title}\u0000${r.tags}`;
-      let text = texts.get(key);
-      if (!text) texts.set(key, (text = titleText(title, r.tags)));
-      const m = matchTitle(words, text);
+      let known = cache.texts.get(key);
+      if (!known || known.tags !== r.tags) cache.texts.set(key, (known = { tags: r.tags, text: titleText(title, r.tags) }));
+      const m = matchTitle(words, known.text);
       withTitle(r, m.coverage, m.proximity);
     }
     top.sort(byRelevance);
     return [...top, ...rows.slice(top.length)];
+  }
+
+  /**
+   * Titles (a thread's, for its question and answers; an FAQ entry's) and their analysed
+   * form, kept while the index does not change: popular threads are reranked by many
+   * searches, and reading and analysing 100 titles was a large share of a search. Bounded.
+   */
+  private titles: { version: string; titles: Map<number, string>; texts: Map<number, { tags: string; text: TitleText }> } = { version: '', titles: new Map(), texts: new Map() };
+  private titleCache() {
+    const version = this.state.version();
+    if (this.titles.version !== version || this.titles.titles.size > TITLE_CACHE_SIZE) this.titles = { version, titles: new Map(), texts: new Map() };
+    return this.titles;
   }
 
   private hydrate(rows: Ranked[], plan: QueryPlan, explain: boolean): SearchHit[] {
@@ -617,6 +636,8 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const e of list) entries.set(e.id, e);
     }
     const hits: SearchHit[] = [];
+    /** The index version, asked once (a PRAGMA) for every FAQ hit's category path. */
+    let version: string | undefined;
     for (const row of rows) {
       const base = {
         communityId: String(row.community_id),
@@ -657,7 +678,7 @@ export class SqliteFtsEngine implements SearchEngine {
           titleHtml: highlightAll(e.title, plan.highlight),
           slug: e.slug,
           snippetHtml: snippet(e.body_text, plan.highlight),
-          faqPath: this.categoryPath(e.category_id),
+          faqPath: this.categoryPath(e.category_id, (version ??= this.state.version())),
         });
       }
     }
@@ -665,9 +686,8 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** Category names from the root of the FAQ tree down to the entry's category (at most four). */
-  private categoryPath(categoryId: number): string[] {
+  private categoryPath(categoryId: number, version: string): string[] {
     // Category names change rarely and every change bumps the index version: cached per version.
-    const version = this.state.version();
     if (this.paths.version !== version) this.paths = { version, byCategory: new Map() };
     const known = this.paths.byCategory.get(categoryId);
     if (known) return [...known];
