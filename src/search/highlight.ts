@@ -1,4 +1,4 @@
-import { escapeHtml, wordSpans, type WordSpan } from './text.js';
+import { escapeHtml, scanWords, wordSpans, type WordSpan } from './text.js';
 
 /*
  * Highlighting works on the original text (never on the segmented copy in the index), so
@@ -41,64 +41,71 @@ function matchRanges(text: string, spans: WordSpan[], terms: HighlightTerms): Ra
 }
 
 /*
- * ASCII text (most English posts) is analysed without building a span per word: its words
- * are the runs of ASCII letters and digits, each one folded token (its lower case), exactly
- * what wordSpans() finds there. Snippets scan up to SCAN_LIMIT characters of up to 20 hits a
- * page, and a span object per word was most of that work.
+ * Snippets scan up to SCAN_LIMIT characters of up to 20 hits a page: the words are read
+ * with scanWords() (the same words as wordSpans(), without an object per word), keeping
+ * only their offsets for the word-boundary cuts. `general` uses wordSpans() itself (tests
+ * compare both).
  */
-const ASCII_TEXT = /^[\x00-\x7f]*$/;
-const ASCII_WORD = /[a-z0-9]+/g;
+type Words = { starts: number[]; ends: number[] } | { spans: WordSpan[] };
 
-function isAsciiWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-}
-
-function asciiRanges(text: string, terms: HighlightTerms): Range[] {
-  const lower = text.toLowerCase();
-  const ranges: Range[] = [];
-  ASCII_WORD.lastIndex = 0;
-  for (let m = ASCII_WORD.exec(lower); m !== null; m = ASCII_WORD.exec(lower)) {
-    const word = m[0];
-    let hit = terms.exact.has(word);
-    if (!hit) for (const p of terms.prefixes) if (word.startsWith(p)) hit = true;
-    if (hit) ranges.push({ start: m.index, end: m.index + word.length });
+function analyse(text: string, terms: HighlightTerms, general: boolean): { words: Words; marks: Range[] } {
+  if (general) {
+    const spans = wordSpans(text);
+    return { words: { spans }, marks: matchRanges(text, spans, terms) };
   }
-  ASCII_WORD.lastIndex = 0;
-  return merged(text, ranges, terms);
-}
-
-/** The word analysis a text needs: the fast ASCII one, or the general one (segmenter, folding). */
-type Words = { ascii: true; text: string } | { ascii: false; spans: WordSpan[] };
-
-function analyse(text: string, general: boolean): Words {
-  return !general && ASCII_TEXT.test(text) ? { ascii: true, text } : { ascii: false, spans: wordSpans(text) };
-}
-
-function rangesOf(text: string, words: Words, terms: HighlightTerms): Range[] {
-  return words.ascii ? asciiRanges(text, terms) : matchRanges(text, words.spans, terms);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const ranges: Range[] = [];
+  scanWords(text, (start, end, tokens) => {
+    starts.push(start);
+    ends.push(end);
+    for (const t of tokens) {
+      let hit = terms.exact.has(t);
+      if (!hit) for (const p of terms.prefixes) if (t.startsWith(p)) hit = true;
+      if (hit) {
+        ranges.push({ start, end });
+        break;
+      }
+    }
+  });
+  return { words: { starts, ends }, marks: merged(text, ranges, terms) };
 }
 
 /** The start of the first word starting at or after `from`, or undefined. */
 function firstWordStart(words: Words, from: number): number | undefined {
-  if (!words.ascii) return words.spans.find((s) => s.start >= from)?.start;
-  const t = words.text;
-  for (let i = from; i < t.length; i++) if (isAsciiWordChar(t.charCodeAt(i)) && (i === 0 || !isAsciiWordChar(t.charCodeAt(i - 1)))) return i;
-  return undefined;
+  if ('spans' in words) return words.spans.find((s) => s.start >= from)?.start;
+  const at = firstAtLeast(words.starts, from);
+  return at < words.starts.length ? words.starts[at] : undefined;
 }
 
-/** The end of the last word ending at or before `to` (and after `from`), else `from`. */
+/** The first index whose value is >= x in an ascending list (the list's length if none). */
+function firstAtLeast(list: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The end of the last word ending at or before `to` (of the words starting before it), else `from`. */
 function lastWordEnd(words: Words, from: number, to: number): number {
-  if (!words.ascii) {
-    let lastEnd = from;
+  let lastEnd = from;
+  if ('spans' in words) {
     for (const s of words.spans) {
       if (s.start >= to) break;
       if (s.end <= to) lastEnd = s.end;
     }
     return lastEnd;
   }
-  const t = words.text;
-  for (let i = to; i > from; i--) if (isAsciiWordChar(t.charCodeAt(i - 1)) && (i === t.length || !isAsciiWordChar(t.charCodeAt(i)))) return i;
-  return from;
+  // Words do not overlap, so their ends ascend with their starts: the last word starting
+  // before `to` ends by it, or else the one before it does.
+  const { starts, ends } = words;
+  const last = firstAtLeast(starts, to) - 1;
+  if (last >= 0) lastEnd = ends[last]! <= to ? ends[last]! : last > 0 ? ends[last - 1]! : lastEnd;
+  return lastEnd;
 }
 
 /** Adds the substring matches, then sorts and merges overlapping and touching ranges. */
@@ -135,7 +142,7 @@ function render(text: string, from: number, to: number, marks: Range[]): string 
 
 /** The whole (short) text with its matches marked, e.g. a title. `general`: without the ASCII fast path (tests compare both). */
 export function highlightAll(text: string, terms: HighlightTerms, general = false): string {
-  return render(text, 0, text.length, rangesOf(text, analyse(text, general), terms));
+  return render(text, 0, text.length, analyse(text, terms, general).marks);
 }
 
 /**
@@ -144,8 +151,7 @@ export function highlightAll(text: string, terms: HighlightTerms, general = fals
  */
 export function snippet(full: string, terms: HighlightTerms, maxChars = 200, general = false): string {
   const text = full.length > SCAN_LIMIT ? full.slice(0, SCAN_LIMIT) : full;
-  const words = analyse(text, general);
-  const marks = rangesOf(text, words, terms);
+  const { words, marks } = analyse(text, terms, general);
   let start = 0;
   if (marks.length > 0) {
     // The window (starting a little before a match) holding the most distinct matched words.

@@ -54,6 +54,38 @@ export function wordSpans(text: string, limit = Infinity): WordSpan[] {
   return out;
 }
 
+const SCAN_RUN = /[\p{L}\p{N}\p{M}]+/gu;
+
+/**
+ * The same words as wordSpans(), given to a callback instead of collected as objects (a
+ * snippet scans up to 20,000 characters of each hit). An ASCII word is one token, its lower
+ * case; `tokens` is only valid during the call.
+ */
+export function scanWords(text: string, onWord: (start: number, end: number, tokens: readonly string[]) => void): void {
+  const one = [''];
+  const word = (start: number, end: number) => {
+    const tokens = fold(text.slice(start, end)).split(NON_WORD).filter((t) => t !== '');
+    if (tokens.length > 0) onWord(start, end, tokens);
+  };
+  SCAN_RUN.lastIndex = 0;
+  for (let m = SCAN_RUN.exec(text); m !== null; m = SCAN_RUN.exec(text)) {
+    const run = m[0];
+    const base = m.index;
+    if (ASCII.test(run)) {
+      one[0] = run.toLowerCase();
+      onWord(base, base + run.length, one);
+    } else if (NEEDS_SEGMENTER.test(run)) {
+      for (const seg of segmenter.segment(run)) {
+        if (seg.isWordLike === false) continue;
+        word(base + seg.index, base + seg.index + seg.segment.length);
+      }
+    } else {
+      word(base, base + run.length);
+    }
+  }
+  SCAN_RUN.lastIndex = 0;
+}
+
 /** The tokens of a text, in order. */
 export function tokenize(text: string): string[] {
   if (ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];

@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { highlightAll, snippet, type HighlightTerms } from '../../src/search/highlight.js';
 
 /*
- * ASCII text takes a fast path (no span object per word). It must mark and cut exactly as the
- * general analysis (Intl.Segmenter words, folding) does: random texts and queries, both ways.
+ * Highlighting reads words with scanWords() (no object per word). It must mark and cut
+ * exactly as with wordSpans() (Intl.Segmenter words, folding): random English, accented,
+ * full-width and Chinese texts and queries, both ways.
  */
-describe('highlighting ASCII text', () => {
+describe('highlighting with the word scanner', () => {
   let seed = 11;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const words = ['Grind', 'grinder', 'burr', 'BURRS', 'espresso', 'x100', 'tamp', 'a', 'the', 'of', 'Milk', 'steam', 'wand', 'don\'t', 'e-mail', '42'];
+  const words = ['Grind', 'grinder', 'burr', 'BURRS', 'espresso', 'x100', 'tamp', 'a', 'the', 'of', 'Milk', 'steam', 'wand', 'don\'t', 'e-mail', '42', 'Café', 'naïve', 'ＧＲＩＮＤ', '咖啡机', '研磨度怎么调', 'x100电池', '磨豆机的刻度'];
   const gaps = [' ', ' ', ' ', ', ', '. ', '\n\n', ' - ', '(', ') ', '"', '  '];
   const text = (n: number) => {
     let s = random() < 0.3 ? pick(gaps) : '';
@@ -17,9 +18,9 @@ describe('highlighting ASCII text', () => {
     return s;
   };
   const terms = (): HighlightTerms => ({
-    exact: new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(words).toLowerCase())),
-    prefixes: random() < 0.4 ? [pick(['gr', 'bu', 'es', 'st'])] : [],
-    substrings: random() < 0.2 ? [pick(['rind', 'ste'])] : [],
+    exact: new Set([...Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(words).toLowerCase()), pick(['cafe', 'naive', 'grind', '咖啡', '电池'])]),
+    prefixes: random() < 0.4 ? [pick(['gr', 'bu', 'es', 'st', 'caf'])] : [],
+    substrings: random() < 0.3 ? [pick(['rind', 'ste', '咖啡', '刻度'])] : [],
   });
 
   it('marks the same words in a title', () => {
