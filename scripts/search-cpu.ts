@@ -9,6 +9,7 @@
  * The database is opened as the server opens it; searching does not write to it (the
  * search log belongs to the search service, which is not involved here).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { createSqliteStorage } from '../src/db/sqlite/index.js';
 import { SqliteFtsEngine } from '../src/search/sqlite-fts/engine.js';
@@ -30,6 +31,12 @@ const loadStart = performance.now();
 await engine.warmUp();
 await engine.search({ q: 'warm up', filters: {}, sort: 'relevance', page: 1, hitsPerPage: 20 });
 console.log(`vocabulary ready and first search done in ${(performance.now() - loadStart).toFixed(0)} ms`);
+const mib = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
+const memory = (when: string) => {
+  const m = process.memoryUsage();
+  console.log(`memory ${when}: rss ${mib(m.rss)}, V8 heap used ${mib(m.heapUsed)} of ${mib(m.heapTotal)}, array buffers ${mib(m.arrayBuffers)}`);
+};
+memory('after loading');
 
 /*
  * The CPU spent in the engine's FTS candidate reads (collect(): the postings and bm25 reads)
@@ -72,4 +79,7 @@ for (const [kind, list] of Object.entries(mix)) {
   rows.push(`| ${kind} | ${queries.length} | ${total.toFixed(2)} | ${typeof collect === 'function' ? reads.toFixed(2) : '-'} | ${typeof collect === 'function' ? (total - reads).toFixed(2) : '-'} | ${at(0.5).toFixed(2)} | ${at(0.95).toFixed(2)} | ${times[times.length - 1]!.toFixed(2)} |`);
 }
 console.log(rows.join('\n'));
+memory('after the searches');
+const hwm = fs.readFileSync('/proc/self/status', 'utf8').match(/VmHWM:\s+(\d+) kB/);
+if (hwm) console.log(`peak RSS (VmHWM): ${mib(Number(hwm[1]) * 1024)}`);
 await storage.close();

@@ -63,8 +63,11 @@ const BM25_K1 = 1.2;
  * shared words are mostly common ones. Very common words still count in the title rerank.
  */
 const STOP_SHARE = 0.5;
-/** Titles kept for the title rerank (dropped all at once beyond this, and whenever the index changes). */
-const TITLE_CACHE_SIZE = 20_000;
+/**
+ * Titles kept for the title rerank (dropped all at once beyond this, and whenever the index
+ * changes): the threads common words reach again and again, at about 1 KB each analysed.
+ */
+const TITLE_CACHE_SIZE = 5_000;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
