@@ -4,7 +4,7 @@
  * embedded engine of a generated database, as the search page asks (20 hits, facets, one
  * result per thread), every query once, so the result cache never answers.
  *
- *   npx tsx scripts/search-cpu.ts bench-data/small [queries per kind, default 300]
+ *   npx tsx scripts/search-cpu.ts bench-data/small [queries per kind, default 300] [only this kind, e.g. typo]
  *
  * The database is opened as the server opens it; searching does not write to it (the
  * search log belongs to the search service, which is not involved here).
@@ -61,7 +61,9 @@ if (typeof collect === 'function') {
 
 const mix = searchMix();
 const rows: string[] = ['| kind | queries | CPU ms/search (mean) | of which FTS reads | the rest | wall p50 ms | wall p95 ms | max ms |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
+const onlyKind = process.argv[4];
 for (const [kind, list] of Object.entries(mix)) {
+  if (onlyKind && kind !== onlyKind) continue;
   const queries = list.slice(0, perKind);
   const times: number[] = [];
   const cpu0 = process.cpuUsage();
