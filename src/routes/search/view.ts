@@ -9,13 +9,21 @@ import type { StaffBadge } from '../../services/support/staff-directory.js';
 type LinkParams = Partial<Record<'q' | 'community' | 'kind' | 'tag' | 'answered' | 'accepted' | 'sort' | 'page' | 'sid', string | null>>;
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** Formatted dates by locale and UTC day: hits of a page share few days, popular results repeat (bounded). */
+const formattedDays = new Map<string, string>();
 function formatDate(at: number, locale: Locale): string {
+  const key = `${locale}|${Math.floor(at / 86_400_000)}`;
+  let text = formattedDays.get(key);
+  if (text !== undefined) return text;
   let f = dateFormats.get(locale);
   if (!f) {
     f = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
     dateFormats.set(locale, f);
   }
-  return f.format(at);
+  text = f.format(at);
+  if (formattedDays.size >= 20_000) formattedDays.clear();
+  formattedDays.set(key, text);
+  return text;
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -66,15 +74,18 @@ function linkBuilder(current: LinkParams) {
  */
 export function topByCount<T extends { count: number }>(items: Iterable<T>, n: number): T[] {
   const top: T[] = [];
-  for (const item of items) {
-    if (top.length === n && top[n - 1]!.count >= item.count) continue;
-    // After every entry with the same count or more: earlier entries win ties.
-    let at = top.length;
-    while (at > 0 && top[at - 1]!.count < item.count) at--;
-    top.splice(at, 0, item);
-    if (top.length > n) top.pop();
-  }
+  for (const item of items) pushTop(top, item, n);
   return top;
+}
+
+/** Adds an item to a list kept as topByCount() would return it. */
+function pushTop<T extends { count: number }>(top: T[], item: T, n: number): void {
+  if (top.length === n && top[n - 1]!.count >= item.count) return;
+  // After every entry with the same count or more: earlier entries win ties.
+  let at = top.length;
+  while (at > 0 && top[at - 1]!.count < item.count) at--;
+  top.splice(at, 0, item);
+  if (top.length > n) top.pop();
 }
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
@@ -136,22 +147,20 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     };
   });
 
-  const entries = function* (dist: Record<string, number> | undefined) {
-    for (const key in dist) yield { key, count: dist[key]! };
+  // A plain loop over the distribution (hundreds of tags in a broad search), no entry objects.
+  const topOf = (dist: Record<string, number> | undefined, n: number, keep: (key: string) => boolean = () => true) => {
+    const list: Array<{ key: string; count: number }> = [];
+    for (const key in dist) if (keep(key)) pushTop(list, { key, count: dist[key]! }, n);
+    return list;
   };
-  const communityFacet = topByCount(
-    (function* () {
-      for (const e of entries(o.facets.community)) {
-        const c = o.communities.get(e.key);
-        if (c) yield { c, count: e.count };
-      }
-    })(),
-    12,
-  ).map(({ c, count }) => ({ label: c.name, count, url: link({ community: c.slug }), selected: p.community?.id === c.id }));
+  const communityFacet = topOf(o.facets.community, 12, (id) => o.communities.has(id)).map(({ key, count }) => {
+    const c = o.communities.get(key)!;
+    return { label: c.name, count, url: link({ community: c.slug }), selected: p.community?.id === c.id };
+  });
   const kindFacet = (['question', 'answer', 'faq'] as const)
     .map((k) => ({ label: t(`search.kind.${k}.plural`), count: o.facets.kind?.[k] ?? 0, url: link({ kind: k }), selected: p.kind === k }))
     .filter((x) => x.count > 0 || x.selected);
-  const tagFacet = topByCount(entries(o.facets.tag), 12).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
+  const tagFacet = topOf(o.facets.tag, 12).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
 
   // Active filters, each with a link that removes it.
   const active: Array<{ label: string; removeUrl: string; community?: boolean }> = [];

@@ -155,10 +155,18 @@ export function entriesBeforeSources(rows: Ranked[]): Ranked[] {
   rows.forEach((r, i) => {
     if (r.kind !== 'faq' && r.thread_id !== null && !first.has(r.thread_id)) first.set(r.thread_id, i);
   });
+  let moves = false;
   const place = rows.map((r, i) => {
     const source = r.kind === 'faq' && r.thread_id !== null ? first.get(r.thread_id) : undefined;
-    return source !== undefined && source < i ? source - 0.5 + i / 1e6 : i;
+    if (source !== undefined && source < i) {
+      moves = true;
+      return source - 0.5 + i / 1e6;
+    }
+    return i;
   });
+  // Usually no entry stands below its source: the order is kept as it is (a broad search
+  // ranks thousands of documents, and sorting them all again was measurable).
+  if (!moves) return rows;
   return rows
     .map((row, i) => ({ row, at: place[i]! }))
     .sort((a, b) => a.at - b.at)
