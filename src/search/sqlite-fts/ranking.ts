@@ -151,6 +151,7 @@ export function onePerThread(rows: Ranked[]): Ranked[] {
  * an answer it was made from, whatever their votes and wording.
  */
 export function entriesBeforeSources(rows: Ranked[]): Ranked[] {
+  if (!rows.some((r) => r.kind === 'faq' && r.thread_id !== null)) return rows;
   const first = new Map<number, number>();
   rows.forEach((r, i) => {
     if (r.kind !== 'faq' && r.thread_id !== null && !first.has(r.thread_id)) first.set(r.thread_id, i);
