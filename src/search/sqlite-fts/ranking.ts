@@ -101,7 +101,16 @@ export function rank(ev: Evidence, weights: readonly number[], totalWeight: numb
   const coverage = totalWeight > 0 ? covered / totalWeight : 0;
   const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower * (ev.kind === 'answer' ? RANKING.answerWeight : 1);
   const boost = qualityBoost(ev);
-  return Object.assign(ev, { coverage, relevance, boost, final: relevance * (1 + RANKING.qualityShare * boost), titleCoverage: 0, proximity: 0 });
+  // Filled in place, field by field: an object literal per candidate (thousands in a broad
+  // search) was only garbage.
+  const r = ev as Ranked;
+  r.coverage = coverage;
+  r.relevance = relevance;
+  r.boost = boost;
+  r.final = relevance * (1 + RANKING.qualityShare * boost);
+  r.titleCoverage = 0;
+  r.proximity = 0;
+  return r;
 }
 
 /**
