@@ -36,22 +36,19 @@ class Columns {
   created = new Float64Array(0);
   tags = new Int32Array(0);
 
-  /** Past the highest id in use. */
-  used = 0;
-
   ensure(index: number): void {
-    if (index >= this.used) this.used = index + 1;
     if (index < this.kind.length) return;
     this.resize(Math.max(1024, index + 1, this.kind.length * 2));
   }
 
   /**
-   * After a load: the doubling growth leaves up to half of each column unused (about 6 MB
-   * on a forum of 400k documents); keep a sixteenth for the documents written next.
+   * Before a load, room for ids up to `highest` and a sixteenth more for the documents written
+   * next, allocated once: growing by doubling while loading left up to half of each column
+   * unused (about 6 MB on a forum of 400k documents) and held two copies at each step.
    */
-  trim(): void {
-    const size = Math.max(1024, this.used + (this.used >> 4));
-    if (size < this.kind.length) this.resize(size);
+  reserve(highest: number): void {
+    const size = Math.max(1024, highest + 1 + (highest >> 4));
+    if (size > this.kind.length) this.resize(size);
   }
 
   private resize(size: number): void {
@@ -237,6 +234,9 @@ export class AttributeCopy {
     this.dirtyThreads.clear();
     this.pos.kind.fill(0);
     this.neg.kind.fill(0);
+    const range = this.db.prepare('SELECT max(id) AS high, min(id) AS low FROM main.search_meta').get() as { high: number | null; low: number | null };
+    if (range.high !== null && range.high > 0 && fits(range.high)) this.pos.reserve(range.high);
+    if (range.low !== null && range.low < 0 && fits(range.low)) this.neg.reserve(-range.low);
     for (let after = -Number.MAX_SAFE_INTEGER; ; ) {
       if (!this.db.open || epoch !== this.epoch) return;
       if (this.dataVersionNow() !== dataVersion) return;
@@ -247,8 +247,6 @@ export class AttributeCopy {
       await nextTurn();
     }
     if (epoch !== this.epoch) return;
-    this.pos.trim();
-    this.neg.trim();
     this.dataVersion = dataVersion;
     this.ready = true;
   }
