@@ -10,7 +10,7 @@ describe('highlighting with the word scanner', () => {
   let seed = 11;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const words = ['Grind', 'grinder', 'burr', 'BURRS', 'espresso', 'x100', 'tamp', 'a', 'the', 'of', 'Milk', 'steam', 'wand', 'don\'t', 'e-mail', '42', 'Café', 'naïve', 'ＧＲＩＮＤ', '咖啡机', '研磨度怎么调', 'x100电池', '磨豆机的刻度'];
+  const words = ['Grind', 'grinder', 'burr', 'BURRS', 'espresso', 'x100', 'tamp', 'a', 'the', 'of', 'Milk', 'steam', 'wand', 'don\'t', 'e-mail', '42', 'Café', 'naïve', 'ＧＲＩＮＤ', '咖啡机', '研磨度怎么调', 'x100电池', '磨豆机的刻度', 'cafe\u0301', '—', '😀', 'ab😀cd', 'naïve—x', '\ud800', 'Straße', 'ǅemal'];
   const gaps = [' ', ' ', ' ', ', ', '. ', '\n\n', ' - ', '(', ') ', '"', '  '];
   const text = (n: number) => {
     let s = random() < 0.3 ? pick(gaps) : '';
