@@ -219,14 +219,14 @@ class EvidenceTable {
 
 export { qualityBoost } from './ranking.js';
 
-/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list). */
+/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list; facets from the in-memory copy count tag numbers instead, so only hits and the table path split here). */
 const splitCache = new Map<string, readonly string[]>();
 function tagList(tags: string | null): readonly string[] {
   if (!tags) return [];
   let list = splitCache.get(tags);
   if (!list) {
     list = tags.split(' ').filter((t) => t !== '');
-    if (splitCache.size >= 200_000) splitCache.clear();
+    if (splitCache.size >= 20_000) splitCache.clear();
     splitCache.set(tags, list);
   }
   return list;
