@@ -54,6 +54,96 @@ export function wordSpans(text: string, limit = Infinity): WordSpan[] {
   return out;
 }
 
+/**
+ * Where the segmenter cuts a run of an unspaced script into words: (offset, length) pairs of
+ * its word-like segments. Segmenting costs about 10 µs a run however short, and the same runs
+ * (words between punctuation) come back in text after text: kept, bounded.
+ */
+const cutsByRun = new Map<string, Int32Array>();
+function wordCuts(run: string): Int32Array {
+  let cuts = cutsByRun.get(run);
+  if (cuts) return cuts;
+  const list: number[] = [];
+  for (const seg of segmenter.segment(run)) if (seg.isWordLike !== false) list.push(seg.index, seg.segment.length);
+  cuts = Int32Array.from(list);
+  if (run.length <= 64) {
+    if (cutsByRun.size >= 20_000) cutsByRun.clear();
+    cutsByRun.set(run, cuts);
+  }
+  return cuts;
+}
+
+/** A run of letters, digits and marks starting exactly at lastIndex. */
+const RUN_AT = /[\p{L}\p{N}\p{M}]+/uy;
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * The same words as wordSpans(), given to a callback instead of collected as objects (a
+ * snippet scans up to 20,000 characters of each hit). Runs of ASCII letters and digits are
+ * found by their character codes (most words of most posts); anything else by the same
+ * Unicode expression wordSpans() uses. An ASCII word is one token, its lower case; `tokens`
+ * is only valid during the call.
+ */
+export function scanWords(text: string, onWord: (start: number, end: number, tokens: readonly string[]) => void): void {
+  const one = [''];
+  const word = (start: number, end: number) => {
+    const tokens = fold(text.slice(start, end)).split(NON_WORD).filter((t) => t !== '');
+    if (tokens.length > 0) onWord(start, end, tokens);
+  };
+  const run = (value: string, base: number) => {
+    if (ASCII.test(value)) {
+      one[0] = value.toLowerCase();
+      onWord(base, base + value.length, one);
+    } else if (NEEDS_SEGMENTER.test(value)) {
+      const cuts = wordCuts(value);
+      for (let k = 0; k < cuts.length; k += 2) word(base + cuts[k]!, base + cuts[k]! + cuts[k + 1]!);
+    } else {
+      word(base, base + value.length);
+    }
+  };
+  /** The run starting at i (by the Unicode expression), or null. */
+  const runAt = (i: number): string | null => {
+    RUN_AT.lastIndex = i;
+    const m = RUN_AT.exec(text);
+    return m ? m[0] : null;
+  };
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      if (!isAsciiWordChar(c)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && isAsciiWordChar(text.charCodeAt(j))) j++;
+      if (j < n && text.charCodeAt(j) >= 128) {
+        // The run may go on in another script ("café"): read it whole the general way.
+        const value = runAt(i)!;
+        run(value, i);
+        i += value.length;
+      } else {
+        one[0] = text.slice(i, j).toLowerCase();
+        onWord(i, j, one);
+        i = j;
+      }
+      continue;
+    }
+    const value = runAt(i);
+    if (value !== null) {
+      run(value, i);
+      i += value.length;
+    } else {
+      // Not a word character: step over it (both halves of a surrogate pair).
+      i += c >= 0xd800 && c <= 0xdbff && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    }
+  }
+}
+
 /** The tokens of a text, in order. */
 export function tokenize(text: string): string[] {
   if (ASCII.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];

@@ -14,10 +14,52 @@ export function allowedTypos(word: string): number {
   return n >= 9 ? 2 : n >= 5 ? 1 : 0;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Scratch rows for typoDistance (vocabulary terms are short; grown when needed). */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
+
 /** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), or max + 1 once it exceeds max. */
 export function typoDistance(a: string, b: string, max: number): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  // A typo lookup compares a word with hundreds of terms: without astral characters, code
+  // units are code points, and the rows live in reused typed arrays (no allocation per term).
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return typoDistanceOf(Array.from(a), Array.from(b), max);
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) return max + 1;
+  if (m + 1 > rowA.length) {
+    rowA = new Int32Array(m + 1);
+    rowB = new Int32Array(m + 1);
+    rowC = new Int32Array(m + 1);
+  }
+  let prev2 = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= m; j++) {
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    const old = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = old;
+  }
+  return prev[m]!;
+}
+
+/** The same distance over code points (the general case). */
+function typoDistanceOf(s: string[], t: string[], max: number): number {
   if (Math.abs(s.length - t.length) > max) return max + 1;
   let prev2: number[] = [];
   let prev: number[] = Array.from({ length: t.length + 1 }, (_, j) => j);

@@ -268,7 +268,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     faq,
     faqViewCounter,
     faqGaps: new FaqGaps(searchLog, now, storage.synonyms),
-    search: new SearchService(engine, searchLog, storage.communities, config.cookieSecret, now),
+    // Communities through the community service: its list is reused while no content changed.
+    search: new SearchService(engine, searchLog, { list: () => communities.list(), findBySlug: (slug) => storage.communities.findBySlug(slug) }, config.cookieSecret, now),
     searchLog,
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     attributions,

@@ -133,4 +133,34 @@ describe('in-memory copy of the search attributes', () => {
     expect(copy(storage)).toEqual(table(storage));
     expect((await engine.search({ ...query, q: 'alignment' })).hits[0]).toMatchObject({ score: 1 });
   });
+
+  it('counts the same facets, in the same order, from the copy as from the table', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-copy-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'forum.sqlite');
+    const storage = storageAt(file);
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+    const seed = new SearchSeeder(storage);
+    const user = await seed.user();
+    const coffee = await seed.community('coffee');
+    const tea = await seed.community('tea');
+    const tagSets = [['grinder', 'burrs'], ['milk'], ['burrs', 'espresso', 'grinder'], [], ['kettle', 'milk'], ['grinder', 'burrs']];
+    for (const [i, tags] of tagSets.entries()) {
+      const q = await seed.question(i % 2 ? tea : coffee, user, `Burr question ${i}`, `burr text ${i}`, tags);
+      if (i % 3 === 0) await seed.answer(q.id, user, `A burr answer ${i}`);
+    }
+    const other = await seed.question(coffee, user, 'Kettle descaling', 'citric acid', ['kettle']);
+    await engine.warmUp?.();
+    const search = () => engine.search({ ...query, q: 'burr', facets: ['community', 'kind', 'tag'], distinct: false });
+    const fromCopy = (await search()).facetDistribution;
+    expect(copy(storage)).not.toBeNull();
+    // A value the copy cannot hold, on a post the query does not match: from now on searches read the table.
+    storage.db.prepare('UPDATE posts SET score = ? WHERE id = ?').run(3_000_000_000, other.id);
+    const fromTable = (await search()).facetDistribution;
+    expect(copy(storage)).toBeNull();
+    // Answers carry their thread's tags.
+    expect(fromCopy.tag).toEqual({ grinder: 4, burrs: 4, espresso: 1, milk: 2, kettle: 1 });
+    expect(fromTable).toEqual(fromCopy);
+    expect(Object.keys(fromTable.tag!)).toEqual(Object.keys(fromCopy.tag!));
+  });
 });

@@ -9,13 +9,21 @@ import type { StaffBadge } from '../../services/support/staff-directory.js';
 type LinkParams = Partial<Record<'q' | 'community' | 'kind' | 'tag' | 'answered' | 'accepted' | 'sort' | 'page' | 'sid', string | null>>;
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** Formatted dates by locale and UTC day: hits of a page share few days, popular results repeat (bounded). */
+const formattedDays = new Map<string, string>();
 function formatDate(at: number, locale: Locale): string {
+  const key = `${locale}|${Math.floor(at / 86_400_000)}`;
+  let text = formattedDays.get(key);
+  if (text !== undefined) return text;
   let f = dateFormats.get(locale);
   if (!f) {
     f = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
     dateFormats.set(locale, f);
   }
-  return f.format(at);
+  text = f.format(at);
+  if (formattedDays.size >= 20_000) formattedDays.clear();
+  formattedDays.set(key, text);
+  return text;
 }
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -35,16 +43,49 @@ function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
 }
 
-/** Builds /search?… from the current state with some values changed (null removes one). */
+/**
+ * Builds /search?… from the current state with some values changed (null removes one). A
+ * result page has about 150 links (tags, facets, sorts, pages): the current values are
+ * encoded once, only the changed ones per link.
+ */
 function linkBuilder(current: LinkParams) {
+  const encoded: Partial<Record<(typeof LINK_KEYS)[number], string>> = {};
+  for (const key of LINK_KEYS) {
+    const v = key === 'page' || key === 'sid' ? null : current[key];
+    if (v !== null && v !== undefined && v !== '') encoded[key] = formEncode(v);
+  }
   return (changes: LinkParams = {}) => {
     let qs = '';
     for (const key of LINK_KEYS) {
-      const v = key in changes ? changes[key] : key === 'page' || key === 'sid' ? null : current[key];
-      if (v !== null && v !== undefined && v !== '') qs += `${qs ? '&' : ''}${key}=${formEncode(v)}`;
+      let e: string | undefined;
+      if (key in changes) {
+        const v = changes[key];
+        e = v !== null && v !== undefined && v !== '' ? formEncode(v) : undefined;
+      } else e = encoded[key];
+      if (e !== undefined) qs += `${qs ? '&' : ''}${key}=${e}`;
     }
     return `/search?${qs}`;
   };
+}
+
+/**
+ * The first n entries by count, highest first, ties in the given order: what a stable sort
+ * then slice(0, n) gives, without sorting every tag of a broad search (hundreds) per page.
+ */
+export function topByCount<T extends { count: number }>(items: Iterable<T>, n: number): T[] {
+  const top: T[] = [];
+  for (const item of items) pushTop(top, item, n);
+  return top;
+}
+
+/** Adds an item to a list kept as topByCount() would return it. */
+function pushTop<T extends { count: number }>(top: T[], item: T, n: number): void {
+  if (top.length === n && top[n - 1]!.count >= item.count) return;
+  // After every entry with the same count or more: earlier entries win ties.
+  let at = top.length;
+  while (at > 0 && top[at - 1]!.count < item.count) at--;
+  top.splice(at, 0, item);
+  if (top.length > n) top.pop();
 }
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
@@ -63,23 +104,37 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   const link = linkBuilder(current);
   const offset = (p.page - 1) * 20;
 
+  // The same labels and tag links repeat across the 20 hits: each is made once per page.
+  const labels = new Map<string, string>();
+  const label = (key: string, count?: number) => {
+    const k = count === undefined ? key : `${key}\u0000${count}`;
+    let text = labels.get(k);
+    if (text === undefined) labels.set(k, (text = count === undefined ? t(key) : t(key, { count })));
+    return text;
+  };
+  const tagLinks = new Map<string, string>();
+  const tagLink = (tag: string) => {
+    let url = tagLinks.get(tag);
+    if (url === undefined) tagLinks.set(tag, (url = link({ tag })));
+    return url;
+  };
   const hits = o.hits.map((h, i) => {
     const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${formEncode(h.url)}${o.searchId ? `&sid=${o.searchId}` : ''}`;
     return {
       kind: h.kind,
-      kindLabel: t(`search.kind.${h.kind}`),
+      kindLabel: label(`search.kind.${h.kind}`),
       titleHtml: h.titleHtml,
       url: h.url,
       clickUrl,
       snippetHtml: h.snippetHtml,
       community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
-      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: link({ tag }) })),
+      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: tagLink(tag) })),
       score: h.score,
       votesText:
         h.kind === 'faq'
-          ? t(h.score === 1 ? 'search.meta.helpful.one' : 'search.meta.helpful', { count: h.score })
-          : t(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', { count: h.score }),
-      answersText: t(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', { count: h.answerCount }),
+          ? label(h.score === 1 ? 'search.meta.helpful.one' : 'search.meta.helpful', h.score)
+          : label(Math.abs(h.score) === 1 ? 'search.meta.votes.one' : 'search.meta.votes', h.score),
+      answersText: label(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', h.answerCount),
       answerCount: h.answerCount,
       accepted: h.accepted,
       date: { iso: new Date(h.createdAt).toISOString(), text: formatDate(h.createdAt, locale) },
@@ -92,18 +147,20 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     };
   });
 
-  const facet = (name: 'community' | 'kind' | 'tag') => Object.entries(o.facets[name] ?? {}).sort((a, b) => b[1] - a[1]);
-  const communityFacet = facet('community')
-    .map(([id, count]) => ({ c: o.communities.get(id), count }))
-    .filter((x) => x.c)
-    .slice(0, 12)
-    .map(({ c, count }) => ({ label: c!.name, count, url: link({ community: c!.slug }), selected: p.community?.id === c!.id }));
+  // A plain loop over the distribution (hundreds of tags in a broad search), no entry objects.
+  const topOf = (dist: Record<string, number> | undefined, n: number, keep: (key: string) => boolean = () => true) => {
+    const list: Array<{ key: string; count: number }> = [];
+    for (const key in dist) if (keep(key)) pushTop(list, { key, count: dist[key]! }, n);
+    return list;
+  };
+  const communityFacet = topOf(o.facets.community, 12, (id) => o.communities.has(id)).map(({ key, count }) => {
+    const c = o.communities.get(key)!;
+    return { label: c.name, count, url: link({ community: c.slug }), selected: p.community?.id === c.id };
+  });
   const kindFacet = (['question', 'answer', 'faq'] as const)
     .map((k) => ({ label: t(`search.kind.${k}.plural`), count: o.facets.kind?.[k] ?? 0, url: link({ kind: k }), selected: p.kind === k }))
     .filter((x) => x.count > 0 || x.selected);
-  const tagFacet = facet('tag')
-    .slice(0, 12)
-    .map(([tag, count]) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
+  const tagFacet = topOf(o.facets.tag, 12).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
 
   // Active filters, each with a link that removes it.
   const active: Array<{ label: string; removeUrl: string; community?: boolean }> = [];

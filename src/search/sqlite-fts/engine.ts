@@ -20,9 +20,9 @@ import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from '
 import { idArray, ReadCache, READ_CACHE_BYTES, type IdArray, type KeptRead, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
-import { META_COLUMNS, type MetaRow } from './attributes.js';
+import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
 import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
-import { matchTitle, titleText, titleWords } from './title-match.js';
+import { matchTitle, titleText, titleWords, type TitleText } from './title-match.js';
 
 type Db = Database.Database;
 
@@ -64,6 +64,11 @@ const BM25_K1 = 1.2;
  * shared words are mostly common ones. Very common words still count in the title rerank.
  */
 const STOP_SHARE = 0.5;
+/**
+ * Titles kept for the title rerank (dropped all at once beyond this, and whenever the index
+ * changes): the threads common words reach again and again, at about 1 KB each analysed.
+ */
+const TITLE_CACHE_SIZE = 5_000;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
@@ -80,15 +85,6 @@ const MIN_COVERAGE_SHARE = 0.4;
  * share one object shape and ranking fills them in place.
  */
 class Candidate implements Ranked {
-  id: number;
-  kind: DocAttributes['kind'];
-  community_id: number;
-  thread_id: number | null;
-  score: number;
-  accepted: number;
-  answer_count: number;
-  created_at: number;
-  tags: string;
   termScore: ArrayLike<number> = [];
   termQuality: ArrayLike<number> = [];
   final = 0;
@@ -97,8 +93,68 @@ class Candidate implements Ranked {
   boost = 0;
   titleCoverage = 0;
   proximity = 0;
-  constructor(row: MetaRow) {
-    [this.id, this.kind, this.community_id, this.thread_id, this.score, this.accepted, this.answer_count, this.created_at, this.tags] = row;
+  constructor(
+    public id: number,
+    public kind: DocAttributes['kind'],
+    public community_id: number,
+    public thread_id: number | null,
+    public score: number,
+    public accepted: number,
+    public answer_count: number,
+    public created_at: number,
+    public tags: string,
+    /** The tags string's id in tagLists (the in-memory copy's dictionary), or -1 when read from the table. */
+    public tagsId = -1,
+    public tagLists: TagLists | null = null,
+  ) {}
+
+  static fromRow(row: MetaRow): Candidate {
+    return new Candidate(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
+  }
+}
+
+/**
+ * Document id -> slot, open addressing in typed arrays: a broad search adds tens of thousands
+ * of (document, term) pairs, and a Map lookup per pair was a large share of collecting them.
+ * Per table (per search), so concurrent searches never share it.
+ */
+class SlotMap {
+  private keys = new Float64Array(1024);
+  /** slot + 1; 0 marks a free place. */
+  private values = new Int32Array(1024);
+  private size = 0;
+
+  private static hash(id: number): number {
+    // Ids are integers (negative for FAQ entries); the high bits matter only beyond 2^32.
+    return Math.imul((id | 0) ^ ((id / 4294967296) | 0), 0x9e3779b1);
+  }
+
+  get(id: number): number {
+    const mask = this.keys.length - 1;
+    for (let at = SlotMap.hash(id) & mask; ; at = (at + 1) & mask) {
+      const v = this.values[at]!;
+      if (v === 0) return -1;
+      if (this.keys[at] === id) return v - 1;
+    }
+  }
+
+  set(id: number, slot: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let at = SlotMap.hash(id) & mask;
+    while (this.values[at] !== 0 && this.keys[at] !== id) at = (at + 1) & mask;
+    if (this.values[at] === 0) this.size++;
+    this.keys[at] = id;
+    this.values[at] = slot + 1;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (values[i] !== 0) this.set(keys[i]!, values[i]! - 1);
   }
 }
 
@@ -109,7 +165,7 @@ class Candidate implements Ranked {
  */
 class EvidenceTable {
   readonly ids: number[] = [];
-  private readonly slots = new Map<number, number>();
+  private readonly slots = new SlotMap();
   private scores: Float64Array;
   private qualities: Float64Array;
   constructor(private readonly terms: number) {
@@ -123,7 +179,7 @@ class EvidenceTable {
 
   add(id: number, term: number, score: number, quality: number): void {
     let slot = this.slots.get(id);
-    if (slot === undefined) {
+    if (slot === -1) {
       slot = this.ids.length;
       this.ids.push(id);
       this.slots.set(id, slot);
@@ -155,7 +211,7 @@ class EvidenceTable {
   }
 
   copyInto(doc: Candidate): void {
-    const at = this.slots.get(doc.id)! * this.terms;
+    const at = this.slots.get(doc.id) * this.terms;
     // Views, not copies: the table is complete by now and thousands of candidates share it.
     doc.termScore = this.scores.subarray(at, at + this.terms);
     doc.termQuality = this.qualities.subarray(at, at + this.terms);
@@ -176,14 +232,14 @@ interface ReadOptions {
   below?: number;
 }
 
-/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list). */
+/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list; facets from the in-memory copy count tag numbers instead, so only hits and the table path split here). */
 const splitCache = new Map<string, readonly string[]>();
 function tagList(tags: string | null): readonly string[] {
   if (!tags) return [];
   let list = splitCache.get(tags);
   if (!list) {
     list = tags.split(' ').filter((t) => t !== '');
-    if (splitCache.size >= 200_000) splitCache.clear();
+    if (splitCache.size >= 20_000) splitCache.clear();
     splitCache.set(tags, list);
   }
   return list;
@@ -226,6 +282,14 @@ class FacetCounter {
   private readonly kinds = new Map<string, number>();
   /** Weight per distinct tags string: a thread's answers carry its tags, split once at the end. */
   private readonly tagLists = new Map<string, number>();
+  /**
+   * Candidates from the in-memory copy carry their tags as numbers (attributes.ts TagLists):
+   * weight per tag, and the tags in order of first appearance (the order the string path
+   * gives, so ties in the facet list come out the same).
+   */
+  private tagCounts: Float64Array | null = null;
+  private tagOrder: number[] = [];
+  private dictionary: TagLists | null = null;
   constructor(private readonly facets: readonly SearchFacet[]) {}
   add(rows: readonly DocAttributes[], weight: (row: DocAttributes) => number): void {
     const community = this.facets.includes('community');
@@ -236,7 +300,22 @@ class FacetCounter {
       const w = weight(row);
       if (community) inc(this.communities, row.community_id, w);
       if (kind) inc(this.kinds, row.kind, w);
-      if (tag && row.tags !== '') inc(this.tagLists, row.tags, w);
+      if (!tag || row.tags === '') continue;
+      const c = row as Partial<Candidate>;
+      if (c.tagLists && c.tagsId !== undefined && c.tagsId >= 0) this.addTags(c.tagLists, c.tagsId, w);
+      else inc(this.tagLists, row.tags, w);
+    }
+  }
+  private addTags(dictionary: TagLists, list: number, w: number): void {
+    if (this.dictionary !== dictionary || !this.tagCounts) {
+      this.dictionary = dictionary;
+      this.tagCounts = new Float64Array(dictionary.tagCount);
+    }
+    const counts = this.tagCounts;
+    for (let at = dictionary.from(list), end = dictionary.to(list); at < end; at++) {
+      const t = dictionary.tagAt(at);
+      if (counts[t] === 0) this.tagOrder.push(t);
+      counts[t]! += w;
     }
   }
   result(): FacetDistribution {
@@ -251,6 +330,7 @@ class FacetCounter {
       else if (f === 'kind') out.kind = round(this.kinds);
       else {
         const tags = new Map<string, number>();
+        if (this.dictionary && this.tagCounts) for (const t of this.tagOrder) tags.set(this.dictionary.name(t), this.tagCounts[t]!);
         for (const [list, w] of this.tagLists) for (const t of tagList(list)) tags.set(t, (tags.get(t) ?? 0) + w);
         out.tag = round(tags);
       }
@@ -486,12 +566,16 @@ export class SqliteFtsEngine implements SearchEngine {
   private candidates(ids: number[]): Candidate[] {
     // In id order whichever way they are read, so facets come out the same either way.
     const sorted = Float64Array.from(ids).sort();
-    const copied = this.state.attributes.rows(sorted);
-    if (copied) return copied.map((row) => new Candidate(row));
     const out: Candidate[] = [];
+    const copy = this.state.attributes;
+    const dictionary = copy.tagLists;
+    const fromCopy = copy.visit(sorted, (id, kind, community, thread, score, accepted, answers, created, tags, tagsId) => {
+      out.push(new Candidate(id, kind, community, thread, score, accepted, answers, created, tags, tagsId, dictionary));
+    });
+    if (fromCopy) return out;
     const read = this.statement(`SELECT ${META_COLUMNS} FROM search_meta WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
     for (let i = 0; i < sorted.length; i += 5000) {
-      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(new Candidate(row));
+      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(Candidate.fromRow(row));
     }
     return out;
   }
@@ -610,31 +694,48 @@ export class SqliteFtsEngine implements SearchEngine {
   private rerankByTitle(rows: Ranked[], plan: QueryPlan, weights: number[]): Ranked[] {
     if (plan.words.length === 0 || rows.length === 0) return rows;
     const top = rows.slice(0, RANKING.rerankDepth);
-    const threadIds = [...new Set(top.filter((r) => r.kind !== 'faq').map((r) => r.thread_id ?? r.id))];
-    const entryIds = top.filter((r) => r.kind === 'faq').map((r) => -r.id);
-    const posts = new Map<number, string>();
-    const entries = new Map<number, string>();
+    const cache = this.titleCache();
+    // Threads by their (positive) id, FAQ entries by their negative id.
+    const threadIds: number[] = [];
+    const entryIds: number[] = [];
+    for (const r of top) {
+      const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
+      if (cache.titles.has(key)) continue;
+      if (key < 0) entryIds.push(-key);
+      else threadIds.push(key);
+    }
     if (threadIds.length) {
       const read = this.statement('SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))').raw();
-      for (const [id, title] of read.all(JSON.stringify(threadIds)) as Array<[number, string | null]>) posts.set(id, title ?? '');
+      for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.titles.set(id, title ?? '');
     }
     if (entryIds.length) {
       const read = this.statement('SELECT id, title FROM faq_entries WHERE id IN (SELECT value FROM json_each(?))').raw();
-      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) entries.set(id, title);
+      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.titles.set(-id, title);
     }
     const words = titleWords(plan.words, weights);
-    const texts = new Map<string, ReturnType<typeof titleText>>();
     for (const r of top) {
-      const title = r.kind === 'faq' ? entries.get(-r.id) : posts.get(r.thread_id ?? r.id);
+      const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
+      const title = cache.titles.get(key);
       if (title === undefined || title === '') continue;
-      const key = `${title}\u0000${r.tags}`;
-      let text = texts.get(key);
-      if (!text) texts.set(key, (text = titleText(title, r.tags)));
-      const m = matchTitle(words, text);
+      let known = cache.texts.get(key);
+      if (!known || known.tags !== r.tags) cache.texts.set(key, (known = { tags: r.tags, text: titleText(title, r.tags) }));
+      const m = matchTitle(words, known.text);
       withTitle(r, m.coverage, m.proximity);
     }
     top.sort(byRelevance);
     return [...top, ...rows.slice(top.length)];
+  }
+
+  /**
+   * Titles (a thread's, for its question and answers; an FAQ entry's) and their analysed
+   * form, kept while the index does not change: popular threads are reranked by many
+   * searches, and reading and analysing 100 titles was a large share of a search. Bounded.
+   */
+  private titles: { version: string; titles: Map<number, string>; texts: Map<number, { tags: string; text: TitleText }> } = { version: '', titles: new Map(), texts: new Map() };
+  private titleCache() {
+    const version = this.state.version();
+    if (this.titles.version !== version || this.titles.titles.size > TITLE_CACHE_SIZE) this.titles = { version, titles: new Map(), texts: new Map() };
+    return this.titles;
   }
 
   private hydrate(rows: Ranked[], plan: QueryPlan, explain: boolean): SearchHit[] {
@@ -658,6 +759,8 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const e of list) entries.set(e.id, e);
     }
     const hits: SearchHit[] = [];
+    /** The index version, asked once (a PRAGMA) for every FAQ hit's category path. */
+    let version: string | undefined;
     for (const row of rows) {
       const base = {
         communityId: String(row.community_id),
@@ -698,7 +801,7 @@ export class SqliteFtsEngine implements SearchEngine {
           titleHtml: highlightAll(e.title, plan.highlight),
           slug: e.slug,
           snippetHtml: snippet(e.body_text, plan.highlight),
-          faqPath: this.categoryPath(e.category_id),
+          faqPath: this.categoryPath(e.category_id, (version ??= this.state.version())),
         });
       }
     }
@@ -706,9 +809,8 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /** Category names from the root of the FAQ tree down to the entry's category (at most four). */
-  private categoryPath(categoryId: number): string[] {
+  private categoryPath(categoryId: number, version: string): string[] {
     // Category names change rarely and every change bumps the index version: cached per version.
-    const version = this.state.version();
     if (this.paths.version !== version) this.paths = { version, byCategory: new Map() };
     const known = this.paths.byCategory.get(categoryId);
     if (known) return [...known];

@@ -101,7 +101,16 @@ export function rank(ev: Evidence, weights: readonly number[], totalWeight: numb
   const coverage = totalWeight > 0 ? covered / totalWeight : 0;
   const relevance = bm * (RANKING.coverageBase + coverage) ** RANKING.coveragePower * (ev.kind === 'answer' ? RANKING.answerWeight : 1);
   const boost = qualityBoost(ev);
-  return Object.assign(ev, { coverage, relevance, boost, final: relevance * (1 + RANKING.qualityShare * boost), titleCoverage: 0, proximity: 0 });
+  // Filled in place, field by field: an object literal per candidate (thousands in a broad
+  // search) was only garbage.
+  const r = ev as Ranked;
+  r.coverage = coverage;
+  r.relevance = relevance;
+  r.boost = boost;
+  r.final = relevance * (1 + RANKING.qualityShare * boost);
+  r.titleCoverage = 0;
+  r.proximity = 0;
+  return r;
 }
 
 /**
@@ -151,14 +160,23 @@ export function onePerThread(rows: Ranked[]): Ranked[] {
  * an answer it was made from, whatever their votes and wording.
  */
 export function entriesBeforeSources(rows: Ranked[]): Ranked[] {
+  if (!rows.some((r) => r.kind === 'faq' && r.thread_id !== null)) return rows;
   const first = new Map<number, number>();
   rows.forEach((r, i) => {
     if (r.kind !== 'faq' && r.thread_id !== null && !first.has(r.thread_id)) first.set(r.thread_id, i);
   });
+  let moves = false;
   const place = rows.map((r, i) => {
     const source = r.kind === 'faq' && r.thread_id !== null ? first.get(r.thread_id) : undefined;
-    return source !== undefined && source < i ? source - 0.5 + i / 1e6 : i;
+    if (source !== undefined && source < i) {
+      moves = true;
+      return source - 0.5 + i / 1e6;
+    }
+    return i;
   });
+  // Usually no entry stands below its source: the order is kept as it is (a broad search
+  // ranks thousands of documents, and sorting them all again was measurable).
+  if (!moves) return rows;
   return rows
     .map((row, i) => ({ row, at: place[i]! }))
     .sort((a, b) => a.at - b.at)

@@ -91,6 +91,12 @@ export interface SimilarItem {
   answered: boolean;
 }
 
+/**
+ * Where the service reads communities: the community service's list, which is reused while
+ * no content changed (a search page would otherwise read the table on every request).
+ */
+export type CommunityDirectory = Pick<CommunityRepository, 'list' | 'findBySlug'>;
+
 export const HITS_PER_PAGE = 20;
 /** Longest query kept for display and the log (the header box allows 200 characters). */
 const MAX_QUERY_CHARS = 200;
@@ -133,7 +139,7 @@ export class SearchService {
   constructor(
     private readonly engine: SearchEngine,
     private readonly log: SearchLogRepository,
-    private readonly communities: CommunityRepository,
+    private readonly communities: CommunityDirectory,
     /** Salt for the anonymised user hash in the log. */
     private readonly salt: string,
     private readonly now: () => number = Date.now,
@@ -143,8 +149,16 @@ export class SearchService {
     return this.engine.name;
   }
 
+  /** The last list read and its map: rebuilt only when the list holds other objects. */
+  private lastCommunities: { list: Community[]; map: Map<string, Community> } | null = null;
+
   private async communityMap(): Promise<Map<string, Community>> {
-    return new Map((await this.communities.list()).map((c) => [c.id, c]));
+    const list = await this.communities.list();
+    const last = this.lastCommunities;
+    if (last && last.list.length === list.length && last.list.every((c, i) => c === list[i])) return last.map;
+    const map = new Map(list.map((c) => [c.id, c]));
+    this.lastCommunities = { list, map };
+    return map;
   }
 
   /** Reads the query string leniently: anything not understood is left out, never an error. */
