@@ -1,7 +1,8 @@
 import type { AppConfig } from '../config.js';
 import type { Storage } from '../db/ports.js';
 import { Argon2idHasher, type PasswordHasher } from './auth/password-hasher.js';
-import { SessionService } from './auth/session-service.js';
+import { SESSION_CACHE_TTL_MS, SessionService } from './auth/session-service.js';
+import type { Session, User } from '../domain/types.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { AuthService } from './auth/auth-service.js';
 import { CommunityService } from './communities/community-service.js';
@@ -135,7 +136,6 @@ export interface ServiceOverrides {
 export function createServices(storage: Storage, config: AppConfig, overrides: ServiceOverrides = {}): Services {
   const now = overrides.now ?? Date.now;
   const hasher = overrides.hasher ?? new Argon2idHasher();
-  const sessions = new SessionService(storage.sessions, now);
   const throttle = new LoginThrottle(
     storage.rateLimits,
     { maxPerIp: config.loginMaxAttemptsPerIp, maxPerAccount: config.loginMaxAttemptsPerAccount, windowSeconds: config.loginWindowSeconds },
@@ -143,6 +143,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   );
   const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
   const contentGeneration = new ContentGeneration();
+  // Validated sessions kept a few seconds, until the next write (session-service.ts); off with THREAD_CACHE=off.
+  const sessionCache = config.threadCache.ttlMs > 0 ? new GenerationCache<{ session: Session; user: User }>(contentGeneration, { ttlMs: SESSION_CACHE_TTL_MS, maxEntries: 20_000 }, now) : null;
+  const sessions = new SessionService(storage.sessions, now, sessionCache);
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration);
   // One buffer for everything that writes or reads the search log, so reads see every search.
   const searchLog = new BufferedSearchLog(storage.searchLog, { flushMs: overrides.searchLogFlushMs ?? 1000, log: overrides.log ?? null });
