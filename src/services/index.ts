@@ -265,7 +265,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(communities, storage.memberships, questions, new GenerationCache(contentGeneration, config.threadCache, now)),
+    home: new HomeService(communities, storage.memberships, questions, new GenerationCache(contentGeneration, config.threadCache, now), new GenerationCache(contentGeneration, config.threadCache, now)),
     questions,
     viewCounter,
     faq,

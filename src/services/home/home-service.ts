@@ -37,7 +37,19 @@ export class HomeService {
      * home page then reads only their memberships). Times stay timestamps, formatted per request.
      */
     private readonly recentCache: GenerationCache<RecentActivityItem[]> | null = null,
+    /**
+     * The page's content as HTML bytes, the same for every member who joined the same
+     * communities and reads in the same language (the header around it is theirs alone):
+     * kept until the next write, and for the cache's TTL at most (its relative times age).
+     */
+    private readonly bodyCache: GenerationCache<Buffer[]> | null = null,
   ) {}
+
+  /** The content rendered for `key` (which must name everything it shows), rendered once for all who share it. */
+  async rendered(key: string, render: () => Promise<string[]>): Promise<Buffer[]> {
+    const bytes = async () => (await render()).map((part) => Buffer.from(part, 'utf8'));
+    return this.bodyCache ? this.bodyCache.load(key, bytes) : bytes();
+  }
 
   async overview(user: User | null): Promise<HomeOverview> {
     const [communities, mine, recent] = await Promise.all([
