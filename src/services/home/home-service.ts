@@ -2,6 +2,7 @@ import type { ActivityKind } from '../../domain/qa-types.js';
 import type { MembershipRepository, CommunityRepository } from '../../db/ports.js';
 import type { Community, User } from '../../domain/types.js';
 import type { GenerationCache } from '../generation-cache.js';
+import type { ViewerMemberships } from '../communities/viewer-memberships.js';
 
 export interface RecentActivityItem {
   kind: ActivityKind;
@@ -43,6 +44,8 @@ export class HomeService {
      * kept until the next write, and for the cache's TTL at most (its relative times age).
      */
     private readonly bodyCache: GenerationCache<Buffer[]> | null = null,
+    /** The member's memberships in one small read (the home page needs only which communities). */
+    private readonly viewerMemberships: ViewerMemberships | null = null,
   ) {}
 
   /** The content rendered for `key` (which must name everything it shows), rendered once for all who share it. */
@@ -52,12 +55,18 @@ export class HomeService {
   }
 
   async overview(user: User | null): Promise<HomeOverview> {
-    const [communities, mine, recent] = await Promise.all([
+    const [communities, joined, recent] = await Promise.all([
       this.communities.list(),
-      user ? this.memberships.listForUser(user.id) : Promise.resolve([]),
+      this.joinedBy(user),
       this.recent(),
     ]);
-    return { communities, joined: new Set(mine.map((m) => m.community.id)), recent };
+    return { communities, joined, recent };
+  }
+
+  private async joinedBy(user: User | null): Promise<Set<string>> {
+    if (!user) return new Set();
+    if (this.viewerMemberships) return new Set((await this.viewerMemberships.of(user)).keys());
+    return new Set((await this.memberships.listForUser(user.id)).map((m) => m.community.id));
   }
 
   private recent(): Promise<RecentActivityItem[]> {
