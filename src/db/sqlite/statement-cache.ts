@@ -27,7 +27,7 @@ interface Slot {
  * - its cursor: a statement being iterated (iterate() not finished) cannot run again, so a
  *   nested use of the same SQL gets a fresh statement of its own.
  */
-export function installStatementCache(db: Database.Database, capacity = DEFAULT_STATEMENT_CACHE_SIZE): void {
+export function installStatementCache(db: Database.Database, capacity = DEFAULT_STATEMENT_CACHE_SIZE, decorate: (stmt: Statement) => Statement = (s) => s): void {
   const prepare = db.prepare.bind(db) as (sql: string) => Statement;
   /*
    * Keyed by the SQL text itself, with one slot per mode: most SQL texts are string literals,
@@ -44,7 +44,7 @@ export function installStatementCache(db: Database.Database, capacity = DEFAULT_
     const stmt = prepare(sql);
     if (mode !== 'flat') stmt[mode](true);
     if (safe) stmt.safeIntegers(true);
-    return stmt;
+    return decorate(stmt);
   };
 
   const get = (sql: string, mode: Mode, safe: boolean): Statement => {
