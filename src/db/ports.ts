@@ -89,6 +89,12 @@ export interface MembershipRepository {
    * above member (the moderation menu, read on every page a member sees, needs no more).
    */
   listForUser(userId: string, options?: { staffOnly?: boolean }): Promise<Array<{ membership: Membership; community: Community }>>;
+  /**
+   * Every membership of the user, without the communities, in no particular order: one small
+   * indexed read that answers what a member's page asks of memberships (the page's community,
+   * joined communities, whether the moderation menu applies).
+   */
+  membershipsOf(userId: string): Promise<Membership[]>;
   listStaff(communityId: string): Promise<MemberWithUser[]>;
 }
 

@@ -21,6 +21,8 @@ import { randomId } from './random-pool.js';
  */
 
 export const CSRF_COOKIE = '_csrf';
+/** Members' tokens kept (about 150 bytes each). */
+const MEMBER_TOKENS = 20_000;
 
 export interface CsrfOptions {
   cookieSecret: string;
@@ -72,6 +74,25 @@ export function createCsrf(options: CsrfOptions): Csrf {
   const tokens = Tokens({ userInfo: true, hmacKey }) as unknown as Tokens.TokensUserinfo;
   const cookieOpts = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secure, signed: true };
 
+  /*
+   * A member's token, kept per (signed `_csrf` cookie, session): the page of a logged-in member
+   * made a new token and checked the cookie's signature on every response (two HMACs, ~5 % of
+   * the page). A token is valid for as long as its secret and session are (the library's tokens
+   * carry no time), so handing out the same one again gives away nothing a page did not already
+   * show; it still fails for any other session or secret, and a new session (login) gets a new
+   * token. Keyed by the cookie exactly as sent: the token is only reused for the very cookie
+   * whose signature was checked when it was made. Bounded, oldest dropped first.
+   */
+  const memberTokens = new Map<string, string>();
+  const memoKey = (request: FastifyRequest): string | null => {
+    const raw = request.session ? request.cookies[CSRF_COOKIE] : undefined;
+    return raw ? `${request.session!.id}\0${raw}` : null;
+  };
+  const remember = (key: string, token: string) => {
+    memberTokens.set(key, token);
+    if (memberTokens.size > MEMBER_TOKENS) memberTokens.delete(memberTokens.keys().next().value as string);
+  };
+
   function cookieSecret(request: FastifyRequest): string | null {
     const raw = request.cookies[CSRF_COOKIE];
     if (!raw) return null;
@@ -90,6 +111,9 @@ export function createCsrf(options: CsrfOptions): Csrf {
   return {
     cookieSecret,
     token(request, reply) {
+      const known = memoKey(request);
+      const kept = known === null ? undefined : memberTokens.get(known);
+      if (kept !== undefined) return kept;
       let secret = secretOf(request);
       if (!secret) {
         // A member without the cookie (a visitor's browser never needs one): a new random secret.
@@ -97,9 +121,17 @@ export function createCsrf(options: CsrfOptions): Csrf {
         reply.setCookie(CSRF_COOKIE, secret, cookieOpts);
         request.cookies[CSRF_COOKIE] = reply.signCookie(secret);
       }
-      return tokens.create(secret, userInfo(request));
+      const token = tokens.create(secret, userInfo(request));
+      // Only a secret that came from a genuine cookie (or was just set) is remembered.
+      const key = memoKey(request);
+      if (key !== null) remember(key, token);
+      return token;
     },
     check(request) {
+      // The very token made for this cookie and session: it was verified when it was made.
+      const known = memoKey(request);
+      const sent = known === null ? undefined : sentToken(request);
+      if (sent !== undefined && memberTokens.get(known!) === sent) return 'ok';
       const secret = secretOf(request);
       if (!secret) return 'missing-secret';
       const token = sentToken(request);

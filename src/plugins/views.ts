@@ -10,6 +10,7 @@ import type { Translate } from '../i18n/index.js';
 import { translateHtml } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
 import { moderationHeader, type ModerationHeaderView } from '../presenters/moderation-header.js';
+import { spliceBytes, spliceText, type Splice } from '../http/html-splice.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
@@ -44,6 +45,8 @@ export interface PageOptions {
   description?: string;
   searchCommunity?: string;
   searchQuery?: string;
+  /** Parts of the page given as bytes, put where the view model holds their markers (http/html-splice.ts). */
+  splices?: readonly Splice[];
 }
 
 declare module 'fastify' {
@@ -111,10 +114,13 @@ export default fp(
         unreadNotifications: request.user ? await this.server.services.notifications.unreadCount(request.user).catch(() => 0) : 0,
         moderation: await moderationHeader(app.services.moderationNav, request),
       };
-      const html = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
+      const rendered: string = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
+      const splices = options.splices;
       // A page showing a one-time message is never kept for other visitors.
-      if (forCache) return app.pageCache.finish(this, html, options.status ?? 200, !ctx.flash);
-      return this.code(options.status ?? 200).type('text/html; charset=utf-8').send(html);
+      if (forCache) return app.pageCache.finish(this, splices ? spliceText(rendered, splices, ctx.csrfToken) : rendered, options.status ?? 200, !ctx.flash);
+      return this.code(options.status ?? 200)
+        .type('text/html; charset=utf-8')
+        .send(splices ? spliceBytes(rendered, splices, ctx.csrfToken) : rendered);
     });
   },
   { name: 'views', dependencies: ['security', 'request-context', 'page-cache'] },

@@ -79,6 +79,12 @@ export class GenerationCache<V> {
     }
   }
 
+  /** Forgets every kept value (values being loaded now are not kept either). */
+  clear(): void {
+    this.entries.clear();
+    this.loading.clear();
+  }
+
   /** The generation to pass to set() for a value about to be computed. */
   get currentGeneration(): number {
     return this.generation.value;

@@ -1,7 +1,8 @@
 import type { AppConfig } from '../config.js';
 import type { Storage } from '../db/ports.js';
 import { Argon2idHasher, type PasswordHasher } from './auth/password-hasher.js';
-import { SessionService } from './auth/session-service.js';
+import { SESSION_CACHE_TTL_MS, SessionService } from './auth/session-service.js';
+import type { Session, User } from '../domain/types.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { AuthService } from './auth/auth-service.js';
 import { CommunityService } from './communities/community-service.js';
@@ -23,6 +24,7 @@ import { ModerationNavService } from './moderation/moderation-nav.js';
 import { JobRunner, type Job } from './jobs/job-runner.js';
 import { ContentGeneration } from './content-generation.js';
 import { ViewerSuspensions } from './moderation/viewer-suspensions.js';
+import { ViewerMemberships } from './communities/viewer-memberships.js';
 import { ThreadReader } from './qa/thread-reader.js';
 import { GenerationCache } from './generation-cache.js';
 import { eventOutboxPruneJob, outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
@@ -135,7 +137,6 @@ export interface ServiceOverrides {
 export function createServices(storage: Storage, config: AppConfig, overrides: ServiceOverrides = {}): Services {
   const now = overrides.now ?? Date.now;
   const hasher = overrides.hasher ?? new Argon2idHasher();
-  const sessions = new SessionService(storage.sessions, now);
   const throttle = new LoginThrottle(
     storage.rateLimits,
     { maxPerIp: config.loginMaxAttemptsPerIp, maxPerAccount: config.loginMaxAttemptsPerAccount, windowSeconds: config.loginWindowSeconds },
@@ -143,7 +144,12 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   );
   const qaGate = new ModerationGate(storage.moderation, storage.meta, storage.rateLimits, now, config.trustLimits);
   const contentGeneration = new ContentGeneration();
-  const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration);
+  // Validated sessions kept a few seconds, until the next write (session-service.ts); off with THREAD_CACHE=off.
+  const sessionCache = config.threadCache.ttlMs > 0 ? new GenerationCache<{ session: Session; user: User }>(contentGeneration, { ttlMs: SESSION_CACHE_TTL_MS, maxEntries: 20_000 }, now) : null;
+  const sessions = new SessionService(storage.sessions, now, sessionCache);
+  // The requesting member's memberships, read once per request by the page and its header.
+  const viewerMemberships = new ViewerMemberships(storage.memberships);
+  const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration, Date.now, viewerMemberships);
   // One buffer for everything that writes or reads the search log, so reads see every search.
   const searchLog = new BufferedSearchLog(storage.searchLog, { flushMs: overrides.searchLogFlushMs ?? 1000, log: overrides.log ?? null });
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
@@ -193,7 +199,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   );
   // An answer published into the FAQ is stored with its event (its author hears of it): wake the worker.
   const faq = new FaqService(storage.faq, storage.posts, storage.users, communities, faqViewCounter, now, { answerPublished: async () => eventWorker.kick() });
-  const questions = new NotifyingQuestionService(() => eventWorker.kick(), storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate);
+  const questions = new NotifyingQuestionService(() => eventWorker.kick(), storage.posts, storage.votes, storage.comments, storage.tags, storage.users, storage.memberships, communities, viewCounter, now, faq, qaGate, viewerMemberships);
   const engine = createSearchEngine(config, storage);
   // Escalations reach staff and moderators, low ratings the moderators (issue 12).
   const supportNotifications = new SupportNotifications(storage.mail, storage.users, storage.memberships, storage.posts, communities, (u) => accountMail.isVerified(u), composer, () => mailWorker.kick(), now, overrides.log ?? null);
@@ -262,7 +268,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     auth: new AuthService(storage.users, sessions, hasher, throttle),
     communities,
     users: new UserService(storage.users, storage.memberships),
-    home: new HomeService(communities, storage.memberships, questions, new GenerationCache(contentGeneration, config.threadCache, now)),
+    home: new HomeService(communities, storage.memberships, questions, new GenerationCache(contentGeneration, config.threadCache, now), new GenerationCache(contentGeneration, config.threadCache, now), viewerMemberships),
     questions,
     viewCounter,
     faq,
@@ -280,7 +286,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     inbound,
     qaGate,
     contentGeneration,
-    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support, viewerSuspensions),
+    moderationNav: new ModerationNavService(storage.moderation, storage.faq, storage.memberships, communities, now, storage.support, viewerSuspensions, viewerMemberships),
     health: new HealthService(storage.backend, storage.meta, engine, searchRuntime.usesOutbox ? storage.outbox : null),
     background: {
       jobs,

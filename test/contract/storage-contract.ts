@@ -391,6 +391,23 @@ export function runStorageContract(name: string, makeStorage: () => Promise<Stor
         expect(await storage.memberships.listForUser(plain.id, { staffOnly: true })).toEqual([]);
       });
 
+      it('membershipsOf returns every membership of the user and only theirs, with roles', async () => {
+        const a = await community('mo-a');
+        const b = await community('mo-b');
+        const u = await storage.users.create(newUser());
+        const other = await storage.users.create(newUser());
+        expect(await storage.memberships.membershipsOf(u.id)).toEqual([]);
+        await storage.memberships.upsert(a.id, u.id, 'member');
+        await storage.memberships.upsert(b.id, u.id, 'staff');
+        await storage.memberships.upsert(a.id, other.id, 'moderator');
+        const mine = (await storage.memberships.membershipsOf(u.id)).sort((x, y) => (x.communityId < y.communityId ? -1 : 1));
+        expect(mine).toEqual([await storage.memberships.find(a.id, u.id), await storage.memberships.find(b.id, u.id)].sort((x, y) => (x!.communityId < y!.communityId ? -1 : 1)));
+        expect(mine.map((m) => m.role).sort()).toEqual(['member', 'staff']);
+        await storage.memberships.remove(a.id, u.id);
+        expect((await storage.memberships.membershipsOf(u.id)).map((m) => m.communityId)).toEqual([b.id]);
+        expect(await storage.memberships.membershipsOf('not-an-id')).toEqual([]);
+      });
+
       it('listStaff returns moderators and staff but not plain members, with their users', async () => {
         const c = await community('staffed', { kind: 'business' });
         const mod = await storage.users.create(newUser({ username: 'mod1' }));

@@ -89,4 +89,7 @@ export async function makeAdmin(app: FastifyInstance, username: string): Promise
   const user = await app.storage.users.findByUsername(username);
   if (!user) throw new Error(`no user ${username}`);
   await app.storage.users.setAdmin(user.id, true);
+  // Written behind the app's back, as the script does from its own process: the app would see
+  // it within the session cache's TTL; tell it now so the test's next request has it.
+  app.services.contentGeneration.bump();
 }

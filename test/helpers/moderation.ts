@@ -38,6 +38,8 @@ export async function cast(app: FastifyInstance, slug: string): Promise<Cast> {
 /** Sets a member's reputation straight in the embedded store (earning 250 by votes would take 25 answers). */
 export function setReputation(app: FastifyInstance, user: User, reputation: number): void {
   (app.storage as SqliteStorage).db.prepare('UPDATE users SET reputation = ? WHERE id = ?').run(reputation, Number(user.id));
+  // Behind the app's back: the remembered sessions (and pages) would show it within their TTL.
+  app.services.contentGeneration.bump();
 }
 
 export function reputationOf(app: FastifyInstance, user: User): number {

@@ -127,6 +127,9 @@ describe('in-memory copy of the search attributes', () => {
 
     const other = storageAt(file);
     await other.votes.castVote(q.id, voter.id, 1, 5);
+    // Reads of one event-loop turn share a snapshot (src/db/sqlite/read-batching.ts): another
+    // process's write shows from the next turn, as any request arriving after it would see it.
+    await new Promise((resolve) => setImmediate(resolve));
     // The copy is stale now: this search reads the table (and starts a reload).
     expect((await engine.search({ ...query, q: 'burr alignment' })).hits[0]).toMatchObject({ score: 1 });
     await ftsState(storage.db).attributes.whenLoaded();

@@ -78,6 +78,8 @@ describe('embedded search engine (SQLite FTS5)', () => {
 
     const script = storageAt(file);
     await new SearchSeeder(script).question(community, user, 'Gooseneck pouring', 'A gooseneck kettle pours slowly.');
+    // Another connection's write shows from the next event-loop turn (src/db/sqlite/read-batching.ts).
+    await new Promise((resolve) => setImmediate(resolve));
     expect((await engine.search({ ...query, q: 'gooseneck' })).hits.map((h) => h.title)).toEqual(['Gooseneck pouring']);
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
 import { installStatementCache } from './statement-cache.js';
+import { installReadBatching } from './read-batching.js';
 
 export type Db = Database.Database;
 
@@ -20,7 +21,9 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   migrate(db);
-  installStatementCache(db);
+  // Reads of one event-loop turn share a read transaction (read-batching.ts); writes as before.
+  const batching = installReadBatching(db);
+  installStatementCache(db, undefined, (stmt) => batching.decorate(stmt));
   return db;
 }
 

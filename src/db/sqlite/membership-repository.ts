@@ -73,6 +73,12 @@ export class SqliteMembershipRepository implements MembershipRepository {
     return rows.map((row) => ({ membership: mapMembership(row), community: mapCommunity(JSON.parse(row.c_json) as CommunityRow) }));
   }
 
+  async membershipsOf(userId: string): Promise<Membership[]> {
+    const u = toRowId(userId);
+    if (u === null) return [];
+    return this.db.prepare<[number], MembershipRow>('SELECT * FROM memberships WHERE user_id = ?').all(u).map(mapMembership);
+  }
+
   async listStaff(communityId: string): Promise<MemberWithUser[]> {
     const c = toRowId(communityId);
     if (c === null) return [];

@@ -6,7 +6,12 @@ import { promiseView, staffPanelView } from '../../presenters/support.js';
 import { watchView } from '../../presenters/watch.js';
 import type { QuestionModeration } from '../../services/moderation/moderation-service.js';
 import { questionPageUrl, type QuestionPage, type ViewerOfPage } from '../../services/qa/question-service.js';
-import type { Located, SharedThread } from '../../services/qa/thread-reader.js';
+import { utf8Parts, type Located, type SharedThread } from '../../services/qa/thread-reader.js';
+import { spliceMarker } from '../../http/html-splice.js';
+
+// Where the page's big parts go; they are sent as kept bytes (http/html-splice.ts).
+const THREAD_MARKER = spliceMarker('thread');
+const JSON_LD_MARKER = spliceMarker('json-ld');
 
 export interface ThreadExtras {
   answerForm?: { body: string; errors: Record<string, unknown> };
@@ -86,10 +91,10 @@ export async function renderThread(
   const shareable = !extra.answerForm && !extra.commentError && !extra.status && supportState === null;
   const threadParts = shareable
     ? await threads.rendered(`${question.id}:${shared.page.page}:${request.locale}:${readerKey(shared, viewer, mine, modState, watching)}`, render)
-    : await render();
-  let jsonLd = shared.memo.get('jsonLd') as string | undefined;
+    : utf8Parts(await render());
+  let jsonLd = shared.memo.get('jsonLd') as Buffer | undefined;
   if (jsonLd === undefined) {
-    jsonLd = qaPageJsonLd(shared.page, baseUrl);
+    jsonLd = Buffer.from(qaPageJsonLd(shared.page, baseUrl), 'utf8');
     shared.memo.set('jsonLd', jsonLd);
   }
   const title = shared.page.page > 1 ? request.t('qa.titleWithPage', { title: question.title, page: shared.page.page }) : question.title;
@@ -97,10 +102,20 @@ export async function renderThread(
   return reply.page(
     'questions/show',
     {
-      threadParts,
-      jsonLd,
+      thread: THREAD_MARKER,
+      jsonLd: JSON_LD_MARKER,
       og: extra.status ? null : { title: question.title, description, url: baseUrl + canonical },
     },
-    { title, canonicalUrl: canonical, description: Array.from(description).slice(0, 160).join(''), searchCommunity: community.slug, ...(extra.status ? { status: extra.status } : {}) },
+    {
+      title,
+      canonicalUrl: canonical,
+      description: Array.from(description).slice(0, 160).join(''),
+      searchCommunity: community.slug,
+      ...(extra.status ? { status: extra.status } : {}),
+      splices: [
+        { marker: THREAD_MARKER, parts: threadParts },
+        { marker: JSON_LD_MARKER, parts: [jsonLd] },
+      ],
+    },
   );
 }

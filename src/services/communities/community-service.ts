@@ -5,6 +5,7 @@ import { COMMUNITY_ROLES, type Community, type CommunityRole, type Membership, t
 import { isModerator } from '../../domain/permissions.js';
 import { renderMarkdown } from '../../markdown/render.js';
 import type { ContentGeneration } from '../content-generation.js';
+import type { ViewerMemberships } from './viewer-memberships.js';
 
 export interface CommunityContext {
   community: Community;
@@ -26,6 +27,8 @@ export class CommunityService {
     /** When given, the list is reused while no content changed (most pages read it; it rarely changes). */
     private readonly generation: ContentGeneration | null = null,
     private readonly now: () => number = Date.now,
+    /** Per-request memberships of the reader, forgotten when a membership changes here. */
+    private readonly viewerMemberships: ViewerMemberships | null = null,
   ) {}
 
   async list(): Promise<Community[]> {
@@ -48,6 +51,7 @@ export class CommunityService {
   /** Changes to communities and their member counts show in the very next list (this instance). */
   private listChanged(): void {
     this.cachedList = null;
+    this.viewerMemberships?.forget();
   }
 
   async byId(id: string): Promise<Community | null> {

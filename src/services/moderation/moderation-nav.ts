@@ -4,6 +4,7 @@ import type { Suspension } from '../../domain/moderation-types.js';
 import type { Community, User } from '../../domain/types.js';
 import type { CommunityService } from '../communities/community-service.js';
 import { ViewerSuspensions } from './viewer-suspensions.js';
+import type { ViewerMemberships } from '../communities/viewer-memberships.js';
 
 /** Communities listed in the header menu at most; a site admin of a large forum uses the site-wide queue. */
 const MAX_COMMUNITIES = 12;
@@ -42,6 +43,8 @@ export class ModerationNavService {
     private readonly support: SupportRepository | null = null,
     /** Shared with the moderation service, so a page reads a member's suspensions once. */
     private readonly viewerSuspensions: ViewerSuspensions = new ViewerSuspensions(repo, now),
+    /** The member's memberships read once per request: most members have no staff role, and then nothing more is read. */
+    private readonly viewerMemberships: ViewerMemberships | null = null,
   ) {}
 
   async suspensions(user: User): Promise<Suspension[]> {
@@ -50,6 +53,7 @@ export class ModerationNavService {
 
   async nav(user: User): Promise<ModerationNav | null> {
     // Read on every page a member sees: only the memberships the menu is about.
+    if (!user.isAdmin && this.viewerMemberships && ![...(await this.viewerMemberships.of(user)).values()].some((m) => m.role !== 'member')) return null;
     const mine = await this.memberships.listForUser(user.id, { staffOnly: true });
     if (!user.isAdmin && mine.length === 0) return null;
     const flags = await this.repo.openFlagCounts();

@@ -1,4 +1,5 @@
 import type { CommentRepository, MembershipRepository, PostRepository, TagRepository, UserRepository, VoteRepository, VoteResult } from '../../db/ports.js';
+import type { ViewerMemberships } from '../communities/viewer-memberships.js';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../../domain/qa-types.js';
 import type { AuthorProfile, Community, Membership, User } from '../../domain/types.js';
@@ -89,6 +90,8 @@ export class QuestionService implements RecentActivitySource {
     private readonly listener: QaChangeListener | null = null,
     /** Moderation's say before a write (closed, locked, suspended, trust limits). */
     private readonly gate: QaGate | null = null,
+    /** The reader's memberships read once per request (shared with the header); else one read here. */
+    private readonly viewerMemberships: ViewerMemberships | null = null,
   ) {}
 
   /** Validates a draft without saving; the ask form's preview and the ask action share it. */
@@ -288,7 +291,7 @@ export class QuestionService implements RecentActivitySource {
     const { question, community, answers } = shared;
     if (!viewer) return { myVotes: new Map(), membership: null, canModerate: false, canAccept: false, canParticipate: canPostIn(null, null) };
     const [membership, myVotes] = await Promise.all([
-      this.memberships.find(community.id, viewer.id),
+      this.viewerMemberships ? this.viewerMemberships.find(community.id, viewer) : this.memberships.find(community.id, viewer.id),
       this.votes.votesBy(viewer.id, [question.id, ...answers.map((a) => a.id)]),
     ]);
     const canModerate = isModerator(viewer, membership);

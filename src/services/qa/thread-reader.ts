@@ -12,6 +12,11 @@ export interface Located {
   community: Community;
 }
 
+/** Text parts as UTF-8 bytes. */
+export function utf8Parts(parts: readonly string[]): Buffer[] {
+  return parts.map((part) => Buffer.from(part, 'utf8'));
+}
+
 /** Everything on one page of a thread that is the same for every reader. */
 export interface SharedThread {
   page: SharedQuestionPage;
@@ -32,7 +37,7 @@ export interface SharedThread {
 export class ThreadReader {
   private readonly located: GenerationCache<Located>;
   private readonly pages: GenerationCache<SharedThread>;
-  private readonly fragments: GenerationCache<string[]>;
+  private readonly fragments: GenerationCache<Buffer[]>;
 
   constructor(
     private readonly questions: QuestionService,
@@ -50,10 +55,11 @@ export class ThreadReader {
 
   /**
    * Rendered HTML kept under a key that names everything it shows (the caller's duty: see
-   * routes/questions/thread-view.ts), rendered once for all readers with that key.
+   * routes/questions/thread-view.ts), rendered once for all readers with that key. Kept as
+   * UTF-8 bytes, so that each response copies them instead of encoding the text again.
    */
-  rendered(key: string, render: () => Promise<string[]>): Promise<string[]> {
-    return this.fragments.load(key, render);
+  rendered(key: string, render: () => Promise<string[]>): Promise<Buffer[]> {
+    return this.fragments.load(key, async () => utf8Parts(await render()));
   }
 
   /** The question and its community (not found for a deleted question: never kept). */

@@ -64,6 +64,12 @@ export class MongoMembershipRepository implements MembershipRepository {
       .sort((a, b) => compareNoCase(a.community.name, b.community.name));
   }
 
+  async membershipsOf(userId: string): Promise<Membership[]> {
+    const u = parseId(userId);
+    if (u === null) return [];
+    return (await findMany<MembershipDoc>(this.ctx.models.memberships, membershipsOfUserQuery(u))).map(mapMembership);
+  }
+
   async listStaff(communityId: string): Promise<MemberWithUser[]> {
     const c = parseId(communityId);
     if (c === null) return [];
