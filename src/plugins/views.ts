@@ -10,6 +10,7 @@ import type { Translate } from '../i18n/index.js';
 import { translateHtml } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
 import { moderationHeader, type ModerationHeaderView } from '../presenters/moderation-header.js';
+import { projectRoot } from '../paths.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
@@ -141,4 +142,4 @@ function memoizeTemplatePaths(eta: Eta): void {
   };
 }
 
-export const defaultViewsDir = path.resolve(import.meta.dirname, '../../views');
+export const defaultViewsDir = path.join(projectRoot, 'views');
