@@ -18,6 +18,8 @@ COPY src ./src
 COPY views ./views
 COPY static ./static
 COPY scripts ./scripts
+# The server's JavaScript bundle (scripts/build.mjs), built now so that a start only loads it.
+RUN node scripts/build.mjs
 # DATA_DIR is only used by the embedded SQLite backend; with MONGODB_URI it stays empty.
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -407,7 +407,7 @@ async function main(): Promise<void> {
   const file = databaseFile(dataset.dir);
   const targets = readTargets(dataset.dir);
 
-  console.log(`Starting the server (tsx src/server.ts, NODE_ENV=production, DATA_DIR=${dataset.dir}) ...`);
+  console.log(`Starting the server (npm start: node scripts/start.mjs, NODE_ENV=production, DATA_DIR=${dataset.dir}) ...`);
   // Posting is rate limited per IP (120/min by default) and every request comes from
   // 127.0.0.1 here; lift the limit so the vote benchmark measures voting, not 429s. The same
   // for the new-account vote rate (TRUST_LIMITS): generated members are young and low in

@@ -12,6 +12,7 @@ import viewsPlugin, { defaultViewsDir } from './plugins/views.js';
 import pageCachePlugin from './plugins/page-cache.js';
 import errorsPlugin, { sendMinimalErrorPage } from './plugins/errors.js';
 import { handleClientError } from './http/client-error.js';
+import { projectRoot } from './paths.js';
 import healthRoutes from './routes/health/index.js';
 import prefsRoutes from './routes/prefs/index.js';
 import homeRoutes from './routes/home/index.js';
@@ -78,7 +79,7 @@ export async function buildApp(config: AppConfig, options: BuildOptions = {}): P
   await app.register(pageCachePlugin, { config: config.pageCache });
   await app.register(viewsPlugin, { config, viewsDir: defaultViewsDir });
   await app.register(errorsPlugin);
-  await app.register(fastifyStatic, { root: path.resolve(import.meta.dirname, '../static'), prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
+  await app.register(fastifyStatic, { root: path.join(projectRoot, 'static'), prefix: '/static/', maxAge: config.env === 'production' ? '1d' : 0 });
 
   await app.register(healthRoutes);
   await app.register(prefsRoutes, { secureCookies: config.secureCookies });

@@ -3,11 +3,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ensureServerBuilt } from '../build.mjs';
 
 /*
  * The forum server under test, run as a child process exactly as in production
- * (tsx src/server.ts with NODE_ENV=production). It gets its own process group so that
- * stopping it also stops the node process tsx starts underneath.
+ * (`npm start`: node scripts/start.mjs, the server's JavaScript bundle, with
+ * NODE_ENV=production). The bundle is brought up to date before the server is spawned, as a
+ * deployment builds it ahead, so the ready time measures a start, not a build. The server
+ * gets its own process group so that stopping it also stops anything it started.
  */
 
 export async function freePort(): Promise<number> {
@@ -37,7 +40,7 @@ export interface ServerHandle {
 
 export async function startServer(opts: { root: string; dataDir: string; extraEnv?: Record<string, string> }): Promise<ServerHandle> {
   const port = await freePort();
-  const tsx = path.join(opts.root, 'node_modules', '.bin', 'tsx');
+  await ensureServerBuilt({ root: opts.root });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -51,7 +54,7 @@ export async function startServer(opts: { root: string; dataDir: string; extraEn
     ...opts.extraEnv,
   };
   const spawnedAt = performance.now();
-  const child: ChildProcess = spawn(tsx, ['src/server.ts'], { cwd: opts.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [path.join(opts.root, 'scripts', 'start.mjs')], { cwd: opts.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -72,7 +75,7 @@ export async function startServer(opts: { root: string; dataDir: string; extraEn
     }
   };
 
-  // If this process dies without cleaning up (SIGKILL, or tsx killing it on a relayed
+  // If this process dies without cleaning up (SIGKILL, or a relayed
   // signal), a watchdog in the server's process group stops the server within a second.
   const watchdog = spawn(
     process.execPath,
@@ -131,7 +134,7 @@ export async function startServer(opts: { root: string; dataDir: string; extraEn
   throw new Error(`the server did not become ready within 120 s:\n${handle.output()}`);
 }
 
-/** The process and its descendants (tsx runs node as a child). */
+/** The process and its descendants. */
 export function processTree(rootPid: number): number[] {
   const parents = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
@@ -158,7 +161,7 @@ export function procStatusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number | nu
   }
 }
 
-/** The server is the process of the tree with the largest peak RSS (tsx's wrapper is small). */
+/** The server is the process of the tree with the largest peak RSS (a wrapper process, if any, is small). */
 export function serverMemory(rootPid: number): { pid: number; peakKb: number; rssKb: number } | null {
   let best: { pid: number; peakKb: number; rssKb: number } | null = null;
   for (const pid of processTree(rootPid)) {

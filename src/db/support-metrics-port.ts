@@ -84,6 +84,8 @@ export interface Asker {
 
 export interface SupportMetricsRepository {
   recordSelfService(event: SelfServiceEvent): Promise<void>;
+  /** Several events in one write (the buffered log, services/support/self-service-buffer.ts). */
+  recordSelfServiceMany(events: readonly SelfServiceEvent[]): Promise<void>;
   /** Oldest first. */
   selfServiceBetween(from: number, to: number): Promise<SelfServiceEvent[]>;
   /** Tickets opened, first answered by staff, or resolved in [from, to). */

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
+import { deflateParts, type GzipParts } from './gzip-splice.js';
 
 /** Work repeated each time a page is served (a view counted for the browser asking). */
 export type ServeEffect = (request: FastifyRequest) => void;
@@ -77,6 +78,8 @@ export function pageBody(page: CachedPage, token: string): Buffer {
 
 export class PageStore {
   private readonly pages = new Map<string, CachedPage>();
+  /** The gzip form of a page, made when a browser that accepts gzip first asks for it. */
+  private readonly gzips = new WeakMap<CachedPage, GzipParts>();
   private readonly flights = new Map<string, { generation: number; promise: Promise<CachedPage | null> }>();
   private totalBytes = 0;
   private readonly now: () => number;
@@ -161,6 +164,23 @@ export class PageStore {
   }
 
   /**
+   * The page's parts deflated (http/gzip-splice.ts), made once per page; counted in the
+   * memory budget while the page is kept.
+   */
+  gzipped(key: string, page: CachedPage): GzipParts {
+    let g = this.gzips.get(page);
+    if (!g) {
+      g = deflateParts(page.parts);
+      this.gzips.set(page, g);
+      if (this.pages.get(key) === page) {
+        this.totalBytes += g.bytes;
+        this.evictOverBudget();
+      }
+    }
+    return g;
+  }
+
+  /**
    * Keeps a page (unless it alone is larger than the whole budget), evicting the least
    * recently used. Pages past their TTL at the front of that order are dropped first: a page
    * not asked for since it expired would otherwise hold memory until the budget is full
@@ -178,7 +198,11 @@ export class PageStore {
       this.drop(oldestKey, oldest);
     }
     this.pages.set(key, page);
-    this.totalBytes += page.bytes;
+    this.totalBytes += page.bytes + (this.gzips.get(page)?.bytes ?? 0);
+    this.evictOverBudget();
+  }
+
+  private evictOverBudget(): void {
     for (const [oldestKey, oldest] of this.pages) {
       if (this.totalBytes <= this.options.maxBytes) break;
       this.drop(oldestKey, oldest);
@@ -189,6 +213,6 @@ export class PageStore {
   private drop(key: string, page: CachedPage): void {
     if (this.pages.get(key) !== page) return;
     this.pages.delete(key);
-    this.totalBytes -= page.bytes;
+    this.totalBytes -= page.bytes + (this.gzips.get(page)?.bytes ?? 0);
   }
 }

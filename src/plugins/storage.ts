@@ -22,6 +22,8 @@ export default fp(
       await opts.services.faqViewCounter.flush();
       // Searches waiting for their batch are written too.
       await opts.services.searchLog.close();
+      // And the self-service events.
+      await opts.services.supportMetrics.close();
       await opts.storage.close();
     });
   },

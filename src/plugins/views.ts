@@ -11,6 +11,7 @@ import { translateHtml } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
 import { moderationHeader, type ModerationHeaderView } from '../presenters/moderation-header.js';
 import { spliceBytes, spliceText, type Splice } from '../http/html-splice.js';
+import { projectRoot } from '../paths.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
@@ -147,4 +148,4 @@ function memoizeTemplatePaths(eta: Eta): void {
   };
 }
 
-export const defaultViewsDir = path.resolve(import.meta.dirname, '../../views');
+export const defaultViewsDir = path.join(projectRoot, 'views');

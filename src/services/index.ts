@@ -56,6 +56,7 @@ import { SupportNotifications } from './notifications/support-notifier.js';
 import { SupportDashboardService } from './support/dashboard-service.js';
 import { supportDailyJob } from './support/daily-job.js';
 import { SelfServiceLog } from './support/self-service-log.js';
+import { SelfServiceBuffer } from './support/self-service-buffer.js';
 
 export interface Services {
   sessions: SessionService;
@@ -71,6 +72,8 @@ export interface Services {
   search: SearchService;
   /** The search log, written in batches (flushed on shutdown; tests flush it before reading the table). */
   searchLog: BufferedSearchLog;
+  /** The support metrics store, self-service events written in batches (close() writes what waits). */
+  supportMetrics: SelfServiceBuffer;
   sitemaps: SitemapService;
   synonyms: SynonymService;
   /** CC BY-SA attribution of posts imported from a data dump. */
@@ -126,6 +129,8 @@ export interface ServiceOverrides {
   viewFlushMs?: number;
   /** How long a logged search may wait to be written in a batch (default 1 s). */
   searchLogFlushMs?: number;
+  /** How long a self-service event may wait to be written in a batch (default 1 s). */
+  selfServiceFlushMs?: number;
   /** Names this process in leases and outbox claims (default: host, pid and a random part). */
   instanceId?: string;
   log?: RuntimeLog;
@@ -152,6 +157,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const communities = new CommunityService(storage.communities, storage.memberships, storage.users, contentGeneration, Date.now, viewerMemberships);
   // One buffer for everything that writes or reads the search log, so reads see every search.
   const searchLog = new BufferedSearchLog(storage.searchLog, { flushMs: overrides.searchLogFlushMs ?? 1000, log: overrides.log ?? null });
+  // Likewise for the self-service events: recorded per page served, written in batches.
+  const supportMetrics = new SelfServiceBuffer(storage.supportMetrics, { flushMs: overrides.selfServiceFlushMs ?? 1000, log: overrides.log ?? null });
   const viewCounter = new ViewCounter(storage.posts, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const faqViewCounter = new ViewCounter(storage.faq, overrides.viewFlushMs ?? 5000, overrides.log ?? null);
   const staff = new StaffDirectory(storage.memberships, storage.posts);
@@ -208,8 +215,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     service: supportService,
     queue: new QueueService(storage.support, storage.posts, storage.users, storage.memberships, communities, supportService, now),
     ratings: new RatingService(storage.support, storage.posts, communities, supportService, now, supportNotifications),
-    dashboard: new SupportDashboardService(storage.supportMetrics, communities, storage.memberships, storage.users, now, contentGeneration),
-    selfService: new SelfServiceLog(storage.supportMetrics, now),
+    dashboard: new SupportDashboardService(supportMetrics, communities, storage.memberships, storage.users, now, contentGeneration),
+    selfService: new SelfServiceLog(supportMetrics, now),
   };
   const inboundAddresses = new InboundAddresses(config.inbound.addressTemplate, config.inbound.domain, config.cookieSecret);
   // Notification mails carry a reply address only where replies can arrive.
@@ -251,7 +258,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       // Done events carry the services' clock (the event's own time), so the cut-off does too.
       eventOutboxPruneJob(storage.events, now),
       escalationJob(storage.support, overrides.supportNotifier ?? supportNotifications, now),
-      supportDailyJob(storage.supportMetrics, storage.meta, now),
+      supportDailyJob(supportMetrics, storage.meta, now),
       digestJob(digests),
       newsletterJob(newsletters),
       ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),
@@ -277,6 +284,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
     // Communities through the community service: its list is reused while no content changed.
     search: new SearchService(engine, searchLog, { list: () => communities.list(), findBySlug: (slug) => storage.communities.findBySlug(slug) }, config.cookieSecret, now),
     searchLog,
+    supportMetrics,
     synonyms: new SynonymService(storage.synonyms, storage.users, searchRuntime, now),
     attributions,
     threads: new ThreadReader(questions, moderation, attributions, staff, contentGeneration, config.threadCache, now),

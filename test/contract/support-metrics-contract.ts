@@ -104,6 +104,22 @@ export function runSupportMetricsContract(name: string, makeStorage: () => Promi
       ]);
     });
 
+    it('writes a batch of self-service events at once, as recorded one by one', async () => {
+      f = await contentFixture(await makeStorage());
+      const m = f.storage.supportMetrics;
+      await m.recordSelfServiceMany([]);
+      await m.recordSelfServiceMany([
+        { kind: 'faq_view', browserId: 'browser-cccccccccccc', communityId: f.community.id, at: T0 + 30 },
+        { kind: 'similar_click', browserId: 'browser-cccccccccccc', communityId: null, at: T0 + 31 },
+        { kind: 'search', browserId: 'browser-dddddddddddd', communityId: f.other.id, at: T0 + 29 },
+      ]);
+      expect(await m.selfServiceBetween(T0, T0 + 100)).toEqual([
+        { kind: 'search', browserId: 'browser-dddddddddddd', communityId: f.other.id, at: T0 + 29 },
+        { kind: 'faq_view', browserId: 'browser-cccccccccccc', communityId: f.community.id, at: T0 + 30 },
+        { kind: 'similar_click', browserId: 'browser-cccccccccccc', communityId: null, at: T0 + 31 },
+      ]);
+    });
+
     it('finds tickets opened, first answered or resolved in a range, events, ratings and answers', async () => {
       f = await contentFixture(await makeStorage());
       const s = f.storage.support;

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { csrfFrom, TestClient } from '../helpers/app.js';
 import { askQuestion, createCommunity, createQaApp, member, postAnswer, shownScore, vote } from '../helpers/qa.js';
@@ -136,6 +137,30 @@ describe('anonymous page cache', () => {
     expect(changed.status).toBe(200);
     expect(changed.text).toContain('Silica gel packs in the bag help too.');
     expect(changed.headers.etag).not.toBe(etag);
+  });
+
+  it('sends gzip to browsers that accept it: the same page with the browser\'s own token, much smaller', async () => {
+    const browser = new TestClient(app);
+    const cookie = cookiesSet(await browser.get(question.url)).join('; ');
+    // The raw bytes (supertest would inflate them), with this browser's cookies.
+    const raw = await app.inject({ url: question.url, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } });
+    expect(raw.statusCode).toBe(200);
+    expect(raw.headers['x-page-cache']).toBe('hit');
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(String(raw.headers.vary)).toContain('Accept-Encoding');
+    const zipped = raw.rawPayload;
+    const html = gunzipSync(zipped).toString('utf8');
+    expect(Number(raw.headers['content-length'])).toBe(zipped.length);
+    expect(zipped.length).toBeLessThan(Buffer.byteLength(html) / 3);
+    // The browser's own token, and the same page as without compression.
+    const token = csrfFrom(html);
+    expect(html).not.toContain(app.pageCache.placeholder);
+    expect((await browser.post('/prefs/language', { locale: 'en', next: question.url, _csrf: token })).status).toBe(303);
+    const plain = await browser.get(question.url, { 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(withoutToken(html)).toBe(withoutToken(plain.text));
+    // gzip;q=0 refuses gzip.
+    expect((await browser.get(question.url, { 'accept-encoding': 'gzip;q=0' })).headers['content-encoding']).toBeUndefined();
   });
 
   it('renders a page once when many requests miss it at the same time', async () => {

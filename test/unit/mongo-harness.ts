@@ -8,7 +8,7 @@ import { MongoContext } from '../../src/db/mongo/repositories/context.js';
 /*
  * An offline MongoDB backend for unit tests: the real repositories and mongoose models on a
  * connection that never opens. Every point where mongoose would talk to the server is
- * intercepted — Query#exec, Aggregate#exec, Model.create, Model.bulkWrite, cursors, and the
+ * intercepted — Query#exec, Aggregate#exec, Model.create, Model.insertMany, Model.bulkWrite, cursors, and the
  * transaction helper — and recorded as what would have been sent (model, operation, filter,
  * update, options, pipeline, and whether it ran inside the transaction). On the way, each
  * filter and update is cast against the schema (strict 'throw'), and each inserted document
@@ -126,6 +126,16 @@ export function offline(): Offline {
       return (reply ?? []) as never;
     }),
     vi.spyOn(mongoose.Model, 'create').mockImplementation(async function (this: Model<unknown>, docs: unknown, options?: unknown) {
+      const list = (Array.isArray(docs) ? docs : [docs]) as Record<string, unknown>[];
+      for (const d of list) {
+        const error = new this(d).validateSync();
+        if (error) throw error;
+      }
+      respond({ kind: 'insert', model: this.modelName, op: 'create', docs: list, tx: txOf(options as Record<string, unknown>) });
+      return list as never;
+    } as never),
+    // insertMany sends the documents in one command; for the stand-in it inserts like create.
+    vi.spyOn(mongoose.Model, 'insertMany').mockImplementation(async function (this: Model<unknown>, docs: unknown, options?: unknown) {
       const list = (Array.isArray(docs) ? docs : [docs]) as Record<string, unknown>[];
       for (const d of list) {
         const error = new this(d).validateSync();

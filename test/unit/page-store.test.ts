@@ -37,6 +37,22 @@ describe('PageStore', () => {
     expect(store.bytes).toBe(0);
   });
 
+  it('counts a page\'s gzip form in its byte budget while the page is kept, made once', () => {
+    const { store, put, advance } = setup(100_000);
+    const html = `<p>${PH}</p>` + '<li>row</li>'.repeat(2000);
+    put('en /', html);
+    const raw = store.bytes;
+    const page = store.get('en /', 0)!;
+    const g = store.gzipped('en /', page);
+    expect(g.bytes).toBeGreaterThan(0);
+    expect(store.bytes).toBe(raw + g.bytes);
+    expect(store.gzipped('en /', page)).toBe(g);
+    expect(store.bytes).toBe(raw + g.bytes);
+    advance(5000);
+    expect(store.get('en /', 0)).toBeNull();
+    expect(store.bytes).toBe(0);
+  });
+
   it('keeps within its byte budget, dropping the least recently used page first', () => {
     const { store, put } = setup(3_000);
     put('a', 'a'.repeat(900));

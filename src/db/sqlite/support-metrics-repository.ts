@@ -29,8 +29,16 @@ export class SqliteSupportMetricsRepository implements SupportMetricsRepository 
   constructor(private readonly db: Db) {}
 
   async recordSelfService(e: SelfServiceEvent): Promise<void> {
-    const c = e.communityId === null ? null : toRowId(e.communityId);
-    this.db.prepare('INSERT INTO support_self_service (kind, browser_id, community_id, at) VALUES (?, ?, ?, ?)').run(e.kind, e.browserId, c, e.at);
+    await this.recordSelfServiceMany([e]);
+  }
+
+  async recordSelfServiceMany(events: readonly SelfServiceEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const insert = this.db.prepare('INSERT INTO support_self_service (kind, browser_id, community_id, at) VALUES (?, ?, ?, ?)');
+    // One transaction: one WAL commit for the whole batch.
+    this.db.transaction(() => {
+      for (const e of events) insert.run(e.kind, e.browserId, e.communityId === null ? null : toRowId(e.communityId), e.at);
+    })();
   }
 
   async selfServiceBetween(from: number, to: number): Promise<SelfServiceEvent[]> {

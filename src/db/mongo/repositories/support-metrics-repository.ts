@@ -17,7 +17,14 @@ export class MongoSupportMetricsRepository implements SupportMetricsRepository {
   }
 
   async recordSelfService(e: SelfServiceEvent): Promise<void> {
-    await this.m.supportSelfService.create({ kind: e.kind, browserId: e.browserId, communityId: e.communityId === null ? null : parseId(e.communityId), at: e.at });
+    await this.recordSelfServiceMany([e]);
+  }
+
+  async recordSelfServiceMany(events: readonly SelfServiceEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.m.supportSelfService.insertMany(
+      events.map((e) => ({ kind: e.kind, browserId: e.browserId, communityId: e.communityId === null ? null : parseId(e.communityId), at: e.at })),
+    );
   }
 
   async selfServiceBetween(from: number, to: number): Promise<SelfServiceEvent[]> {
