@@ -1,8 +1,7 @@
+import { WriteBatcher, type WriteBatcherLog } from '../write-batcher.js';
 import type { SearchLogEntry, SearchLogRepository, SearchReport, SearchReportScope, SynonymSuggestionRow } from '../../db/ports.js';
 
-export interface SearchLogBufferLog {
-  error(obj: object, msg: string): void;
-}
+export type SearchLogBufferLog = WriteBatcherLog;
 
 export interface SearchLogBufferOptions {
   /** A batch is written when this many searches wait. */
@@ -29,37 +28,33 @@ export const MAX_BUFFERED_SEARCHES = 10_000;
  * failed batch is reported to the log and dropped, never thrown at a request or a timer.
  */
 export class BufferedSearchLog implements SearchLogRepository {
-  private buffer: Array<SearchLogEntry & { id: string }> = [];
+  private readonly batcher: WriteBatcher<SearchLogEntry & { id: string }>;
   private ids: string[] = [];
   private reserving: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly maxRows: number;
-  private readonly flushMs: number;
   private readonly idBlock: number;
-  private readonly log: SearchLogBufferLog | null;
 
   constructor(
     private readonly inner: SearchLogRepository,
     options: SearchLogBufferOptions = {},
   ) {
-    this.maxRows = options.maxRows ?? 200;
-    this.flushMs = options.flushMs ?? 1000;
     this.idBlock = options.idBlock ?? 100;
-    this.log = options.log ?? null;
+    this.batcher = new WriteBatcher((batch) => inner.recordMany(batch), {
+      maxItems: options.maxRows ?? 200,
+      flushMs: options.flushMs ?? 1000,
+      maxBuffered: MAX_BUFFERED_SEARCHES,
+      log: options.log ?? null,
+      noun: 'searches',
+    });
   }
 
   /** Searches waiting to be written (for tests and health reports). */
   get pending(): number {
-    return this.buffer.length;
+    return this.batcher.pending;
   }
 
   async record(entry: SearchLogEntry): Promise<string> {
     const id = await this.nextId();
-    if (this.buffer.length >= MAX_BUFFERED_SEARCHES) return id;
-    this.buffer.push({ ...entry, id });
-    if (this.buffer.length >= this.maxRows) void this.flush();
-    else this.schedule();
+    this.batcher.add({ ...entry, id });
     return id;
   }
 
@@ -89,40 +84,14 @@ export class BufferedSearchLog implements SearchLogRepository {
     return this.inner.synonymSuggestions(communityId, since, windowMs, limit);
   }
 
-  /**
-   * Writes every waiting search (and waits for a batch already being written). Never
-   * rejects: a failed batch is logged and dropped.
-   */
+  /** Writes every waiting search. Never rejects: a failed batch is logged and dropped. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.buffer;
-    this.buffer = [];
-    // Batches are written one after another, in the order the searches were made.
-    this.writing = this.writing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.inner.recordMany(batch);
-      } catch (err) {
-        this.log?.error({ err, searches: batch.length }, 'search log batch could not be written; dropped');
-      }
-    });
-    return this.writing;
+    return this.batcher.flush();
   }
 
-  /** On shutdown: no more timers, everything waiting written. */
+  /** On shutdown: everything waiting written. */
   async close(): Promise<void> {
     await this.flush();
-  }
-
-  private schedule(): void {
-    if (this.timer || this.flushMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // flush() never rejects; the catch keeps a timer from ever ending the process.
-      this.flush().catch(() => undefined);
-    }, this.flushMs);
-    this.timer.unref();
   }
 
   private async nextId(): Promise<string> {

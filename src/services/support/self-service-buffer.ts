@@ -1,8 +1,7 @@
 import type { SelfServiceEvent, SupportMetricsRepository } from '../../db/support-metrics-port.js';
+import { WriteBatcher, type WriteBatcherLog } from '../write-batcher.js';
 
-export interface SelfServiceBufferLog {
-  error(obj: object, msg: string): void;
-}
+export type SelfServiceBufferLog = WriteBatcherLog;
 
 export interface SelfServiceBufferOptions {
   /** A batch is written when this many events wait. */
@@ -29,32 +28,28 @@ export const MAX_BUFFERED_SELF_SERVICE = 10_000;
  * not user data); a failed batch is logged and dropped, never thrown at a request or a timer.
  */
 export class SelfServiceBuffer implements SupportMetricsRepository {
-  private buffer: SelfServiceEvent[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
-  private readonly maxEvents: number;
-  private readonly flushMs: number;
-  private readonly log: SelfServiceBufferLog | null;
+  private readonly batcher: WriteBatcher<SelfServiceEvent>;
 
   constructor(
     private readonly inner: SupportMetricsRepository,
     options: SelfServiceBufferOptions = {},
   ) {
-    this.maxEvents = options.maxEvents ?? 200;
-    this.flushMs = options.flushMs ?? 1000;
-    this.log = options.log ?? null;
+    this.batcher = new WriteBatcher((batch) => inner.recordSelfServiceMany(batch), {
+      maxItems: options.maxEvents ?? 200,
+      flushMs: options.flushMs ?? 1000,
+      maxBuffered: MAX_BUFFERED_SELF_SERVICE,
+      log: options.log ?? null,
+      noun: 'self-service events',
+    });
   }
 
   /** Events waiting to be written (for tests and health reports). */
   get pending(): number {
-    return this.buffer.length;
+    return this.batcher.pending;
   }
 
   async recordSelfService(event: SelfServiceEvent): Promise<void> {
-    if (this.buffer.length >= MAX_BUFFERED_SELF_SERVICE) return;
-    this.buffer.push(event);
-    if (this.buffer.length >= this.maxEvents) void this.flush();
-    else this.schedule();
+    this.batcher.add(event);
   }
 
   async recordSelfServiceMany(events: readonly SelfServiceEvent[]): Promise<void> {
@@ -68,39 +63,14 @@ export class SelfServiceBuffer implements SupportMetricsRepository {
     return this.inner.selfServiceBetween(from, to);
   }
 
-  /**
-   * Writes every waiting event (and waits for a batch already being written). Never rejects:
-   * a failed batch is logged and dropped.
-   */
+  /** Writes every waiting event. Never rejects: a failed batch is logged and dropped. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.writing = this.writing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.inner.recordSelfServiceMany(batch);
-      } catch (err) {
-        this.log?.error({ err, events: batch.length }, 'self-service events could not be written; dropped');
-      }
-    });
-    return this.writing;
+    return this.batcher.flush();
   }
 
-  /** On shutdown: no more timers, everything waiting written. */
+  /** On shutdown: everything waiting written. */
   async close(): Promise<void> {
     await this.flush();
-  }
-
-  private schedule(): void {
-    if (this.timer || this.flushMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      // flush() never rejects; the catch keeps a timer from ever ending the process.
-      this.flush().catch(() => undefined);
-    }, this.flushMs);
-    this.timer.unref();
   }
 
   /* ----- everything else as stored ----- */
