@@ -49,7 +49,7 @@ const LOAD_PAGE = 250;
 /** Text changes remembered for kept reads (FtsState.appendedSince); older ones make them read again. */
 const TEXT_LOG_SIZE = 4096;
 /** SQLite page cache of the connection, in KiB (see installSqliteFts). */
-const SEARCH_CACHE_KIB = 32_768;
+const SEARCH_CACHE_KIB = 8_192;
 
 
 /** Per-connection state: the in-memory vocabulary used for typo tolerance and prefixes. */
@@ -522,8 +522,9 @@ export function installSqliteFts(db: Db): FtsState {
   states.set(db, state);
   // A search walks postings of common words and hydrates scattered posts: with SQLite's
   // default 2 MB page cache most of those pages were copied in from the OS again on every
-  // search. 32 MB holds the hot postings and posts of a 400k-post index (search CPU -20 %)
-  // within the memory target (peak RSS < 400 MB with the attribute copy).
+  // search. 32 MB cut search CPU by about 20 % when reads were most of a search, but with the
+  // kept reads (read-cache.ts) the server's peak RSS under the bench's search mix was 406-422
+  // MiB with 32 MB and 319-363 MiB with 8 MB, for the same search CPU within the noise.
   db.pragma(`cache_size = -${SEARCH_CACHE_KIB}`);
 
   db.function('search_changed', { deterministic: false }, () => {
