@@ -25,6 +25,17 @@ function storageAt(file: string): SqliteStorage {
   open.push(s);
   return s;
 }
+/** A storage (in memory, or a file another connection can open), its engine and a seeder. */
+function forumAt(file: string) {
+  const storage = storageAt(file);
+  return { storage, engine: createSearchEngine({ search: 'sqlite-fts' }, storage), seed: new SearchSeeder(storage) };
+}
+/** A database file in a fresh folder removed after the test. */
+function freshFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-copy-'));
+  dirs.push(dir);
+  return path.join(dir, 'forum.sqlite');
+}
 
 const query = { filters: {}, sort: 'relevance' as const, page: 1, hitsPerPage: 10 };
 
@@ -40,9 +51,7 @@ function copy(storage: SqliteStorage): unknown[][] | null {
 
 describe('in-memory copy of the search attributes', () => {
   it('follows every write the triggers see: posts, votes, answers, accepts, tags, deletes, FAQ entries', async () => {
-    const storage = storageAt(':memory:');
-    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
-    const seed = new SearchSeeder(storage);
+    const { storage, engine, seed } = forumAt(':memory:');
     const user = await seed.user();
     const voter = await seed.user();
     const community = await seed.community('coffee');
@@ -92,9 +101,7 @@ describe('in-memory copy of the search attributes', () => {
   });
 
   it('a value beyond the copy\'s 32-bit columns leaves the copy unused, never a wrong result', async () => {
-    const storage = storageAt(':memory:');
-    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
-    const seed = new SearchSeeder(storage);
+    const { storage, engine, seed } = forumAt(':memory:');
     const user = await seed.user();
     const community = await seed.community('coffee');
     const q = await seed.question(community, user, 'Burr alignment', 'burr alignment', ['grinder']);
@@ -112,12 +119,8 @@ describe('in-memory copy of the search attributes', () => {
   });
 
   it('a write by another process is seen at once (the table is read until a fresh copy is loaded)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-copy-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'forum.sqlite');
-    const storage = storageAt(file);
-    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
-    const seed = new SearchSeeder(storage);
+    const file = freshFile();
+    const { storage, engine, seed } = forumAt(file);
     const user = await seed.user();
     const voter = await seed.user();
     const community = await seed.community('coffee');
@@ -138,12 +141,7 @@ describe('in-memory copy of the search attributes', () => {
   });
 
   it('counts the same facets, in the same order, from the copy as from the table', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-copy-'));
-    dirs.push(dir);
-    const file = path.join(dir, 'forum.sqlite');
-    const storage = storageAt(file);
-    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
-    const seed = new SearchSeeder(storage);
+    const { storage, engine, seed } = forumAt(freshFile());
     const user = await seed.user();
     const coffee = await seed.community('coffee');
     const tea = await seed.community('tea');
