@@ -10,10 +10,7 @@
  */
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
-import { scriptConfig } from './script-config.js';
-import { createStorageAsync } from '../src/db/index.js';
-import type { Storage } from '../src/db/ports.js';
+import { runMaintenanceCommand } from './maintenance-command.js';
 import { createServices } from '../src/services/index.js';
 import { ValidationError } from '../src/domain/errors.js';
 import { normaliseUsername } from '../src/domain/account-rules.js';
@@ -78,97 +75,70 @@ function describeValidation(err: ValidationError): string {
     .join('\n');
 }
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        username: { type: 'string' },
-        email: { type: 'string' },
-        password: { type: 'string' },
-        promote: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-
-  const config = scriptConfig(args.force, 'Refusing to change a production database (NODE_ENV=production). Re-run with --force if you mean it.');
-  if (typeof config === 'number') return config;
-
-  const prompter = args.username && args.email && args.password ? null : new Prompter();
-  let storage: Storage | null = null;
-  try {
-    const username = normaliseUsername(args.username ?? (await prompter!.ask('Username: ')));
-    if (username === '') {
-      console.error('A username is required.');
-      return 2;
-    }
-
-    storage = await createStorageAsync(config);
-    const services = createServices(storage, config);
-    const where = config.storage === 'sqlite' ? config.sqlitePath : config.storage;
-
-    const existing = await storage.users.findByUsername(username);
-    if (existing) {
-      if (existing.isAdmin) {
-        console.log(`"${existing.username}" is already a site admin (${where}). Nothing changed.`);
-        return 0;
+runMaintenanceCommand({
+  usage: USAGE,
+  options: {
+    username: { type: 'string' },
+    email: { type: 'string' },
+    password: { type: 'string' },
+    promote: { type: 'boolean', default: false },
+  },
+  productionRefusal: 'Refusing to change a production database (NODE_ENV=production). Re-run with --force if you mean it.',
+  async run(args, { config, storage: open }) {
+    const prompter = args.username && args.email && args.password ? null : new Prompter();
+    try {
+      const username = normaliseUsername(args.username ?? (await prompter!.ask('Username: ')));
+      if (username === '') {
+        console.error('A username is required.');
+        return 2;
       }
-      if (!args.promote) {
-        console.error(`The account "${existing.username}" already exists. Re-run with --promote to make it a site admin.`);
-        return 1;
-      }
-      await storage.users.setAdmin(existing.id, true);
-      console.log(`Promoted "${existing.username}" to site admin (${where}).`);
-      return 0;
-    }
 
-    const email = args.email ?? (await prompter!.ask('E-mail: '));
-    let password = args.password;
-    if (password === undefined) {
-      password = await prompter!.askHidden('Password: ');
-      if (process.stdin.isTTY) {
-        const again = await prompter!.askHidden('Password again: ');
-        if (again !== password) {
-          console.error('The passwords do not match. Nothing was created.');
+      const storage = await open();
+      const services = createServices(storage, config);
+      const where = config.storage === 'sqlite' ? config.sqlitePath : config.storage;
+
+      const existing = await storage.users.findByUsername(username);
+      if (existing) {
+        if (existing.isAdmin) {
+          console.log(`"${existing.username}" is already a site admin (${where}). Nothing changed.`);
+          return 0;
+        }
+        if (!args.promote) {
+          console.error(`The account "${existing.username}" already exists. Re-run with --promote to make it a site admin.`);
           return 1;
         }
+        await storage.users.setAdmin(existing.id, true);
+        console.log(`Promoted "${existing.username}" to site admin (${where}).`);
+        return 0;
       }
-    }
 
-    try {
-      // An operator may deliberately pick a reserved name such as "admin" for the admin account.
-      const user = await services.auth.register({ username, email, password }, { isAdmin: true, allowReserved: true });
-      console.log(`Created site admin "${user.username}" <${user.email}> (${where}). Log in at ${config.baseUrl}/login`);
-      return 0;
-    } catch (err) {
-      if (err instanceof ValidationError) {
-        console.error(`Could not create the account:\n${describeValidation(err)}`);
-        return 1;
+      const email = args.email ?? (await prompter!.ask('E-mail: '));
+      let password = args.password;
+      if (password === undefined) {
+        password = await prompter!.askHidden('Password: ');
+        if (process.stdin.isTTY) {
+          const again = await prompter!.askHidden('Password again: ');
+          if (again !== password) {
+            console.error('The passwords do not match. Nothing was created.');
+            return 1;
+          }
+        }
       }
-      throw err;
-    }
-  } finally {
-    prompter?.close();
-    await storage?.close();
-  }
-}
 
-main().then(
-  // Exit explicitly: services may hold timers that would otherwise keep the process alive.
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
+      try {
+        // An operator may deliberately pick a reserved name such as "admin" for the admin account.
+        const user = await services.auth.register({ username, email, password }, { isAdmin: true, allowReserved: true });
+        console.log(`Created site admin "${user.username}" <${user.email}> (${where}). Log in at ${config.baseUrl}/login`);
+        return 0;
+      } catch (err) {
+        if (err instanceof ValidationError) {
+          console.error(`Could not create the account:\n${describeValidation(err)}`);
+          return 1;
+        }
+        throw err;
+      }
+    } finally {
+      prompter?.close();
+    }
   },
-);
+});

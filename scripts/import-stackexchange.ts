@@ -9,10 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { scriptConfig } from './script-config.js';
-import { createStorageAsync } from '../src/db/index.js';
-import type { Storage } from '../src/db/ports.js';
+import { runMaintenanceCommand } from './maintenance-command.js';
 import { checkCommunity } from '../src/domain/community-rules.js';
 import { ValidationError } from '../src/domain/errors.js';
 import { renderMarkdown } from '../src/markdown/render.js';
@@ -32,96 +29,72 @@ const USAGE = `Usage: npm run import:stackexchange -- --dir DIR --community SLUG
   --licence TEXT     licence named in the attribution (default "CC BY-SA 3.0")
   --force            allow NODE_ENV=production`;
 
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        dir: { type: 'string' },
-        community: { type: 'string' },
-        create: { type: 'boolean', default: false },
-        kind: { type: 'string', default: 'interest' },
-        name: { type: 'string' },
-        'site-url': { type: 'string' },
-        licence: { type: 'string', default: 'CC BY-SA 3.0' },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!args.dir || !args.community) {
-    console.error(USAGE);
-    return 2;
-  }
-  const dir = path.resolve(args.dir);
-  if (!fs.existsSync(path.join(dir, 'Posts.xml'))) {
-    console.error(`${dir} has no Posts.xml: not a Stack Exchange dump directory.`);
-    return 2;
-  }
-  const siteUrl = args['site-url'] ?? siteUrlFromDir(dir);
-  if (!siteUrl || !/^https?:\/\/[^/\s]+/.test(siteUrl)) {
-    console.error('Cannot tell the original site from the directory name: pass --site-url https://… (used in attribution links).');
-    return 2;
-  }
-  const config = scriptConfig(args.force, 'Refusing to import into a production database (NODE_ENV=production) without --force.');
-  if (typeof config === 'number') return config;
-  let storage: Storage | null = null;
-  try {
-    storage = await createStorageAsync(config);
-    let community = await storage.communities.findBySlug(args.community);
-    if (!community && args.create) {
-      let checked;
-      try {
-        checked = checkCommunity({ slug: args.community, name: args.name ?? args.community, kind: args.kind ?? 'interest', description: '', defaultLocale: 'en' }, { checkSlug: true });
-      } catch (err) {
-        if (err instanceof ValidationError) {
-          console.error(`Cannot create the community: ${Object.entries(err.fields).map(([f, e]) => `${f} (${e.key})`).join(', ')}`);
-          return 2;
-        }
-        throw err;
-      }
-      community = await storage.communities.create({ ...checked, descriptionHtml: renderMarkdown(checked.descriptionMd).html });
-      console.log(`Created the ${checked.kind} community "${checked.name}" (/c/${checked.slug}).`);
-    }
-    if (!community) {
-      console.error(`No community "${args.community}". Pass --create (with --kind and --name) to create it.`);
+runMaintenanceCommand({
+  usage: USAGE,
+  options: {
+    dir: { type: 'string' },
+    community: { type: 'string' },
+    create: { type: 'boolean', default: false },
+    kind: { type: 'string', default: 'interest' },
+    name: { type: 'string' },
+    'site-url': { type: 'string' },
+    licence: { type: 'string', default: 'CC BY-SA 3.0' },
+  },
+  productionRefusal: 'Refusing to import into a production database (NODE_ENV=production) without --force.',
+  async run(args, { config, storage: open }) {
+    if (!args.dir || !args.community) {
+      console.error(USAGE);
       return 2;
     }
-    const importer = new StackExchangeImporter({
-      users: storage.users,
-      memberships: storage.memberships,
-      imports: storage.imports,
-      moderation: storage.moderation,
-      progress: process.stderr.isTTY ? terminalProgress() : lineProgress(),
-    });
-    const summary = await importer.run({ dir, communityId: community.id, communitySlug: community.slug, siteUrl, licence: args.licence ?? 'CC BY-SA 3.0' });
-    console.log(formatSummary(summary));
-    if (config.search === 'meili') console.log('Search: the changes are in the search outbox; a running server sends them to Meilisearch.');
-    return 0;
-  } catch (err) {
-    if (err instanceof DumpFormatError) {
-      console.error(`\nMalformed XML in ${err.file} at line ${err.line}, column ${err.column}: ${err.detail}`);
-      console.error('Nothing from the unfinished batch was stored; fix the file and run the same command again to resume.');
-      return 1;
+    const dir = path.resolve(args.dir);
+    if (!fs.existsSync(path.join(dir, 'Posts.xml'))) {
+      console.error(`${dir} has no Posts.xml: not a Stack Exchange dump directory.`);
+      return 2;
     }
-    throw err;
-  } finally {
-    await storage?.close();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
+    const siteUrl = args['site-url'] ?? siteUrlFromDir(dir);
+    if (!siteUrl || !/^https?:\/\/[^/\s]+/.test(siteUrl)) {
+      console.error('Cannot tell the original site from the directory name: pass --site-url https://… (used in attribution links).');
+      return 2;
+    }
+    try {
+      const storage = await open();
+      let community = await storage.communities.findBySlug(args.community);
+      if (!community && args.create) {
+        let checked;
+        try {
+          checked = checkCommunity({ slug: args.community, name: args.name ?? args.community, kind: args.kind ?? 'interest', description: '', defaultLocale: 'en' }, { checkSlug: true });
+        } catch (err) {
+          if (err instanceof ValidationError) {
+            console.error(`Cannot create the community: ${Object.entries(err.fields).map(([f, e]) => `${f} (${e.key})`).join(', ')}`);
+            return 2;
+          }
+          throw err;
+        }
+        community = await storage.communities.create({ ...checked, descriptionHtml: renderMarkdown(checked.descriptionMd).html });
+        console.log(`Created the ${checked.kind} community "${checked.name}" (/c/${checked.slug}).`);
+      }
+      if (!community) {
+        console.error(`No community "${args.community}". Pass --create (with --kind and --name) to create it.`);
+        return 2;
+      }
+      const importer = new StackExchangeImporter({
+        users: storage.users,
+        memberships: storage.memberships,
+        imports: storage.imports,
+        moderation: storage.moderation,
+        progress: process.stderr.isTTY ? terminalProgress() : lineProgress(),
+      });
+      const summary = await importer.run({ dir, communityId: community.id, communitySlug: community.slug, siteUrl, licence: args.licence ?? 'CC BY-SA 3.0' });
+      console.log(formatSummary(summary));
+      if (config.search === 'meili') console.log('Search: the changes are in the search outbox; a running server sends them to Meilisearch.');
+      return 0;
+    } catch (err) {
+      if (err instanceof DumpFormatError) {
+        console.error(`\nMalformed XML in ${err.file} at line ${err.line}, column ${err.column}: ${err.detail}`);
+        console.error('Nothing from the unfinished batch was stored; fix the file and run the same command again to resume.');
+        return 1;
+      }
+      throw err;
+    }
   },
-);
+});

@@ -5,20 +5,20 @@
  *
  *   npm run recompute-reputation [-- --force]   (refuses NODE_ENV=production without --force)
  */
-import { loadConfig } from '../src/config.js';
-import { createStorageAsync } from '../src/db/index.js';
+import { runMaintenanceCommand } from './maintenance-command.js';
 
-const force = process.argv.includes('--force');
-const config = loadConfig();
-if (config.env === 'production' && !force) {
-  console.error('Refusing to run against a production configuration without --force.');
-  process.exit(2);
-}
-const storage = await createStorageAsync(config);
-try {
-  const started = Date.now();
-  const result = await storage.votes.recomputeAll();
-  console.log(`Recomputed from votes in ${Date.now() - started} ms: ${result.postsChanged} post scores and ${result.usersChanged} reputations changed.`);
-} finally {
-  await storage.close();
-}
+runMaintenanceCommand({
+  usage: `Usage: npm run recompute-reputation [-- --force]
+
+Rebuilds post scores and reputations from the votes of the configured database (DATA_DIR, default ./data).
+  --force  allow running against a production configuration (NODE_ENV=production)`,
+  options: {},
+  productionRefusal: 'Refusing to run against a production configuration without --force.',
+  async run(_args, { storage: open }) {
+    const storage = await open();
+    const started = Date.now();
+    const result = await storage.votes.recomputeAll();
+    console.log(`Recomputed from votes in ${Date.now() - started} ms: ${result.postsChanged} post scores and ${result.usersChanged} reputations changed.`);
+    return 0;
+  },
+});

@@ -12,34 +12,18 @@
  *
  * Refuses when NODE_ENV=production unless --force (it holds the write lock while it runs).
  */
-import { parseArgs } from 'node:util';
-import { scriptConfig } from './script-config.js';
-import { createStorageAsync } from '../src/db/index.js';
-import type { Storage } from '../src/db/ports.js';
+import { runMaintenanceCommand } from './maintenance-command.js';
 import { createSearchEngine, reindexWithOutbox } from '../src/search/index.js';
 
-const USAGE = `Usage: npm run reindex [-- --force]
+runMaintenanceCommand({
+  usage: `Usage: npm run reindex [-- --force]
 
 Rebuilds the search index of the configured database (DATA_DIR, default ./data).
-  --force  allow running against a production configuration (NODE_ENV=production)`;
-
-async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({ options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } }, strict: true }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const config = scriptConfig(args.force, 'Refusing to rebuild the search index of a production database (NODE_ENV=production) without --force.');
-  if (typeof config === 'number') return config;
-  let storage: Storage | null = null;
-  try {
-    storage = await createStorageAsync(config);
+  --force  allow running against a production configuration (NODE_ENV=production)`,
+  options: {},
+  productionRefusal: 'Refusing to rebuild the search index of a production database (NODE_ENV=production) without --force.',
+  async run(_args, { config, storage: open }) {
+    const storage = await open();
     const engine = createSearchEngine(config, storage);
     const where = config.storage === 'sqlite' ? config.sqlitePath : config.storage;
     console.log(`Rebuilding the ${engine.name} index of ${where} …`);
@@ -47,15 +31,5 @@ async function main(): Promise<number> {
     console.log(`Indexed ${report.questions} questions, ${report.answers} answers and ${report.faq} FAQ entries in ${(report.ms / 1000).toFixed(1)} s.`);
     if (engine.name === 'meili') console.log(`Swapped the new index in; ${report.requeued} changes made meanwhile are queued for the outbox workers.`);
     return 0;
-  } finally {
-    await storage?.close();
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
   },
-);
+});
