@@ -1,5 +1,6 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /*
  * A real SMTP server in the test process (the smtp-server package), receiving what the
@@ -16,13 +17,14 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
-  const received: ParsedMail[] = [];
-  const state: TestSmtp = {
+/** `into`: an object to fill and return (useTestSmtp hands it out before the server starts). */
+export async function startSmtp(into: Partial<TestSmtp> = {}): Promise<TestSmtp> {
+  const received: ParsedMail[] = into.received ?? [];
+  const state: TestSmtp = Object.assign(into, {
     url: '',
     received,
     reject: null,
-    async waitFor(count, timeoutMs = 5000) {
+    async waitFor(count: number, timeoutMs = 5000): Promise<ParsedMail[]> {
       const until = Date.now() + timeoutMs;
       while (received.length < count) {
         if (Date.now() > until) throw new Error(`expected ${count} mails, got ${received.length}`);
@@ -31,7 +33,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       return received;
     },
     close: async () => {},
-  };
+  });
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -59,4 +61,22 @@ export async function startSmtp(): Promise<TestSmtp> {
   state.url = `smtp://127.0.0.1:${address.port}`;
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
+}
+
+/**
+ * One SMTP server for a test file: started before its tests, closed after them, its inbox
+ * emptied before each test. The object is usable from the start (filled when it listens).
+ */
+export function useTestSmtp(): TestSmtp {
+  const smtp = { received: [] as ParsedMail[] } as Partial<TestSmtp>;
+  beforeAll(async () => {
+    await startSmtp(smtp);
+  });
+  beforeEach(() => {
+    smtp.received!.length = 0;
+  });
+  afterAll(async () => {
+    await smtp.close?.();
+  });
+  return smtp as TestSmtp;
 }

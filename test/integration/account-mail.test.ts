@@ -1,34 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { useTestSmtp } from '../helpers/smtp.js';
+import { buildMailApp } from '../helpers/mail-app.js';
 
 /*
  * Account e-mail over a real SMTP connection: sign-up verification, password reset and
  * change of address, each link followed as the member would (GET the page, press the button).
  */
 
-let smtp: TestSmtp;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp.close();
-});
+const smtp = useTestSmtp();
 
 let app: FastifyInstance;
 let clock: number;
 beforeEach(async () => {
-  smtp.received.length = 0;
   clock = Date.now();
-  const config = loadConfig({ NODE_ENV: 'test', SMTP_URL: smtp.url }, { sqlitePath: ':memory:', seedDemo: false, baseUrl: 'http://forum.test' });
-  app = await buildApp(config, { services: { hasher: new Argon2idHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }), now: () => clock } });
-  await app.ready();
+  app = await buildMailApp(smtp, () => clock);
 });
 afterEach(async () => {
   await app.services.background.mail.stop();

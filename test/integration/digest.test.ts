@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NOTIFICATION_KINDS } from '../../src/domain/notification-kinds.js';
 import type { Community, User } from '../../src/domain/types.js';
-import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { clientFor, createCommunity, storageUser } from '../helpers/qa.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { useTestSmtp } from '../helpers/smtp.js';
+import { buildMailApp } from '../helpers/mail-app.js';
 import { prepareMailMember } from '../helpers/mail-member.js';
 import type { TestClient } from '../helpers/app.js';
 
@@ -22,24 +20,15 @@ import type { TestClient } from '../helpers/app.js';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-let smtp: TestSmtp;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp.close();
-});
+const smtp = useTestSmtp();
 
 let app: FastifyInstance;
 let clock: number;
 let community: Community;
 beforeEach(async () => {
-  smtp.received.length = 0;
   // Tuesday 1 December 2026, 09:00 UTC
   clock = Date.UTC(2026, 11, 1, 9);
-  const config = loadConfig({ NODE_ENV: 'test', SMTP_URL: smtp.url }, { sqlitePath: ':memory:', seedDemo: false, baseUrl: 'http://forum.test', postRateLimitPerMinute: 100000 });
-  app = await buildApp(config, { services: { hasher: new Argon2idHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }), now: () => (clock += 1), viewFlushMs: 0 } });
-  await app.ready();
+  app = await buildMailApp(smtp, () => (clock += 1));
   community = await createCommunity(app.storage, 'coffee', { name: 'Coffee' });
 });
 afterEach(async () => {

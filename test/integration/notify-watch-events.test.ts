@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Community, CommunityRole, User } from '../../src/domain/types.js';
-import { Argon2idHasher } from '../../src/services/auth/password-hasher.js';
 import { clientFor, createCommunity, storageUser } from '../helpers/qa.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { useTestSmtp } from '../helpers/smtp.js';
+import { buildMailApp } from '../helpers/mail-app.js';
 import { prepareMailMember } from '../helpers/mail-member.js';
 import { TestClient } from '../helpers/app.js';
 
@@ -16,24 +14,15 @@ import { TestClient } from '../helpers/app.js';
  * promoted into the FAQ. Through the routes, with mail over a real SMTP connection.
  */
 
-let smtp: TestSmtp;
-beforeAll(async () => {
-  smtp = await startSmtp();
-});
-afterAll(async () => {
-  await smtp.close();
-});
+const smtp = useTestSmtp();
 
 let app: FastifyInstance;
 let clock: number;
 let coffee: Community;
 let shop: Community;
 beforeEach(async () => {
-  smtp.received.length = 0;
   clock = Date.now();
-  const config = loadConfig({ NODE_ENV: 'test', SMTP_URL: smtp.url }, { sqlitePath: ':memory:', seedDemo: false, baseUrl: 'http://forum.test', postRateLimitPerMinute: 100000 });
-  app = await buildApp(config, { services: { hasher: new Argon2idHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 }), now: () => (clock += 1000), viewFlushMs: 0 } });
-  await app.ready();
+  app = await buildMailApp(smtp, () => (clock += 1000));
   coffee = await createCommunity(app.storage, 'coffee', { name: 'Coffee' });
   shop = await createCommunity(app.storage, 'acme', { name: 'Acme Support', kind: 'business' });
 });
