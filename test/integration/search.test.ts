@@ -191,7 +191,17 @@ describe('GET /search', () => {
     expect(ignored).toContain('Some filters in the address were not understood');
     expect(hitTitles(ignored).length).toBeGreaterThan(0);
     const longQuery = (await app.inject({ url: `/search?q=${'x'.repeat(2000)}` })).body;
-    expect(longQuery).toMatch(/<input id="search-q"[^>]*value="x{200}"/);
+    expect(longQuery).toMatch(/<input id="search-q"[^>]*value="x{500}"/);
+  });
+
+  it('reads a question of 32 words to its end, even past 200 characters', async () => {
+    // 31 words that match nothing, then the one that matters: 250 characters before it.
+    const filler = Array.from({ length: 31 }, (_, i) => `qzxv${String.fromCharCode(97 + (i % 26))}${i}`).join(' ');
+    const q = `${filler} espresso`;
+    expect(q.length).toBeGreaterThan(200);
+    const html = (await app.inject({ url: `/search?q=${encodeURIComponent(q)}` })).body;
+    expect(hitTitles(html).length).toBeGreaterThan(0);
+    expect(html).toContain(`value="${q}"`);
   });
 
   it('escapes what the user typed everywhere on the page', async () => {

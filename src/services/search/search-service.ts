@@ -98,8 +98,12 @@ export interface SimilarItem {
 export type CommunityDirectory = Pick<CommunityRepository, 'list' | 'findBySlug'>;
 
 export const HITS_PER_PAGE = 20;
-/** Longest query kept for display and the log (the header box allows 200 characters). */
-const MAX_QUERY_CHARS = 200;
+/**
+ * Longest query searched, shown and logged: what the embedded engine reads (query-plan.ts), room
+ * for the 32 words issue 9 asks for (32 English words are often more than 200 characters; the
+ * search boxes allow as many).
+ */
+const MAX_QUERY_CHARS = 500;
 const TAG_MAX = 35;
 
 function yesNo(raw: string | undefined): boolean | null | undefined {
