@@ -72,7 +72,14 @@ export default fp(
     // view plugin reconfigures Eta on every render from its own `production` flag, which
     // otherwise follows process.env.NODE_ENV rather than the forum's configuration.
     const cache = opts.config.env !== 'development';
-    const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false });
+    // rmWhitespace: the templates' own indentation and blank lines are removed when they are
+    // compiled (each line's leading and trailing spaces, runs of newlines), a tenth of a long
+    // page's bytes that every reader downloaded (issue 15: the hot thread was bound by bytes).
+    // Only the template text changes, never what is put into it (a post's code block keeps its
+    // indentation); a newline stays wherever there was one, so the page renders the same. It
+    // would also strip literal text inside <pre> or <textarea>: test/unit/template-whitespace
+    // keeps the templates free of such text.
+    const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false, rmWhitespace: true });
     memoizeTemplatePaths(eta);
     await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
 

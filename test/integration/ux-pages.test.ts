@@ -209,7 +209,8 @@ describe('pages a newcomer reads', () => {
     const html = (await new TestClient(app).get(q.url, { 'accept-language': 'en' })).text;
     expect(html).not.toContain(`action="/posts/${q.id}/vote"`);
     const box = html.slice(html.indexOf(`data-post="${q.id}"`), html.indexOf('</div>', html.indexOf(`data-post="${q.id}"`)));
-    expect(box.match(/<button type="button" class="vote-button vote-(up|down)" disabled/g)).toHaveLength(2);
+    // Two disabled buttons that still say what they are for, and the link that says why they are off.
+    expect(box.match(/<button class="vote-button vote-(up|down)" disabled aria-label="Vote (up|down): this is (not )?useful">/g)).toHaveLength(2);
     expect(box).toContain(`<a class="vote-hint" href="/login?next=${encodeURIComponent(q.url)}">Log in to vote</a>`);
     const zh = (await new TestClient(app).get(q.url, { 'accept-language': 'zh-CN' })).text;
     expect(zh).toContain('>登录后投票</a>');
