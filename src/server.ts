@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
+import { limitHeapGrowth } from './runtime/heap-growth.js';
 import { seedIfEmpty } from './seed/demo-content.js';
 import type { InboundSmtp } from './services/inbound/smtp-listener.js';
 
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Before the first request: the server's peak memory is mostly garbage V8 has not yet collected.
+  limitHeapGrowth(config.heapGrowthPercent);
 
   const app = await buildApp(config);
   if (config.seedDemo) {

@@ -27,6 +27,8 @@ export interface GenerationCacheOptions {
 export class GenerationCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, { generation: number; promise: Promise<V> }>();
+  /** The generation of the values in `entries` (all share it: see dropDead). */
+  private keptGeneration = -1;
 
   constructor(
     private readonly generation: ContentGeneration,
@@ -51,6 +53,7 @@ export class GenerationCache<V> {
   /** Keeps a value loaded while the generation was `generation` (only if it still is). */
   set(key: string, value: V, generation: number): void {
     if (!this.enabled || generation !== this.generation.value) return;
+    this.dropDead(generation);
     this.entries.delete(key);
     this.entries.set(key, { generation, expiresAt: this.now() + this.options.ttlMs, value });
     while (this.entries.size > this.options.maxEntries) {
@@ -76,6 +79,27 @@ export class GenerationCache<V> {
       return value;
     } finally {
       if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+    }
+  }
+
+  /**
+   * Values that can never be served again leave before a new one is kept, so what the cache
+   * holds is what was loaded within one TTL and generation, not maxEntries of pages a crawler
+   * (or a burst of threads) left behind until that many newer ones push them out. Only
+   * values of the current generation are ever kept, so a new generation makes every older
+   * entry dead at once; and entries are in the order they were kept, all with the same TTL,
+   * so the expired ones are at the front.
+   */
+  private dropDead(generation: number): void {
+    if (generation !== this.keptGeneration) {
+      this.entries.clear();
+      this.keptGeneration = generation;
+      return;
+    }
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expiresAt > now) break;
+      this.entries.delete(key);
     }
   }
 

@@ -107,6 +107,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ BODY_LIMIT_BYTES: '10' }).some((p) => p.includes('BODY_LIMIT_BYTES'))).toBe(true);
   });
 
+  it('bounds V8 heap growth to twice what is live unless HEAP_GROWTH_PERCENT says otherwise (0: V8 decides)', () => {
+    expect(loadConfig({}).heapGrowthPercent).toBe(100);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '50' }).heapGrowthPercent).toBe(50);
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(problemsOf({ HEAP_GROWTH_PERCENT: '-5' }).some((p) => p.includes('HEAP_GROWTH_PERCENT'))).toBe(true);
+    expect(problemsOf({ HEAP_GROWTH_PERCENT: 'lots' }).some((p) => p.includes('HEAP_GROWTH_PERCENT'))).toBe(true);
+  });
+
   it('lets overrides win over the environment', () => {
     const config = loadConfig({ PORT: '8080' }, { sqlitePath: ':memory:', loginMaxAttemptsPerIp: 3 });
     expect(config.sqlitePath).toBe(':memory:');

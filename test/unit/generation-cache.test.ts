@@ -34,6 +34,24 @@ describe('GenerationCache', () => {
     expect(await s.cache.load('k', s.loader('v2'))).toBe('v2');
   });
 
+  it('holds nothing that can no longer be served: values of an older generation or past the TTL leave when a new one is kept', async () => {
+    const s = setup(1000, 100);
+    for (const k of ['a', 'b', 'c']) await s.cache.load(k, s.loader(k));
+    expect(s.cache.size).toBe(3);
+    // A write: none of the three can be served again; the next value kept replaces them all.
+    s.generation.bump();
+    await s.cache.load('d', s.loader('d'));
+    expect(s.cache.size).toBe(1);
+    s.advance(600);
+    await s.cache.load('e', s.loader('e'));
+    s.advance(400);
+    // 'd' is now past its TTL, 'e' is not: keeping 'f' drops only 'd'.
+    await s.cache.load('f', s.loader('f'));
+    expect(s.cache.size).toBe(2);
+    expect(await s.cache.load('e', s.loader('e2'))).toBe('e');
+    expect(await s.cache.load('d', s.loader('d2'))).toBe('d2');
+  });
+
   it('does not keep a value loaded while a write happened', async () => {
     const s = setup();
     const value = await s.cache.load('k', async () => {
