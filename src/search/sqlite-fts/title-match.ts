@@ -58,20 +58,23 @@ export function titleWords(words: readonly PlannedWord[], weights: readonly numb
  * pair spans.
  */
 export function titleText(title: string, tags = ''): TitleText {
-  const words = (text: string) => fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-  const tokens = [...words(title), '', '', ...words(tags)];
-  // Where each token first stands: a word is looked up, not searched for, in each title.
-  const first = new Map<string, number>();
-  tokens.forEach((t, i) => {
-    if (t !== '' && !first.has(t)) first.set(t, i);
-  });
-  return { folded: `${fold(title)}\u0000\u0000\u0000${fold(tags)}`, tokens, first };
+  // Folded once each (fold() normalises non-ASCII text, the costly part for Chinese titles).
+  const foldedTitle = fold(title);
+  const foldedTags = fold(tags);
+  const words = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const tokens = [...words(foldedTitle), '', '', ...words(foldedTags)];
+  return { folded: `${foldedTitle}\u0000\u0000\u0000${foldedTags}`, tokens };
 }
 
+/**
+ * No index of the tokens: a title has a dozen of them, and a linear indexOf per query form
+ * costs less than building a Map per title (titles are analysed for every reranked
+ * candidate not already cached, and kept: the smaller, the more of them fit).
+ */
 export interface TitleText {
   folded: string;
+  /** Title tokens, two '' as the break, then the tag tokens. */
   tokens: string[];
-  first: Map<string, number>;
 }
 
 interface Found {
@@ -92,8 +95,10 @@ function findIn(word: TitleWord, title: TitleText): Found | null {
   for (const form of word.forms) {
     if (best && best.quality >= form.quality) continue;
     const n = form.tokens.length;
-    const at = title.first.get(form.tokens[0]!);
-    if (at === undefined) continue;
+    const head = form.tokens[0]!;
+    // '' is the break between title and tags, never a word.
+    const at = head === '' ? -1 : tokens.indexOf(head);
+    if (at === -1) continue;
     if (n === 1) {
       best = { quality: form.quality, start: at, end: at + 1, cjk: false };
       continue;
