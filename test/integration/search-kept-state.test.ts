@@ -8,7 +8,8 @@ import { SearchSeeder } from './search-fixtures.js';
  * The embedded engine keeps analysed titles (for its title rerank) and planned query words
  * between searches, across votes and new posts. Whatever it keeps, a long-running engine must
  * answer exactly as an engine started after the last change: after votes, new posts, a title
- * edit, a tag edit, and for a word that only a new post brought into the index.
+ * edit, a tag edit, an FAQ category rename, and for a word that only a new post brought into
+ * the index.
  */
 
 const open: SqliteStorage[] = [];
@@ -19,7 +20,7 @@ afterEach(async () => {
 const page = (q: string): SearchQuery => ({ q, filters: {}, sort: 'relevance', page: 1, hitsPerPage: 10, facets: ['tag'], distinct: true });
 
 describe('state the embedded engine keeps between searches', () => {
-  it('a long-running engine answers as a fresh one after votes, new posts and title and tag edits', async () => {
+  it('a long-running engine answers as a fresh one after votes, new posts, title and tag edits and a category rename', async () => {
     const storage = createSqliteStorage(':memory:');
     open.push(storage);
     const seed = new SearchSeeder(storage);
@@ -59,6 +60,22 @@ describe('state the embedded engine keeps between searches', () => {
     // Tags count as title words.
     await storage.posts.editPost({ postId: kettle.id, editorId: author.id, title: 'Kettle descaling schedule', slug: 'k', tags: ['burrs', 'grinder'], bodyMd: 'b', bodyHtml: '<p>b</p>', bodyText: 'How often?', reason: '', now: Date.now() });
     await same();
+
+    // FAQ entries: title and category path, after a helpful vote and a category rename.
+    const top = await storage.faq.createCategory({ communityId: community.id, parentId: null, name: 'Machines', slug: 'machines', depth: 1, now: 1 });
+    const leaf = await storage.faq.createCategory({ communityId: community.id, parentId: top.id, name: 'Cleaning', slug: 'cleaning', depth: 2, now: 1 });
+    const entry = await storage.faq.createEntry({
+      communityId: community.id, categoryId: leaf.id, title: 'Descale the kettle every month', slug: 'entry', bodyMd: 'Citric acid.', bodyHtml: 'Citric acid.', bodyText: 'Citric acid works.',
+      sourceQuestionId: null, sourceAnswerId: null, relatedIds: [], createdBy: author.id, now: 2,
+    });
+    const path = async () => (await running.search(page('kettle descale'))).hits.find((h) => h.kind === 'faq' && h.id === entry.id)?.faqPath;
+    await same();
+    expect(await path()).toEqual(['Machines', 'Cleaning']);
+    await storage.faq.recordHelpful(entry.id, 'voter-1', true, 3);
+    await same();
+    await storage.faq.renameCategory(leaf.id, 'Descaling', 'descaling', 4);
+    await same();
+    expect(await path()).toEqual(['Machines', 'Descaling']);
 
     // A word the index did not hold when the typo was first planned.
     await seed.question(community, author, 'Zymurgical notes', 'Fermentation at home.');

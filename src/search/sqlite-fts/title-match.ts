@@ -63,18 +63,29 @@ export function titleText(title: string, tags = ''): TitleText {
   const foldedTags = fold(tags);
   const words = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
   const tokens = [...words(foldedTitle), '', '', ...words(foldedTags)];
-  return { folded: `${foldedTitle}\u0000\u0000\u0000${foldedTags}`, tokens };
+  const folded = `${foldedTitle}\u0000\u0000\u0000${foldedTags}`;
+  return { folded: isCjkToken(folded) ? folded : null, words: `${SEP}${tokens.join(SEP)}${SEP}` };
 }
 
+/** Between tokens in TitleText.words: tokens are letters and digits only. */
+const SEP = '\u0001';
+
 /**
- * No index of the tokens: a title has a dozen of them, and a linear indexOf per query form
- * costs less than building a Map per title (titles are analysed for every reranked
- * candidate not already cached, and kept: the smaller, the more of them fit).
+ * A title as two strings (titles are kept for many searches: one string per token and a Map
+ * per title took about 770 bytes a title, these about a third of that).
  */
 export interface TitleText {
-  folded: string;
-  /** Title tokens, two '' as the break, then the tag tokens. */
-  tokens: string[];
+  /** Folded title and tags (for Chinese words, matched as substrings); null without any such character, where none can match. */
+  folded: string | null;
+  /** The title's tokens, two empty tokens as the break, then the tags' tokens, each between SEPs. */
+  words: string;
+}
+
+/** The token position of the token starting right after the SEP at `at` in `words`. */
+function tokenIndex(words: string, at: number): number {
+  let n = 0;
+  for (let i = words.indexOf(SEP); i !== -1 && i < at; i = words.indexOf(SEP, i + 1)) n++;
+  return n;
 }
 
 interface Found {
@@ -87,35 +98,29 @@ interface Found {
 
 function findIn(word: TitleWord, title: TitleText): Found | null {
   let best: Found | null = null;
-  for (const s of word.substrings) {
-    const at = title.folded.indexOf(s);
-    if (at >= 0) return { quality: 1, start: at, end: at + s.length, cjk: true };
+  if (title.folded !== null) {
+    for (const s of word.substrings) {
+      const at = title.folded.indexOf(s);
+      if (at >= 0) return { quality: 1, start: at, end: at + s.length, cjk: true };
+    }
   }
-  const { tokens } = title;
+  const { words } = title;
   for (const form of word.forms) {
     if (best && best.quality >= form.quality) continue;
-    const n = form.tokens.length;
-    const head = form.tokens[0]!;
     // '' is the break between title and tags, never a word.
-    const at = head === '' ? -1 : tokens.indexOf(head);
+    if (form.tokens[0] === '') continue;
+    // The first place the form's tokens stand one after the other.
+    const at = words.indexOf(`${SEP}${form.tokens.join(SEP)}${SEP}`);
     if (at === -1) continue;
-    if (n === 1) {
-      best = { quality: form.quality, start: at, end: at + 1, cjk: false };
-      continue;
-    }
-    // A phrase: any place its first token stands, followed by the rest.
-    for (let i = at; i + n <= tokens.length; i++) {
-      let ok = true;
-      for (let j = 0; j < n && ok; j++) ok = tokens[i + j] === form.tokens[j];
-      if (ok) {
-        best = { quality: form.quality, start: i, end: i + n, cjk: false };
-        break;
-      }
-    }
+    const start = tokenIndex(words, at);
+    best = { quality: form.quality, start, end: start + form.tokens.length, cjk: false };
   }
   if (!best && word.prefix) {
-    const at = tokens.findIndex((t) => t.startsWith(word.prefix!));
-    if (at >= 0) best = { quality: PREFIX_QUALITY, start: at, end: at + 1, cjk: false };
+    const at = words.indexOf(`${SEP}${word.prefix}`);
+    if (at >= 0) {
+      const start = tokenIndex(words, at);
+      best = { quality: PREFIX_QUALITY, start, end: start + 1, cjk: false };
+    }
   }
   return best;
 }
