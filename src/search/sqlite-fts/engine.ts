@@ -376,6 +376,7 @@ export class SqliteFtsEngine implements SearchEngine {
     // (in this process or another) applies to the next search without a restart; the
     // built-in question-word synonyms come with them.
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
+    this.titleIndex = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'posts_question_titles'").get() !== undefined;
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
     // Two subqueries: SQLite answers a lone max() or min() from the primary key, both in one
@@ -727,7 +728,11 @@ export class SqliteFtsEngine implements SearchEngine {
       else threadIds.push(key);
     }
     if (threadIds.length) {
-      const read = this.statement('SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))').raw();
+      // Thread ids are question ids (an answer's thread is its question): read from the
+      // questions' title index when the database has it (migration 027).
+      const read = this.statement(
+        this.titleIndex ? "SELECT id, title FROM posts INDEXED BY posts_question_titles WHERE type = 'question' AND id IN (SELECT value FROM json_each(?))" : 'SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))',
+      ).raw();
       for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.put(id, title ?? '');
     }
     if (entryIds.length) {
@@ -755,6 +760,8 @@ export class SqliteFtsEngine implements SearchEngine {
    * change one); any other text change, here or in another process, drops it.
    */
   private titles = new TitleCache(TITLE_CACHE_SIZE);
+  /** Whether the database has the questions' title index (migration 027; set in the constructor). */
+  private readonly titleIndex: boolean;
   private titlesStamp: TextStamp | null = null;
   private titlesVersion = '';
   private titleCache(): TitleCache {
