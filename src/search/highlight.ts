@@ -16,7 +16,7 @@ export interface HighlightTerms {
   substrings?: readonly string[];
 }
 
-interface Range {
+export interface Range {
   start: number;
   end: number;
 }
@@ -206,6 +206,44 @@ function render(text: string, from: number, to: number, marks: Range[]): string 
   return html + squash(text.slice(at, to));
 }
 
+/**
+ * Where the window of maxChars (starting a little before a match) holding the most distinct
+ * matched words starts; the first such window. `marks`: merged (sorted, apart).
+ */
+export function densestWindow(text: string, marks: readonly Range[], maxChars: number): number {
+  const lead = Math.min(40, Math.floor(maxChars / 4));
+  let start = 0;
+  // Merged marks neither overlap nor touch, so their starts and their ends both ascend, and
+  // the marks inside a window (start >= from, end <= from + maxChars) are a run of the list
+  // that slides forward as the window does: counted with two indices, not by comparing
+  // every mark with every other (a common word marked hundreds of times in a long body).
+  const keys = marks.map((n) => text.slice(n.start, n.end).toLowerCase());
+  const counts = new Map<string, number>();
+  let distinct = 0;
+  let lo = 0;
+  let hi = 0;
+  let best = -1;
+  for (let i = 0; i < marks.length && i < 300; i++) {
+    const from = Math.max(0, marks[i]!.start - lead);
+    const to = from + maxChars;
+    for (; hi < marks.length && marks[hi]!.end <= to; hi++) {
+      const c = counts.get(keys[hi]!) ?? 0;
+      if (c === 0) distinct++;
+      counts.set(keys[hi]!, c + 1);
+    }
+    for (; lo < hi && marks[lo]!.start < from; lo++) {
+      const c = counts.get(keys[lo]!)!;
+      if (c === 1) distinct--;
+      counts.set(keys[lo]!, c - 1);
+    }
+    if (distinct > best) {
+      best = distinct;
+      start = from;
+    }
+  }
+  return start;
+}
+
 /** The whole (short) text with its matches marked, e.g. a title. `general`: without the ASCII fast path (tests compare both). */
 export function highlightAll(text: string, terms: HighlightTerms, general = false): string {
   return render(text, 0, text.length, analyse(text, terms, general).marks);
@@ -219,22 +257,7 @@ export function snippet(full: string, terms: HighlightTerms, maxChars = 200, gen
   const text = full.length > SCAN_LIMIT ? full.slice(0, SCAN_LIMIT) : full;
   const { words, marks } = analyse(text, terms, general);
   let start = 0;
-  if (marks.length > 0) {
-    // The window (starting a little before a match) holding the most distinct matched words.
-    const lead = Math.min(40, Math.floor(maxChars / 4));
-    let best = -1;
-    for (const m of marks.slice(0, 300)) {
-      const from = Math.max(0, m.start - lead);
-      const seen = new Set<string>();
-      for (const n of marks) {
-        if (n.start >= from && n.end <= from + maxChars) seen.add(text.slice(n.start, n.end).toLowerCase());
-      }
-      if (seen.size > best) {
-        best = seen.size;
-        start = from;
-      }
-    }
-  }
+  if (marks.length > 0) start = densestWindow(text, marks, maxChars);
   // Use the whole width: a window running past the end moves back.
   start = Math.max(0, Math.min(start, text.length - maxChars));
   // Start and end on word boundaries so no word is cut in half.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightAll, snippet, type HighlightTerms } from '../../src/search/highlight.js';
+import { densestWindow, highlightAll, snippet, type HighlightTerms, type Range } from '../../src/search/highlight.js';
 
 /*
  * Highlighting reads words with scanWords() (no object per word). It must mark and cut
@@ -77,6 +77,39 @@ describe('highlighting with the word scanner', () => {
     expect(cut).toBe(snippet(body, q, 60, true));
     expect(cut).toContain('<mark>grinder研磨</mark>');
     expect(cut.startsWith('…') && cut.endsWith('…')).toBe(true);
+  });
+
+  it('picks the window with the most distinct matched words, as comparing every window with every mark does', () => {
+    // The plain definition: for each of the first 300 marks, a window from a little before it;
+    // the first window holding the most distinct matched words (case-insensitive).
+    const reference = (text: string, marks: Range[], maxChars: number) => {
+      const lead = Math.min(40, Math.floor(maxChars / 4));
+      let best = -1;
+      let start = 0;
+      for (const m of marks.slice(0, 300)) {
+        const from = Math.max(0, m.start - lead);
+        const seen = new Set<string>();
+        for (const n of marks) if (n.start >= from && n.end <= from + maxChars) seen.add(text.slice(n.start, n.end).toLowerCase());
+        if (seen.size > best) {
+          best = seen.size;
+          start = from;
+        }
+      }
+      return start;
+    };
+    for (let i = 0; i < 500; i++) {
+      const words = ['Grind', 'grind', 'burr', 'BURR', 'tamp', 'milk', '咖啡'];
+      let text = '';
+      const marks: Range[] = [];
+      const n = i % 25 === 0 ? 400 : Math.floor(random() * 40);
+      for (let k = 0; k < n; k++) {
+        text += 'x'.repeat(1 + Math.floor(random() * (random() < 0.2 ? 150 : 15))) + ' ';
+        const w = pick(words);
+        marks.push({ start: text.length, end: text.length + w.length });
+        text += `${w} `;
+      }
+      for (const width of [60, 200]) expect(densestWindow(text, marks, width)).toBe(reference(text, marks, width));
+    }
   });
 
   it('still marks what the reader expects', () => {

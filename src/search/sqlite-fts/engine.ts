@@ -748,7 +748,9 @@ export class SqliteFtsEngine implements SearchEngine {
       withTitle(r, m.coverage, m.proximity);
     }
     top.sort(byRelevance);
-    return [...top, ...rows.slice(top.length)];
+    // In place: a broad search ranks thousands of rows, and only the first few moved.
+    for (let i = 0; i < top.length; i++) rows[i] = top[i]!;
+    return rows;
   }
 
   /**
