@@ -73,8 +73,12 @@ const STOP_SHARE = 0.5;
  * 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all).
  */
 const TITLE_CACHE_SIZE = 12_000;
-/** Query words kept planned (engine.ts wordPlans(); a few hundred bytes each). */
-const WORD_PLANS_SIZE = 5_000;
+/**
+ * Query words kept planned (wordPlans()), all dropped beyond this: about 1.3 KB each (measured
+ * on the full benchmark data), so at most about 2.6 MiB; the bench's 750 search-mix queries
+ * use 841 distinct words.
+ */
+const WORD_PLANS_SIZE = 2_000;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
