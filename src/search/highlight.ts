@@ -16,7 +16,7 @@ export interface HighlightTerms {
   substrings?: readonly string[];
 }
 
-interface Range {
+export interface Range {
   start: number;
   end: number;
 }
@@ -45,8 +45,27 @@ function matchRanges(text: string, spans: WordSpan[], terms: HighlightTerms): Ra
  * with scanWords() (the same words as wordSpans(), without an object per word), keeping
  * only their offsets for the word-boundary cuts. `general` uses wordSpans() itself (tests
  * compare both).
+ *
+ * Cutting Chinese into words (Intl.Segmenter) was most of a snippet's cost, and for most
+ * queries no Chinese word can be marked: Chinese query words are marked as substrings of
+ * the text, and only the exact terms and prefixes are compared with the words. A run of
+ * plain ideographs and kana (PLAIN_RUN) only has words made of those characters (folding
+ * leaves them as they are, or drops a voicing mark), so when no exact term or prefix starts
+ * with one of them (plainRunsInert), such a run holds no mark and is kept whole, as one
+ * entry of the word list (`runs`). Only the window's two cuts need its words: those runs
+ * are segmented then (runWords), with the same scanner, so the cuts fall where they would.
  */
-type Words = { starts: number[]; ends: number[] } | { spans: WordSpan[] };
+type Words = { starts: number[]; ends: number[]; runs: Set<number>; text: string } | { spans: WordSpan[] };
+
+const PLAIN_RUN = /^[\u3400-\u4dbf\u4e00-\u9fff\u3041-\u3096\u30a1-\u30fa\u30fc]+$/;
+const PLAIN_FIRST = /^[\u3400-\u4dbf\u4e00-\u9fff\u3041-\u3096\u30a1-\u30fa\u30fc]/;
+
+/** True when no word of a PLAIN_RUN can be marked by these terms. */
+function plainRunsInert(terms: HighlightTerms): boolean {
+  for (const t of terms.exact) if (t === '' || PLAIN_FIRST.test(t)) return false;
+  for (const p of terms.prefixes) if (p === '' || PLAIN_FIRST.test(p)) return false;
+  return true;
+}
 
 function analyse(text: string, terms: HighlightTerms, general: boolean): { words: Words; marks: Range[] } {
   if (general) {
@@ -55,27 +74,64 @@ function analyse(text: string, terms: HighlightTerms, general: boolean): { words
   }
   const starts: number[] = [];
   const ends: number[] = [];
+  const runs = new Set<number>();
   const ranges: Range[] = [];
-  scanWords(text, (start, end, tokens) => {
-    starts.push(start);
-    ends.push(end);
-    for (const t of tokens) {
-      let hit = terms.exact.has(t);
-      if (!hit) for (const p of terms.prefixes) if (t.startsWith(p)) hit = true;
-      if (hit) {
-        ranges.push({ start, end });
-        break;
+  const opaque = plainRunsInert(terms)
+    ? (start: number, end: number, run: string) => {
+        if (!PLAIN_RUN.test(run)) return false;
+        runs.add(starts.length);
+        starts.push(start);
+        ends.push(end);
+        return true;
       }
-    }
+    : undefined;
+  scanWords(
+    text,
+    (start, end, tokens) => {
+      starts.push(start);
+      ends.push(end);
+      for (const t of tokens) {
+        let hit = terms.exact.has(t);
+        if (!hit) for (const p of terms.prefixes) if (t.startsWith(p)) hit = true;
+        if (hit) {
+          ranges.push({ start, end });
+          break;
+        }
+      }
+    },
+    opaque,
+  );
+  return { words: { starts, ends, runs, text }, marks: merged(text, ranges, terms) };
+}
+
+/** The words of a run kept whole (entry k of the word list), as scanWords() gives them in the whole text. */
+function runWords(words: { starts: number[]; ends: number[]; text: string }, k: number): { starts: number[]; ends: number[] } {
+  const base = words.starts[k]!;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  scanWords(words.text.slice(base, words.ends[k]!), (start, end) => {
+    starts.push(base + start);
+    ends.push(base + end);
   });
-  return { words: { starts, ends }, marks: merged(text, ranges, terms) };
+  return { starts, ends };
 }
 
 /** The start of the first word starting at or after `from`, or undefined. */
 function firstWordStart(words: Words, from: number): number | undefined {
   if ('spans' in words) return words.spans.find((s) => s.start >= from)?.start;
-  const at = firstAtLeast(words.starts, from);
-  return at < words.starts.length ? words.starts[at] : undefined;
+  const { starts, ends, runs } = words;
+  let k = firstAtLeast(starts, from);
+  // A run starting before `from` may hold words starting after it.
+  if (k > 0 && runs.has(k - 1) && ends[k - 1]! > from) {
+    const inner = runWords(words, k - 1).starts.find((s) => s >= from);
+    if (inner !== undefined) return inner;
+  }
+  for (; k < starts.length; k++) {
+    if (!runs.has(k)) return starts[k];
+    const inner = runWords(words, k).starts;
+    if (inner.length > 0) return inner[0];
+  }
+  return undefined;
 }
 
 /** The first index whose value is >= x in an ascending list (the list's length if none). */
@@ -101,11 +157,21 @@ function lastWordEnd(words: Words, from: number, to: number): number {
     return lastEnd;
   }
   // Words do not overlap, so their ends ascend with their starts: the last word starting
-  // before `to` ends by it, or else the one before it does.
-  const { starts, ends } = words;
-  const last = firstAtLeast(starts, to) - 1;
-  if (last >= 0) lastEnd = ends[last]! <= to ? ends[last]! : last > 0 ? ends[last - 1]! : lastEnd;
-  return lastEnd;
+  // before `to` ends by it, or else the one before it does. Those two words, last first
+  // (a run kept whole gives its own words).
+  const { starts, ends, runs } = words;
+  const found: number[] = [];
+  for (let k = firstAtLeast(starts, to) - 1; k >= 0 && found.length < 2; k--) {
+    if (!runs.has(k)) {
+      found.push(ends[k]!);
+      continue;
+    }
+    const inner = runWords(words, k);
+    for (let j = inner.starts.length - 1; j >= 0 && found.length < 2; j--) if (inner.starts[j]! < to) found.push(inner.ends[j]!);
+  }
+  if (found.length === 0) return lastEnd;
+  if (found[0]! <= to) return found[0]!;
+  return found.length > 1 ? found[1]! : lastEnd;
 }
 
 /** Adds the substring matches, then sorts and merges overlapping and touching ranges. */
@@ -140,6 +206,44 @@ function render(text: string, from: number, to: number, marks: Range[]): string 
   return html + squash(text.slice(at, to));
 }
 
+/**
+ * Where the window of maxChars (starting a little before a match) holding the most distinct
+ * matched words starts; the first such window. `marks`: merged (sorted, apart).
+ */
+export function densestWindow(text: string, marks: readonly Range[], maxChars: number): number {
+  const lead = Math.min(40, Math.floor(maxChars / 4));
+  let start = 0;
+  // Merged marks neither overlap nor touch, so their starts and their ends both ascend, and
+  // the marks inside a window (start >= from, end <= from + maxChars) are a run of the list
+  // that slides forward as the window does: counted with two indices, not by comparing
+  // every mark with every other (a common word marked hundreds of times in a long body).
+  const keys = marks.map((n) => text.slice(n.start, n.end).toLowerCase());
+  const counts = new Map<string, number>();
+  let distinct = 0;
+  let lo = 0;
+  let hi = 0;
+  let best = -1;
+  for (let i = 0; i < marks.length && i < 300; i++) {
+    const from = Math.max(0, marks[i]!.start - lead);
+    const to = from + maxChars;
+    for (; hi < marks.length && marks[hi]!.end <= to; hi++) {
+      const c = counts.get(keys[hi]!) ?? 0;
+      if (c === 0) distinct++;
+      counts.set(keys[hi]!, c + 1);
+    }
+    for (; lo < hi && marks[lo]!.start < from; lo++) {
+      const c = counts.get(keys[lo]!)!;
+      if (c === 1) distinct--;
+      counts.set(keys[lo]!, c - 1);
+    }
+    if (distinct > best) {
+      best = distinct;
+      start = from;
+    }
+  }
+  return start;
+}
+
 /** The whole (short) text with its matches marked, e.g. a title. `general`: without the ASCII fast path (tests compare both). */
 export function highlightAll(text: string, terms: HighlightTerms, general = false): string {
   return render(text, 0, text.length, analyse(text, terms, general).marks);
@@ -153,22 +257,7 @@ export function snippet(full: string, terms: HighlightTerms, maxChars = 200, gen
   const text = full.length > SCAN_LIMIT ? full.slice(0, SCAN_LIMIT) : full;
   const { words, marks } = analyse(text, terms, general);
   let start = 0;
-  if (marks.length > 0) {
-    // The window (starting a little before a match) holding the most distinct matched words.
-    const lead = Math.min(40, Math.floor(maxChars / 4));
-    let best = -1;
-    for (const m of marks.slice(0, 300)) {
-      const from = Math.max(0, m.start - lead);
-      const seen = new Set<string>();
-      for (const n of marks) {
-        if (n.start >= from && n.end <= from + maxChars) seen.add(text.slice(n.start, n.end).toLowerCase());
-      }
-      if (seen.size > best) {
-        best = seen.size;
-        start = from;
-      }
-    }
-  }
+  if (marks.length > 0) start = densestWindow(text, marks, maxChars);
   // Use the whole width: a window running past the end moves back.
   start = Math.max(0, Math.min(start, text.length - maxChars));
   // Start and end on word boundaries so no word is cut in half.

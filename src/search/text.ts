@@ -85,9 +85,10 @@ function isAsciiWordChar(c: number): boolean {
  * snippet scans up to 20,000 characters of each hit). Runs of ASCII letters and digits are
  * found by their character codes (most words of most posts); anything else by the same
  * Unicode expression wordSpans() uses. An ASCII word is one token, its lower case; `tokens`
- * is only valid during the call.
+ * is only valid during the call. `opaque` is offered each run of an unspaced script first:
+ * when it returns true, the run's words are not given.
  */
-export function scanWords(text: string, onWord: (start: number, end: number, tokens: readonly string[]) => void): void {
+export function scanWords(text: string, onWord: (start: number, end: number, tokens: readonly string[]) => void, opaque?: (start: number, end: number, run: string) => boolean): void {
   const one = [''];
   const word = (start: number, end: number) => {
     const tokens = fold(text.slice(start, end)).split(NON_WORD).filter((t) => t !== '');
@@ -98,6 +99,9 @@ export function scanWords(text: string, onWord: (start: number, end: number, tok
       one[0] = value.toLowerCase();
       onWord(base, base + value.length, one);
     } else if (NEEDS_SEGMENTER.test(value)) {
+      // The caller may take the run whole (it has no use for its words, or reads them later
+      // by scanning the run alone, which gives the same words): segmenting is the costly part.
+      if (opaque?.(base, base + value.length, value)) return;
       const cuts = wordCuts(value);
       for (let k = 0; k < cuts.length; k += 2) word(base + cuts[k]!, base + cuts[k]! + cuts[k + 1]!);
     } else {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlightAll, snippet, type HighlightTerms } from '../../src/search/highlight.js';
+import { densestWindow, highlightAll, snippet, type HighlightTerms, type Range } from '../../src/search/highlight.js';
 
 /*
  * Highlighting reads words with scanWords() (no object per word). It must mark and cut
@@ -37,6 +37,78 @@ describe('highlighting with the word scanner', () => {
       const q = terms();
       const width = pick([60, 120, 200]);
       expect(snippet(t, q, width)).toBe(snippet(t, q, width, true));
+    }
+  });
+
+  /*
+   * Runs of plain Chinese are kept whole when no exact term can mark a word in them (English
+   * query words, Chinese ones as substrings) and cut into words only where the window ends:
+   * the same snippets, with the window starting and ending inside, before and after long
+   * Chinese runs, and around a match deep in a long body.
+   */
+  const zhWords = ['研磨度怎么调', '咖啡机的蒸汽棒', '每天早上', '磨豆机', '刻度', 'ガス', 'コーヒー', '一直报错', '的', 'x100', 'grinder', 'Café', '電池', '〇', '㐀㐁'];
+  const zhGaps = ['', '', '', '，', '。', ' ', '\n', '、', '（', '）'];
+  const zhText = (n: number) => {
+    let s = '';
+    for (let i = 0; i < n; i++) s += pick(zhWords) + pick(zhGaps);
+    return s;
+  };
+  const latinTerms = (): HighlightTerms => ({
+    exact: new Set([pick(['grinder', 'x100', 'cafe', 'steam'])]),
+    prefixes: random() < 0.3 ? [pick(['gr', 'x1'])] : [],
+    substrings: random() < 0.7 ? [pick(['咖啡', '刻度', '磨豆机', 'コーヒー'])] : [],
+  });
+
+  it('cuts the same snippet from Chinese bodies, with runs kept whole where nothing in them can be marked', () => {
+    for (let i = 0; i < 400; i++) {
+      const t = zhText(Math.floor(random() * (i % 8 === 0 ? 2500 : 150)));
+      const q = latinTerms();
+      const width = pick([40, 60, 120, 200]);
+      expect(snippet(t, q, width)).toBe(snippet(t, q, width, true));
+      expect(highlightAll(t.slice(0, 80), q)).toBe(highlightAll(t.slice(0, 80), q, true));
+    }
+  });
+
+  it('finds a match deep in a long Chinese body and cuts on the same word boundaries', () => {
+    const long = '磨豆机的刻度每天早上都不一样，咖啡机的蒸汽棒也一直报错。'.repeat(300);
+    const body = `${long}我的grinder研磨度怎么调才好${long}`;
+    const q: HighlightTerms = { exact: new Set(['grinder']), prefixes: [], substrings: ['研磨'] };
+    const cut = snippet(body, q, 60);
+    expect(cut).toBe(snippet(body, q, 60, true));
+    expect(cut).toContain('<mark>grinder研磨</mark>');
+    expect(cut.startsWith('…') && cut.endsWith('…')).toBe(true);
+  });
+
+  it('picks the window with the most distinct matched words, as comparing every window with every mark does', () => {
+    // The plain definition: for each of the first 300 marks, a window from a little before it;
+    // the first window holding the most distinct matched words (case-insensitive).
+    const reference = (text: string, marks: Range[], maxChars: number) => {
+      const lead = Math.min(40, Math.floor(maxChars / 4));
+      let best = -1;
+      let start = 0;
+      for (const m of marks.slice(0, 300)) {
+        const from = Math.max(0, m.start - lead);
+        const seen = new Set<string>();
+        for (const n of marks) if (n.start >= from && n.end <= from + maxChars) seen.add(text.slice(n.start, n.end).toLowerCase());
+        if (seen.size > best) {
+          best = seen.size;
+          start = from;
+        }
+      }
+      return start;
+    };
+    for (let i = 0; i < 500; i++) {
+      const words = ['Grind', 'grind', 'burr', 'BURR', 'tamp', 'milk', '咖啡'];
+      let text = '';
+      const marks: Range[] = [];
+      const n = i % 25 === 0 ? 400 : Math.floor(random() * 40);
+      for (let k = 0; k < n; k++) {
+        text += 'x'.repeat(1 + Math.floor(random() * (random() < 0.2 ? 150 : 15))) + ' ';
+        const w = pick(words);
+        marks.push({ start: text.length, end: text.length + w.length });
+        text += `${w} `;
+      }
+      for (const width of [60, 200]) expect(densestWindow(text, marks, width)).toBe(reference(text, marks, width));
     }
   });
 

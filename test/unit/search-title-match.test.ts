@@ -14,6 +14,9 @@ const vocab = new Vocabulary([
   ['镜头', 30],
   ['起雾', 4],
   ['怎么', 90],
+  ['wifi', 10],
+  ['wi', 12],
+  ['fi', 12],
 ]);
 const df = (t: string) => vocab.docFrequency(t);
 
@@ -63,6 +66,24 @@ describe('title evidence for the best candidates', () => {
     expect(match('镜头起雾', '相机镜头起雾了怎么办')).toEqual({ coverage: 1, proximity: 1 });
     const synonyms = new SynonymSet([{ terms: ['怎么', '如何'] }]);
     expect(match('如何', '镜头起雾怎么办', '', synonyms).coverage).toBe(1);
+  });
+
+  it('a phrase synonym matches its words side by side in the title, never across the title and the tags', () => {
+    const wifi = new SynonymSet([{ terms: ['wifi', 'wi fi'] }]);
+    expect(match('wifi', 'My wi fi keeps dropping', '', wifi).coverage).toBe(1);
+    // The phrase ends where the next query word starts: the pair is near.
+    expect(match('wifi gates', 'wi fi gates fail', '', wifi)).toEqual({ coverage: 1, proximity: 1 });
+    expect(match('wifi', 'Router keeps dropping wi', 'fi', wifi).coverage).toBe(0);
+    expect(match('wifi', 'wi and fi', '', wifi).coverage).toBe(0);
+  });
+
+  it('the word being typed matches the start of a title word, counted at a prefix match\'s quality, in its place', () => {
+    const typed = match('quantum ga', 'How quantum gates work');
+    expect(typed.coverage).toBeGreaterThan(0.5);
+    expect(typed.coverage).toBeLessThan(1);
+    expect(typed.proximity).toBeCloseTo(0.8);
+    expect(match('quantum ga', 'Gates of a quantum computer').proximity).toBe(0);
+    expect(match('quantum ga', 'A quantum computer', 'gadgets').proximity).toBe(0);
   });
 
   it('Chinese particles are function words; negations and meaningful words are not', () => {

@@ -16,13 +16,15 @@ import {
 } from '../port.js';
 import { highlightAll, snippet } from '../highlight.js';
 import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, POST_TITLE, RESYNC_FAQ, type FtsState } from './install.js';
-import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from './query-plan.js';
+import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative, type WordPlans } from './query-plan.js';
+import type { Vocabulary } from '../vocabulary.js';
 import { idArray, ReadCache, READ_CACHE_BYTES, type IdArray, type KeptRead, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
 import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
-import { matchTitle, titleText, titleWords, type TitleText } from './title-match.js';
+import { matchTitle, titleWords } from './title-match.js';
+import { TitleCache } from './title-cache.js';
 
 type Db = Database.Database;
 
@@ -65,10 +67,18 @@ const BM25_K1 = 1.2;
  */
 const STOP_SHARE = 0.5;
 /**
- * Titles kept for the title rerank (dropped all at once beyond this, and whenever the index
- * changes): the threads common words reach again and again, at about 1 KB each analysed.
+ * Titles kept for the title rerank (title-cache.ts): the threads common words reach again and
+ * again, at about 470 bytes each analysed (title-match.ts TitleText), so about 5.5 MiB. On the
+ * full benchmark data, the bench's 750 search-mix queries found 23 % of their titles kept with
+ * 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all).
  */
-const TITLE_CACHE_SIZE = 5_000;
+const TITLE_CACHE_SIZE = 12_000;
+/**
+ * Query words kept planned (wordPlans()), all dropped beyond this: about 1.3 KB each (measured
+ * on the full benchmark data), so at most about 2.6 MiB; the bench's 750 search-mix queries
+ * use 841 distinct words.
+ */
+const WORD_PLANS_SIZE = 2_000;
 /** Results kept for repeated searches (least recently used dropped first). */
 const CACHE_SIZE = 256;
 /**
@@ -370,6 +380,7 @@ export class SqliteFtsEngine implements SearchEngine {
     // (in this process or another) applies to the next search without a restart; the
     // built-in question-word synonyms come with them.
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
+    this.titleIndex = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'posts_question_titles'").get() !== undefined;
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
     // Two subqueries: SQLite answers a lone max() or min() from the primary key, both in one
@@ -399,7 +410,23 @@ export class SqliteFtsEngine implements SearchEngine {
     const vocab = this.state.vocabulary();
     // A word missing from the in-memory vocabulary may have been written by another process
     // since it was loaded: ask the index (cheap for a word it does not hold).
-    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)), synonyms);
+    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)), synonyms, this.wordPlans(vocab, synonyms));
+  }
+
+  /**
+   * Planned words kept while what they are planned from stays the same: the vocabulary (the
+   * same object: a reload replaces it; words are noted into it only when text is indexed,
+   * which changes the text version), the index's document counts (text version, which also
+   * follows other processes' writes) and the synonym set (a new object per change). Bounded.
+   */
+  private plans: { vocab: Vocabulary | null; version: string; synonyms: SynonymSet | null; words: WordPlans } = { vocab: null, version: '', synonyms: null, words: new Map() };
+  private wordPlans(vocab: Vocabulary, synonyms: SynonymSet): WordPlans {
+    const version = this.state.textVersion();
+    const p = this.plans;
+    if (p.vocab !== vocab || p.version !== version || p.synonyms !== synonyms || p.words.size > WORD_PLANS_SIZE) {
+      this.plans = { vocab, version, synonyms, words: new Map() };
+    }
+    return this.plans.words;
   }
 
   /**
@@ -700,41 +727,57 @@ export class SqliteFtsEngine implements SearchEngine {
     const entryIds: number[] = [];
     for (const r of top) {
       const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
-      if (cache.titles.has(key)) continue;
+      if (cache.has(key)) continue;
       if (key < 0) entryIds.push(-key);
       else threadIds.push(key);
     }
     if (threadIds.length) {
-      const read = this.statement('SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))').raw();
-      for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.titles.set(id, title ?? '');
+      // Thread ids are question ids (an answer's thread is its question): read from the
+      // questions' title index when the database has it (migration 027).
+      const read = this.statement(
+        this.titleIndex ? "SELECT id, title FROM posts INDEXED BY posts_question_titles WHERE type = 'question' AND id IN (SELECT value FROM json_each(?))" : 'SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))',
+      ).raw();
+      for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.put(id, title ?? '');
     }
     if (entryIds.length) {
       const read = this.statement('SELECT id, title FROM faq_entries WHERE id IN (SELECT value FROM json_each(?))').raw();
-      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.titles.set(-id, title);
+      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.put(-id, title);
     }
     const words = titleWords(plan.words, weights);
     for (const r of top) {
       const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
-      const title = cache.titles.get(key);
-      if (title === undefined || title === '') continue;
-      let known = cache.texts.get(key);
-      if (!known || known.tags !== r.tags) cache.texts.set(key, (known = { tags: r.tags, text: titleText(title, r.tags) }));
-      const m = matchTitle(words, known.text);
+      const text = cache.text(key, r.tags);
+      if (text === null) continue;
+      const m = matchTitle(words, text);
       withTitle(r, m.coverage, m.proximity);
     }
     top.sort(byRelevance);
-    return [...top, ...rows.slice(top.length)];
+    // In place: a broad search ranks thousands of rows, and only the first few moved.
+    for (let i = 0; i < top.length; i++) rows[i] = top[i]!;
+    return rows;
   }
 
   /**
    * Titles (a thread's, for its question and answers; an FAQ entry's) and their analysed
-   * form, kept while the index does not change: popular threads are reranked by many
-   * searches, and reading and analysing 100 titles was a large share of a search. Bounded.
+   * form: popular threads are reranked by many searches, and reading and analysing 100
+   * titles was a large share of a search. Titles depend on the indexed text only, so the
+   * cache outlives votes and answer counts (state.version() changes with every vote, which
+   * on a live forum would drop it every second), and new posts (they add titles, never
+   * change one); any other text change, here or in another process, drops it.
    */
-  private titles: { version: string; titles: Map<number, string>; texts: Map<number, { tags: string; text: TitleText }> } = { version: '', titles: new Map(), texts: new Map() };
-  private titleCache() {
-    const version = this.state.version();
-    if (this.titles.version !== version || this.titles.titles.size > TITLE_CACHE_SIZE) this.titles = { version, titles: new Map(), texts: new Map() };
+  private titles = new TitleCache(TITLE_CACHE_SIZE);
+  /** Whether the database has the questions' title index (migration 027; set in the constructor). */
+  private readonly titleIndex: boolean;
+  private titlesStamp: TextStamp | null = null;
+  private titlesVersion = '';
+  private titleCache(): TitleCache {
+    const version = this.state.textVersion();
+    if (version !== this.titlesVersion) {
+      if (this.titlesStamp === null || this.state.appendedSince(this.titlesStamp) === null) this.titles.clear();
+      this.titlesVersion = version;
+      this.titlesStamp = this.state.textStamp();
+    }
+    this.titles.trim();
     return this.titles;
   }
 
@@ -759,7 +802,7 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const e of list) entries.set(e.id, e);
     }
     const hits: SearchHit[] = [];
-    /** The index version, asked once (a PRAGMA) for every FAQ hit's category path. */
+    /** The text version, asked once (a PRAGMA) for every FAQ hit's category path. */
     let version: string | undefined;
     for (const row of rows) {
       const base = {
@@ -801,7 +844,7 @@ export class SqliteFtsEngine implements SearchEngine {
           titleHtml: highlightAll(e.title, plan.highlight),
           slug: e.slug,
           snippetHtml: snippet(e.body_text, plan.highlight),
-          faqPath: this.categoryPath(e.category_id, (version ??= this.state.version())),
+          faqPath: this.categoryPath(e.category_id, (version ??= this.state.textVersion())),
         });
       }
     }
@@ -810,7 +853,8 @@ export class SqliteFtsEngine implements SearchEngine {
 
   /** Category names from the root of the FAQ tree down to the entry's category (at most four). */
   private categoryPath(categoryId: number, version: string): string[] {
-    // Category names change rarely and every change bumps the index version: cached per version.
+    // Category names change rarely and every change counts as a text change (the FAQ category
+    // trigger), which votes do not: cached per text version.
     if (this.paths.version !== version) this.paths = { version, byCategory: new Map() };
     const known = this.paths.byCategory.get(categoryId);
     if (known) return [...known];

@@ -192,7 +192,87 @@ function addHighlight(term: string, exact: Set<string>, substrings: string[]): v
   else for (const p of parts) exact.add(p);
 }
 
-export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: string) => number, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
+/** One query word's plan (a word of the query, or a phrase term of a synonym group); null when nothing in the index matches it. */
+function planWord(token: string, prefix: boolean, vocab: Vocabulary, docFrequency: (term: string) => number, synonyms: SynonymSet): PlannedWord | null {
+  const phrase = token.includes(' ');
+  const cjk = isCjkToken(token);
+  const length = codePointLength(token);
+  const own = phrase ? phraseAlternatives(token, vocab, docFrequency) : wordAlternatives(token, vocab, docFrequency);
+  const exprs = [...own.exprs];
+  const sampleExprs = [...own.sampleExprs];
+  let df = own.df;
+  const synonymTerms = synonyms.alternatives(token);
+  for (const term of synonymTerms) {
+    const alt = termAlternatives(term, vocab, docFrequency);
+    exprs.push(...alt.exprs);
+    sampleExprs.push(...alt.sampleExprs);
+    df += alt.df;
+  }
+  const alternatives: TermAlternative[] = [];
+  if (df > 0) alternatives.push({ kind: 'exact', expr: or(exprs), sampleExpr: or(sampleExprs), bound: df });
+  // Other forms of an English word ("simulate" for "simulation"): people paraphrase with them.
+  const forms = phrase || cjk ? [] : vocab.stemVariants(token);
+  if (forms.length > 0) {
+    const expr = or(forms.map((f) => quote(f.term)));
+    alternatives.push({ kind: 'stem', expr, sampleExpr: expr, bound: forms.reduce((s, f) => s + f.df, 0) });
+  }
+  if (prefix) {
+    const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1).filter((e) => e.term !== token);
+    const bound = expansions.reduce((sum, e) => sum + e.df, 0);
+    // A prefix with few completions is searched as those words: FTS5 reads a handful of
+    // exact terms much faster than it scans a prefix range.
+    const expr = expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS ? or(expansions.map((e) => quote(e.term))) : `${quote(token)}*`;
+    if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: own.df > 0 ? 'completion' : 'prefix', expr, sampleExpr: expr, bound: Math.max(bound, 1) });
+  }
+  // A Chinese word's characters one by one: the typo tolerance of a script without spelling
+  // (发霉 and 长霉, 清理 and 清洁 share a character and most of a meaning).
+  if (cjk && !phrase && length >= 2) {
+    const chars = [...new Set(Array.from(token))];
+    const bound = chars.reduce((s, c) => s + docFrequency(c) + vocab.withPrefix(c, MAX_PREFIX_TERMS).reduce((t, e) => t + e.df, 0), 0);
+    const asWords = chars.map((c) => `${WORD_COLUMNS} : ${quote(c)}`);
+    const starting = chars.map((c) => charBigrams(c, vocab)).filter((e): e is string => e !== null);
+    if (bound > 0) {
+      alternatives.push({
+        kind: 'char',
+        expr: or([...asWords, ...chars.map((c) => `${BIGRAM_COLUMNS} : ${quote(c)}*`)]),
+        sampleExpr: or([...asWords, ...starting]),
+        bound,
+      });
+    }
+  }
+  const formSet = new Set(forms.map((f) => f.term));
+  const variants = cjk || phrase ? [] : vocab.typoVariants(token).filter((v) => !formSet.has(v.term));
+  for (const distance of [1, 2] as const) {
+    const list = variants.filter((v) => v.distance === distance);
+    if (list.length === 0) continue;
+    const expr = or(list.map((v) => quote(v.term)));
+    alternatives.push({ kind: distance === 1 ? 'typo1' : 'typo2', expr, sampleExpr: expr, bound: list.reduce((s, v) => s + v.df, 0) });
+  }
+  if (alternatives.length === 0) return null;
+  const typoDf = variants.reduce((s, v) => s + v.df, 0);
+  return {
+    token,
+    exact: or(exprs),
+    alternatives,
+    df: df > 0 ? df : Math.max(1, forms.reduce((s, f) => s + f.df, 0) || typoDf),
+    variants: variants.map((v) => v.term),
+    forms: [...formSet],
+    prefix,
+    synonyms: synonymTerms,
+    functionWord: isFunctionWord(token),
+  };
+}
+
+/**
+ * Planned words kept between searches by the caller (the engine), by word and whether it is
+ * the prefix being typed: a word's plan depends only on the vocabulary, the index's document
+ * counts and the synonym set, so the caller clears it whenever one of them may have changed.
+ * Queries share words, and planning one (typo candidates, prefix completions, counts read
+ * from the index for unknown words) cost most of a plan. Null: the word matches nothing.
+ */
+export type WordPlans = Map<string, PlannedWord | null>;
+
+export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: string) => number, synonyms: SynonymSet = SynonymSet.EMPTY, memo?: WordPlans): QueryPlan {
   const text = raw.slice(0, MAX_QUERY_CHARS);
   const endsInWord = /[\p{L}\p{N}\p{M}]$/u.test(text);
   const tokens = queryWords(
@@ -208,73 +288,14 @@ export function planQuery(raw: string, vocab: Vocabulary, docFrequency: (term: s
     const length = codePointLength(token);
     // Chinese needs no prefix: its bigrams already match inside longer words.
     const prefix = !phrase && !cjk && length >= 2 && index === tokens.length - 1 && endsInWord;
-    const own = phrase ? phraseAlternatives(token, vocab, docFrequency) : wordAlternatives(token, vocab, docFrequency);
-    const exprs = [...own.exprs];
-    const sampleExprs = [...own.sampleExprs];
-    let df = own.df;
-    const synonymTerms = synonyms.alternatives(token);
-    for (const term of synonymTerms) {
-      const alt = termAlternatives(term, vocab, docFrequency);
-      exprs.push(...alt.exprs);
-      sampleExprs.push(...alt.sampleExprs);
-      df += alt.df;
+    const key = `${prefix ? 'p' : 'w'}${token}`;
+    let word = memo?.get(key);
+    if (word === undefined) {
+      word = planWord(token, prefix, vocab, docFrequency, synonyms);
+      memo?.set(key, word);
     }
-    const alternatives: TermAlternative[] = [];
-    if (df > 0) alternatives.push({ kind: 'exact', expr: or(exprs), sampleExpr: or(sampleExprs), bound: df });
-    // Other forms of an English word ("simulate" for "simulation"): people paraphrase with them.
-    const forms = phrase || cjk ? [] : vocab.stemVariants(token);
-    if (forms.length > 0) {
-      const expr = or(forms.map((f) => quote(f.term)));
-      alternatives.push({ kind: 'stem', expr, sampleExpr: expr, bound: forms.reduce((s, f) => s + f.df, 0) });
-    }
-    if (prefix) {
-      const expansions = vocab.withPrefix(token, MAX_PREFIX_TERMS + 1).filter((e) => e.term !== token);
-      const bound = expansions.reduce((sum, e) => sum + e.df, 0);
-      // A prefix with few completions is searched as those words: FTS5 reads a handful of
-      // exact terms much faster than it scans a prefix range.
-      const expr = expansions.length > 0 && expansions.length <= MAX_PREFIX_TERMS ? or(expansions.map((e) => quote(e.term))) : `${quote(token)}*`;
-      if (bound > 0 || expansions.length > MAX_PREFIX_TERMS) alternatives.push({ kind: own.df > 0 ? 'completion' : 'prefix', expr, sampleExpr: expr, bound: Math.max(bound, 1) });
-    }
-    // A Chinese word's characters one by one: the typo tolerance of a script without spelling
-    // (发霉 and 长霉, 清理 and 清洁 share a character and most of a meaning).
-    if (cjk && !phrase && length >= 2) {
-      const chars = [...new Set(Array.from(token))];
-      const bound = chars.reduce((s, c) => s + docFrequency(c) + vocab.withPrefix(c, MAX_PREFIX_TERMS).reduce((t, e) => t + e.df, 0), 0);
-      const asWords = chars.map((c) => `${WORD_COLUMNS} : ${quote(c)}`);
-      const starting = chars.map((c) => charBigrams(c, vocab)).filter((e): e is string => e !== null);
-      if (bound > 0) {
-        alternatives.push({
-          kind: 'char',
-          expr: or([...asWords, ...chars.map((c) => `${BIGRAM_COLUMNS} : ${quote(c)}*`)]),
-          sampleExpr: or([...asWords, ...starting]),
-          bound,
-        });
-      }
-    }
-    const formSet = new Set(forms.map((f) => f.term));
-    const variants = cjk || phrase ? [] : vocab.typoVariants(token).filter((v) => !formSet.has(v.term));
-    for (const distance of [1, 2] as const) {
-      const list = variants.filter((v) => v.distance === distance);
-      if (list.length === 0) continue;
-      const expr = or(list.map((v) => quote(v.term)));
-      alternatives.push({ kind: distance === 1 ? 'typo1' : 'typo2', expr, sampleExpr: expr, bound: list.reduce((s, v) => s + v.df, 0) });
-    }
-    if (alternatives.length === 0) {
-      ignored.push(token);
-      return;
-    }
-    const typoDf = variants.reduce((s, v) => s + v.df, 0);
-    words.push({
-      token,
-      exact: or(exprs),
-      alternatives,
-      df: df > 0 ? df : Math.max(1, forms.reduce((s, f) => s + f.df, 0) || typoDf),
-      variants: variants.map((v) => v.term),
-      forms: [...formSet],
-      prefix,
-      synonyms: synonymTerms,
-      functionWord: isFunctionWord(token),
-    });
+    if (word === null) ignored.push(token);
+    else words.push(word);
   });
 
   const exact = new Set<string>();

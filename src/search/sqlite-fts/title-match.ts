@@ -58,20 +58,34 @@ export function titleWords(words: readonly PlannedWord[], weights: readonly numb
  * pair spans.
  */
 export function titleText(title: string, tags = ''): TitleText {
-  const words = (text: string) => fold(text).match(/[\p{L}\p{N}]+/gu) ?? [];
-  const tokens = [...words(title), '', '', ...words(tags)];
-  // Where each token first stands: a word is looked up, not searched for, in each title.
-  const first = new Map<string, number>();
-  tokens.forEach((t, i) => {
-    if (t !== '' && !first.has(t)) first.set(t, i);
-  });
-  return { folded: `${fold(title)}\u0000\u0000\u0000${fold(tags)}`, tokens, first };
+  // Folded once each (fold() normalises non-ASCII text, the costly part for Chinese titles).
+  const foldedTitle = fold(title);
+  const foldedTags = fold(tags);
+  const words = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const tokens = [...words(foldedTitle), '', '', ...words(foldedTags)];
+  const folded = `${foldedTitle}\u0000\u0000\u0000${foldedTags}`;
+  return { folded: isCjkToken(folded) ? folded : null, words: `${SEP}${tokens.join(SEP)}${SEP}` };
 }
 
+/** Between tokens in TitleText.words: tokens are letters and digits only. */
+const SEP = '\u0001';
+
+/**
+ * A title as two strings (titles are kept for many searches: one string per token and a Map
+ * per title took about 770 bytes a title, these about a third of that).
+ */
 export interface TitleText {
-  folded: string;
-  tokens: string[];
-  first: Map<string, number>;
+  /** Folded title and tags (for Chinese words, matched as substrings); null without any such character, where none can match. */
+  folded: string | null;
+  /** The title's tokens, two empty tokens as the break, then the tags' tokens, each between SEPs. */
+  words: string;
+}
+
+/** The token position of the token starting right after the SEP at `at` in `words`. */
+function tokenIndex(words: string, at: number): number {
+  let n = 0;
+  for (let i = words.indexOf(SEP); i !== -1 && i < at; i = words.indexOf(SEP, i + 1)) n++;
+  return n;
 }
 
 interface Found {
@@ -84,33 +98,29 @@ interface Found {
 
 function findIn(word: TitleWord, title: TitleText): Found | null {
   let best: Found | null = null;
-  for (const s of word.substrings) {
-    const at = title.folded.indexOf(s);
-    if (at >= 0) return { quality: 1, start: at, end: at + s.length, cjk: true };
+  if (title.folded !== null) {
+    for (const s of word.substrings) {
+      const at = title.folded.indexOf(s);
+      if (at >= 0) return { quality: 1, start: at, end: at + s.length, cjk: true };
+    }
   }
-  const { tokens } = title;
+  const { words } = title;
   for (const form of word.forms) {
     if (best && best.quality >= form.quality) continue;
-    const n = form.tokens.length;
-    const at = title.first.get(form.tokens[0]!);
-    if (at === undefined) continue;
-    if (n === 1) {
-      best = { quality: form.quality, start: at, end: at + 1, cjk: false };
-      continue;
-    }
-    // A phrase: any place its first token stands, followed by the rest.
-    for (let i = at; i + n <= tokens.length; i++) {
-      let ok = true;
-      for (let j = 0; j < n && ok; j++) ok = tokens[i + j] === form.tokens[j];
-      if (ok) {
-        best = { quality: form.quality, start: i, end: i + n, cjk: false };
-        break;
-      }
-    }
+    // '' is the break between title and tags, never a word.
+    if (form.tokens[0] === '') continue;
+    // The first place the form's tokens stand one after the other.
+    const at = words.indexOf(`${SEP}${form.tokens.join(SEP)}${SEP}`);
+    if (at === -1) continue;
+    const start = tokenIndex(words, at);
+    best = { quality: form.quality, start, end: start + form.tokens.length, cjk: false };
   }
   if (!best && word.prefix) {
-    const at = tokens.findIndex((t) => t.startsWith(word.prefix!));
-    if (at >= 0) best = { quality: PREFIX_QUALITY, start: at, end: at + 1, cjk: false };
+    const at = words.indexOf(`${SEP}${word.prefix}`);
+    if (at >= 0) {
+      const start = tokenIndex(words, at);
+      best = { quality: PREFIX_QUALITY, start, end: start + 1, cjk: false };
+    }
   }
   return best;
 }

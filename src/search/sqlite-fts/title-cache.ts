@@ -1,0 +1,65 @@
+import { titleText, type TitleText } from './title-match.js';
+
+/*
+ * Titles of threads and FAQ entries as the title rerank reads them (by thread id, FAQ entries
+ * by their negative id), with their analysed form for the tags they were analysed with (a
+ * question's answers carry its tags; tags can change while the title stays). The engine
+ * decides when the whole cache is stale (engine.ts titleCache()).
+ *
+ * Bounded by entries (trim()): beyond the limit the oldest quarter (first read) goes, so the threads
+ * that common words reach again and again stay; dropping everything at once made every
+ * search after the drop read and analyse its 100 titles again.
+ */
+interface Entry {
+  title: string;
+  /** The tags `text` was analysed with; null until first analysed. */
+  tags: string | null;
+  text: TitleText | null;
+}
+
+export class TitleCache {
+  private readonly entries = new Map<number, Entry>();
+
+  constructor(private readonly limit: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  has(key: number): boolean {
+    return this.entries.has(key);
+  }
+
+  put(key: number, title: string): void {
+    this.entries.set(key, { title, tags: null, text: null });
+  }
+
+  /**
+   * Called between searches, never during one: a search first asks which titles it has, then
+   * reads the others, and must find all of them afterwards.
+   */
+  trim(): void {
+    if (this.entries.size > this.limit) {
+      let drop = Math.ceil(this.limit / 4);
+      for (const k of this.entries.keys()) {
+        if (drop-- <= 0) break;
+        this.entries.delete(k);
+      }
+    }
+  }
+
+  /** The title analysed with these tags; null when the title is unknown or empty (no title evidence). */
+  text(key: number, tags: string): TitleText | null {
+    const e = this.entries.get(key);
+    if (!e || e.title === '') return null;
+    if (e.text === null || e.tags !== tags) {
+      e.text = titleText(e.title, tags);
+      e.tags = tags;
+    }
+    return e.text;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
