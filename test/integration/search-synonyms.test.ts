@@ -37,6 +37,7 @@ describe('site search with synonym groups', () => {
     await askQuestion(asker, 'netgear', { title: 'Laptop loses the wireless connection every hour', body: 'The wireless signal is strong but the laptop disconnects.', tags: 'laptop' });
     await askQuestion(asker, 'netgear', { title: 'The router reboots every night', body: 'It restarts by itself at two in the morning.', tags: 'reboot' });
     await askQuestion(asker, 'netgear', { title: '光猫指示灯一直闪红色', body: '宽带断了以后光猫的灯一直在闪。', tags: '光猫' });
+    await askQuestion(asker, 'netgear', { title: 'The fan squeals when the box starts up', body: 'A high-pitched noise for a minute after power on.', tags: 'noise' });
   });
   afterAll(async () => {
     await app?.close();
@@ -70,6 +71,13 @@ describe('site search with synonym groups', () => {
     expect((await admin.post(`${URL}/${group.id}`, { terms: 'WLAN, wireless' })).status).toBe(303);
     expect(hitTitles(await search('wifi'))).toEqual([]);
     expect(hitTitles(await search('wlan'))).toEqual(['Laptop loses the wireless connection every hour']);
+  });
+
+  it('a synonym counts with its other forms: with {squeak, squeal}, "squeak" finds the question that says "squeals"', async () => {
+    expect(hitTitles(await search('squeak'))).toEqual([]);
+    expect((await admin.post(URL, { terms: 'squeak, squeal' })).status).toBe(303);
+    expect(hitTitles(await search('squeak'))).toEqual(['The fan squeals when the box starts up']);
+    expect(hitTitles(await search('squeaking fan'))).toEqual(['The fan squeals when the box starts up']);
   });
 
   it('after the group is deleted, its words find nothing again', async () => {

@@ -192,6 +192,22 @@ function addHighlight(term: string, exact: Set<string>, substrings: string[]): v
   else for (const p of parts) exact.add(p);
 }
 
+/** Other forms (same stem) of single English words, each once, the words themselves left out. */
+function stemForms(words: readonly string[], vocab: Vocabulary): Array<{ term: string; df: number }> {
+  const own = new Set(words);
+  const seen = new Set<string>();
+  const out: Array<{ term: string; df: number }> = [];
+  for (const word of words) {
+    if (word.includes(' ') || isCjkToken(word)) continue;
+    for (const form of vocab.stemVariants(word)) {
+      if (own.has(form.term) || seen.has(form.term)) continue;
+      seen.add(form.term);
+      out.push(form);
+    }
+  }
+  return out;
+}
+
 /** One query word's plan (a word of the query, or a phrase term of a synonym group); null when nothing in the index matches it. */
 function planWord(token: string, prefix: boolean, vocab: Vocabulary, docFrequency: (term: string) => number, synonyms: SynonymSet): PlannedWord | null {
   const phrase = token.includes(' ');
@@ -211,7 +227,9 @@ function planWord(token: string, prefix: boolean, vocab: Vocabulary, docFrequenc
   const alternatives: TermAlternative[] = [];
   if (df > 0) alternatives.push({ kind: 'exact', expr: or(exprs), sampleExpr: or(sampleExprs), bound: df });
   // Other forms of an English word ("simulate" for "simulation"): people paraphrase with them.
-  const forms = phrase || cjk ? [] : vocab.stemVariants(token);
+  // A synonym's other forms too: with the group "squeak, squeal", "squeak" finds "squeals" as
+  // "squeal" does (the synonym's own form is matched exactly above).
+  const forms = phrase || cjk ? [] : stemForms([token, ...synonymTerms], vocab);
   if (forms.length > 0) {
     const expr = or(forms.map((f) => quote(f.term)));
     alternatives.push({ kind: 'stem', expr, sampleExpr: expr, bound: forms.reduce((s, f) => s + f.df, 0) });
