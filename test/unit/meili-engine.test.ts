@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SearchQuery } from '../../src/search/port.js';
 import { REBUILD_TASKS_IN_FLIGHT } from '../../src/search/meili/engine.js';
 import { meiliIndexSettings } from '../../src/search/meili/settings.js';
+import { meiliSynonymsFor } from '../../src/search/meili/synonyms.js';
 import { toMeiliDocument } from '../../src/search/meili/documents.js';
 import { doc, setup } from './meili-fake.js';
 
@@ -49,7 +50,7 @@ describe('MeiliSearchEngine.ensureIndex', () => {
     expect(await engine.ensureIndex()).toBe(true);
     expect(client.ops()).toEqual(['createIndex live', 'updateSettings live']);
     expect(client.calls[0]!.args).toEqual([{ primaryKey: 'docId' }]);
-    expect(client.calls[1]!.args).toEqual([meiliIndexSettings()]);
+    expect(client.calls[1]!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([]))]);
     expect(client.calls.every((c) => c.waited !== null)).toBe(true);
   });
 
@@ -88,7 +89,7 @@ describe('MeiliSearchEngine.reindexAll', () => {
       'swapIndexes',
       `deleteIndex ${temp}`,
     ]);
-    expect(client.calls[1]!.args).toEqual([meiliIndexSettings()]);
+    expect(client.calls[1]!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([]))]);
     const sent = client.calls.filter((c) => c.op === 'addDocuments').flatMap((c) => c.args[0] as Array<{ docId: string }>);
     expect(sent.map((d) => d.docId)).toEqual(['question-1', 'answer-2', 'answer-3', 'faq-4', 'question-5']);
     expect(client.calls.filter((c) => c.op === 'addDocuments').every((c) => c.waited !== null)).toBe(true);
