@@ -31,14 +31,14 @@ describe('Meilisearch index settings', () => {
     expect(settings.rankingRules).toEqual(['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'curated:desc', 'score:desc']);
   });
 
-  it('searches title, tags, FAQ path and body, in that order of importance', () => {
-    expect(settings.searchableAttributes).toEqual(['title', 'tags', 'faqPath', 'body']);
+  it('searches title, tags, FAQ path, community name and body, in that order of importance', () => {
+    expect(settings.searchableAttributes).toEqual(['title', 'tags', 'faqPath', 'communityName', 'body']);
   });
 
   it('leaves typo tolerance and displayed attributes at the defaults, and declares Chinese content', () => {
     expect(settings).not.toHaveProperty('typoTolerance');
     expect(settings).not.toHaveProperty('displayedAttributes');
-    expect(settings.localizedAttributes).toEqual([{ attributePatterns: ['title', 'body', 'tags', 'faqPath'], locales: ['zho', 'eng'] }]);
+    expect(settings.localizedAttributes).toEqual([{ attributePatterns: ['title', 'body', 'tags', 'faqPath', 'communityName'], locales: ['zho', 'eng'] }]);
   });
 
   it('allows paging to the port maximum and counts facet values by frequency', () => {

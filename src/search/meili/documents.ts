@@ -15,6 +15,8 @@ export type MeiliDocument = {
   body: string;
   tags: string[];
   faqPath: string[];
+  /** Searchable, so a query naming the community finds its threads, as in the embedded engine. */
+  communityName: string;
   score: number;
   answerCount: number;
   accepted: boolean;
@@ -47,6 +49,7 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     body: clean(doc.bodyText),
     tags: doc.tags.map(clean),
     faqPath: (doc.faqPath ?? []).map(clean),
+    communityName: clean(doc.communityName ?? ''),
     score: doc.score,
     answerCount: doc.answerCount,
     // The port's filters count FAQ entries as curated (accepted) and as answered.

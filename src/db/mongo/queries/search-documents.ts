@@ -67,3 +67,6 @@ export function liveAnswersCountPipeline(): Pipeline {
     { $count: 'n' },
   ];
 }
+
+/** The names that every document repeats from its community. */
+export const communityNamesQuery = (ids: number[]): FindSpec => ({ filter: { _id: { $in: ids } }, projection: { name: 1 } });
