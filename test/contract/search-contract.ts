@@ -256,6 +256,19 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       expect((await search('burrs')).estimatedTotalHits).toBe(0);
     });
 
+    it('one result per thread when asked (distinct): a question or its answer, and an FAQ entry of its own', async () => {
+      const q = await h.question({ community: 'a', title: 'Descale the boiler', body: 'How often should I descale?' });
+      const a = await h.answer(q, 'Descale every two months with citric acid.');
+      const e = await h.faqEntry({ community: 'a', title: 'Descaling schedule', body: 'Descale every two months.', source: { questionId: q, answerId: a } });
+      const other = await h.question({ community: 'a', title: 'Descale the steam wand too?', body: 'Does the wand need it?' });
+      expect((await search('descale')).hits).toHaveLength(4);
+      const ids = (await search('descale', { distinct: true })).hits.map((x) => x.docId);
+      expect(ids).toHaveLength(3);
+      expect(ids).toContain(`faq-${e}`);
+      expect(ids).toContain(`question-${other}`);
+      expect(ids.filter((id) => id === `question-${q}` || id === `answer-${a}`)).toHaveLength(1);
+    });
+
     it('finds a community\'s threads and FAQ entries by its name, and by its new name after a rename', async () => {
       const q = await h.question({ community: 'a', title: 'Grinder clogs with oily beans', body: 'The burrs stop turning.' });
       const a = await h.answer(q, 'Run rice through it once a week.');

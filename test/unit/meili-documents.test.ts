@@ -11,7 +11,7 @@ describe('Meilisearch documents', () => {
   it('stores a question under its search id with the fields filters and ranking need', () => {
     expect(toMeiliDocument({ ...question, activeAt: 2000 })).toEqual({
       docId: 'question-12', kind: 'question', id: '12', communityId: '3', questionId: '12', title: 'Kettle', slug: 'kettle', body: 'Which kettle?',
-      tags: ['water'], faqPath: [], communityName: 'Home coffee roasting', score: 2, answerCount: 0, accepted: false, answered: false, createdAt: 1000, activeAt: 2000, curated: 0,
+      tags: ['water'], faqPath: [], communityName: 'Home coffee roasting', score: 2, answerCount: 0, accepted: false, answered: false, createdAt: 1000, activeAt: 2000, curated: 0, thread: 'q12',
     });
     expect(toMeiliDocument(question).activeAt).toBe(1000);
     // A document built without a name (an older repository) still has the searchable attribute.
@@ -25,6 +25,12 @@ describe('Meilisearch documents', () => {
     expect(toMeiliDocument({ ...question, kind: 'answer', id: '13', accepted: true, answerCount: 1 })).toMatchObject({ docId: 'answer-13', curated: 1, answered: true });
     expect(toMeiliDocument({ ...question, kind: 'answer', id: '14', accepted: false, answerCount: 0 })).toMatchObject({ curated: 0, answered: true });
     expect(toMeiliDocument({ ...question, accepted: true, answerCount: 2 })).toMatchObject({ curated: 1, answered: true });
+  });
+
+  it('keys a question and its answers by their thread, and an FAQ entry apart from its source thread', () => {
+    expect(toMeiliDocument({ ...question, kind: 'answer', id: '13', questionId: '12' }).thread).toBe('q12');
+    expect(toMeiliDocument({ ...question, kind: 'faq', id: '12', questionId: '12' }).thread).toBe('f12');
+    expect(toMeiliDocument({ ...question, kind: 'faq', id: '4', questionId: null }).thread).toBe('f4');
   });
 
   it('strips the private highlight markers so stored text can never fake a highlight', () => {

@@ -172,6 +172,24 @@ describe('MeiliSearchEngine.search', () => {
     expect(r).toMatchObject({ estimatedTotalHits: 1, facetDistribution: { kind: { question: 1 } }, ignoredWords: [] });
   });
 
+  it('asks Meilisearch for one result per thread when the query is distinct, an FAQ entry being a thread of its own', async () => {
+    const { client, engine } = setup();
+    const question = toMeiliDocument({ ...doc('question', '7', 'Descaling an espresso machine'), questionId: '7' });
+    const answer = toMeiliDocument({ ...doc('answer', '8', 'Descaling an espresso machine'), questionId: '7' });
+    const entry = toMeiliDocument({ ...doc('faq', '3', 'Descaling'), questionId: '7' });
+    const other = toMeiliDocument({ ...doc('question', '9', 'Espresso too sour'), questionId: '9' });
+    const ranked = [answer, question, entry, other].map((d) => ({ ...d, _formatted: d }));
+    client.respond = () => ({ hits: ranked, totalHits: ranked.length, totalPages: 1, processingTimeMs: 1 });
+
+    const one = await engine.search(query('espresso', { distinct: true }));
+    expect(client.searches[0]![0]).toMatchObject({ q: 'espresso', distinct: 'thread' });
+    expect(one.hits.map((h) => h.docId)).toEqual(['answer-8', 'faq-3', 'question-9']);
+
+    const all = await engine.search(query('espresso'));
+    expect(client.searches[1]![0]).not.toHaveProperty('distinct');
+    expect(all.hits.map((h) => h.docId)).toEqual(['answer-8', 'question-7', 'faq-3', 'question-9']);
+  });
+
   it('leaves out and reports words that match nothing, in the same request when none do', async () => {
     const { client, engine } = setup();
     const known = new Set(['frothing', 'milk', 'milk frothing']);

@@ -1,5 +1,6 @@
 import type { Settings } from 'meilisearch';
 import { MAX_TOTAL_HITS } from '../port.js';
+import { THREAD_ATTRIBUTE } from './documents.js';
 
 /** Meilisearch's built-in ranking rules in their default order. */
 export const BUILT_IN_RANKING_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'] as const;
@@ -18,7 +19,8 @@ export const RANKING_RULES: readonly string[] = ['sort', ...BUILT_IN_RANKING_RUL
  * community's name (it names the place, not the question), which says more than one in the body.
  */
 export const SEARCHABLE_ATTRIBUTES: readonly string[] = ['title', 'tags', 'faqPath', 'communityName', 'body'];
-export const FILTERABLE_ATTRIBUTES: readonly string[] = ['communityId', 'kind', 'tags', 'answered', 'accepted', 'questionId'];
+/** `thread` is the search-time `distinct` attribute (one result per thread), which Meilisearch requires to be filterable. */
+export const FILTERABLE_ATTRIBUTES: readonly string[] = ['communityId', 'kind', 'tags', 'answered', 'accepted', 'questionId', THREAD_ATTRIBUTE];
 export const SORTABLE_ATTRIBUTES: readonly string[] = ['createdAt', 'activeAt', 'score'];
 
 /**
