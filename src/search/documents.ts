@@ -5,11 +5,13 @@ import type { SearchDocument } from './port.js';
  * only reads its rows into these shapes): an answer repeats its question's title, slug, tags
  * and answer count, so a hit can show and filter by its thread; an FAQ entry counts as one
  * curated, accepted answer that ranks on its helpful votes and carries its category path.
+ * Every kind carries its community's name, searchable as in the embedded engine.
  */
 
 export interface QuestionFields {
   id: string;
   communityId: string;
+  communityName: string;
   title: string;
   slug: string;
   bodyText: string;
@@ -24,6 +26,7 @@ export interface QuestionFields {
 export interface AnswerFields {
   id: string;
   communityId: string;
+  communityName: string;
   bodyText: string;
   score: number;
   isAccepted: boolean;
@@ -42,6 +45,7 @@ export interface ThreadFields {
 export interface FaqEntryFields {
   id: string;
   communityId: string;
+  communityName: string;
   sourceQuestionId: string | null;
   title: string;
   slug: string;
@@ -57,6 +61,7 @@ export function questionDocument(q: QuestionFields): SearchDocument {
     kind: 'question',
     id: q.id,
     communityId: q.communityId,
+    communityName: q.communityName,
     questionId: q.id,
     title: q.title,
     slug: q.slug,
@@ -75,6 +80,7 @@ export function answerDocument(a: AnswerFields, thread: ThreadFields): SearchDoc
     kind: 'answer',
     id: a.id,
     communityId: a.communityId,
+    communityName: a.communityName,
     questionId: thread.id,
     title: thread.title,
     slug: thread.slug,
@@ -94,6 +100,7 @@ export function faqDocument(e: FaqEntryFields, faqPath: string[], tags: readonly
     kind: 'faq',
     id: e.id,
     communityId: e.communityId,
+    communityName: e.communityName,
     questionId: e.sourceQuestionId,
     title: e.title,
     slug: e.slug,

@@ -32,6 +32,22 @@ function builtKey(engine: MeiliSearchEngine): string {
 }
 
 /**
+ * The shape of the Meilisearch documents (meili/documents.ts). Bump it when documents gain an
+ * attribute that settings or searches use: a build mark of an older shape (or of none: marks
+ * written before this existed) makes the next start rebuild the index, so an upgrade needs no
+ * manual reindex. 2: communityName (searchable) and thread (the distinct key).
+ */
+export const MEILI_DOCUMENT_SHAPE = '2';
+
+function builtMark(): string {
+  return `shape ${MEILI_DOCUMENT_SHAPE} ${new Date().toISOString()}`;
+}
+
+function isCurrentBuild(mark: string | null | undefined): boolean {
+  return typeof mark === 'string' && mark.startsWith(`shape ${MEILI_DOCUMENT_SHAPE} `);
+}
+
+/**
  * Meta key holding the time from which a rebuild must requeue the outbox. Written before the
  * rebuild starts and cleared after the requeue, so a process that dies between the swap and
  * the requeue leaves it behind and the next start does the requeue.
@@ -164,7 +180,8 @@ export class SearchRuntime {
   }
 
   /**
-   * Builds the index when it was never completely built, or when `reason` says it was lost
+   * Builds the index when it was never completely built (or built with documents of an older
+   * shape, see MEILI_DOCUMENT_SHAPE), or when `reason` says it was lost
    * (deleted, recreated bare, emptied) although the database has content. The "built" mark is
    * cleared first, so that if another instance holds the build lease, the build is still owed
    * and the next check retries it.
@@ -173,8 +190,9 @@ export class SearchRuntime {
     if (!(await this.hasContent())) return;
     const built = await this.storage.meta.get(builtKey(engine));
     if (reason && built) await this.storage.meta.set(builtKey(engine), '');
-    if (built && !reason) return;
-    this.log?.info({ index: engine.indexUid, reason: reason ?? 'the index was never completely built' }, 'search: building the index from the database');
+    if (isCurrentBuild(built) && !reason) return;
+    const why = reason ?? (built ? 'the index holds documents of an older shape' : 'the index was never completely built');
+    this.log?.info({ index: engine.indexUid, reason: why }, 'search: building the index from the database');
     await this.buildOnce();
   }
 
@@ -258,7 +276,7 @@ export async function reindexWithOutbox(engine: SearchEngine, storage: Storage):
   await storage.meta.set(requeueKey(engine), String(Number.isFinite(earlier) ? Math.min(earlier, since) : since));
   const report = await engine.reindexAll();
   const requeued = await storage.outbox.requeueChangedSince(Number.isFinite(earlier) ? Math.min(earlier, since) : since, Date.now());
-  await storage.meta.set(builtKey(engine), new Date().toISOString());
+  await storage.meta.set(builtKey(engine), builtMark());
   await storage.meta.set(requeueKey(engine), '');
   return { ...report, requeued };
 }

@@ -51,6 +51,8 @@ export interface SearchDocument {
   activeAt?: number;
   /** FAQ entries: category names from the root, at most four. */
   faqPath?: string[];
+  /** The community's name, searchable so that "coffee roasting" finds that community's threads. */
+  communityName?: string;
 }
 
 export interface SearchFilters {

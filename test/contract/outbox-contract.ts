@@ -90,6 +90,24 @@ export function runOutboxContract(name: string, makeStorage: () => Promise<Stora
         expect(await drain()).toEqual([`faq-${e.id}`]);
       });
 
+      it('renaming a community enqueues its posts and published entries (they repeat its name); other changes to it nothing', async () => {
+        const q = await f.ask();
+        const a = await f.answer(q);
+        const e = await f.faqEntry();
+        const archived = await f.faqEntry();
+        await storage.faq.setStatus(archived.id, 'archived');
+        const elsewhere = await f.ask({ community: f.other });
+        await drain();
+        await storage.communities.update(f.community.id, { descriptionMd: 'new', descriptionHtml: '<p>new</p>' });
+        expect(await drain()).toEqual([]);
+        await storage.communities.update(f.community.id, { name: 'Home roasting' });
+        const queued = await drain();
+        expect(queued).toEqual([`answer-${a}`, `faq-${e.id}`, `question-${q}`].sort());
+        expect(queued).not.toContain(`question-${elsewhere}`);
+        await storage.communities.update(f.community.id, { name: 'Home roasting' });
+        expect(await drain()).toEqual([]);
+      });
+
       it('many changes to one document coalesce into one entry whose version counts them', async () => {
         const q = await f.ask();
         const a = await f.answer(q);

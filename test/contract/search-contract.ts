@@ -22,6 +22,8 @@ export interface SearchHarness {
   faqEntry(input: { community: 'a' | 'b'; title: string; body: string; helpful?: number; source?: { questionId: string; answerId?: string } }): Promise<string>;
   editFaqEntry(id: string, title: string, body: string): Promise<void>;
   archiveFaqEntry(id: string): Promise<void>;
+  /** Renames a community (its name is searchable in every document of it). */
+  renameCommunity(community: 'a' | 'b', name: string): Promise<void>;
   /** Resolves when everything written so far is searchable. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -252,6 +254,34 @@ export function searchContract(name: string, make: () => Promise<SearchHarness>)
       await h.softDelete(q);
       expect((await search('calibration')).estimatedTotalHits).toBe(0);
       expect((await search('burrs')).estimatedTotalHits).toBe(0);
+    });
+
+    it('one result per thread when asked (distinct): a question or its answer, and an FAQ entry of its own', async () => {
+      const q = await h.question({ community: 'a', title: 'Descale the boiler', body: 'How often should I descale?' });
+      const a = await h.answer(q, 'Descale every two months with citric acid.');
+      const e = await h.faqEntry({ community: 'a', title: 'Descaling schedule', body: 'Descale every two months.', source: { questionId: q, answerId: a } });
+      const other = await h.question({ community: 'a', title: 'Descale the steam wand too?', body: 'Does the wand need it?' });
+      expect((await search('descale')).hits).toHaveLength(4);
+      const ids = (await search('descale', { distinct: true })).hits.map((x) => x.docId);
+      expect(ids).toHaveLength(3);
+      expect(ids).toContain(`faq-${e}`);
+      expect(ids).toContain(`question-${other}`);
+      expect(ids.filter((id) => id === `question-${q}` || id === `answer-${a}`)).toHaveLength(1);
+    });
+
+    it('finds a community\'s threads and FAQ entries by its name, and by its new name after a rename', async () => {
+      const q = await h.question({ community: 'a', title: 'Grinder clogs with oily beans', body: 'The burrs stop turning.' });
+      const a = await h.answer(q, 'Run rice through it once a week.');
+      const e = await h.faqEntry({ community: 'a', title: 'Cleaning the burrs', body: 'Brush them monthly.' });
+      const other = await h.question({ community: 'b', title: 'Which kettle for pour over', body: 'Gooseneck or not.' });
+      await h.renameCommunity('b', 'Kettlecorner');
+      await h.renameCommunity('a', 'Baristaclub');
+      const ids = async (q: string) => (await search(q)).hits.map((x) => x.docId).sort();
+      expect(await ids('baristaclub')).toEqual([`answer-${a}`, `faq-${e}`, `question-${q}`].sort());
+      expect(await ids('kettlecorner')).toEqual([`question-${other}`]);
+      await h.renameCommunity('a', 'Roastery guild');
+      expect(await ids('roastery')).toEqual([`answer-${a}`, `faq-${e}`, `question-${q}`].sort());
+      expect(await ids('baristaclub')).toEqual([]);
     });
 
     it('finds published FAQ entries, ranks curated entries first, follows edits and archiving', async () => {

@@ -72,6 +72,21 @@ export function runSearchDocumentsContract(name: string, makeStorage: () => Prom
       expect((await storage.searchDocuments.load([`faq-${written.id}`]))[0]).toMatchObject({ questionId: null, tags: [], faqPath: ['Machines', 'Cleaning'] });
     });
 
+    it('every kind carries its community\'s name, and the new name after a rename', async () => {
+      const q = await f.ask();
+      const a = await f.answer(q);
+      const e = await f.faqEntry();
+      const elsewhere = await f.ask({ community: f.other });
+      const ids = [`question-${q}`, `answer-${a}`, `faq-${e.id}`, `question-${elsewhere}`];
+      const names = async () => new Map((await storage.searchDocuments.load(ids)).map((d) => [`${d.kind}-${d.id}`, d.communityName]));
+      expect(await names()).toEqual(new Map([[ids[0], 'Community alpha'], [ids[1], 'Community alpha'], [ids[2], 'Community alpha'], [ids[3], 'Community beta']]));
+      await storage.communities.update(f.community.id, { name: 'Home roasting 烘焙' });
+      expect(await names()).toEqual(new Map([[ids[0], 'Home roasting 烘焙'], [ids[1], 'Home roasting 烘焙'], [ids[2], 'Home roasting 烘焙'], [ids[3], 'Community beta']]));
+      const streamed: SearchDocument[] = [];
+      for await (const batch of storage.searchDocuments.all(10)) streamed.push(...batch);
+      expect(streamed.filter((d) => d.communityId === f.community.id).map((d) => d.communityName)).toEqual(['Home roasting 烘焙', 'Home roasting 烘焙', 'Home roasting 烘焙']);
+    });
+
     it('leaves out archived entries, unknown and malformed ids, and ids of the wrong kind', async () => {
       const q = await f.ask();
       const a = await f.answer(q);

@@ -79,6 +79,9 @@ export async function sqliteSearchHarness(
     async archiveFaqEntry(id) {
       await storage.faq.setStatus(id, 'archived');
     },
+    async renameCommunity(community, name) {
+      await storage.communities.update(community === 'a' ? a.id : b.id, { name });
+    },
     settle: hooks.settle,
     close: hooks.close,
   };

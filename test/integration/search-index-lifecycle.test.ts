@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
-import { BUILD_LEASE, REQUEUE_MARGIN_MS, SearchRuntime, reindexWithOutbox } from '../../src/search/index.js';
+import { BUILD_LEASE, MEILI_DOCUMENT_SHAPE, REQUEUE_MARGIN_MS, SearchRuntime, reindexWithOutbox } from '../../src/search/index.js';
 import { MeiliSearchEngine } from '../../src/search/meili/engine.js';
 import { contentFixture, type ContentFixture } from '../contract/content-fixture.js';
 import { MemoryMeili } from '../unit/meili-fake.js';
@@ -89,6 +89,29 @@ describe('Meilisearch index lifecycle', () => {
     runtime(engine, 'a', 0);
     await expect.poll(() => meili.live(), { timeout: 3000 }).toEqual(docs);
     expect(meili.ops).toContain('swap');
+  });
+
+  it('rebuilds at startup an index built with documents of an older shape, once', async () => {
+    const meili = new MemoryMeili();
+    const { engine, f } = await setup(meili);
+    const docs = await content(f);
+    // Built by the previous version: documents without communityName and thread, a mark without a shape.
+    await engine.ensureIndex();
+    for (const id of docs) meili.indexes.get('forum')!.set(id, { docId: id });
+    await storage.meta.set('search_index_built:forum', '2026-01-01T00:00:00.000Z');
+    const first = runtime(engine, 'a', 0);
+    await expect.poll(() => meili.ops.includes('swap'), { timeout: 3000 }).toBe(true);
+    expect(meili.live()).toEqual(docs);
+    expect([...meili.indexes.get('forum')!.values()].every((d) => typeof d.thread === 'string' && typeof d.communityName === 'string')).toBe(true);
+    expect(await storage.meta.get('search_index_built:forum')).toMatch(new RegExp(`^shape ${MEILI_DOCUMENT_SHAPE} `));
+    await first.stop();
+    // The next start finds a current build and leaves the index alone.
+    const swaps = meili.ops.filter((op) => op === 'swap').length;
+    const before = meili.ops.length;
+    runtime(engine, 'b', 0);
+    await expect.poll(() => meili.ops.slice(before), { timeout: 3000 }).toContain('settings forum');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(meili.ops.filter((op) => op === 'swap')).toHaveLength(swaps);
   });
 
   it('takes over the first build when the instance holding its lease died', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SearchQuery } from '../../src/search/port.js';
 import { REBUILD_TASKS_IN_FLIGHT } from '../../src/search/meili/engine.js';
 import { meiliIndexSettings } from '../../src/search/meili/settings.js';
+import { meiliSynonymsFor } from '../../src/search/meili/synonyms.js';
 import { toMeiliDocument } from '../../src/search/meili/documents.js';
 import { doc, setup } from './meili-fake.js';
 
@@ -49,7 +50,7 @@ describe('MeiliSearchEngine.ensureIndex', () => {
     expect(await engine.ensureIndex()).toBe(true);
     expect(client.ops()).toEqual(['createIndex live', 'updateSettings live']);
     expect(client.calls[0]!.args).toEqual([{ primaryKey: 'docId' }]);
-    expect(client.calls[1]!.args).toEqual([meiliIndexSettings()]);
+    expect(client.calls[1]!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([]))]);
     expect(client.calls.every((c) => c.waited !== null)).toBe(true);
   });
 
@@ -88,7 +89,7 @@ describe('MeiliSearchEngine.reindexAll', () => {
       'swapIndexes',
       `deleteIndex ${temp}`,
     ]);
-    expect(client.calls[1]!.args).toEqual([meiliIndexSettings()]);
+    expect(client.calls[1]!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([]))]);
     const sent = client.calls.filter((c) => c.op === 'addDocuments').flatMap((c) => c.args[0] as Array<{ docId: string }>);
     expect(sent.map((d) => d.docId)).toEqual(['question-1', 'answer-2', 'answer-3', 'faq-4', 'question-5']);
     expect(client.calls.filter((c) => c.op === 'addDocuments').every((c) => c.waited !== null)).toBe(true);
@@ -169,6 +170,24 @@ describe('MeiliSearchEngine.search', () => {
     expect(client.searches[0]).toEqual([expect.objectContaining({ indexUid: 'live', q: 'espresso', filter: ['communityId = "1"'], sort: ['createdAt:desc'], facets: ['kind'], page: 1, hitsPerPage: 20 })]);
     expect(r.hits.map((h) => h.titleHtml)).toEqual(['Descaling an <mark>espresso</mark> machine']);
     expect(r).toMatchObject({ estimatedTotalHits: 1, facetDistribution: { kind: { question: 1 } }, ignoredWords: [] });
+  });
+
+  it('asks Meilisearch for one result per thread when the query is distinct, an FAQ entry being a thread of its own', async () => {
+    const { client, engine } = setup();
+    const question = toMeiliDocument({ ...doc('question', '7', 'Descaling an espresso machine'), questionId: '7' });
+    const answer = toMeiliDocument({ ...doc('answer', '8', 'Descaling an espresso machine'), questionId: '7' });
+    const entry = toMeiliDocument({ ...doc('faq', '3', 'Descaling'), questionId: '7' });
+    const other = toMeiliDocument({ ...doc('question', '9', 'Espresso too sour'), questionId: '9' });
+    const ranked = [answer, question, entry, other].map((d) => ({ ...d, _formatted: d }));
+    client.respond = () => ({ hits: ranked, totalHits: ranked.length, totalPages: 1, processingTimeMs: 1 });
+
+    const one = await engine.search(query('espresso', { distinct: true }));
+    expect(client.searches[0]![0]).toMatchObject({ q: 'espresso', distinct: 'thread' });
+    expect(one.hits.map((h) => h.docId)).toEqual(['answer-8', 'faq-3', 'question-9']);
+
+    const all = await engine.search(query('espresso'));
+    expect(client.searches[1]![0]).not.toHaveProperty('distinct');
+    expect(all.hits.map((h) => h.docId)).toEqual(['answer-8', 'question-7', 'faq-3', 'question-9']);
   });
 
   it('leaves out and reports words that match nothing, in the same request when none do', async () => {

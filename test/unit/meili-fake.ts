@@ -74,9 +74,10 @@ export class FakeMeili implements MeiliClientLike {
   swapIndexes(swaps: unknown[]) {
     return this.task('swapIndexes', '', [swaps]);
   }
+  /** Like the server, a search with `distinct` keeps the first (best-ranked) hit of each value of that attribute. */
   async multiSearch(body: { queries: MeiliMultiSearchQuery[] }) {
     this.searches.push(body.queries);
-    return { results: body.queries.map((q) => this.respond(q)) };
+    return { results: body.queries.map((q) => distinctHits(this.respond(q), q.distinct)) };
   }
   async isHealthy() {
     if (this.healthy instanceof Error) throw this.healthy;
@@ -85,6 +86,19 @@ export class FakeMeili implements MeiliClientLike {
   ops() {
     return this.calls.map((c) => `${c.op} ${c.uid}`.trim());
   }
+}
+
+function distinctHits<R extends MeiliSearchResponseLike>(response: R, attribute: string | undefined): R {
+  if (!attribute) return response;
+  const seen = new Set<unknown>();
+  const hits = response.hits.filter((h) => {
+    const value = (h as Record<string, unknown>)[attribute];
+    if (value === undefined) return true;
+    if (seen.has(value)) return false;
+    seen.add(value);
+    return true;
+  });
+  return { ...response, hits };
 }
 
 export function doc(kind: SearchDocument['kind'], id: string, title = `Title ${id}`): SearchDocument {

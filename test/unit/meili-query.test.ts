@@ -34,6 +34,12 @@ describe('Meilisearch query translation', () => {
     expect(params.facets).toBeUndefined();
   });
 
+  it('asks for one result per thread (distinct on the thread key) only when the query is distinct', () => {
+    expect(translate({ distinct: true }).params.distinct).toBe('thread');
+    expect(translate({ distinct: false }).params).not.toHaveProperty('distinct');
+    expect(translate({}).params).not.toHaveProperty('distinct');
+  });
+
   it('uses private highlight markers that HTML and user text cannot produce', () => {
     const { params } = translate({});
     expect(params.highlightPreTag).toBe(HIGHLIGHT_PRE);

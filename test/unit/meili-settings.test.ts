@@ -17,7 +17,7 @@ function portQueries(): SearchQuery[] {
     for (const kind of SEARCH_DOC_KINDS) {
       for (const answered of [undefined, true, false]) {
         for (const accepted of [undefined, true, false]) {
-          out.push({ q: 'kettle', sort, page: 2, hitsPerPage: 10, facets, filters: { community: '4', kind, tag: 'water', answered, accepted } });
+          out.push({ q: 'kettle', sort, page: 2, hitsPerPage: 10, facets, distinct: answered === undefined, filters: { community: '4', kind, tag: 'water', answered, accepted } });
         }
       }
     }
@@ -31,14 +31,14 @@ describe('Meilisearch index settings', () => {
     expect(settings.rankingRules).toEqual(['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'curated:desc', 'score:desc']);
   });
 
-  it('searches title, tags, FAQ path and body, in that order of importance', () => {
-    expect(settings.searchableAttributes).toEqual(['title', 'tags', 'faqPath', 'body']);
+  it('searches title, tags, FAQ path, community name and body, in that order of importance', () => {
+    expect(settings.searchableAttributes).toEqual(['title', 'tags', 'faqPath', 'communityName', 'body']);
   });
 
   it('leaves typo tolerance and displayed attributes at the defaults, and declares Chinese content', () => {
     expect(settings).not.toHaveProperty('typoTolerance');
     expect(settings).not.toHaveProperty('displayedAttributes');
-    expect(settings.localizedAttributes).toEqual([{ attributePatterns: ['title', 'body', 'tags', 'faqPath'], locales: ['zho', 'eng'] }]);
+    expect(settings.localizedAttributes).toEqual([{ attributePatterns: ['title', 'body', 'tags', 'faqPath', 'communityName'], locales: ['zho', 'eng'] }]);
   });
 
   it('allows paging to the port maximum and counts facet values by frequency', () => {
@@ -62,10 +62,12 @@ describe('Meilisearch index settings', () => {
       for (const expr of (params.filter ?? []) as string[]) used.filter.add(/^(\w+) (?:=|!=|IN) /.exec(expr)![1]!);
       for (const s of params.sort ?? []) used.sort.add(s.split(':')[0]!);
       for (const f of params.facets ?? []) used.facet.add(f);
+      if (params.distinct) used.filter.add(params.distinct);
       for (const a of [...(params.attributesToHighlight ?? []), ...(params.attributesToCrop ?? [])]) expect(searchable).toContain(a);
       for (const a of params.attributesToRetrieve ?? []) expect(storedAttributes).toContain(a);
     }
-    expect([...used.filter].sort()).toEqual(['accepted', 'answered', 'communityId', 'kind', 'tags']);
+    // `thread` is the distinct attribute, which Meilisearch requires to be filterable.
+    expect([...used.filter].sort()).toEqual(['accepted', 'answered', 'communityId', 'kind', 'tags', 'thread']);
     expect([...used.sort].sort()).toEqual(['createdAt', 'score']);
     for (const a of [...used.filter, ...used.facet]) expect(filterable, a).toContain(a);
     for (const a of used.sort) expect(sortable, a).toContain(a);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
 import { SearchRuntime } from '../../src/search/index.js';
-import { toMeiliSynonyms } from '../../src/search/meili/synonyms.js';
+import { meiliSynonymsFor, toMeiliSynonyms } from '../../src/search/meili/synonyms.js';
 import { meiliIndexSettings } from '../../src/search/meili/settings.js';
 import { MeiliSearchEngine } from '../../src/search/meili/engine.js';
 import { doc, FakeMeili, setup } from './meili-fake.js';
@@ -37,14 +37,36 @@ describe('toMeiliSynonyms', () => {
   });
 });
 
+describe('meiliSynonymsFor', () => {
+  it('sends the built-in pairs with no admin group, as the embedded engine matches them', () => {
+    const sent = meiliSynonymsFor([]);
+    expect(sent['怎么']).toEqual(['如何', '怎样', '怎么样才能']);
+    expect(sent['如何']).toContain('怎么');
+    expect(sent['借钱']).toEqual(['借款', '贷款']);
+    // "can't" is folded as the embedded engine folds it; Meilisearch also cuts at the apostrophe.
+    expect(sent['cannot']).toEqual(['can t', 'cant', 'unable to']);
+    expect(sent['can t']).toContain('cannot');
+    expect(sent['sign in']).toEqual(expect.arrayContaining(['login', 'log in', 'signin']));
+  });
+
+  it('adds the admin groups, and an admin group wins for a term both hold', () => {
+    const sent = meiliSynonymsFor([wifi, { terms: ['如何', 'how'] }]);
+    expect(sent.wifi).toEqual(['wi fi', 'wlan']);
+    expect(sent['如何']).toEqual(['how']);
+    expect(sent['怎么']).toEqual(['怎样', '怎么样才能']);
+    expect(sent['怎样']).not.toContain('如何');
+  });
+});
+
 describe('MeiliSearchEngine synonyms', () => {
   it('setSynonyms sends the synonyms alone to the live index and waits for the task', async () => {
     const { client, engine } = setup();
     await engine.setSynonyms([wifi]);
-    expect(client.calls).toEqual([{ op: 'updateSettings', uid: 'live', args: [{ synonyms: toMeiliSynonyms([wifi]) }], waited: 1234 }]);
-    // No groups left: an empty map replaces them all.
+    expect(client.calls).toEqual([{ op: 'updateSettings', uid: 'live', args: [{ synonyms: meiliSynonymsFor([wifi]) }], waited: 1234 }]);
+    // No admin groups left: the built-in pairs alone replace them.
     await engine.setSynonyms([]);
-    expect(client.calls[1]!.args).toEqual([{ synonyms: {} }]);
+    expect(client.calls[1]!.args).toEqual([{ synonyms: meiliSynonymsFor([]) }]);
+    expect(Object.keys(meiliSynonymsFor([]))).not.toContain('wifi');
   });
 
   it('setSynonyms throws when Meilisearch refuses them', async () => {
@@ -57,7 +79,7 @@ describe('MeiliSearchEngine synonyms', () => {
     const { client, engine } = setup();
     engine.useSynonyms([wifi, router]);
     await engine.ensureIndex();
-    expect(client.calls.find((c) => c.op === 'updateSettings')!.args).toEqual([meiliIndexSettings(toMeiliSynonyms([wifi, router]))]);
+    expect(client.calls.find((c) => c.op === 'updateSettings')!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([wifi, router]))]);
   });
 
   it('a rebuild reads the groups from the database and builds the new index with them', async () => {
@@ -66,7 +88,7 @@ describe('MeiliSearchEngine synonyms', () => {
     engine.useSynonyms([wifi]); // stale: the database says otherwise
     await engine.reindexAll();
     const temp = client.calls[0]!.uid;
-    expect(client.calls.find((c) => c.op === 'updateSettings' && c.uid === temp)!.args).toEqual([meiliIndexSettings(toMeiliSynonyms([router]))]);
+    expect(client.calls.find((c) => c.op === 'updateSettings' && c.uid === temp)!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([router]))]);
     // Read again after the swap; unchanged, so no second settings call.
     expect(lists).toHaveLength(2);
     expect(client.calls.filter((c) => c.op === 'updateSettings')).toHaveLength(1);
@@ -82,7 +104,7 @@ describe('MeiliSearchEngine synonyms', () => {
     await engine.reindexAll();
     const swap = client.ops().indexOf('swapIndexes');
     const after = client.calls.slice(swap + 1).filter((c) => c.op === 'updateSettings');
-    expect(after).toEqual([{ op: 'updateSettings', uid: 'live', args: [{ synonyms: toMeiliSynonyms([wifi, router]) }], waited: 1234 }]);
+    expect(after).toEqual([{ op: 'updateSettings', uid: 'live', args: [{ synonyms: meiliSynonymsFor([wifi, router]) }], waited: 1234 }]);
   });
 
   it('a rebuild that is live does not fail because the synonyms could not be applied afterwards', async () => {
@@ -124,7 +146,7 @@ describe('SearchRuntime and the synonym groups', () => {
     await storage.synonyms.create({ terms: wifi.terms, createdBy: admin.id, now: 1 });
     runtime.start();
     await expect.poll(() => client.ops(), { timeout: 3000 }).toContain('updateSettings live');
-    expect(client.calls.find((c) => c.op === 'updateSettings')!.args).toEqual([meiliIndexSettings(toMeiliSynonyms([wifi]))]);
+    expect(client.calls.find((c) => c.op === 'updateSettings')!.args).toEqual([meiliIndexSettings(meiliSynonymsFor([wifi]))]);
   });
 
   it('pushes every change, logs a failure instead of throwing, and sends all the groups with the next change', async () => {
@@ -137,6 +159,6 @@ describe('SearchRuntime and the synonym groups', () => {
     client.fail = () => undefined;
     await storage.synonyms.create({ terms: router.terms, createdBy: admin.id, now: 2 });
     expect(await runtime.synonymsChanged()).toBe(true);
-    expect(client.calls.at(-1)).toMatchObject({ op: 'updateSettings', uid: 'live', args: [{ synonyms: toMeiliSynonyms([router, wifi]) }] });
+    expect(client.calls.at(-1)).toMatchObject({ op: 'updateSettings', uid: 'live', args: [{ synonyms: meiliSynonymsFor([router, wifi]) }] });
   });
 });

@@ -7,12 +7,17 @@ import type { FaqCategoryDoc, FaqEntryDoc, PostDoc } from './models/index.js';
 
 export type Thread = Pick<PostDoc, '_id' | 'title' | 'slug' | 'tags' | 'answerCount'>;
 export type CategoryNode = Pick<FaqCategoryDoc, '_id' | 'name' | 'parentId'>;
+/** Community names by id (an unknown community gives an empty name, as SQLite's LEFT JOIN does). */
+export type CommunityNames = ReadonlyMap<number, string>;
+
+const nameOf = (names: CommunityNames, id: number): string => names.get(id) ?? '';
 
 /* Mongo documents read into the shared shapes of src/search/documents.ts. */
-export function questionDocument(q: PostDoc): SearchDocument {
+export function questionDocument(q: PostDoc, communities: CommunityNames): SearchDocument {
   return buildQuestion({
     id: idString(q._id),
     communityId: idString(q.communityId),
+    communityName: nameOf(communities, q.communityId),
     title: q.title ?? '',
     slug: q.slug ?? '',
     bodyText: q.bodyText ?? '',
@@ -25,18 +30,19 @@ export function questionDocument(q: PostDoc): SearchDocument {
   });
 }
 
-export function answerDocument(a: PostDoc, thread: Thread): SearchDocument {
+export function answerDocument(a: PostDoc, thread: Thread, communities: CommunityNames): SearchDocument {
   return buildAnswer(
-    { id: idString(a._id), communityId: idString(a.communityId), bodyText: a.bodyText ?? '', score: a.score ?? 0, isAccepted: a.isAccepted === true, createdAt: a.createdAt, editedAt: a.editedAt ?? null },
+    { id: idString(a._id), communityId: idString(a.communityId), communityName: nameOf(communities, a.communityId), bodyText: a.bodyText ?? '', score: a.score ?? 0, isAccepted: a.isAccepted === true, createdAt: a.createdAt, editedAt: a.editedAt ?? null },
     { id: idString(thread._id), title: thread.title ?? '', slug: thread.slug ?? '', tags: thread.tags ?? [], answerCount: thread.answerCount ?? 0 },
   );
 }
 
-export function faqDocument(e: FaqEntryDoc, faqPath: string[], tags: readonly string[]): SearchDocument {
+export function faqDocument(e: FaqEntryDoc, faqPath: string[], tags: readonly string[], communities: CommunityNames): SearchDocument {
   return buildFaq(
     {
       id: idString(e._id),
       communityId: idString(e.communityId),
+      communityName: nameOf(communities, e.communityId),
       sourceQuestionId: idOrNull(e.sourceQuestionId),
       title: e.title,
       slug: e.slug,

@@ -56,6 +56,13 @@ const TRIGGERS: Record<string, string> = {
   outbox_faq_category: `AFTER UPDATE OF name, parent_id ON faq_categories
     WHEN OLD.name IS NOT NEW.name OR OLD.parent_id IS NOT NEW.parent_id
     BEGIN ${enqueue(ENTRIES_UNDER('NEW.id'))} END`,
+  // Every document holds its community's name: a rename re-sends the community's documents.
+  outbox_community_name: `AFTER UPDATE OF name ON communities
+    WHEN OLD.name IS NOT NEW.name
+    BEGIN
+      ${enqueue(`SELECT type || '-' || id AS doc_id FROM posts WHERE community_id = NEW.id AND deleted_at IS NULL`)}
+      ${enqueue(`SELECT 'faq-' || id AS doc_id FROM faq_entries WHERE community_id = NEW.id AND status = 'published'`)}
+    END`,
 };
 
 /** Drops and recreates them, so a changed definition in a new version replaces the old one. */

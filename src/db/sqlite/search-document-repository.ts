@@ -14,6 +14,7 @@ interface PostDocRow {
   id: number;
   type: 'question' | 'answer';
   community_id: number;
+  community_name: string | null;
   question_id: number | null;
   title: string | null;
   slug: string | null;
@@ -35,6 +36,7 @@ interface PostDocRow {
 interface FaqDocRow {
   id: number;
   community_id: number;
+  community_name: string | null;
   category_id: number;
   source_question_id: number | null;
   title: string;
@@ -54,16 +56,17 @@ interface FaqDocRow {
 const POST_SELECT = `
   SELECT p.id, p.type, p.community_id, p.question_id, p.title, p.slug, p.body_text, p.tags, p.score, p.answer_count,
     p.accepted_answer_id, p.is_accepted, p.created_at, p.edited_at, p.last_activity_at,
-    q.title AS q_title, q.slug AS q_slug, q.tags AS q_tags, q.answer_count AS q_answer_count
-  FROM posts p LEFT JOIN posts q ON q.id = p.question_id
+    q.title AS q_title, q.slug AS q_slug, q.tags AS q_tags, q.answer_count AS q_answer_count, cm.name AS community_name
+  FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN communities cm ON cm.id = p.community_id
   WHERE p.deleted_at IS NULL AND (p.question_id IS NULL OR q.deleted_at IS NULL)`;
 
 // The category path, root first: a tree is at most four levels deep.
 const FAQ_SELECT = `
   SELECT e.id, e.community_id, e.category_id, e.source_question_id, e.title, e.slug, e.body_text, e.helpful_yes, e.helpful_no,
     e.created_at, e.updated_at, sq.tags AS source_tags,
-    c4.name AS path1, c3.name AS path2, c2.name AS path3, c1.name AS path4
+    c4.name AS path1, c3.name AS path2, c2.name AS path3, c1.name AS path4, cm.name AS community_name
   FROM faq_entries e
+    LEFT JOIN communities cm ON cm.id = e.community_id
     JOIN faq_categories c1 ON c1.id = e.category_id
     LEFT JOIN faq_categories c2 ON c2.id = c1.parent_id
     LEFT JOIN faq_categories c3 ON c3.id = c2.parent_id
@@ -77,6 +80,7 @@ function postDocument(r: PostDocRow): SearchDocument {
     return questionDocument({
       id: String(r.id),
       communityId: String(r.community_id),
+      communityName: r.community_name ?? '',
       title: r.title ?? '',
       slug: r.slug ?? '',
       bodyText: r.body_text,
@@ -89,7 +93,7 @@ function postDocument(r: PostDocRow): SearchDocument {
     });
   }
   return answerDocument(
-    { id: String(r.id), communityId: String(r.community_id), bodyText: r.body_text, score: r.score, isAccepted: r.is_accepted === 1, createdAt: r.created_at, editedAt: r.edited_at },
+    { id: String(r.id), communityId: String(r.community_id), communityName: r.community_name ?? '', bodyText: r.body_text, score: r.score, isAccepted: r.is_accepted === 1, createdAt: r.created_at, editedAt: r.edited_at },
     { id: String(r.question_id), title: r.q_title ?? '', slug: r.q_slug ?? '', tags: splitTags(r.q_tags ?? ''), answerCount: r.q_answer_count ?? 0 },
   );
 }
@@ -99,6 +103,7 @@ function faqRowDocument(r: FaqDocRow): SearchDocument {
     {
       id: String(r.id),
       communityId: String(r.community_id),
+      communityName: r.community_name ?? '',
       sourceQuestionId: r.source_question_id === null ? null : String(r.source_question_id),
       title: r.title,
       slug: r.slug,

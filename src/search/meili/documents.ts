@@ -15,6 +15,8 @@ export type MeiliDocument = {
   body: string;
   tags: string[];
   faqPath: string[];
+  /** Searchable, so a query naming the community finds its threads, as in the embedded engine. */
+  communityName: string;
   score: number;
   answerCount: number;
   accepted: boolean;
@@ -23,7 +25,19 @@ export type MeiliDocument = {
   activeAt: number;
   /** Custom ranking rule after text relevance: curated FAQ entries, then accepted answers. */
   curated: 0 | 1 | 2;
+  /**
+   * The thread a hit stands for, the `distinct` attribute of one-result-per-thread searches:
+   * "q<questionId>" for a question and its answers, "f<entryId>" for an FAQ entry, which stays
+   * a result of its own beside its source thread.
+   */
+  thread: string;
 };
+
+export const THREAD_ATTRIBUTE = 'thread';
+
+export function threadKey(doc: Pick<SearchDocument, 'kind' | 'id' | 'questionId'>): string {
+  return doc.kind === 'faq' ? `f${doc.id}` : `q${doc.questionId ?? doc.id}`;
+}
 
 export const PRIMARY_KEY = 'docId';
 
@@ -47,6 +61,7 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     body: clean(doc.bodyText),
     tags: doc.tags.map(clean),
     faqPath: (doc.faqPath ?? []).map(clean),
+    communityName: clean(doc.communityName ?? ''),
     score: doc.score,
     answerCount: doc.answerCount,
     // The port's filters count FAQ entries as curated (accepted) and as answered.
@@ -55,5 +70,6 @@ export function toMeiliDocument(doc: SearchDocument): MeiliDocument {
     createdAt: doc.createdAt,
     activeAt: doc.activeAt ?? doc.createdAt,
     curated,
+    thread: threadKey(doc),
   };
 }

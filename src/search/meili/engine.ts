@@ -7,7 +7,7 @@ import { toMeiliSearchParams } from './query.js';
 import { CONTENT_LOCALES, meiliIndexSettings } from './settings.js';
 import { MeiliTaskError, waitFor } from './tasks.js';
 import { queryTerms, reportedTerm } from './terms.js';
-import { toMeiliSynonyms, type MeiliSynonyms } from './synonyms.js';
+import { meiliSynonymsFor, type MeiliSynonyms } from './synonyms.js';
 import type { SynonymSource } from '../synonyms.js';
 
 /** Document batches of a rebuild enqueued in Meilisearch but not yet confirmed as indexed. */
@@ -22,7 +22,7 @@ export interface MeiliEngineOptions {
   taskTimeoutMs?: number;
   /** Documents per addDocuments call during a rebuild (default 1000). */
   batchSize?: number;
-  /** The synonyms to start with (replaced by useSynonyms / setSynonyms). */
+  /** The synonyms to start with, as sent (default: the built-in pairs; replaced by useSynonyms / setSynonyms). */
   synonyms?: MeiliSynonyms;
   /**
    * The site's synonym groups in the database. A rebuild reads them afresh, so the new index
@@ -54,14 +54,17 @@ export class MeiliSearchEngine implements SearchEngine {
     this.documents = options.documents;
     this.timeout = options.taskTimeoutMs ?? 30_000;
     this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
-    this.synonyms = options.synonyms ?? {};
+    this.synonyms = options.synonyms ?? meiliSynonymsFor([]);
     this.synonymGroups = options.synonymGroups ?? null;
     this.healthClient = options.healthClient ?? client;
   }
 
-  /** The synonyms the next ensureIndex() or rebuild applies (no request: call before ensureIndex at startup). */
+  /**
+   * The synonyms the next ensureIndex() or rebuild applies (no request: call before ensureIndex
+   * at startup): the admin's groups with the built-in pairs.
+   */
   useSynonyms(groups: ReadonlyArray<{ terms: readonly string[] }>): void {
-    this.synonyms = toMeiliSynonyms(groups);
+    this.synonyms = meiliSynonymsFor(groups);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { SearchParams } from 'meilisearch';
 import { MAX_TOTAL_HITS, type SearchFacet, type SearchFilters, type SearchQuery, type SearchSort } from '../port.js';
 import { CONTENT_LOCALES } from './settings.js';
+import { THREAD_ATTRIBUTE } from './documents.js';
 import { queryTerms } from './terms.js';
 
 /*
@@ -81,6 +82,8 @@ export function toMeiliSearchParams(query: SearchQuery, terms: readonly string[]
   if (filter.length > 0) params.filter = filter;
   const sort = SORT[query.sort];
   if (sort) params.sort = [...sort];
+  // One result per thread: Meilisearch keeps the best-ranked document of each thread key.
+  if (query.distinct) params.distinct = THREAD_ATTRIBUTE;
   const facets = [...new Set(query.facets ?? [])];
   if (facets.length > 0) params.facets = facets.map((f) => FACET_ATTRIBUTE[f]);
   return { q: terms.join(' '), params };

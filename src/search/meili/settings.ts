@@ -1,5 +1,6 @@
 import type { Settings } from 'meilisearch';
 import { MAX_TOTAL_HITS } from '../port.js';
+import { THREAD_ATTRIBUTE } from './documents.js';
 
 /** Meilisearch's built-in ranking rules in their default order. */
 export const BUILT_IN_RANKING_RULES = ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'] as const;
@@ -13,9 +14,13 @@ export const BUILT_IN_RANKING_RULES = ['words', 'typo', 'proximity', 'attribute'
  */
 export const RANKING_RULES: readonly string[] = ['sort', ...BUILT_IN_RANKING_RULES.filter((r) => r !== 'sort'), 'curated:desc', 'score:desc'];
 
-/** A title or tag match says more than a match in the FAQ path, which says more than one in the body. */
-export const SEARCHABLE_ATTRIBUTES: readonly string[] = ['title', 'tags', 'faqPath', 'body'];
-export const FILTERABLE_ATTRIBUTES: readonly string[] = ['communityId', 'kind', 'tags', 'answered', 'accepted', 'questionId'];
+/**
+ * A title or tag match says more than a match in the FAQ path, which says more than one in the
+ * community's name (it names the place, not the question), which says more than one in the body.
+ */
+export const SEARCHABLE_ATTRIBUTES: readonly string[] = ['title', 'tags', 'faqPath', 'communityName', 'body'];
+/** `thread` is the search-time `distinct` attribute (one result per thread), which Meilisearch requires to be filterable. */
+export const FILTERABLE_ATTRIBUTES: readonly string[] = ['communityId', 'kind', 'tags', 'answered', 'accepted', 'questionId', THREAD_ATTRIBUTE];
 export const SORTABLE_ATTRIBUTES: readonly string[] = ['createdAt', 'activeAt', 'score'];
 
 /**
@@ -38,7 +43,7 @@ export function meiliIndexSettings(synonyms: Record<string, string[]> = {}): Set
     filterableAttributes: [...FILTERABLE_ATTRIBUTES],
     sortableAttributes: [...SORTABLE_ATTRIBUTES],
     rankingRules: [...RANKING_RULES],
-    localizedAttributes: [{ attributePatterns: ['title', 'body', 'tags', 'faqPath'], locales: [...CONTENT_LOCALES] }],
+    localizedAttributes: [{ attributePatterns: ['title', 'body', 'tags', 'faqPath', 'communityName'], locales: [...CONTENT_LOCALES] }],
     pagination: { maxTotalHits: MAX_TOTAL_HITS },
     faceting: { maxValuesPerFacet: MAX_VALUES_PER_FACET, sortFacetValuesBy: { '*': 'count' } },
     synonyms,

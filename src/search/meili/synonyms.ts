@@ -1,3 +1,4 @@
+import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { unspacedTerm } from '../text.js';
 
 /*
@@ -20,4 +21,13 @@ export function toMeiliSynonyms(groups: ReadonlyArray<{ terms: readonly string[]
     }
   }
   return out;
+}
+
+/**
+ * What the index gets for the admin's groups: those groups and the built-in pairs (怎么/如何,
+ * cannot/can't ...) under them, merged exactly as the embedded engine merges them, so both
+ * engines match the same variants (an admin's group wins for a term both hold).
+ */
+export function meiliSynonymsFor(adminGroups: ReadonlyArray<{ terms: readonly string[] }>): MeiliSynonyms {
+  return toMeiliSynonyms(withBuiltInSynonyms(adminGroups));
 }

@@ -420,6 +420,16 @@ const FAQ_TRIGGERS = `
     INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.community_id = NEW.community_id AND e.status = 'published';
   END;
 
+  -- An entry's path column ends with its community's name (FAQ_PATH): a rename re-reads the
+  -- community's published entries.
+  CREATE TEMP TRIGGER IF NOT EXISTS search_faq_community_name AFTER UPDATE OF name ON main.communities
+  WHEN NEW.name IS NOT OLD.name
+  BEGIN
+    SELECT search_changed();
+    DELETE FROM main.search_fts WHERE rowid IN (SELECT -id FROM main.faq_entries WHERE community_id = NEW.id AND status = 'published');
+    INSERT INTO main.search_fts (${FTS_COLUMNS}) ${TEXT_OF_FAQ} WHERE e.community_id = NEW.id AND e.status = 'published';
+  END;
+
   CREATE TEMP TRIGGER IF NOT EXISTS search_faq_delete AFTER DELETE ON main.faq_entries
   BEGIN
     SELECT search_changed(), search_row_changed(-OLD.id);
@@ -495,6 +505,20 @@ const TRIGGERS = `
     WHERE id = NEW.id;
     UPDATE main.search_meta SET answer_count = NEW.answer_count
     WHERE NEW.type = 'question' AND OLD.answer_count <> NEW.answer_count AND thread_id = NEW.id AND kind = 'answer';
+  END;
+
+  -- The community's name is searchable in its posts (the path column): a rename rewrites the
+  -- text rows of its live posts, as the first build writes them. Only search_fts holds the
+  -- name; the titles table and the attributes are unchanged. A rename is rare, but it costs
+  -- one re-segmentation per post of the community, inside the rename's transaction.
+  CREATE TEMP TRIGGER IF NOT EXISTS search_community_name AFTER UPDATE OF name ON main.communities
+  WHEN NEW.name IS NOT OLD.name
+  BEGIN
+    SELECT search_changed();
+    DELETE FROM main.search_fts WHERE rowid IN (SELECT id FROM main.posts WHERE community_id = NEW.id);
+    INSERT INTO main.search_fts (${FTS_COLUMNS})
+    SELECT ${ftsValues('p.id', 'p.title', 'p.tags', communityName('p.community_id'), 'p.body_text')}
+    FROM main.posts p WHERE p.community_id = NEW.id AND ${LIVE_POST};
   END;
 
   CREATE TEMP TRIGGER IF NOT EXISTS search_posts_delete AFTER DELETE ON main.posts

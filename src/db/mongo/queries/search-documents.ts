@@ -67,3 +67,10 @@ export function liveAnswersCountPipeline(): Pipeline {
     { $count: 'n' },
   ];
 }
+
+/** The names that every document repeats from its community. */
+export const communityNamesQuery = (ids: number[]): FindSpec => ({ filter: { _id: { $in: ids } }, projection: { name: 1 } });
+
+/** A community's searchable posts and entries, whose documents repeat its name (for a rename's outbox entries). */
+export const communityPostIdsQuery = (communityId: number): FindSpec => ({ filter: { communityId, deletedAt: null }, projection: { _id: 1, type: 1 } });
+export const communityEntryIdsQuery = (communityId: number): FindSpec => ({ filter: { communityId, ...published }, projection: { _id: 1 } });

@@ -2,9 +2,10 @@ import type { SearchDocumentCounts, SearchDocumentRepository } from '../../ports
 import { parseSearchDocId, type SearchDocKind, type SearchDocument } from '../../../search/port.js';
 import { FAQ_MAX_DEPTH } from '../../../domain/faq-types.js';
 import { parseId } from '../ids.js';
-import type { FaqCategoryDoc, FaqEntryDoc, PostDoc } from '../models/index.js';
+import type { CommunityDoc, FaqCategoryDoc, FaqEntryDoc, PostDoc } from '../models/index.js';
 import {
   categoriesByIdsQuery,
+  communityNamesQuery,
   entriesByIdsQuery,
   entryPageQuery,
   liveAnswersCountPipeline,
@@ -14,7 +15,7 @@ import {
   publishedEntriesCountQuery,
   threadsQuery,
 } from '../queries/search-documents.js';
-import { answerDocument, faqDocument, faqPath, questionDocument, type CategoryNode, type Thread } from '../search-document-mappers.js';
+import { answerDocument, faqDocument, faqPath, questionDocument, type CategoryNode, type CommunityNames, type Thread } from '../search-document-mappers.js';
 import { aggregate, countDocuments, findMany, type MongoContext } from './context.js';
 
 /*
@@ -37,12 +38,12 @@ export class MongoSearchDocumentRepository implements SearchDocumentRepository {
     }
     const m = this.ctx.models;
     const [questions, answers, entries] = await Promise.all([
-      ids.question.length ? findMany<PostDoc>(m.posts, postsByIdsQuery('question', ids.question)) : [],
+      ids.question.length ? findMany<PostDoc>(m.posts, postsByIdsQuery('question', ids.question)).then((q) => this.questionDocs(q)) : [],
       ids.answer.length ? findMany<PostDoc>(m.posts, postsByIdsQuery('answer', ids.answer)).then((a) => this.answerDocs(a)) : [],
       ids.faq.length ? findMany<FaqEntryDoc>(m.faqEntries, entriesByIdsQuery(ids.faq)).then((e) => this.faqDocs(e)) : [],
     ]);
     const found = new Map<string, SearchDocument>();
-    for (const d of [...questions.map(questionDocument), ...answers, ...entries]) found.set(`${d.kind}-${d.id}`, d);
+    for (const d of [...questions, ...answers, ...entries]) found.set(`${d.kind}-${d.id}`, d);
     return wanted.flatMap((w) => found.get(`${w.kind}-${w.n}`) ?? []);
   }
 
@@ -54,7 +55,7 @@ export class MongoSearchDocumentRepository implements SearchDocumentRepository {
         const page = await findMany<PostDoc>(m.posts, postPageQuery(type, after, batchSize));
         if (page.length === 0) break;
         after = page.at(-1)!._id;
-        const docs = type === 'question' ? page.map(questionDocument) : await this.answerDocs(page);
+        const docs = type === 'question' ? await this.questionDocs(page) : await this.answerDocs(page);
         if (docs.length > 0) yield docs;
       }
     }
@@ -83,22 +84,35 @@ export class MongoSearchDocumentRepository implements SearchDocumentRepository {
     return new Map((await findMany<PostDoc>(this.ctx.models.posts, threadsQuery(unique))).map((q): [number, Thread] => [q._id, q]));
   }
 
+  /** The names of these communities: one query per batch of documents. */
+  private async communityNames(communityIds: number[]): Promise<CommunityNames> {
+    const unique = [...new Set(communityIds)];
+    if (unique.length === 0) return new Map();
+    return new Map((await findMany<CommunityDoc>(this.ctx.models.communities, communityNamesQuery(unique))).map((c): [number, string] => [c._id, c.name]));
+  }
+
+  private async questionDocs(questions: PostDoc[]): Promise<SearchDocument[]> {
+    const names = await this.communityNames(questions.map((q) => q.communityId));
+    return questions.map((q) => questionDocument(q, names));
+  }
+
   /** Answers whose question is gone (deleted) have no document. */
   private async answerDocs(answers: PostDoc[]): Promise<SearchDocument[]> {
-    const threads = await this.threads(answers.map((a) => a.questionId!));
+    const [threads, names] = await Promise.all([this.threads(answers.map((a) => a.questionId!)), this.communityNames(answers.map((a) => a.communityId))]);
     return answers.flatMap((a) => {
       const thread = threads.get(a.questionId!);
-      return thread ? [answerDocument(a, thread)] : [];
+      return thread ? [answerDocument(a, thread, names)] : [];
     });
   }
 
   private async faqDocs(entries: FaqEntryDoc[]): Promise<SearchDocument[]> {
     if (entries.length === 0) return [];
-    const [categories, threads] = await Promise.all([
+    const [categories, threads, names] = await Promise.all([
       this.categoryPaths(entries.map((e) => e.categoryId)),
       this.threads(entries.flatMap((e) => (e.sourceQuestionId ? [e.sourceQuestionId] : []))),
+      this.communityNames(entries.map((e) => e.communityId)),
     ]);
-    return entries.map((e) => faqDocument(e, faqPath(e.categoryId, categories), (e.sourceQuestionId && threads.get(e.sourceQuestionId)?.tags) || []));
+    return entries.map((e) => faqDocument(e, faqPath(e.categoryId, categories), (e.sourceQuestionId && threads.get(e.sourceQuestionId)?.tags) || [], names));
   }
 
   /** The categories on the way up from these to the root: one query per level, at most four. */
