@@ -33,6 +33,8 @@ let community: Community;
 let oldRouter: SeededPost;
 let oldChinese: SeededPost;
 let oldPlain: SeededPost;
+/** The oldest of the broad word's body matches: outside its recent sample. */
+let oldestBroad: SeededPost;
 
 const ids = async (q: string) =>
   (await engine.search({ q, filters: {}, sort: 'relevance', page: 1, hitsPerPage: 100 })).hits.map((h) => h.id);
@@ -51,7 +53,8 @@ beforeAll(async () => {
   // Broad, not a stop word: in well under half of the documents (a single character counts
   // twice, as a word and by its bigrams).
   for (let i = 0; i < BROAD; i++) {
-    await seed.question(community, user, `Question number ${i}`, `My router and 路由器 were slow on day ${i}.`, ['general']);
+    const broad = await seed.question(community, user, `Question number ${i}`, `My router and 路由器 were slow on day ${i}.`, ['general']);
+    if (i === 0) oldestBroad = broad;
     for (let j = 0; j < 4; j++) await seed.question(community, user, `Other question ${i} ${j}`, `Something else entirely, ${i}.`, ['general']);
   }
   await engine.warmUp();
@@ -185,5 +188,27 @@ describe('the title sample of a broad word', () => {
     await engine.warmUp();
     expect((await ids('router')).slice(0, 10)).toEqual(expect.arrayContaining([oldPlain.id, oldRouter.id]));
     expect((await ids('路由器')).slice(0, 10)).toContain(oldChinese.id);
+  });
+});
+
+describe('an explicit sort over a broad word', () => {
+  it('"most votes" puts the best-voted match first however old it is, in English and Chinese', async () => {
+    // The storage was reopened above: voters are made through the open one.
+    const voters = new SearchSeeder(storage);
+    for (let v = 0; v < 3; v++) await storage.votes.castVote(oldestBroad.id, (await voters.user(`sortvoter${v}`)).id, 1, Date.now());
+    for (const q of ['router', '路由器']) {
+      const { hits } = await engine.search({ q, filters: {}, sort: 'score', page: 1, hitsPerPage: 10 });
+      expect(hits[0]?.id, q).toBe(oldestBroad.id);
+      expect(hits[0]?.score).toBe(3);
+      const scores = hits.map((h) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+  });
+
+  it('"newest" lists the newest matches first', async () => {
+    const { hits } = await engine.search({ q: 'router', filters: {}, sort: 'newest', page: 1, hitsPerPage: 20 });
+    const created = hits.map((h) => h.createdAt);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    expect(hits.length).toBe(20);
   });
 });

@@ -508,6 +508,20 @@ export class SqliteFtsEngine implements SearchEngine {
     return { sample: { recent: idArray(recent), titles: idArray(titles), entries: idArray(entries), titledEntries: idArray(titledEntries), postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound } };
   }
 
+  /**
+   * A broad expression's first SAMPLE matches in an explicit sort's order (most votes, or
+   * newest by date), each scored as a body match (broadScores): the sort decides their place.
+   * FTS5 gives every match and SQLite sorts them, a cost paid only by sorted searches.
+   */
+  private sortedSample(alt: TermAlternative, filters: SearchFilters, sort: 'score' | 'newest'): KeptRead {
+    const params: unknown[] = [alt.sampleExpr];
+    const where = filterSql(filters, params);
+    const order = sort === 'score' ? 'm.score DESC' : 'm.created_at DESC';
+    const rows = this.statement(`SELECT f.rowid FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${where} ORDER BY ${order}, f.rowid DESC LIMIT ${SAMPLE}`).raw().all(...params) as Array<[number]>;
+    const { body } = this.broadScores(alt.expr, alt.bound);
+    return { ids: idArray(rows.map((r) => r[0])), scores: new Float64Array(rows.length).fill(body) };
+  }
+
   /** A broad expression's rows ([id, score] pairs, flat) from its samples, scored as broadScores() says; and its estimate. */
   private sampled(expr: string, sample: SampleLists): { rows: Float64Array; estimate: number } {
     const { recent, titles, entries } = sample;
@@ -667,6 +681,17 @@ export class SqliteFtsEngine implements SearchEngine {
           for (let r = 0; r < rows.length; r += 2) evidence.add(rows[r]!, i, -rows[r + 1]! * quality, quality);
         } else {
           const { ids, scores } = found;
+          for (let r = 0; r < ids.length; r++) evidence.add(ids[r]!, i, -scores[r]! * quality, quality);
+        }
+        // An explicit sort lists a broad word's matches by votes or date, not by relevance:
+        // its samples (the most recent by id, the titles) would leave out an old match with
+        // the most votes, or an imported one with a late date. Its first matches in the sort's
+        // order are read as well (kept per vote for "most votes").
+        if (found.sample && (query.sort === 'score' || query.sort === 'newest')) {
+          const sort = query.sort;
+          const sortKey = `${filterKey}\u0000${sort}\u0000${alt.sampleExpr}`;
+          const first = this.reads.through(sortKey, sort === 'score' ? this.state.version() : indexVersion, () => this.sortedSample(alt, query.filters, sort));
+          const { ids = new Int32Array(0), scores = new Float64Array(0) } = first;
           for (let r = 0; r < ids.length; r++) evidence.add(ids[r]!, i, -scores[r]! * quality, quality);
         }
       }
