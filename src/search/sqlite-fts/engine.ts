@@ -23,7 +23,7 @@ import { withBuiltInSynonyms } from '../builtin-synonyms.js';
 import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
 import { CandidateColumns, entriesBeforeSources, FAQ, onePerThread, rankAll, sortedOrder } from './candidate-list.js';
 import { FacetCounter, tagList } from './facet-counter.js';
-import { SlotMap } from './slot-map.js';
+import { EvidenceTable } from './evidence-table.js';
 import { byRelevance, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
 import { matchTitle, titleText, titleWords, type TitleText } from './title-match.js';
 
@@ -115,79 +115,6 @@ class Candidate implements Ranked {
   index = -1;
 }
 
-/**
- * Per document and term, the best quality-scaled bm25 and that match's quality, in flat
- * typed arrays (a broad search collects thousands of documents; objects per document made
- * garbage collection a large share of a search).
- */
-class EvidenceTable {
-  readonly ids: number[] = [];
-  private readonly slots = new SlotMap();
-  private scores: Float64Array;
-  private qualities: Float64Array;
-  constructor(private readonly terms: number) {
-    this.scores = new Float64Array(Math.max(1, terms) * 256);
-    this.qualities = new Float64Array(Math.max(1, terms) * 256);
-  }
-
-  get size(): number {
-    return this.ids.length;
-  }
-
-  add(id: number, term: number, score: number, quality: number): void {
-    let slot = this.slots.getOrSet(id, this.ids.length);
-    if (slot === -1) {
-      slot = this.ids.length;
-      this.ids.push(id);
-      if ((slot + 1) * this.terms > this.scores.length) {
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.scores = grow(this.scores);
-        this.qualities = grow(this.qualities);
-      }
-    }
-    const at = slot * this.terms + term;
-    if (score > this.scores[at]!) this.scores[at] = score;
-    if (quality > this.qualities[at]!) this.qualities[at] = quality;
-  }
-
-  /** Each document's weighted share of the query's terms (in slot order). */
-  coverages(weights: readonly number[], totalWeight: number): Float64Array {
-    const out = new Float64Array(this.ids.length);
-    if (totalWeight <= 0) return out;
-    for (let slot = 0, at = 0; slot < this.ids.length; slot++) {
-      let c = 0;
-      for (let i = 0; i < this.terms; i++, at++) c += weights[i]! * this.qualities[at]!;
-      out[slot] = c / totalWeight;
-    }
-    return out;
-  }
-
-  /** The slot of a document (-1: not collected). */
-  slotOf(id: number): number {
-    return this.slots.get(id);
-  }
-
-  /** Every slot's per-term scores (terms per slot, in slot order), for ranking all candidates at once. */
-  get bm25(): Float64Array {
-    return this.scores;
-  }
-
-  get termCount(): number {
-    return this.terms;
-  }
-
-  copyInto(doc: Candidate, slot: number): void {
-    const at = slot * this.terms;
-    // Views, not copies: the table is complete by now and the rows leaving as objects share it.
-    doc.termScore = this.scores.subarray(at, at + this.terms);
-    doc.termQuality = this.qualities.subarray(at, at + this.terms);
-  }
-}
-
 export { qualityBoost } from './ranking.js';
 
 interface ReadOptions {
@@ -204,6 +131,11 @@ interface ReadOptions {
 
 function splitTags(tags: string | null): string[] {
   return [...tagList(tags)];
+}
+
+function ascending(ids: IdArray): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= ids[i]!) return false;
+  return true;
 }
 
 function filterSql(filters: SearchFilters, params: unknown[]): string {
@@ -248,6 +180,8 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly synonyms: CachedSynonyms;
   /** The candidate columns every search reuses (a search runs synchronously from start to end). */
   private readonly columns = new CandidateColumns();
+  /** The evidence table every search reuses (reset at its start). */
+  private readonly evidence = new EvidenceTable();
 
   constructor(
     private readonly db: Db,
@@ -379,27 +313,37 @@ export class SqliteFtsEngine implements SearchEngine {
     return { sample: { recent: idArray(recent), titles: idArray(titles), entries: idArray(entries), titledEntries: idArray(titledEntries), postMark: marks.top ?? 0, faqMark: marks.bottom ?? 0, bound } };
   }
 
-  /** A broad expression's rows ([id, score] pairs, flat) from its samples, scored as broadScores() says; and its estimate. */
-  private sampled(expr: string, sample: SampleLists): { rows: Float64Array; estimate: number } {
-    const { recent, titles, entries } = sample;
-    const titledEntries = new Set(sample.titledEntries);
+  /**
+   * Adds a broad expression's sampled documents to the evidence (as term `term`, match
+   * quality `quality`), scored as broadScores() says; returns its estimate of matching posts.
+   * Straight into the table: no rows array and no Set per expression and search.
+   */
+  private addSampled(expr: string, sample: SampleLists, evidence: EvidenceTable, term: number, quality: number): number {
+    const { recent, titles, entries, titledEntries } = sample;
     const { title, body } = this.broadScores(expr, sample.bound);
-    const rows = new Float64Array((entries.length + titles.length + recent.length) * 2);
-    let at = 0;
-    const push = (id: number, score: number) => {
-      rows[at++] = id;
-      rows[at++] = score;
-    };
-    for (const id of entries) push(id, titledEntries.has(id) ? title : body);
-    for (const id of titles) push(id, title);
+    const titleScore = -title * quality;
+    const bodyScore = -body * quality;
+    // Entries and titled entries are read in rowid order: which entries are titled is a walk
+    // along both (a Set of up to FAQ_LIMIT ids per search otherwise; kept if ever unordered).
+    const titled = ascending(entries) && ascending(titledEntries) ? null : new Set(titledEntries);
+    for (let e = 0, t = 0; e < entries.length; e++) {
+      const id = entries[e]!;
+      let inTitle: boolean;
+      if (titled) inTitle = titled.has(id);
+      else {
+        while (t < titledEntries.length && titledEntries[t]! < id) t++;
+        inTitle = t < titledEntries.length && titledEntries[t] === id;
+      }
+      evidence.add(id, term, inTitle ? titleScore : bodyScore, quality);
+    }
+    for (let r = 0; r < titles.length; r++) evidence.add(titles[r]!, term, titleScore, quality);
     // A document in both samples keeps its better (title) score: evidence keeps the best.
-    for (const id of recent) push(id, body);
+    for (let r = 0; r < recent.length; r++) evidence.add(recent[r]!, term, bodyScore, quality);
     // Post counts are extrapolated from how far back the recent sample reaches, assuming
     // matches are spread evenly over time.
     const top = this.maxRowid.get()!.n ?? 1;
     const oldest = recent[SAMPLE - 1]!;
-    const estimate = Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
-    return { rows, estimate };
+    return Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
   }
 
   /**
@@ -532,7 +476,8 @@ export class SqliteFtsEngine implements SearchEngine {
 
     // Candidates: every document matching any alternative of any term, each alternative read
     // within the count bounds. A document keeps, per term, its best quality-scaled bm25.
-    const evidence = new EvidenceTable(n);
+    const evidence = this.evidence;
+    evidence.reset(n);
     let estimate: number | null = null;
     // Reads repeat across queries (shared words): kept per expression while the indexed text
     // stays the same (a vote does not change what an expression matches), or with a filter on
@@ -551,9 +496,7 @@ export class SqliteFtsEngine implements SearchEngine {
         const found = this.reads.through(key, indexVersion, () => this.collect(alt, query.filters), refresh);
         const quality = MATCH_QUALITY[alt.kind];
         if (found.sample) {
-          const { rows, estimate: matches } = this.sampled(alt.expr, found.sample);
-          estimate = Math.max(estimate ?? 0, matches);
-          for (let r = 0; r < rows.length; r += 2) evidence.add(rows[r]!, i, -rows[r + 1]! * quality, quality);
+          estimate = Math.max(estimate ?? 0, this.addSampled(alt.expr, found.sample, evidence, i, quality));
         } else {
           const { ids, scores } = found;
           for (let r = 0; r < ids.length; r++) evidence.add(ids[r]!, i, -scores[r]! * quality, quality);
@@ -596,11 +539,7 @@ export class SqliteFtsEngine implements SearchEngine {
     // thread when one result stands for each (estimated beyond a sample).
     if (facets.wanted) {
       const dictionary = this.state.attributes.tagLists;
-      for (const i of rows) {
-        const tagsId = c.tags[i]!;
-        const fromCopy = tagsId >= 0;
-        facets.add(c.kindOf(i), c.community[i]!, fromCopy ? dictionary.list(tagsId) : c.tagStrings![i]!, tagsId, fromCopy ? dictionary : null, c.kind[i] === FAQ ? 1 : scale);
-      }
+      for (const i of rows) facets.add(c.kind[i]!, c.community[i]!, c.tags[i]!, dictionary, c.tagStrings ? c.tagStrings[i]! : null, c.kind[i] === FAQ ? 1 : scale);
     }
     if (query.sort === 'relevance') rows = entriesBeforeSources(c, rows);
 

@@ -53,6 +53,17 @@ export class SlotMap {
     this.values[at] = slot + 1;
   }
 
+  /**
+   * Empties the map for reuse, keeping its arrays when they hold at most `keep` places;
+   * false when they are larger (the caller makes a new, small map instead).
+   */
+  clear(keep: number): boolean {
+    if (this.keys.length > keep) return false;
+    this.values.fill(0);
+    this.size = 0;
+    return true;
+  }
+
   private grow(): void {
     const keys = this.keys;
     const values = this.values;
