@@ -4,10 +4,18 @@
  * Per search, so concurrent searches never share one.
  */
 export class SlotMap {
-  private keys = new Float64Array(1024);
+  private keys: Float64Array;
   /** slot + 1; 0 marks a free place. */
-  private values = new Int32Array(1024);
+  private values: Int32Array;
   private size = 0;
+
+  /** `expected`: how many ids it will hold, when known (no growing on the way). */
+  constructor(expected = 0) {
+    let places = 1024;
+    while (places < expected * 2 + 2) places *= 2;
+    this.keys = new Float64Array(places);
+    this.values = new Int32Array(places);
+  }
 
   private static hash(id: number): number {
     // Ids are integers (negative for FAQ entries); the high bits matter only beyond 2^32.
