@@ -20,7 +20,7 @@ import { MATCH_QUALITY, planQuery, type QueryPlan, type TermAlternative } from '
 import { idArray, ReadCache, READ_CACHE_BYTES, type IdArray, type KeptRead, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
-import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
+import { META_COLUMNS, type MetaRow } from './attributes.js';
 import { CandidateColumns, entriesBeforeSources, FAQ, onePerThread, rankAll, sortedOrder } from './candidate-list.js';
 import { FacetCounter, tagList } from './facet-counter.js';
 import { EvidenceTable } from './evidence-table.js';
@@ -84,8 +84,8 @@ const MIN_COVERAGE_SHARE = 0.4;
 
 
 /**
- * One candidate document, created once with every field ranking sets, so thousands of them
- * share one object shape and ranking fills them in place.
+ * One candidate as an object, with every field ranking sets (one object shape): made only for
+ * the rows that leave the typed columns (candidate-list.ts), the title rerank's and the page's.
  */
 class Candidate implements Ranked {
   termScore: ArrayLike<number> = [];
@@ -106,9 +106,6 @@ class Candidate implements Ranked {
     public answer_count: number,
     public created_at: number,
     public tags: string,
-    /** The tags string's id in tagLists (the in-memory copy's dictionary), or -1 when read from the table. */
-    public tagsId = -1,
-    public tagLists: TagLists | null = null,
   ) {}
 
   /** Its index in the search's CandidateColumns. */
@@ -430,7 +427,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const dictionary = this.state.attributes.tagLists;
     const tagsId = c.tags[i]!;
     const tags = tagsId >= 0 ? dictionary.list(tagsId) : c.tagStrings![i]!;
-    const doc = new Candidate(c.id[i]!, c.kindOf(i), c.community[i]!, c.threadOf(i), c.score[i]!, c.accepted[i]!, c.answers[i]!, c.created[i]!, tags, tagsId, tagsId >= 0 ? dictionary : null);
+    const doc = new Candidate(c.id[i]!, c.kindOf(i), c.community[i]!, c.threadOf(i), c.score[i]!, c.accepted[i]!, c.answers[i]!, c.created[i]!, tags);
     doc.index = i;
     evidence.copyInto(doc, c.from[i]!);
     doc.coverage = c.coverage[i]!;

@@ -96,6 +96,13 @@ export function termScales(words: ReadonlyArray<{ functionWord: boolean }>): num
   return words.map((w) => (w.functionWord ? RANKING.functionWordWeight : 1));
 }
 
+/*
+ * rank(), byRelevance's order, onePerThread() and entriesBeforeSources() define the order per
+ * object. The engine computes the same in typed columns for all its candidates
+ * (candidate-list.ts: rankAll, sortedOrder, onePerThread, entriesBeforeSources), which must
+ * stay equal to these to the last bit: test/unit/search-candidate-list.test.ts compares them.
+ * A change here goes there too.
+ */
 export function rank(ev: Evidence, weights: readonly number[], totalWeight: number, scales?: readonly number[]): Ranked {
   let bm = 0;
   let covered = 0;
