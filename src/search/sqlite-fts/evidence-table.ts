@@ -18,14 +18,14 @@ export class EvidenceTable {
   /** The document id of each slot (the first `size`). */
   ids = new Float64Array(1024);
   private count = 0;
-  private terms = 1;
+  private terms = 0;
   private slots = new SlotMap();
   private scores = new Float64Array(1024);
   private qualities = new Float64Array(1024);
 
   /** Empties the table for a search of `terms` terms. */
   reset(terms: number): void {
-    this.terms = Math.max(1, terms);
+    this.terms = terms;
     this.count = 0;
     if (this.scores.length > KEEP_VALUES) {
       this.scores = new Float64Array(1024);
