@@ -8,7 +8,8 @@ export type MetaRow = [id: number, kind: 'question' | 'answer' | 'faq', communit
 
 export const META_COLUMNS = 'id, kind, community_id, thread_id, score, accepted, answer_count, created_at, tags';
 
-const KINDS = ['', 'question', 'answer', 'faq'] as const;
+/** Kind codes of the copy's columns (0: no row). */
+export const KINDS = ['', 'question', 'answer', 'faq'] as const;
 const KIND_CODE: Record<string, number> = { question: 1, answer: 2, faq: 3 };
 /** Rows read per event-loop turn while the copy loads (a full forum has hundreds of thousands; a page takes a few ms). */
 const LOAD_PAGE = 5_000;
@@ -151,6 +152,20 @@ export type AttributeVisitor = (
   tags: string,
   tagsId: number,
 ) => void;
+
+/** Typed columns fill() writes: kind as a KINDS code, thread -1 for none, tags a TagLists id. */
+export interface AttributeColumns {
+  from: Int32Array;
+  id: Float64Array;
+  kind: Uint8Array;
+  community: Float64Array;
+  thread: Float64Array;
+  score: Float64Array;
+  accepted: Float64Array;
+  answers: Float64Array;
+  created: Float64Array;
+  tags: Int32Array;
+}
 
 /**
  * An in-memory copy of search_meta (the attributes ranking, filters and facets read for
@@ -322,6 +337,40 @@ export class AttributeCopy {
       out.push([id, kind, community, thread, score, accepted, answers, created, tags]);
     });
     return found ? out : null;
+  }
+
+  /**
+   * The attributes of these ids (those that exist, in the given order) written into typed
+   * columns from index 0, with `from` the index in `ids` of each: no call and no object per
+   * row (a broad search reads thousands). The number written, or -1 when the copy is not
+   * usable right now (the caller reads the table). Each column must hold ids.length values.
+   */
+  fill(ids: ArrayLike<number>, into: AttributeColumns): number {
+    if (!this.sync()) {
+      this.start();
+      return -1;
+    }
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const cols = id >= 0 ? this.pos : this.neg;
+      const at = Math.abs(id);
+      if (at >= cols.kind.length) continue;
+      const kind = cols.kind[at]!;
+      if (kind === 0) continue;
+      into.from[n] = i;
+      into.id[n] = id;
+      into.kind[n] = kind;
+      into.community[n] = cols.community[at]!;
+      into.thread[n] = cols.thread[at]!;
+      into.score[n] = cols.score[at]!;
+      into.accepted[n] = cols.accepted[at]!;
+      into.answers[n] = cols.answers[at]!;
+      into.created[n] = cols.created[at]!;
+      into.tags[n] = cols.tags[at]!;
+      n++;
+    }
+    return n;
   }
 
   /**

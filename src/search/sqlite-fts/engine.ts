@@ -21,8 +21,11 @@ import type { Vocabulary } from '../vocabulary.js';
 import { idArray, ReadCache, READ_CACHE_BYTES, type IdArray, type KeptRead, type ReadCacheStats, type SampleLists, type TextStamp } from './read-cache.js';
 import { CachedSynonyms, SynonymSet, type SynonymSource } from '../synonyms.js';
 import { withBuiltInSynonyms } from '../builtin-synonyms.js';
-import { META_COLUMNS, type MetaRow, type TagLists } from './attributes.js';
-import { byRelevance, entriesBeforeSources, onePerThread, rank, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
+import { META_COLUMNS, type MetaRow } from './attributes.js';
+import { CandidateColumns, entriesBeforeSources, FAQ, onePerThread, rankAll, sortedOrder } from './candidate-list.js';
+import { FacetCounter, tagList } from './facet-counter.js';
+import { EvidenceTable } from './evidence-table.js';
+import { byRelevance, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
 import { matchTitle, titleWords } from './title-match.js';
 import { TitleCache } from './title-cache.js';
 
@@ -91,8 +94,8 @@ const MIN_COVERAGE_SHARE = 0.4;
 
 
 /**
- * One candidate document, created once with every field ranking sets, so thousands of them
- * share one object shape and ranking fills them in place.
+ * One candidate as an object, with every field ranking sets (one object shape): made only for
+ * the rows that leave the typed columns (candidate-list.ts), the title rerank's and the page's.
  */
 class Candidate implements Ranked {
   termScore: ArrayLike<number> = [];
@@ -113,119 +116,10 @@ class Candidate implements Ranked {
     public answer_count: number,
     public created_at: number,
     public tags: string,
-    /** The tags string's id in tagLists (the in-memory copy's dictionary), or -1 when read from the table. */
-    public tagsId = -1,
-    public tagLists: TagLists | null = null,
   ) {}
 
-  static fromRow(row: MetaRow): Candidate {
-    return new Candidate(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8]);
-  }
-}
-
-/**
- * Document id -> slot, open addressing in typed arrays: a broad search adds tens of thousands
- * of (document, term) pairs, and a Map lookup per pair was a large share of collecting them.
- * Per table (per search), so concurrent searches never share it.
- */
-class SlotMap {
-  private keys = new Float64Array(1024);
-  /** slot + 1; 0 marks a free place. */
-  private values = new Int32Array(1024);
-  private size = 0;
-
-  private static hash(id: number): number {
-    // Ids are integers (negative for FAQ entries); the high bits matter only beyond 2^32.
-    return Math.imul((id | 0) ^ ((id / 4294967296) | 0), 0x9e3779b1);
-  }
-
-  get(id: number): number {
-    const mask = this.keys.length - 1;
-    for (let at = SlotMap.hash(id) & mask; ; at = (at + 1) & mask) {
-      const v = this.values[at]!;
-      if (v === 0) return -1;
-      if (this.keys[at] === id) return v - 1;
-    }
-  }
-
-  set(id: number, slot: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
-    let at = SlotMap.hash(id) & mask;
-    while (this.values[at] !== 0 && this.keys[at] !== id) at = (at + 1) & mask;
-    if (this.values[at] === 0) this.size++;
-    this.keys[at] = id;
-    this.values[at] = slot + 1;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
-    this.keys = new Float64Array(keys.length * 2);
-    this.values = new Int32Array(values.length * 2);
-    this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (values[i] !== 0) this.set(keys[i]!, values[i]! - 1);
-  }
-}
-
-/**
- * Per document and term, the best quality-scaled bm25 and that match's quality, in flat
- * typed arrays (a broad search collects thousands of documents; objects per document made
- * garbage collection a large share of a search).
- */
-class EvidenceTable {
-  readonly ids: number[] = [];
-  private readonly slots = new SlotMap();
-  private scores: Float64Array;
-  private qualities: Float64Array;
-  constructor(private readonly terms: number) {
-    this.scores = new Float64Array(Math.max(1, terms) * 256);
-    this.qualities = new Float64Array(Math.max(1, terms) * 256);
-  }
-
-  get size(): number {
-    return this.ids.length;
-  }
-
-  add(id: number, term: number, score: number, quality: number): void {
-    let slot = this.slots.get(id);
-    if (slot === -1) {
-      slot = this.ids.length;
-      this.ids.push(id);
-      this.slots.set(id, slot);
-      if ((slot + 1) * this.terms > this.scores.length) {
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.scores = grow(this.scores);
-        this.qualities = grow(this.qualities);
-      }
-    }
-    const at = slot * this.terms + term;
-    if (score > this.scores[at]!) this.scores[at] = score;
-    if (quality > this.qualities[at]!) this.qualities[at] = quality;
-  }
-
-  /** Each document's weighted share of the query's terms (in slot order). */
-  coverages(weights: readonly number[], totalWeight: number): Float64Array {
-    const out = new Float64Array(this.ids.length);
-    if (totalWeight <= 0) return out;
-    for (let slot = 0, at = 0; slot < this.ids.length; slot++) {
-      let c = 0;
-      for (let i = 0; i < this.terms; i++, at++) c += weights[i]! * this.qualities[at]!;
-      out[slot] = c / totalWeight;
-    }
-    return out;
-  }
-
-  copyInto(doc: Candidate): void {
-    const at = this.slots.get(doc.id) * this.terms;
-    // Views, not copies: the table is complete by now and thousands of candidates share it.
-    doc.termScore = this.scores.subarray(at, at + this.terms);
-    doc.termQuality = this.qualities.subarray(at, at + this.terms);
-  }
+  /** Its index in the search's CandidateColumns. */
+  index = -1;
 }
 
 export { qualityBoost } from './ranking.js';
@@ -242,20 +136,13 @@ interface ReadOptions {
   below?: number;
 }
 
-/** Tag lists repeat (a thread's answers carry its tags): each is split once (bounded: about 100 bytes a list; facets from the in-memory copy count tag numbers instead, so only hits and the table path split here). */
-const splitCache = new Map<string, readonly string[]>();
-function tagList(tags: string | null): readonly string[] {
-  if (!tags) return [];
-  let list = splitCache.get(tags);
-  if (!list) {
-    list = tags.split(' ').filter((t) => t !== '');
-    if (splitCache.size >= 20_000) splitCache.clear();
-    splitCache.set(tags, list);
-  }
-  return list;
-}
 function splitTags(tags: string | null): string[] {
   return [...tagList(tags)];
+}
+
+function ascending(ids: IdArray): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! >= ids[i]!) return false;
+  return true;
 }
 
 function filterSql(filters: SearchFilters, params: unknown[]): string {
@@ -287,68 +174,6 @@ function inTitles(expr: string): string {
   return expr.replace(/\{[a-z_ ]+\} : /g, '');
 }
 
-class FacetCounter {
-  private readonly communities = new Map<number, number>();
-  private readonly kinds = new Map<string, number>();
-  /** Weight per distinct tags string: a thread's answers carry its tags, split once at the end. */
-  private readonly tagLists = new Map<string, number>();
-  /**
-   * Candidates from the in-memory copy carry their tags as numbers (attributes.ts TagLists):
-   * weight per tag, and the tags in order of first appearance (the order the string path
-   * gives, so ties in the facet list come out the same).
-   */
-  private tagCounts: Float64Array | null = null;
-  private tagOrder: number[] = [];
-  private dictionary: TagLists | null = null;
-  constructor(private readonly facets: readonly SearchFacet[]) {}
-  add(rows: readonly DocAttributes[], weight: (row: DocAttributes) => number): void {
-    const community = this.facets.includes('community');
-    const kind = this.facets.includes('kind');
-    const tag = this.facets.includes('tag');
-    const inc = <K>(map: Map<K, number>, key: K, w: number) => map.set(key, (map.get(key) ?? 0) + w);
-    for (const row of rows) {
-      const w = weight(row);
-      if (community) inc(this.communities, row.community_id, w);
-      if (kind) inc(this.kinds, row.kind, w);
-      if (!tag || row.tags === '') continue;
-      const c = row as Partial<Candidate>;
-      if (c.tagLists && c.tagsId !== undefined && c.tagsId >= 0) this.addTags(c.tagLists, c.tagsId, w);
-      else inc(this.tagLists, row.tags, w);
-    }
-  }
-  private addTags(dictionary: TagLists, list: number, w: number): void {
-    if (this.dictionary !== dictionary || !this.tagCounts) {
-      this.dictionary = dictionary;
-      this.tagCounts = new Float64Array(dictionary.tagCount);
-    }
-    const counts = this.tagCounts;
-    for (let at = dictionary.from(list), end = dictionary.to(list); at < end; at++) {
-      const t = dictionary.tagAt(at);
-      if (counts[t] === 0) this.tagOrder.push(t);
-      counts[t]! += w;
-    }
-  }
-  result(): FacetDistribution {
-    const out: FacetDistribution = {};
-    const round = (entries: Iterable<[string, number]>) => {
-      const dist: Record<string, number> = {};
-      for (const [k, v] of entries) dist[k] = Math.round(v);
-      return dist;
-    };
-    for (const f of this.facets) {
-      if (f === 'community') out.community = round([...this.communities].map(([id, w]) => [String(id), w]));
-      else if (f === 'kind') out.kind = round(this.kinds);
-      else {
-        const tags = new Map<string, number>();
-        if (this.dictionary && this.tagCounts) for (const t of this.tagOrder) tags.set(this.dictionary.name(t), this.tagCounts[t]!);
-        for (const [list, w] of this.tagLists) for (const t of tagList(list)) tags.set(t, (tags.get(t) ?? 0) + w);
-        out.tag = round(tags);
-      }
-    }
-    return out;
-  }
-}
-
 export class SqliteFtsEngine implements SearchEngine {
   readonly name = 'sqlite-fts' as const;
   private readonly state: FtsState;
@@ -360,6 +185,10 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly termDocs;
   private readonly cache = new Map<string, { version: string; result: SearchResult }>();
   private readonly synonyms: CachedSynonyms;
+  /** The candidate columns every search reuses (a search runs synchronously from start to end). */
+  private readonly columns = new CandidateColumns();
+  /** The evidence table every search reuses (reset at its start). */
+  private readonly evidence = new EvidenceTable();
 
   constructor(
     private readonly db: Db,
@@ -522,27 +351,37 @@ export class SqliteFtsEngine implements SearchEngine {
     return { ids: idArray(rows.map((r) => r[0])), scores: new Float64Array(rows.length).fill(body) };
   }
 
-  /** A broad expression's rows ([id, score] pairs, flat) from its samples, scored as broadScores() says; and its estimate. */
-  private sampled(expr: string, sample: SampleLists): { rows: Float64Array; estimate: number } {
-    const { recent, titles, entries } = sample;
-    const titledEntries = new Set(sample.titledEntries);
+  /**
+   * Adds a broad expression's sampled documents to the evidence (as term `term`, match
+   * quality `quality`), scored as broadScores() says; returns its estimate of matching posts.
+   * Straight into the table: no rows array and no Set per expression and search.
+   */
+  private addSampled(expr: string, sample: SampleLists, evidence: EvidenceTable, term: number, quality: number): number {
+    const { recent, titles, entries, titledEntries } = sample;
     const { title, body } = this.broadScores(expr, sample.bound);
-    const rows = new Float64Array((entries.length + titles.length + recent.length) * 2);
-    let at = 0;
-    const push = (id: number, score: number) => {
-      rows[at++] = id;
-      rows[at++] = score;
-    };
-    for (const id of entries) push(id, titledEntries.has(id) ? title : body);
-    for (const id of titles) push(id, title);
+    const titleScore = -title * quality;
+    const bodyScore = -body * quality;
+    // Entries and titled entries are read in rowid order: which entries are titled is a walk
+    // along both (a Set of up to FAQ_LIMIT ids per search otherwise; kept if ever unordered).
+    const titled = ascending(entries) && ascending(titledEntries) ? null : new Set(titledEntries);
+    for (let e = 0, t = 0; e < entries.length; e++) {
+      const id = entries[e]!;
+      let inTitle: boolean;
+      if (titled) inTitle = titled.has(id);
+      else {
+        while (t < titledEntries.length && titledEntries[t]! < id) t++;
+        inTitle = t < titledEntries.length && titledEntries[t] === id;
+      }
+      evidence.add(id, term, inTitle ? titleScore : bodyScore, quality);
+    }
+    for (let r = 0; r < titles.length; r++) evidence.add(titles[r]!, term, titleScore, quality);
     // A document in both samples keeps its better (title) score: evidence keeps the best.
-    for (const id of recent) push(id, body);
+    for (let r = 0; r < recent.length; r++) evidence.add(recent[r]!, term, bodyScore, quality);
     // Post counts are extrapolated from how far back the recent sample reaches, assuming
     // matches are spread evenly over time.
     const top = this.maxRowid.get()!.n ?? 1;
     const oldest = recent[SAMPLE - 1]!;
-    const estimate = Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
-    return { rows, estimate };
+    return Math.round(SAMPLE * Math.max(1, top / Math.max(1, top - oldest + 1)));
   }
 
   /**
@@ -601,24 +440,42 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /**
-   * The candidates as ranking, filters and facets need them: their attribute rows, in one
-   * object shape each (raw rows, no intermediate objects: a broad search has thousands).
+   * The kept candidates' attributes, in the engine's reused columns, each with its evidence
+   * slot in `from`: from the in-memory copy, or from the table while the copy is not usable.
+   * Only those that exist (a document deleted since its read is not a result).
    */
-  private candidates(ids: number[]): Candidate[] {
-    // In id order whichever way they are read, so facets come out the same either way.
-    const sorted = Float64Array.from(ids).sort();
-    const out: Candidate[] = [];
-    const copy = this.state.attributes;
-    const dictionary = copy.tagLists;
-    const fromCopy = copy.visit(sorted, (id, kind, community, thread, score, accepted, answers, created, tags, tagsId) => {
-      out.push(new Candidate(id, kind, community, thread, score, accepted, answers, created, tags, tagsId, dictionary));
-    });
-    if (fromCopy) return out;
-    const read = this.statement(`SELECT ${META_COLUMNS} FROM search_meta WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
-    for (let i = 0; i < sorted.length; i += 5000) {
-      for (const row of read.raw().all(JSON.stringify(Array.from(sorted.subarray(i, i + 5000)))) as MetaRow[]) out.push(Candidate.fromRow(row));
+  private candidates(evidence: EvidenceTable, keptSlots: Int32Array, kept: number): CandidateColumns {
+    const c = this.columns;
+    c.reserve(kept);
+    const ids = new Float64Array(kept);
+    for (let k = 0; k < kept; k++) ids[k] = evidence.ids[keptSlots[k]!]!;
+    const found = this.state.attributes.fill(ids, c);
+    if (found >= 0) {
+      c.count = found;
+      for (let i = 0; i < found; i++) c.from[i] = keptSlots[c.from[i]!]!;
+      return c;
     }
-    return out;
+    ids.sort();
+    const read = this.statement(`SELECT ${META_COLUMNS} FROM search_meta WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`);
+    for (let i = 0; i < ids.length; i += 5000) {
+      for (const row of read.raw().all(JSON.stringify(Array.from(ids.subarray(i, i + 5000)))) as MetaRow[]) c.push(row, evidence.slotOf(row[0]));
+    }
+    return c;
+  }
+
+  /** One candidate as an object, ranked as ranking.ts rank() leaves it: for the rows that leave the columns (the title rerank's, the page's). */
+  private candidateObject(c: CandidateColumns, i: number, evidence: EvidenceTable): Candidate {
+    const dictionary = this.state.attributes.tagLists;
+    const tagsId = c.tags[i]!;
+    const tags = tagsId >= 0 ? dictionary.list(tagsId) : c.tagStrings![i]!;
+    const doc = new Candidate(c.id[i]!, c.kindOf(i), c.community[i]!, c.threadOf(i), c.score[i]!, c.accepted[i]!, c.answers[i]!, c.created[i]!, tags);
+    doc.index = i;
+    evidence.copyInto(doc, c.from[i]!);
+    doc.coverage = c.coverage[i]!;
+    doc.relevance = c.relevance[i]!;
+    doc.boost = c.boost[i]!;
+    doc.final = c.final[i]!;
+    return doc;
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
@@ -657,7 +514,8 @@ export class SqliteFtsEngine implements SearchEngine {
 
     // Candidates: every document matching any alternative of any term, each alternative read
     // within the count bounds. A document keeps, per term, its best quality-scaled bm25.
-    const evidence = new EvidenceTable(n);
+    const evidence = this.evidence;
+    evidence.reset(n);
     let estimate: number | null = null;
     // Reads repeat across queries (shared words): kept per expression while the indexed text
     // stays the same (a vote does not change what an expression matches), or with a filter on
@@ -676,9 +534,7 @@ export class SqliteFtsEngine implements SearchEngine {
         const found = this.reads.through(key, indexVersion, () => this.collect(alt, query.filters), refresh);
         const quality = MATCH_QUALITY[alt.kind];
         if (found.sample) {
-          const { rows, estimate: matches } = this.sampled(alt.expr, found.sample);
-          estimate = Math.max(estimate ?? 0, matches);
-          for (let r = 0; r < rows.length; r += 2) evidence.add(rows[r]!, i, -rows[r + 1]! * quality, quality);
+          estimate = Math.max(estimate ?? 0, this.addSampled(alt.expr, found.sample, evidence, i, quality));
         } else {
           const { ids, scores } = found;
           for (let r = 0; r < ids.length; r++) evidence.add(ids[r]!, i, -scores[r]! * quality, quality);
@@ -701,31 +557,46 @@ export class SqliteFtsEngine implements SearchEngine {
     const coverage = evidence.coverages(weights, totalWeight);
     let best = 0;
     for (const c of coverage) if (c > best) best = c;
-    const keptSlots: number[] = [];
-    for (let slot = 0; slot < coverage.length; slot++) if (coverage[slot]! >= MIN_COVERAGE_SHARE * best) keptSlots.push(slot);
-    const docs = this.candidates(keptSlots.map((slot) => evidence.ids[slot]!));
-    for (const doc of docs) evidence.copyInto(doc);
-
-    let rows: Ranked[] = docs.map((ev) => rank(ev, weights, totalWeight, scales));
+    const keptSlots = new Int32Array(coverage.length);
+    let kept = 0;
+    for (let slot = 0; slot < coverage.length; slot++) if (coverage[slot]! >= MIN_COVERAGE_SHARE * best) keptSlots[kept++] = slot;
+    const c = this.candidates(evidence, keptSlots, kept);
+    rankAll(c, evidence.bm25, evidence.termCount, coverage, scales);
     let posts = 0;
-    for (const r of rows) if (r.kind !== 'faq') posts++;
+    for (let i = 0; i < c.count; i++) if (c.kind[i] !== FAQ) posts++;
     const scale = estimate !== null && posts > 0 ? Math.max(1, estimate / posts) : 1;
 
-    if (query.sort === 'newest') rows.sort((a, b) => b.created_at - a.created_at || byRelevance(a, b));
-    else if (query.sort === 'score') rows.sort((a, b) => b.score - a.score || byRelevance(a, b));
-    else {
-      rows.sort(byRelevance);
-      rows = this.rerankByTitle(rows, plan, plan.words.map((w, i) => termWeight(w.df, total) * scales[i]!));
+    // Candidate indexes in list order; objects only for the rows that leave as such.
+    const sort = query.sort === 'newest' || query.sort === 'score' ? query.sort : 'relevance';
+    const order = sortedOrder(c, sort);
+    const objects = new Map<number, Candidate>();
+    if (sort === 'relevance') {
+      // The title rerank reorders (and raises) only the first rerankDepth rows, which stay
+      // above the rest (withTitle's factor is at least 1), so the rest keep their order.
+      const depth = Math.min(RANKING.rerankDepth, order.length);
+      const top: Ranked[] = [];
+      for (let k = 0; k < depth; k++) top.push(this.candidateObject(c, order[k]!, evidence));
+      const reranked = this.rerankByTitle(top, plan, plan.words.map((w, i) => termWeight(w.df, total) * scales[i]!));
+      for (let k = 0; k < reranked.length; k++) {
+        const doc = reranked[k] as Candidate;
+        order[k] = doc.index;
+        objects.set(doc.index, doc);
+      }
     }
-    if (query.distinct) rows = onePerThread(rows);
+    let rows = query.distinct ? onePerThread(c, order) : order;
     // Counts and facets describe what the list holds: every matching document, or every
     // thread when one result stands for each (estimated beyond a sample).
-    facets.add(rows, (row) => (row.kind === 'faq' ? 1 : scale));
-    if (query.sort === 'relevance') rows = entriesBeforeSources(rows);
+    if (facets.wanted) {
+      const dictionary = this.state.attributes.tagLists;
+      for (const i of rows) facets.add(c.kind[i]!, c.community[i]!, c.tags[i]!, dictionary, c.tagStrings ? c.tagStrings[i]! : null, c.kind[i] === FAQ ? 1 : scale);
+    }
+    if (query.sort === 'relevance') rows = entriesBeforeSources(c, rows);
 
     const reachable = Math.min(rows.length, this.maxTotalHits);
-    const pageRows = rows.slice((page - 1) * hitsPerPage, Math.min(page * hitsPerPage, reachable));
-    const weighted = rows.reduce((sum, r) => sum + (r.kind === 'faq' ? 1 : scale), 0);
+    const pageRows: Ranked[] = [];
+    for (let k = (page - 1) * hitsPerPage, end = Math.min(page * hitsPerPage, reachable); k < end; k++) pageRows.push(objects.get(rows[k]!) ?? this.candidateObject(c, rows[k]!, evidence));
+    let weighted = 0;
+    for (const i of rows) weighted += c.kind[i] === FAQ ? 1 : scale;
     return {
       hits: this.hydrate(pageRows, plan, query.explain === true),
       estimatedTotalHits: Math.round(weighted),

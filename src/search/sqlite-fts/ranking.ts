@@ -50,11 +50,16 @@ export function termWeight(df: number, total: number): number {
  * the largest a post can get: curation outweighs votes.
  */
 export function qualityBoost(row: Pick<Evidence, 'kind' | 'score' | 'accepted' | 'answer_count'>): number {
-  if (row.kind === 'faq') return 1.5 + (row.score >= 0 ? Math.min(0.5, 0.1 * Math.log2(1 + row.score)) : Math.max(-0.3, 0.05 * row.score));
-  let boost = row.score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + row.score)) : Math.max(-0.4, 0.1 * row.score);
-  if (row.kind === 'answer' && row.accepted) boost += 0.25;
-  if (row.kind === 'question' && row.accepted) boost += 0.1;
-  if (row.kind === 'question' && row.answer_count === 0) boost -= 0.05;
+  return qualityBoostOf(row.kind, row.score, row.accepted, row.answer_count);
+}
+
+/** qualityBoost() from the attributes themselves (ranking thousands of candidates from typed columns, no object each). */
+export function qualityBoostOf(kind: DocAttributes['kind'], score: number, accepted: number, answerCount: number): number {
+  if (kind === 'faq') return 1.5 + (score >= 0 ? Math.min(0.5, 0.1 * Math.log2(1 + score)) : Math.max(-0.3, 0.05 * score));
+  let boost = score > 0 ? Math.min(0.4, 0.08 * Math.log2(1 + score)) : Math.max(-0.4, 0.1 * score);
+  if (kind === 'answer' && accepted) boost += 0.25;
+  if (kind === 'question' && accepted) boost += 0.1;
+  if (kind === 'question' && answerCount === 0) boost -= 0.05;
   return Math.max(-0.5, Math.min(1, boost));
 }
 
@@ -91,6 +96,13 @@ export function termScales(words: ReadonlyArray<{ functionWord: boolean }>): num
   return words.map((w) => (w.functionWord ? RANKING.functionWordWeight : 1));
 }
 
+/*
+ * rank(), byRelevance's order, onePerThread() and entriesBeforeSources() define the order per
+ * object. The engine computes the same in typed columns for all its candidates
+ * (candidate-list.ts: rankAll, sortedOrder, onePerThread, entriesBeforeSources), which must
+ * stay equal to these to the last bit: test/unit/search-candidate-list.test.ts compares them.
+ * A change here goes there too.
+ */
 export function rank(ev: Evidence, weights: readonly number[], totalWeight: number, scales?: readonly number[]): Ranked {
   let bm = 0;
   let covered = 0;
