@@ -95,6 +95,22 @@ afterAll(async () => {
 const of = (kind: QueryKind) => ({ app: app.filter((o) => o.kind === kind), base: base.filter((o) => o.kind === kind) });
 
 describe.skipIf(!dir)('search relevance on real data, against plain BM25 in the same run', () => {
+  it('never throws away what plain BM25 ranks first: such a question is still among the app\'s results when it is not in its top 10', async () => {
+    const lost: string[] = [];
+    for (const [i, query] of queries.entries()) {
+      if (base[i]!.rank !== 1 || app[i]!.rank !== null) continue;
+      const expected = new Set(query.expected.map((k) => corpus.threadOf.get(k)!).filter(Boolean));
+      const threads: string[] = [];
+      for (let page = 1; page <= 10; page++) {
+        const { hits } = await engine.search({ q: query.q, filters: {}, sort: 'relevance', page, hitsPerPage: 100, distinct: true });
+        threads.push(...hits.map((h) => h.questionId ?? h.docId));
+        if (hits.length < 100) break;
+      }
+      if (!threads.some((t) => expected.has(t))) lost.push(`${query.kind}: ${query.q}`);
+    }
+    expect(lost).toEqual([]);
+  });
+
   it('loads every question, answer and duplicate link of the dump', () => {
     expect(corpus.threadOf.size).toBeGreaterThanOrEqual(612);
     expect(of('duplicate').app.length).toBeGreaterThanOrEqual(10);
