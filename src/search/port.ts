@@ -77,8 +77,8 @@ export interface SearchQuery {
   /**
    * One result per thread: a question and its answers give one hit (the best-matching of
    * them); an FAQ entry stays its own hit, placed above its source thread. The page of
-   * results and the similar-questions box ask for this; counts and facets still describe
-   * every matching document.
+   * results and the similar-questions box ask for this; counts and facets then describe
+   * what the list holds (threads and entries, not every matching document).
    */
   distinct?: boolean;
   /** Return each hit's score parts (the admin explain view; the embedded engine only). */
