@@ -13,18 +13,7 @@ import type { Post, VoteValue } from '../../src/domain/qa-types.js';
 import { REPUTATION, reputationForVote } from '../../src/domain/reputation.js';
 import type { Community, User } from '../../src/domain/types.js';
 import { createCommunity, createQaApp, steppingClock, storageUser } from '../helpers/qa.js';
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/prng.js';
 
 describe('reputation rules', () => {
   let app: FastifyInstance;
@@ -170,7 +159,7 @@ describe('reputation rules', () => {
 describe('reputation after a random sequence of 300 actions', () => {
   for (const seed of [1, 20240607, 987654321]) {
     it(`agrees with the votes and with recomputeAll (seed ${seed})`, async () => {
-      const random = prng(seed);
+      const random = mulberry32(seed);
       const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
       const app = await createQaApp({ now: steppingClock().now });
       try {

@@ -5,6 +5,7 @@ import { EvidenceTable } from '../../src/search/sqlite-fts/evidence-table.js';
 import { FacetCounter, tagList } from '../../src/search/sqlite-fts/facet-counter.js';
 import * as ranking from '../../src/search/sqlite-fts/ranking.js';
 import type { Ranked } from '../../src/search/sqlite-fts/ranking.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 /*
  * The engine ranks its candidates in typed columns (candidate-list.ts) for speed; ranking.ts
@@ -12,17 +13,6 @@ import type { Ranked } from '../../src/search/sqlite-fts/ranking.js';
  * FAQ entries below their sources, both must give the same list, the same numbers to the last
  * bit and the same facet counts in the same order: a user sees the same results either way.
  */
-
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TAGS = ['', 'grinder', 'grinder burr', 'espresso milk', 'burr', '2024 espresso'];
 
@@ -36,7 +26,7 @@ interface Forum {
 
 /** A random forum's candidates: rows as search_meta holds them, and their evidence. */
 function forum(seed: number): Forum {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const rows: MetaRow[] = [];
   const threads = 40 + Math.floor(rnd() * 40);
