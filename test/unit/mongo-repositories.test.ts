@@ -45,7 +45,7 @@ import { MemoryCollection } from './mongo-memory.js';
 
 const PRIVATE_HELPERS = [
   'id', 'entryById', 'withDuplicateCounts', 'setRelated', 'newTagIds', 'insertRevision', 'attachTags', 'detachTags',
-  'subtree', 'enqueueEntriesIn', 'threads', 'answerDocs', 'faqDocs', 'categoryPaths', 'auditEdit',
+  'subtree', 'enqueueEntriesIn', 'threads', 'answerDocs', 'faqDocs', 'categoryPaths', 'auditEdit', 'communityNames', 'questionDocs',
 ];
 
 const publicMethods = (cls: { prototype: object }) =>

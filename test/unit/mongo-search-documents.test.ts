@@ -35,6 +35,8 @@ const entry = (id: number, categoryId: number, extra: Record<string, unknown> = 
 });
 
 function forum() {
+  // Documents repeat their community's name (searchable like a path).
+  new MemoryCollection([{ _id: 1, slug: 'coffee', name: 'Coffee 咖啡', kind: 'interest', createdAt: 1 }]).install(h, 'Community');
   new MemoryCollection([
     question(10, { acceptedAnswerId: 12 }),
     answer(11, 10, { editedAt: 250 }),
@@ -64,21 +66,21 @@ describe('load', () => {
 
   it('builds a question document', async () => {
     expect(await h.storage.searchDocuments.load(['question-10'])).toEqual([
-      { kind: 'question', id: '10', communityId: '1', questionId: '10', title: 'Q10', slug: 'q-10', bodyText: 'text 10', tags: ['grinder', '咖啡'], score: 3, answerCount: 2, accepted: true, createdAt: 100, activeAt: 500 },
+      { kind: 'question', id: '10', communityId: '1', communityName: 'Coffee 咖啡', questionId: '10', title: 'Q10', slug: 'q-10', bodyText: 'text 10', tags: ['grinder', '咖啡'], score: 3, answerCount: 2, accepted: true, createdAt: 100, activeAt: 500 },
     ]);
   });
 
   it('builds answer documents that repeat their question\'s title, slug, tags and answer count', async () => {
     expect(await h.storage.searchDocuments.load(['answer-11', 'answer-12'])).toEqual([
-      { kind: 'answer', id: '11', communityId: '1', questionId: '10', title: 'Q10', slug: 'q-10', bodyText: 'answer 11', tags: ['grinder', '咖啡'], score: 1, answerCount: 2, accepted: false, createdAt: 200, activeAt: 250 },
-      { kind: 'answer', id: '12', communityId: '1', questionId: '10', title: 'Q10', slug: 'q-10', bodyText: 'answer 12', tags: ['grinder', '咖啡'], score: 1, answerCount: 2, accepted: true, createdAt: 200, activeAt: 200 },
+      { kind: 'answer', id: '11', communityId: '1', communityName: 'Coffee 咖啡', questionId: '10', title: 'Q10', slug: 'q-10', bodyText: 'answer 11', tags: ['grinder', '咖啡'], score: 1, answerCount: 2, accepted: false, createdAt: 200, activeAt: 250 },
+      { kind: 'answer', id: '12', communityId: '1', communityName: 'Coffee 咖啡', questionId: '10', title: 'Q10', slug: 'q-10', bodyText: 'answer 12', tags: ['grinder', '咖啡'], score: 1, answerCount: 2, accepted: true, createdAt: 200, activeAt: 200 },
     ]);
   });
 
   it('builds FAQ documents with the category path from the root, the source question\'s tags and the helpful balance', async () => {
     const [deep, top] = await h.storage.searchDocuments.load(['faq-1', 'faq-2']);
     expect(deep).toEqual({
-      kind: 'faq', id: '1', communityId: '1', questionId: '10', title: 'Entry 1', slug: 'entry-1', bodyText: 'entry text 1', tags: ['grinder', '咖啡'],
+      kind: 'faq', id: '1', communityId: '1', communityName: 'Coffee 咖啡', questionId: '10', title: 'Entry 1', slug: 'entry-1', bodyText: 'entry text 1', tags: ['grinder', '咖啡'],
       score: 3, answerCount: 1, accepted: true, createdAt: 300, activeAt: 400, faqPath: ['Machines', 'Espresso', 'Cleaning', 'Descaling'],
     });
     expect(top).toMatchObject({ questionId: null, tags: [], faqPath: ['Machines'] });
