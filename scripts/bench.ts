@@ -36,7 +36,7 @@ import {
   type GenerateParams,
 } from './bench-lib/dataset.js';
 import { probe, runLoad, type Measurement, type RequestShape } from './bench-lib/measure.js';
-import { cpuSeconds, serverMemory, startServer, type ServerHandle } from './bench-lib/server.js';
+import { cpuSeconds, serverMemory, startServer, waitUntilQuiet, type ServerHandle } from './bench-lib/server.js';
 import { login, type BenchSession } from './bench-lib/session.js';
 import { searchMix } from './bench-lib/search-mix.js';
 
@@ -417,6 +417,9 @@ async function main(): Promise<void> {
   console.log(
     `  ready in ${server.readySeconds.toFixed(2)} s at ${server.baseUrl} (pid ${startMem?.pid ?? server.pid}, RSS ${startMem ? mib(startMem.rssKb * 1024) : '?'} after start)`,
   );
+
+  const settled = await waitUntilQuiet(server.pid);
+  console.log(`  start-up work in the background (search warm-up) done after ${settled.toFixed(1)} s more; measuring from now`);
 
   let sessions: BenchSession[] = [];
   const routes = buildRoutes(targets, () => sessions);
