@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/index.js';
+import Database from 'better-sqlite3';
 import { SqliteFtsEngine } from '../../src/search/sqlite-fts/engine.js';
+import { installSqliteFts } from '../../src/search/sqlite-fts/install.js';
+import type { SearchQuery } from '../../src/search/port.js';
 import type { Community, User } from '../../src/domain/types.js';
 import { SearchSeeder, type SeededPost } from './search-fixtures.js';
 
@@ -188,6 +191,38 @@ describe('the title sample of a broad word', () => {
     await engine.warmUp();
     expect((await ids('router')).slice(0, 10)).toEqual(expect.arrayContaining([oldPlain.id, oldRouter.id]));
     expect((await ids('路由器')).slice(0, 10)).toContain(oldChinese.id);
+  });
+
+  it('reads the same documents and scores outside a read transaction as inside one', async () => {
+    // The storage's connection reads each event-loop turn in one read transaction, where the
+    // engine reads a word's rows and its bm25 by two statements; a plain connection has no
+    // such transaction, and there they are read together. Scores show in the explain view.
+    // (After the reopening above: both connections' vocabularies are read from the same index.)
+    const plain = new Database(path.join(dir, 'forum.sqlite'));
+    try {
+      installSqliteFts(plain);
+      const outside = new SqliteFtsEngine(plain, { synonyms: storage.synonyms, exactLimit: 50, readCacheBytes: 0 });
+      const inside = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms, exactLimit: 50, readCacheBytes: 0 });
+      await outside.warmUp();
+      const shapes: Array<Omit<SearchQuery, 'q'>> = [
+        { filters: {}, sort: 'relevance', page: 1, hitsPerPage: 50, facets: ['kind', 'tag', 'community'], distinct: true, explain: true },
+        { filters: { kind: 'question' }, sort: 'relevance', page: 1, hitsPerPage: 50, explain: true },
+        { filters: { community: community.id }, sort: 'newest', page: 2, hitsPerPage: 20, explain: true },
+      ];
+      // Rarer words (read whole, with bm25: a number is in a few dozen posts of different
+      // lengths), a broad one (sampled) and both together.
+      for (const q of ['printer', '17', 'modem dropping', 'slow router day 23', '路由器 每小时', 'paper stuck', 'router']) {
+        for (const shape of shapes) {
+          const { processingTimeMs: _a, ...a } = await inside.search({ q, ...shape });
+          const { processingTimeMs: _b, ...b } = await outside.search({ q, ...shape });
+          expect(a, q).toEqual(b);
+          expect(plain.inTransaction).toBe(false);
+        }
+      }
+      expect((await outside.search({ q: 'printer', ...shapes[0]! })).hits[0]?.explain).toBeDefined();
+    } finally {
+      plain.close();
+    }
   });
 });
 

@@ -259,20 +259,40 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /**
-   * Matching documents as [rowid, bm25] pairs: all of them, the most recent `recent`, or only
-   * FAQ entries (negative rowids, up to FAQ_LIMIT). search_meta is joined only to filter.
+   * Matching documents and their bm25: all of them, the most recent `recent`, or only FAQ
+   * entries (negative rowids, up to FAQ_LIMIT). search_meta is joined only to filter.
    */
-  private fetch(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): Array<[number, number]> {
-    return this.read(match, filters, options, true) as Array<[number, number]>;
+  private fetch(match: string, filters: SearchFilters, options: { recent?: number; faqOnly?: boolean } = {}): { ids: IdArray; scores: Float64Array } {
+    const { sql, params } = this.readSql(match, filters, options, 'f.rowid');
+    const ids = this.statement(sql).pluck().all(...params) as number[];
+    // The scores by a second statement of the same shape (so the same plan and row order),
+    // one value a row: better-sqlite3 makes an array per row of a two-column read, which cost
+    // more than FTS5's second walk of the postings. Only inside a read transaction (the
+    // storage's read batching opens one per event-loop turn), where both see the same rows;
+    // else, or if the counts differ all the same, rows and scores are read together.
+    if (this.db.inTransaction) {
+      const scores = this.statement(this.readSql(match, filters, options, bm25()).sql).pluck().all(...params) as number[];
+      if (scores.length === ids.length) return { ids: idArray(ids), scores: Float64Array.from(scores) };
+    }
+    const rows = this.statement(this.readSql(match, filters, options, `f.rowid, ${bm25()}`).sql).raw().all(...params) as Array<[number, number]>;
+    const scores = new Float64Array(rows.length);
+    const rowIds = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      rowIds[i] = rows[i]![0];
+      scores[i] = rows[i]![1];
+    }
+    return { ids: idArray(rowIds), scores };
   }
 
   /** The same reads as fetch(), row ids only (no bm25, so no per-statement document counts). */
   private fetchIds(match: string, filters: SearchFilters, options: ReadOptions = {}): number[] {
-    return (this.read(match, filters, options, false) as Array<[number]>).map((r) => r[0]);
+    const { sql, params } = this.readSql(match, filters, options, 'f.rowid');
+    // One value a row (pluck): an array per row was most of the cost of reading 400-1,000 ids.
+    return this.statement(sql).pluck().all(...params) as number[];
   }
 
-  /** From search_fts, or with `titles` from search_titles (row ids only: it has no bm25 columns). */
-  private read(match: string, filters: SearchFilters, options: ReadOptions, scored: boolean): unknown[] {
+  /** A read's SQL selecting `columns`: from search_fts, or with `titles` from search_titles (row ids only: it has no bm25 columns). */
+  private readSql(match: string, filters: SearchFilters, options: ReadOptions, columns: string): { sql: string; params: unknown[] } {
     const params: unknown[] = [match];
     // Only documents added after a kept read (refreshed()): FTS5 seeks to the rowid. A
     // parameter, so the statement is prepared once.
@@ -287,14 +307,14 @@ export class SqliteFtsEngine implements SearchEngine {
     const where = filterSql(filters, params);
     const { recent, faqOnly } = options;
     const table = options.titles ? 'search_titles' : 'search_fts';
-    let sql = `SELECT f.rowid${scored ? `, ${bm25()}` : ''} FROM ${table} f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE ${table} MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${range}${where}`;
+    let sql = `SELECT ${columns} FROM ${table} f${where ? ' JOIN search_meta m ON m.id = f.rowid' : ''} WHERE ${table} MATCH ?${faqOnly ? ' AND f.rowid < 0' : ''}${range}${where}`;
     if (recent !== undefined) {
       sql += ' ORDER BY f.rowid DESC LIMIT ?';
       params.push(recent);
     } else if (faqOnly) {
       sql += ` ORDER BY f.rowid LIMIT ${FAQ_LIMIT}`;
     }
-    return this.statement(sql).raw().all(...params);
+    return { sql, params };
   }
 
   private paths: { version: string; byCategory: Map<number, string[]> } = { version: '', byCategory: new Map() };
@@ -317,18 +337,13 @@ export class SqliteFtsEngine implements SearchEngine {
   private collect(alt: TermAlternative, filters: SearchFilters): KeptRead {
     const { expr, bound } = alt;
     const faqOnly = filters.kind === 'faq';
-    const whole = (pairs: Array<[number, number]>): KeptRead => {
-      const scores = new Float64Array(pairs.length);
-      for (let i = 0; i < pairs.length; i++) scores[i] = pairs[i]![1];
-      return { ids: idArray(pairs.map((p) => p[0])), scores };
-    };
-    if (bound <= this.exactLimit || faqOnly) return whole(this.fetch(expr, filters, { faqOnly }));
+    if (bound <= this.exactLimit || faqOnly) return this.fetch(expr, filters, { faqOnly });
     // The samples read the cheaper form of the expression (a character's most frequent bigrams).
     const sample = alt.sampleExpr;
     const recent = this.fetchIds(sample, filters, { recent: SAMPLE });
     // A sample that ends early, or reaches the FAQ entries' negative rowids, holds every
     // post match: read whole, with bm25 (few documents after all).
-    if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return whole(this.fetch(expr, filters));
+    if (recent.length < SAMPLE || recent[SAMPLE - 1]! < 0) return this.fetch(expr, filters);
     const titled = inTitles(sample);
     const entries = filters.kind ? [] : this.fetchIds(sample, filters, { faqOnly: true });
     const titledEntries = entries.length > 0 ? this.fetchIds(titled, filters, { faqOnly: true, titles: true }) : [];
@@ -346,9 +361,9 @@ export class SqliteFtsEngine implements SearchEngine {
     const params: unknown[] = [alt.sampleExpr];
     const where = filterSql(filters, params);
     const order = sort === 'score' ? 'm.score DESC' : 'm.created_at DESC';
-    const rows = this.statement(`SELECT f.rowid FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${where} ORDER BY ${order}, f.rowid DESC LIMIT ${SAMPLE}`).raw().all(...params) as Array<[number]>;
+    const ids = this.statement(`SELECT f.rowid FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${where} ORDER BY ${order}, f.rowid DESC LIMIT ${SAMPLE}`).pluck().all(...params) as number[];
     const { body } = this.broadScores(alt.expr, alt.bound);
-    return { ids: idArray(rows.map((r) => r[0])), scores: new Float64Array(rows.length).fill(body) };
+    return { ids: idArray(ids), scores: new Float64Array(ids.length).fill(body) };
   }
 
   /**
