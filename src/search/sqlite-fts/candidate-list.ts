@@ -192,33 +192,33 @@ export function onePerThread(c: CandidateColumns, order: readonly number[]): num
  * up (usually there is nothing to move, and the list is returned as it is).
  */
 export function entriesBeforeSources(c: CandidateColumns, rows: number[]): number[] {
-  let sources: Map<number, number> | null = null;
-  for (const r of rows) {
-    if (c.kind[r] === FAQ && c.thread[r] !== -1) (sources ??= new Map()).set(c.thread[r]!, -1);
-  }
-  if (!sources) return rows;
-  // The first row of each of those threads that is not an entry.
-  let open = sources.size;
-  for (let i = 0; i < rows.length && open > 0; i++) {
+  // Usually no entry stands below its source, and the list is returned as it is. Whether one
+  // does: each source thread's last entry position, then whether a post of that thread comes
+  // before it. In typed arrays: a broad search lists about a thousand entries (a Map per
+  // search, three passes over the rows and a lookup per row were a measurable share).
+  let lastEntry: SlotMap | null = null;
+  for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (c.kind[r] === FAQ) continue;
-    const thread = c.thread[r]!;
-    if (thread !== -1 && sources.get(thread) === -1) {
-      sources.set(thread, i);
-      open--;
-    }
+    if (c.kind[r] === FAQ && c.thread[r] !== -1) (lastEntry ??= new SlotMap()).set(c.thread[r]!, i);
   }
+  if (!lastEntry) return rows;
   let moves = false;
   for (let i = 0; i < rows.length && !moves; i++) {
     const r = rows[i]!;
-    if (c.kind[r] !== FAQ || c.thread[r] === -1) continue;
-    const source = sources.get(c.thread[r]!)!;
-    moves = source !== -1 && source < i;
+    if (c.kind[r] === FAQ || c.thread[r] === -1) continue;
+    moves = lastEntry.get(c.thread[r]!) > i;
   }
-  // Usually no entry stands below its source: the order is kept as it is.
   if (!moves) return rows;
+  // The first row of each of those threads that is not an entry.
+  const sources = new Map<number, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (c.kind[r] === FAQ) continue;
+    const thread = c.thread[r]!;
+    if (thread !== -1 && lastEntry.get(thread) !== -1 && !sources.has(thread)) sources.set(thread, i);
+  }
   const at = rows.map((r, i) => {
-    const source = c.kind[r] === FAQ && c.thread[r] !== -1 ? sources.get(c.thread[r]!)! : -1;
+    const source = c.kind[r] === FAQ && c.thread[r] !== -1 ? (sources.get(c.thread[r]!) ?? -1) : -1;
     return source !== -1 && source < i ? source - 0.5 + i / 1e6 : i;
   });
   return rows
