@@ -6,7 +6,7 @@ import { createSqliteStorage, type SqliteStorage } from '../../src/db/sqlite/ind
 import Database from 'better-sqlite3';
 import { SqliteFtsEngine } from '../../src/search/sqlite-fts/engine.js';
 import { installSqliteFts } from '../../src/search/sqlite-fts/install.js';
-import type { SearchQuery } from '../../src/search/port.js';
+import type { SearchFilters, SearchQuery } from '../../src/search/port.js';
 import type { Community, User } from '../../src/domain/types.js';
 import { SearchSeeder, type SeededPost } from './search-fixtures.js';
 
@@ -238,6 +238,42 @@ describe('an explicit sort over a broad word', () => {
       const scores = hits.map((h) => h.score);
       expect(scores).toEqual([...scores].sort((a, b) => b - a));
     }
+  });
+
+  it('takes the first matches of a broad word in the sort order as SQLite orders them, with and without filters', async () => {
+    const voters = new SearchSeeder(storage);
+    const voter = await voters.user('sortsamplevoter');
+    // Votes on a few of the word's matches, the rest tied at 0 (ties go by id, newest first).
+    const matches = await ids('router');
+    for (const id of matches.slice(5, 25)) await storage.votes.castVote(id, voter.id, 1, Date.now());
+    type Sampler = { sortedSample(alt: unknown, filters: SearchFilters, sort: 'score' | 'newest'): { ids: ArrayLike<number> } };
+    const sampler = engine as unknown as Sampler;
+    let compared = 0;
+    for (const q of ['router', '路由器', 'day']) {
+      const alt = engine.plan(q).words[0]!.alternatives[0]!;
+      for (const filters of [{}, { community: community.id }, { kind: 'question' as const }, { kind: 'faq' as const }, { community: '999' }]) {
+        for (const sort of ['score', 'newest'] as const) {
+          const params: unknown[] = [alt.sampleExpr];
+          let where = '';
+          if ('community' in filters) {
+            where += ' AND m.community_id = ?';
+            params.push(Number(filters.community));
+          }
+          if ('kind' in filters) {
+            where += ' AND m.kind = ?';
+            params.push(filters.kind);
+          }
+          const order = sort === 'score' ? 'm.score DESC' : 'm.created_at DESC';
+          const expected = storage.db
+            .prepare(`SELECT f.rowid FROM search_fts f JOIN search_meta m ON m.id = f.rowid WHERE search_fts MATCH ?${where} ORDER BY ${order}, f.rowid DESC LIMIT 400`)
+            .pluck()
+            .all(...params) as number[];
+          expect(Array.from(sampler.sortedSample(alt, filters, sort).ids), `${q} ${sort} ${JSON.stringify(filters)}`).toEqual(expected);
+          if (expected.length > 0) compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10);
   });
 
   it('"newest" lists the newest matches first', async () => {

@@ -374,6 +374,38 @@ export class AttributeCopy {
   }
 
   /**
+   * For the ids that exist and pass the filters (a community id, a kind), in the given order,
+   * their creation time or score in `keys` and the id in `into`, from index 0: the number
+   * written, or -1 when the copy is not usable right now (the caller reads the table). What
+   * a sorted search orders a broad word's matches by (engine.ts sortedSample).
+   */
+  sortKeys(ids: ArrayLike<number>, key: 'created' | 'score', filter: { community?: number; kind?: string }, into: Float64Array, keys: Float64Array): number {
+    if (!this.sync()) {
+      this.start();
+      return -1;
+    }
+    const community = filter.community;
+    const kindCode = filter.kind === undefined ? 0 : (KIND_CODE[filter.kind] ?? -1);
+    let n = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const cols = id >= 0 ? this.pos : this.neg;
+      const at = Math.abs(id);
+      if (at >= cols.kind.length) continue;
+      const kind = cols.kind[at]!;
+      if (kind === 0 || (kindCode !== 0 && kind !== kindCode)) continue;
+      if (community !== undefined && cols.community[at] !== community) continue;
+      const value = key === 'created' ? cols.created[at]! : cols.score[at]!;
+      // A date that is not a number (never written by the app) sorts as SQLite sorts it: there.
+      if (Number.isNaN(value)) return -1;
+      into[n] = id;
+      keys[n] = value;
+      n++;
+    }
+    return n;
+  }
+
+  /**
    * Calls visit with the attributes of each of these ids that exists, in the given order;
    * false when the copy is not usable right now (the caller reads the table).
    */
