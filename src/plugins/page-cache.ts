@@ -31,6 +31,8 @@ export interface PageCacheRoute {
 declare module 'fastify' {
   interface FastifyContextConfig {
     pageCache?: PageCacheRoute;
+    /** A write that changes no page, only the asking browser's own cookies (the language switch): cached pages stay. */
+    keepsPages?: boolean;
   }
   interface FastifyRequest {
     /** Set when this request renders a page for the cache (reply.page fills it). */
@@ -195,7 +197,7 @@ export default fp(
     // A write that succeeded may change any page: pages rendered before it are not served again.
     // Before the response goes out, so the page the browser loads next already shows it.
     app.addHook('onSend', async (request, reply, payload) => {
-      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400) generation.bump();
+      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && !request.routeOptions.config.keepsPages) generation.bump();
       if (request.user && !reply.hasHeader('cache-control') && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
         reply.header('cache-control', 'private, no-store');
       }

@@ -1,6 +1,6 @@
 /*
- * Background jobs and the anonymous page cache (issue 15): a job run moves the content
- * generation only when it may have changed what a page shows. The timers fire every minute
+ * Background jobs, the language switch and the anonymous page cache (issue 15): a job run or
+ * a write moves the content generation only when it may have changed what a page shows. The timers fire every minute
  * (escalations, newsletters) or every few minutes (support aggregates, digests), and nearly
  * every tick finds nothing to do; each move used to have every cached page rendered again.
  */
@@ -53,5 +53,19 @@ describe('page cache and background jobs', () => {
     const after = await reader.get('/c/acme');
     expect(after.headers['x-page-cache']).toBe('miss');
     expect(after.text).toContain('Which firmware fixes the evening drops?');
+  });
+
+  it('a visitor switching the language leaves the pages cached for everyone else', async () => {
+    const reader = new TestClient(app);
+    const switcher = new TestClient(app);
+    await reader.get('/c/acme');
+    expect((await reader.get('/c/acme')).headers['x-page-cache']).toBe('hit');
+    await switcher.get('/c/acme');
+    expect((await switcher.post('/prefs/language', { locale: 'zh-CN', next: '/c/acme' })).status).toBe(303);
+    expect((await reader.get('/c/acme')).headers['x-page-cache']).toBe('hit');
+    // The switcher gets the page in Chinese (its own cache key), not the English copy.
+    const chinese = await switcher.get('/c/acme');
+    expect(chinese.text).toContain('<html lang="zh-CN">');
+    expect(chinese.text).toContain('The router drops the connection every evening');
   });
 });
