@@ -63,17 +63,23 @@ export interface RenderTicket {
   settle(page: CachedPage | null): void;
 }
 
-/** The bytes of a cached page for one response: its parts joined with this browser's token. */
-export function pageBody(page: CachedPage, token: string): Buffer {
+/**
+ * The bytes of a cached page for one response: its parts joined with this browser's token,
+ * written into a buffer from `alloc` (a pooled one: http/body-pool.ts) or a new one.
+ */
+export function pageBody(page: CachedPage, token: string, alloc: (bytes: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const { parts } = page;
   if (parts.length === 1) return parts[0]!;
-  const tokenBytes = Buffer.from(token, 'utf8');
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) chunks.push(tokenBytes);
-    chunks.push(parts[i]!);
+  const tokenBytes = Buffer.byteLength(token, 'utf8');
+  let total = tokenBytes * (parts.length - 1);
+  for (const part of parts) total += part.length;
+  const out = alloc(total);
+  let at = parts[0]!.copy(out, 0);
+  for (let i = 1; i < parts.length; i++) {
+    at += out.write(token, at, 'utf8');
+    at += parts[i]!.copy(out, at);
   }
-  return Buffer.concat(chunks, parts.reduce((n, part) => n + part.length, 0) + tokenBytes.length * (parts.length - 1));
+  return out.length === total ? out : out.subarray(0, total);
 }
 
 export class PageStore {

@@ -6,6 +6,7 @@ import { PageStore, pageBody, type CachedPage, type RenderTicket } from '../http
 import { readBrowserId } from '../http/browser-id.js';
 import type { Csrf } from '../http/csrf.js';
 import { acceptsGzip, gzipBody } from '../http/gzip-splice.js';
+import { BodyPool } from '../http/body-pool.js';
 
 /*
  * The anonymous page cache (issue 15). Most readers of a help forum are logged out and arrive
@@ -30,10 +31,14 @@ export interface PageCacheRoute {
 declare module 'fastify' {
   interface FastifyContextConfig {
     pageCache?: PageCacheRoute;
+    /** A write that changes no page, only the asking browser's own cookies (the language switch): cached pages stay. */
+    keepsPages?: boolean;
   }
   interface FastifyRequest {
     /** Set when this request renders a page for the cache (reply.page fills it). */
     pageCacheRender?: RenderTicket;
+    /** The pooled buffer this response's body was written into, given back once it has been sent. */
+    pageCacheBody: Buffer | null;
   }
   interface FastifyReply {
     /** Work to do every time this page is served, from the cache too (counting a view). Runs now. */
@@ -47,6 +52,8 @@ declare module 'fastify' {
 export interface PageCacheRuntime {
   readonly enabled: boolean;
   readonly store: PageStore;
+  /** Reused response buffers of cached pages. */
+  readonly bodies: BodyPool;
   /** Stands for the CSRF token in HTML rendered for the cache; random per process, so no post can contain it. */
   readonly placeholder: string;
   /** Sends a page rendered by reply.page for a cache ticket: keeps it when it may be kept. */
@@ -96,6 +103,9 @@ export default fp(
     const store = new PageStore({ ttlMs: opts.config.ttlMs, maxBytes: opts.config.maxBytes, spread: 0.25 });
     const generation = app.services.contentGeneration;
     const placeholder = `csrf${randomBytes(12).toString('hex')}`;
+    // Response bodies of cached pages (http/body-pool.ts): 50 connections' worth of 64 KB bodies.
+    const bodies = new BodyPool({ maxFreeBytes: 4 * 1024 * 1024, maxSize: 256 * 1024 });
+    app.decorateRequest('pageCacheBody', null);
 
     /** Sends a page from the cache (or a render meant for it) with this browser's token and headers. */
     function serve(request: FastifyRequest, reply: FastifyReply, key: string, page: CachedPage, source: 'hit' | 'shared' | 'miss'): FastifyReply {
@@ -115,12 +125,16 @@ export default fp(
       if (acceptsGzip(request.headers['accept-encoding'])) {
         return reply.header('content-encoding', 'gzip').send(gzipBody(store.gzipped(key, page), Buffer.from(token, 'utf8')));
       }
-      return reply.send(pageBody(page, token));
+      let pooled: Buffer | null = null;
+      const body = pageBody(page, token, (bytes) => (pooled = bodies.take(bytes)) ?? Buffer.allocUnsafe(bytes));
+      request.pageCacheBody = pooled;
+      return reply.send(body);
     }
 
     const runtime: PageCacheRuntime = {
       enabled: opts.config.enabled,
       store,
+      bodies,
       placeholder,
       finish(reply, html, status, cacheable) {
         const ticket = reply.request.pageCacheRender!;
@@ -168,12 +182,22 @@ export default fp(
       app.addHook('onResponse', release);
       app.addHook('onRequestAbort', release);
       app.addHook('onError', release);
+      // A pooled body goes back once the whole response was handed to the operating system
+      // (writableFinished); after an aborted or failed response it is left to the garbage collector.
+      app.addHook('onResponse', (request, reply, done) => {
+        const body = request.pageCacheBody;
+        if (body) {
+          request.pageCacheBody = null;
+          if (reply.raw.writableFinished) bodies.give(body);
+        }
+        done();
+      });
     }
 
     // A write that succeeded may change any page: pages rendered before it are not served again.
     // Before the response goes out, so the page the browser loads next already shows it.
     app.addHook('onSend', async (request, reply, payload) => {
-      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400) generation.bump();
+      if (!SAFE_METHODS.has(request.method) && reply.statusCode < 400 && !request.routeOptions.config.keepsPages) generation.bump();
       if (request.user && !reply.hasHeader('cache-control') && String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
         reply.header('cache-control', 'private, no-store');
       }

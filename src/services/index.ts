@@ -249,7 +249,22 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   // A job may change what pages show (an escalation marks a question overdue): after each run,
   // pages rendered before it are no longer served from the page cache.
   const attributions = new AttributionService(storage.imports);
-  const bumpingAfter = (job: Job): Job => ({ ...job, run: () => job.run().finally(() => contentGeneration.bump()) });
+  // Only after a run that may have changed something: a timer tick that found nothing to do
+  // (most of them) would otherwise have every cached page rendered again for nothing. A run
+  // that failed may have written part of its work, so it counts as a change.
+  const bumpingAfter = (job: Job): Job => ({
+    ...job,
+    run: async () => {
+      let changed = true;
+      try {
+        const result = await job.run();
+        changed = job.changedContent?.(result) ?? true;
+        return result;
+      } finally {
+        if (changed) contentGeneration.bump();
+      }
+    },
+  });
   const jobs = new JobRunner(
     storage.leases,
     owner,

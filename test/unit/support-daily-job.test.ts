@@ -28,13 +28,18 @@ describe('support-daily job: rebuilding older aggregates', () => {
       await f.storage.supportMetrics.recordSelfService({ kind: 'search', browserId: 'browser-aaaaaaaaaaaa', communityId: f.community.id, at: now - 60_000 });
       const job = supportDailyJob(f.storage.supportMetrics, f.storage.meta, () => now);
       // Days 0..61 of the rebuild, then yesterday and today (days 99 and 100).
-      expect(await job.run()).toBe(64);
+      expect((await job.run()).days).toBe(64);
       expect(await f.storage.meta.get('support_daily.version')).toBeNull();
       expect((await f.storage.supportMetrics.readDaily(f.community.id, dayOf(T0), dayOf(T0), ['opened']))[0]?.value).toBe(1);
       // Days 62..100.
-      expect(await job.run()).toBe(39);
+      expect((await job.run()).days).toBe(39);
       expect(await f.storage.meta.get('support_daily.version')).toBe(AGGREGATES_VERSION);
-      expect(await job.run()).toBe(2);
+      // Yesterday and today recomputed: no fact changed since the last run, so nothing did
+      // (the run must not have every cached page rendered again).
+      expect(await job.run()).toEqual({ days: 2, changed: 0 });
+      await f.storage.supportMetrics.recordSelfService({ kind: 'search', browserId: 'browser-bbbbbbbbbbbb', communityId: f.community.id, at: now - 30_000 });
+      expect(await job.run()).toEqual({ days: 2, changed: 1 });
+      expect(job.changedContent!({ days: 2, changed: 0 })).toBe(false);
       // The month roll-ups of the member lists were written along the way (alice asked on day 0).
       const month = dayOf(T0).slice(0, 7);
       expect(Array.from((await f.storage.supportMetrics.readDaily(f.community.id, `${month}-00`, `${month}-00`, ['active_by_m']))[0]?.detail ?? [])).toEqual([Number(f.alice.id)]);

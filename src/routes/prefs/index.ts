@@ -7,7 +7,8 @@ import { BadInputError } from '../../http/form.js';
 const ONE_YEAR_S = 365 * 24 * 60 * 60;
 
 const prefsRoutes: FastifyPluginAsync<{ secureCookies: boolean }> = async (app, opts) => {
-  app.post('/prefs/language', async (request, reply) => {
+  // Only this browser's cookie changes: every page stays as it is (another language is another cache key).
+  app.post('/prefs/language', { config: { keepsPages: true } }, async (request, reply) => {
     const form = formFields(request.body, ['locale', 'next'] as const);
     if (!isLocale(form.locale)) throw new BadInputError();
     reply.setCookie(LOCALE_COOKIE, form.locale, { path: '/', sameSite: 'lax', secure: opts.secureCookies, maxAge: ONE_YEAR_S, httpOnly: true });

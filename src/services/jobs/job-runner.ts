@@ -7,10 +7,16 @@ import type { LeaseRepository } from '../../db/ports.js';
  * lease each time it runs, and if it dies the lease expires and another instance takes over.
  */
 
-export interface Job {
+export interface Job<R = unknown> {
   name: string;
   intervalMs: number;
-  run(): Promise<unknown>;
+  run(): Promise<R>;
+  /**
+   * Whether a run (given its result) may have changed what a page shows. After such a run the
+   * content generation moves, so every page cached before it is rendered again
+   * (services/index.ts); a run that found nothing to do must not cost that. Absent: always.
+   */
+  changedContent?(result: R): boolean;
 }
 
 export interface JobLog {

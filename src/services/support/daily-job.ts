@@ -1,5 +1,5 @@
 import type { MetaRepository } from '../../db/ports.js';
-import type { SupportMetricsRepository } from '../../db/support-metrics-port.js';
+import type { DailyAggregate, SupportMetricsRepository } from '../../db/support-metrics-port.js';
 import { aggregateDay, DAY_MS, dayOf, dayStart, monthKey, PACKED_METRICS, rollupMonth, SELF_SERVICE_WINDOW_MS } from '../../domain/support-metrics.js';
 import type { Job } from '../jobs/job-runner.js';
 
@@ -19,8 +19,19 @@ const VERSION_KEY = 'support_daily.version';
 /** The next day of an unfinished rebuild. */
 const CURSOR_KEY = 'support_daily.rebuild_from';
 
-/** Recomputes one UTC day's aggregates from that day's facts and replaces them. */
-export async function recomputeDay(repo: SupportMetricsRepository, day: string): Promise<number> {
+/** The aggregates in one order and plain arrays, to tell whether a recomputation changed anything. */
+function canonical(rows: readonly DailyAggregate[]): string {
+  const plain = rows.map((r) => [r.communityId, r.metric, r.dim, r.value, Array.from(r.detail)] as const);
+  plain.sort((a, b) => (a[0] + '\0' + a[1] + '\0' + a[2] < b[0] + '\0' + b[1] + '\0' + b[2] ? -1 : 1));
+  return JSON.stringify(plain);
+}
+
+/**
+ * Recomputes one UTC day's aggregates from that day's facts and replaces them. Returns whether
+ * they changed: the job recomputes yesterday and today every run, and a run that changed no
+ * figure must not move the content generation (which has every cached page rendered again).
+ */
+export async function recomputeDay(repo: SupportMetricsRepository, day: string): Promise<boolean> {
   const start = dayStart(day);
   const end = start + DAY_MS;
   const [tickets, reopened, ratings, answers, selfService, helpful, accepted, active, askers] = await Promise.all([
@@ -35,8 +46,9 @@ export async function recomputeDay(repo: SupportMetricsRepository, day: string):
     repo.askersBetween(start, end),
   ]);
   const rows = aggregateDay({ day, tickets, reopened, ratings, answers, selfService, helpful, accepted, active, askers });
+  if (canonical(await repo.readDaily(null, day, day)) === canonical(rows)) return false;
   await repo.replaceDay(day, rows);
-  return rows.length;
+  return true;
 }
 
 /** Recomputes one calendar month's roll-ups of the packed member lists from its day rows. */
@@ -51,10 +63,20 @@ export async function recomputeMonth(repo: SupportMetricsRepository, month: stri
  * a fresh install, or aggregates of an older AGGREGATES_VERSION, are first (re)built from the
  * earliest ticket, a chunk per run. Leased by the JobRunner so one instance writes.
  */
-export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaRepository, now: () => number, intervalMs = 10 * 60_000): Job {
+/** What a run of the support-daily job did. */
+export interface SupportDailyRun {
+  /** Days recomputed. */
+  days: number;
+  /** Of those, days whose aggregates changed; with a finished rebuild, whether anything changed. */
+  changed: number;
+}
+
+export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaRepository, now: () => number, intervalMs = 10 * 60_000): Job<SupportDailyRun> {
   return {
     name: 'support-daily',
     intervalMs,
+    // The dashboard shows the aggregates: only a run that changed one changed a page.
+    changedContent: (run) => run.changed > 0,
     async run() {
       const today = dayStart(dayOf(now()));
       const current = (await meta.get(VERSION_KEY)) === AGGREGATES_VERSION;
@@ -72,10 +94,14 @@ export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaReposi
       from = Math.max(from, today - BACKFILL_MAX_DAYS * DAY_MS);
       const until = Math.min(today, from + (BACKFILL_DAYS_PER_RUN - 1) * DAY_MS);
       let days = 0;
+      let changed = 0;
       const months = new Set<string>();
       const recompute = async (t: number) => {
-        await recomputeDay(repo, dayOf(t));
-        months.add(dayOf(t).slice(0, 7));
+        const dayChanged = await recomputeDay(repo, dayOf(t));
+        if (dayChanged) changed += 1;
+        // A month's roll-up is made from its days: unchanged days leave it as it is, except in a
+        // rebuild, whose roll-ups may be of the older version.
+        if (dayChanged || !current) months.add(dayOf(t).slice(0, 7));
         days += 1;
       };
       for (let t = from; t <= until; t += DAY_MS) await recompute(t);
@@ -87,8 +113,10 @@ export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaReposi
           await meta.set(VERSION_KEY, AGGREGATES_VERSION);
           await meta.set(CURSOR_KEY, '');
         } else await meta.set(CURSOR_KEY, dayOf(until + DAY_MS));
+        // The version decides how the dashboard reads older days.
+        changed += 1;
       }
-      return days;
+      return { days, changed };
     },
   };
 }

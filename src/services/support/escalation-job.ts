@@ -28,10 +28,12 @@ const BATCH = 200;
  * one instance runs it; recordEscalation is once-only per level and due time besides, so a
  * second run (or instance) never escalates twice.
  */
-export function escalationJob(repo: SupportRepository, notifier: SupportNotifier, now: () => number, intervalMs = 60_000): Job {
+export function escalationJob(repo: SupportRepository, notifier: SupportNotifier, now: () => number, intervalMs = 60_000): Job<number> {
   return {
     name: 'support-escalation',
     intervalMs,
+    // An escalation marks its question overdue on pages; a minute with none changed nothing.
+    changedContent: (escalated) => escalated > 0,
     async run() {
       const at = now();
       let escalated = 0;
