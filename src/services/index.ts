@@ -28,6 +28,7 @@ import { ViewerMemberships } from './communities/viewer-memberships.js';
 import { ThreadReader } from './qa/thread-reader.js';
 import { GenerationCache } from './generation-cache.js';
 import { eventOutboxPruneJob, outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
+import { searchMergeJob } from './jobs/search-merge-job.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
 import { MailWorker } from './mail/mail-worker.js';
@@ -250,6 +251,7 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   // pages rendered before it are no longer served from the page cache.
   const attributions = new AttributionService(storage.imports);
   const bumpingAfter = (job: Job): Job => ({ ...job, run: () => job.run().finally(() => contentGeneration.bump()) });
+  const mergeJob = searchMergeJob(engine, overrides.log ?? null);
   const jobs = new JobRunner(
     storage.leases,
     owner,
@@ -261,7 +263,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       supportDailyJob(supportMetrics, storage.meta, now),
       digestJob(digests),
       newsletterJob(newsletters),
-      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),
+      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter)
+      // Merging index segments changes no page (same rows, same results): no page-cache bump.
+      .concat(mergeJob ? [mergeJob] : []),
     Date.now,
     overrides.log ?? null,
   );

@@ -3,6 +3,7 @@ import {
   MAX_TOTAL_HITS,
   parseSearchDocId,
   searchDocId,
+  type CompactionReport,
   type FacetDistribution,
   type ReindexReport,
   type SearchDocId,
@@ -29,6 +30,7 @@ import { byRelevance, RANKING, scoreParts, termScales, termWeight, withTitle, ty
 import { matchTitle, titleWords } from './title-match.js';
 import { TitleCache } from './title-cache.js';
 import { topByKeyThenId } from './top-k.js';
+import { mergeSegments, optimizeIndex } from './segments.js';
 
 type Db = Database.Database;
 
@@ -859,6 +861,14 @@ export class SqliteFtsEngine implements SearchEngine {
     })();
   }
 
+  /**
+   * Merges segments in bounded steps (segments.ts). The indexed rows stay the same, so cached
+   * results and kept reads stay valid: nothing here touches this.state.
+   */
+  compactIndex(options: { budgetMs: number }): Promise<CompactionReport> {
+    return mergeSegments(this.db, options);
+  }
+
   async reindexAll(): Promise<ReindexReport> {
     const started = performance.now();
     this.db.transaction(() => {
@@ -866,7 +876,7 @@ export class SqliteFtsEngine implements SearchEngine {
       this.db.exec(FILL_FROM_POSTS);
       if (hasFaq(this.db)) this.db.exec(FILL_FROM_FAQ);
     })();
-    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize'); INSERT INTO search_titles (search_titles) VALUES ('optimize')");
+    optimizeIndex(this.db);
     this.state.invalidate();
     const counts = this.db
       .prepare(
