@@ -136,6 +136,16 @@ export interface ReindexReport {
   ms: number;
 }
 
+export interface CompactionOptions {
+  /** Wall time after which no new step starts. */
+  budgetMs: number;
+  /**
+   * Merge everything into one segment in one blocking call, whatever the budget: for offline
+   * tools (the data generator, the importer), where no request waits.
+   */
+  whole?: boolean;
+}
+
 /** One run of an engine's index maintenance (compactIndex). */
 export interface CompactionReport {
   /** Index segments (all of the engine's tables) before and after the run. */
@@ -168,7 +178,7 @@ export interface SearchEngine {
    * run in between, until nothing is left to merge or budgetMs of wall time has passed (a later
    * call goes on); results never change. The embedded engine only: Meilisearch merges its own.
    */
-  compactIndex?(options: { budgetMs: number }): Promise<CompactionReport>;
+  compactIndex?(options: CompactionOptions): Promise<CompactionReport>;
   /** Whether a separate engine answers (the embedded one lives in the database and has none). */
   health?(): Promise<boolean>;
 }

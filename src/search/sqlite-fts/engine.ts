@@ -3,6 +3,7 @@ import {
   MAX_TOTAL_HITS,
   parseSearchDocId,
   searchDocId,
+  type CompactionOptions,
   type CompactionReport,
   type FacetDistribution,
   type ReindexReport,
@@ -30,7 +31,7 @@ import { byRelevance, RANKING, scoreParts, termScales, termWeight, withTitle, ty
 import { matchTitle, titleWords } from './title-match.js';
 import { TitleCache } from './title-cache.js';
 import { topByKeyThenId } from './top-k.js';
-import { mergeSegments, optimizeIndex } from './segments.js';
+import { mergeSegments, optimizeIndex, segmentCount } from './segments.js';
 
 type Db = Database.Database;
 
@@ -865,8 +866,13 @@ export class SqliteFtsEngine implements SearchEngine {
    * Merges segments in bounded steps (segments.ts). The indexed rows stay the same, so cached
    * results and kept reads stay valid: nothing here touches this.state.
    */
-  compactIndex(options: { budgetMs: number }): Promise<CompactionReport> {
-    return mergeSegments(this.db, options);
+  async compactIndex(options: CompactionOptions): Promise<CompactionReport> {
+    if (!options.whole) return mergeSegments(this.db, options);
+    const started = performance.now();
+    const segmentsBefore = segmentCount(this.db);
+    optimizeIndex(this.db);
+    const ms = performance.now() - started;
+    return { segmentsBefore, segmentsAfter: segmentCount(this.db), steps: 1, maxStepMs: ms, workMs: ms, done: true };
   }
 
   async reindexAll(): Promise<ReindexReport> {

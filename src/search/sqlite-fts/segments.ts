@@ -107,6 +107,11 @@ export function structureOf(db: Db, table: FtsTable): FtsStructure {
   return record ? decodeStructure(record) : { levels: [], segments: 0 };
 }
 
+/** Segments of both tables. */
+export function segmentCount(db: Db): number {
+  return FTS_TABLES.reduce((n, t) => n + structureOf(db, t).segments, 0);
+}
+
 /** Whether merge steps would reduce the segments: a level holds two or more, or a merge is under way. */
 export function mergeWorkRemains(structure: FtsStructure): boolean {
   return structure.levels.some((l) => l.merging > 0 || l.segments >= USERMERGE);
@@ -165,8 +170,7 @@ export interface MergeOptions {
  */
 export async function mergeSegments(db: Db, options: MergeOptions): Promise<MergeRun> {
   const started = performance.now();
-  const count = () => FTS_TABLES.reduce((n, t) => n + structureOf(db, t).segments, 0);
-  const segmentsBefore = count();
+  const segmentsBefore = segmentCount(db);
   let steps = 0;
   let maxStepMs = 0;
   let workMs = 0;
@@ -185,5 +189,5 @@ export async function mergeSegments(db: Db, options: MergeOptions): Promise<Merg
       await nextTurn();
     }
   }
-  return { segmentsBefore, segmentsAfter: count(), steps, maxStepMs, workMs, done: pending.size === 0 };
+  return { segmentsBefore, segmentsAfter: segmentCount(db), steps, maxStepMs, workMs, done: pending.size === 0 };
 }
