@@ -5,6 +5,7 @@ import { FTS_TABLES, mergeStep, mergeWorkRemains, structureOf, type FtsTable } f
 import type { SearchEngine, SearchQuery } from '../../src/search/port.js';
 import { searchMergeJob } from '../../src/services/jobs/search-merge-job.js';
 import { SearchSeeder } from './search-fixtures.js';
+import { createQaApp } from '../helpers/qa.js';
 
 /*
  * The background merge of the embedded index (src/search/sqlite-fts/segments.ts): every post
@@ -135,5 +136,29 @@ describe('merging the embedded index segments', () => {
 
     const meiliLike = { name: 'meili' } as unknown as SearchEngine;
     expect(searchMergeJob(meiliLike, null)).toBeNull();
+  });
+
+  it('the forum registers the job: run under its lease, it merges the index the posts fragmented', async () => {
+    const app = await createQaApp();
+    try {
+      const storage = app.storage as SqliteStorage;
+      const seed = new SearchSeeder(storage);
+      const author = await seed.user();
+      const community = await seed.community('tea');
+      // Posts until some level holds two segments (automerge leaves up to three a level).
+      for (let i = 0; i < 300 && !mergeWorkRemains(structureOf(storage.db, 'search_fts')); i++) {
+        await seed.question(community, author, `${word(i)} tea question ${i}`, body(i));
+      }
+      const before = structureOf(storage.db, 'search_fts');
+      expect(mergeWorkRemains(before)).toBe(true);
+      const jobs = app.services.background.jobs;
+      expect(jobs.jobNames).toContain('search-merge');
+      expect(await jobs.runIfLeader('search-merge')).toBe(true);
+      const after = structureOf(storage.db, 'search_fts');
+      expect(after.segments).toBeLessThan(before.segments);
+      expect(mergeWorkRemains(after)).toBe(false);
+    } finally {
+      await app.close();
+    }
   });
 });
