@@ -38,8 +38,10 @@ export type FtsTable = (typeof FTS_TABLES)[number];
  * Merging the full benchmark data (37 segments) on a busy machine (load 4-5 on 2 cores), WAL
  * checkpoints aside: 32 pages a step took p50 1.9 ms, p95 7 ms, max 26 ms (1,531 steps, 4.3 s
  * in all); 64 pages p50 4.4 ms, p95 13.6 ms, max 84 ms (959 steps, 5.7 s). The checkpoints
- * SQLite runs on commit once the WAL holds 1,000 pages are the longer pauses (up to 0.7 s on
- * that machine), as for any write: a big merge writes the whole index to the WAL once.
+ * SQLite runs on commit once the WAL holds 1,000 pages are the longer pauses (event-loop delay
+ * while the job merged the full data: p99 29 ms, max 63 ms), as for any write: a big merge
+ * writes the whole index through the WAL once. (On a database file copied just before, the
+ * first checkpoint's fsync also flushed the copy: 0.65 s; not a cost of the merge.)
  */
 export const MERGE_STEP_PAGES = 32;
 /** A level is merged once it holds this many segments (FTS5's usermerge; 2 is its minimum). */
