@@ -247,11 +247,12 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const viewerSuspensions = new ViewerSuspensions(storage.moderation, now);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null, viewerSuspensions);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
+  // Null for an engine that merges its own index (Meilisearch).
+  const mergeJob = searchMergeJob(engine, overrides.log ?? null);
   // A job may change what pages show (an escalation marks a question overdue): after each run,
   // pages rendered before it are no longer served from the page cache.
   const attributions = new AttributionService(storage.imports);
   const bumpingAfter = (job: Job): Job => ({ ...job, run: () => job.run().finally(() => contentGeneration.bump()) });
-  const mergeJob = searchMergeJob(engine, overrides.log ?? null);
   const jobs = new JobRunner(
     storage.leases,
     owner,
