@@ -88,6 +88,16 @@ describe('merging the embedded index segments', () => {
 
     // Nothing left: a further run does no step.
     expect(await running.compactIndex({ budgetMs: 1_000 })).toMatchObject({ steps: 0, done: true, segmentsAfter: report.segmentsAfter });
+
+    // A live forum goes on writing: new segments, merged again to one per level by later runs.
+    const seed = new SearchSeeder(storage);
+    const [author, community] = [await seed.user('later'), await seed.community('later')];
+    for (let i = 0; i < 40; i++) await seed.question(community, author, `Later ${word(i)} question ${i}`, body(i + 1000));
+    expect(FTS_TABLES.some((t) => mergeWorkRemains(structureOf(storage.db, t)))).toBe(true);
+    expect((await running.compactIndex({ budgetMs: 60_000 })).done).toBe(true);
+    for (const t of FTS_TABLES) expect(Math.max(...structureOf(storage.db, t).levels.map((l) => l.segments))).toBeLessThanOrEqual(1);
+    const fresh = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms });
+    expect(await answers(running)).toEqual(await answers(fresh));
   });
 
   it('a step is bounded: one small step does not merge a fragmented index in one go', async () => {
