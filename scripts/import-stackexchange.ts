@@ -16,6 +16,7 @@ import { renderMarkdown } from '../src/markdown/render.js';
 import { formatSummary, lineProgress, terminalProgress } from '../src/services/import/progress.js';
 import { siteUrlFromDir, StackExchangeImporter } from '../src/services/import/stackexchange-importer.js';
 import { DumpFormatError } from '../src/services/import/xml-rows.js';
+import { createSearchEngine } from '../src/search/index.js';
 
 const USAGE = `Usage: npm run import:stackexchange -- --dir DIR --community SLUG [options]
 
@@ -86,6 +87,13 @@ runMaintenanceCommand({
       });
       const summary = await importer.run({ dir, communityId: community.id, communitySlug: community.slug, siteUrl, licence: args.licence ?? 'CC BY-SA 3.0' });
       console.log(formatSummary(summary));
+      // An import writes thousands of transactions, each a new segment of the embedded index:
+      // merged here in one go, as nobody waits (a running server only merges in small steps).
+      const engine = createSearchEngine(config, storage);
+      if (engine.compactIndex) {
+        const merged = await engine.compactIndex({ budgetMs: 0, whole: true });
+        console.log(`Search index merged: ${merged.segmentsBefore} segments -> ${merged.segmentsAfter} in ${(merged.workMs / 1000).toFixed(1)} s.`);
+      }
       if (config.search === 'meili') console.log('Search: the changes are in the search outbox; a running server sends them to Meilisearch.');
       return 0;
     } catch (err) {

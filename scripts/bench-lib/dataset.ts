@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hash as argon2Hash } from '@node-rs/argon2';
 import { createSqliteStorage } from '../../src/db/sqlite/index.js';
+import { optimizeIndex } from '../../src/search/sqlite-fts/segments.js';
 import { BulkLoader, type CheckResult } from '../../src/db/sqlite/bulk-load.js';
 import { reputationForVote, REPUTATION } from '../../src/domain/reputation.js';
 import { slugify } from '../../src/domain/slug.js';
@@ -592,6 +593,12 @@ export async function generateDataset(dir: string, params: GenerateParams, log: 
     for (const w of Object.values(RARE_WORDS)) rarePosts[w] = loader.postIdsContaining(w);
     const counts = loader.counts();
     const schemaFingerprint = loader.schemaFingerprint();
+    // The bulk load leaves the full-text index in many segments (FTS5 writes one per
+    // transaction); a server merges them only slowly in the background, so the data starts merged.
+    log('Merging the search index into one segment (FTS5 optimize) ...');
+    const optimizeStart = Date.now();
+    optimizeIndex(storage.db);
+    log(`  done in ${((Date.now() - optimizeStart) / 1000).toFixed(1)} s`);
     storage.db.pragma('wal_checkpoint(TRUNCATE)');
     await storage.close();
     const seconds = (Date.now() - t0) / 1000;

@@ -136,6 +136,30 @@ export interface ReindexReport {
   ms: number;
 }
 
+export interface CompactionOptions {
+  /** Wall time after which no new step starts. */
+  budgetMs: number;
+  /**
+   * Merge everything into one segment in one blocking call, whatever the budget: for offline
+   * tools (the data generator, the importer), where no request waits.
+   */
+  whole?: boolean;
+}
+
+/** One run of an engine's index maintenance (compactIndex). */
+export interface CompactionReport {
+  /** Index segments (all of the engine's tables) before and after the run. */
+  segmentsBefore: number;
+  segmentsAfter: number;
+  steps: number;
+  /** The longest step, ms: how long requests could be held up at most. */
+  maxStepMs: number;
+  /** Time the steps took in all, ms. */
+  workMs: number;
+  /** True when nothing is left to merge (until the next writes). */
+  done: boolean;
+}
+
 export interface SearchEngine {
   readonly name: 'sqlite-fts' | 'meili';
   search(query: SearchQuery): Promise<SearchResult>;
@@ -149,6 +173,12 @@ export interface SearchEngine {
   delete(ids: SearchDocId[]): Promise<void>;
   /** Rebuilds the whole index from the database (the source of truth). */
   reindexAll(): Promise<ReindexReport>;
+  /**
+   * Merges the index's segments so searches read fewer pages, in small steps that let requests
+   * run in between, until nothing is left to merge or budgetMs of wall time has passed (a later
+   * call goes on); results never change. The embedded engine only: Meilisearch merges its own.
+   */
+  compactIndex?(options: CompactionOptions): Promise<CompactionReport>;
   /** Whether a separate engine answers (the embedded one lives in the database and has none). */
   health?(): Promise<boolean>;
 }

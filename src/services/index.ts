@@ -28,6 +28,7 @@ import { ViewerMemberships } from './communities/viewer-memberships.js';
 import { ThreadReader } from './qa/thread-reader.js';
 import { GenerationCache } from './generation-cache.js';
 import { eventOutboxPruneJob, outboxPruneJob, sessionSweepJob } from './jobs/forum-jobs.js';
+import { searchMergeJob } from './jobs/search-merge-job.js';
 import { instanceId } from './jobs/instance-id.js';
 import { createMailTransport } from './mail/transport.js';
 import { MailWorker } from './mail/mail-worker.js';
@@ -246,6 +247,8 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
   const viewerSuspensions = new ViewerSuspensions(storage.moderation, now);
   const moderation = new ModerationService(storage.moderation, storage.posts, storage.users, storage.memberships, storage.meta, communities, engine, storage.rateLimits, now, moderationNotifier, overrides.log ?? null, viewerSuspensions);
   const searchRuntime = new SearchRuntime(engine, storage, owner, overrides.log ?? null);
+  // Null for an engine that merges its own index (Meilisearch).
+  const mergeJob = searchMergeJob(engine, overrides.log ?? null);
   // A job may change what pages show (an escalation marks a question overdue): after each run,
   // pages rendered before it are no longer served from the page cache.
   const attributions = new AttributionService(storage.imports);
@@ -276,7 +279,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       supportDailyJob(supportMetrics, storage.meta, now),
       digestJob(digests),
       newsletterJob(newsletters),
-      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter),
+      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter)
+      // Merging index segments changes no page (same rows, same results): no page-cache bump.
+      .concat(mergeJob ? [mergeJob] : []),
     Date.now,
     overrides.log ?? null,
   );

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { FTS_TABLES, structureOf } from '../../src/search/sqlite-fts/segments.js';
 
 /*
  * The maintenance commands an operator runs (npm run seed / create-admin / reindex /
@@ -92,6 +94,23 @@ describe('maintenance commands', () => {
     expect(recomputed.code).toBe(0);
     expect(recomputed.stdout).toMatch(/: 0 post scores and 0 reputations changed\./);
   });
+
+  it('import:stackexchange ends with the search index merged into one segment per table', async () => {
+    const dump = [path.resolve(ROOT, '../shared'), path.resolve(ROOT, '../../shared')]
+      .map((shared) => path.join(shared, 'datasets/quantumcomputing.stackexchange'))
+      .find((dir) => fs.existsSync(path.join(dir, 'Posts.xml')))!;
+    const imported = await run('import-stackexchange.ts', ['--dir', dump, '--community', 'qc', '--create', '--name', 'Quantum computing']);
+    expect(imported.code).toBe(0);
+    const merged = imported.stdout.match(/Search index merged: (\d+) segments -> (\d+) in/);
+    expect(merged).not.toBeNull();
+    expect(Number(merged![1])).toBeGreaterThan(Number(merged![2]));
+    const db = new Database(path.join(dataDir, 'forum.sqlite'), { readonly: true });
+    try {
+      for (const table of FTS_TABLES) expect(structureOf(db, table).segments).toBe(1);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
 
   it('import:stackexchange names what is missing (exit 2) instead of importing nothing', async () => {
     const missing = await run('import-stackexchange.ts', ['--community', 'x']);

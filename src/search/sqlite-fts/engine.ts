@@ -3,6 +3,8 @@ import {
   MAX_TOTAL_HITS,
   parseSearchDocId,
   searchDocId,
+  type CompactionOptions,
+  type CompactionReport,
   type FacetDistribution,
   type ReindexReport,
   type SearchDocId,
@@ -29,6 +31,7 @@ import { byRelevance, RANKING, scoreParts, termScales, termWeight, withTitle, ty
 import { matchTitle, titleWords } from './title-match.js';
 import { TitleCache } from './title-cache.js';
 import { topByKeyThenId } from './top-k.js';
+import { mergeSegments, optimizeIndex, segmentCount } from './segments.js';
 
 type Db = Database.Database;
 
@@ -859,6 +862,19 @@ export class SqliteFtsEngine implements SearchEngine {
     })();
   }
 
+  /**
+   * Merges segments in bounded steps (segments.ts). The indexed rows stay the same, so cached
+   * results and kept reads stay valid: nothing here touches this.state.
+   */
+  async compactIndex(options: CompactionOptions): Promise<CompactionReport> {
+    if (!options.whole) return mergeSegments(this.db, options);
+    const started = performance.now();
+    const segmentsBefore = segmentCount(this.db);
+    optimizeIndex(this.db);
+    const ms = performance.now() - started;
+    return { segmentsBefore, segmentsAfter: segmentCount(this.db), steps: 1, maxStepMs: ms, workMs: ms, done: true };
+  }
+
   async reindexAll(): Promise<ReindexReport> {
     const started = performance.now();
     this.db.transaction(() => {
@@ -866,7 +882,7 @@ export class SqliteFtsEngine implements SearchEngine {
       this.db.exec(FILL_FROM_POSTS);
       if (hasFaq(this.db)) this.db.exec(FILL_FROM_FAQ);
     })();
-    this.db.exec("INSERT INTO search_fts (search_fts) VALUES ('optimize'); INSERT INTO search_titles (search_titles) VALUES ('optimize')");
+    optimizeIndex(this.db);
     this.state.invalidate();
     const counts = this.db
       .prepare(

@@ -4,6 +4,7 @@ import { tokenize } from '../text.js';
 import { Vocabulary } from '../vocabulary.js';
 import { cjkBigrams } from '../bigrams.js';
 import { AttributeCopy, dataVersionOf } from './attributes.js';
+import { configureMerging } from './segments.js';
 
 type Db = Database.Database;
 
@@ -621,6 +622,9 @@ export function installSqliteFts(db: Db): FtsState {
     setVersion(VERSION_KEY, SEARCH_INDEX_VERSION);
     setVersion(TITLES_VERSION_KEY, SEARCH_TITLES_VERSION);
   }).immediate();
+  // The background merge (segments.ts) merges any level holding two segments. A table created
+  // above starts with FTS5's default (4): checked on every start, written only when different.
+  configureMerging(db);
 
   db.exec(TRIGGERS);
   if (hasFaq(db)) db.exec(FAQ_TRIGGERS);
