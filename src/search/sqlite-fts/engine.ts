@@ -29,6 +29,7 @@ import { EvidenceTable } from './evidence-table.js';
 import { byRelevance, RANKING, scoreParts, termScales, termWeight, withTitle, type DocAttributes, type Ranked } from './ranking.js';
 import { matchTitle, titleWords } from './title-match.js';
 import { TitleCache } from './title-cache.js';
+import { HitTextCache, type EntryText, type PostText } from './hit-text-cache.js';
 
 type Db = Database.Database;
 
@@ -685,33 +686,63 @@ export class SqliteFtsEngine implements SearchEngine {
   }
 
   /**
+   * Hits' text kept between searches (hit-text-cache.ts), valid while the indexed text stays
+   * the same but for new documents, as the titles are (titleCache()): an edit, a deletion, a
+   * title change of an answer's question, an FAQ change or a community rename all change the
+   * text version (the index triggers), and so does any write by another process. Votes and
+   * answer counts do not touch it (hits take those from the candidates). Display names are
+   * kept too: the forum has no way to change one; a feature that adds it must drop this cache.
+   */
+  private readonly hitText = new HitTextCache();
+  private hitTextStamp: TextStamp | null = null;
+  private hitTextVersion = '';
+  private hitTexts(): HitTextCache {
+    const version = this.state.textVersion();
+    if (version !== this.hitTextVersion) {
+      if (this.hitTextStamp === null || this.state.appendedSince(this.hitTextStamp) === null) this.hitText.clear();
+      this.hitTextVersion = version;
+      this.hitTextStamp = this.state.textStamp();
+    }
+    return this.hitText;
+  }
+
+  /**
    * The page's rows as hits. Each hit is one object literal with its fields in a fixed order
    * (the order clients and the golden dumps see): building them by spreading a shared `base`
    * into each was a third of hydrate's own time, and left objects V8 handles slowly later.
    */
   private hydrate(rows: Ranked[], plan: QueryPlan, explain: boolean): SearchHit[] {
+    const kept = this.hitTexts();
+    const posts = new Map<number, PostText>();
+    const entries = new Map<number, EntryText>();
     const postIds: number[] = [];
     const entryIds: number[] = [];
     for (const r of rows) {
-      if (r.id > 0) postIds.push(r.id);
+      const text = kept.get(r.id);
+      if (text !== undefined) {
+        if (r.id > 0) posts.set(r.id, text as PostText);
+        else entries.set(-r.id, text as EntryText);
+      } else if (r.id > 0) postIds.push(r.id);
       else entryIds.push(-r.id);
     }
-    type PostText = { id: number; type: string; title: string | null; slug: string | null; body_text: string; question_id: number | null; q_title: string | null; q_slug: string | null; author: string | null };
-    type EntryText = { id: number; title: string; slug: string; body_text: string; category_id: number; source_question_id: number | null };
-    const posts = new Map<number, PostText>();
     if (postIds.length) {
       const list = this.statement(
         `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author
          FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN users u ON u.id = p.author_id WHERE p.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(postIds)) as PostText[];
-      for (const p of list) posts.set(p.id, p);
+      for (const p of list) {
+        posts.set(p.id, p);
+        kept.putPost(p);
+      }
     }
-    const entries = new Map<number, EntryText>();
     if (entryIds.length) {
       const list = this.statement(
         'SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e WHERE e.id IN (SELECT value FROM json_each(?))',
       ).all(JSON.stringify(entryIds)) as EntryText[];
-      for (const e of list) entries.set(e.id, e);
+      for (const e of list) {
+        entries.set(e.id, e);
+        kept.putEntry(e);
+      }
     }
     const hits: SearchHit[] = [];
     /** The text version, asked once (a PRAGMA) for every FAQ hit's category path. */
