@@ -217,7 +217,9 @@ export class SqliteFtsEngine implements SearchEngine {
     // (in this process or another) applies to the next search without a restart; the
     // built-in question-word synonyms come with them.
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
-    this.titleIndex = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'posts_question_titles'").get() !== undefined;
+    const hasIndex = db.prepare<[string]>("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?");
+    this.titleIndex = hasIndex.get('posts_question_titles') !== undefined;
+    this.faqTitleIndex = hasIndex.get('faq_entry_titles') !== undefined;
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
     // Two subqueries: SQLite answers a lone max() or min() from the primary key, both in one
@@ -644,7 +646,8 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.put(id, title ?? '');
     }
     if (entryIds.length) {
-      const read = this.statement('SELECT id, title FROM faq_entries WHERE id IN (SELECT value FROM json_each(?))').raw();
+      // From the entries' title index when the database has it (migration 028).
+      const read = this.statement(`SELECT id, title FROM faq_entries${this.faqTitleIndex ? ' INDEXED BY faq_entry_titles' : ''} WHERE id IN (SELECT value FROM json_each(?))`).raw();
       for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.put(-id, title);
     }
     const words = titleWords(plan.words, weights);
@@ -672,6 +675,8 @@ export class SqliteFtsEngine implements SearchEngine {
   private titles = new TitleCache(TITLE_CACHE_SIZE);
   /** Whether the database has the questions' title index (migration 027; set in the constructor). */
   private readonly titleIndex: boolean;
+  /** The same for FAQ entries' titles (migration 028). */
+  private readonly faqTitleIndex: boolean;
   private titlesStamp: TextStamp | null = null;
   private titlesVersion = '';
   private titleCache(): TitleCache {
