@@ -14,6 +14,8 @@ import { titleText, type TitleText } from './title-match.js';
  */
 interface Entry {
   title: string;
+  /** When last put or matched (the cache's clock): trim() drops the least recent. */
+  used: number;
   /** The tags `text` was analysed with; null until first analysed. */
   tags: string | null;
   text: TitleText | null;
@@ -21,6 +23,11 @@ interface Entry {
 
 export class TitleCache {
   private readonly entries = new Map<number, Entry>();
+  /**
+   * Counts uses; an entry notes the count at its last use. Cheaper than keeping the Map in use
+   * order (a delete and a set per matched title, 100 a search), paid for by a sort per trim().
+   */
+  private clock = 0;
 
   constructor(private readonly limit: number) {}
 
@@ -33,7 +40,7 @@ export class TitleCache {
   }
 
   put(key: number, title: string): void {
-    this.entries.set(key, { title, tags: null, text: null });
+    this.entries.set(key, { title, used: ++this.clock, tags: null, text: null });
   }
 
   /**
@@ -41,22 +48,21 @@ export class TitleCache {
    * reads the others, and must find all of them afterwards.
    */
   trim(): void {
-    if (this.entries.size > this.limit) {
-      let drop = Math.ceil(this.limit / 4);
-      for (const k of this.entries.keys()) {
-        if (drop-- <= 0) break;
-        this.entries.delete(k);
-      }
-    }
+    if (this.entries.size <= this.limit) return;
+    const used = new Float64Array(this.entries.size);
+    let i = 0;
+    for (const e of this.entries.values()) used[i++] = e.used;
+    used.sort();
+    // Uses are distinct counts: the quarter at or below this one goes.
+    const last = used[Math.ceil(this.limit / 4) - 1]!;
+    for (const [k, e] of this.entries) if (e.used <= last) this.entries.delete(k);
   }
 
   /** The title analysed with these tags; null when the title is unknown or empty (no title evidence). */
   text(key: number, tags: string): TitleText | null {
     const e = this.entries.get(key);
     if (!e) return null;
-    // Used again: last to go (a Map keeps insertion order).
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    e.used = ++this.clock;
     if (e.title === '') return null;
     if (e.text === null || e.tags !== tags) {
       e.text = titleText(e.title, tags);

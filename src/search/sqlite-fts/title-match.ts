@@ -61,14 +61,20 @@ export function titleWords(words: readonly PlannedWord[], weights: readonly numb
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
-const WORDS = /[\p{L}\p{N}]+/gu;
-/** The same words in folded ASCII text (lower case: \p{L} there is a-z, \p{N} 0-9), without the Unicode tables. */
-const ASCII_WORDS = /[a-z0-9]+/g;
+/** What separates the letter-digit tokens of a folded text. */
+const NON_WORD = /[^\p{L}\p{N}]+/gu;
+/** The same in folded ASCII text (lower case: \p{L} there is a-z, \p{N} 0-9), without the Unicode tables. */
+const ASCII_NON_WORD = /[^a-z0-9]+/g;
 
-/** The letter-digit tokens of a folded text, each between SEPs ('' for none). */
+/**
+ * The letter-digit tokens of a folded text joined by SEPs ('' for none): its separators
+ * replaced by one SEP each, without one at either end (no list of tokens made and joined).
+ */
 function joinedWords(folded: string, ascii: boolean): string {
-  const list = folded.match(ascii ? ASCII_WORDS : WORDS);
-  return list === null ? '' : list.join(SEP);
+  const joined = folded.replace(ascii ? ASCII_NON_WORD : NON_WORD, SEP);
+  const start = joined.startsWith(SEP) ? 1 : 0;
+  const end = joined.length > start && joined.endsWith(SEP) ? joined.length - 1 : joined.length;
+  return start === 0 && end === joined.length ? joined : joined.slice(start, end);
 }
 
 /**
