@@ -72,12 +72,14 @@ const BM25_K1 = 1.2;
  */
 const STOP_SHARE = 0.5;
 /**
- * Titles kept for the title rerank (title-cache.ts): the threads common words reach again and
- * again, at about 470 bytes each analysed (title-match.ts TitleText), so about 5.5 MiB. On the
- * full benchmark data, the bench's 750 search-mix queries found 23 % of their titles kept with
- * 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all).
+ * Titles kept for the title rerank (title-cache.ts): the threads and FAQ entries common words
+ * reach again and again, at about 400 bytes each analysed (title-match.ts TitleText), so about
+ * 7 MiB. On the full benchmark data, the bench's 750 search-mix queries found 23 % of their
+ * titles kept with 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all); with the
+ * least recently used dropped first, 12,000 left 53 title reads a search and 20,000 left 41
+ * (2.4 MiB more).
  */
-const TITLE_CACHE_SIZE = 12_000;
+const TITLE_CACHE_SIZE = 20_000;
 /**
  * Query words kept planned (wordPlans()), all dropped beyond this: about 1.3 KB each (measured
  * on the full benchmark data), so at most about 2.6 MiB; the bench's 750 search-mix queries
