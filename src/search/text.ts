@@ -202,6 +202,10 @@ export function codePointLength(s: string): number {
   return n;
 }
 
+const HTML_SPECIAL = /[&<>"']/;
+
 export function escapeHtml(s: string): string {
+  // Most text has nothing to escape: tested first, it is returned as it is (no replace pass).
+  if (!HTML_SPECIAL.test(s)) return s;
   return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }

@@ -85,6 +85,13 @@ describe('highlighting', () => {
     expect(s).toContain('<mark>除垢</mark>');
     expect(s.replace(/<\/?mark>/g, '')).not.toMatch(/\s/);
   });
+
+  it('shows every run of whitespace as one space, and escapes markup, around the marks and in text with nothing to change', () => {
+    expect(snippet('Kettle  scale\n\tbuilds up & <b>fast</b>', terms(['scale']))).toBe('Kettle <mark>scale</mark> builds up &amp; &lt;b&gt;fast&lt;/b&gt;');
+    expect(snippet('One space each, "quoted" it\'s', terms(['each']))).toBe('One space <mark>each</mark>, &quot;quoted&quot; it&#39;s');
+    expect(snippet('plain words only', terms(['none']))).toBe('plain words only');
+    expect(highlightAll('Tab\there\u00a0and\u3000wide', terms(['here']))).toBe('Tab <mark>here</mark> and wide');
+  });
 });
 
 describe('typo tolerance', () => {
