@@ -222,6 +222,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const hasIndex = db.prepare<[string]>("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?");
     this.titleIndex = hasIndex.get('posts_question_titles') !== undefined;
     this.faqTitleIndex = hasIndex.get('faq_entry_titles') !== undefined;
+    this.faqHitIndex = hasIndex.get('faq_entry_hits') !== undefined;
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
     // Two subqueries: SQLite answers a lone max() or min() from the primary key, both in one
@@ -680,8 +681,9 @@ export class SqliteFtsEngine implements SearchEngine {
   private titles = new TitleCache(TITLE_CACHE_SIZE);
   /** Whether the database has the questions' title index (migration 027; set in the constructor). */
   private readonly titleIndex: boolean;
-  /** The same for FAQ entries' titles (migration 028). */
+  /** The same for FAQ entries' titles, and for what an FAQ hit shows (migration 028). */
   private readonly faqTitleIndex: boolean;
+  private readonly faqHitIndex: boolean;
   private titlesStamp: TextStamp | null = null;
   private titlesVersion = '';
   private titleCache(): TitleCache {
@@ -747,7 +749,7 @@ export class SqliteFtsEngine implements SearchEngine {
     }
     if (entryIds.length) {
       const list = this.statement(
-        'SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e WHERE e.id IN (SELECT value FROM json_each(?))',
+        `SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e${this.faqHitIndex ? ' INDEXED BY faq_entry_hits' : ''} WHERE e.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(entryIds)) as EntryText[];
       for (const e of list) {
         entries.set(e.id, e);
