@@ -73,11 +73,11 @@ const BM25_K1 = 1.2;
 const STOP_SHARE = 0.5;
 /**
  * Titles kept for the title rerank (title-cache.ts): the threads and FAQ entries common words
- * reach again and again, at about 400 bytes each analysed (title-match.ts TitleText), so about
- * 7 MiB. On the full benchmark data, the bench's 750 search-mix queries found 23 % of their
+ * reach again and again, at 400-500 bytes each analysed (title-match.ts TitleText), so 8-10 MiB
+ * when full. On the full benchmark data, the bench's 750 search-mix queries found 23 % of their
  * titles kept with 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all); with the
- * least recently used dropped first, 12,000 left 53 title reads a search and 20,000 left 41
- * (2.4 MiB more).
+ * least recently used dropped first, 12,000 left 53 title reads a search and 20,000 left 41.
+ * Full, 20,000 hold about 4 MiB more than 12,000 would.
  */
 const TITLE_CACHE_SIZE = 20_000;
 /**
