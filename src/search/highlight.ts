@@ -190,8 +190,12 @@ function merged(text: string, ranges: Range[], terms: HighlightTerms): Range[] {
   return merged;
 }
 
+/** Whitespace that squash() changes: anything but a lone space (a run, or a tab, newline...). */
+const UNSQUASHED = /[^\S ]| {2}/;
+
+/** Runs of whitespace as one space, HTML-escaped. Text whose every run is one space already is left as it is (no replace pass). */
 function squash(s: string): string {
-  return escapeHtml(s.replace(/\s+/g, ' '));
+  return escapeHtml(UNSQUASHED.test(s) ? s.replace(/\s+/g, ' ') : s);
 }
 
 function render(text: string, from: number, to: number, marks: Range[]): string {

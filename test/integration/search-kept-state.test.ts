@@ -82,4 +82,61 @@ describe('state the embedded engine keeps between searches', () => {
     titles = await same();
     expect(await titles('zymurgi')).toEqual(['Zymurgical notes']);
   });
+
+  it('a listed document shows its text as it is now: after a body edit, its question\'s new title, a deletion, an undelete and an FAQ edit', async () => {
+    const storage = createSqliteStorage(':memory:');
+    open.push(storage);
+    const seed = new SearchSeeder(storage);
+    const [author, helper, moderator] = [await seed.user(), await seed.user('helper'), await seed.user('moderator')];
+    const community = await seed.community('tea');
+    const question = await seed.question(community, author, 'Oolong steeping time', 'How long should oolong steep in a gaiwan?');
+    const answer = await seed.answer(question.id, helper, 'Steep oolong for thirty seconds, then longer each round.');
+    const other = await seed.question(community, author, 'Green tea steeping temperature', 'Which temperature keeps green tea from turning bitter?');
+    const category = await storage.faq.createCategory({ communityId: community.id, parentId: null, name: 'Brewing', slug: 'brewing', depth: 1, now: 1 });
+    const entry = await storage.faq.createEntry({
+      communityId: community.id, categoryId: category.id, title: 'Steeping oolong in a gaiwan', slug: 'oolong', bodyMd: 'Short steeps.', bodyHtml: 'Short steeps.', bodyText: 'Short steeps, many rounds.',
+      sourceQuestionId: null, sourceAnswerId: null, relatedIds: [], createdBy: author.id, now: 2,
+    });
+
+    const running = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms });
+    const hits = async (q: string) => (await running.search(page(q))).hits;
+    const same = async (q: string) => {
+      const fresh = new SqliteFtsEngine(storage.db, { synonyms: storage.synonyms });
+      const [a, b] = [await running.search(page(q)), await fresh.search(page(q))];
+      expect({ q, hits: a.hits }).toEqual({ q, hits: b.hits });
+      return a.hits;
+    };
+    const byId = (list: Awaited<ReturnType<typeof hits>>, id: string) => list.find((h) => h.id === id);
+
+    // Listed once (the engine keeps the hits' text), then listed by other queries after each change.
+    expect(byId(await same('thirty seconds'), answer.id)?.answerAuthor).toBe('helper');
+    await same('steeping');
+
+    await storage.posts.editPost({ postId: answer.id, editorId: helper.id, bodyMd: 'b', bodyHtml: '<p>b</p>', bodyText: 'Steep oolong briefly in boiling water.', reason: '', now: Date.now() });
+    const edited = byId(await same('steep briefly'), answer.id)!;
+    expect(edited.snippetHtml).toContain('boiling water');
+    expect(edited.answerAuthor).toBe('helper');
+
+    // An answer is listed under its question's title: a new title shows on the answer too.
+    await storage.posts.editPost({ postId: question.id, editorId: author.id, title: 'Oolong steeping in a gaiwan', slug: 'oolong-gaiwan', tags: ['general'], bodyMd: 'b', bodyHtml: '<p>b</p>', bodyText: 'How long should oolong steep?', reason: '', now: Date.now() });
+    const retitled = await same('boiling water');
+    expect(byId(retitled, answer.id)).toMatchObject({ title: 'Oolong steeping in a gaiwan', slug: 'oolong-gaiwan' });
+
+    // A new post leaves what was kept in place, and is listed itself.
+    const added = await seed.question(community, author, 'Oolong roasting levels', 'Light or dark roast oolong for steeping?');
+    expect(byId(await same('oolong steeping'), added.id)?.title).toBe('Oolong roasting levels');
+
+    await storage.moderation.softDelete(other.id, moderator.id, 'spam', Date.now());
+    expect(byId(await same('steeping temperature'), other.id)).toBeUndefined();
+    await storage.moderation.undelete(other.id, moderator.id, 'not spam', Date.now());
+    expect(byId(await same('steeping temperature'), other.id)?.title).toBe('Green tea steeping temperature');
+
+    await storage.faq.editEntry({
+      entryId: entry.id, editorId: author.id, categoryId: category.id, title: 'Steeping oolong, round by round', slug: 'oolong-rounds', bodyMd: 'x', bodyHtml: 'x', bodyText: 'Add ten seconds each round.', relatedIds: [], reason: '', now: 3,
+    });
+    const faq = byId((await same('oolong steeping')).filter((h) => h.kind === 'faq'), entry.id)!;
+    expect(faq).toMatchObject({ title: 'Steeping oolong, round by round', slug: 'oolong-rounds' });
+    expect(faq.snippetHtml).toContain('ten seconds');
+    expect((await hits('oolong')).length).toBeGreaterThan(0);
+  });
 });

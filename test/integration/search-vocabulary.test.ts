@@ -86,4 +86,22 @@ describe('embedded search vocabulary', () => {
     await seed.question(community!, await seed.user('late'), 'Saccharometer readings', 'Gravity before and after.');
     expect((await engine.search({ ...query, q: 'sacharometer' })).hits.map((h) => h.title)).toEqual(['Saccharometer readings']);
   });
+
+  it('a word the vocabulary does not hold is looked up in the index when another process wrote since the load, and found', async () => {
+    const file = await seededFile();
+    const storage = storageAt(file);
+    const engine = createSearchEngine({ search: 'sqlite-fts' }, storage) as SqliteFtsEngine;
+    await engine.ready();
+    // Not in any document yet: nothing, and nothing asked of the index (the vocabulary is complete).
+    expect((await engine.search({ ...query, q: 'hydrometer' })).hits).toEqual([]);
+
+    // Another process (its own connection) indexes the word: this vocabulary does not hold it.
+    const other = storageAt(file);
+    const seed = new SearchSeeder(other);
+    const [community] = await other.communities.list();
+    await seed.question(community!, await seed.user('elsewhere'), 'Hydrometer calibration', 'Float it in distilled water.');
+    // Reads of one event-loop turn share a snapshot: the write shows from the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await engine.search({ ...query, q: 'hydrometer' })).hits.map((h) => h.title)).toEqual(['Hydrometer calibration']);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, segmentForIndex, tokenize, wordSpans } from '../../src/search/text.js';
+import { fold, foldNormalised, segmentForIndex, tokenize, wordSpans } from '../../src/search/text.js';
 import { highlightAll, snippet } from '../../src/search/highlight.js';
 import { allowedTypos, typoDistance, Vocabulary } from '../../src/search/vocabulary.js';
 import { planQuery } from '../../src/search/sqlite-fts/query-plan.js';
@@ -10,6 +10,30 @@ describe('text analysis', () => {
     expect(fold('ＡＢＣ１２３')).toBe('abc123');
     expect(fold('Ångström')).toBe('angstrom');
     expect(fold('한국어')).toBe('한국어');
+  });
+
+  it('folds Chinese text with full-width punctuation exactly as normalisation does (its shorter path)', () => {
+    expect(fold('相机镜头起雾了怎么办？（ＳＯＮＹ）')).toBe('相机镜头起雾了怎么办?(sony)');
+    expect(fold('“Ａ７”，镜头。')).toBe('“a7”,镜头。');
+    // Every character the shorter path takes, alone and between others, against the general way.
+    const chars: string[] = [];
+    const add = (from: number, to: number) => {
+      for (let c = from; c <= to; c++) chars.push(String.fromCharCode(c));
+    };
+    add(0x20, 0x7e);
+    add(0x2018, 0x201d);
+    add(0x3001, 0x3002);
+    add(0x3400, 0x4dbf);
+    add(0x4e00, 0x9fff);
+    add(0xff01, 0xff5e);
+    for (const c of chars) expect(fold(c)).toBe(foldNormalised(c));
+    for (let i = 0; i + 3 < chars.length; i += 7) {
+      const text = `${chars[i]}${chars[chars.length - 1 - i]}${chars[i + 1]}Ｘ${chars[i + 3]}`;
+      expect(fold(text)).toBe(foldNormalised(text));
+    }
+    // Anything else (kana with voicing marks, accents, the ideographic space) still normalises.
+    expect(fold('ガイド　Café')).toBe(foldNormalised('ガイド　Café'));
+    expect(fold('ガイド　Café')).toBe('カイト cafe');
   });
 
   it('cuts Chinese into words and keeps Latin words whole', () => {
@@ -60,6 +84,13 @@ describe('highlighting', () => {
     const s = snippet(zh, terms([], [], ['除垢']), 60);
     expect(s).toContain('<mark>除垢</mark>');
     expect(s.replace(/<\/?mark>/g, '')).not.toMatch(/\s/);
+  });
+
+  it('shows every run of whitespace as one space, and escapes markup, around the marks and in text with nothing to change', () => {
+    expect(snippet('Kettle  scale\n\tbuilds up & <b>fast</b>', terms(['scale']))).toBe('Kettle <mark>scale</mark> builds up &amp; &lt;b&gt;fast&lt;/b&gt;');
+    expect(snippet('One space each, "quoted" it\'s', terms(['each']))).toBe('One space <mark>each</mark>, &quot;quoted&quot; it&#39;s');
+    expect(snippet('plain words only', terms(['none']))).toBe('plain words only');
+    expect(highlightAll('Tab\there\u00a0and\u3000wide', terms(['here']))).toBe('Tab <mark>here</mark> and wide');
   });
 });
 

@@ -4,6 +4,7 @@ import { Vocabulary } from '../../src/search/vocabulary.js';
 import { matchTitle, titleText, titleWords } from '../../src/search/sqlite-fts/title-match.js';
 import { SynonymSet } from '../../src/search/synonyms.js';
 import { isFunctionWord } from '../../src/search/function-words.js';
+import { fold } from '../../src/search/text.js';
 
 const vocab = new Vocabulary([
   ['quantum', 400],
@@ -89,5 +90,40 @@ describe('title evidence for the best candidates', () => {
   it('Chinese particles are function words; negations and meaningful words are not', () => {
     for (const w of ['的', '了', '吗', '怎么']) expect(isFunctionWord(w)).toBe(true);
     for (const w of ['不', '没有', '镜头', 'does']) expect(isFunctionWord(w)).toBe(false);
+  });
+
+  it('a title is analysed into its tokens, a break, then the tags\' tokens, whatever the script (ASCII titles take a shorter path)', () => {
+    // The analysed form spelled out: folded tokens between \u0001, two empty tokens as the break.
+    const expected = (title: string, tags: string) => {
+      const words = (s: string) => fold(s).match(/[\p{L}\p{N}]+/gu) ?? [];
+      return `\u0001${[...words(title), '', '', ...words(tags)].join('\u0001')}\u0001`;
+    };
+    const cases: Array<[string, string]> = [
+      ['How do Quantum GATES work?', 'quantum-gates qubits'],
+      ['相机镜头起雾了怎么办？', '镜头 相机'],
+      ['Café crème and the X100 电池', 'coffee'],
+      ['', 'only-tags'],
+      ['Only a title', ''],
+      ['', ''],
+      ['?!', '-'],
+      ['Ｗｉ－Ｆｉ　ｒｏｕｔｅｒ', ''],
+    ];
+    for (const [title, tags] of cases) {
+      const text = titleText(title, tags);
+      expect(text.words).toBe(expected(title, tags));
+      // The folded copy is kept only when a Chinese (or other unspaced) word could be found in it.
+      expect(text.folded === null).toBe(!/[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u.test(title + tags));
+    }
+  });
+
+  it('a typed prefix and a stemmed form are found in a title analysed once and matched by many searches', () => {
+    const text = titleText('How quantum gates work', 'physics');
+    const plan = (q: string) => planQuery(q, vocab, df, SynonymSet.EMPTY);
+    const words = (q: string) => titleWords(plan(q).words, plan(q).words.map(() => 1));
+    expect(matchTitle(words('quantum ga'), text)).toEqual({ coverage: 0.9, proximity: 0.8 });
+    expect(matchTitle(words('gates quantum'), text).proximity).toBe(0);
+    expect(matchTitle(words('quantum gates'), text)).toEqual({ coverage: 1, proximity: 1 });
+    // A word found in one search and missed in the next is not carried over.
+    expect(matchTitle(words('reality gates'), text)).toEqual({ coverage: 0.5, proximity: 0 });
   });
 });

@@ -15,6 +15,7 @@ import {
   type SearchHit,
   type SearchQuery,
   type SearchResult,
+  type ScoreParts,
 } from '../port.js';
 import { highlightAll, snippet } from '../highlight.js';
 import { CLEAR_INDEX, FILL_FROM_FAQ, FILL_FROM_POSTS, ftsState, hasFaq, LIVE_POST, META_OF_POST, POST_TEXT, POST_TITLE, RESYNC_FAQ, type FtsState } from './install.js';
@@ -32,6 +33,7 @@ import { matchTitle, titleWords } from './title-match.js';
 import { TitleCache } from './title-cache.js';
 import { topByKeyThenId } from './top-k.js';
 import { mergeSegments, optimizeIndex, segmentCount } from './segments.js';
+import { HitTextCache, type EntryText, type PostText } from './hit-text-cache.js';
 
 type Db = Database.Database;
 
@@ -74,12 +76,14 @@ const BM25_K1 = 1.2;
  */
 const STOP_SHARE = 0.5;
 /**
- * Titles kept for the title rerank (title-cache.ts): the threads common words reach again and
- * again, at about 470 bytes each analysed (title-match.ts TitleText), so about 5.5 MiB. On the
- * full benchmark data, the bench's 750 search-mix queries found 23 % of their titles kept with
- * 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all).
+ * Titles kept for the title rerank (title-cache.ts): the threads and FAQ entries common words
+ * reach again and again, at 400-500 bytes each analysed (title-match.ts TitleText), so 8-10 MiB
+ * when full. On the full benchmark data, the bench's 750 search-mix queries found 23 % of their
+ * titles kept with 5,000, 37 % with 10,000, 52 % with 20,000 (26,500 titles in all); with the
+ * least recently used dropped first, 12,000 left 53 title reads a search and 20,000 left 41.
+ * Full, 20,000 hold about 4 MiB more than 12,000 would.
  */
-const TITLE_CACHE_SIZE = 12_000;
+const TITLE_CACHE_SIZE = 20_000;
 /**
  * Query words kept planned (wordPlans()), all dropped beyond this: about 1.3 KB each (measured
  * on the full benchmark data), so at most about 2.6 MiB; the bench's 750 search-mix queries
@@ -142,6 +146,12 @@ interface ReadOptions {
 
 function splitTags(tags: string | null): string[] {
   return [...tagList(tags)];
+}
+
+/** The explain view's hit: the score parts right after the attributes, where clients have always found them. */
+function withExplain(hit: SearchHit, explain: ScoreParts): SearchHit {
+  const { communityId, tags, score, accepted, answerCount, createdAt, ...text } = hit;
+  return { communityId, tags, score, accepted, answerCount, createdAt, explain, ...text };
 }
 
 function ascending(ids: IdArray): boolean {
@@ -213,7 +223,10 @@ export class SqliteFtsEngine implements SearchEngine {
     // (in this process or another) applies to the next search without a restart; the
     // built-in question-word synonyms come with them.
     this.synonyms = new CachedSynonyms(options.synonyms ?? null, withBuiltInSynonyms);
-    this.titleIndex = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'posts_question_titles'").get() !== undefined;
+    const hasIndex = db.prepare<[string]>("SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?");
+    this.titleIndex = hasIndex.get('posts_question_titles') !== undefined;
+    this.faqTitleIndex = hasIndex.get('faq_entry_titles') !== undefined;
+    this.faqHitIndex = hasIndex.get('faq_entry_hits') !== undefined;
     this.termDocs = db.prepare<[string], { doc: number }>('SELECT doc FROM temp.search_vocab WHERE term = ?');
     this.maxRowid = db.prepare<[], { n: number | null }>('SELECT max(id) AS n FROM search_meta');
     // Two subqueries: SQLite answers a lone max() or min() from the primary key, both in one
@@ -242,8 +255,11 @@ export class SqliteFtsEngine implements SearchEngine {
   plan(q: string, synonyms: SynonymSet = SynonymSet.EMPTY): QueryPlan {
     const vocab = this.state.vocabulary();
     // A word missing from the in-memory vocabulary may have been written by another process
-    // since it was loaded: ask the index (cheap for a word it does not hold).
-    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : (this.termDocs.get(term)?.doc ?? 0)), synonyms, this.wordPlans(vocab, synonyms));
+    // since it was loaded: then the index is asked. Otherwise the vocabulary is complete and
+    // the word is in no document (asking fts5vocab about a typo or a made-up word cost about
+    // 0.2 ms, on about half of the bench mix's searches).
+    const complete = this.state.vocabularyComplete();
+    return planQuery(q, vocab, (term) => (vocab.has(term) ? vocab.docFrequency(term) : complete ? 0 : (this.termDocs.get(term)?.doc ?? 0)), synonyms, this.wordPlans(vocab, synonyms));
   }
 
   /**
@@ -676,7 +692,8 @@ export class SqliteFtsEngine implements SearchEngine {
       for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.put(id, title ?? '');
     }
     if (entryIds.length) {
-      const read = this.statement('SELECT id, title FROM faq_entries WHERE id IN (SELECT value FROM json_each(?))').raw();
+      // From the entries' title index when the database has it (migration 028).
+      const read = this.statement(`SELECT id, title FROM faq_entries${this.faqTitleIndex ? ' INDEXED BY faq_entry_titles' : ''} WHERE id IN (SELECT value FROM json_each(?))`).raw();
       for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.put(-id, title);
     }
     const words = titleWords(plan.words, weights);
@@ -704,6 +721,9 @@ export class SqliteFtsEngine implements SearchEngine {
   private titles = new TitleCache(TITLE_CACHE_SIZE);
   /** Whether the database has the questions' title index (migration 027; set in the constructor). */
   private readonly titleIndex: boolean;
+  /** The same for FAQ entries' titles, and for what an FAQ hit shows (migration 028). */
+  private readonly faqTitleIndex: boolean;
+  private readonly faqHitIndex: boolean;
   private titlesStamp: TextStamp | null = null;
   private titlesVersion = '';
   private titleCache(): TitleCache {
@@ -717,72 +737,117 @@ export class SqliteFtsEngine implements SearchEngine {
     return this.titles;
   }
 
+  /**
+   * Hits' text kept between searches (hit-text-cache.ts), valid while the indexed text stays
+   * the same but for new documents, as the titles are (titleCache()): an edit, a deletion, a
+   * title change of an answer's question, an FAQ change or a community rename all change the
+   * text version (the index triggers), and so does any write by another process. Votes and
+   * answer counts do not touch it (hits take those from the candidates). Display names are
+   * kept too: the forum has no way to change one; a feature that adds it must drop this cache.
+   */
+  private readonly hitText = new HitTextCache();
+  private hitTextStamp: TextStamp | null = null;
+  private hitTextVersion = '';
+  private hitTexts(): HitTextCache {
+    const version = this.state.textVersion();
+    if (version !== this.hitTextVersion) {
+      if (this.hitTextStamp === null || this.state.appendedSince(this.hitTextStamp) === null) this.hitText.clear();
+      this.hitTextVersion = version;
+      this.hitTextStamp = this.state.textStamp();
+    }
+    return this.hitText;
+  }
+
+  /**
+   * The page's rows as hits. Each hit is one object literal with its fields in a fixed order
+   * (the order clients and the golden dumps see): building them by spreading a shared `base`
+   * into each was a third of hydrate's own time, and left objects V8 handles slowly later.
+   */
   private hydrate(rows: Ranked[], plan: QueryPlan, explain: boolean): SearchHit[] {
-    const postIds = rows.filter((r) => r.id > 0).map((r) => r.id);
-    const entryIds = rows.filter((r) => r.id < 0).map((r) => -r.id);
-    type PostText = { id: number; type: string; title: string | null; slug: string | null; body_text: string; question_id: number | null; q_title: string | null; q_slug: string | null; author: string | null };
-    type EntryText = { id: number; title: string; slug: string; body_text: string; category_id: number; source_question_id: number | null };
+    const kept = this.hitTexts();
     const posts = new Map<number, PostText>();
+    const entries = new Map<number, EntryText>();
+    const postIds: number[] = [];
+    const entryIds: number[] = [];
+    for (const r of rows) {
+      const text = kept.get(r.id);
+      if (text !== undefined) {
+        if (r.id > 0) posts.set(r.id, text as PostText);
+        else entries.set(-r.id, text as EntryText);
+      } else if (r.id > 0) postIds.push(r.id);
+      else entryIds.push(-r.id);
+    }
     if (postIds.length) {
       const list = this.statement(
         `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author
          FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN users u ON u.id = p.author_id WHERE p.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(postIds)) as PostText[];
-      for (const p of list) posts.set(p.id, p);
+      for (const p of list) {
+        posts.set(p.id, p);
+        kept.putPost(p);
+      }
     }
-    const entries = new Map<number, EntryText>();
     if (entryIds.length) {
       const list = this.statement(
-        'SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e WHERE e.id IN (SELECT value FROM json_each(?))',
+        `SELECT e.id, e.title, e.slug, e.body_text, e.category_id, e.source_question_id FROM faq_entries e${this.faqHitIndex ? ' INDEXED BY faq_entry_hits' : ''} WHERE e.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(entryIds)) as EntryText[];
-      for (const e of list) entries.set(e.id, e);
+      for (const e of list) {
+        entries.set(e.id, e);
+        kept.putEntry(e);
+      }
     }
     const hits: SearchHit[] = [];
     /** The text version, asked once (a PRAGMA) for every FAQ hit's category path. */
     let version: string | undefined;
+    const highlight = plan.highlight;
     for (const row of rows) {
-      const base = {
-        communityId: String(row.community_id),
-        tags: splitTags(row.tags),
-        score: row.score,
-        accepted: row.accepted === 1,
-        answerCount: row.answer_count,
-        createdAt: row.created_at,
-        ...(explain ? { explain: scoreParts(row, plan.words.map((w) => w.token)) } : {}),
-      };
+      let hit: SearchHit;
       if (row.id > 0) {
         const p = posts.get(row.id);
         if (!p) continue;
         const isAnswer = p.type === 'answer';
         const title = (isAnswer ? p.q_title : p.title) ?? '';
-        hits.push({
-          ...base,
-          docId: searchDocId(isAnswer ? 'answer' : 'question', String(p.id)),
+        const id = String(p.id);
+        hit = {
+          communityId: String(row.community_id),
+          tags: splitTags(row.tags),
+          score: row.score,
+          accepted: row.accepted === 1,
+          answerCount: row.answer_count,
+          createdAt: row.created_at,
+          docId: searchDocId(isAnswer ? 'answer' : 'question', id),
           kind: isAnswer ? 'answer' : 'question',
-          id: String(p.id),
-          questionId: String(isAnswer ? p.question_id : p.id),
+          id,
+          questionId: isAnswer ? String(p.question_id) : id,
           title,
-          titleHtml: highlightAll(title, plan.highlight),
+          titleHtml: highlightAll(title, highlight),
           slug: (isAnswer ? p.q_slug : p.slug) ?? '',
-          snippetHtml: snippet(p.body_text, plan.highlight),
-          ...(isAnswer && p.author ? { answerAuthor: p.author } : {}),
-        });
+          snippetHtml: snippet(p.body_text, highlight),
+        };
+        if (isAnswer && p.author) hit.answerAuthor = p.author;
       } else {
         const e = entries.get(-row.id);
         if (!e) continue;
-        hits.push({
-          ...base,
-          docId: searchDocId('faq', String(e.id)),
+        const id = String(e.id);
+        hit = {
+          communityId: String(row.community_id),
+          tags: splitTags(row.tags),
+          score: row.score,
+          accepted: row.accepted === 1,
+          answerCount: row.answer_count,
+          createdAt: row.created_at,
+          docId: searchDocId('faq', id),
           kind: 'faq',
-          id: String(e.id),
+          id,
           questionId: e.source_question_id === null ? null : String(e.source_question_id),
           title: e.title,
-          titleHtml: highlightAll(e.title, plan.highlight),
+          titleHtml: highlightAll(e.title, highlight),
           slug: e.slug,
-          snippetHtml: snippet(e.body_text, plan.highlight),
+          snippetHtml: snippet(e.body_text, highlight),
           faqPath: this.categoryPath(e.category_id, (version ??= this.state.textVersion())),
-        });
+        };
       }
+      hits.push(explain ? withExplain(hit, scoreParts(row, plan.words.map((w) => w.token))) : hit);
     }
     return hits;
   }

@@ -218,6 +218,15 @@ export class FtsState {
     return this.vocab;
   }
 
+  /**
+   * True when the vocabulary in use holds every word of the index: no other process has
+   * written to the file since it was loaded (this process notes what it indexes, noteIndexed()),
+   * so a word it lacks is in no document and the index need not be asked.
+   */
+  vocabularyComplete(): boolean {
+    return this.vocab !== null && this.dataVersionNow() === this.dataVersion;
+  }
+
   vocabulary(): Vocabulary {
     if (!this.vocab) return this.loadNow();
     const version = this.dataVersionNow();

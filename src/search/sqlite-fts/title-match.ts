@@ -25,11 +25,11 @@ export interface TitleMatch {
 export interface TitleWord {
   weight: number;
   /** Non-CJK: token sequences (one token for a word, several for a phrase synonym) and quality. */
-  forms: Array<{ tokens: string[]; quality: number }>;
+  forms: Array<{ tokens: string[]; quality: number; needle: string }>;
   /** CJK: substrings of the folded title (the word and its synonyms). */
   substrings: string[];
-  /** The word is the last one, still being typed: a title word starting with it matches too. */
-  prefix: string | null;
+  /** The word is the last one, still being typed: a title word starting with it (after this SEP) matches too. */
+  prefixNeedle: string | null;
 }
 
 const STEM_QUALITY = 0.85;
@@ -40,16 +40,41 @@ const NEAR_GAP = 1;
 /** For unspaced scripts: characters allowed between two neighbouring query words. */
 const NEAR_GAP_CHARS = 2;
 
+/** Between tokens in TitleText.words: tokens are letters and digits only. */
+const SEP = '\u0001';
+
+/** A form as searched for in TitleText.words (made once per search, not once per title and form). */
+function form(tokens: string[], quality: number): TitleWord['forms'][number] {
+  return { tokens, quality, needle: `${SEP}${tokens.join(SEP)}${SEP}` };
+}
+
 export function titleWords(words: readonly PlannedWord[], weights: readonly number[]): TitleWord[] {
   return words.map((w, i) => {
     const terms = [w.token, ...w.synonyms];
     const cjk = terms.filter((t) => t.split(' ').every(isCjkToken)).map((t) => t.replace(/ /g, ''));
     const forms: TitleWord['forms'] = [];
-    for (const t of terms) if (!t.split(' ').every(isCjkToken)) forms.push({ tokens: t.split(' '), quality: 1 });
-    for (const f of w.forms) forms.push({ tokens: [f], quality: STEM_QUALITY });
-    for (const v of w.variants) forms.push({ tokens: [v], quality: TYPO_QUALITY });
-    return { weight: weights[i]!, forms, substrings: cjk, prefix: w.prefix ? w.token : null };
+    for (const t of terms) if (!t.split(' ').every(isCjkToken)) forms.push(form(t.split(' '), 1));
+    for (const f of w.forms) forms.push(form([f], STEM_QUALITY));
+    for (const v of w.variants) forms.push(form([v], TYPO_QUALITY));
+    return { weight: weights[i]!, forms, substrings: cjk, prefixNeedle: w.prefix ? `${SEP}${w.token}` : null };
   });
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+/** What separates the letter-digit tokens of a folded text. */
+const NON_WORD = /[^\p{L}\p{N}]+/gu;
+/** The same in folded ASCII text (lower case: \p{L} there is a-z, \p{N} 0-9), without the Unicode tables. */
+const ASCII_NON_WORD = /[^a-z0-9]+/g;
+
+/**
+ * The letter-digit tokens of a folded text joined by SEPs ('' for none): its separators
+ * replaced by one SEP each, without one at either end (no list of tokens made and joined).
+ */
+function joinedWords(folded: string, ascii: boolean): string {
+  const joined = folded.replace(ascii ? ASCII_NON_WORD : NON_WORD, SEP);
+  const start = joined.startsWith(SEP) ? 1 : 0;
+  const end = joined.length > start && joined.endsWith(SEP) ? joined.length - 1 : joined.length;
+  return start === 0 && end === joined.length ? joined : joined.slice(start, end);
 }
 
 /**
@@ -61,14 +86,17 @@ export function titleText(title: string, tags = ''): TitleText {
   // Folded once each (fold() normalises non-ASCII text, the costly part for Chinese titles).
   const foldedTitle = fold(title);
   const foldedTags = fold(tags);
-  const words = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
-  const tokens = [...words(foldedTitle), '', '', ...words(foldedTags)];
+  const asciiTitle = ASCII.test(foldedTitle);
+  const asciiTags = ASCII.test(foldedTags);
+  const titleWords = joinedWords(foldedTitle, asciiTitle);
+  const tagWords = joinedWords(foldedTags, asciiTags);
+  // The title's tokens, two empty tokens as the break, then the tags' tokens (as the token
+  // list [...title, '', '', ...tags] joined by SEP, between SEPs).
+  const words = `${SEP}${titleWords}${titleWords === '' ? '' : SEP}${SEP}${tagWords === '' ? '' : SEP}${tagWords}${SEP}`;
   const folded = `${foldedTitle}\u0000\u0000\u0000${foldedTags}`;
-  return { folded: isCjkToken(folded) ? folded : null, words: `${SEP}${tokens.join(SEP)}${SEP}` };
+  // No unspaced-script character can hide in ASCII text.
+  return { folded: !(asciiTitle && asciiTags) && isCjkToken(folded) ? folded : null, words };
 }
-
-/** Between tokens in TitleText.words: tokens are letters and digits only. */
-const SEP = '\u0001';
 
 /**
  * A title as two strings (titles are kept for many searches: one string per token and a Map
@@ -88,62 +116,82 @@ function tokenIndex(words: string, at: number): number {
   return n;
 }
 
-interface Found {
-  quality: number;
-  /** Token positions (non-CJK) or character offsets (CJK) where the word starts and ends. */
-  start: number;
-  end: number;
-  cjk: boolean;
-}
+/*
+ * Where each query word was found in the title being matched, by word index: a search
+ * matches up to 100 titles, and an object per word and title was most of what it allocated.
+ * quality 0: not found. start/end: token positions (non-CJK) or character offsets (CJK).
+ */
+let foundQuality = new Float64Array(16);
+let foundStart = new Int32Array(16);
+let foundEnd = new Int32Array(16);
+let foundCjk = new Uint8Array(16);
 
-function findIn(word: TitleWord, title: TitleText): Found | null {
-  let best: Found | null = null;
+/** Finds word `i` in the title and notes where (found*[i]); returns its match quality (0: not found). */
+function findIn(word: TitleWord, title: TitleText, i: number): number {
   if (title.folded !== null) {
     for (const s of word.substrings) {
       const at = title.folded.indexOf(s);
-      if (at >= 0) return { quality: 1, start: at, end: at + s.length, cjk: true };
+      if (at >= 0) return found(i, 1, at, at + s.length, 1);
     }
   }
   const { words } = title;
+  let best = 0;
   for (const form of word.forms) {
-    if (best && best.quality >= form.quality) continue;
+    if (best >= form.quality) continue;
     // '' is the break between title and tags, never a word.
     if (form.tokens[0] === '') continue;
     // The first place the form's tokens stand one after the other.
-    const at = words.indexOf(`${SEP}${form.tokens.join(SEP)}${SEP}`);
+    const at = words.indexOf(form.needle);
     if (at === -1) continue;
     const start = tokenIndex(words, at);
-    best = { quality: form.quality, start, end: start + form.tokens.length, cjk: false };
+    best = found(i, form.quality, start, start + form.tokens.length, 0);
   }
-  if (!best && word.prefix) {
-    const at = words.indexOf(`${SEP}${word.prefix}`);
+  if (best === 0 && word.prefixNeedle !== null) {
+    const at = words.indexOf(word.prefixNeedle);
     if (at >= 0) {
       const start = tokenIndex(words, at);
-      best = { quality: PREFIX_QUALITY, start, end: start + 1, cjk: false };
+      best = found(i, PREFIX_QUALITY, start, start + 1, 0);
     }
   }
+  if (best === 0) foundQuality[i] = 0;
   return best;
 }
 
+function found(i: number, quality: number, start: number, end: number, cjk: number): number {
+  foundQuality[i] = quality;
+  foundStart[i] = start;
+  foundEnd[i] = end;
+  foundCjk[i] = cjk;
+  return quality;
+}
+
 export function matchTitle(words: readonly TitleWord[], title: TitleText): TitleMatch {
+  if (words.length > foundQuality.length) {
+    const size = words.length * 2;
+    foundQuality = new Float64Array(size);
+    foundStart = new Int32Array(size);
+    foundEnd = new Int32Array(size);
+    foundCjk = new Uint8Array(size);
+  }
   let total = 0;
   let covered = 0;
-  const found = words.map((w) => {
-    const f = findIn(w, title);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
     total += w.weight;
-    if (f) covered += w.weight * f.quality;
-    return f;
-  });
+    const quality = findIn(w, title, i);
+    if (quality > 0) covered += w.weight * quality;
+  }
   let pairs = 0;
   let near = 0;
   for (let i = 0; i + 1 < words.length; i++) {
     const pairWeight = Math.min(words[i]!.weight, words[i + 1]!.weight);
     pairs += pairWeight;
-    const a = found[i];
-    const b = found[i + 1];
-    if (!a || !b || a.cjk !== b.cjk) continue;
-    const gap = b.start - a.end;
-    if (gap >= 0 && gap <= (a.cjk ? NEAR_GAP_CHARS : NEAR_GAP)) near += pairWeight * Math.min(a.quality, b.quality);
+    const qa = foundQuality[i]!;
+    const qb = foundQuality[i + 1]!;
+    if (qa === 0 || qb === 0 || foundCjk[i] !== foundCjk[i + 1]) continue;
+    const cjk = foundCjk[i] === 1;
+    const gap = foundStart[i + 1]! - foundEnd[i]!;
+    if (gap >= 0 && gap <= (cjk ? NEAR_GAP_CHARS : NEAR_GAP)) near += pairWeight * Math.min(qa, qb);
   }
   return { coverage: total > 0 ? covered / total : 0, proximity: pairs > 0 ? near / pairs : 0 };
 }
