@@ -109,6 +109,8 @@ export interface SearchHit {
   faqPath?: string[];
   /** An answer hit: who wrote it ("matched in an answer by X"). */
   answerAuthor?: string;
+  /** An answer hit: its author's user id (a display name is not unique: the staff badge goes by id). */
+  answerAuthorId?: string;
   explain?: ScoreParts;
 }
 

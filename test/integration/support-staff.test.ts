@@ -88,6 +88,20 @@ describe('support: staff are visible', () => {
     expect(customerHit).not.toContain('staff-badge');
   });
 
+  it('marks a staff answer in search results when the staff member’s display name is not their username', async () => {
+    // Imported members keep their display name ("Sam Lee") beside a derived username; the
+    // badge goes by the author's id, not by the name the hit shows.
+    const sam = (await w.app.storage.users.findByUsername('sam'))!;
+    const storage = w.app.storage as unknown as { db: { prepare(sql: string): { run(...a: unknown[]): unknown } } };
+    storage.db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run('Sam Lee', Number(sam.id));
+    const asked = await w.ask(w.cathy, 'Lens cap keeps falling off the zoom lens');
+    await w.sam.post(`/q/${asked.id}/answers`, { body: 'A replacement lens cap with a tighter clip ships free on request.' });
+    const html = decodeHtml((await w.cathy.get(`/search?q=${encodeURIComponent('tighter clip')}&community=lumen&kind=answer`)).text);
+    const hit = /<li class="search-hit search-hit-answer">([\s\S]*?)<\/li>/.exec(html)?.[1] ?? '';
+    expect(hit).toContain('Matched in an answer by Sam Lee');
+    expect(hit).toContain('Staff · Lumen Support');
+  });
+
   it('marks an FAQ entry whose source is a staff answer, and not one from a customer', async () => {
     const mona = (await w.app.storage.users.findByUsername('mona'))!;
     const html = (await w.cathy.get(q.url)).text;

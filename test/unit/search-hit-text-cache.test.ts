@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HitTextCache, type PostText } from '../../src/search/sqlite-fts/hit-text-cache.js';
 
-const post = (id: number, body = 'x'.repeat(100)): PostText => ({ id, type: 'question', title: `Title ${id}`, slug: `title-${id}`, body_text: body, question_id: null, q_title: null, q_slug: null, author: null });
+const post = (id: number, body = 'x'.repeat(100)): PostText => ({ id, type: 'question', title: `Title ${id}`, slug: `title-${id}`, body_text: body, question_id: null, q_title: null, q_slug: null, author: null, author_id: null });
 
 describe('hit text cache', () => {
   it('gives back what was put, posts by id and FAQ entries by their negative id', () => {

@@ -90,7 +90,7 @@ function pushTop<T extends { count: number }>(top: T[], item: T, n: number): voi
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
 
-export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, staffOf: (communityId: string, username: string) => StaffBadge | null = () => null) {
+export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, staffOf: (communityId: string, userId: string) => StaffBadge | null = () => null) {
   const p = o.params;
   const current: LinkParams = {
     q: p.q,
@@ -142,7 +142,7 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
       // One result stands for its thread: say when the words were found in an answer.
       matchedIn: h.kind === 'answer' && h.answerAuthor ? t('search.meta.matchedInAnswer', { name: h.answerAuthor }) : null,
       // A staff answer carries the company's badge here as on the thread (issue 12).
-      staff: h.kind === 'answer' && h.answerAuthor ? staffOf(h.communityId, h.answerAuthor) : null,
+      staff: h.kind === 'answer' && h.answerAuthorId ? staffOf(h.communityId, h.answerAuthorId) : null,
       explain: h.explain ? Object.entries(h.explain).map(([name, value]) => ({ name, value: Number.isInteger(value) ? String(value) : value.toFixed(3) })) : null,
     };
   });

@@ -779,7 +779,7 @@ export class SqliteFtsEngine implements SearchEngine {
     }
     if (postIds.length) {
       const list = this.statement(
-        `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author
+        `SELECT p.id, p.type, p.title, p.slug, p.body_text, p.question_id, q.title AS q_title, q.slug AS q_slug, u.display_name AS author, p.author_id
          FROM posts p LEFT JOIN posts q ON q.id = p.question_id LEFT JOIN users u ON u.id = p.author_id WHERE p.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(postIds)) as PostText[];
       for (const p of list) {
@@ -824,7 +824,10 @@ export class SqliteFtsEngine implements SearchEngine {
           slug: (isAnswer ? p.q_slug : p.slug) ?? '',
           snippetHtml: snippet(p.body_text, highlight),
         };
-        if (isAnswer && p.author) hit.answerAuthor = p.author;
+        if (isAnswer && p.author) {
+          hit.answerAuthor = p.author;
+          if (p.author_id !== null) hit.answerAuthorId = String(p.author_id);
+        }
       } else {
         const e = entries.get(-row.id);
         if (!e) continue;

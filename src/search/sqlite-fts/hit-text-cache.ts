@@ -23,6 +23,7 @@ export interface PostText {
   q_title: string | null;
   q_slug: string | null;
   author: string | null;
+  author_id: number | null;
 }
 
 export interface EntryText {

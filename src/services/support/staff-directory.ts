@@ -28,21 +28,20 @@ export class StaffDirectory {
   }
 
   /**
-   * Badges for the answers among search hits, by community and author name (a hit names its
-   * answer's author, not the id): one staff read per business community on the page.
+   * Badges for the answers among search hits, by community and the answer author's user id
+   * (not the name a hit shows: an imported member's display name is not their username, and
+   * two members may share one): one staff read per business community on the page.
    */
   async badgesForAnswerHits(
-    hits: ReadonlyArray<{ kind: string; communityId: string; answerAuthor?: string }>,
+    hits: ReadonlyArray<{ kind: string; communityId: string; answerAuthorId?: string }>,
     communities: ReadonlyMap<string, Pick<Community, 'id' | 'kind' | 'name'>>,
-  ): Promise<(communityId: string, username: string) => StaffBadge | null> {
-    const byCommunity = new Map<string, Map<string, StaffBadge>>();
-    for (const id of new Set(hits.filter((h) => h.kind === 'answer' && h.answerAuthor).map((h) => h.communityId))) {
+  ): Promise<(communityId: string, userId: string) => StaffBadge | null> {
+    const byCommunity = new Map<string, StaffBadges>();
+    for (const id of new Set(hits.filter((h) => h.kind === 'answer' && h.answerAuthorId).map((h) => h.communityId))) {
       const community = communities.get(id);
-      if (!community || community.kind !== 'business') continue;
-      const staff = await this.memberships.listStaff(community.id);
-      byCommunity.set(id, new Map(staff.filter((s) => s.membership.role === 'staff').map((s) => [s.user.username, { community: community.name }])));
+      if (community) byCommunity.set(id, await this.badges(community));
     }
-    return (communityId, username) => byCommunity.get(communityId)?.get(username) ?? null;
+    return (communityId, userId) => byCommunity.get(communityId)?.get(userId) ?? null;
   }
 
   /**
