@@ -99,9 +99,11 @@ export function supportDailyJob(repo: SupportMetricsRepository, meta: MetaReposi
       const recompute = async (t: number) => {
         const dayChanged = await recomputeDay(repo, dayOf(t));
         if (dayChanged) changed += 1;
-        // A month's roll-up is made from its days: unchanged days leave it as it is, except in a
-        // rebuild, whose roll-ups may be of the older version.
-        if (dayChanged || !current) months.add(dayOf(t).slice(0, 7));
+        // Every month in the window is rolled up again, even when none of its days changed now:
+        // a run that wrote a changed day and failed before its roll-up would otherwise leave
+        // the month wrong for good (the next run finds the day unchanged). Only day changes
+        // count as changes: a roll-up is made from the days, and no cached page shows it.
+        months.add(dayOf(t).slice(0, 7));
         days += 1;
       };
       for (let t = from; t <= until; t += DAY_MS) await recompute(t);
