@@ -34,6 +34,7 @@ import { TitleCache } from './title-cache.js';
 import { topByKeyThenId } from './top-k.js';
 import { mergeSegments, optimizeIndex, segmentCount } from './segments.js';
 import { HitTextCache, type EntryText, type PostText } from './hit-text-cache.js';
+import { TextFollower } from './text-follower.js';
 
 type Db = Database.Database;
 
@@ -218,6 +219,8 @@ export class SqliteFtsEngine implements SearchEngine {
     this.exactLimit = options.exactLimit ?? EXACT_LIMIT;
     this.reads = new ReadCache(options.readCacheBytes ?? READ_CACHE_BYTES);
     this.state = ftsState(db);
+    this.titlesFollow = new TextFollower(this.state);
+    this.hitTextFollow = new TextFollower(this.state);
     this.maxTotalHits = options.maxTotalHits ?? MAX_TOTAL_HITS;
     // Read through the storage port and cached by its version, so a group an admin changes
     // (in this process or another) applies to the next search without a restart; the
@@ -724,15 +727,9 @@ export class SqliteFtsEngine implements SearchEngine {
   /** The same for FAQ entries' titles, and for what an FAQ hit shows (migration 028). */
   private readonly faqTitleIndex: boolean;
   private readonly faqHitIndex: boolean;
-  private titlesStamp: TextStamp | null = null;
-  private titlesVersion = '';
+  private readonly titlesFollow: TextFollower;
   private titleCache(): TitleCache {
-    const version = this.state.textVersion();
-    if (version !== this.titlesVersion) {
-      if (this.titlesStamp === null || this.state.appendedSince(this.titlesStamp) === null) this.titles.clear();
-      this.titlesVersion = version;
-      this.titlesStamp = this.state.textStamp();
-    }
+    if (this.titlesFollow.stale()) this.titles.clear();
     this.titles.trim();
     return this.titles;
   }
@@ -746,15 +743,9 @@ export class SqliteFtsEngine implements SearchEngine {
    * kept too: the forum has no way to change one; a feature that adds it must drop this cache.
    */
   private readonly hitText = new HitTextCache();
-  private hitTextStamp: TextStamp | null = null;
-  private hitTextVersion = '';
+  private readonly hitTextFollow: TextFollower;
   private hitTexts(): HitTextCache {
-    const version = this.state.textVersion();
-    if (version !== this.hitTextVersion) {
-      if (this.hitTextStamp === null || this.state.appendedSince(this.hitTextStamp) === null) this.hitText.clear();
-      this.hitTextVersion = version;
-      this.hitTextStamp = this.state.textStamp();
-    }
+    if (this.hitTextFollow.stale()) this.hitText.clear();
     return this.hitText;
   }
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { CompactionReport } from '../port.js';
 import { nextTurn } from './next-turn.js';
 
 type Db = Database.Database;
@@ -150,18 +151,8 @@ export function mergeStep(db: Db, table: FtsTable, pages: number = MERGE_STEP_PA
   return (total.get() as number) - before >= 2;
 }
 
-export interface MergeRun {
-  /** Segments of both tables before and after. */
-  segmentsBefore: number;
-  segmentsAfter: number;
-  steps: number;
-  /** The longest step (the longest the event loop was blocked), ms. */
-  maxStepMs: number;
-  /** Time the steps took, ms (not counting the turns in between). */
-  workMs: number;
-  /** True when no merge work remains. */
-  done: boolean;
-}
+/** One merge run: what the search port reports for compactIndex(). */
+export type MergeRun = CompactionReport;
 
 export interface MergeOptions {
   /** Wall time after which no new step starts (steps run one per event-loop turn). */
