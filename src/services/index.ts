@@ -279,9 +279,9 @@ export function createServices(storage: Storage, config: AppConfig, overrides: S
       supportDailyJob(supportMetrics, storage.meta, now),
       digestJob(digests),
       newsletterJob(newsletters),
-      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : [])].map(bumpingAfter)
-      // Merging index segments changes no page (same rows, same results): no page-cache bump.
-      .concat(mergeJob ? [mergeJob] : []),
+      ...(searchRuntime.usesOutbox ? [outboxPruneJob(storage.outbox, Date.now)] : []),
+      ...(mergeJob ? [mergeJob] : []),
+    ].map(bumpingAfter),
     Date.now,
     overrides.log ?? null,
   );

@@ -12,10 +12,10 @@ export const SEARCH_MERGE_BUDGET_MS = 3_000;
 
 /**
  * Keeps the embedded search index merged (segments.ts), under a lease so one instance merges.
- * A merge changes no page, so it is registered without the page-cache bump other jobs get.
+ * A merge changes no page (same rows, same results): it never moves the page cache's generation.
  * Engines without compactIndex (Meilisearch merges its own) get no job.
  */
-export function searchMergeJob(engine: SearchEngine, log: JobLog | null, intervalMs = SEARCH_MERGE_INTERVAL_MS, budgetMs = SEARCH_MERGE_BUDGET_MS): Job | null {
+export function searchMergeJob(engine: SearchEngine, log: JobLog | null, intervalMs = SEARCH_MERGE_INTERVAL_MS, budgetMs = SEARCH_MERGE_BUDGET_MS): Job<CompactionReport> | null {
   const compact = engine.compactIndex?.bind(engine);
   if (!compact) return null;
   return {
@@ -26,5 +26,6 @@ export function searchMergeJob(engine: SearchEngine, log: JobLog | null, interva
       if (report.steps > 0) log?.info({ job: 'search-merge', ...report, maxStepMs: Math.round(report.maxStepMs), workMs: Math.round(report.workMs) }, 'search index segments merged');
       return report;
     },
+    changedContent: () => false,
   };
 }
