@@ -39,6 +39,7 @@ import { probe, runLoad, type Measurement, type RequestShape } from './bench-lib
 import { cpuSeconds, serverMemory, startServer, waitUntilQuiet, type ServerHandle } from './bench-lib/server.js';
 import { login, type BenchSession } from './bench-lib/session.js';
 import { searchMix } from './bench-lib/search-mix.js';
+import { searchCpuBeside, type SearchCpuRow } from './bench-lib/search-baseline.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GROUPS = ['trivial', 'home', 'community', 'tag', 'question', 'faq', 'vote', 'search'] as const;
@@ -396,6 +397,8 @@ async function settle(pid: number): Promise<number> {
   return (Date.now() - t0) / 1000;
 }
 
+/** Queries per kind for the search yardstick (scripts/bench-lib/search-baseline.ts): about 20 s in all. */
+const SEARCH_CPU_QUERIES = 150;
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const cpu = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 
@@ -484,6 +487,13 @@ async function main(): Promise<void> {
   await server.stop();
   server = null;
   const dbBytes = databaseBytes(file);
+  // The yardstick of the search routes, on the same data and queries, once the server is gone.
+  let searchCpu: SearchCpuRow[] = [];
+  if (!stopping && results.some((r) => r.spec.group === 'search' && r.m)) {
+    const mix = searchMix();
+    console.log(`Measuring the search yardstick in this process (app engine vs plain FTS5 bm25, ${SEARCH_CPU_QUERIES} queries per kind) ...`);
+    searchCpu = await searchCpuBeside(dataset.dir, [['common', mix.common], ['rare', mix.rare], ['zh', mix.zh], ['typo', mix.typo], ['mix', mix.all]], SEARCH_CPU_QUERIES);
+  }
 
   /* ---------------- report ---------------- */
   const lines: string[] = [];
@@ -522,6 +532,15 @@ async function main(): Promise<void> {
       `| ${r.spec.name} | ${r.spec.label}${r.spec.connections !== connections ? ` (${r.spec.connections} conn.)` : ''}${r.note ? ` (${r.note})` : ''} | ${fmt(Math.round(r.m.reqPerSec))} | ${cpu(r.m.cpuMsPerReq)} | ${ms(r.m.p95)} | ${ms(r.m.p99)} | ${fmt(r.m.bad)} | ${ratio} | ${verdict(r.spec.target, r.m, baseline)} |`,
     );
   }
+  if (searchCpu.length > 0) {
+    lines.push('');
+    lines.push('Search CPU beside a plain baseline, same queries and database, in this process after the run (no HTTP):');
+    lines.push('app: the engine as the search page asks (20 hits, facets, one result per thread, snippets); plain bm25: query words OR-ed, FTS5 bm25, top 20 ids (scripts/bench-lib/search-baseline.ts)');
+    lines.push('');
+    lines.push('| queries | n | app CPU ms/search | plain bm25 CPU ms/query | app / bm25 |');
+    lines.push('|---|---:|---:|---:|---:|');
+    for (const r of searchCpu) lines.push(`| ${r.kind} | ${r.queries} | ${cpu(r.appMs)} | ${cpu(r.bm25Ms)} | ${(r.appMs / r.bm25Ms).toFixed(2)} |`);
+  }
   console.log(lines.join('\n'));
   if (results.some((r) => r.spec.group === 'search')) {
     const table = relevanceTable();
@@ -541,6 +560,7 @@ async function main(): Promise<void> {
           peakRssBytes: mem ? mem.peakKb * 1024 : null,
           readySeconds,
           databaseBytes: dbBytes,
+          searchCpu,
           results: results.map((r) => ({
             name: r.spec.name,
             request: r.spec.label,
