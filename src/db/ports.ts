@@ -1,4 +1,4 @@
-import type { EscalationLevel, QueueFilter, SupportEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../domain/support-types.js';
+import type { EscalationLevel, QueueFilter, SupportEscalation, UnnotifiedEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../domain/support-types.js';
 import type { FaqCandidateRow, FaqCategory, FaqDismissal, FaqEntry, FaqEntryEvent, FaqEntryRevision, FaqReviewReason } from '../domain/faq-types.js';
 import type { Answer, Comment, Post, Question, QuestionSort, Revision, Tag, VoteValue } from '../domain/qa-types.js';
 import type { AuthorProfile, Community, CommunityKind, CommunityRole, Locale, Membership, Session, SynonymGroup, User } from '../domain/types.js';
@@ -968,6 +968,11 @@ export interface SupportRepository {
    */
   recordEscalation(questionId: string, level: EscalationLevel, dueAt: number, now: number): Promise<boolean>;
   listEscalations(questionId: string): Promise<SupportEscalation[]>;
+  /**
+   * Escalations recorded before `recordedBefore` and not marked notified (a run died between
+   * recording and notifying), oldest first, with the ticket's current assignee.
+   */
+  unnotifiedEscalations(recordedBefore: number, limit: number): Promise<UnnotifiedEscalation[]>;
   /** Sets notified_at on the escalation (once the notifier has recorded its notifications). */
   markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void>;
   /** Open tickets whose clock runs and whose due time has passed: "overdue" in the staff header. */

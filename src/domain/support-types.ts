@@ -72,6 +72,11 @@ export interface SupportEscalation {
   notifiedAt: number | null;
 }
 
+/** An escalation still to notify, with whom the warning goes to now (the ticket's assignee). */
+export interface UnnotifiedEscalation extends SupportEscalation {
+  assigneeId: string | null;
+}
+
 export interface SupportRating {
   questionId: string;
   communityId: string;

@@ -119,6 +119,30 @@ export function runSupportContract(name: string, makeStorage: () => Promise<Stor
       expect((await s.listEscalations(a)).map((e) => [e.level, e.notifiedAt])).toEqual([['warning', T0 + 260], ['breach', null]]);
     });
 
+    it('lists the escalations recorded before a time and not marked notified, oldest first, with the current assignee', async () => {
+      f = await contentFixture(await makeStorage());
+      const s = f.storage.support;
+      const [a, b] = [await f.ask(), await f.ask()];
+      await s.openTicket(ticket(a, { warnAt: T0 + 100, dueAt: T0 + 200 }), { actorId: null, kind: 'opened', at: T0 });
+      await s.openTicket(ticket(b, { warnAt: T0 + 100, dueAt: T0 + 200, assigneeId: f.bob.id }), { actorId: null, kind: 'opened', at: T0 });
+      expect(await s.unnotifiedEscalations(T0 + 1000, 10)).toEqual([]);
+      await s.recordEscalation(b, 'warning', T0 + 200, T0 + 150);
+      await s.recordEscalation(a, 'warning', T0 + 200, T0 + 160);
+      await s.recordEscalation(a, 'breach', T0 + 200, T0 + 250);
+      const listed = async (before: number, limit = 10) => (await s.unnotifiedEscalations(before, limit)).map((e) => [e.questionId, e.level, e.dueAt, e.at, e.communityId, e.assigneeId, e.notifiedAt]);
+      expect(await listed(T0 + 1000)).toEqual([
+        [b, 'warning', T0 + 200, T0 + 150, f.community.id, f.bob.id, null],
+        [a, 'warning', T0 + 200, T0 + 160, f.community.id, null, null],
+        [a, 'breach', T0 + 200, T0 + 250, f.community.id, null, null],
+      ]);
+      // Only those recorded before the time (a run leaves alone what it is notifying itself).
+      expect(await listed(T0 + 250)).toHaveLength(2);
+      expect(await listed(T0 + 1000, 1)).toEqual([[b, 'warning', T0 + 200, T0 + 150, f.community.id, f.bob.id, null]]);
+      await s.markEscalationNotified(b, 'warning', T0 + 200, T0 + 300);
+      await s.markEscalationNotified(a, 'breach', T0 + 200, T0 + 300);
+      expect(await listed(T0 + 1000)).toEqual([[a, 'warning', T0 + 200, T0 + 160, f.community.id, null, null]]);
+    });
+
     it('counts the overdue questions: open, no reply, due time passed', async () => {
       f = await contentFixture(await makeStorage());
       const s = f.storage.support;

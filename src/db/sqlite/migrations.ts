@@ -23,6 +23,7 @@ import * as m024 from './migrations/024-support-dashboard-loyalty.js';
 import * as m026 from './migrations/026-member-page-covering-indexes.js';
 import * as m027 from './migrations/027-search-title-index.js';
 import * as m028 from './migrations/028-search-faq-title-index.js';
+import * as m030 from './migrations/030-support-unnotified-escalations.js';
 
 /**
  * Forward-only migrations, applied in order and recorded in the schema_migrations table.
@@ -61,6 +62,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 26, ...m026 },
   { version: 27, ...m027 },
   { version: 28, ...m028 },
+  { version: 30, ...m030 },
 ];
 
 /**

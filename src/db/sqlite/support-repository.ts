@@ -1,5 +1,5 @@
 import type { SupportEventInput, SupportQueueQuery, SupportRepository } from '../ports.js';
-import type { EscalationLevel, SupportEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../../domain/support-types.js';
+import type { EscalationLevel, SupportEscalation, SupportEvent, UnnotifiedEscalation, SupportRating, SupportSettings, SupportTicket, TicketChanges } from '../../domain/support-types.js';
 import { type Db, toRowId } from './connection.js';
 
 type Row = Record<string, number | string | null>;
@@ -42,6 +42,18 @@ export function mapTicket(row: Row): SupportTicket {
     t[field] = kind === 'id' ? (v === null ? null : String(v)) : kind === 'bool' ? v === 1 : v;
   }
   return t as unknown as SupportTicket;
+}
+
+function escalationOf(r: Row): SupportEscalation {
+  return {
+    id: String(r.id),
+    questionId: String(r.question_id),
+    communityId: String(r.community_id),
+    level: r.level as EscalationLevel,
+    dueAt: r.due_at as number,
+    at: r.at as number,
+    notifiedAt: r.notified_at as number | null,
+  };
 }
 
 export class SqliteSupportRepository implements SupportRepository {
@@ -187,6 +199,17 @@ export class SqliteSupportRepository implements SupportRepository {
     return r?.n ?? 0;
   }
 
+  async unnotifiedEscalations(recordedBefore: number, limit: number): Promise<UnnotifiedEscalation[]> {
+    return this.db
+      .prepare<[number, number], Row>(
+        `SELECT e.*, t.assignee_id FROM support_escalations e INDEXED BY support_escalations_unnotified
+           JOIN support_tickets t ON t.question_id = e.question_id
+         WHERE e.notified_at IS NULL AND e.at < ? ORDER BY e.at, e.id LIMIT ?`,
+      )
+      .all(recordedBefore, Math.max(0, Math.floor(limit)))
+      .map((r) => ({ ...escalationOf(r), assigneeId: r.assignee_id === null ? null : String(r.assignee_id) }));
+  }
+
   async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {
     const q = toRowId(questionId);
     if (q === null) return;
@@ -226,15 +249,7 @@ export class SqliteSupportRepository implements SupportRepository {
     return this.db
       .prepare<[number], Row>('SELECT * FROM support_escalations WHERE question_id = ? ORDER BY id')
       .all(q)
-      .map((r) => ({
-        id: String(r.id),
-        questionId,
-        communityId: String(r.community_id),
-        level: r.level as EscalationLevel,
-        dueAt: r.due_at as number,
-        at: r.at as number,
-        notifiedAt: r.notified_at as number | null,
-      }));
+      .map(escalationOf);
   }
 
   async saveRating(r: SupportRating): Promise<void> {

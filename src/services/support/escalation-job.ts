@@ -26,7 +26,8 @@ const BATCH = 200;
 /**
  * Escalates running clocks at 75 % of their target and at breach. Leased by the JobRunner so
  * one instance runs it; recordEscalation is once-only per level and due time besides, so a
- * second run (or instance) never escalates twice.
+ * second run (or instance) never escalates twice. Every escalation is notified at least once:
+ * what a dead run recorded is notified by the next.
  */
 export function escalationJob(repo: SupportRepository, notifier: SupportNotifier, now: () => number, intervalMs = 60_000): Job<number> {
   return {
@@ -37,6 +38,14 @@ export function escalationJob(repo: SupportRepository, notifier: SupportNotifier
     async run() {
       const at = now();
       let escalated = 0;
+      // A run that died after recording an escalation and before its notifications left it
+      // unnotified, and recordEscalation will never return it again: those are sent first.
+      // The notifier keys each notification by event and recipient, so one that was in fact
+      // sent before the death is not sent twice.
+      for (const e of await repo.unnotifiedEscalations(at, BATCH)) {
+        await notifier.escalated({ questionId: e.questionId, communityId: e.communityId, level: e.level, assigneeId: e.assigneeId, dueAt: e.dueAt, at: e.at });
+        await repo.markEscalationNotified(e.questionId, e.level, e.dueAt, now());
+      }
       for (const ticket of await repo.dueForEscalation(at, BATCH)) {
         if (ticket.dueAt === null) continue;
         const levels: EscalationLevel[] = [];

@@ -122,6 +122,8 @@ export const supportEscalationSchema = new Schema<SupportEscalationDoc>(
   schemaOptions('supportEscalations'),
 );
 supportEscalationSchema.index({ questionId: 1, at: 1 }, { name: 'support_escalations_question' });
+// The escalation job's check for escalations a dead run left unnotified (every minute).
+supportEscalationSchema.index({ notifiedAt: 1, at: 1 }, { name: 'support_escalations_unnotified' });
 
 export interface SupportRatingDoc {
   _id: number;

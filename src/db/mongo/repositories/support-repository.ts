@@ -1,8 +1,8 @@
 import type { SupportEventInput, SupportQueueQuery, SupportRepository } from '../../ports.js';
-import type { EscalationLevel, ResponseKind, SupportEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges, TicketStatus } from '../../../domain/support-types.js';
+import type { EscalationLevel, ResponseKind, SupportEscalation, UnnotifiedEscalation, SupportEvent, SupportRating, SupportSettings, SupportTicket, TicketChanges, TicketStatus } from '../../../domain/support-types.js';
 import { idOrNull, idString, parseId } from '../ids.js';
 import { isDuplicateKeyError } from '../connection.js';
-import type { SupportTicketDoc } from '../models/index.js';
+import type { SupportEscalationDoc, SupportTicketDoc } from '../models/index.js';
 import { deletedQuestionsQuery, dueForEscalationQuery, queueFilter, queueQuery, questionsWithTagQuery } from '../queries/support.js';
 import { countDocuments, findMany, findOne, findOneAndUpdate, insert, updateOne, type MongoContext } from './context.js';
 import { Types, type ClientSession } from 'mongoose';
@@ -42,6 +42,10 @@ function docFields(changes: Record<string, unknown>): Record<string, unknown> {
     out[k] = ID_FIELDS.has(k) ? (v === null ? null : parseId(v)) : v;
   }
   return out;
+}
+
+function escalationOf(d: SupportEscalationDoc): SupportEscalation {
+  return { id: String(d._id), questionId: idString(d.questionId), communityId: idString(d.communityId), level: d.level as EscalationLevel, dueAt: d.dueAt, at: d.at, notifiedAt: d.notifiedAt ?? null };
 }
 
 export class MongoSupportRepository implements SupportRepository {
@@ -153,6 +157,14 @@ export class MongoSupportRepository implements SupportRepository {
     return (await findMany(this.m.posts, deletedQuestionsQuery(communityId))).map((d) => (d as { _id: number })._id);
   }
 
+  async unnotifiedEscalations(recordedBefore: number, limit: number): Promise<UnnotifiedEscalation[]> {
+    const docs = await findMany(this.m.supportEscalations, { filter: { notifiedAt: null, at: { $lt: recordedBefore } }, sort: { at: 1, _id: 1 }, limit: Math.max(0, Math.floor(limit)) });
+    if (docs.length === 0) return [];
+    const tickets = await findMany(this.m.supportTickets, { filter: { _id: { $in: [...new Set(docs.map((d) => d.questionId))] } } });
+    const assignee = new Map(tickets.map((t) => [t._id, idOrNull(t.assigneeId)]));
+    return docs.filter((d) => assignee.has(d.questionId)).map((d) => ({ ...escalationOf(d), assigneeId: assignee.get(d.questionId) ?? null }));
+  }
+
   async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {
     const q = parseId(questionId);
     if (q === null) return;
@@ -185,7 +197,7 @@ export class MongoSupportRepository implements SupportRepository {
     const q = parseId(questionId);
     if (q === null) return [];
     const docs = await findMany(this.m.supportEscalations, { filter: { questionId: q }, sort: { at: 1, _id: 1 } });
-    return docs.map((d) => ({ id: String(d._id), questionId, communityId: idString(d.communityId), level: d.level as EscalationLevel, dueAt: d.dueAt, at: d.at, notifiedAt: d.notifiedAt ?? null }));
+    return docs.map(escalationOf);
   }
 
   async saveRating(r: SupportRating): Promise<void> {
