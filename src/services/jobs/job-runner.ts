@@ -20,6 +20,7 @@ export interface Job<R = unknown> {
 }
 
 export interface JobLog {
+  debug?(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
@@ -56,7 +57,8 @@ export class JobRunner {
   private tick(job: Job): void {
     const run = this.runIfLeader(job.name)
       .then((ran) => {
-        if (ran) this.log?.info({ job: job.name }, 'background job ran');
+        // Debug: at info, the minute jobs alone wrote several lines a minute on an idle forum.
+        if (ran) this.log?.debug?.({ job: job.name }, 'background job ran');
       })
       .catch((err: unknown) => this.log?.error({ job: job.name, err: err instanceof Error ? err.message : String(err) }, 'background job failed'))
       .finally(() => this.inFlight.delete(run));
