@@ -31,7 +31,7 @@ export interface PageCacheRoute {
 declare module 'fastify' {
   interface FastifyContextConfig {
     pageCache?: PageCacheRoute;
-    /** A write that changes no page, only the asking browser's own cookies (the language switch): cached pages stay. */
+    /** A write that changes no page anyone is served from the cache (the language switch, signing in and out): cached pages stay. */
     keepsPages?: boolean;
   }
   interface FastifyRequest {

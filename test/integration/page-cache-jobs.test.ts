@@ -1,5 +1,5 @@
 /*
- * Background jobs, the language switch and the anonymous page cache (issue 15): a job run or
+ * Background jobs, the language switch, signing in and out, and the anonymous page cache (issue 15): a job run or
  * a write moves the content generation only when it may have changed what a page shows. The timers fire every minute
  * (escalations, newsletters) or every few minutes (support aggregates, digests), and nearly
  * every tick finds nothing to do; each move used to have every cached page rendered again.
@@ -67,5 +67,28 @@ describe('page cache and background jobs', () => {
     const chinese = await switcher.get('/c/acme');
     expect(chinese.text).toContain('<html lang="zh-CN">');
     expect(chinese.text).toContain('The router drops the connection every evening');
+  });
+
+  it('a member signing in and out (and a failed sign-in) leaves the pages cached for everyone else', async () => {
+    const reader = new TestClient(app);
+    await reader.get('/c/acme');
+    expect((await reader.get('/c/acme')).headers['x-page-cache']).toBe('hit');
+    // Registering adds a member (a change: pages may count members); signing in and out do not.
+    const browser = new TestClient(app);
+    await browser.get('/register');
+    expect((await browser.register('signer')).status).toBe(303);
+    expect((await browser.post('/logout', {})).status).toBe(303);
+    await reader.get('/c/acme');
+    expect((await reader.get('/c/acme')).headers['x-page-cache']).toBe('hit');
+    await browser.get('/login');
+    expect((await browser.login('signer', 'not the password')).status).toBe(401);
+    expect((await browser.login('signer')).status).toBe(303);
+    // Signed in, the member gets their own page (no cache), and every anonymous reader still the cached one.
+    expect((await browser.get('/c/acme')).headers['x-page-cache']).toBeUndefined();
+    expect((await reader.get('/c/acme')).headers['x-page-cache']).toBe('hit');
+    expect((await browser.post('/logout', {})).status).toBe(303);
+    expect((await reader.get('/c/acme')).headers['x-page-cache']).toBe('hit');
+    // Signed out, the browser is an anonymous reader again.
+    expect((await browser.get('/c/acme')).headers['x-page-cache']).toBe('hit');
   });
 });

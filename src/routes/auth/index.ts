@@ -35,7 +35,10 @@ const authRoutes: FastifyPluginAsync<{ loginRateLimitPerMinute: number; postRate
     return reply.page('auth/login', { values: { identifier: '' }, errors: {}, next, formError: null }, { title: request.t('auth.login.title') });
   });
 
-  app.post('/login', { config: { rateLimit: { max: opts.loginRateLimitPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
+  // Signing in or out changes no page an anonymous visitor is served (it writes a session and
+  // the login throttle's counters), so the page cache keeps its pages (keepsPages); the
+  // session cache is emptied for the member directly by logout.
+  app.post('/login', { config: { keepsPages: true, rateLimit: { max: opts.loginRateLimitPerMinute, timeWindow: '1 minute' } } }, async (request, reply) => {
     const form = formFields(request.body, ['identifier', 'password', 'next'] as const);
     const next = safeRedirectPath(form.next);
     const render = (status: number, errors: Record<string, string>, formError: string | null) =>
@@ -51,7 +54,7 @@ const authRoutes: FastifyPluginAsync<{ loginRateLimitPerMinute: number; postRate
     }
   });
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', { config: { keepsPages: true } }, async (request, reply) => {
     if (request.session) await auth.logout(request.session.id);
     reply.clearSessionCookie();
     return reply.redirect('/', 303);
