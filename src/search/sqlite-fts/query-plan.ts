@@ -142,12 +142,14 @@ function cjkAlternatives(token: string, vocab: Vocabulary, docFrequency: (term: 
     exprs.push(`${BIGRAM_COLUMNS} : ${quote(token)}*`);
     const starting = charBigrams(token, vocab);
     if (starting) sampleExprs.push(starting);
-    const grams = vocab.withPrefix(token, MAX_PREFIX_TERMS).reduce((s, e) => s + e.df, 0);
-    bound += grams;
+    const prefixed = vocab.withPrefix(token, MAX_PREFIX_TERMS);
+    bound += prefixed.reduce((s, e) => s + e.df, 0);
     // Mostly the same documents: a character the segmenter left alone inside a run is also
-    // the start of a bigram there. Added up, a product name cut into characters (随|借)
-    // counted twice and passed for a word of most documents, and was not read at all.
-    df = Math.max(df, grams);
+    // the start of a bigram there. Added up (and the character counted again as its own
+    // prefix), a product name cut into characters (随|借) passed for a word of most
+    // documents, and was not read at all.
+    const bigrams = prefixed.reduce((s, e) => s + (codePointLength(e.term) === 2 ? e.df : 0), 0);
+    df = Math.max(df, bigrams);
   } else if (grams.length > 0) {
     exprs.push(`${BIGRAM_COLUMNS} : ${quote(grams.join(' '))}`);
     sampleExprs.push(exprs[1]!);

@@ -7,7 +7,8 @@
  *
  *   npx tsx test/integration/relevance/misses.ts [kind ...]
  *
- * RANKING='{"qualityShare":0.3}' and MATCH_QUALITY='{"char":0.2}' override ranking constants for a run.
+ * RANKING='{"qualityShare":0.3}' and MATCH_QUALITY='{"char":0.2}' override ranking constants for a run;
+ * ONLY=dense measures the dense Chinese set alone.
  */
 import { createSqliteStorage } from '../../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../../src/search/index.js';
