@@ -93,17 +93,17 @@ export function readFixture<T>(name: string): T | null {
 }
 
 interface ZhCorpus {
-  questions: Array<{ id: string; community: string; title: string; body: string; tags: string[]; answers: string[] }>;
+  questions: Array<{ id: string; community?: string; title: string; body: string; tags: string[]; answers?: string[] }>;
 }
 
-/** A hand-written corpus: zh-corpus.json, or the questions of en-extra.json. */
-export function readCorpus(file: 'zh-corpus.json' | 'en-extra.json'): SourceQuestion[] {
+/** A hand-written corpus: zh-corpus.json, zh-dense.json (one community, no answers), or the questions of en-extra.json. */
+export function readCorpus(file: 'zh-corpus.json' | 'en-extra.json' | 'zh-dense.json'): SourceQuestion[] {
   const corpus = readFixture<ZhCorpus>(file);
   if (!corpus) return [];
-  const start = Date.UTC(file === 'zh-corpus.json' ? 2024 : 2023, 0, 1);
+  const start = Date.UTC(file === 'en-extra.json' ? 2023 : 2024, 0, 1);
   return corpus.questions.map((q, i) => ({
     key: q.id,
-    community: `${file.slice(0, 2)}-${q.community}`,
+    community: file === 'zh-dense.json' ? 'zh-dense' : `${file.slice(0, 2)}-${q.community}`,
     title: q.title,
     body: q.body,
     tags: q.tags ?? [],

@@ -7,7 +7,8 @@
  *
  *   npx tsx test/integration/relevance/misses.ts [kind ...]
  *
- * RANKING='{"qualityShare":0.3}' and MATCH_QUALITY='{"char":0.2}' override ranking constants for a run.
+ * RANKING='{"qualityShare":0.3}' and MATCH_QUALITY='{"char":0.2}' override ranking constants for a run;
+ * ONLY=dense measures the dense Chinese set alone.
  */
 import { createSqliteStorage } from '../../../src/db/sqlite/index.js';
 import { createSearchEngine } from '../../../src/search/index.js';
@@ -16,7 +17,7 @@ import { MATCH_QUALITY } from '../../../src/search/sqlite-fts/query-plan.js';
 import { datasetDir, readCorpus, readStackExchange, type SourceQuestion } from './dataset.js';
 import { loadCorpus } from './load.js';
 import { Bm25Baseline } from './baseline.js';
-import { buildQueries, promotedQuestions, QUERY_KINDS } from './queries.js';
+import { buildDenseQueries, buildQueries, promotedQuestions, QUERY_KINDS, type RelevanceQuery } from './queries.js';
 import { metrics, type Ranked } from './metrics.js';
 
 const dir = datasetDir();
@@ -28,13 +29,27 @@ const show = new Set(process.argv.slice(2));
 const se = readStackExchange(dir);
 const zh: SourceQuestion[] = readCorpus('zh-corpus.json');
 const en: SourceQuestion[] = readCorpus('en-extra.json');
-const storage = createSqliteStorage(':memory:');
-const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
-const corpus = await loadCorpus(storage, [...en, ...se.questions, ...zh], promotedQuestions(), { qc: 'Quantum Computing', 'en-support': 'Camera support', 'zh-support': '客户服务' });
-const baseline = new Bm25Baseline(corpus.documents);
-const queries = buildQueries(se, new Set(zh.map((q) => q.key)), new Set(en.map((q) => q.key)));
+const dense: SourceQuestion[] = readCorpus('zh-dense.json');
+// As in the suite: the dense set in a store of its own. ONLY=dense skips the big store.
+async function open(sources: SourceQuestion[], promote: ReturnType<typeof promotedQuestions>, names: Record<string, string>) {
+  const storage = createSqliteStorage(':memory:');
+  const engine = createSearchEngine({ search: 'sqlite-fts' }, storage);
+  const corpus = await loadCorpus(storage, sources, promote, names);
+  return { storage, engine, corpus, baseline: new Bm25Baseline(corpus.documents) };
+}
+type Store = Awaited<ReturnType<typeof open>>;
+const stores: Store[] = [];
+const queries: Array<{ query: RelevanceQuery; store: Store }> = [];
+if (process.env.ONLY !== 'dense') {
+  const main = await open([...en, ...se.questions, ...zh], promotedQuestions(), { qc: 'Quantum Computing', 'en-support': 'Camera support', 'zh-support': '客户服务' });
+  stores.push(main);
+  for (const query of buildQueries(se, new Set(zh.map((q) => q.key)), new Set(en.map((q) => q.key)))) queries.push({ query, store: main });
+}
+const denseStore = await open(dense, [], { 'zh-dense': '钱包客服' });
+stores.push(denseStore);
+for (const query of buildDenseQueries(new Set(dense.map((q) => q.key)))) queries.push({ query, store: denseStore });
 const titleOf = new Map<string, string>();
-for (const s of [...en, ...se.questions, ...zh]) titleOf.set(corpus.threadOf.get(s.key)!, s.title);
+for (const s of stores) for (const src of [...en, ...se.questions, ...zh, ...dense]) if (s.corpus.threadOf.has(src.key)) titleOf.set(s.corpus.threadOf.get(src.key)!, src.title);
 
 function rankOf(threads: string[], expected: Set<string>, exclude: string | undefined): number | null {
   const distinct: string[] = [];
@@ -48,7 +63,8 @@ const base: Ranked[] = [];
 const lines: string[] = [];
 const seenOfKind = new Map<string, number>();
 const timeOf = new Map<string, number>();
-for (const query of queries) {
+for (const { query, store } of queries) {
+  const { engine, corpus, baseline } = store;
   const position = seenOfKind.get(query.kind) ?? 0;
   seenOfKind.set(query.kind, position + 1);
   const expected = new Set(query.expected.map((k) => corpus.threadOf.get(k)!).filter(Boolean));
@@ -88,5 +104,7 @@ for (const kind of QUERY_KINDS) {
   const faq = kind.startsWith('faq') ? ` first ${a.filter((o) => o.faqFirst).length}/${a.length}` : '';
   console.log(`| ${kind} | ${a.length} | ${f(ma.r5)} / ${f(mb.r5)} | ${h(0)} | ${h(1)} | ${f(ma.r10)} / ${f(mb.r10)} | ${f(ma.mrr)} / ${f(mb.mrr)} | ${f(ma.zero)}${faq} | ${((timeOf.get(kind) ?? 0) / a.length).toFixed(1)} |`);
 }
-baseline.close();
-await storage.close();
+for (const s of stores) {
+  s.baseline.close();
+  await s.storage.close();
+}

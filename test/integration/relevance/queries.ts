@@ -7,8 +7,8 @@
 import type { SourceQuestion, StackExchangeData } from './dataset.js';
 import { readFixture } from './dataset.js';
 
-export type QueryKind = 'duplicate' | 'paraphrase-en' | 'support-en' | 'keywords' | 'tags' | 'typo' | 'paraphrase-zh' | 'faq-en' | 'faq-zh';
-export const QUERY_KINDS: readonly QueryKind[] = ['duplicate', 'paraphrase-en', 'support-en', 'keywords', 'tags', 'typo', 'paraphrase-zh', 'faq-en', 'faq-zh'];
+export type QueryKind = 'duplicate' | 'paraphrase-en' | 'support-en' | 'keywords' | 'tags' | 'typo' | 'paraphrase-zh' | 'faq-en' | 'faq-zh' | 'paraphrase-zh-dense' | 'zh-dense-held-out';
+export const QUERY_KINDS: readonly QueryKind[] = ['duplicate', 'paraphrase-en', 'support-en', 'keywords', 'tags', 'typo', 'paraphrase-zh', 'faq-en', 'faq-zh', 'paraphrase-zh-dense', 'zh-dense-held-out'];
 
 export interface RelevanceQuery {
   kind: QueryKind;
@@ -98,6 +98,18 @@ export function buildQueries(se: StackExchangeData | null, zhKeys: ReadonlySet<s
   for (const f of faq?.en ?? []) if (se) out.push({ kind: 'faq-en', q: f.query, expected: [String(f.question)] });
   for (const f of faq?.zh ?? []) if (zhKeys.has(f.question)) out.push({ kind: 'faq-zh', q: f.query, expected: [f.question] });
   return out;
+}
+
+/**
+ * The queries of zh-dense.json (its questions live in their own store): the ones written
+ * before any tuning are 'paraphrase-zh-dense'; the ones written afterwards ("heldOut") are
+ * reported on their own row, as the held-out measurement of that tuning.
+ */
+export function buildDenseQueries(keys: ReadonlySet<string>): RelevanceQuery[] {
+  const list = readFixture<{ queries?: Array<{ query: string; expected: string[]; heldOut?: boolean }> }>('zh-dense.json')?.queries ?? [];
+  return list
+    .filter((z) => z.expected.every((k) => keys.has(k)))
+    .map((z) => ({ kind: z.heldOut ? ('zh-dense-held-out' as const) : ('paraphrase-zh-dense' as const), q: z.query, expected: z.expected }));
 }
 
 /** The questions the FAQ paraphrases are about: they are promoted to FAQ entries first. */
