@@ -25,14 +25,15 @@ interface Forum {
 }
 
 /** A random forum's candidates: rows as search_meta holds them, and their evidence. */
-function forum(seed: number): Forum {
+function forum(seed: number, options: { threads?: number; communities?: readonly number[] } = {}): Forum {
   const rnd = mulberry32(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const rows: MetaRow[] = [];
-  const threads = 40 + Math.floor(rnd() * 40);
+  const threads = options.threads ?? 40 + Math.floor(rnd() * 40);
+  const communities = options.communities ?? [1, 2, 3, 4];
   for (let t = 1; t <= threads; t++) {
     const tags = pick(TAGS);
-    const community = 1 + Math.floor(rnd() * 4);
+    const community = pick(communities);
     const answers = Math.floor(rnd() * 4);
     rows.push([t, 'question', community, t, pick([-2, 0, 0, 1, 3, 10]), rnd() < 0.3 ? 1 : 0, answers, pick([100, 200, 300]), tags]);
     for (let a = 0; a < answers; a++) rows.push([1000 + t * 10 + a, 'answer', community, t, pick([-1, 0, 2, 5]), rnd() < 0.2 ? 1 : 0, answers, pick([150, 250]), tags]);
@@ -165,6 +166,36 @@ describe('candidates ranked in typed columns', () => {
     }
   });
 
+  it('give the same lists when a search far larger than the others comes between them (work arrays reused, grown, let go)', () => {
+    // 40-80 threads, then about 14,000 candidates (beyond the kept arrays' first size), then
+    // about 73,000 (beyond what is kept between searches), then small ones again.
+    for (const [seed, threads] of [[101, undefined], [102, 5_000], [103, undefined], [104, 26_000], [105, undefined], [106, undefined]] as const) {
+      const f = forum(seed, { threads });
+      const c = columns(f, null);
+      for (const distinct of [false, true]) {
+        const expected = byObjects(f, 'relevance', distinct);
+        const list = distinct ? onePerThread(c, sortedOrder(c, 'relevance')) : sortedOrder(c, 'relevance');
+        expect(list.map((i) => c.id[i])).toEqual(expected.map((r) => r.id));
+        expect(entriesBeforeSources(c, list).map((i) => c.id[i])).toEqual(ranking.entriesBeforeSources(expected).map((r) => r.id));
+      }
+    }
+  });
+
+  it('count communities with any id as a map would, small ids and large ones mixed', () => {
+    for (let seed = 31; seed <= 40; seed++) {
+      const f = forum(seed, { communities: [0, 1, 7, 255, 256, 1000, 70_000, 2 ** 31 + 5] });
+      const expected = facetsByObjects(byObjects(f, 'relevance', true), 1.5);
+      const dictionary = new TagLists();
+      const c = columns(f, dictionary);
+      const counter = new FacetCounter(['community', 'kind', 'tag']);
+      for (const i of onePerThread(c, sortedOrder(c, 'relevance'))) counter.add(c.kind[i]!, c.community[i]!, c.tags[i]!, dictionary, null, c.kindOf(i) === 'faq' ? 1 : 1.5);
+      const got = counter.result();
+      expect(got).toEqual(expected);
+      expect(Object.keys(got['community']!)).toEqual(Object.keys(expected.community));
+      expect(Object.keys(got['community']!).length).toBeGreaterThan(5);
+    }
+  });
+
   it('a reused evidence table holds nothing of the search before', () => {
     const fresh = new EvidenceTable();
     const reused = new EvidenceTable();
@@ -179,6 +210,8 @@ describe('candidates ranked in typed columns', () => {
     expect(reused.size).toBe(2);
     expect(Array.from(reused.bm25.subarray(0, 4))).toEqual(Array.from(fresh.bm25.subarray(0, 4)));
     expect(Array.from(reused.coverages([1, 1], 2))).toEqual([0.4, 0.5]);
+    // Coverages are written into a kept array: with no weight at all, none of the last remains.
+    expect(Array.from(reused.coverages([0, 0], 0))).toEqual([0, 0]);
     expect(reused.slotOf(5)).toBe(-1);
   });
 });

@@ -1,5 +1,6 @@
 import { KINDS, type AttributeColumns, type MetaRow } from './attributes.js';
 import { qualityBoostOf, RANKING } from './ranking.js';
+import { float64Room, int32Room, KEEP } from './scratch.js';
 import { SlotMap } from './slot-map.js';
 
 /*
@@ -134,13 +135,19 @@ export function sortedOrder(c: CandidateColumns, sort: 'relevance' | 'newest' | 
  * search), and the rare runs of equal finals put in descending id order. False (order
  * untouched) when a final is not a number, which only the comparator orders as before.
  */
+let sortedFinals = new Float64Array(1024);
+let placedScratch = new Int32Array(1024);
 function byFinal(c: CandidateColumns, order: number[]): boolean {
   const n = c.count;
   const { final, id } = c;
-  const sorted = final.slice(0, n).sort();
+  sortedFinals = float64Room(sortedFinals, n);
+  const sorted = sortedFinals.subarray(0, n);
+  sorted.set(final.subarray(0, n));
+  sorted.sort();
   if (n > 0 && Number.isNaN(sorted[n - 1]!)) return false;
   // Candidates placed so far in each run of equal finals (by the run's first position).
-  const placed = new Int32Array(n);
+  placedScratch = int32Room(placedScratch, n);
+  const placed = placedScratch.subarray(0, n).fill(0);
   let ties = false;
   for (let i = 0; i < n; i++) {
     const f = final[i]!;
@@ -172,8 +179,11 @@ function byFinal(c: CandidateColumns, order: number[]): boolean {
 }
 
 /** ranking.ts onePerThread over candidate indexes: the first of each thread; an FAQ entry is its own. */
+let threadsSeen = new SlotMap();
 export function onePerThread(c: CandidateColumns, order: readonly number[]): number[] {
-  const seen = new SlotMap(order.length);
+  // One map for every search (scratch.ts), emptied here.
+  if (!threadsSeen.clear(KEEP)) threadsSeen = new SlotMap();
+  const seen = threadsSeen;
   const out: number[] = [];
   for (const i of order) {
     const id = c.id[i]!;
@@ -191,6 +201,7 @@ export function onePerThread(c: CandidateColumns, order: readonly number[]): num
  * the question or answer it was made from. Only the threads FAQ entries come from are looked
  * up (usually there is nothing to move, and the list is returned as it is).
  */
+let entrySources = new SlotMap();
 export function entriesBeforeSources(c: CandidateColumns, rows: number[]): number[] {
   // Usually no entry stands below its source, and the list is returned as it is. Whether one
   // does: each source thread's last entry position, then whether a post of that thread comes
@@ -199,7 +210,14 @@ export function entriesBeforeSources(c: CandidateColumns, rows: number[]): numbe
   let lastEntry: SlotMap | null = null;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (c.kind[r] === FAQ && c.thread[r] !== -1) (lastEntry ??= new SlotMap()).set(c.thread[r]!, i);
+    if (c.kind[r] === FAQ && c.thread[r] !== -1) {
+      if (lastEntry === null) {
+        // One map for every search (scratch.ts), emptied at first use.
+        if (!entrySources.clear(KEEP)) entrySources = new SlotMap();
+        lastEntry = entrySources;
+      }
+      lastEntry.set(c.thread[r]!, i);
+    }
   }
   if (!lastEntry) return rows;
   let moves = false;
