@@ -182,7 +182,7 @@ function byFinal(c: CandidateColumns, order: number[]): boolean {
 let threadsSeen = new SlotMap();
 export function onePerThread(c: CandidateColumns, order: readonly number[]): number[] {
   // One map for every search (scratch.ts), emptied here.
-  if (!threadsSeen.clear(KEEP)) threadsSeen = new SlotMap();
+  if (!threadsSeen.clear(KEEP, order.length)) threadsSeen = new SlotMap(order.length);
   const seen = threadsSeen;
   const out: number[] = [];
   for (const i of order) {
@@ -213,7 +213,7 @@ export function entriesBeforeSources(c: CandidateColumns, rows: number[]): numbe
     if (c.kind[r] === FAQ && c.thread[r] !== -1) {
       if (lastEntry === null) {
         // One map for every search (scratch.ts), emptied at first use.
-        if (!entrySources.clear(KEEP)) entrySources = new SlotMap();
+        if (!entrySources.clear(KEEP, 0)) entrySources = new SlotMap();
         lastEntry = entrySources;
       }
       lastEntry.set(c.thread[r]!, i);
