@@ -78,25 +78,6 @@ function joinedWords(folded: string, ascii: boolean): string {
 }
 
 /**
- * Tag lists as titleText() uses them, each analysed once: a search analyses the titles it has
- * not kept (about 40 a search on the full benchmark data), and their tag lists repeat (a few
- * hundred tags, a thread's tags shared by its answers). Bounded: emptied when full.
- */
-const TAG_TEXTS = 5_000;
-const tagTexts = new Map<string, { folded: string; ascii: boolean; words: string }>();
-function tagText(tags: string): { folded: string; ascii: boolean; words: string } {
-  let t = tagTexts.get(tags);
-  if (t === undefined) {
-    const folded = fold(tags);
-    const ascii = ASCII.test(folded);
-    t = { folded, ascii, words: joinedWords(folded, ascii) };
-    if (tagTexts.size >= TAG_TEXTS) tagTexts.clear();
-    tagTexts.set(tags, t);
-  }
-  return t;
-}
-
-/**
  * A title as matching needs it: folded text (for CJK substrings) and its letter-digit tokens,
  * then the tags (what the asker filed the question under), after a break that no neighbouring
  * pair spans.
@@ -104,9 +85,11 @@ function tagText(tags: string): { folded: string; ascii: boolean; words: string 
 export function titleText(title: string, tags = ''): TitleText {
   // Folded once each (fold() normalises non-ASCII text, the costly part for Chinese titles).
   const foldedTitle = fold(title);
+  const foldedTags = fold(tags);
   const asciiTitle = ASCII.test(foldedTitle);
+  const asciiTags = ASCII.test(foldedTags);
   const titleWords = joinedWords(foldedTitle, asciiTitle);
-  const { folded: foldedTags, ascii: asciiTags, words: tagWords } = tagText(tags);
+  const tagWords = joinedWords(foldedTags, asciiTags);
   // The title's tokens, two empty tokens as the break, then the tags' tokens (as the token
   // list [...title, '', '', ...tags] joined by SEP, between SEPs).
   const words = `${SEP}${titleWords}${titleWords === '' ? '' : SEP}${SEP}${tagWords === '' ? '' : SEP}${tagWords}${SEP}`;
