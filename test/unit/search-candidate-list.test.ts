@@ -196,6 +196,49 @@ describe('candidates ranked in typed columns', () => {
     }
   });
 
+  it('order by relevance exactly as the comparator does, for finals with ties, near-ties, zeros of both signs, negatives and huge runs', () => {
+    const rnd = mulberry32(7);
+    const near = (x: number, ulps: number) => {
+      // x moved by a few units in the last place (finals that differ only in their low bits).
+      const b = new Float64Array([x]);
+      new BigInt64Array(b.buffer)[0]! += BigInt(ulps);
+      return b[0]!;
+    };
+    const values = [0, -0, 1, 2.5, 2.5, 1e-310, -1e-310, -3, 7 / 3, near(7 / 3, 1), near(7 / 3, 2), near(7 / 3, -1), 1e300, Number.MAX_VALUE, Number.MIN_VALUE, near(1, 4096), near(1, 2 ** 33)];
+    let runs = 0;
+    for (let round = 0; round < 60; round++) {
+      // Sizes around the kept arrays' sizes, and one far beyond them.
+      const n = round === 59 ? 70_000 : Math.floor(rnd() * (round % 3 === 0 ? 3000 : 200));
+      const c = new CandidateColumns();
+      c.reserve(n);
+      c.count = n;
+      // Few distinct values in some rounds: runs of hundreds of equal finals.
+      const distinct = round % 4 === 0 ? 3 : values.length;
+      const ids = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        c.final[i] = rnd() < 0.5 ? values[Math.floor(rnd() * distinct)]! : rnd() * 40 - 5;
+        let id: number;
+        do id = Math.floor(rnd() * 4_000_000) - 2_000_000;
+        while (ids.has(id));
+        ids.add(id);
+        c.id[i] = id;
+      }
+      const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => c.final[b]! - c.final[a]! || c.id[b]! - c.id[a]!);
+      const got = sortedOrder(c, 'relevance');
+      expect(got.length).toBe(n);
+      expect(got.map((i) => c.id[i])).toEqual(expected.map((i) => c.id[i]));
+      for (let k = 1; k < n; k++) if (c.final[got[k]!] === c.final[got[k - 1]!]) runs++;
+    }
+    expect(runs).toBeGreaterThan(10_000);
+    // A final that is not a finite number: the comparator's order all the same.
+    const c = new CandidateColumns();
+    c.reserve(4);
+    c.count = 4;
+    c.final.set([1, Infinity, 1, 2]);
+    c.id.set([1, 2, 3, 4]);
+    expect(sortedOrder(c, 'relevance')).toEqual([1, 3, 2, 0]);
+  });
+
   it('a reused evidence table holds nothing of the search before', () => {
     const fresh = new EvidenceTable();
     const reused = new EvidenceTable();
