@@ -25,14 +25,15 @@ interface Forum {
 }
 
 /** A random forum's candidates: rows as search_meta holds them, and their evidence. */
-function forum(seed: number): Forum {
+function forum(seed: number, options: { threads?: number; communities?: readonly number[] } = {}): Forum {
   const rnd = mulberry32(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const rows: MetaRow[] = [];
-  const threads = 40 + Math.floor(rnd() * 40);
+  const threads = options.threads ?? 40 + Math.floor(rnd() * 40);
+  const communities = options.communities ?? [1, 2, 3, 4];
   for (let t = 1; t <= threads; t++) {
     const tags = pick(TAGS);
-    const community = 1 + Math.floor(rnd() * 4);
+    const community = pick(communities);
     const answers = Math.floor(rnd() * 4);
     rows.push([t, 'question', community, t, pick([-2, 0, 0, 1, 3, 10]), rnd() < 0.3 ? 1 : 0, answers, pick([100, 200, 300]), tags]);
     for (let a = 0; a < answers; a++) rows.push([1000 + t * 10 + a, 'answer', community, t, pick([-1, 0, 2, 5]), rnd() < 0.2 ? 1 : 0, answers, pick([150, 250]), tags]);
@@ -165,6 +166,79 @@ describe('candidates ranked in typed columns', () => {
     }
   });
 
+  it('give the same lists when a search far larger than the others comes between them (work arrays reused, grown, let go)', () => {
+    // 40-80 threads, then about 14,000 candidates (beyond the kept arrays' first size), then
+    // about 73,000 (beyond what is kept between searches), then small ones again.
+    for (const [seed, threads] of [[101, undefined], [102, 5_000], [103, undefined], [104, 26_000], [105, undefined], [106, undefined]] as const) {
+      const f = forum(seed, { threads });
+      const c = columns(f, null);
+      for (const distinct of [false, true]) {
+        const expected = byObjects(f, 'relevance', distinct);
+        const list = distinct ? onePerThread(c, sortedOrder(c, 'relevance')) : sortedOrder(c, 'relevance');
+        expect(list.map((i) => c.id[i])).toEqual(expected.map((r) => r.id));
+        expect(entriesBeforeSources(c, list).map((i) => c.id[i])).toEqual(ranking.entriesBeforeSources(expected).map((r) => r.id));
+      }
+    }
+  });
+
+  it('count communities with any id as a map would, small ids and large ones mixed', () => {
+    for (let seed = 31; seed <= 40; seed++) {
+      const f = forum(seed, { communities: [0, 1, 7, 255, 256, 1000, 70_000, 2 ** 31 + 5] });
+      const expected = facetsByObjects(byObjects(f, 'relevance', true), 1.5);
+      const dictionary = new TagLists();
+      const c = columns(f, dictionary);
+      const counter = new FacetCounter(['community', 'kind', 'tag']);
+      for (const i of onePerThread(c, sortedOrder(c, 'relevance'))) counter.add(c.kind[i]!, c.community[i]!, c.tags[i]!, dictionary, null, c.kindOf(i) === 'faq' ? 1 : 1.5);
+      const got = counter.result();
+      expect(got).toEqual(expected);
+      expect(Object.keys(got['community']!)).toEqual(Object.keys(expected.community));
+      expect(Object.keys(got['community']!).length).toBeGreaterThan(5);
+    }
+  });
+
+  it('order by relevance exactly as the comparator does, for finals with ties, near-ties, zeros of both signs, negatives and huge runs', () => {
+    const rnd = mulberry32(7);
+    const near = (x: number, ulps: number) => {
+      // x moved by a few units in the last place (finals that differ only in their low bits).
+      const b = new Float64Array([x]);
+      new BigInt64Array(b.buffer)[0]! += BigInt(ulps);
+      return b[0]!;
+    };
+    const values = [0, -0, 1, 2.5, 2.5, 1e-310, -1e-310, -3, 7 / 3, near(7 / 3, 1), near(7 / 3, 2), near(7 / 3, -1), 1e300, Number.MAX_VALUE, Number.MIN_VALUE, near(1, 4096), near(1, 2 ** 33)];
+    let runs = 0;
+    for (let round = 0; round < 60; round++) {
+      // Sizes around the kept arrays' sizes, and one far beyond them.
+      const n = round === 59 ? 70_000 : Math.floor(rnd() * (round % 3 === 0 ? 3000 : 200));
+      const c = new CandidateColumns();
+      c.reserve(n);
+      c.count = n;
+      // Few distinct values in some rounds: runs of hundreds of equal finals.
+      const distinct = round % 4 === 0 ? 3 : values.length;
+      const ids = new Set<number>();
+      for (let i = 0; i < n; i++) {
+        c.final[i] = rnd() < 0.5 ? values[Math.floor(rnd() * distinct)]! : rnd() * 40 - 5;
+        let id: number;
+        do id = Math.floor(rnd() * 4_000_000) - 2_000_000;
+        while (ids.has(id));
+        ids.add(id);
+        c.id[i] = id;
+      }
+      const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => c.final[b]! - c.final[a]! || c.id[b]! - c.id[a]!);
+      const got = sortedOrder(c, 'relevance');
+      expect(got.length).toBe(n);
+      expect(got.map((i) => c.id[i])).toEqual(expected.map((i) => c.id[i]));
+      for (let k = 1; k < n; k++) if (c.final[got[k]!] === c.final[got[k - 1]!]) runs++;
+    }
+    expect(runs).toBeGreaterThan(10_000);
+    // A final that is not a finite number: the comparator's order all the same.
+    const c = new CandidateColumns();
+    c.reserve(4);
+    c.count = 4;
+    c.final.set([1, Infinity, 1, 2]);
+    c.id.set([1, 2, 3, 4]);
+    expect(sortedOrder(c, 'relevance')).toEqual([1, 3, 2, 0]);
+  });
+
   it('a reused evidence table holds nothing of the search before', () => {
     const fresh = new EvidenceTable();
     const reused = new EvidenceTable();
@@ -179,6 +253,8 @@ describe('candidates ranked in typed columns', () => {
     expect(reused.size).toBe(2);
     expect(Array.from(reused.bm25.subarray(0, 4))).toEqual(Array.from(fresh.bm25.subarray(0, 4)));
     expect(Array.from(reused.coverages([1, 1], 2))).toEqual([0.4, 0.5]);
+    // Coverages are written into a kept array: with no weight at all, none of the last remains.
+    expect(Array.from(reused.coverages([0, 0], 0))).toEqual([0, 0]);
     expect(reused.slotOf(5)).toBe(-1);
   });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { planQuery } from '../../src/search/sqlite-fts/query-plan.js';
 import { Vocabulary } from '../../src/search/vocabulary.js';
-import { matchTitle, titleText, titleWords } from '../../src/search/sqlite-fts/title-match.js';
+import { joinedWordsScanned, matchTitle, titleText, titleWords } from '../../src/search/sqlite-fts/title-match.js';
 import { SynonymSet } from '../../src/search/synonyms.js';
 import { isFunctionWord } from '../../src/search/function-words.js';
 import { fold } from '../../src/search/text.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const vocab = new Vocabulary([
   ['quantum', 400],
@@ -125,5 +126,19 @@ describe('title evidence for the best candidates', () => {
     expect(matchTitle(words('quantum gates'), text)).toEqual({ coverage: 1, proximity: 1 });
     // A word found in one search and missed in the next is not carried over.
     expect(matchTitle(words('reality gates'), text)).toEqual({ coverage: 0.5, proximity: 0 });
+  });
+});
+
+describe('title tokens of non-ASCII text', () => {
+  it('are the runs of letters and digits the Unicode regex finds, joined by one separator, for any text', () => {
+    const SEP = '\u0001';
+    const byRegex = (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter((t) => t !== '').join(SEP);
+    // Chinese, full-width forms, accents and combining marks, astral letters and digits
+    // (CJK extension B, mathematical digits), emoji, lone surrogates, the separator itself.
+    const pieces = ['路由器', '掉线', 'ａｂ１', 'é', 'e\u0301', 'ß', 'Ωμέγα', 'x', '42', ' ', '  ', '-', '，', '。', '\u{20000}', '\u{1D7CE}', '\u{1F600}', '\uD800', '\uDC00', SEP, '\u0000', '١٢٣', 'ⅻ', '_', 'Ab'];
+    const rnd = mulberry32(11);
+    const texts = ['', ' ', '路', ' 路由器 ', '——', '\u{1F600}路\u{1F600}', ...Array.from({ length: 3000 }, () => Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => pieces[Math.floor(rnd() * pieces.length)]!).join(''))];
+    for (const text of texts) expect(joinedWordsScanned(text), JSON.stringify(text)).toBe(byRegex(text));
+    expect(joinedWordsScanned(' 路由器，掉线了 x\u{20000}y ')).toBe(['路由器', '掉线了', 'x\u{20000}y'].join(SEP));
   });
 });

@@ -1,5 +1,6 @@
 import { KINDS, type AttributeColumns, type MetaRow } from './attributes.js';
 import { qualityBoostOf, RANKING } from './ranking.js';
+import { float64Room, KEEP } from './scratch.js';
 import { SlotMap } from './slot-map.js';
 
 /*
@@ -130,49 +131,66 @@ export function sortedOrder(c: CandidateColumns, sort: 'relevance' | 'newest' | 
 
 /**
  * byRelevance's order without a comparator call per pair (most of sorting 2,000 candidates):
- * the finals sorted natively, each candidate placed at its final's position (a binary
- * search), and the rare runs of equal finals put in descending id order. False (order
- * untouched) when a final is not a number, which only the comparator orders as before.
+ * each final with the candidate's index written into its low 32 bits, sorted natively (no
+ * call per pair), the indexes read back, then every group of candidates whose finals share
+ * their high 32 bits (sign, exponent and the first 20 bits of the fraction: equal finals, or
+ * finals within about a millionth of each other) sorted by the comparator itself. Between
+ * groups the high bits alone decide the order, for any sign, so the result is exactly the
+ * comparator's order. False (order untouched) when a final is not a finite number, which
+ * only the comparator orders as before.
  */
+let keys = new Float64Array(1024);
+let keyWords = new Uint32Array(keys.buffer);
+/** Which 32-bit half of a Float64 holds its low bits (little-endian machines: the first). */
+const LOW = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH = 1 - LOW;
 function byFinal(c: CandidateColumns, order: number[]): boolean {
   const n = c.count;
   const { final, id } = c;
-  const sorted = final.slice(0, n).sort();
-  if (n > 0 && Number.isNaN(sorted[n - 1]!)) return false;
-  // Candidates placed so far in each run of equal finals (by the run's first position).
-  const placed = new Int32Array(n);
-  let ties = false;
+  const room = float64Room(keys, n);
+  if (room !== keys) {
+    keys = room;
+    keyWords = new Uint32Array(keys.buffer);
+  }
   for (let i = 0; i < n; i++) {
     const f = final[i]!;
-    let lo = 0;
-    for (let hi = n; lo < hi; ) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < f) lo = mid + 1;
-      else hi = mid;
-    }
-    const k = placed[lo]++;
-    if (k > 0) ties = true;
-    // Ascending position lo (and the k before it in its run) is descending position n - 1 - lo - k.
-    order[n - 1 - lo - k] = i;
+    if (!Number.isFinite(f)) return false;
+    // + 0: -0 becomes 0, which the comparator treats as equal to it (one group, by id).
+    keys[i] = f + 0;
+    keyWords[2 * i + LOW] = i;
   }
-  if (!ties) return true;
+  keys.subarray(0, n).sort();
+  // Ascending position k is descending position n - 1 - k.
+  for (let k = 0; k < n; k++) order[n - 1 - k] = keyWords[2 * k + LOW]!;
   for (let from = 0; from < n; ) {
+    const high = keyWords[2 * from + HIGH]!;
     let to = from + 1;
-    while (to < n && final[order[to]!] === final[order[from]!]) to++;
-    // Insertion sort by id, descending: runs are short.
-    for (let a = from + 1; a < to; a++) {
-      const x = order[a]!;
-      let b = a - 1;
-      for (; b >= from && id[order[b]!]! < id[x]!; b--) order[b + 1] = order[b]!;
-      order[b + 1] = x;
-    }
+    while (to < n && keyWords[2 * to + HIGH] === high) to++;
+    if (to - from > 1) sortRun(order, n - to, n - from, final, id);
     from = to;
   }
   return true;
 }
 
+/** order[from, to) by final, then id, both descending: insertion sort for the usual short runs. */
+function sortRun(order: number[], from: number, to: number, final: Float64Array, id: Float64Array): void {
+  const before = (a: number, b: number) => final[b]! - final[a]! || id[b]! - id[a]!;
+  if (to - from > 16) {
+    const run = order.slice(from, to).sort(before);
+    for (let k = 0; k < run.length; k++) order[from + k] = run[k]!;
+    return;
+  }
+  for (let a = from + 1; a < to; a++) {
+    const x = order[a]!;
+    let b = a - 1;
+    for (; b >= from && before(order[b]!, x) > 0; b--) order[b + 1] = order[b]!;
+    order[b + 1] = x;
+  }
+}
+
 /** ranking.ts onePerThread over candidate indexes: the first of each thread; an FAQ entry is its own. */
 export function onePerThread(c: CandidateColumns, order: readonly number[]): number[] {
+  // A new map sized for the list (reusing one, emptied per search, measured slightly slower).
   const seen = new SlotMap(order.length);
   const out: number[] = [];
   for (const i of order) {
@@ -191,6 +209,7 @@ export function onePerThread(c: CandidateColumns, order: readonly number[]): num
  * the question or answer it was made from. Only the threads FAQ entries come from are looked
  * up (usually there is nothing to move, and the list is returned as it is).
  */
+let entrySources = new SlotMap();
 export function entriesBeforeSources(c: CandidateColumns, rows: number[]): number[] {
   // Usually no entry stands below its source, and the list is returned as it is. Whether one
   // does: each source thread's last entry position, then whether a post of that thread comes
@@ -199,7 +218,14 @@ export function entriesBeforeSources(c: CandidateColumns, rows: number[]): numbe
   let lastEntry: SlotMap | null = null;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (c.kind[r] === FAQ && c.thread[r] !== -1) (lastEntry ??= new SlotMap()).set(c.thread[r]!, i);
+    if (c.kind[r] === FAQ && c.thread[r] !== -1) {
+      if (lastEntry === null) {
+        // One map for every search (scratch.ts), emptied at first use.
+        if (!entrySources.clear(KEEP, 0)) entrySources = new SlotMap();
+        lastEntry = entrySources;
+      }
+      lastEntry.set(c.thread[r]!, i);
+    }
   }
   if (!lastEntry) return rows;
   let moves = false;

@@ -35,6 +35,7 @@ import { topByKeyThenId } from './top-k.js';
 import { mergeSegments, optimizeIndex, segmentCount } from './segments.js';
 import { HitTextCache, type EntryText, type PostText } from './hit-text-cache.js';
 import { TextFollower } from './text-follower.js';
+import { float64Room, int32Room } from './scratch.js';
 
 type Db = Database.Database;
 
@@ -105,10 +106,12 @@ const MIN_COVERAGE_SHARE = 0.4;
 /**
  * One candidate as an object, with every field ranking sets (one object shape): made only for
  * the rows that leave the typed columns (candidate-list.ts), the title rerank's and the page's.
+ * Its per-term scores are read from the evidence table when asked (only the explain view
+ * does): two array views per object, made for the rerank's hundred rows by every search, were
+ * a share of the rerank's time and garbage. Like the views they replace, valid until the next
+ * search resets the table.
  */
 class Candidate implements Ranked {
-  termScore: ArrayLike<number> = [];
-  termQuality: ArrayLike<number> = [];
   final = 0;
   coverage = 0;
   relevance = 0;
@@ -125,10 +128,20 @@ class Candidate implements Ranked {
     public answer_count: number,
     public created_at: number,
     public tags: string,
+    /** Its index in the search's CandidateColumns. */
+    public index: number,
+    private readonly evidence: EvidenceTable,
+    /** Its slot in the evidence table. */
+    private readonly slot: number,
   ) {}
 
-  /** Its index in the search's CandidateColumns. */
-  index = -1;
+  get termScore(): ArrayLike<number> {
+    return this.evidence.scoresOf(this.slot);
+  }
+
+  get termQuality(): ArrayLike<number> {
+    return this.evidence.qualitiesOf(this.slot);
+  }
 }
 
 export { qualityBoost } from './ranking.js';
@@ -204,6 +217,9 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly columns = new CandidateColumns();
   /** The evidence table every search reuses (reset at its start). */
   private readonly evidence = new EvidenceTable();
+  /** Work arrays every search reuses (scratch.ts): the evidence slots kept by coverage, and their document ids. */
+  private keptSlots = new Int32Array(1024);
+  private keptIds = new Float64Array(1024);
 
   constructor(
     private readonly db: Db,
@@ -506,7 +522,8 @@ export class SqliteFtsEngine implements SearchEngine {
   private candidates(evidence: EvidenceTable, keptSlots: Int32Array, kept: number): CandidateColumns {
     const c = this.columns;
     c.reserve(kept);
-    const ids = new Float64Array(kept);
+    this.keptIds = float64Room(this.keptIds, kept);
+    const ids = this.keptIds.subarray(0, kept);
     for (let k = 0; k < kept; k++) ids[k] = evidence.ids[keptSlots[k]!]!;
     const found = this.state.attributes.fill(ids, c);
     if (found >= 0) {
@@ -527,9 +544,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const dictionary = this.state.attributes.tagLists;
     const tagsId = c.tags[i]!;
     const tags = tagsId >= 0 ? dictionary.list(tagsId) : c.tagStrings![i]!;
-    const doc = new Candidate(c.id[i]!, c.kindOf(i), c.community[i]!, c.threadOf(i), c.score[i]!, c.accepted[i]!, c.answers[i]!, c.created[i]!, tags);
-    doc.index = i;
-    evidence.copyInto(doc, c.from[i]!);
+    const doc = new Candidate(c.id[i]!, c.kindOf(i), c.community[i]!, c.threadOf(i), c.score[i]!, c.accepted[i]!, c.answers[i]!, c.created[i]!, tags, i, evidence, c.from[i]!);
     doc.coverage = c.coverage[i]!;
     doc.relevance = c.relevance[i]!;
     doc.boost = c.boost[i]!;
@@ -616,7 +631,7 @@ export class SqliteFtsEngine implements SearchEngine {
     const coverage = evidence.coverages(weights, totalWeight);
     let best = 0;
     for (const c of coverage) if (c > best) best = c;
-    const keptSlots = new Int32Array(coverage.length);
+    const keptSlots = (this.keptSlots = int32Room(this.keptSlots, coverage.length));
     let kept = 0;
     for (let slot = 0; slot < coverage.length; slot++) if (coverage[slot]! >= MIN_COVERAGE_SHARE * best) keptSlots[kept++] = slot;
     const c = this.candidates(evidence, keptSlots, kept);
@@ -677,27 +692,17 @@ export class SqliteFtsEngine implements SearchEngine {
     if (plan.words.length === 0 || rows.length === 0) return rows;
     const top = rows.slice(0, RANKING.rerankDepth);
     const cache = this.titleCache();
-    // Threads by their (positive) id, FAQ entries by their negative id.
-    const threadIds: number[] = [];
-    const entryIds: number[] = [];
+    // Threads by their (positive) id, FAQ entries by their negative id; a title not kept is
+    // read by its key, one indexed lookup each (on the full benchmark data, 41 a search,
+    // mostly titles no search reached before). One prepared lookup per title cost about half
+    // of one read of them all through json_each, which parses the id list and builds a
+    // temporary table for the IN before it seeks the same index.
     for (const r of top) {
       const key = r.kind === 'faq' ? r.id : (r.thread_id ?? r.id);
+      // A thread reached twice (its question and an answer) is read once: put() keeps it.
       if (cache.has(key)) continue;
-      if (key < 0) entryIds.push(-key);
-      else threadIds.push(key);
-    }
-    if (threadIds.length) {
-      // Thread ids are question ids (an answer's thread is its question): read from the
-      // questions' title index when the database has it (migration 027).
-      const read = this.statement(
-        this.titleIndex ? "SELECT id, title FROM posts INDEXED BY posts_question_titles WHERE type = 'question' AND id IN (SELECT value FROM json_each(?))" : 'SELECT id, title FROM posts WHERE id IN (SELECT value FROM json_each(?))',
-      ).raw();
-      for (const [id, title] of read.all(JSON.stringify([...new Set(threadIds)])) as Array<[number, string | null]>) cache.put(id, title ?? '');
-    }
-    if (entryIds.length) {
-      // From the entries' title index when the database has it (migration 028).
-      const read = this.statement(`SELECT id, title FROM faq_entries${this.faqTitleIndex ? ' INDEXED BY faq_entry_titles' : ''} WHERE id IN (SELECT value FROM json_each(?))`).raw();
-      for (const [id, title] of read.all(JSON.stringify(entryIds)) as Array<[number, string]>) cache.put(-id, title);
+      const title = key < 0 ? this.entryTitle().get(-key) : this.threadTitle().get(key);
+      if (title !== undefined) cache.put(key, (title as string | null) ?? '');
     }
     const words = titleWords(plan.words, weights);
     for (const r of top) {
@@ -728,6 +733,17 @@ export class SqliteFtsEngine implements SearchEngine {
   private readonly faqTitleIndex: boolean;
   private readonly faqHitIndex: boolean;
   private readonly titlesFollow: TextFollower;
+  /**
+   * A thread's title by its id. Thread ids are question ids (an answer's thread is its
+   * question): from the questions' title index when the database has it (migration 027).
+   */
+  private threadTitle(): Database.Statement {
+    return this.statement(this.titleIndex ? "SELECT title FROM posts INDEXED BY posts_question_titles WHERE type = 'question' AND id = ?" : 'SELECT title FROM posts WHERE id = ?').pluck();
+  }
+  /** An FAQ entry's title by its (positive) id, from the entries' title index when the database has it (migration 028). */
+  private entryTitle(): Database.Statement {
+    return this.statement(`SELECT title FROM faq_entries${this.faqTitleIndex ? ' INDEXED BY faq_entry_titles' : ''} WHERE id = ?`).pluck();
+  }
   private titleCache(): TitleCache {
     if (this.titlesFollow.stale()) this.titles.clear();
     this.titles.trim();

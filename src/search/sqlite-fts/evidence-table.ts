@@ -1,3 +1,4 @@
+import { float64Room } from './scratch.js';
 import { SlotMap } from './slot-map.js';
 
 /**
@@ -65,10 +66,14 @@ export class EvidenceTable {
     if (quality > this.qualities[at]!) this.qualities[at] = quality;
   }
 
-  /** Each document's weighted share of the query's terms (in slot order). */
+  /** The last coverages() (reused: a broad search has tens of thousands of slots). */
+  private coverage = new Float64Array(1024);
+
+  /** Each document's weighted share of the query's terms (in slot order): a view valid until the next call. */
   coverages(weights: readonly number[], totalWeight: number): Float64Array {
-    const out = new Float64Array(this.count);
-    if (totalWeight <= 0) return out;
+    this.coverage = float64Room(this.coverage, this.count);
+    const out = this.coverage.subarray(0, this.count);
+    if (totalWeight <= 0) return out.fill(0);
     for (let slot = 0, at = 0; slot < this.count; slot++) {
       let c = 0;
       for (let i = 0; i < this.terms; i++, at++) c += weights[i]! * this.qualities[at]!;
@@ -89,6 +94,16 @@ export class EvidenceTable {
 
   get termCount(): number {
     return this.terms;
+  }
+
+  /** A slot's per-term scores (a view: valid until the next search resets the table). */
+  scoresOf(slot: number): Float64Array {
+    return this.scores.subarray(slot * this.terms, (slot + 1) * this.terms);
+  }
+
+  /** A slot's per-term match qualities (a view, as scoresOf()). */
+  qualitiesOf(slot: number): Float64Array {
+    return this.qualities.subarray(slot * this.terms, (slot + 1) * this.terms);
   }
 
   /**

@@ -11,10 +11,15 @@ export class SlotMap {
 
   /** `expected`: how many ids it will hold, when known (no growing on the way). */
   constructor(expected = 0) {
-    let places = 1024;
-    while (places < expected * 2 + 2) places *= 2;
+    const places = SlotMap.places(expected);
     this.keys = new Float64Array(places);
     this.values = new Int32Array(places);
+  }
+
+  private static places(expected: number): number {
+    let places = 1024;
+    while (places < expected * 2 + 2) places *= 2;
+    return places;
   }
 
   private static hash(id: number): number {
@@ -63,10 +68,14 @@ export class SlotMap {
 
   /**
    * Empties the map for reuse, keeping its arrays when they hold at most `keep` places;
-   * false when they are larger (the caller makes a new, small map instead).
+   * false when they are larger (the caller makes a new, small map instead). With `expected`
+   * (how many ids it will hold next), also false when the arrays are more than four times the
+   * size a new map for them would have: emptying costs a write per place, and a map grown by
+   * one broad search would otherwise cost every later small search that much.
    */
-  clear(keep: number): boolean {
+  clear(keep: number, expected?: number): boolean {
     if (this.keys.length > keep) return false;
+    if (expected !== undefined && this.keys.length > 4 * SlotMap.places(expected)) return false;
     this.values.fill(0);
     this.size = 0;
     return true;
