@@ -112,6 +112,9 @@ export async function renderThread(
       description: Array.from(description).slice(0, 160).join(''),
       searchCommunity: community.slug,
       ...(extra.status ? { status: extra.status } : {}),
+      // The thread is the reader's part of the page; around it the layout is the same for every
+      // member (their header aside), kept between responses (plugins/views.ts).
+      reuseLayout: shareable,
       splices: [
         { marker: THREAD_MARKER, parts: threadParts },
         { marker: JSON_LD_MARKER, parts: [jsonLd] },
