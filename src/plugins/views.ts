@@ -67,6 +67,18 @@ const LAYOUTS_KEPT = 2000;
 const HEADERS_KEPT = 2000;
 const HEADER_MARKER = spliceMarker('header');
 
+/*
+ * What of the page context a kept layout is kept by (a flat list of values: spreading and
+ * serialising the whole context cost more than the rest of the response's copying). Every
+ * field of PageContext is either here or named below as not shown outside the header (or
+ * not a value), and the type check fails when a new field is in neither list.
+ */
+const LAYOUT_KEYS = ['locale', 'htmlLang', 'path', 'title', 'baseUrl', 'canonicalUrl', 'description', 'searchQuery', 'searchCommunity', 'flash', 'year'] as const;
+type NotLayoutKey = 't' | 'tHtml' | 'locales' | 'user' | 'csrfToken' | 'unreadNotifications' | 'moderation' | 'headerSlot';
+type Unclassified = Exclude<keyof PageContext, (typeof LAYOUT_KEYS)[number] | NotLayoutKey>;
+const everyContextFieldClassified: [Unclassified] extends [never] ? true : Unclassified = true;
+void everyContextFieldClassified;
+
 declare module 'fastify' {
   interface FastifyReply {
     page(template: string, viewModel: Record<string, unknown>, options: PageOptions): Promise<FastifyReply>;
@@ -171,7 +183,7 @@ export default fp(
         store.headers.set(headerKey, header);
       }
       const markers = [fragmentToken, HEADER_MARKER, ...splices.map((s) => s.marker)];
-      const layoutKey = JSON.stringify([template, status, markers.slice(2), viewModel, { ...ctx, user: ctx.user !== null, unreadNotifications: null, moderation: null }]);
+      const layoutKey = JSON.stringify([template, status, markers.slice(2), viewModel, ctx.user !== null, LAYOUT_KEYS.map((k) => ctx[k])]);
       let layout = store.layouts.get(layoutKey);
       if (layout === undefined) {
         layout = cutAt(await reply.viewAsync(`pages/${template}`, { ...viewModel, ctx: { ...ctx, headerSlot: HEADER_MARKER } }), markers);
