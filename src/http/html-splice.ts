@@ -62,3 +62,52 @@ function located(html: string, splices: readonly Splice[]): Array<Splice & { at:
     })
     .sort((a, b) => a.at - b.at);
 }
+
+/**
+ * Rendered text cut where any of `markers` occurs, kept as bytes: each piece is either bytes
+ * to send or the index of the marker that stood there (a marker may occur any number of
+ * times, none may contain another). `assemble` puts the fills in. Used for layouts kept
+ * between responses (plugins/views.ts), so a response only copies bytes.
+ */
+export type Piece = Buffer | number;
+
+export function cutAt(html: string, markers: readonly string[]): Piece[] {
+  const pieces: Piece[] = [];
+  let at = 0;
+  for (;;) {
+    let next = -1;
+    let which = -1;
+    markers.forEach((marker, i) => {
+      const found = html.indexOf(marker, at);
+      if (found >= 0 && (next < 0 || found < next)) {
+        next = found;
+        which = i;
+      }
+    });
+    if (next < 0) break;
+    if (next > at) pieces.push(Buffer.from(html.slice(at, next), 'utf8'));
+    pieces.push(which);
+    at = next + markers[which]!.length;
+  }
+  if (at < html.length) pieces.push(Buffer.from(html.slice(at), 'utf8'));
+  return pieces;
+}
+
+/** Appends the pieces to `out`, each marker replaced by the chunks of its fill. */
+export function assemble(pieces: readonly Piece[], fills: ReadonlyArray<readonly Buffer[]>, out: Buffer[] = []): Buffer[] {
+  for (const piece of pieces) {
+    if (typeof piece === 'number') out.push(...fills[piece]!);
+    else out.push(piece);
+  }
+  return out;
+}
+
+/** A spliced part's bytes as chunks, joined with the response's token (see Splice). */
+export function partChunks(parts: readonly Buffer[], token: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) out.push(token);
+    out.push(part);
+  });
+  return out;
+}

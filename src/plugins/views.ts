@@ -10,7 +10,8 @@ import type { Translate } from '../i18n/index.js';
 import { translateHtml } from '../i18n/index.js';
 import { LOCALES } from '../domain/types.js';
 import { moderationHeader, type ModerationHeaderView } from '../presenters/moderation-header.js';
-import { spliceBytes, spliceText, type Splice } from '../http/html-splice.js';
+import { assemble, cutAt, partChunks, spliceBytes, spliceMarker, spliceText, type Splice } from '../http/html-splice.js';
+import { KeptLayouts } from './kept-layouts.js';
 import { projectRoot } from '../paths.js';
 
 /** What every template gets besides its own view model. */
@@ -37,6 +38,8 @@ export interface PageContext {
   unreadNotifications: number;
   /** The header's moderation entry and suspension notice (issue 13). */
   moderation: ModerationHeaderView | null;
+  /** Set only while a kept layout is rendered: the header goes here as its own kept part. */
+  headerSlot?: string;
 }
 
 export interface PageOptions {
@@ -48,7 +51,33 @@ export interface PageOptions {
   searchQuery?: string;
   /** Parts of the page given as bytes, put where the view model holds their markers (http/html-splice.ts). */
   splices?: readonly Splice[];
+  /**
+   * Keep the rendered layout and header for the next response rendered from the same inputs
+   * (a logged-in member's question page, issue 15). Only for pages whose template shows
+   * nothing of the reader outside the header (`partials/header`) but through the splices:
+   * the layout is kept by the view model and page context without the reader's own parts,
+   * the header by those parts.
+   */
+  reuseLayout?: boolean;
 }
+
+/** Layouts kept: one per page URL, language and page options (about 3 KB each). */
+const LAYOUTS_KEPT = 2000;
+/** Headers kept: one per member, language and community (about 2 KB each). */
+const HEADERS_KEPT = 2000;
+const HEADER_MARKER = spliceMarker('header');
+
+/*
+ * What of the page context a kept layout is kept by (a flat list of values: spreading and
+ * serialising the whole context cost more than the rest of the response's copying). Every
+ * field of PageContext is either here or named below as not shown outside the header (or
+ * not a value), and the type check fails when a new field is in neither list.
+ */
+const LAYOUT_KEYS = ['locale', 'htmlLang', 'path', 'title', 'baseUrl', 'canonicalUrl', 'description', 'searchQuery', 'searchCommunity', 'flash', 'year'] as const;
+type NotLayoutKey = 't' | 'tHtml' | 'locales' | 'user' | 'csrfToken' | 'unreadNotifications' | 'moderation' | 'headerSlot';
+type Unclassified = Exclude<keyof PageContext, (typeof LAYOUT_KEYS)[number] | NotLayoutKey>;
+const everyContextFieldClassified: [Unclassified] extends [never] ? true : Unclassified = true;
+void everyContextFieldClassified;
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -82,6 +111,8 @@ export default fp(
     const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false, rmWhitespace: true });
     memoizeTemplatePaths(eta);
     await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
+    // Not in development, where templates are read again on every render.
+    const kept = cache ? { layouts: new KeptLayouts(LAYOUTS_KEPT), headers: new KeptLayouts(HEADERS_KEPT) } : null;
 
     // Not a secret: it only marks where each reader's own token goes in a shared fragment.
     const fragmentToken = `csrf-${randomBytes(12).toString('hex')}`;
@@ -102,6 +133,7 @@ export default fp(
       const request: FastifyRequest = this.request;
       // Rendered for the anonymous page cache: the token is a placeholder, filled in per response.
       const forCache = request.pageCacheRender !== undefined;
+      const reuse = options.reuseLayout === true && kept !== null && !forCache;
       const ctx: PageContext = {
         t: request.t,
         tHtml: (key, params, html) => translateHtml(request.locale, key, params, html),
@@ -109,7 +141,7 @@ export default fp(
         locales: LOCALES,
         htmlLang: request.locale === 'zh-CN' ? 'zh-CN' : 'en',
         user: publicUser(request.user),
-        csrfToken: forCache ? app.pageCache.placeholder : this.csrfToken(),
+        csrfToken: forCache ? app.pageCache.placeholder : reuse ? fragmentToken : this.csrfToken(),
         path: request.url,
         title: options.title,
         baseUrl: opts.config.baseUrl,
@@ -122,6 +154,7 @@ export default fp(
         unreadNotifications: request.user ? await this.server.services.notifications.unreadCount(request.user).catch(() => 0) : 0,
         moderation: await moderationHeader(app.services.moderationNav, request),
       };
+      if (reuse) return sendKept(this, template, viewModel, options, ctx, kept);
       const rendered: string = await this.viewAsync(`pages/${template}`, { ...viewModel, ctx });
       const splices = options.splices;
       // A page showing a one-time message is never kept for other visitors.
@@ -130,6 +163,38 @@ export default fp(
         .type('text/html; charset=utf-8')
         .send(splices ? spliceBytes(rendered, splices, ctx.csrfToken) : rendered);
     });
+
+    /**
+     * A page from its kept layout and header, rendered on the first response with these
+     * inputs: the response's token, the header and the splices' bytes are put into the kept
+     * bytes, so it is the same page byte for byte as one rendered for this response alone.
+     * The header is kept by everything of the reader it shows (who, the bell's count, the
+     * moderation menu, the suspension notice; the page's address only for a visitor's login
+     * link); the layout by everything else (a member's name or count never enters its key).
+     */
+    async function sendKept(reply: FastifyReply, template: string, viewModel: Record<string, unknown>, options: PageOptions, ctx: PageContext, store: { layouts: KeptLayouts; headers: KeptLayouts }): Promise<FastifyReply> {
+      const token = Buffer.from(reply.csrfToken(), 'utf8');
+      const splices = options.splices ?? [];
+      const status = options.status ?? 200;
+      const headerKey = JSON.stringify([ctx.locale, ctx.user, ctx.unreadNotifications, ctx.moderation, ctx.searchCommunity ?? null, ctx.searchQuery ?? null, ctx.user ? null : ctx.path]);
+      let header = store.headers.get(headerKey);
+      if (header === undefined) {
+        header = cutAt(await reply.viewAsync('partials/header', { ctx }), [fragmentToken]);
+        store.headers.set(headerKey, header);
+      }
+      const markers = [fragmentToken, HEADER_MARKER, ...splices.map((s) => s.marker)];
+      const layoutKey = JSON.stringify([template, status, markers.slice(2), viewModel, ctx.user !== null, LAYOUT_KEYS.map((k) => ctx[k])]);
+      let layout = store.layouts.get(layoutKey);
+      if (layout === undefined) {
+        layout = cutAt(await reply.viewAsync(`pages/${template}`, { ...viewModel, ctx: { ...ctx, headerSlot: HEADER_MARKER } }), markers);
+        for (let i = 1; i < markers.length; i++) {
+          if (!layout.includes(i)) throw new Error(`page has no place for a spliced part (${markers[i]})`);
+        }
+        store.layouts.set(layoutKey, layout);
+      }
+      const fills = [[token], assemble(header, [[token]]), ...splices.map((s) => partChunks(s.parts, token))];
+      return reply.code(status).type('text/html; charset=utf-8').send(Buffer.concat(assemble(layout, fills)));
+    }
   },
   { name: 'views', dependencies: ['security', 'request-context', 'page-cache'] },
 );

@@ -495,8 +495,9 @@ export class SqliteModerationRepository implements ModerationRepository {
     const uId = toRowId(userId);
     const ids = postIds.map(toRowId).filter((x): x is number => x !== null);
     if (uId === null || ids.length === 0) return new Set();
-    const rows = this.db.prepare<number[], { post_id: number }>(`SELECT post_id FROM flags WHERE user_id = ? AND post_id IN (${ids.map(() => '?').join(',')})`).all(uId, ...ids);
-    return new Set(rows.map((r) => String(r.post_id)));
+    // One indexed look-up per post, not an IN list: see VoteRepository.votesBy.
+    const one = this.db.prepare<[number, number], { hit: number }>('SELECT 1 AS hit FROM flags WHERE user_id = ? AND post_id = ? LIMIT 1');
+    return new Set(ids.filter((id) => one.get(uId, id) !== undefined).map(String));
   }
 
   async suspend(input: SuspensionInput): Promise<Suspension> {

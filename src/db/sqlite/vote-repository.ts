@@ -48,10 +48,17 @@ export class SqliteVoteRepository implements VoteRepository {
     const ids = postIds.map(toRowId).filter((x): x is number => x !== null);
     const out = new Map<string, VoteValue>();
     if (uId === null || ids.length === 0) return out;
-    const rows = this.db
-      .prepare<number[], { post_id: number; value: VoteValue }>(`SELECT post_id, value FROM votes WHERE user_id = ? AND post_id IN (${ids.map(() => '?').join(',')})`)
-      .all(uId, ...ids);
-    for (const r of rows) out.set(String(r.post_id), r.value);
+    /*
+     * One indexed look-up per post (a page shows a handful), not `post_id IN (?,?,...)`: SQLite
+     * builds a temporary b-tree for a bound IN list on every run, and in the server that cost
+     * 150-400 us per member page (fresh page-cache memory each time), against 1-3 us per
+     * look-up here. Measured on the full data set (issue 15, docs/decisions.md).
+     */
+    const one = this.db.prepare<[number, number], { value: VoteValue }>('SELECT value FROM votes WHERE user_id = ? AND post_id = ?');
+    for (const id of ids) {
+      const row = one.get(uId, id);
+      if (row !== undefined) out.set(String(id), row.value);
+    }
     return out;
   }
 

@@ -98,7 +98,12 @@ export async function renderThread(
     shared.memo.set('jsonLd', jsonLd);
   }
   const title = shared.page.page > 1 ? request.t('qa.titleWithPage', { title: question.title, page: shared.page.page }) : question.title;
-  const description = Array.from(question.bodyText).slice(0, 200).join('');
+  // Cut by code points once per kept thread: Array.from walked the whole body on every response.
+  let description = shared.memo.get('description') as string | undefined;
+  if (description === undefined) {
+    description = Array.from(question.bodyText).slice(0, 200).join('');
+    shared.memo.set('description', description);
+  }
   return reply.page(
     'questions/show',
     {
@@ -112,6 +117,9 @@ export async function renderThread(
       description: Array.from(description).slice(0, 160).join(''),
       searchCommunity: community.slug,
       ...(extra.status ? { status: extra.status } : {}),
+      // The thread is the reader's part of the page; around it the layout is the same for every
+      // member (their header aside), kept between responses (plugins/views.ts).
+      reuseLayout: shareable,
       splices: [
         { marker: THREAD_MARKER, parts: threadParts },
         { marker: JSON_LD_MARKER, parts: [jsonLd] },
