@@ -1,7 +1,7 @@
 import type { Locale } from '../../domain/types.js';
 import type { Translate } from '../../i18n/index.js';
 import type { SearchReport } from '../../db/ports.js';
-import type { SearchOutcome, SimilarItem } from '../../services/search/search-service.js';
+import type { HitView, SearchOutcome, SimilarItem } from '../../services/search/search-service.js';
 import type { StaffBadge } from '../../services/support/staff-directory.js';
 
 /* Plain view models for the search templates: every URL and label is computed here. */
@@ -40,7 +40,35 @@ const LINK_KEYS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sor
 
 /** Form encoding, as URLSearchParams does it (spaces as +), without building an object per link. */
 function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+  const e = encodeURIComponent(value);
+  return e.includes('%20') ? e.replace(/%20/g, '+') : e;
+}
+
+/** Tags, encoded: every result page links a dozen or more, and the same tags come back on page after page (bounded). */
+const encodedTags = new Map<string, string>();
+function formEncodeTag(tag: string): string {
+  let e = encodedTags.get(tag);
+  if (e === undefined) {
+    e = formEncode(tag);
+    if (encodedTags.size >= 20_000) encodedTags.clear();
+    encodedTags.set(tag, e);
+  }
+  return e;
+}
+
+/**
+ * What a hit's entry takes from the hit alone: its link target encoded for the click link,
+ * its date as an ISO string. A repeated search lists the same hit objects again (the
+ * engine's result cache, the service's hit views), so these are made once per hit.
+ */
+const hitParts = new WeakMap<HitView, { to: string; iso: string }>();
+function partsOf(h: HitView): { to: string; iso: string } {
+  let parts = hitParts.get(h);
+  if (parts === undefined) {
+    parts = { to: formEncode(h.url), iso: new Date(h.createdAt).toISOString() };
+    hitParts.set(h, parts);
+  }
+  return parts;
 }
 
 /**
@@ -60,7 +88,7 @@ function linkBuilder(current: LinkParams) {
       let e: string | undefined;
       if (key in changes) {
         const v = changes[key];
-        e = v !== null && v !== undefined && v !== '' ? formEncode(v) : undefined;
+        e = v !== null && v !== undefined && v !== '' ? (key === 'tag' ? formEncodeTag(v) : formEncode(v)) : undefined;
       } else e = encoded[key];
       if (e !== undefined) qs += `${qs ? '&' : ''}${key}=${e}`;
     }
@@ -86,6 +114,30 @@ function pushTop<T extends { count: number }>(top: T[], item: T, n: number): voi
   while (at > 0 && top[at - 1]!.count < item.count) at--;
   top.splice(at, 0, item);
   if (top.length > n) top.pop();
+}
+
+/**
+ * The n keys with the highest counts, as topByCount() orders them. A plain loop over the
+ * distribution (hundreds of tags in a broad search): an entry object only for a key that
+ * gets into the list.
+ */
+function topOf(dist: Record<string, number> | undefined, n: number, keep: (key: string) => boolean = () => true): Array<{ key: string; count: number }> {
+  const list: Array<{ key: string; count: number }> = [];
+  for (const key in dist) {
+    const count = dist[key]!;
+    if (list.length === n && list[n - 1]!.count >= count) continue;
+    if (keep(key)) pushTop(list, { key, count }, n);
+  }
+  return list;
+}
+
+/** The tag facet's entries by distribution: a repeated search brings the same (never changed) distribution object back from the engine's result cache. */
+const topTagsOf = new WeakMap<Record<string, number>, Array<{ key: string; count: number }>>();
+function topTags(dist: Record<string, number> | undefined): Array<{ key: string; count: number }> {
+  if (dist === undefined) return [];
+  let top = topTagsOf.get(dist);
+  if (top === undefined) topTagsOf.set(dist, (top = topOf(dist, 12)));
+  return top;
 }
 
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
@@ -118,8 +170,10 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     if (url === undefined) tagLinks.set(tag, (url = link({ tag })));
     return url;
   };
+  const sid = o.searchId ? `&sid=${o.searchId}` : '';
   const hits = o.hits.map((h, i) => {
-    const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${formEncode(h.url)}${o.searchId ? `&sid=${o.searchId}` : ''}`;
+    const parts = partsOf(h);
+    const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${parts.to}${sid}`;
     return {
       kind: h.kind,
       kindLabel: label(`search.kind.${h.kind}`),
@@ -137,7 +191,7 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
       answersText: label(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', h.answerCount),
       answerCount: h.answerCount,
       accepted: h.accepted,
-      date: { iso: new Date(h.createdAt).toISOString(), text: formatDate(h.createdAt, locale) },
+      date: { iso: parts.iso, text: formatDate(h.createdAt, locale) },
       faqPath: h.faqPath ?? [],
       // One result stands for its thread: say when the words were found in an answer.
       matchedIn: h.kind === 'answer' && h.answerAuthor ? t('search.meta.matchedInAnswer', { name: h.answerAuthor }) : null,
@@ -147,12 +201,6 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     };
   });
 
-  // A plain loop over the distribution (hundreds of tags in a broad search), no entry objects.
-  const topOf = (dist: Record<string, number> | undefined, n: number, keep: (key: string) => boolean = () => true) => {
-    const list: Array<{ key: string; count: number }> = [];
-    for (const key in dist) if (keep(key)) pushTop(list, { key, count: dist[key]! }, n);
-    return list;
-  };
   const communityFacet = topOf(o.facets.community, 12, (id) => o.communities.has(id)).map(({ key, count }) => {
     const c = o.communities.get(key)!;
     return { label: c.name, count, url: link({ community: c.slug }), selected: p.community?.id === c.id };
@@ -160,7 +208,7 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   const kindFacet = (['question', 'answer', 'faq'] as const)
     .map((k) => ({ label: t(`search.kind.${k}.plural`), count: o.facets.kind?.[k] ?? 0, url: link({ kind: k }), selected: p.kind === k }))
     .filter((x) => x.count > 0 || x.selected);
-  const tagFacet = topOf(o.facets.tag, 12).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
+  const tagFacet = topTags(o.facets.tag).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
 
   // Active filters, each with a link that removes it.
   const active: Array<{ label: string; removeUrl: string; community?: boolean }> = [];

@@ -122,6 +122,22 @@ export function hitUrl(communitySlug: string, hit: Pick<SearchHit, 'kind' | 'id'
   return `/c/${communitySlug}/q/${hit.id}/${slug}`;
 }
 
+/**
+ * A hit with its link and community, made once per engine hit: a repeated search gets the
+ * engine's cached hits again, and its page then reuses these (and what the page derives
+ * from them, routes/search/view.ts) instead of copying every hit. Valid while the hit's
+ * community is the same object (the community list is re-read after any change). Nothing
+ * changes a view once made.
+ */
+const hitViews = new WeakMap<SearchHit, { community: Community | undefined; view: HitView }>();
+function hitView(hit: SearchHit, c: Community | undefined): HitView {
+  const known = hitViews.get(hit);
+  if (known !== undefined && known.community === c) return known.view;
+  const view: HitView = { ...hit, url: c ? hitUrl(c.slug, hit) : '/', community: c ? { slug: c.slug, name: c.name } : null };
+  hitViews.set(hit, { community: c, view });
+  return view;
+}
+
 const WIDE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
@@ -222,7 +238,8 @@ export class SearchService {
   async search(params: SearchParams, searcher: Searcher): Promise<SearchOutcome> {
     const parsed = await this.parse(params);
     const communities = await this.communityMap();
-    const wordCount = tokenize(parsed.q).length;
+    const words = tokenize(parsed.q);
+    const wordCount = words.length;
     const outcome: SearchOutcome = {
       params: parsed,
       searched: false,
@@ -259,10 +276,7 @@ export class SearchService {
     outcome.facets = result.facetDistribution;
     outcome.ignoredWords = result.ignoredWords;
     outcome.processingTimeMs = result.processingTimeMs;
-    outcome.hits = result.hits.map((hit) => {
-      const c = communities.get(hit.communityId);
-      return { ...hit, url: c ? hitUrl(c.slug, hit) : '/', community: c ? { slug: c.slug, name: c.name } : null };
-    });
+    outcome.hits = result.hits.map((hit) => hitView(hit, communities.get(hit.communityId)));
 
     if (result.estimatedTotalHits === 0 && parsed.community) {
       const { community: _dropped, ...rest } = filters;
@@ -275,7 +289,7 @@ export class SearchService {
     }
 
     if (parsed.page === 1) {
-      const normalized = tokenize(parsed.q).join(' ');
+      const normalized = words.join(' ');
       if (normalized !== '') {
         const extra = (['kind', 'tag', 'answered', 'accepted'] as const)
           .filter((k) => parsed[k] !== null)
