@@ -9,11 +9,13 @@ import type { StaffBadge } from '../../services/support/staff-directory.js';
 type LinkParams = Partial<Record<'q' | 'community' | 'kind' | 'tag' | 'answered' | 'accepted' | 'sort' | 'page' | 'sid', string | null>>;
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
-/** Formatted dates by locale and UTC day: hits of a page share few days, popular results repeat (bounded). */
-const formattedDays = new Map<string, string>();
+/** Formatted dates by locale, then by UTC day: hits of a page share few days, popular results repeat (bounded). */
+const formattedDays = new Map<string, Map<number, string>>();
 function formatDate(at: number, locale: Locale): string {
-  const key = `${locale}|${Math.floor(at / 86_400_000)}`;
-  let text = formattedDays.get(key);
+  let days = formattedDays.get(locale);
+  if (days === undefined) formattedDays.set(locale, (days = new Map()));
+  const day = Math.floor(at / 86_400_000);
+  let text = days.get(day);
   if (text !== undefined) return text;
   let f = dateFormats.get(locale);
   if (!f) {
@@ -21,8 +23,8 @@ function formatDate(at: number, locale: Locale): string {
     dateFormats.set(locale, f);
   }
   text = f.format(at);
-  if (formattedDays.size >= 20_000) formattedDays.clear();
-  formattedDays.set(key, text);
+  if (days.size >= 20_000) days.clear();
+  days.set(day, text);
   return text;
 }
 
@@ -58,15 +60,25 @@ function formEncodeTag(tag: string): string {
 
 /**
  * What a hit's entry takes from the hit alone: its link target encoded for the click link,
- * its date as an ISO string. A repeated search lists the same hit objects again (the
- * engine's result cache, the service's hit views), so these are made once per hit.
+ * its date as an ISO string, its community's link. A repeated search lists the same hit
+ * list again (the engine's result cache, the search service's hit views), so these are made
+ * once per list (one weak map entry per list, not per hit: most searches are not repeated).
  */
-const hitParts = new WeakMap<HitView, { to: string; iso: string }>();
-function partsOf(h: HitView): { to: string; iso: string } {
-  let parts = hitParts.get(h);
+interface HitParts {
+  to: string;
+  iso: string;
+  community: { name: string; url: string } | null;
+}
+const hitParts = new WeakMap<readonly HitView[], HitParts[]>();
+function partsOf(hits: readonly HitView[]): HitParts[] {
+  let parts = hitParts.get(hits);
   if (parts === undefined) {
-    parts = { to: formEncode(h.url), iso: new Date(h.createdAt).toISOString() };
-    hitParts.set(h, parts);
+    parts = hits.map((h) => ({
+      to: formEncode(h.url),
+      iso: new Date(h.createdAt).toISOString(),
+      community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
+    }));
+    hitParts.set(hits, parts);
   }
   return parts;
 }
@@ -156,12 +168,15 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   const link = linkBuilder(current);
   const offset = (p.page - 1) * 20;
 
-  // The same labels and tag links repeat across the 20 hits: each is made once per page.
-  const labels = new Map<string, string>();
-  const label = (key: string, count?: number) => {
-    const k = count === undefined ? key : `${key}\u0000${count}`;
-    let text = labels.get(k);
-    if (text === undefined) labels.set(k, (text = count === undefined ? t(key) : t(key, { count })));
+  // The same labels and tag links repeat across the 20 hits: each is made once per page
+  // (counted labels by message, then by count: no key string built per hit).
+  const kindLabels = { question: t('search.kind.question'), answer: t('search.kind.answer'), faq: t('search.kind.faq') };
+  const counted = new Map<string, Map<number, string>>();
+  const label = (key: string, count: number) => {
+    let byCount = counted.get(key);
+    if (byCount === undefined) counted.set(key, (byCount = new Map()));
+    let text = byCount.get(count);
+    if (text === undefined) byCount.set(count, (text = t(key, { count })));
     return text;
   };
   const tagLinks = new Map<string, string>();
@@ -171,18 +186,21 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     return url;
   };
   const sid = o.searchId ? `&sid=${o.searchId}` : '';
+  const allParts = partsOf(o.hits);
   const hits = o.hits.map((h, i) => {
-    const parts = partsOf(h);
+    const parts = allParts[i]!;
     const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${parts.to}${sid}`;
+    const tags: Array<{ name: string; url: string }> = [];
+    for (let k = 0; k < h.tags.length && k < 5; k++) tags.push({ name: h.tags[k]!, url: tagLink(h.tags[k]!) });
     return {
       kind: h.kind,
-      kindLabel: label(`search.kind.${h.kind}`),
+      kindLabel: kindLabels[h.kind],
       titleHtml: h.titleHtml,
       url: h.url,
       clickUrl,
       snippetHtml: h.snippetHtml,
-      community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
-      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: tagLink(tag) })),
+      community: parts.community,
+      tags,
       score: h.score,
       votesText:
         h.kind === 'faq'

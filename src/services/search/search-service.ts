@@ -123,19 +123,23 @@ export function hitUrl(communitySlug: string, hit: Pick<SearchHit, 'kind' | 'id'
 }
 
 /**
- * A hit with its link and community, made once per engine hit: a repeated search gets the
- * engine's cached hits again, and its page then reuses these (and what the page derives
- * from them, routes/search/view.ts) instead of copying every hit. Valid while the hit's
- * community is the same object (the community list is re-read after any change). Nothing
- * changes a view once made.
+ * The hits with their links and communities, made once per list of engine hits: a repeated
+ * search gets the engine's cached list again, and its page then reuses these (and what the
+ * page derives from them, routes/search/view.ts) instead of copying every hit. Valid while
+ * the community map is the same (it is rebuilt after any community change). Nothing changes
+ * a view once made. One entry per list, not per hit: a weak map entry is not free for the
+ * garbage collector, and most searches are not repeated.
  */
-const hitViews = new WeakMap<SearchHit, { community: Community | undefined; view: HitView }>();
-function hitView(hit: SearchHit, c: Community | undefined): HitView {
-  const known = hitViews.get(hit);
-  if (known !== undefined && known.community === c) return known.view;
-  const view: HitView = { ...hit, url: c ? hitUrl(c.slug, hit) : '/', community: c ? { slug: c.slug, name: c.name } : null };
-  hitViews.set(hit, { community: c, view });
-  return view;
+const hitViewLists = new WeakMap<readonly SearchHit[], { communities: ReadonlyMap<string, Community>; views: HitView[] }>();
+function hitViews(hits: readonly SearchHit[], communities: ReadonlyMap<string, Community>): HitView[] {
+  const known = hitViewLists.get(hits);
+  if (known !== undefined && known.communities === communities) return known.views;
+  const views = hits.map((hit): HitView => {
+    const c = communities.get(hit.communityId);
+    return { ...hit, url: c ? hitUrl(c.slug, hit) : '/', community: c ? { slug: c.slug, name: c.name } : null };
+  });
+  hitViewLists.set(hits, { communities, views });
+  return views;
 }
 
 const WIDE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
@@ -276,7 +280,7 @@ export class SearchService {
     outcome.facets = result.facetDistribution;
     outcome.ignoredWords = result.ignoredWords;
     outcome.processingTimeMs = result.processingTimeMs;
-    outcome.hits = result.hits.map((hit) => hitView(hit, communities.get(hit.communityId)));
+    outcome.hits = hitViews(result.hits, communities);
 
     if (result.estimatedTotalHits === 0 && parsed.community) {
       const { community: _dropped, ...rest } = filters;
