@@ -62,17 +62,45 @@ function lookup(locale: Locale, key: string, count: unknown): string | undefined
   return catalogues[locale][key];
 }
 
-function fill(template: string, params: Record<string, string | number>, encode: (s: string) => string, html: Record<string, string>): string {
-  let out = '';
+/**
+ * A message cut at its {name} placeholders: literal text at even indices, names at odd ones.
+ * Pages translate dozens of messages per request (the search page some 60), and matching
+ * the placeholder pattern each time was most of translate()'s cost. Messages come from the
+ * catalogue (or are a missing key shown as itself), so the set is small; the bound only
+ * guards against a caller passing arbitrary keys.
+ */
+const parsedMessages = new Map<string, readonly string[]>();
+function partsOf(template: string): readonly string[] {
+  let parts = parsedMessages.get(template);
+  if (parts !== undefined) return parts;
+  const cut: string[] = [];
   let last = 0;
   for (const m of template.matchAll(/\{(\w+)\}/g)) {
-    const name = m[1]!;
-    out += encode(template.slice(last, m.index));
-    if (name in html) out += html[name];
-    else out += name in params ? encode(String(params[name])) : encode(m[0]);
+    cut.push(template.slice(last, m.index), m[1]!);
     last = m.index + m[0].length;
   }
-  return out + encode(template.slice(last));
+  cut.push(template.slice(last));
+  parts = cut;
+  if (parsedMessages.size >= 10_000) parsedMessages.clear();
+  parsedMessages.set(template, parts);
+  return parts;
+}
+
+function fill(template: string, params: Record<string, string | number>, encode: ((s: string) => string) | null, html: Record<string, string> | null): string {
+  const parts = partsOf(template);
+  if (parts.length === 1) return encode ? encode(template) : template;
+  let out = encode ? encode(parts[0]!) : parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    // Markup params go in as they are; everything else is encoded like the message's text.
+    if (html !== null && name in html) out += html[name]!;
+    else {
+      const value = name in params ? String(params[name]) : `{${name}}`;
+      out += encode ? encode(value) : value;
+    }
+    out += encode ? encode(parts[i + 1]!) : parts[i + 1]!;
+  }
+  return out;
 }
 
 function message(locale: Locale, key: string, params: Record<string, string | number>): string {
@@ -81,7 +109,7 @@ function message(locale: Locale, key: string, params: Record<string, string | nu
 
 /** Fills {name} placeholders; a missing key shows itself so gaps are visible, never blank. */
 export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  return fill(message(locale, key, params), params, (s) => s, {});
+  return fill(message(locale, key, params), params, null, null);
 }
 
 const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

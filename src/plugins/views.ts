@@ -13,6 +13,7 @@ import { moderationHeader, type ModerationHeaderView } from '../presenters/moder
 import { assemble, cutAt, partChunks, spliceBytes, spliceMarker, spliceText, type Splice } from '../http/html-splice.js';
 import { KeptLayouts } from './kept-layouts.js';
 import { projectRoot } from '../paths.js';
+import { escapeHtmlText } from '../http/html-escape.js';
 
 /** What every template gets besides its own view model. */
 export interface PageContext {
@@ -108,7 +109,7 @@ export default fp(
     // indentation); a newline stays wherever there was one, so the page renders the same. It
     // would also strip literal text inside <pre> or <textarea>: test/unit/template-whitespace
     // keeps the templates free of such text.
-    const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false, rmWhitespace: true });
+    const eta = new Eta({ views: opts.viewsDir, cache, autoEscape: true, autoTrim: false, rmWhitespace: true, escapeFunction: escapeHtmlText });
     memoizeTemplatePaths(eta);
     await app.register(view, { engine: { eta }, root: opts.viewsDir, viewExt: 'eta', production: cache });
     // Not in development, where templates are read again on every render.

@@ -62,9 +62,40 @@ const PLAIN_FIRST = /^[\u3400-\u4dbf\u4e00-\u9fff\u3041-\u3096\u30a1-\u30fa\u30f
 
 /** True when no word of a PLAIN_RUN can be marked by these terms. */
 function plainRunsInert(terms: HighlightTerms): boolean {
-  for (const t of terms.exact) if (t === '' || PLAIN_FIRST.test(t)) return false;
-  for (const p of terms.prefixes) if (p === '' || PLAIN_FIRST.test(p)) return false;
-  return true;
+  // A search highlights its 20 titles and 20 snippets with one terms object: answered once.
+  if (terms === lastTerms) return lastInert;
+  let inert = true;
+  for (const t of terms.exact) if (t === '' || PLAIN_FIRST.test(t)) inert = false;
+  for (const p of terms.prefixes) if (p === '' || PLAIN_FIRST.test(p)) inert = false;
+  lastTerms = terms;
+  lastInert = inert;
+  return inert;
+}
+let lastTerms: HighlightTerms | null = null;
+let lastInert = false;
+
+/** Whether one of a word's tokens is an exact term or starts with a prefix. */
+function tokensMatch(terms: HighlightTerms, tokens: readonly string[]): boolean {
+  for (const t of tokens) {
+    if (terms.exact.has(t)) return true;
+    for (const p of terms.prefixes) if (t.startsWith(p)) return true;
+  }
+  return false;
+}
+
+const keepPlainRunWhole = (_start: number, _end: number, run: string) => PLAIN_RUN.test(run);
+
+/** The marks alone, for a text shown whole (a title): no word list, which only snippets' cuts need. */
+function marksOf(text: string, terms: HighlightTerms): Range[] {
+  const ranges: Range[] = [];
+  scanWords(
+    text,
+    (start, end, tokens) => {
+      if (tokensMatch(terms, tokens)) ranges.push({ start, end });
+    },
+    plainRunsInert(terms) ? keepPlainRunWhole : undefined,
+  );
+  return merged(text, ranges, terms);
 }
 
 function analyse(text: string, terms: HighlightTerms, general: boolean): { words: Words; marks: Range[] } {
@@ -90,14 +121,7 @@ function analyse(text: string, terms: HighlightTerms, general: boolean): { words
     (start, end, tokens) => {
       starts.push(start);
       ends.push(end);
-      for (const t of tokens) {
-        let hit = terms.exact.has(t);
-        if (!hit) for (const p of terms.prefixes) if (t.startsWith(p)) hit = true;
-        if (hit) {
-          ranges.push({ start, end });
-          break;
-        }
-      }
+      if (tokensMatch(terms, tokens)) ranges.push({ start, end });
     },
     opaque,
   );
@@ -250,7 +274,7 @@ export function densestWindow(text: string, marks: readonly Range[], maxChars: n
 
 /** The whole (short) text with its matches marked, e.g. a title. `general`: without the ASCII fast path (tests compare both). */
 export function highlightAll(text: string, terms: HighlightTerms, general = false): string {
-  return render(text, 0, text.length, analyse(text, terms, general).marks);
+  return render(text, 0, text.length, general ? analyse(text, terms, true).marks : marksOf(text, terms));
 }
 
 /**

@@ -63,4 +63,25 @@ describe('searchPageView', () => {
     ]);
     expect(view.hits[1]!.clickUrl).toBe('/search/click?d=question-6&pos=2&to=%2Fc%2Fcoffee%2Fq%2F6%2Fsize&sid=12');
   });
+
+  it('gives a repeated search (the same cached hits and facets) its own search id and query in every link', () => {
+    const first = searchPageView(outcome, translator('en'), 'en');
+    const again = { ...outcome, params: { ...outcome.params, q: 'Grind  Size' }, searchId: '13' } as SearchOutcome;
+    const second = searchPageView(again, translator('zh-CN'), 'zh-CN');
+    expect(first.hits[0]!.clickUrl).toBe('/search/click?d=question-5&pos=1&to=%2Fc%2Fcoffee%2Fq%2F5%2Fgrind&sid=12');
+    expect(second.hits[0]!.clickUrl).toBe('/search/click?d=question-5&pos=1&to=%2Fc%2Fcoffee%2Fq%2F5%2Fgrind&sid=13');
+    expect(second.hits[0]!.tags[0]!.url).toBe('/search?q=Grind++Size&tag=espresso');
+    expect(second.facets.tag.map((f) => f.url)).toEqual(['/search?q=Grind++Size&tag=espresso', '/search?q=Grind++Size&tag=grinder', '/search?q=Grind++Size&tag=a+b']);
+    expect(second.hits[0]!.votesText).toBe(translator('zh-CN')('search.meta.votes', { count: 1 }));
+    expect(second.hits[0]!.date).toEqual({ iso: '1970-01-01T00:00:00.000Z', text: '1970年1月1日' });
+  });
+
+  it('lists the 12 most frequent of hundreds of tags as a stable sort would', () => {
+    const tag: Record<string, number> = {};
+    let seed = 11;
+    for (let i = 0; i < 400; i++) tag[`tag${i}`] = (seed = (seed * 1103515245 + 12345) % 2147483648) % 9;
+    const view = searchPageView({ ...outcome, facets: { ...outcome.facets, tag } } as SearchOutcome, translator('en'), 'en');
+    const expected = Object.entries(tag).sort((a, b) => b[1] - a[1]).slice(0, 12);
+    expect(view.facets.tag.map((f) => [f.label, f.count])).toEqual(expected);
+  });
 });

@@ -20,6 +20,7 @@ import * as m021 from './migrations/021-digests-newsletters.js';
 import * as m022 from './migrations/022-support-dashboard.js';
 import * as m023 from './migrations/023-event-outbox.js';
 import * as m024 from './migrations/024-support-dashboard-loyalty.js';
+import * as m025 from './migrations/025-search-log-clicked-browser-index.js';
 import * as m026 from './migrations/026-member-page-covering-indexes.js';
 import * as m027 from './migrations/027-search-title-index.js';
 import * as m028 from './migrations/028-search-faq-title-index.js';
@@ -59,6 +60,7 @@ export const migrations: ReadonlyArray<Migration> = [
   { version: 22, ...m022 },
   { version: 23, ...m023 },
   { version: 24, ...m024 },
+  { version: 25, ...m025 },
   { version: 26, ...m026 },
   { version: 27, ...m027 },
   { version: 28, ...m028 },

@@ -1,7 +1,7 @@
 import type { Locale } from '../../domain/types.js';
 import type { Translate } from '../../i18n/index.js';
 import type { SearchReport } from '../../db/ports.js';
-import type { SearchOutcome, SimilarItem } from '../../services/search/search-service.js';
+import type { HitView, SearchOutcome, SimilarItem } from '../../services/search/search-service.js';
 import type { StaffBadge } from '../../services/support/staff-directory.js';
 
 /* Plain view models for the search templates: every URL and label is computed here. */
@@ -9,11 +9,13 @@ import type { StaffBadge } from '../../services/support/staff-directory.js';
 type LinkParams = Partial<Record<'q' | 'community' | 'kind' | 'tag' | 'answered' | 'accepted' | 'sort' | 'page' | 'sid', string | null>>;
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
-/** Formatted dates by locale and UTC day: hits of a page share few days, popular results repeat (bounded). */
-const formattedDays = new Map<string, string>();
+/** Formatted dates by locale, then by UTC day: hits of a page share few days, popular results repeat (bounded). */
+const formattedDays = new Map<string, Map<number, string>>();
 function formatDate(at: number, locale: Locale): string {
-  const key = `${locale}|${Math.floor(at / 86_400_000)}`;
-  let text = formattedDays.get(key);
+  let days = formattedDays.get(locale);
+  if (days === undefined) formattedDays.set(locale, (days = new Map()));
+  const day = Math.floor(at / 86_400_000);
+  let text = days.get(day);
   if (text !== undefined) return text;
   let f = dateFormats.get(locale);
   if (!f) {
@@ -21,8 +23,8 @@ function formatDate(at: number, locale: Locale): string {
     dateFormats.set(locale, f);
   }
   text = f.format(at);
-  if (formattedDays.size >= 20_000) formattedDays.clear();
-  formattedDays.set(key, text);
+  if (days.size >= 20_000) days.clear();
+  days.set(day, text);
   return text;
 }
 
@@ -40,7 +42,45 @@ const LINK_KEYS = ['q', 'community', 'kind', 'tag', 'answered', 'accepted', 'sor
 
 /** Form encoding, as URLSearchParams does it (spaces as +), without building an object per link. */
 function formEncode(value: string): string {
-  return encodeURIComponent(value).replace(/%20/g, '+');
+  const e = encodeURIComponent(value);
+  return e.includes('%20') ? e.replace(/%20/g, '+') : e;
+}
+
+/** Tags, encoded: every result page links a dozen or more, and the same tags come back on page after page (bounded). */
+const encodedTags = new Map<string, string>();
+function formEncodeTag(tag: string): string {
+  let e = encodedTags.get(tag);
+  if (e === undefined) {
+    e = formEncode(tag);
+    if (encodedTags.size >= 20_000) encodedTags.clear();
+    encodedTags.set(tag, e);
+  }
+  return e;
+}
+
+/**
+ * What a hit's entry takes from the hit alone: its link target encoded for the click link,
+ * its date as an ISO string, its community's link. A repeated search lists the same hit
+ * list again (the engine's result cache, the search service's hit views), so these are made
+ * once per list (one weak map entry per list, not per hit: most searches are not repeated).
+ */
+interface HitParts {
+  to: string;
+  iso: string;
+  community: { name: string; url: string } | null;
+}
+const hitParts = new WeakMap<readonly HitView[], HitParts[]>();
+function partsOf(hits: readonly HitView[]): HitParts[] {
+  let parts = hitParts.get(hits);
+  if (parts === undefined) {
+    parts = hits.map((h) => ({
+      to: formEncode(h.url),
+      iso: new Date(h.createdAt).toISOString(),
+      community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
+    }));
+    hitParts.set(hits, parts);
+  }
+  return parts;
 }
 
 /**
@@ -60,7 +100,7 @@ function linkBuilder(current: LinkParams) {
       let e: string | undefined;
       if (key in changes) {
         const v = changes[key];
-        e = v !== null && v !== undefined && v !== '' ? formEncode(v) : undefined;
+        e = v !== null && v !== undefined && v !== '' ? (key === 'tag' ? formEncodeTag(v) : formEncode(v)) : undefined;
       } else e = encoded[key];
       if (e !== undefined) qs += `${qs ? '&' : ''}${key}=${e}`;
     }
@@ -88,6 +128,30 @@ function pushTop<T extends { count: number }>(top: T[], item: T, n: number): voi
   if (top.length > n) top.pop();
 }
 
+/**
+ * The n keys with the highest counts, as topByCount() orders them. A plain loop over the
+ * distribution (hundreds of tags in a broad search): an entry object only for a key that
+ * gets into the list.
+ */
+function topOf(dist: Record<string, number> | undefined, n: number, keep: (key: string) => boolean = () => true): Array<{ key: string; count: number }> {
+  const list: Array<{ key: string; count: number }> = [];
+  for (const key in dist) {
+    const count = dist[key]!;
+    if (list.length === n && list[n - 1]!.count >= count) continue;
+    if (keep(key)) pushTop(list, { key, count }, n);
+  }
+  return list;
+}
+
+/** The tag facet's entries by distribution: a repeated search brings the same (never changed) distribution object back from the engine's result cache. */
+const topTagsOf = new WeakMap<Record<string, number>, Array<{ key: string; count: number }>>();
+function topTags(dist: Record<string, number> | undefined): Array<{ key: string; count: number }> {
+  if (dist === undefined) return [];
+  let top = topTagsOf.get(dist);
+  if (top === undefined) topTagsOf.set(dist, (top = topOf(dist, 12)));
+  return top;
+}
+
 const yesNo = (v: boolean | null) => (v === null ? null : v ? 'yes' : 'no');
 
 export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, staffOf: (communityId: string, userId: string) => StaffBadge | null = () => null) {
@@ -104,12 +168,15 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   const link = linkBuilder(current);
   const offset = (p.page - 1) * 20;
 
-  // The same labels and tag links repeat across the 20 hits: each is made once per page.
-  const labels = new Map<string, string>();
-  const label = (key: string, count?: number) => {
-    const k = count === undefined ? key : `${key}\u0000${count}`;
-    let text = labels.get(k);
-    if (text === undefined) labels.set(k, (text = count === undefined ? t(key) : t(key, { count })));
+  // The same labels and tag links repeat across the 20 hits: each is made once per page
+  // (counted labels by message, then by count: no key string built per hit).
+  const kindLabels = { question: t('search.kind.question'), answer: t('search.kind.answer'), faq: t('search.kind.faq') };
+  const counted = new Map<string, Map<number, string>>();
+  const label = (key: string, count: number) => {
+    let byCount = counted.get(key);
+    if (byCount === undefined) counted.set(key, (byCount = new Map()));
+    let text = byCount.get(count);
+    if (text === undefined) byCount.set(count, (text = t(key, { count })));
     return text;
   };
   const tagLinks = new Map<string, string>();
@@ -118,17 +185,22 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     if (url === undefined) tagLinks.set(tag, (url = link({ tag })));
     return url;
   };
+  const sid = o.searchId ? `&sid=${o.searchId}` : '';
+  const allParts = partsOf(o.hits);
   const hits = o.hits.map((h, i) => {
-    const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${formEncode(h.url)}${o.searchId ? `&sid=${o.searchId}` : ''}`;
+    const parts = allParts[i]!;
+    const clickUrl = `/search/click?d=${h.docId}&pos=${offset + i + 1}&to=${parts.to}${sid}`;
+    const tags: Array<{ name: string; url: string }> = [];
+    for (let k = 0; k < h.tags.length && k < 5; k++) tags.push({ name: h.tags[k]!, url: tagLink(h.tags[k]!) });
     return {
       kind: h.kind,
-      kindLabel: label(`search.kind.${h.kind}`),
+      kindLabel: kindLabels[h.kind],
       titleHtml: h.titleHtml,
       url: h.url,
       clickUrl,
       snippetHtml: h.snippetHtml,
-      community: h.community ? { name: h.community.name, url: `/c/${h.community.slug}` } : null,
-      tags: h.tags.slice(0, 5).map((tag) => ({ name: tag, url: tagLink(tag) })),
+      community: parts.community,
+      tags,
       score: h.score,
       votesText:
         h.kind === 'faq'
@@ -137,7 +209,7 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
       answersText: label(h.answerCount === 1 ? 'search.meta.answers.one' : 'search.meta.answers', h.answerCount),
       answerCount: h.answerCount,
       accepted: h.accepted,
-      date: { iso: new Date(h.createdAt).toISOString(), text: formatDate(h.createdAt, locale) },
+      date: { iso: parts.iso, text: formatDate(h.createdAt, locale) },
       faqPath: h.faqPath ?? [],
       // One result stands for its thread: say when the words were found in an answer.
       matchedIn: h.kind === 'answer' && h.answerAuthor ? t('search.meta.matchedInAnswer', { name: h.answerAuthor }) : null,
@@ -147,12 +219,6 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
     };
   });
 
-  // A plain loop over the distribution (hundreds of tags in a broad search), no entry objects.
-  const topOf = (dist: Record<string, number> | undefined, n: number, keep: (key: string) => boolean = () => true) => {
-    const list: Array<{ key: string; count: number }> = [];
-    for (const key in dist) if (keep(key)) pushTop(list, { key, count: dist[key]! }, n);
-    return list;
-  };
   const communityFacet = topOf(o.facets.community, 12, (id) => o.communities.has(id)).map(({ key, count }) => {
     const c = o.communities.get(key)!;
     return { label: c.name, count, url: link({ community: c.slug }), selected: p.community?.id === c.id };
@@ -160,7 +226,7 @@ export function searchPageView(o: SearchOutcome, t: Translate, locale: Locale, s
   const kindFacet = (['question', 'answer', 'faq'] as const)
     .map((k) => ({ label: t(`search.kind.${k}.plural`), count: o.facets.kind?.[k] ?? 0, url: link({ kind: k }), selected: p.kind === k }))
     .filter((x) => x.count > 0 || x.selected);
-  const tagFacet = topOf(o.facets.tag, 12).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
+  const tagFacet = topTags(o.facets.tag).map(({ key: tag, count }) => ({ label: tag, count, url: link({ tag }), selected: p.tag === tag }));
 
   // Active filters, each with a link that removes it.
   const active: Array<{ label: string; removeUrl: string; community?: boolean }> = [];

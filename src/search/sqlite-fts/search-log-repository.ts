@@ -131,7 +131,8 @@ export class SqliteSearchLogRepository implements SearchLogRepository {
     const cid = rowId(communityId);
     if (cid === null) return [];
     // The searches that found nothing (a) are few; each is joined to the same browser's later
-    // clicked searches (b) through the search_log_browser index. The bare query columns come
+    // clicked searches (b) through the search_log_browser_clicked index (clicked rows only,
+    // migration 025: `b.click_count > 0` below is what lets SQLite use it). The bare query columns come
     // from the row holding max(b.created_at): the latest spelling of each side.
     const rows = this.db
       .prepare(

@@ -122,6 +122,50 @@ export function hitUrl(communitySlug: string, hit: Pick<SearchHit, 'kind' | 'id'
   return `/c/${communitySlug}/q/${hit.id}/${slug}`;
 }
 
+/**
+ * The hits with their links and communities, made once per list of engine hits: a repeated
+ * search gets the engine's cached list again, and its page then reuses these (and what the
+ * page derives from them, routes/search/view.ts) instead of copying every hit. Valid while
+ * the community map is the same (it is rebuilt after any community change). Nothing changes
+ * a view once made. One entry per list, not per hit: a weak map entry is not free for the
+ * garbage collector, and most searches are not repeated.
+ */
+const hitViewLists = new WeakMap<readonly SearchHit[], { communities: ReadonlyMap<string, Community>; views: HitView[] }>();
+function hitViews(hits: readonly SearchHit[], communities: ReadonlyMap<string, Community>): HitView[] {
+  const known = hitViewLists.get(hits);
+  if (known !== undefined && known.communities === communities) return known.views;
+  const views = hits.map((hit): HitView => {
+    const c = communities.get(hit.communityId);
+    const view: HitView = {
+      // Field by field rather than by spreading the hit: hits of the three kinds have
+      // different optional fields, and spreading objects of several shapes took V8's slow path.
+      docId: hit.docId,
+      kind: hit.kind,
+      id: hit.id,
+      questionId: hit.questionId,
+      communityId: hit.communityId,
+      title: hit.title,
+      titleHtml: hit.titleHtml,
+      slug: hit.slug,
+      snippetHtml: hit.snippetHtml,
+      tags: hit.tags,
+      score: hit.score,
+      accepted: hit.accepted,
+      answerCount: hit.answerCount,
+      createdAt: hit.createdAt,
+      url: c ? hitUrl(c.slug, hit) : '/',
+      community: c ? { slug: c.slug, name: c.name } : null,
+    };
+    if (hit.faqPath !== undefined) view.faqPath = hit.faqPath;
+    if (hit.answerAuthor !== undefined) view.answerAuthor = hit.answerAuthor;
+    if (hit.answerAuthorId !== undefined) view.answerAuthorId = hit.answerAuthorId;
+    if (hit.explain !== undefined) view.explain = hit.explain;
+    return view;
+  });
+  hitViewLists.set(hits, { communities, views });
+  return views;
+}
+
 const WIDE_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
@@ -222,7 +266,8 @@ export class SearchService {
   async search(params: SearchParams, searcher: Searcher): Promise<SearchOutcome> {
     const parsed = await this.parse(params);
     const communities = await this.communityMap();
-    const wordCount = tokenize(parsed.q).length;
+    const words = tokenize(parsed.q);
+    const wordCount = words.length;
     const outcome: SearchOutcome = {
       params: parsed,
       searched: false,
@@ -259,10 +304,7 @@ export class SearchService {
     outcome.facets = result.facetDistribution;
     outcome.ignoredWords = result.ignoredWords;
     outcome.processingTimeMs = result.processingTimeMs;
-    outcome.hits = result.hits.map((hit) => {
-      const c = communities.get(hit.communityId);
-      return { ...hit, url: c ? hitUrl(c.slug, hit) : '/', community: c ? { slug: c.slug, name: c.name } : null };
-    });
+    outcome.hits = hitViews(result.hits, communities);
 
     if (result.estimatedTotalHits === 0 && parsed.community) {
       const { community: _dropped, ...rest } = filters;
@@ -275,7 +317,7 @@ export class SearchService {
     }
 
     if (parsed.page === 1) {
-      const normalized = tokenize(parsed.q).join(' ');
+      const normalized = words.join(' ');
       if (normalized !== '') {
         const extra = (['kind', 'tag', 'answered', 'accepted'] as const)
           .filter((k) => parsed[k] !== null)
