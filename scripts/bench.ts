@@ -397,7 +397,7 @@ async function settle(pid: number): Promise<number> {
   return (Date.now() - t0) / 1000;
 }
 
-/** Queries per kind for the search yardstick (scripts/bench-lib/search-baseline.ts): about 20 s in all. */
+/** Queries per kind for the search yardstick (scripts/bench-lib/search-baseline.ts): about 40 s in all, with the warm-up. */
 const SEARCH_CPU_QUERIES = 150;
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const cpu = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');

@@ -50,7 +50,7 @@ const LOAD_PAGE = 250;
 /** Text changes remembered for kept reads (FtsState.appendedSince); older ones make them read again. */
 const TEXT_LOG_SIZE = 4096;
 /** SQLite page cache of the connection, in KiB (see installSqliteFts). */
-const SEARCH_CACHE_KIB = 8_192;
+export const SEARCH_CACHE_KIB = 8_192;
 
 
 /** Per-connection state: the in-memory vocabulary used for typo tolerance and prefixes. */
