@@ -25,7 +25,9 @@ interface Item {
  * of the target reaches the assignee (or, unassigned, every staff member), a missed target
  * reaches every staff member and moderator, and a rating of 1 or 2 reaches the moderators
  * (service recovery). One notification per member and event: the event key is unique per
- * recipient, so a job that runs twice records nothing new. Failures are logged, never thrown.
+ * recipient, so a job that runs twice records nothing new. Failures are logged; an
+ * escalation's is also thrown, so the job leaves it unmarked and a later run sends it again
+ * (a rating's is not: its caller is the customer's request, which must not fail for it).
  */
 export class SupportNotifications implements SupportNotifier, RecoveryNotifier {
   constructor(
@@ -42,7 +44,7 @@ export class SupportNotifications implements SupportNotifier, RecoveryNotifier {
   ) {}
 
   async escalated(event: EscalationEvent): Promise<void> {
-    await this.safely('escalated', async () => {
+    await this.safely('escalated', { rethrow: true }, async () => {
       const team = await this.memberships.listStaff(event.communityId);
       const staff = team.filter((m) => m.membership.role === 'staff').map((m) => m.user.id);
       const recipients =
@@ -61,7 +63,7 @@ export class SupportNotifications implements SupportNotifier, RecoveryNotifier {
   }
 
   async lowRating(event: LowRatingEvent): Promise<void> {
-    await this.safely('low-rating', async () => {
+    await this.safely('low-rating', { rethrow: false }, async () => {
       const moderators = (await this.memberships.listStaff(event.communityId)).filter((m) => m.membership.role === 'moderator').map((m) => m.user.id);
       await this.deliver(
         event.questionId,
@@ -71,11 +73,12 @@ export class SupportNotifications implements SupportNotifier, RecoveryNotifier {
     });
   }
 
-  private async safely(what: string, fn: () => Promise<void>): Promise<void> {
+  private async safely(what: string, options: { rethrow: boolean }, fn: () => Promise<void>): Promise<void> {
     try {
       await fn();
     } catch (err) {
       this.log?.error({ event: what, err: err instanceof Error ? err.message : String(err) }, 'support notification not recorded');
+      if (options.rethrow) throw err;
     }
   }
 

@@ -15,7 +15,9 @@ export interface EscalationEvent {
 
 /**
  * Sends "escalated" notifications (SupportNotifications in the app). The escalation rows
- * (support_escalations) are the record; notified_at is set once the notifier returned.
+ * (support_escalations) are the record; notified_at is set once the notifier returned. It
+ * throws when the notifications could not be recorded (it logs why): the escalation stays
+ * unmarked and a later run sends it again.
  */
 export interface SupportNotifier {
   escalated(event: EscalationEvent): Promise<void>;
@@ -30,6 +32,16 @@ const BATCH = 200;
  * what a dead run recorded is notified by the next.
  */
 export function escalationJob(repo: SupportRepository, notifier: SupportNotifier, now: () => number, intervalMs = 60_000): Job<number> {
+  // Marked only once its notifications are recorded. One that failed (the notifier logged why)
+  // stays unmarked for the next run, and the others of this run still go out.
+  const notify = async (event: EscalationEvent): Promise<void> => {
+    try {
+      await notifier.escalated(event);
+    } catch {
+      return;
+    }
+    await repo.markEscalationNotified(event.questionId, event.level, event.dueAt, now());
+  };
   return {
     name: 'support-escalation',
     intervalMs,
@@ -43,8 +55,7 @@ export function escalationJob(repo: SupportRepository, notifier: SupportNotifier
       // The notifier keys each notification by event and recipient, so one that was in fact
       // sent before the death is not sent twice.
       for (const e of await repo.unnotifiedEscalations(at, BATCH)) {
-        await notifier.escalated({ questionId: e.questionId, communityId: e.communityId, level: e.level, assigneeId: e.assigneeId, dueAt: e.dueAt, at: e.at });
-        await repo.markEscalationNotified(e.questionId, e.level, e.dueAt, now());
+        await notify({ questionId: e.questionId, communityId: e.communityId, level: e.level, assigneeId: e.assigneeId, dueAt: e.dueAt, at: e.at });
       }
       for (const ticket of await repo.dueForEscalation(at, BATCH)) {
         if (ticket.dueAt === null) continue;
@@ -54,8 +65,7 @@ export function escalationJob(repo: SupportRepository, notifier: SupportNotifier
         for (const level of levels) {
           if (!(await repo.recordEscalation(ticket.questionId, level, ticket.dueAt, at))) continue;
           escalated += 1;
-          await notifier.escalated({ questionId: ticket.questionId, communityId: ticket.communityId, level, assigneeId: ticket.assigneeId, dueAt: ticket.dueAt, at });
-          await repo.markEscalationNotified(ticket.questionId, level, ticket.dueAt, now());
+          await notify({ questionId: ticket.questionId, communityId: ticket.communityId, level, assigneeId: ticket.assigneeId, dueAt: ticket.dueAt, at });
         }
       }
       return escalated;
