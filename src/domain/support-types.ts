@@ -75,6 +75,8 @@ export interface SupportEscalation {
 /** An escalation still to notify, with whom the warning goes to now (the ticket's assignee). */
 export interface UnnotifiedEscalation extends SupportEscalation {
   assigneeId: string | null;
+  /** Whether it still holds: the ticket is open, unanswered, and due when it was recorded. */
+  stillDue: boolean;
 }
 
 export interface SupportRating {

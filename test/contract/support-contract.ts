@@ -141,6 +141,10 @@ export function runSupportContract(name: string, makeStorage: () => Promise<Stor
       await s.markEscalationNotified(b, 'warning', T0 + 200, T0 + 300);
       await s.markEscalationNotified(a, 'breach', T0 + 200, T0 + 300);
       expect(await listed(T0 + 1000)).toEqual([[a, 'warning', T0 + 200, T0 + 160, f.community.id, null, null]]);
+      // Whether it still holds: the ticket open, unanswered and due when it was recorded.
+      expect((await s.unnotifiedEscalations(T0 + 1000, 10)).map((e) => e.stillDue)).toEqual([true]);
+      await s.updateTicket(a, { respondedAt: T0 + 400, responseKind: 'staff-answer', updatedAt: T0 + 400 }, { actorId: f.bob.id, kind: 'responded', at: T0 + 400 });
+      expect((await s.unnotifiedEscalations(T0 + 1000, 10)).map((e) => [e.questionId, e.stillDue])).toEqual([[a, false]]);
     });
 
     it('counts the overdue questions: open, no reply, due time passed', async () => {

@@ -202,12 +202,16 @@ export class SqliteSupportRepository implements SupportRepository {
   async unnotifiedEscalations(recordedBefore: number, limit: number): Promise<UnnotifiedEscalation[]> {
     return this.db
       .prepare<[number, number], Row>(
-        `SELECT e.*, t.assignee_id FROM support_escalations e INDEXED BY support_escalations_unnotified
+        `SELECT e.*, t.assignee_id, t.status AS ticket_status, t.responded_at AS ticket_responded_at, t.due_at AS ticket_due_at FROM support_escalations e INDEXED BY support_escalations_unnotified
            JOIN support_tickets t ON t.question_id = e.question_id
          WHERE e.notified_at IS NULL AND e.at < ? ORDER BY e.at, e.id LIMIT ?`,
       )
       .all(recordedBefore, Math.max(0, Math.floor(limit)))
-      .map((r) => ({ ...escalationOf(r), assigneeId: r.assignee_id === null ? null : String(r.assignee_id) }));
+      .map((r) => ({
+        ...escalationOf(r),
+        assigneeId: r.assignee_id === null ? null : String(r.assignee_id),
+        stillDue: r.ticket_status === 'open' && r.ticket_responded_at === null && r.ticket_due_at === r.due_at,
+      }));
   }
 
   async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {

@@ -53,8 +53,13 @@ export function escalationJob(repo: SupportRepository, notifier: SupportNotifier
       // A run that died after recording an escalation and before its notifications left it
       // unnotified, and recordEscalation will never return it again: those are sent first.
       // The notifier keys each notification by event and recipient, so one that was in fact
-      // sent before the death is not sent twice.
+      // sent before the death is not sent twice. One that no longer holds (staff replied, the
+      // clock paused or moved since) is closed without telling anyone.
       for (const e of await repo.unnotifiedEscalations(at, BATCH)) {
+        if (!e.stillDue) {
+          await repo.markEscalationNotified(e.questionId, e.level, e.dueAt, now());
+          continue;
+        }
         await notify({ questionId: e.questionId, communityId: e.communityId, level: e.level, assigneeId: e.assigneeId, dueAt: e.dueAt, at: e.at });
       }
       for (const ticket of await repo.dueForEscalation(at, BATCH)) {

@@ -161,8 +161,13 @@ export class MongoSupportRepository implements SupportRepository {
     const docs = await findMany(this.m.supportEscalations, { filter: { notifiedAt: null, at: { $lt: recordedBefore } }, sort: { at: 1, _id: 1 }, limit: Math.max(0, Math.floor(limit)) });
     if (docs.length === 0) return [];
     const tickets = await findMany(this.m.supportTickets, { filter: { _id: { $in: [...new Set(docs.map((d) => d.questionId))] } } });
-    const assignee = new Map(tickets.map((t) => [t._id, idOrNull(t.assigneeId)]));
-    return docs.filter((d) => assignee.has(d.questionId)).map((d) => ({ ...escalationOf(d), assigneeId: assignee.get(d.questionId) ?? null }));
+    const byId = new Map(tickets.map((t) => [t._id, t]));
+    return docs.flatMap((d) => {
+      const t = byId.get(d.questionId);
+      if (!t) return [];
+      const stillDue = t.status === 'open' && (t.respondedAt ?? null) === null && (t.dueAt ?? null) === d.dueAt;
+      return [{ ...escalationOf(d), assigneeId: idOrNull(t.assigneeId), stillDue }];
+    });
   }
 
   async markEscalationNotified(questionId: string, level: EscalationLevel, dueAt: number, at: number): Promise<void> {
