@@ -1,6 +1,7 @@
 /*
- * HTML escaping for every value a template prints (Eta's escapeFunction, plugins/views.ts)
- * and for the search snippets. Same output as Eta's own XMLEscape (& < > " ' as entities),
+ * HTML escaping, the one implementation: every value a template prints (Eta's
+ * escapeFunction, plugins/views.ts), messages with markup (i18n), Markdown's plain parts and
+ * the search snippets and titles (their escapeHtml names this function). Same output as Eta's own XMLEscape (& < > " ' as entities),
  * built without a callback per character: a search page prints about 500 values, a fifth
  * of them links holding &, and the replace-with-callback was a fifth of the page's
  * rendering time.

@@ -14,6 +14,7 @@ import * as support from './messages/support.js';
 import * as notifications from './messages/notifications.js';
 import * as inbound from './messages/inbound.js';
 import * as digest from './messages/digest.js';
+import { escapeHtmlText } from '../http/html-escape.js';
 
 /*
  * The message catalogue is split by area (one file each in ./messages, every file holding
@@ -112,10 +113,8 @@ export function translate(locale: Locale, key: string, params: Record<string, st
   return fill(message(locale, key, params), params, null, null);
 }
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c]!);
-}
+/** The one HTML escape (http/html-escape.ts), for messages with markup params. */
+export const escapeHtml: (text: string) => string = escapeHtmlText;
 
 /**
  * Like translate, but returns HTML: the message and the plain params are escaped, and the

@@ -1,5 +1,6 @@
 import { Marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { escapeHtmlText } from '../http/html-escape.js';
 
 /*
  * Markdown is rendered once, when a post is saved; the sanitised HTML is stored beside
@@ -113,9 +114,8 @@ export function textOfSafeHtml(html: string): string {
   return decodeEntities(spaced.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
+/** The one HTML escape (http/html-escape.ts), under the name this module's callers use. */
+export const escapeHtml: (s: string) => string = escapeHtmlText;
 
 function decodeEntities(s: string): string {
   return s

@@ -1,3 +1,4 @@
+import { escapeHtmlText } from '../http/html-escape.js';
 /*
  * Text analysis shared by indexing, querying and highlighting, so that all three see the
  * same words: Chinese, Japanese and the South-East Asian scripts written without spaces are
@@ -202,10 +203,5 @@ export function codePointLength(s: string): number {
   return n;
 }
 
-const HTML_SPECIAL = /[&<>"']/;
-
-export function escapeHtml(s: string): string {
-  // Most text has nothing to escape: tested first, it is returned as it is (no replace pass).
-  if (!HTML_SPECIAL.test(s)) return s;
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
-}
+/** The one HTML escape (http/html-escape.ts), for snippets and titles. */
+export const escapeHtml: (s: string) => string = escapeHtmlText;
