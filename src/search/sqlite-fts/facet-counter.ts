@@ -15,9 +15,6 @@ export function tagList(tags: string | null): readonly string[] {
   return list;
 }
 
-/** Community ids below this are indexed directly (FacetCounter.add). */
-const SMALL_IDS = 256;
-
 /**
  * Facet counts over the listed documents, each with its weight (1, or the estimate's scale
  * beyond a sample). Rows come one call at a time with their attributes as numbers, summed in
@@ -26,17 +23,13 @@ const SMALL_IDS = 256;
  * each sum is made in row order, as a Map per facet would.
  */
 export class FacetCounter {
-  /** Community -> its index in communityIds / communitySums, for the ids smallCommunity does not hold (made when first needed). */
-  private communityIndex: SlotMap | null = null;
+  /** Community -> its index in communityIds / communitySums. */
+  private readonly communityIndex = new SlotMap();
   private readonly communityIds: number[] = [];
   private communitySums = new Float64Array(16);
   /** By KINDS code. */
   private readonly kindSums = new Float64Array(KINDS.length);
   private readonly kindOrder: number[] = [];
-  /** Bit per KINDS code already in kindOrder. */
-  private kindsSeen = 0;
-  /** Community id -> its index in communityIds + 1 (0: not seen yet), for ids below SMALL_IDS. */
-  private readonly smallCommunity = new Int32Array(SMALL_IDS);
   /** Weight per distinct tags string (rows read from the table): a thread's answers carry its tags, split once at the end. */
   private readonly tagLists = new Map<string, number>();
   /**
@@ -67,12 +60,8 @@ export class FacetCounter {
    */
   add(kind: number, community: number, tagsId: number, dictionary: TagLists | null, tags: string | null, w: number): void {
     if (this.community) {
-      // A forum has a few communities with small ids: their index straight from the id (no
-      // hashing per row); any other id through the map.
-      const small = community >>> 0 === community && community < SMALL_IDS;
-      let at = small ? this.smallCommunity[community]! - 1 : (this.communityIndex ??= new SlotMap()).getOrSet(community, this.communityIds.length);
+      let at = this.communityIndex.getOrSet(community, this.communityIds.length);
       if (at === -1) {
-        if (small) this.smallCommunity[community] = this.communityIds.length + 1;
         at = this.communityIds.length;
         this.communityIds.push(community);
         if (at === this.communitySums.length) {
@@ -84,10 +73,7 @@ export class FacetCounter {
       this.communitySums[at]! += w;
     }
     if (this.kind) {
-      if ((this.kindsSeen & (1 << kind)) === 0) {
-        this.kindsSeen |= 1 << kind;
-        this.kindOrder.push(kind);
-      }
+      if (!this.kindOrder.includes(kind)) this.kindOrder.push(kind);
       this.kindSums[kind]! += w;
     }
     if (!this.tag) return;
